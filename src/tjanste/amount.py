@@ -1,0 +1,234 @@
+"""Amounts of money as exact Decimal kronor: strict parsing and Swedish display text.
+
+Parsing accepts what Swedish officials write: `24 000 000 kr`, `15,1 mnkr`,
+`0,9 mnkr`, `9,3 tkr`, `−3,2 mnkr`. Formatting follows conventions.md: digit
+groups of three joined by NO-BREAK SPACE (also for four-digit numbers), decimal
+comma, U+2212 MINUS SIGN, NO-BREAK SPACE before the unit, half-up rounding only
+when decimals are asked for, never exponent notation.
+
+Arithmetic (+, -, * and / by int or Decimal) is exact where Decimal is exact and
+the result keeps the unit of the left operand (for `sum()`, the first amount).
+Comparisons and hashing use the value in kronor only, so 2 mnkr == 2 000 000 kr.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, Inexact, localcontext
+
+from tjanste.words import amount_words
+
+UNITS: dict[str, Decimal] = {
+    "kr": Decimal(1),
+    "kronor": Decimal(1),
+    "tkr": Decimal(1000),
+    "mnkr": Decimal(10**6),
+    "mkr": Decimal(10**6),
+    "mdkr": Decimal(10**9),
+}
+_CANONICAL = {"kr": "kr", "kronor": "kr", "tkr": "tkr", "mnkr": "mnkr", "mkr": "mnkr", "mdkr": "mdkr"}
+_UNIT_WORDS = {"kr": "kr", "tkr": "tkr", "mnkr": "mnkr", "mdkr": "mdkr"}
+_LONG_WORDS = {
+    "kr": ("krona", "kronor"),
+    "tkr": ("tusen kronor", "tusen kronor"),
+    "mnkr": ("miljon kronor", "miljoner kronor"),
+    "mdkr": ("miljard kronor", "miljarder kronor"),
+}
+
+NBSP = "\u00a0"
+MINUS = "\u2212"
+
+_AMOUNT = re.compile(
+    r"""
+    (?P<sign>[-\u2212])?
+    (?P<whole>[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+|[0-9]+)
+    (?:,(?P<fraction>[0-9]+))?
+    (?:\s*(?P<unit>kronor|kr|tkr|mnkr|mkr|mdkr))?
+    """,
+    re.VERBOSE,
+)
+
+
+class AmountError(ValueError):
+    """A text that is not an amount; str() is the Swedish message shown to the official."""
+
+    def __init__(self, text: str):
+        self.text = text
+        super().__init__(
+            f"'{text}' är inget belopp; skriv t.ex. 24 000 000 kr, 15,1 mnkr, 0,9 mnkr eller 9,3 tkr "
+            "(decimalkomma, enhet kr, tkr, mnkr, mkr eller mdkr)"
+        )
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Amount:
+    """An exact amount in kronor and the unit it was written in ("kr", "tkr", "mnkr" or "mdkr")."""
+
+    kronor: Decimal
+    unit: str = "kr"
+
+    def __post_init__(self) -> None:
+        if isinstance(self.kronor, bool) or not isinstance(self.kronor, (int, Decimal)):
+            raise TypeError(f"kronor must be int or Decimal, got {type(self.kronor).__name__}")
+        kronor = Decimal(self.kronor)
+        if not kronor.is_finite():
+            raise ValueError(f"{kronor} är inget belopp")
+        object.__setattr__(self, "kronor", kronor)
+        object.__setattr__(self, "unit", _canonical(self.unit))
+
+    @classmethod
+    def parse(cls, text: str, default_unit: str = "kr") -> Amount:
+        """Read an amount as officials write it; raise AmountError for anything else."""
+        unit = _canonical(default_unit)
+        text = str(text)
+        match = _AMOUNT.fullmatch(text.strip())
+        if match is None:
+            raise AmountError(text)
+        digits = re.sub(r"[ \u00a0\u202f]", "", match["whole"])
+        if match["fraction"]:
+            digits += "." + match["fraction"]
+        if match["unit"]:
+            unit = _CANONICAL[match["unit"]]
+        value = Decimal(digits)
+        with localcontext() as ctx:
+            ctx.traps[Inexact] = True
+            try:
+                kronor = value * UNITS[unit]
+            except Inexact:
+                raise AmountError(text) from None
+        return cls(-kronor if match["sign"] else kronor, unit)
+
+    def format(
+        self,
+        unit: str | None = None,
+        *,
+        decimals: int | None = None,
+        unit_words: Mapping[str, str] | None = None,
+        show_unit: bool = True,
+    ) -> str:
+        """Display text such as '15,1 mnkr' (NO-BREAK SPACEs); decimals=n rounds half-up to n places."""
+        target = _canonical(unit or self.unit)
+        number = _number(self.kronor / UNITS[target], decimals)
+        if not show_unit:
+            return number
+        words = {**_UNIT_WORDS, **(unit_words or {})}
+        return f"{number}{NBSP}{words[target]}"
+
+    def long(self, unit: str | None = None, *, decimals: int | None = None) -> str:
+        """Running-text form: '20 miljoner kronor', '9,3 tusen kronor', '24 000 000 kronor'."""
+        target = _canonical(unit or self.unit)
+        number = _number(self.kronor / UNITS[target], decimals)
+        singular, plural = _LONG_WORDS[target]
+        return f"{number}{NBSP}{singular if number.lstrip(MINUS) == '1' else plural}"
+
+    def words(self) -> str:
+        """The amount in words: 'tjugo miljoner kronor', 'nio kronor och trettio öre'."""
+        return amount_words(self.kronor)
+
+    def __str__(self) -> str:
+        return self.format()
+
+    def __add__(self, other: object) -> Amount:
+        if _is_zero(other):
+            return self
+        if not isinstance(other, Amount):
+            return NotImplemented
+        return Amount(self.kronor + other.kronor, self.unit)
+
+    def __radd__(self, other: object) -> Amount:
+        if _is_zero(other):
+            return self
+        return NotImplemented
+
+    def __sub__(self, other: object) -> Amount:
+        if not isinstance(other, Amount):
+            return NotImplemented
+        return Amount(self.kronor - other.kronor, self.unit)
+
+    def __neg__(self) -> Amount:
+        return Amount(-self.kronor, self.unit)
+
+    def __pos__(self) -> Amount:
+        return self
+
+    def __abs__(self) -> Amount:
+        return Amount(abs(self.kronor), self.unit)
+
+    def __mul__(self, factor: object) -> Amount:
+        if not _is_factor(factor):
+            return NotImplemented
+        return Amount(self.kronor * factor, self.unit)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, divisor: object) -> Amount:
+        if not _is_factor(divisor):
+            return NotImplemented
+        return Amount(self.kronor / divisor, self.unit)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Amount):
+            return NotImplemented
+        return self.kronor == other.kronor
+
+    def __hash__(self) -> int:
+        return hash(self.kronor)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Amount):
+            return NotImplemented
+        return self.kronor < other.kronor
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Amount):
+            return NotImplemented
+        return self.kronor <= other.kronor
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Amount):
+            return NotImplemented
+        return self.kronor > other.kronor
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Amount):
+            return NotImplemented
+        return self.kronor >= other.kronor
+
+
+def _canonical(unit: str) -> str:
+    try:
+        return _CANONICAL[unit]
+    except (KeyError, TypeError):
+        raise ValueError(f"okänd enhet {unit!r}; välj kr, kronor, tkr, mnkr, mkr eller mdkr") from None
+
+
+def _is_zero(value: object) -> bool:
+    return type(value) is int and value == 0
+
+
+def _is_factor(value: object) -> bool:
+    return isinstance(value, (int, Decimal)) and not isinstance(value, bool)
+
+
+def _number(value: Decimal, decimals: int | None) -> str:
+    """Grouped digits, decimal comma and U+2212 for a negative value; no exponent, no trailing zeros."""
+    if decimals is None:
+        text = format(value, "f")
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+    else:
+        if decimals < 0:
+            raise ValueError(f"decimals must be 0 or more, got {decimals}")
+        text = format(value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP), "f")
+    negative = text.startswith("-")
+    whole, _, fraction = text.lstrip("-").partition(".")
+    if negative and not whole.strip("0") and not fraction.strip("0"):
+        negative = False  # rounds to zero: no minus sign before 0 or 0,0
+    groups = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    number = NBSP.join(groups) + (f",{fraction}" if fraction else "")
+    return f"{MINUS}{number}" if negative else number
