@@ -1,0 +1,151 @@
+"""The Case: one case file read, validated into typed fields, with its prose kept for rendering."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .amount import Amount
+from .errors import CaseError, Place, Problems, display_path
+from .profile import Profile, load_profile, profile_ids
+from . import paths
+from .schema import INVALID, AmountValue, Choice, Date, Flag, ListOf, Located, MapOf, Record, Text
+from .yamlsource import CaseSource, split_case
+
+
+@dataclass
+class Signature(Located):
+    namn: str = ""
+    titel: str = ""
+
+
+@dataclass
+class Attachment(Located):
+    titel: str = ""
+
+
+@dataclass
+class Clause(Located):
+    text: str = ""
+
+
+@dataclass
+class Proposal(Located):
+    beslutar: str = ""
+    foreslar: str = ""
+    rubrik: str = ""
+    stil: str = ""
+    att: list[Clause] = field(default_factory=list)
+
+
+@dataclass
+class Check(Located):
+    villkor: str = ""
+    tolerans: Amount | None = None
+
+
+@dataclass
+class Case(Located):
+    """Everything a paper is made of, validated; prose is still markdown with Jinja."""
+
+    typ: str = ""
+    organisation: str = ""
+    dnr: str = ""
+    datum: dt.date = dt.date(2000, 1, 1)
+    handlaggare: str = ""
+    enhet: str = ""
+    till: str = ""
+    rubrik: str = ""
+    belopp: dict[str, Amount] = field(default_factory=dict)
+    kontroller: list[Check] = field(default_factory=list)
+    forslag: Proposal | None = None
+    underskrifter: list[Signature] = field(default_factory=list)
+    ort: str = ""
+    bilagor: list[Attachment] = field(default_factory=list)
+    # Set by load_case, not by the official.
+    name: str = ""
+    source: CaseSource | None = None
+    profile: Profile | None = None
+
+
+def kinds() -> list[str]:
+    return sorted(p.stem for p in (paths.templates_dir() / "beslut").glob("*.docx") if not p.stem.startswith("~"))
+
+
+CASE_SCHEMA = Record(
+    Case,
+    {
+        "typ": Choice(kinds, required=True),
+        "organisation": Choice(lambda: profile_ids(paths.profiles_dir()), required=True),
+        "dnr": Text(allow_empty=True, default=""),
+        "datum": Date(required=True),
+        "handlaggare": Text(default=""),
+        "enhet": Text(default=""),
+        "till": Text(default=""),
+        "rubrik": Text(required=True),
+        "belopp": MapOf(AmountValue()),
+        "kontroller": ListOf(Record(Check, {"villkor": Text(required=True), "tolerans": AmountValue()}, shorthand="villkor")),
+        "forslag": Record(
+            Proposal,
+            {
+                "beslutar": Text(required=True),
+                "foreslar": Text(default=""),
+                "rubrik": Text(default=""),
+                "stil": Choice(["att", "numrerad"], default=""),
+                "att": ListOf(Record(Clause, {"text": Text(required=True)}, shorthand="text"), min_items=1),
+            },
+        ),
+        "underskrifter": ListOf(Record(Signature, {"namn": Text(required=True), "titel": Text(default="")}, shorthand="namn")),
+        "ort": Text(default=""),
+        "bilagor": ListOf(Record(Attachment, {"titel": Text(required=True)}, shorthand="titel")),
+    },
+)
+
+
+def resolve_case_path(name_or_path: str) -> Path:
+    """A case name in cases/ (`2022-godnara`) or a path to a case file."""
+    candidate = Path(name_or_path)
+    if candidate.suffix == ".md" and candidate.is_file():
+        return candidate
+    in_cases = paths.cases_dir() / f"{name_or_path}.md"
+    if in_cases.is_file() and "/" not in name_or_path and "\\" not in name_or_path:
+        return in_cases
+    raise CaseError([_not_found(name_or_path)])
+
+
+def _not_found(name: str):
+    from .errors import Problem
+
+    known = ", ".join(sorted(p.stem for p in paths.cases_dir().glob("*.md"))) or "inga"
+    return Problem(Place(name, 1, 1), f"ärendet finns inte; ange ett namn i cases/ ({known}) eller sökvägen till en .md-fil", "ärende")
+
+
+def load_case(path: Path) -> Case:
+    """Reads, validates and checks one case; raises CaseError with every problem found."""
+    problems = Problems()
+    shown = display_path(path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        problems.error(Place(shown, line, 1), "", "filen är inte sparad som UTF-8; spara den som UTF-8 och försök igen")
+        problems.raise_if_errors()
+        raise  # pragma: no cover
+    source = split_case(path, shown, text, problems)
+    case = CASE_SCHEMA.validate(source.front, "", problems) if source.front is not None else INVALID
+    if case is INVALID:
+        problems.raise_if_errors()
+        raise CaseError(problems.items)  # pragma: no cover - a failed record always reported why
+    case.name = path.stem
+    case.source = source
+    case.profile = load_profile(paths.profiles_dir() / f"{case.organisation}.yaml")
+    if case.dnr and not case.profile.dnr_matches(case.dnr):
+        example = f", t.ex. {case.profile.dnr_exempel}" if case.profile.dnr_exempel else ""
+        problems.error(case.place_of("dnr"), "dnr", f"'{case.dnr}' följer inte {case.profile.namn}s form för diarienummer{example}")
+    from .checks import run_checks
+
+    run_checks(case, problems)
+    problems.raise_if_errors()
+    case.warnings = problems.warnings  # type: ignore[attr-defined]
+    return case

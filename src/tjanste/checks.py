@@ -1,0 +1,73 @@
+"""Räknekontroll: the sums a case states in `kontroller`, checked on exact values before anything is rendered."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from .amount import Amount
+from .errors import Problems
+
+if TYPE_CHECKING:
+    from .case import Case, Check
+
+_TERM = re.compile(r"\s*([+\-−])?\s*([A-Za-z_][A-Za-z0-9_]*)\s*")
+
+
+def run_checks(case: "Case", problems: Problems) -> None:
+    """Every stated check; a failing one names both sides, their values and the difference."""
+    for index, check in enumerate(case.kontroller, start=1):
+        _run_check(case, check, f"kontroller[{index}]", problems)
+
+
+def _run_check(case: "Case", check: "Check", name: str, problems: Problems) -> None:
+    left_text, sep, right_text = check.villkor.partition("=")
+    if not sep:
+        problems.error(check.place, name, f"'{check.villkor}' saknar '='; skriv t.ex. totalt = a + b")
+        return
+    left = _evaluate(left_text, case, check, name, problems)
+    right = _evaluate(right_text, case, check, name, problems)
+    if left is None or right is None:
+        return
+    tolerance = check.tolerans.kronor if check.tolerans else Decimal(0)
+    difference = left - right
+    if abs(difference) > tolerance:
+        unit = _display_unit(case, left_text + " " + right_text)
+        show = lambda kronor: Amount(kronor, unit).format(unit_words=case.profile.enhetsord if case.profile else None)  # noqa: E731
+        allowed = f" (tillåten avvikelse {show(tolerance)})" if tolerance else ""
+        problems.error(
+            check.place,
+            name,
+            f"'{check.villkor.strip()}' stämmer inte: {left_text.strip()} är {show(left)} men {right_text.strip()} är {show(right)}, skillnad {show(difference)}{allowed}",
+        )
+
+
+def _evaluate(expression: str, case: "Case", check: "Check", name: str, problems: Problems) -> Decimal | None:
+    position, total, ok = 0, Decimal(0), True
+    expression = expression.strip()
+    if not expression:
+        problems.error(check.place, name, f"'{check.villkor}' har en tom sida; skriv t.ex. totalt = a + b")
+        return None
+    while position < len(expression):
+        match = _TERM.match(expression, position)
+        if not match or (position > 0 and not match.group(1)):
+            problems.error(check.place, name, f"'{expression}' kan inte räknas; skriv namn på belopp med + och - emellan")
+            return None
+        sign = -1 if match.group(1) in ("-", "−") else 1
+        term = match.group(2)
+        if term not in case.belopp:
+            problems.error(check.place, name, f"'{term}' finns inte bland belopp")
+            ok = False
+        else:
+            total += sign * case.belopp[term].kronor
+        position = match.end()
+    return total if ok else None
+
+
+def _display_unit(case: "Case", expression: str) -> str:
+    """The unit the official used for the amounts of a check, to show its result the same way."""
+    for term in _TERM.findall(expression):
+        if term[1] in case.belopp:
+            return case.belopp[term[1]].unit
+    return "kr"

@@ -1,0 +1,75 @@
+"""A Paper into a finished .docx: the Word template rendered with docxtpl, the prose body put in its place, the package made reproducible."""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from pathlib import Path
+
+from docxtpl import DocxTemplate
+from jinja2 import Environment, StrictUndefined
+
+from ..paper import Paper
+from . import ooxml
+from .body import BodyWriter, write_markdown
+
+BODY_MARK = "\u2063tjanste-brodtext\u2063"  # an invisible separator no official types
+
+
+@cache
+def _template_bytes(path: Path, mtime: float) -> bytes:
+    return path.read_bytes()
+
+
+def template_environment() -> Environment:
+    """Templates are XML: autoescape everything, and fail on any name the context lacks."""
+    return Environment(autoescape=True, undefined=StrictUndefined)
+
+
+def render_docx(paper: Paper, template: Path) -> bytes:
+    """Renders one paper into the bytes of a .docx; the same paper and template give the same bytes."""
+    tpl = DocxTemplate(io.BytesIO(_template_bytes(template, template.stat().st_mtime)))
+    tpl.render({**paper.context, "brodtext": BODY_MARK}, template_environment(), autoescape=True)
+    document = tpl.docx
+    numbering = ooxml.Numbering(document.part.numbering_part.element)
+    notes_part = ooxml.footnotes_part(document.part)
+    footnotes = ooxml.Footnotes(notes_part) if notes_part is not None else None
+    writer = BodyWriter(numbering, footnotes)
+    body = write_markdown(paper.prose, writer)
+    _replace_mark(document.element.body, body)
+    if footnotes is not None:
+        footnotes.save()
+    _set_properties(document, paper)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return ooxml.reproducible_zip(buffer.getvalue())
+
+
+def _replace_mark(body, elements) -> None:
+    for paragraph in body.iter(ooxml.qn("w:p")):
+        if "".join(t.text or "" for t in paragraph.iter(ooxml.qn("w:t"))) == BODY_MARK:
+            parent = paragraph.getparent()
+            position = parent.index(paragraph)
+            parent.remove(paragraph)
+            for offset, element in enumerate(elements):
+                parent.insert(position + offset, element)
+            return
+    raise ValueError("the template has no paragraph {{ brodtext }} for the prose")
+
+
+def _set_properties(document, paper: Paper) -> None:
+    """Core properties pinned to the case, so that a rebuild on another day gives the same bytes."""
+    case = paper.case
+    props = document.core_properties
+    props.title = case.rubrik
+    props.subject = paper.context["arende"]["dokumenttyp"]
+    props.identifier = case.dnr
+    props.author = case.handlaggare or (case.profile.namn if case.profile else "")
+    props.last_modified_by = props.author
+    props.language = "sv-SE"
+    props.created = ooxml.midnight(case.datum)
+    props.modified = ooxml.midnight(case.datum)
+    props.revision = 1
+    props.keywords = ""
+    props.comments = ""
+    props.category = paper.context["arende"]["dokumenttyp"]

@@ -1,0 +1,220 @@
+"""The raw OOXML layer: element builders, numbering instances, footnotes, fields and reproducible packaging.
+
+Everything that knows WordprocessingML element names lives here; the body
+writer and the document assembly call these small functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from typing import Iterable
+
+from lxml import etree
+
+W_URI = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_URI = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+WP_URI = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+A_URI = "http://schemas.openxmlformats.org/drawingml/2006/main"
+PIC_URI = "http://schemas.openxmlformats.org/drawingml/2006/picture"
+XML_URI = "http://www.w3.org/XML/1998/namespace"
+NSMAP = {"w": W_URI, "r": R_URI, "wp": WP_URI, "a": A_URI, "pic": PIC_URI}
+FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+FOOTNOTES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
+
+
+def qn(name: str) -> str:
+    """'w:p' -> '{uri}p'."""
+    prefix, local = name.split(":")
+    return f"{{{NSMAP[prefix]}}}{local}"
+
+
+def el(name: str, attrs: dict[str, str] | None = None, *children: etree._Element | None) -> etree._Element:
+    element = etree.Element(qn(name), nsmap={"w": W_URI})
+    for key, value in (attrs or {}).items():
+        element.set(qn(key) if ":" in key else key, value)
+    for child in children:
+        if child is not None:
+            element.append(child)
+    return element
+
+
+def val(name: str, value: str | int) -> etree._Element:
+    return el(name, {"w:val": str(value)})
+
+
+# --- runs and paragraphs ---------------------------------------------------------
+
+
+def run(text: str, *, bold: bool = False, italic: bool = False, style: str = "") -> etree._Element:
+    """A run; tabs and line breaks in the text become w:tab and w:br."""
+    r = el("w:r")
+    props = []
+    if style:
+        props.append(val("w:rStyle", style))
+    if bold:
+        props.append(el("w:b"))
+    if italic:
+        props.append(el("w:i"))
+    if props:
+        r.append(el("w:rPr", None, *props))
+    buffer = []
+
+    def flush() -> None:
+        if buffer:
+            t = el("w:t")
+            t.text = "".join(buffer)
+            t.set(f"{{{XML_URI}}}space", "preserve")
+            r.append(t)
+            buffer.clear()
+
+    for char in text:
+        if char == "\t":
+            flush()
+            r.append(el("w:tab"))
+        elif char == "\n":
+            flush()
+            r.append(el("w:br"))
+        else:
+            buffer.append(char)
+    flush()
+    return r
+
+
+def paragraph(style: str = "", runs: Iterable[etree._Element] = (), *, num: tuple[int, int] | None = None, indent_left: int | None = None, keep_next: bool = False) -> etree._Element:
+    p = el("w:p")
+    props = []
+    if style:
+        props.append(val("w:pStyle", style))
+    if keep_next:
+        props.append(el("w:keepNext"))
+    if num is not None:
+        num_id, level = num
+        props.append(el("w:numPr", None, val("w:ilvl", level), val("w:numId", num_id)))
+    if indent_left is not None:
+        props.append(el("w:ind", {"w:left": str(indent_left)}))
+    if props:
+        p.append(el("w:pPr", None, *props))
+    for r in runs:
+        p.append(r)
+    return p
+
+
+def page_break() -> etree._Element:
+    return el("w:p", None, el("w:r", None, el("w:br", {"w:type": "page"})))
+
+
+def field_parts(instruction: str) -> tuple[etree._Element, etree._Element, etree._Element, etree._Element]:
+    """The four marker runs of a complex field: begin, instruction, separate, end."""
+    instr = el("w:instrText")
+    instr.text = f" {instruction} "
+    instr.set(f"{{{XML_URI}}}space", "preserve")
+    return (
+        el("w:r", None, el("w:fldChar", {"w:fldCharType": "begin", "w:dirty": "true"})),
+        el("w:r", None, instr),
+        el("w:r", None, el("w:fldChar", {"w:fldCharType": "separate"})),
+        el("w:r", None, el("w:fldChar", {"w:fldCharType": "end"})),
+    )
+
+
+def table_of_contents(entries: list[tuple[int, str]], title: str) -> list[etree._Element]:
+    """A TOC field over heading levels 1-3, marked dirty so Word updates it on open.
+
+    Its cached result already lists the headings (without page numbers), so a
+    reader that does not update fields still sees the contents.
+    """
+    begin, instr, separate, end = field_parts('TOC \\o "1-3" \\h \\z \\u')
+    entries = entries or [(1, "")]
+    paragraphs = [paragraph("TOCHeading", [run(title)])]
+    for index, (level, text) in enumerate(entries):
+        lead = [begin, instr, separate] if index == 0 else []
+        paragraphs.append(paragraph(f"TOC{min(level, 3)}", [*lead, run(text)]))
+    paragraphs[-1].append(end)
+    return paragraphs
+
+
+# --- numbering ---------------------------------------------------------------------
+
+
+class Numbering:
+    """Adds list instances (w:num) to numbering.xml so that every list in the body restarts."""
+
+    BULLET = "10"
+    ORDERED = "11"
+
+    def __init__(self, numbering_element: etree._Element):
+        self.root = numbering_element
+        ids = [int(n.get(qn("w:numId"))) for n in self.root.iter(qn("w:num"))]
+        self.next_id = max(ids + [100]) + 1
+
+    def new_list(self, ordered: bool, level: int, start: int = 1) -> int:
+        num_id = self.next_id
+        self.next_id += 1
+        num = el("w:num", {"w:numId": str(num_id)}, val("w:abstractNumId", self.ORDERED if ordered else self.BULLET))
+        override = el("w:lvlOverride", {"w:ilvl": str(level)}, val("w:startOverride", start))
+        num.append(override)
+        self.root.append(num)
+        return num_id
+
+
+# --- footnotes -----------------------------------------------------------------------
+
+
+class Footnotes:
+    """Appends real footnotes to the footnotes part and returns the reference run for the text."""
+
+    def __init__(self, part):
+        self.part = part
+        self.root = etree.fromstring(part.blob)
+        ids = [int(n.get(qn("w:id"))) for n in self.root.iter(qn("w:footnote"))]
+        self.next_id = max(ids + [0]) + 1
+        self.changed = False
+
+    def add(self, paragraphs_runs: list[list[etree._Element]]) -> etree._Element:
+        note_id = str(self.next_id)
+        self.next_id += 1
+        note = el("w:footnote", {"w:id": note_id})
+        for index, runs in enumerate(paragraphs_runs):
+            mark = [el("w:r", None, el("w:rPr", None, val("w:rStyle", "FootnoteReference")), el("w:footnoteRef")), run(" ")] if index == 0 else []
+            note.append(paragraph("FootnoteText", [*mark, *runs]))
+        self.root.append(note)
+        self.changed = True
+        return el("w:r", None, el("w:rPr", None, val("w:rStyle", "FootnoteReference")), el("w:footnoteReference", {"w:id": note_id}))
+
+    def save(self) -> None:
+        if self.changed:
+            self.part._blob = etree.tostring(self.root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def footnotes_part(document_part):
+    for rel in document_part.rels.values():
+        if rel.reltype == FOOTNOTES_REL:
+            return rel.target_part
+    return None
+
+
+# --- packaging -----------------------------------------------------------------------
+
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+_FIRST = ["[Content_Types].xml", "_rels/.rels"]
+
+
+def reproducible_zip(data: bytes) -> bytes:
+    """Rewrites a package with fixed timestamps, permissions and entry order, so the same input gives the same bytes."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        names = source.namelist()
+        ordered = [n for n in _FIRST if n in names] + sorted(n for n in names if n not in _FIRST)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for name in ordered:
+                info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                info.create_system = 0
+                target.writestr(info, source.read(name), compresslevel=6)
+    return out.getvalue()
+
+
+def midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)

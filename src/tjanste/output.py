@@ -1,0 +1,35 @@
+"""Writing outputs so that nothing is ever half written: all bytes made first, each file renamed into place."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_all(folder: Path, files: dict[str, bytes]) -> list[Path]:
+    """Writes every file to a temporary name beside its target, then renames each into place.
+
+    A failure before the renames leaves the folder as it was; a rename is atomic,
+    so a reader (or a kill -9) never sees a half-written file.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for name, data in files.items():
+            handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+            staged.append((name, Path(temporary)))
+        written = []
+        for name, temporary in staged:
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, folder / name)
+            written.append(folder / name)
+        return written
+    finally:
+        for _, temporary in staged:
+            if temporary.exists():
+                temporary.unlink()

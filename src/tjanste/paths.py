@@ -1,0 +1,34 @@
+"""Where the project's folders are: cases, templates, organisation profiles, build output."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def project_root() -> Path:
+    """The folder holding cases/ and templates/: $TJANSTE_ROT, else the nearest parent of the working directory that has both."""
+    env = os.environ.get("TJANSTE_ROT")
+    if env:
+        return Path(env).resolve()
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "templates").is_dir() and (folder / "cases").is_dir():
+            return folder
+    return here
+
+
+def cases_dir() -> Path:
+    return project_root() / "cases"
+
+
+def templates_dir() -> Path:
+    return project_root() / "templates"
+
+
+def profiles_dir() -> Path:
+    return templates_dir() / "organisationer"
+
+
+def build_dir() -> Path:
+    return project_root() / "build"

@@ -1,0 +1,79 @@
+"""Organisation profiles: letterhead, place, unit words and house style, kept as data in templates/organisationer/."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from .errors import CaseError, Place, Problems, display_path
+from .schema import INVALID, Choice, Flag, Located, MapOf, Record, Text
+from .yamlsource import compose
+
+
+@dataclass
+class Profile(Located):
+    """How one organisation writes its papers."""
+
+    namn: str = ""
+    brevhuvud: str = ""
+    ort: str = ""
+    forslagsstil: str = "att"
+    dnr_monster: str = ""
+    dnr_exempel: str = ""
+    enhetsord: dict[str, str] = field(default_factory=dict)
+    gruppera_fyrsiffriga: bool = True
+    id: str = ""
+
+    def dnr_matches(self, dnr: str) -> bool:
+        return not self.dnr_monster or re.fullmatch(self.dnr_monster, dnr) is not None
+
+
+class _UnitWord(Text):
+    """The word an organisation prints for a unit: millions as mnkr or mkr."""
+
+    def __init__(self) -> None:
+        super().__init__(pattern=r"kr|tkr|mnkr|mkr|mdkr", pattern_help="kr, tkr, mnkr, mkr eller mdkr")
+
+
+PROFILE_SCHEMA = Record(
+    Profile,
+    {
+        "namn": Text(required=True),
+        "brevhuvud": Text(required=True),
+        "ort": Text(required=True),
+        "forslagsstil": Choice(["att", "numrerad"], default="att"),
+        "dnr_monster": Text(default=""),
+        "dnr_exempel": Text(default=""),
+        "enhetsord": MapOf(_UnitWord()),
+        "gruppera_fyrsiffriga": Flag(default=True),
+    },
+)
+
+
+def profile_ids(folder: Path) -> list[str]:
+    return sorted(p.stem for p in folder.glob("*.yaml"))
+
+
+@cache
+def load_profile(path: Path) -> Profile:
+    """Reads and validates one profile; raises CaseError naming the profile's own lines."""
+    problems = Problems()
+    shown = display_path(path)
+    root = compose(path.read_text(encoding="utf-8"), shown, 0, problems)
+    profile = PROFILE_SCHEMA.validate(root, "", problems) if root is not None else INVALID
+    if profile is not INVALID and profile.dnr_monster:
+        try:
+            re.compile(profile.dnr_monster)
+        except re.error as exc:
+            problems.error(profile.place_of("dnr_monster"), "dnr_monster", f"är inget giltigt mönster: {exc}")
+    problems.raise_if_errors()
+    if profile is INVALID:  # pragma: no cover - errors were raised above
+        raise CaseError([])
+    profile.id = path.stem
+    return profile
+
+
+def missing_profile_place(shown_path: str) -> Place:
+    return Place(shown_path)

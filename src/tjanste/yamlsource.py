@@ -1,0 +1,128 @@
+"""Front matter read as a tree of plain strings, each value with its place in the case file.
+
+Every scalar stays a string (YAML's implicit typing would turn `6.3` into a float,
+`no` into False and a duplicated key into a silent overwrite); the schema gives
+each field its type. Duplicate keys are errors, since a duplicated amount would
+change a decision without anybody seeing it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import Place, Problems
+
+try:  # libyaml when available: same nodes and marks, several times faster
+    from yaml import CBaseLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import BaseLoader as _Loader  # type: ignore[assignment]
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A front-matter value: str, list[Node] or dict[str, Node], with its place."""
+
+    value: object
+    place: Place
+    key_place: Place | None = None
+
+    @property
+    def kind(self) -> str:
+        if isinstance(self.value, dict):
+            return "mappning"
+        if isinstance(self.value, list):
+            return "lista"
+        return "text"
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSource:
+    """A case file split into its front matter and its markdown prose."""
+
+    path: Path
+    shown_path: str
+    front: Node | None
+    body: str
+    body_line: int  # line number in the file of the first prose line
+
+
+def split_case(path: Path, shown_path: str, text: str, problems: Problems) -> CaseSource:
+    """Separates front matter from prose and composes the front matter."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip("\r") != "---":
+        problems.error(Place(shown_path, 1, 1), "", "ärendet ska börja med en rad '---' och sedan ärendets uppgifter i YAML")
+        return CaseSource(path, shown_path, None, text, 1)
+    for index in range(1, len(lines)):
+        if lines[index].rstrip("\r") in ("---", "..."):
+            front_text = "\n".join(lines[1:index])
+            body = "\n".join(lines[index + 1 :])
+            front = compose(front_text, shown_path, 1, problems)
+            return CaseSource(path, shown_path, front, body, index + 2)
+    problems.error(Place(shown_path, 1, 1), "", "uppgifterna i början saknar en avslutande rad '---'")
+    return CaseSource(path, shown_path, None, "", len(lines))
+
+
+def compose(text: str, shown_path: str, line_offset: int, problems: Problems) -> Node | None:
+    """Composes YAML text into Nodes; syntax errors become problems with line and column."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1 + line_offset, mark.column + 1) if mark else (1 + line_offset, 1)
+        problems.error(Place(shown_path, line, col), "", f"YAML kan inte läsas: {_yaml_reason(exc)}")
+        return None
+    except yaml.YAMLError as exc:
+        problems.error(Place(shown_path, 1 + line_offset, 1), "", f"YAML kan inte läsas: {exc}")
+        return None
+    if root is None:
+        return Node({}, Place(shown_path, 1 + line_offset, 1))
+    return _convert(root, shown_path, line_offset, problems)
+
+
+def _yaml_reason(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or exc.context or "okänt fel"
+    if "found character '\\t'" in problem or "'\\t'" in problem:
+        return "tabbtecken är inte tillåtna i YAML; dra in med mellanslag"
+    translations = {
+        "mapping values are not allowed here": "ett kolon på fel ställe (sätt texten inom citattecken)",
+        "could not find expected ':'": "ett kolon saknas efter fältnamnet",
+        "found unexpected end of stream": "texten tar slut mitt i ett värde (saknas ett citattecken?)",
+        "expected <block end>, but found '-'": "ett listelement har fel indrag",
+        "found undefined alias": "okänt alias",
+    }
+    for english, swedish in translations.items():
+        if problem.startswith(english):
+            return swedish
+    return problem
+
+
+def _place(node: yaml.Node, shown_path: str, line_offset: int) -> Place:
+    mark = node.start_mark
+    return Place(shown_path, mark.line + 1 + line_offset, mark.column + 1)
+
+
+def _convert(node: yaml.Node, shown_path: str, line_offset: int, problems: Problems, key_place: Place | None = None) -> Node:
+    place = _place(node, shown_path, line_offset)
+    if isinstance(node, yaml.ScalarNode):
+        return Node(node.value, place, key_place)
+    if isinstance(node, yaml.SequenceNode):
+        items = [_convert(item, shown_path, line_offset, problems) for item in node.value]
+        return Node(items, place, key_place)
+    mapping: dict[str, Node] = {}
+    for key_node, value_node in node.value:
+        kplace = _place(key_node, shown_path, line_offset)
+        if not isinstance(key_node, yaml.ScalarNode):
+            problems.error(kplace, "", "ett fältnamn måste vara en enkel text")
+            continue
+        key = key_node.value
+        if key in mapping:
+            first = mapping[key].key_place or mapping[key].place
+            problems.error(kplace, key, f"fältet finns redan på rad {first.line}; ett fält får bara anges en gång")
+            continue
+        mapping[key] = _convert(value_node, shown_path, line_offset, problems, kplace)
+    return Node(mapping, place, key_place)

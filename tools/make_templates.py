@@ -1,0 +1,381 @@
+"""Writes the Word templates in templates/beslut/ and templates/bilaga/ from readable OOXML.
+
+The templates are the source officials and designers edit in Word; this script
+is how they were first made and how a designer can remake them after changing
+shared styles here. Run: .venv/bin/python tools/make_templates.py
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+ROOT = Path(__file__).resolve().parent.parent
+W_NS = (
+    'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"'
+)
+XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+FONT = "Arial"
+LANG = '<w:lang w:val="sv-SE" w:eastAsia="sv-SE" w:bidi="ar-SA"/>'
+
+# --- paragraphs and runs -----------------------------------------------------------
+
+
+def run(text: str, props: str = "") -> str:
+    rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
+    return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+
+
+def para(content: str = "", style: str = "", props: str = "") -> str:
+    ppr = (f'<w:pStyle w:val="{style}"/>' if style else "") + props
+    ppr = f"<w:pPr>{ppr}</w:pPr>" if ppr else ""
+    body = content if content.startswith("<") else (run(content) if content else "")
+    return f"<w:p>{ppr}{body}</w:p>"
+
+
+def tag(jinja: str) -> str:
+    """A paragraph holding only a docxtpl paragraph tag such as {%p if x %}."""
+    return para(run(jinja))
+
+
+def field(instruction: str, shown: str) -> str:
+    """A complex field with a cached result, as Word writes PAGE and NUMPAGES."""
+    return (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        f'<w:r><w:instrText xml:space="preserve"> {instruction} </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        f"<w:r><w:t>{shown}</w:t></w:r>"
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+
+
+def page_of_pages() -> str:
+    return run("Sida ") + field("PAGE", "1") + run(" (") + field("NUMPAGES", "1") + run(")")
+
+
+def cell(content: str, width: int) -> str:
+    return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>{content}</w:tc>'
+
+
+def layout_table(rows: list[list[str]], widths: list[int]) -> str:
+    """A borderless table used for layout only (letterheads): no header row, marked as layout for screen readers."""
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    body = "".join("<w:tr>" + "".join(cell(c, w) for c, w in zip(r, widths)) + "</w:tr>" for r in rows)
+    return (
+        '<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/><w:tblLayout w:type="fixed"/>'
+        '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>'
+        f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{body}</w:tbl>"
+    )
+
+
+# --- shared parts ---------------------------------------------------------------------
+
+
+def paragraph_style(style_id: str, name: str, ppr: str = "", rpr: str = "", based_on: str = "Normal", next_style: str = "", extra: str = "") -> str:
+    based = f'<w:basedOn w:val="{based_on}"/>' if based_on else ""
+    nxt = f'<w:next w:val="{next_style}"/>' if next_style else ""
+    custom = ' w:customStyle="1"' if extra == "custom" else ""
+    return (
+        f'<w:style w:type="paragraph" w:styleId="{style_id}"{custom}>'
+        f'<w:name w:val="{name}"/>{based}{nxt}<w:qFormat/>'
+        f"<w:pPr>{ppr}</w:pPr><w:rPr>{rpr}{LANG}</w:rPr></w:style>"
+    )
+
+
+def heading_style(level: int, size: int, numbered: bool) -> str:
+    numbering = f'<w:numPr><w:ilvl w:val="{level - 1}"/><w:numId w:val="1"/></w:numPr>' if numbered else ""
+    return paragraph_style(
+        f"Heading{level}",
+        f"heading {level}",
+        ppr=f'<w:keepNext/><w:keepLines/>{numbering}<w:spacing w:before="{360 - 60 * level}" w:after="120"/><w:outlineLvl w:val="{level - 1}"/>',
+        rpr=f'<w:b/><w:sz w:val="{size}"/><w:szCs w:val="{size}"/>',
+        next_style="Normal",
+    )
+
+
+def styles_xml(numbered_headings: bool) -> str:
+    styles = [
+        '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/>'
+        f'<w:pPr><w:spacing w:after="160" w:line="264" w:lineRule="auto"/></w:pPr><w:rPr>{LANG}</w:rPr></w:style>',
+        '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/></w:style>',
+        '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:semiHidden/>'
+        '<w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
+        '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>',
+        '<w:style w:type="numbering" w:default="1" w:styleId="NoList"><w:name w:val="No List"/><w:semiHidden/></w:style>',
+        paragraph_style("Title", "Title", ppr='<w:keepNext/><w:spacing w:before="240" w:after="240"/>', rpr='<w:b/><w:sz w:val="32"/><w:szCs w:val="32"/>', next_style="Normal"),
+        heading_style(1, 28, numbered_headings),
+        heading_style(2, 24, numbered_headings),
+        heading_style(3, 22, numbered_headings),
+        paragraph_style("ListParagraph", "List Paragraph", ppr='<w:spacing w:after="60"/><w:ind w:left="720"/><w:contextualSpacing/>'),
+        paragraph_style("Caption", "caption", ppr='<w:spacing w:before="60" w:after="200"/>', rpr='<w:i/><w:sz w:val="20"/><w:szCs w:val="20"/>', next_style="Normal"),
+        paragraph_style("Header", "header", ppr='<w:spacing w:after="0"/><w:tabs><w:tab w:val="center" w:pos="4536"/><w:tab w:val="right" w:pos="9072"/></w:tabs>', rpr='<w:sz w:val="18"/><w:szCs w:val="18"/>'),
+        paragraph_style("Footer", "footer", ppr='<w:spacing w:after="0"/><w:tabs><w:tab w:val="center" w:pos="4536"/><w:tab w:val="right" w:pos="9072"/></w:tabs>', rpr='<w:sz w:val="16"/><w:szCs w:val="16"/>'),
+        paragraph_style("FootnoteText", "footnote text", ppr='<w:spacing w:after="0" w:line="240" w:lineRule="auto"/>', rpr='<w:sz w:val="18"/><w:szCs w:val="18"/>'),
+        '<w:style w:type="character" w:styleId="FootnoteReference"><w:name w:val="footnote reference"/><w:basedOn w:val="DefaultParagraphFont"/><w:rPr><w:vertAlign w:val="superscript"/></w:rPr></w:style>',
+        paragraph_style("TOCHeading", "TOC Heading", ppr='<w:keepNext/><w:spacing w:before="240" w:after="120"/>', rpr='<w:b/><w:caps/><w:sz w:val="24"/><w:szCs w:val="24"/>', next_style="Normal"),
+        paragraph_style("TOC1", "toc 1", ppr='<w:tabs><w:tab w:val="left" w:pos="567"/><w:tab w:val="right" w:leader="dot" w:pos="9062"/></w:tabs><w:spacing w:after="60"/>', rpr="<w:caps/>"),
+        paragraph_style("TOC2", "toc 2", ppr='<w:tabs><w:tab w:val="left" w:pos="1134"/><w:tab w:val="right" w:leader="dot" w:pos="9062"/></w:tabs><w:spacing w:after="60"/><w:ind w:left="284"/>'),
+        paragraph_style("TOC3", "toc 3", ppr='<w:tabs><w:tab w:val="left" w:pos="1701"/><w:tab w:val="right" w:leader="dot" w:pos="9062"/></w:tabs><w:spacing w:after="60"/><w:ind w:left="567"/>', rpr="<w:i/>"),
+        paragraph_style("Brevhuvud", "Brevhuvud", ppr='<w:spacing w:after="0"/>', rpr='<w:b/><w:caps/><w:sz w:val="24"/><w:szCs w:val="24"/>', extra="custom"),
+        paragraph_style("Dokumenttyp", "Dokumenttyp", ppr='<w:spacing w:after="0"/>', rpr='<w:b/><w:sz w:val="20"/><w:szCs w:val="20"/>', extra="custom"),
+        paragraph_style("Mottagare", "Mottagare", ppr='<w:spacing w:before="240" w:after="240"/>', extra="custom"),
+        paragraph_style("Forslagsinledning", "Förslagsinledning", ppr='<w:keepNext/><w:spacing w:before="240" w:after="120"/>', rpr="<w:b/>", extra="custom"),
+        paragraph_style("Attsats", "Att-sats", ppr='<w:spacing w:after="120"/><w:ind w:left="567" w:hanging="567"/>', extra="custom"),
+        paragraph_style("Beslutspunkt", "Beslutspunkt", ppr='<w:numPr><w:numId w:val="2"/></w:numPr><w:spacing w:after="120"/><w:ind w:left="567" w:hanging="567"/>', extra="custom"),
+        paragraph_style("Avslutning", "Avslutning", ppr='<w:keepNext/><w:spacing w:before="360" w:after="240"/>', extra="custom"),
+        paragraph_style("Underskrift", "Underskrift", ppr='<w:keepNext/><w:keepLines/><w:pBdr><w:top w:val="single" w:sz="4" w:space="4" w:color="auto"/></w:pBdr><w:spacing w:before="720" w:after="0"/><w:ind w:right="4536"/>', extra="custom"),
+        paragraph_style("Underskriftstitel", "Underskriftstitel", ppr='<w:spacing w:after="0"/>', extra="custom"),
+        paragraph_style("Bilagerubrik", "Bilagerubrik", ppr='<w:keepNext/><w:spacing w:before="360" w:after="60"/>', rpr="<w:b/>", extra="custom"),
+        paragraph_style("Bilaga", "Bilaga", ppr='<w:spacing w:after="60"/><w:ind w:left="284" w:hanging="284"/>', extra="custom"),
+        paragraph_style("Tabelltext", "Tabelltext", ppr='<w:spacing w:before="20" w:after="20" w:line="240" w:lineRule="auto"/>', rpr='<w:sz w:val="20"/><w:szCs w:val="20"/>', extra="custom"),
+        paragraph_style("Tabellbelopp", "Tabellbelopp", ppr='<w:jc w:val="right"/>', based_on="Tabelltext", extra="custom"),
+        '<w:style w:type="table" w:customStyle="1" w:styleId="Beslutstabell"><w:name w:val="Beslutstabell"/><w:basedOn w:val="TableNormal"/>'
+        '<w:tblPr><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="auto"/><w:left w:val="single" w:sz="4" w:space="0" w:color="auto"/>'
+        '<w:bottom w:val="single" w:sz="4" w:space="0" w:color="auto"/><w:right w:val="single" w:sz="4" w:space="0" w:color="auto"/>'
+        '<w:insideH w:val="single" w:sz="4" w:space="0" w:color="auto"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="auto"/></w:tblBorders>'
+        '<w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar></w:tblPr>'
+        '<w:tblStylePr w:type="firstRow"><w:rPr><w:b/></w:rPr><w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="D9D9D9"/></w:tcPr></w:tblStylePr>'
+        '<w:tblStylePr w:type="lastRow"><w:rPr><w:b/></w:rPr><w:tcPr><w:tcBorders><w:top w:val="double" w:sz="4" w:space="0" w:color="auto"/></w:tcBorders></w:tcPr></w:tblStylePr>'
+        "</w:style>",
+    ]
+    defaults = (
+        f'<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:eastAsia="{FONT}" w:cs="{FONT}"/>'
+        f'<w:sz w:val="22"/><w:szCs w:val="22"/>{LANG}</w:rPr></w:rPrDefault>'
+        '<w:pPrDefault><w:pPr><w:spacing w:after="160" w:line="264" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults>'
+    )
+    return XML_DECL + f"<w:styles {W_NS}>{defaults}{''.join(styles)}</w:styles>"
+
+
+def level(ilvl: int, fmt: str, text: str, indent: int, hanging: int = 360, extra: str = "") -> str:
+    return (
+        f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>{extra}<w:lvlText w:val="{text}"/>'
+        f'<w:lvlJc w:val="left"/><w:pPr><w:ind w:left="{indent}" w:hanging="{hanging}"/></w:pPr></w:lvl>'
+    )
+
+
+def numbering_xml() -> str:
+    """Abstract lists: 1 headings (1, 1.1, 1.1.1), 2 numbered proposals, 10 bullets, 11 ordered lists.
+
+    Body lists get their own w:num per list when a paper is written, so each list restarts.
+    """
+    headings = "".join(
+        level(i, "decimal", ".".join(f"%{k + 1}" for k in range(i + 1)), 567 + 142 * i, 567 + 142 * i, f'<w:pStyle w:val="Heading{i + 1}"/>')
+        for i in range(3)
+    )
+    bullets = "".join(level(i, "bullet", "\u2022" if i % 2 == 0 else "\u2013", 720 + 360 * i) for i in range(6))
+    formats = ["decimal", "lowerLetter", "lowerRoman", "decimal", "lowerLetter", "lowerRoman"]
+    ordered = "".join(level(i, formats[i], f"%{i + 1}." if formats[i] != "lowerLetter" else f"%{i + 1})", 720 + 360 * i) for i in range(6))
+    proposal = level(0, "decimal", "%1.", 567, 567)
+    return (
+        XML_DECL + f"<w:numbering {W_NS}>"
+        f'<w:abstractNum w:abstractNumId="1"><w:multiLevelType w:val="multilevel"/>{headings}</w:abstractNum>'
+        f'<w:abstractNum w:abstractNumId="2"><w:multiLevelType w:val="singleLevel"/>{proposal}</w:abstractNum>'
+        f'<w:abstractNum w:abstractNumId="10"><w:multiLevelType w:val="hybridMultilevel"/>{bullets}</w:abstractNum>'
+        f'<w:abstractNum w:abstractNumId="11"><w:multiLevelType w:val="hybridMultilevel"/>{ordered}</w:abstractNum>'
+        '<w:num w:numId="1"><w:abstractNumId w:val="1"/></w:num>'
+        '<w:num w:numId="2"><w:abstractNumId w:val="2"/></w:num>'
+        "</w:numbering>"
+    )
+
+
+SETTINGS = (
+    XML_DECL + f"<w:settings {W_NS}>"
+    '<w:zoom w:percent="100"/><w:defaultTabStop w:val="1304"/><w:characterSpacingControl w:val="doNotCompress"/>'
+    '<w:footnotePr><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr>'
+    '<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>'
+    '<w:themeFontLang w:val="sv-SE"/><w:decimalSymbol w:val=","/><w:listSeparator w:val=";"/>'
+    "</w:settings>"
+)
+
+FOOTNOTES = (
+    XML_DECL + f"<w:footnotes {W_NS}>"
+    '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r></w:p></w:footnote>'
+    '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>'
+    "</w:footnotes>"
+)
+
+CONTENT_TYPES = (
+    XML_DECL + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Default Extension="png" ContentType="image/png"/>'
+    '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+    '<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>'
+    '<Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>'
+    '<Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/>'
+    '<Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/>'
+    '<Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/>'
+    '<Override PartName="/word/header2.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/>'
+    '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+    '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
+    "</Types>"
+)
+
+PACKAGE_RELS = (
+    XML_DECL + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>'
+    '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/>'
+    "</Relationships>"
+)
+
+DOCUMENT_RELS = (
+    XML_DECL + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/>'
+    '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/>'
+    '<Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/>'
+    '<Relationship Id="rId5" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header1.xml"/>'
+    '<Relationship Id="rId6" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header2.xml"/>'
+    "</Relationships>"
+)
+
+CORE = (
+    XML_DECL + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+    "<dc:title>{title}</dc:title><dc:language>sv-SE</dc:language><cp:revision>1</cp:revision>"
+    '<dcterms:created xsi:type="dcterms:W3CDTF">2026-01-01T00:00:00Z</dcterms:created>'
+    '<dcterms:modified xsi:type="dcterms:W3CDTF">2026-01-01T00:00:00Z</dcterms:modified>'
+    "</cp:coreProperties>"
+)
+
+APP = (
+    XML_DECL + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    "<Application>tjanste</Application><DocSecurity>0</DocSecurity></Properties>"
+)
+
+SECTION = (
+    '<w:sectPr><w:headerReference w:type="default" r:id="rId6"/><w:headerReference w:type="first" r:id="rId5"/>'
+    '<w:pgSz w:w="11906" w:h="16838"/>'
+    '<w:pgMar w:top="1985" w:right="1418" w:bottom="1418" w:left="1418" w:header="567" w:footer="567" w:gutter="0"/>'
+    '<w:cols w:space="708"/><w:titlePg/><w:docGrid w:linePitch="360"/></w:sectPr>'
+)
+
+# --- the parts each kind of paper is made of ----------------------------------------
+
+
+def letterhead(kind_title: str) -> str:
+    """First-page header: organisation, document kind and page; unit and official; date and diarienummer."""
+    left_top = para("{{ org.brevhuvud }}", "Brevhuvud")
+    right_top = para(kind_title, "Dokumenttyp") + para(page_of_pages(), "Header")
+    left = tag("{%p if arende.enhet %}") + para("{{ arende.enhet }}", "Header") + tag("{%p endif %}")
+    left += tag("{%p if arende.handlaggare %}") + para("{{ arende.handlaggare }}", "Header") + tag("{%p endif %}")
+    right = para("{{ arende.datum }}", "Header") + para("Dnr {{ arende.dnr }}", "Header")
+    table = layout_table([[left_top, right_top], [left or para(), right]], [5670, 3402])
+    return XML_DECL + f"<w:hdr {W_NS}>{table}{para()}</w:hdr>"
+
+
+def running_header() -> str:
+    """Header of later pages: organisation, diarienummer, page."""
+    text = run("{{ org.namn }}") + '<w:r><w:tab/></w:r>' + run("Dnr {{ arende.dnr }}") + '<w:r><w:tab/></w:r>' + page_of_pages()
+    return XML_DECL + f"<w:hdr {W_NS}>{para(text, 'Header')}{para()}</w:hdr>"
+
+
+def proposal() -> str:
+    return "".join(
+        [
+            tag("{%p if forslag %}"),
+            tag("{%p if forslag.rubrik %}"),
+            para("{{ forslag.rubrik }}", "Heading1"),
+            tag("{%p endif %}"),
+            para("{{ forslag.inledning }}", "Forslagsinledning"),
+            tag("{%p for sats in forslag.satser %}"),
+            tag("{%p if forslag.numrerad %}"),
+            para("{{ sats }}", "Beslutspunkt"),
+            tag("{%p else %}"),
+            para("{{ sats }}", "Attsats"),
+            tag("{%p endif %}"),
+            tag("{%p endfor %}"),
+            tag("{%p endif %}"),
+        ]
+    )
+
+
+def closing() -> str:
+    return "".join(
+        [
+            tag("{%p if avslutning %}"),
+            para("{{ avslutning }}", "Avslutning"),
+            tag("{%p endif %}"),
+            tag("{%p for u in underskrifter %}"),
+            para("{{ u.namn }}", "Underskrift"),
+            tag("{%p if u.titel %}"),
+            para("{{ u.titel }}", "Underskriftstitel"),
+            tag("{%p endif %}"),
+            tag("{%p endfor %}"),
+            tag("{%p if bilagor %}"),
+            para("Bilagor:", "Bilagerubrik"),
+            tag("{%p for b in bilagor %}"),
+            para("{{ b.nummer }}. {{ b.titel }}", "Bilaga"),
+            tag("{%p endfor %}"),
+            tag("{%p endif %}"),
+        ]
+    )
+
+
+def tjansteskrivelse_body() -> str:
+    return "".join(
+        [
+            tag("{%p if arende.till %}"),
+            para("{{ arende.till }}", "Mottagare"),
+            tag("{%p endif %}"),
+            para("{{ arende.rubrik }}", "Title"),
+            para("{{ brodtext }}"),
+            proposal(),
+            closing(),
+        ]
+    )
+
+
+def document_xml(body: str) -> str:
+    return XML_DECL + f"<w:document {W_NS}><w:body>{body}{SECTION}</w:body></w:document>"
+
+
+def write_package(path: Path, parts: dict[str, str]) -> None:
+    """Writes a .docx with fixed timestamps and order, so the template itself is reproducible."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, text in parts.items():
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            package.writestr(info, text.encode("utf-8"))
+
+
+def template(body: str, kind_title: str, title: str, numbered_headings: bool = False) -> dict[str, str]:
+    return {
+        "[Content_Types].xml": CONTENT_TYPES,
+        "_rels/.rels": PACKAGE_RELS,
+        "docProps/core.xml": CORE.format(title=escape(title)),
+        "docProps/app.xml": APP,
+        "word/document.xml": document_xml(body),
+        "word/_rels/document.xml.rels": DOCUMENT_RELS,
+        "word/styles.xml": styles_xml(numbered_headings),
+        "word/settings.xml": SETTINGS,
+        "word/numbering.xml": numbering_xml(),
+        "word/footnotes.xml": FOOTNOTES,
+        "word/header1.xml": letterhead(kind_title),
+        "word/header2.xml": running_header(),
+    }
+
+
+KINDS = {
+    "tjansteskrivelse": lambda: template(tjansteskrivelse_body(), "Tjänsteskrivelse", "Mall: tjänsteskrivelse"),
+}
+
+
+def main() -> None:
+    for kind, build in KINDS.items():
+        target = ROOT / "templates" / "beslut" / f"{kind}.docx"
+        write_package(target, build())
+        print(f"skrev {target.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
