@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 _LEADING_ATT = re.compile(r"^(samt\s+)?att\s+", re.IGNORECASE)
+_SPACES = re.compile(r"[ \t\r\n]+")
 _TRAILING = re.compile(r"[\s,.;]*(,\s*samt)?[\s,.;]*$", re.IGNORECASE)
 
 
@@ -22,7 +23,7 @@ def decided(deciding: str) -> str:
 
 def clause_core(text: str) -> str:
     """The action of a clause with the 'att', the 'samt' and the closing punctuation taken off."""
-    core = " ".join(text.split())
+    core = _SPACES.sub(" ", text).strip(" ")  # str.split() would also eat the amounts' no-break spaces
     core = _LEADING_ATT.sub("", core)
     return _TRAILING.sub("", core)
 
