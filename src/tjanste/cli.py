@@ -76,12 +76,15 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_text(args: argparse.Namespace) -> int:
+    import zipfile
+    from xml.etree.ElementTree import ParseError
+
     from .docx.text import docx_text
 
     try:
         data = args.fil.read_bytes()
         sys.stdout.write(docx_text(data))
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, ParseError) as error:
         sys.stderr.write(f"{args.fil}: fel: kan inte läsa filen som .docx: {error}\n")
         return 1
     return 0

@@ -1,0 +1,34 @@
+# tjanste: make beslut CASE=<ärende> renders a case; make test runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installerad
+
+.PHONY: beslut check test snapshots bench mallar clean
+
+$(INSTALLED): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	@touch $@
+
+beslut: $(INSTALLED)
+	@test -n "$(CASE)" || { echo "ange ett ärende: make beslut CASE=2015-primarvard" >&2; exit 2; }
+	$(BIN)/tjanste render $(CASE)
+
+check: $(INSTALLED)
+	$(BIN)/tjanste check
+
+test: $(INSTALLED)
+	$(BIN)/python -m pytest -q
+
+snapshots: $(INSTALLED)
+	$(BIN)/python -m pytest -q tests/test_snapshots.py --snapshot-update
+
+bench: $(INSTALLED)
+	$(BIN)/python tools/bench.py $(or $(CASE),2015-primarvard)
+
+mallar: $(INSTALLED)
+	$(BIN)/python tools/make_templates.py
+
+clean:
+	rm -rf build

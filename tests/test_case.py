@@ -1,0 +1,99 @@
+"""Reading a case: typed fields, and every problem reported with its line, field, what was found and what was expected."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from tjanste.case import load_case
+from tjanste.errors import CaseError
+
+GOOD = """---
+typ: tjansteskrivelse
+organisation: landstinget-blekinge
+datum: 2015-01-19
+rubrik: Ett ärende
+belopp:
+  totalt: 20 mnkr
+  a: 12 mnkr
+  b: 8 mnkr
+kontroller:
+  - totalt = a + b
+forslag:
+  beslutar: Landstingsstyrelsen
+  att:
+    - avsätta {{ belopp.totalt }}
+---
+Text.
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "arende.md"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems_of(tmp_path: Path, text: str) -> list[str]:
+    with pytest.raises(CaseError) as caught:
+        load_case(write(tmp_path, text))
+    return [f"{p.place.line}: {p.severity}: {p.field}: {p.message}" for p in caught.value.problems]
+
+
+def test_a_good_case_is_typed(tmp_path: Path) -> None:
+    case = load_case(write(tmp_path, GOOD))
+    assert case.datum == dt.date(2015, 1, 19)
+    assert case.belopp["totalt"].format() == "20\u00a0mnkr"
+    assert case.forslag is not None and case.forslag.att[0].text == "avsätta {{ belopp.totalt }}"
+    assert case.profile is not None and case.profile.ort == "Karlskrona"
+
+
+def test_unknown_field_suggests_the_nearest(tmp_path: Path) -> None:
+    [problem] = problems_of(tmp_path, GOOD.replace("rubrik: Ett", "rubrik: Ett\nhandläggare: Agneta\n#", 1))
+    assert problem.startswith("6: fel: handläggare: okänt fält (menade du 'handlaggare'?)")
+
+
+def test_missing_required_field(tmp_path: Path) -> None:
+    [problem] = problems_of(tmp_path, GOOD.replace("rubrik: Ett ärende\n", ""))
+    assert problem == "2: fel: rubrik: saknas, men måste anges"
+
+
+def test_every_error_is_reported_at_once(tmp_path: Path) -> None:
+    text = GOOD.replace("2015-01-19", "2015-02-30").replace("20 mnkr", "20 Mkr").replace("typ: tjansteskrivelse", "typ: protokol")
+    problems = problems_of(tmp_path, text)
+    assert len(problems) == 3
+    assert problems[0].startswith("2: fel: typ: 'protokol' finns inte")
+    assert problems[1].startswith("4: fel: datum: '2015-02-30' är inget datum som finns")
+    assert problems[2].startswith("7: fel: belopp.totalt: '20 Mkr' är inget belopp")
+
+
+def test_duplicate_key_is_an_error(tmp_path: Path) -> None:
+    [problem] = problems_of(tmp_path, GOOD.replace("  a: 12 mnkr\n", "  a: 12 mnkr\n  a: 13 mnkr\n"))
+    assert problem == "9: fel: a: fältet finns redan på rad 8; ett fält får bara anges en gång"
+
+
+def test_yaml_syntax_error_has_line_and_column(tmp_path: Path) -> None:
+    with pytest.raises(CaseError) as caught:
+        load_case(write(tmp_path, GOOD.replace("rubrik: Ett ärende", "rubrik: Ett: ärende")))
+    [problem] = caught.value.problems
+    assert (problem.place.line, problem.place.col) == (5, 12)
+    assert "YAML kan inte läsas" in problem.message
+
+
+def test_failing_check_names_both_sides_and_the_difference(tmp_path: Path) -> None:
+    [problem] = problems_of(tmp_path, GOOD.replace("b: 8 mnkr", "b: 7,5 mnkr"))
+    assert problem == (
+        "11: fel: kontroller[1]: 'totalt = a + b' stämmer inte: totalt är 20\u00a0mnkr men a + b är 19,5\u00a0mnkr, skillnad 0,5\u00a0mnkr"
+    )
+
+
+def test_dnr_must_follow_the_organisations_form(tmp_path: Path) -> None:
+    [problem] = problems_of(tmp_path, GOOD.replace("datum:", "dnr: RS/2771/2017\ndatum:"))
+    assert problem.startswith("4: fel: dnr: 'RS/2771/2017' följer inte Landstinget Blekinges form")
+
+
+def test_front_matter_must_open_the_file(tmp_path: Path) -> None:
+    [problem] = problems_of(tmp_path, "Bara text\n")
+    assert problem.startswith("1: fel: : ärendet ska börja med en rad '---'")

@@ -1,0 +1,70 @@
+"""The command-line contract: exit 0 on success, 1 on case errors as path:line:col: fel:, 2 on wrong usage; light imports."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+
+
+def tjanste(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "TJANSTE_ROT": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "tjanste", *args], capture_output=True, text=True, env=env, cwd=cwd)
+
+
+def test_check_all_cases() -> None:
+    result = tjanste("check")
+    assert result.returncode == 0, result.stderr
+    assert "ärenden utan fel" in result.stdout
+
+
+def test_check_reports_errors_with_place_and_exit_1(tmp_path: Path) -> None:
+    broken = tmp_path / "trasig.md"
+    broken.write_text("---\ntyp: tjansteskrivelse\norganisation: landstinget-blekinge\ndatum: 2015-13-01\nrubrik: X\n---\n", encoding="utf-8")
+    result = tjanste("check", str(broken))
+    assert result.returncode == 1
+    assert f"{broken}:4:8: fel: datum: '2015-13-01' är inget datum som finns" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_case_name() -> None:
+    result = tjanste("render", "finns-inte")
+    assert result.returncode == 1
+    assert result.stderr.startswith("finns-inte:1:1: fel: ärende: ärendet finns inte")
+
+
+def test_wrong_usage_exits_2() -> None:
+    assert tjanste("render").returncode == 2
+    assert tjanste("okänt-kommando").returncode == 2
+    assert tjanste().returncode == 2
+
+
+def test_text_of_a_docx(tmp_path: Path) -> None:
+    assert tjanste("render", "2015-primarvard", "--ut", str(tmp_path)).returncode == 0
+    result = tjanste("text", str(tmp_path / "2015-primarvard" / "beslut.docx"))
+    assert result.returncode == 0
+    assert result.stdout == (tmp_path / "2015-primarvard" / "beslut.txt").read_text(encoding="utf-8")
+
+
+def test_text_of_something_else_is_an_error(tmp_path: Path) -> None:
+    not_docx = tmp_path / "x.docx"
+    not_docx.write_text("inte en docx", encoding="utf-8")
+    result = tjanste("text", str(not_docx))
+    assert result.returncode == 1
+    assert "fel:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_import_and_check_stay_light() -> None:
+    probe = (
+        "import sys, tjanste, tjanste.cli\n"
+        "from tjanste.render import check_case\n"
+        "check_case('2015-primarvard')\n"
+        "heavy = sorted(m for m in ('docx', 'lxml', 'docxtpl') if m in sys.modules)\n"
+        "print(','.join(heavy))\n"
+    )
+    env = {**os.environ, "TJANSTE_ROT": str(ROOT)}
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
+    assert result.stdout.strip() == ""

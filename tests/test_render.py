@@ -1,0 +1,116 @@
+"""The finished .docx of the first real case: what the registrar files, checked in its XML and in LibreOffice."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, soffice
+
+CASE = "2015-primarvard"
+ATT_SATSER = [
+    "att avsätta 2\u00a0mnkr till läkarförsörjning under anslag för centrala personalkostnader, landstingsgemensamt,",
+    "att avsätta 0,9\u00a0mnkr till hälsovalet för kompetensutveckling till allmänläkare inom primärvården,",
+    "att avsätta 2\u00a0mnkr till utvecklingsprojekt inom området psykisk ohälsa till centralt till landstingsgemensamt,",
+    "att förstärka primärvårdens verksamhetsområde inom Hälsoval Blekinge med 15,1\u00a0mnkr för utvecklingsinsatser",
+    "att den sammantagna förstärkningen, 20\u00a0mnkr, finansieras från landstingsstyrelsens förfogandeanslag.",
+]
+
+
+def part(docx: Path, name: str) -> str:
+    with zipfile.ZipFile(docx) as package:
+        return package.read(name).decode("utf-8")
+
+
+def plain_text(xml: str) -> str:
+    return "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml))
+
+
+def test_att_satser_in_document(build: Path) -> None:
+    text = plain_text(part(build / CASE / "beslut.docx", "word/document.xml"))
+    assert "Landstingsstyrelsen föreslås besluta" in text
+    for clause in ATT_SATSER:
+        assert clause in text
+
+
+def test_amounts_use_no_break_space_and_no_float_artefacts(build: Path) -> None:
+    text = plain_text(part(build / CASE / "beslut.docx", "word/document.xml"))
+    assert "20\u00a0mnkr" in text and "15,1\u00a0mnkr" in text
+    assert not re.search(r"\d mnkr", text), "a plain space before a unit"
+    assert not re.search(r"\d\.\d", text.replace("bl.a.", "")), "a decimal point"
+    assert not re.search(r"(?<![\w-])-\d", text), "a hyphen-minus before a digit"
+    assert "E+" not in text and "0000000001" not in text
+
+
+def test_letterhead_and_running_header(build: Path) -> None:
+    docx = build / CASE / "beslut.docx"
+    first = part(docx, "word/header1.xml")
+    later = part(docx, "word/header2.xml")
+    for expected in ("LANDSTINGET BLEKINGE", "Landstingsdirektörens stab", "Agneta Kalnins", "2015-01-19", "Dnr"):
+        assert expected in plain_text(first)
+    for header in (first, later):
+        assert re.search(r"<w:instrText[^>]*> PAGE </w:instrText>", header)
+        assert re.search(r"<w:instrText[^>]*> NUMPAGES </w:instrText>", header)
+
+
+def test_page_is_a4_and_language_swedish(build: Path) -> None:
+    docx = build / CASE / "beslut.docx"
+    assert '<w:pgSz w:w="11906" w:h="16838"/>' in part(docx, "word/document.xml")
+    styles = part(docx, "word/styles.xml")
+    assert styles.count('w:lang w:val="sv-SE"') >= 10
+    assert "en-US" not in styles
+
+
+def test_core_properties_pinned_to_the_case(build: Path) -> None:
+    core = part(build / CASE / "beslut.docx", "docProps/core.xml")
+    assert "2015-01-19T00:00:00Z" in core
+    assert "<dc:title>Förstärkt budget primärvården" in core
+    assert "<dc:language>sv-SE</dc:language>" in core
+    assert "<dc:creator>Agneta Kalnins</dc:creator>" in core
+
+
+def test_zip_entries_have_fixed_timestamps(build: Path) -> None:
+    with zipfile.ZipFile(build / CASE / "beslut.docx") as package:
+        infos = package.infolist()
+    assert infos[0].filename == "[Content_Types].xml"
+    assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def _render_in_new_process(out: Path) -> str:
+    env = {**os.environ, "TJANSTE_ROT": str(ROOT)}
+    subprocess.run([sys.executable, "-m", "tjanste", "render", CASE, "--ut", str(out)], check=True, env=env, capture_output=True)
+    return hashlib.sha256((out / CASE / "beslut.docx").read_bytes()).hexdigest()
+
+
+def test_two_processes_give_identical_bytes(tmp_path: Path, build: Path) -> None:
+    first = _render_in_new_process(tmp_path / "a")
+    second = _render_in_new_process(tmp_path / "b")
+    assert first == second == hashlib.sha256((build / CASE / "beslut.docx").read_bytes()).hexdigest()
+
+
+def test_libreoffice_opens_it_and_the_pdf_holds_every_att_sats(build: Path, tmp_path: Path) -> None:
+    office = soffice()
+    if office is None:
+        pytest.skip("LibreOffice saknas: apt-get install libreoffice-writer")
+    pdftotext = subprocess.run(["which", "pdftotext"], capture_output=True, text=True).stdout.strip()
+    if not pdftotext:
+        pytest.skip("pdftotext saknas: apt-get install poppler-utils")
+    profile = tmp_path / "lo-profil"
+    subprocess.run(
+        [office, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(build / CASE / "beslut.docx")],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    text = subprocess.run([pdftotext, str(tmp_path / "beslut.pdf"), "-"], check=True, capture_output=True, text=True).stdout
+    flat = " ".join(text.split())
+    for clause in ATT_SATSER:
+        assert " ".join(clause.replace("\u00a0", " ").split()) in flat.replace("\u00a0", " ")
+    assert "Sida 1 (2)" in flat
