@@ -421,7 +421,7 @@ def test_toc_field_lists_the_headings_with_their_numbers() -> None:
     numbered(doc.add_paragraph("Första punkten"), 90)
     assert text_of(doc) == (
         "Före innehållet.\n\n"
-        "Innehåll\n1 Ärendet\n  1.1 Bakgrund\n    1.1.1 Ekonomi\n2 Beslut\n\n"
+        "[innehållsförteckning]\n1 Ärendet\n  1.1 Bakgrund\n    1.1.1 Ekonomi\n2 Beslut\n\n"
         "# 1 Ärendet\n\n## 1.1 Bakgrund\n\n### 1.1.1 Ekonomi\n\n#### Ej i innehållet\n\n# 2 Beslut\n\n"
         "1. Första punkten\n"
     )
@@ -434,7 +434,7 @@ def test_toc_levels_follow_the_o_switch_and_simple_fields() -> None:
     doc.add_heading("Syfte", 2)
     doc.add_heading("Detalj", 3)
     assert text_of(doc) == (
-        "Innehåll\nSammanfattning\n  Syfte\n\n# Sammanfattning\n\n## Syfte\n\n### Detalj\n"
+        "[innehållsförteckning]\nSammanfattning\n  Syfte\n\n# Sammanfattning\n\n## Syfte\n\n### Detalj\n"
     )
 
 
@@ -498,7 +498,7 @@ def test_footnote_marks_stay_out_of_the_table_of_contents() -> None:
     for inner in toc_paragraphs('TOC \\o "1-3"'):
         raw_paragraph(doc, inner)
     raw_paragraph(doc, run("Bakgrund") + footnote_reference(1), ppr='<w:pStyle w:val="Heading1"/>')
-    assert text_of(doc) == "Innehåll\nBakgrund\n\n# Bakgrund[^1]\n\n[fotnoter]\n[^1]: Not.\n"
+    assert text_of(doc) == "[innehållsförteckning]\nBakgrund\n\n# Bakgrund[^1]\n\n[fotnoter]\n[^1]: Not.\n"
 
 
 def test_images_show_their_alt_text() -> None:

@@ -40,7 +40,7 @@ _ROMAN = (
 )  # fmt: skip
 
 PAGE_BREAK = "[sidbrytning]"
-TOC_TITLE = "Innehåll"
+TOC_TITLE = "[innehållsförteckning]"
 
 
 # ---------------------------------------------------------------- small XML helpers
