@@ -121,7 +121,7 @@ def styles_xml(numbered_headings: bool) -> str:
         paragraph_style("TOC1", "toc 1", ppr='<w:tabs><w:tab w:val="left" w:pos="567"/><w:tab w:val="right" w:leader="dot" w:pos="9062"/></w:tabs><w:spacing w:after="60"/>', rpr="<w:caps/>"),
         paragraph_style("TOC2", "toc 2", ppr='<w:tabs><w:tab w:val="left" w:pos="1134"/><w:tab w:val="right" w:leader="dot" w:pos="9062"/></w:tabs><w:spacing w:after="60"/><w:ind w:left="284"/>'),
         paragraph_style("TOC3", "toc 3", ppr='<w:tabs><w:tab w:val="left" w:pos="1701"/><w:tab w:val="right" w:leader="dot" w:pos="9062"/></w:tabs><w:spacing w:after="60"/><w:ind w:left="567"/>', rpr="<w:i/>"),
-        paragraph_style("Brevhuvud", "Brevhuvud", ppr='<w:spacing w:after="0"/>', rpr='<w:b/><w:caps/><w:sz w:val="24"/><w:szCs w:val="24"/>', extra="custom"),
+        paragraph_style("Brevhuvud", "Brevhuvud", ppr='<w:spacing w:after="0"/>', rpr='<w:b/><w:sz w:val="24"/><w:szCs w:val="24"/>', extra="custom"),
         paragraph_style("Dokumenttyp", "Dokumenttyp", ppr='<w:spacing w:after="0"/>', rpr='<w:b/><w:sz w:val="20"/><w:szCs w:val="20"/>', extra="custom"),
         paragraph_style("Mottagare", "Mottagare", ppr='<w:spacing w:before="240" w:after="240"/>', extra="custom"),
         paragraph_style("Forslagsinledning", "Förslagsinledning", ppr='<w:keepNext/><w:spacing w:before="240" w:after="120"/>', rpr="<w:b/>", extra="custom"),
@@ -132,6 +132,9 @@ def styles_xml(numbered_headings: bool) -> str:
         paragraph_style("Underskriftstitel", "Underskriftstitel", ppr='<w:spacing w:after="0"/>', extra="custom"),
         paragraph_style("Bilagerubrik", "Bilagerubrik", ppr='<w:keepNext/><w:spacing w:before="360" w:after="60"/>', rpr="<w:b/>", extra="custom"),
         paragraph_style("Bilaga", "Bilaga", ppr='<w:spacing w:after="60"/><w:ind w:left="284" w:hanging="284"/>', extra="custom"),
+        paragraph_style("Figur", "Figur", ppr='<w:keepNext/><w:spacing w:before="120" w:after="60"/><w:jc w:val="center"/>', extra="custom"),
+        paragraph_style("Beslutsrad", "Beslutsrad", ppr='<w:spacing w:after="240"/>', rpr="<w:i/>", extra="custom"),
+        paragraph_style("Avsandare", "Avsändare", ppr='<w:spacing w:after="0"/>', rpr='<w:b/><w:sz w:val="24"/><w:szCs w:val="24"/>', extra="custom"),
         paragraph_style("Tabelltext", "Tabelltext", ppr='<w:spacing w:before="20" w:after="20" w:line="240" w:lineRule="auto"/>', rpr='<w:sz w:val="20"/><w:szCs w:val="20"/>', extra="custom"),
         paragraph_style("Tabellbelopp", "Tabellbelopp", ppr='<w:jc w:val="right"/>', based_on="Tabelltext", extra="custom"),
         '<w:style w:type="table" w:customStyle="1" w:styleId="Beslutstabell"><w:name w:val="Beslutstabell"/><w:basedOn w:val="TableNormal"/>'
@@ -333,6 +336,58 @@ def tjansteskrivelse_body() -> str:
     )
 
 
+def beslutsunderlag_body() -> str:
+    """A decision basis: title, who decided it and when, then numbered sections (the heading styles carry the numbers)."""
+    return "".join(
+        [
+            para("{{ arende.rubrik }}", "Title"),
+            tag("{%p if beslut %}"),
+            para("Beslutad {{ beslut.datum }} av: {{ beslut.organ }}", "Beslutsrad"),
+            tag("{%p endif %}"),
+            para("{{ brodtext }}"),
+            proposal(),
+            closing(),
+        ]
+    )
+
+
+def andringsforslag_body() -> str:
+    """A joint amendment or motion from party groups, addressed to the deciding body."""
+    return "".join(
+        [
+            para("{{ arende.dokumenttyp }}", "Avsandare"),
+            tag("{%p if arende.avsandare %}"),
+            para("från {{ arende.avsandare }}", "Avsandare"),
+            tag("{%p endif %}"),
+            tag("{%p if arende.till %}"),
+            para("Till {{ arende.till }}", "Mottagare"),
+            tag("{%p endif %}"),
+            para("{{ arende.rubrik }}", "Title"),
+            para("{{ brodtext }}"),
+            proposal(),
+            closing(),
+        ]
+    )
+
+
+def bilaga_body() -> str:
+    return para("{{ bilaga.titel }}", "Title") + para("{{ brodtext }}")
+
+
+def attachment_header() -> str:
+    """First-page header of a bilaga: which paper it belongs to."""
+    left = para("{{ org.brevhuvud }}", "Brevhuvud") + para("Bilaga {{ bilaga.nummer }} till: {{ arende.rubrik }}", "Header")
+    right = para(page_of_pages(), "Header") + para("{{ arende.datum }}", "Header") + para("Dnr {{ arende.dnr }}", "Header")
+    table = layout_table([[left, right]], [6236, 2836])
+    return XML_DECL + f"<w:hdr {W_NS}>{table}{para()}</w:hdr>"
+
+
+def simple_letterhead() -> str:
+    """First-page header for papers without a unit and official: organisation and page."""
+    table = layout_table([[para("{{ org.brevhuvud }}", "Brevhuvud"), para("{{ arende.dokumenttyp }}", "Dokumenttyp") + para(page_of_pages(), "Header")]], [5670, 3402])
+    return XML_DECL + f"<w:hdr {W_NS}>{table}{para()}</w:hdr>"
+
+
 def document_xml(body: str) -> str:
     return XML_DECL + f"<w:document {W_NS}><w:body>{body}{SECTION}</w:body></w:document>"
 
@@ -348,7 +403,7 @@ def write_package(path: Path, parts: dict[str, str]) -> None:
             package.writestr(info, text.encode("utf-8"))
 
 
-def template(body: str, kind_title: str, title: str, numbered_headings: bool = False) -> dict[str, str]:
+def template(body: str, kind_title: str, title: str, numbered_headings: bool = False, first_header: str | None = None) -> dict[str, str]:
     return {
         "[Content_Types].xml": CONTENT_TYPES,
         "_rels/.rels": PACKAGE_RELS,
@@ -360,19 +415,23 @@ def template(body: str, kind_title: str, title: str, numbered_headings: bool = F
         "word/settings.xml": SETTINGS,
         "word/numbering.xml": numbering_xml(),
         "word/footnotes.xml": FOOTNOTES,
-        "word/header1.xml": letterhead(kind_title),
+        "word/header1.xml": first_header or letterhead(kind_title),
         "word/header2.xml": running_header(),
     }
 
 
-KINDS = {
-    "tjansteskrivelse": lambda: template(tjansteskrivelse_body(), "Tjänsteskrivelse", "Mall: tjänsteskrivelse"),
+TEMPLATES = {
+    "beslut/tjansteskrivelse.docx": lambda: template(tjansteskrivelse_body(), "{{ arende.dokumenttyp }}", "Mall: tjänsteskrivelse"),
+    "beslut/underlag.docx": lambda: template(tjansteskrivelse_body(), "{{ arende.dokumenttyp }}", "Mall: underlag"),
+    "beslut/beslutsunderlag.docx": lambda: template(beslutsunderlag_body(), "", "Mall: beslutsunderlag", numbered_headings=True, first_header=simple_letterhead()),
+    "beslut/andringsforslag.docx": lambda: template(andringsforslag_body(), "", "Mall: ändringsförslag", first_header=simple_letterhead()),
+    "bilaga/bilaga.docx": lambda: template(bilaga_body(), "", "Mall: bilaga", first_header=attachment_header()),
 }
 
 
 def main() -> None:
-    for kind, build in KINDS.items():
-        target = ROOT / "templates" / "beslut" / f"{kind}.docx"
+    for name, build in TEMPLATES.items():
+        target = ROOT / "templates" / name
         write_package(target, build())
         print(f"skrev {target.relative_to(ROOT)}")
 

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .amount import Amount
-from .errors import CaseError, Place, Problems, display_path
+from .checks import run_checks
+from .errors import CaseError, Place, Problem, Problems, display_path
 from .profile import Profile, load_profile, profile_ids
 from . import paths
 from .schema import INVALID, AmountValue, Choice, Date, Flag, ListOf, Located, MapOf, Record, Text
+from .tables import TABLE, Table, validate_table
 from .yamlsource import CaseSource, split_case
 
 
@@ -23,6 +25,15 @@ class Signature(Located):
 @dataclass
 class Attachment(Located):
     titel: str = ""
+    fil: str = ""
+
+
+@dataclass
+class Decision(Located):
+    """Who decides or decided, and when: 'Beslutad 2022-05-04 av: Regionstyrelsen'."""
+
+    organ: str = ""
+    datum: dt.date | None = None
 
 
 @dataclass
@@ -57,7 +68,12 @@ class Case(Located):
     enhet: str = ""
     till: str = ""
     rubrik: str = ""
+    dokumentrubrik: str = ""
+    avsandare: str = ""
+    beslut: Decision | None = None
+    innehallsforteckning: bool = False
     belopp: dict[str, Amount] = field(default_factory=dict)
+    tabeller: dict[str, Table] = field(default_factory=dict)
     kontroller: list[Check] = field(default_factory=list)
     forslag: Proposal | None = None
     underskrifter: list[Signature] = field(default_factory=list)
@@ -67,6 +83,7 @@ class Case(Located):
     name: str = ""
     source: CaseSource | None = None
     profile: Profile | None = None
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def kinds() -> list[str]:
@@ -84,7 +101,12 @@ CASE_SCHEMA = Record(
         "enhet": Text(default=""),
         "till": Text(default=""),
         "rubrik": Text(required=True),
+        "dokumentrubrik": Text(default=""),
+        "avsandare": Text(default=""),
+        "beslut": Record(Decision, {"organ": Text(required=True), "datum": Date()}),
+        "innehallsforteckning": Flag(default=False),
         "belopp": MapOf(AmountValue()),
+        "tabeller": MapOf(TABLE),
         "kontroller": ListOf(Record(Check, {"villkor": Text(required=True), "tolerans": AmountValue()}, shorthand="villkor")),
         "forslag": Record(
             Proposal,
@@ -98,7 +120,7 @@ CASE_SCHEMA = Record(
         ),
         "underskrifter": ListOf(Record(Signature, {"namn": Text(required=True), "titel": Text(default="")}, shorthand="namn")),
         "ort": Text(default=""),
-        "bilagor": ListOf(Record(Attachment, {"titel": Text(required=True)}, shorthand="titel")),
+        "bilagor": ListOf(Record(Attachment, {"titel": Text(required=True), "fil": Text(default="")}, shorthand="titel")),
     },
 )
 
@@ -114,9 +136,7 @@ def resolve_case_path(name_or_path: str) -> Path:
     raise CaseError([_not_found(name_or_path)])
 
 
-def _not_found(name: str):
-    from .errors import Problem
-
+def _not_found(name: str) -> Problem:
     known = ", ".join(sorted(p.stem for p in paths.cases_dir().glob("*.md"))) or "inga"
     return Problem(Place(name, 1, 1), f"ärendet finns inte; ange ett namn i cases/ ({known}) eller sökvägen till en .md-fil", "ärende")
 
@@ -143,9 +163,9 @@ def load_case(path: Path) -> Case:
     if case.dnr and not case.profile.dnr_matches(case.dnr):
         example = f", t.ex. {case.profile.dnr_exempel}" if case.profile.dnr_exempel else ""
         problems.error(case.place_of("dnr"), "dnr", f"'{case.dnr}' följer inte {case.profile.namn}s form för diarienummer{example}")
-    from .checks import run_checks
-
+    for name, table in case.tabeller.items():
+        validate_table(name, table, problems)
     run_checks(case, problems)
     problems.raise_if_errors()
-    case.warnings = problems.warnings  # type: ignore[attr-defined]
+    case.warnings = problems.warnings
     return case

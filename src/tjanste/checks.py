@@ -12,7 +12,7 @@ from .errors import Problems
 if TYPE_CHECKING:
     from .case import Case, Check
 
-_TERM = re.compile(r"\s*([+\-−])?\s*([A-Za-z_][A-Za-z0-9_]*)\s*")
+_TERM = re.compile(r"\s*([+\-−])?\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)\s*")
 
 
 def run_checks(case: "Case", problems: Problems) -> None:
@@ -55,19 +55,31 @@ def _evaluate(expression: str, case: "Case", check: "Check", name: str, problems
             problems.error(check.place, name, f"'{expression}' kan inte räknas; skriv namn på belopp med + och - emellan")
             return None
         sign = -1 if match.group(1) in ("-", "−") else 1
-        term = match.group(2)
-        if term not in case.belopp:
-            problems.error(check.place, name, f"'{term}' finns inte bland belopp")
+        value = _value(case, match.group(2))
+        if value is None:
+            problems.error(check.place, name, f"'{match.group(2)}' finns inte; skriv namnet på ett belopp eller tabell.kolumn för en tabells summa")
             ok = False
         else:
-            total += sign * case.belopp[term].kronor
+            total += sign * value
         position = match.end()
     return total if ok else None
 
 
+def _value(case: "Case", term: str) -> Decimal | None:
+    """A named amount, or a table column's computed sum written as table.column."""
+    if term in case.belopp:
+        return case.belopp[term].kronor
+    table_name, _, column = term.partition(".")
+    table = case.tabeller.get(table_name)
+    total = table.column_sum(column) if table and column else None
+    return total.kronor if total else None
+
+
 def _display_unit(case: "Case", expression: str) -> str:
     """The unit the official used for the amounts of a check, to show its result the same way."""
-    for term in _TERM.findall(expression):
-        if term[1] in case.belopp:
-            return case.belopp[term[1]].unit
+    for _, term in _TERM.findall(expression):
+        if term in case.belopp:
+            return case.belopp[term].unit
+        if term.split(".")[0] in case.tabeller:
+            return case.tabeller[term.split(".")[0]].shown_unit
     return "kr"

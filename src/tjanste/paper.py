@@ -1,12 +1,20 @@
-"""A Paper: what a case says, fully worded (prose rendered, att-satser formed), before any Word file is touched."""
+"""Papers: what a case says, fully worded (prose rendered, att-satser formed, images found), before any Word file is touched.
+
+A case gives one paper for the decision itself and one for each bilaga that has
+its own text.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from jinja2 import TemplateError
 
 from .case import Case
 from .errors import Place, Problems
+from .markup import images, misplaced_tables, parser
 from .prose import ShownAmount, long_date, render_text
 from .proposal import att_clauses, introduction, numbered_sentences
 
@@ -16,20 +24,33 @@ KIND_TITLES = {
     "underlag": "Underlag",
     "andringsforslag": "Ändringsförslag",
 }
+TABLE_MARK = "\u2063tabell:{name}\u2063"  # one line, so prose keeps the case file's line numbers
 
 
 @dataclass
 class Paper:
-    """The words of one document and the values its template shows."""
+    """The words of one document, the values its template shows, and where it goes."""
 
     case: Case
     prose: str
-    prose_line: int
     context: dict[str, Any] = field(default_factory=dict)
+    template: str = ""  # relative to templates/, e.g. beslut/tjansteskrivelse.docx
+    output: str = "beslut"  # file stem in build/<case>/
+    base_dir: Path = Path(".")
+
+
+def _table_function(case: Case):
+    def tabell(name: str) -> str:
+        if name not in case.tabeller:
+            known = ", ".join(sorted(case.tabeller)) or "inga"
+            raise TemplateError(f"tabellen '{name}' finns inte under tabeller (kända: {known})")
+        return TABLE_MARK.format(name=name)
+
+    return tabell
 
 
 def prose_context(case: Case) -> dict[str, Any]:
-    """What prose and att-satser may name: belopp, arende, org."""
+    """What prose and att-satser may name: belopp, arende, org, tabell()."""
     unit_words = case.profile.enhetsord if case.profile else {}
     return {
         "belopp": {name: ShownAmount(amount, unit_words) for name, amount in case.belopp.items()},
@@ -42,36 +63,53 @@ def prose_context(case: Case) -> dict[str, Any]:
             "enhet": case.enhet,
         },
         "org": {"namn": case.profile.namn, "ort": case.profile.ort} if case.profile else {},
+        "tabell": _table_function(case),
     }
 
 
-def prepare_paper(case: Case) -> Paper:
-    """Renders prose and att-satser; raises CaseError with every problem found."""
+def prepare_papers(case: Case) -> list[Paper]:
+    """Renders prose, att-satser and bilagor; raises CaseError with every problem found."""
     problems = Problems()
     context = prose_context(case)
     source = case.source
     assert source is not None and case.profile is not None
+    base_dir = source.path.parent
     prose = render_text(source.body, context, Place(source.shown_path, source.body_line, 1), "text", problems) or ""
-    proposal = None
-    if case.forslag:
-        texts = []
-        for index, clause in enumerate(case.forslag.att, start=1):
-            rendered = render_text(clause.text, context, clause.place, f"forslag.att[{index}]", problems)
-            texts.append(rendered or "")
-        style = case.forslag.stil or case.profile.forslagsstil
-        numbered = style == "numrerad"
-        proposal = {
-            "rubrik": case.forslag.rubrik,
-            "inledning": introduction(case.forslag.beslutar, case.forslag.foreslar),
-            "satser": numbered_sentences(texts) if numbered else att_clauses(texts),
-            "numrerad": numbered,
-        }
+    _check_blocks(prose, base_dir, source.shown_path, source.body_line, problems)
+    proposal = _proposal(case, context, problems)
+    template_context = _template_context(case, proposal)
+    papers = [Paper(case, prose, template_context, f"beslut/{case.typ}.docx", "beslut", base_dir)]
+    for number, attachment in enumerate(case.bilagor, start=1):
+        if attachment.fil:
+            papers.append(_attachment(case, number, attachment, context, template_context, problems))
     problems.raise_if_errors()
+    return papers
+
+
+def _proposal(case: Case, context: dict[str, Any], problems: Problems) -> dict[str, Any] | None:
+    if not case.forslag:
+        return None
+    texts = []
+    for index, clause in enumerate(case.forslag.att, start=1):
+        texts.append(render_text(clause.text, context, clause.place, f"forslag.att[{index}]", problems) or "")
+    assert case.profile is not None
+    numbered = (case.forslag.stil or case.profile.forslagsstil) == "numrerad"
+    return {
+        "rubrik": case.forslag.rubrik,
+        "inledning": introduction(case.forslag.beslutar, case.forslag.foreslar),
+        "satser": numbered_sentences(texts) if numbered else att_clauses(texts),
+        "numrerad": numbered,
+    }
+
+
+def _template_context(case: Case, proposal: dict[str, Any] | None) -> dict[str, Any]:
+    assert case.profile is not None
     place = case.ort or case.profile.ort
-    template_context = {
+    return {
         "org": {"namn": case.profile.namn, "brevhuvud": case.profile.brevhuvud, "ort": case.profile.ort},
         "arende": {
-            "dokumenttyp": KIND_TITLES.get(case.typ, case.typ),
+            "dokumenttyp": case.dokumentrubrik or KIND_TITLES.get(case.typ, case.typ),
+            "avsandare": case.avsandare,
             "dnr": case.dnr,
             "datum": case.datum.isoformat(),
             "datum_text": long_date(case.datum),
@@ -80,9 +118,56 @@ def prepare_paper(case: Case) -> Paper:
             "till": case.till,
             "rubrik": case.rubrik,
         },
+        "beslut": {"organ": case.beslut.organ, "datum": case.beslut.datum.isoformat() if case.beslut.datum else ""} if case.beslut else None,
+        "innehallsforteckning": case.innehallsforteckning,
         "forslag": proposal,
         "avslutning": f"{place} dag som ovan" if case.underskrifter else "",
         "underskrifter": [{"namn": s.namn, "titel": s.titel} for s in case.underskrifter],
         "bilagor": [{"nummer": i, "titel": b.titel} for i, b in enumerate(case.bilagor, start=1)],
+        "bilaga": None,
     }
-    return Paper(case, prose, source.body_line, template_context)
+
+
+def _attachment(case: Case, number: int, attachment, context: dict[str, Any], template_context: dict[str, Any], problems: Problems) -> Paper:
+    assert case.source is not None
+    base_dir = case.source.path.parent
+    place = attachment.place_of("fil")
+    path = _inside(base_dir, attachment.fil, place, f"bilagor[{number}].fil", problems)
+    prose = ""
+    if path is not None:
+        shown = f"{case.source.shown_path.rsplit('/', 1)[0]}/{attachment.fil}" if "/" in case.source.shown_path else attachment.fil
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            problems.error(place, f"bilagor[{number}].fil", f"'{attachment.fil}' är inte sparad som UTF-8")
+            text = ""
+        prose = render_text(text, context, Place(shown, 1, 1), "text", problems) or ""
+        _check_blocks(prose, base_dir, shown, 1, problems)
+    own = {**template_context, "bilaga": {"nummer": number, "titel": attachment.titel}}
+    return Paper(case, prose, own, "bilaga/bilaga.docx", f"bilaga-{number}", base_dir)
+
+
+def _inside(base_dir: Path, relative: str, place: Place, field_name: str, problems: Problems) -> Path | None:
+    """A file named in a case: it must exist and stay inside the case's folder."""
+    target = (base_dir / relative).resolve()
+    if not target.is_relative_to(base_dir.resolve()):
+        problems.error(place, field_name, f"'{relative}' ligger utanför ärendets mapp; lägg filen bredvid ärendet")
+        return None
+    if not target.is_file():
+        problems.error(place, field_name, f"filen '{relative}' finns inte (sökt i {base_dir})")
+        return None
+    return target
+
+
+def _check_blocks(prose: str, base_dir: Path, shown_path: str, first_line: int, problems: Problems) -> None:
+    """Images must exist, stay in the case's folder and have alt text; tables must stand alone."""
+    tokens = parser().parse(prose)
+    for line in misplaced_tables(tokens):
+        problems.error(Place(shown_path, first_line + line, 1), "tabell", "{{ tabell(...) }} ska stå ensam på en rad, med tomma rader före och efter")
+    for image in images(tokens):
+        place = Place(shown_path, first_line + image.line, 1)
+        if not image.alt.strip():
+            problems.error(place, "bild", f"bilden '{image.src}' saknar alternativtext; skriv den inom hakparenteserna: ![beskrivning]({image.src})")
+        path = _inside(base_dir, image.src, place, "bild", problems)
+        if path is not None and path.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+            problems.error(place, "bild", f"'{image.src}' är varken PNG eller JPEG")

@@ -7,13 +7,13 @@ from pathlib import Path
 from . import paths
 from .case import Case, load_case, resolve_case_path
 from .output import write_all
-from .paper import Paper, prepare_paper
+from .paper import prepare_papers
 
 
 def check_case(name_or_path: str) -> Case:
     """Reads, validates and words a case without touching Word; raises CaseError."""
     case = load_case(resolve_case_path(name_or_path))
-    prepare_paper(case)
+    prepare_papers(case)
     return case
 
 
@@ -23,12 +23,9 @@ def render_case(name_or_path: str, out_root: Path | None = None) -> list[Path]:
     from .docx.text import docx_text
 
     case = load_case(resolve_case_path(name_or_path))
-    paper = prepare_paper(case)
-    docx = render_docx(paper, template_path(paper))
-    text = docx_text(docx).encode("utf-8")
-    folder = (out_root or paths.build_dir()) / case.name
-    return write_all(folder, {"beslut.docx": docx, "beslut.txt": text})
-
-
-def template_path(paper: Paper) -> Path:
-    return paths.templates_dir() / "beslut" / f"{paper.case.typ}.docx"
+    files: dict[str, bytes] = {}
+    for paper in prepare_papers(case):
+        docx = render_docx(paper, paths.templates_dir() / paper.template)
+        files[f"{paper.output}.docx"] = docx
+        files[f"{paper.output}.txt"] = docx_text(docx).encode("utf-8")
+    return write_all((out_root or paths.build_dir()) / case.name, files)

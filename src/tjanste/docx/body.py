@@ -7,23 +7,16 @@ function that reads the token and appends OOXML to the writer's output.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable
 
 from lxml import etree
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from mdit_py_plugins.footnote import footnote_plugin
 
+from ..markup import parser, table_name
 from . import ooxml
 
 HEADING_STYLES = {"h1": "Heading1", "h2": "Heading2", "h3": "Heading3"}
 LIST_INDENT = 720  # twips per list level, as the template's list numbering indents
-
-
-def parser() -> MarkdownIt:
-    """CommonMark without raw HTML, with footnotes."""
-    return MarkdownIt("commonmark", {"html": False, "typographer": False}).use(footnote_plugin)
 
 
 @dataclass
@@ -105,6 +98,11 @@ class BodyWriter:
                 raise ValueError(f"inline markdown {kind} has no writer")
         return result
 
+    def inline_text(self, text: str) -> list[etree._Element]:
+        """Runs for a short text with inline markdown, such as a table cell."""
+        tokens = parser().parseInline(text)
+        return self.runs(tokens[0]) if tokens else []
+
     def _footnote(self, note_id: int) -> etree._Element:
         assert self.footnotes is not None, "the template has no footnotes part"
         paragraphs = [self.runs(t) for t in self.footnote_defs.get(note_id, []) if t.type == "inline"]
@@ -135,6 +133,10 @@ def heading(writer: BodyWriter, tokens: list[Token], index: int) -> int:
 
 def paragraph_block(writer: BodyWriter, tokens: list[Token], index: int) -> int:
     inline = tokens[index + 1]
+    table = table_name(inline)
+    if table is not None and "tabell" in writer.blocks:
+        writer.out.extend(writer.blocks["tabell"](table))
+        return index + 3
     runs = writer.runs(inline)
     if writer.lists:
         writer.out.append(writer.list_paragraph(runs))

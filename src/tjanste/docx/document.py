@@ -9,9 +9,12 @@ from pathlib import Path
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined
 
+from ..markup import headings, parser
 from ..paper import Paper
 from . import ooxml
-from .body import BodyWriter, write_markdown
+from .body import BodyWriter
+from .picture import picture_runs
+from .table import table_elements
 
 BODY_MARK = "\u2063tjanste-brodtext\u2063"  # an invisible separator no official types
 
@@ -34,8 +37,16 @@ def render_docx(paper: Paper, template: Path) -> bytes:
     numbering = ooxml.Numbering(document.part.numbering_part.element)
     notes_part = ooxml.footnotes_part(document.part)
     footnotes = ooxml.Footnotes(notes_part) if notes_part is not None else None
-    writer = BodyWriter(numbering, footnotes)
-    body = write_markdown(paper.prose, writer)
+    unit_words = paper.case.profile.enhetsord if paper.case.profile else {}
+    writer = BodyWriter(numbering, footnotes, picture=lambda token: picture_runs(document, token, paper.base_dir))
+    writer.blocks["tabell"] = lambda name: table_elements(paper.case.tabeller[name], writer.inline_text, unit_words)
+    tokens = parser().parse(paper.prose)
+    body = writer.write(tokens)
+    if paper.context.get("innehallsforteckning") and paper.output == "beslut":
+        entries = [(level, text) for level, text, _ in headings(tokens) if level <= 3]
+        if ooxml.style_is_numbered(document.styles.element, "Heading1"):
+            entries = ooxml.numbered_entries(entries)
+        body = ooxml.table_of_contents(entries, "Innehållsförteckning") + body
     _replace_mark(document.element.body, body)
     if footnotes is not None:
         footnotes.save()

@@ -134,6 +134,25 @@ def table_of_contents(entries: list[tuple[int, str]], title: str) -> list[etree.
     return paragraphs
 
 
+def numbered_entries(entries: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Headings as a numbered template shows them, 1, 1.1, 1.1.1, for a TOC's cached result."""
+    counters = [0, 0, 0]
+    numbered = []
+    for level, text in entries:
+        counters[level - 1] += 1
+        counters[level:] = [0] * (3 - level)
+        number = ".".join(str(c) for c in counters[:level])
+        numbered.append((level, f"{number}\t{text}"))
+    return numbered
+
+
+def style_is_numbered(styles_root: etree._Element, style_id: str) -> bool:
+    for style in styles_root.iter(qn("w:style")):
+        if style.get(qn("w:styleId")) == style_id:
+            return style.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is not None
+    return False
+
+
 # --- numbering ---------------------------------------------------------------------
 
 

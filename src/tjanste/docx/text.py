@@ -435,6 +435,7 @@ class _Block:
     text: str
     is_list: bool = False
     toc_levels: tuple[int, int] | None = None
+    heading_level: int | None = None
 
 
 @dataclass(frozen=True)
@@ -540,7 +541,7 @@ class _Renderer:
             plain = "".join(t for t in piece if isinstance(t, str)).replace("\n", " ").strip()
             if level >= 1 and plain:
                 self.headings.append(_Heading(level, label, plain))
-            return _Block(_heading_prefix(level, label) + text)
+            return _Block(_heading_prefix(level, label) + text, heading_level=level)
         if label is not None:
             return _Block("  " * ilvl + (label + " " if label else "") + text, is_list=True)
         return _Block(text)
@@ -834,15 +835,53 @@ def _default(doc: _Document, sections: list[ET.Element], kind: str) -> ET.Elemen
     return None
 
 
-def _notes_section(label: str, doc: _Document, notes: _Notes) -> str:
-    if not notes.order:
+def _notes_section(label: str, doc: _Document, notes: _Notes, numbers: Iterable[int] | None = None) -> str:
+    """The notes with the given numbers (default: all), each as [^n]: text, under a label."""
+    wanted = set(numbers) if numbers is not None else None
+    chosen = [(i, n) for i, n in sorted(notes.order.items(), key=lambda item: item[1]) if wanted is None or n in wanted]
+    if not chosen:
         return ""
     renderer = _Renderer(doc)
     lines = [label]
-    for note_id, number in sorted(notes.order.items(), key=lambda item: item[1]):
+    for note_id, number in chosen:
         text = " ".join(_lines(renderer.blocks(notes.bodies.get(note_id))))
         lines.append(f"[^{notes.prefix}{number}]: {text}")
     return "\n".join(lines)
+
+
+_FOOTNOTE_MARK = re.compile(r"\[\^(\d+)\]")
+SECTION_LEVEL = 2  # footnotes are shown at the end of the section (heading level 1-2) that refers to them
+
+
+def _body_with_footnotes(doc: _Document, blocks: list[_Block]) -> list[_Block]:
+    """Footnotes placed after the section that refers to them, near their context in a diff.
+
+    Word prints a footnote at the foot of its page; the text view has no pages,
+    so each note follows the end of the section (heading level 1 or 2) where it
+    is first referenced, and notes never referenced in the body come last.
+    """
+    out: list[_Block] = []
+    pending: list[int] = []
+    shown: set[int] = set()
+
+    def flush() -> None:
+        if pending:
+            out.append(_Block(_notes_section("[fotnoter]", doc, doc.footnotes, pending)))
+            shown.update(pending)
+            pending.clear()
+
+    for block in blocks:
+        if block.heading_level is not None and block.heading_level <= SECTION_LEVEL:
+            flush()
+        out.append(block)
+        for number in map(int, _FOOTNOTE_MARK.findall(block.text)):
+            if number not in shown and number not in pending:
+                pending.append(number)
+    flush()
+    rest = [n for n in doc.footnotes.order.values() if n not in shown]
+    if rest:
+        out.append(_Block(_notes_section("[fotnoter]", doc, doc.footnotes, rest)))
+    return out
 
 
 def _render(doc: _Document) -> str:
@@ -852,8 +891,7 @@ def _render(doc: _Document) -> str:
     sections = _sections(body)
     parts = [
         _labelled("[sidhuvud, första sidan]", _story(doc, _first_page(doc, sections, "header"))),
-        _join(_story(doc, body)),
-        _notes_section("[fotnoter]", doc, doc.footnotes),
+        _join(_body_with_footnotes(doc, _story(doc, body))),
         _notes_section("[slutnoter]", doc, doc.endnotes),
         _labelled("[sidhuvud]", _story(doc, _default(doc, sections, "header"))),
         _labelled("[sidfot]", _story(doc, _default(doc, sections, "footer"))),

@@ -1,0 +1,31 @@
+"""Images from files beside the case, placed inline at their own size or shrunk to the text width, with alt text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx.image.image import Image
+from docx.oxml.ns import qn as docx_qn
+from lxml import etree
+from markdown_it.token import Token
+
+from . import ooxml
+
+TEXT_WIDTH_EMU = 9070 * 635  # the template's text width: twips to EMU
+
+
+def picture_runs(document, token: Token, base_dir: Path) -> list[etree._Element]:
+    """One run holding the picture; its alt text (descr) is the markdown image's text."""
+    path = (base_dir / str(token.attrGet("src"))).resolve()
+    image = Image.from_file(str(path))
+    width = int(image.width)
+    height = int(image.height)
+    if width > TEXT_WIDTH_EMU:
+        height = height * TEXT_WIDTH_EMU // width
+        width = TEXT_WIDTH_EMU
+    inline = document.part.new_pic_inline(str(path), width, height)
+    doc_pr = inline.find(docx_qn("wp:docPr"))
+    doc_pr.set("descr", token.content)
+    doc_pr.set("name", path.name)
+    drawing = ooxml.el("w:drawing", None, inline)
+    return [ooxml.el("w:r", None, drawing)]

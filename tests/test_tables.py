@@ -1,0 +1,126 @@
+"""Tables, figures, footnotes, contents and bilagor, on a small case made for them (tests/arenden/tabeller.md)."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tjanste.case import load_case
+from tjanste.errors import CaseError
+from tjanste.render import render_case
+
+HERE = Path(__file__).resolve().parent
+CASE = HERE / "arenden" / "tabeller.md"
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("tabeller")
+    render_case(str(CASE), out)
+    return out / "tabeller"
+
+
+def xml(docx: Path, name: str = "word/document.xml") -> str:
+    with zipfile.ZipFile(docx) as package:
+        return package.read(name).decode("utf-8")
+
+
+def test_sums_are_exact_and_rows_grouped() -> None:
+    case = load_case(CASE)
+    table = case.tabeller["fordelning"]
+    assert table.sums[2].format(show_unit=False) == "64\u00a0410\u00a0035"
+    assert [row.group for row in table.rows] == ["", "Medarbetare", "Medarbetare", "Medarbetare", "", ""]
+    years = case.tabeller["ar"]
+    assert [years.sums[i].format("mnkr", show_unit=False) for i in (1, 2)] == ["12,6", "12,5"]
+
+
+def test_a_changed_amount_names_table_column_values_and_difference(tmp_path: Path) -> None:
+    changed = tmp_path / "tabeller.md"
+    changed.write_text(CASE.read_text(encoding="utf-8").replace("[Nära vård, \"\", 30 593 953]", "[Nära vård, \"\", 30 593 954]"), encoding="utf-8")
+    (tmp_path / "figur.png").write_bytes((HERE / "arenden" / "figur.png").read_bytes())
+    (tmp_path / "tabeller-bilaga.md").write_text("x", encoding="utf-8")
+    with pytest.raises(CaseError) as caught:
+        load_case(changed)
+    messages = [str(p) for p in caught.value.problems]
+    assert any(
+        "fel: tabeller.fordelning.summa: kolumnen 'Summa': summaraden 'TOTALT' skriver 64\u00a0410\u00a0035\u00a0kr men raderna summerar till 64\u00a0410\u00a0036\u00a0kr, skillnad 1\u00a0kr" in m
+        for m in messages
+    ), messages
+    assert any("kontroller[1]" in m and "skillnad" in m for m in messages)
+
+
+def test_decimal_commas_in_a_yaml_list_get_a_hint(tmp_path: Path) -> None:
+    broken = tmp_path / "tabeller.md"
+    broken.write_text(CASE.read_text(encoding="utf-8").replace("- Vårdgaranti | 6,3 | 6,3", "- [Vårdgaranti, 6,3, 6,3]"), encoding="utf-8")
+    with pytest.raises(CaseError) as caught:
+        load_case(broken)
+    [problem] = caught.value.problems
+    assert "raden har 5 celler, väntade 3" in problem.message and "'a | 6,3 | 6,2'" in problem.message
+
+
+def test_table_xml(rendered: Path) -> None:
+    document = xml(rendered / "beslut.docx")
+    assert document.count("<w:tblHeader/>") == 2
+    assert '<w:tblStyle w:val="Beslutstabell"/>' in document
+    assert '<w:vMerge w:val="restart"/>' in document and "<w:vMerge/>" in document
+    assert "64\u00a0410\u00a0035" in document
+
+
+def test_footnote_is_a_real_word_footnote(rendered: Path) -> None:
+    document = xml(rendered / "beslut.docx")
+    notes = xml(rendered / "beslut.docx", "word/footnotes.xml")
+    [reference] = re.findall(r'<w:footnoteReference w:id="(\d+)"/>', document)
+    assert f'<w:footnote w:id="{reference}">' in notes
+    assert "Fotnotens text med " in notes
+    text = (rendered / "beslut.txt").read_text(encoding="utf-8")
+    assert "Text med fotnot[^1] och 64\u00a0410\u00a0035\u00a0kr.\n\n[fotnoter]\n[^1]: Fotnotens text med kursiv.\n\n## 1.1 Mål" in text
+
+
+def test_contents_is_a_toc_field_and_headings_are_numbered_by_style(rendered: Path) -> None:
+    document = xml(rendered / "beslut.docx")
+    styles = xml(rendered / "beslut.docx", "word/styles.xml")
+    assert re.search(r'<w:instrText[^>]*> TOC \\o "1-3" \\h \\z \\u </w:instrText>', document)
+    heading1 = re.search(r'<w:style w:type="paragraph" w:styleId="Heading1">.*?</w:style>', styles).group(0)
+    assert '<w:numId w:val="1"/>' in heading1
+    text = (rendered / "beslut.txt").read_text(encoding="utf-8")
+    assert "[innehållsförteckning]\n1 Bakgrund\n  1.1 Mål\n    1.1.1 Detalj\n2 Återrapportering" in text
+    assert "## 1.1 Mål" in text
+
+
+def test_figure_has_alt_text_and_caption(rendered: Path) -> None:
+    document = xml(rendered / "beslut.docx")
+    assert 'descr="En ruta med ordet Figur"' in document
+    assert "[bild: En ruta med ordet Figur]\n\nFigur 1. En ruta" in (rendered / "beslut.txt").read_text(encoding="utf-8")
+
+
+def test_bilaga_is_its_own_document(rendered: Path) -> None:
+    text = (rendered / "bilaga-1.txt").read_text(encoding="utf-8")
+    assert "Bilaga 1 till: Provärende med tabeller" in text
+    assert "| SUMMA | 12,6 | 12,5 |" in text
+    assert not (rendered / "bilaga-2.docx").exists()
+    assert "1. Fördelning per område\n\n2. Bara en titel" in (rendered / "beslut.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (("(figur.png", "(saknas.png"), "filen 'saknas.png' finns inte"),
+        (("![En ruta med ordet Figur]", "![]"), "saknar alternativtext"),
+        (("(figur.png", "(../figur.png"), "ligger utanför ärendets mapp"),
+    ],
+)
+def test_image_problems(tmp_path: Path, change: tuple[str, str], message: str) -> None:
+    from tjanste.render import check_case
+
+    folder = tmp_path / "arenden"
+    folder.mkdir()
+    (folder / "figur.png").write_bytes((HERE / "arenden" / "figur.png").read_bytes())
+    (tmp_path / "figur.png").write_bytes(b"")
+    (folder / "tabeller-bilaga.md").write_text("x", encoding="utf-8")
+    (folder / "tabeller.md").write_text(CASE.read_text(encoding="utf-8").replace(*change), encoding="utf-8")
+    with pytest.raises(CaseError) as caught:
+        check_case(str(folder / "tabeller.md"))
+    assert any(message in p.message and p.place.line == 68 for p in caught.value.problems), [str(p) for p in caught.value.problems]
