@@ -276,7 +276,7 @@ def letterhead(kind_title: str) -> str:
 
 def running_header() -> str:
     """Header of later pages: organisation, diarienummer, page."""
-    text = run("{{ org.namn }}") + '<w:r><w:tab/></w:r>' + run("Dnr {{ arende.dnr }}") + '<w:r><w:tab/></w:r>' + page_of_pages()
+    text = run("{{ org.namn }}") + "<w:r><w:tab/></w:r>" + run("{% if arende.dnr %}Dnr {{ arende.dnr }}{% endif %}") + "<w:r><w:tab/></w:r>" + page_of_pages()
     return XML_DECL + f"<w:hdr {W_NS}>{para(text, 'Header')}{para()}</w:hdr>"
 
 

@@ -137,13 +137,12 @@ def paragraph_block(writer: BodyWriter, tokens: list[Token], index: int) -> int:
     if table is not None and "tabell" in writer.blocks:
         writer.out.extend(writer.blocks["tabell"](table))
         return index + 3
-    runs = writer.runs(inline)
-    if writer.lists:
-        writer.out.append(writer.list_paragraph(runs))
-    elif _only_image(inline) and writer.picture is not None:
+    if not writer.lists and _only_image(inline) and writer.picture is not None:
         writer.out.extend(_figure(writer, inline))
+    elif writer.lists:
+        writer.out.append(writer.list_paragraph(writer.runs(inline)))
     else:
-        writer.out.append(ooxml.paragraph("", runs))
+        writer.out.append(ooxml.paragraph("", writer.runs(inline)))
     return index + 3
 
 

@@ -13,7 +13,7 @@ from ..markup import headings, parser
 from ..paper import Paper
 from . import ooxml
 from .body import BodyWriter
-from .picture import picture_runs
+from .picture import Pictures
 from .table import table_elements
 
 BODY_MARK = "\u2063tjanste-brodtext\u2063"  # an invisible separator no official types
@@ -38,7 +38,7 @@ def render_docx(paper: Paper, template: Path) -> bytes:
     notes_part = ooxml.footnotes_part(document.part)
     footnotes = ooxml.Footnotes(notes_part) if notes_part is not None else None
     unit_words = paper.case.profile.enhetsord if paper.case.profile else {}
-    writer = BodyWriter(numbering, footnotes, picture=lambda token: picture_runs(document, token, paper.base_dir))
+    writer = BodyWriter(numbering, footnotes, picture=Pictures(document, paper.base_dir))
     writer.blocks["tabell"] = lambda name: table_elements(paper.case.tabeller[name], writer.inline_text, unit_words)
     tokens = parser().parse(paper.prose)
     body = writer.write(tokens)

@@ -14,6 +14,28 @@ from . import ooxml
 TEXT_WIDTH_EMU = 9070 * 635  # the template's text width: twips to EMU
 
 
+class Pictures:
+    """Places pictures in one document, giving each drawing its own id.
+
+    python-docx numbers a new drawing after the ids already in the body, but the
+    body is written apart and inserted at the end, so it would hand every
+    picture the same id; Word requires them to be unique.
+    """
+
+    def __init__(self, document, base_dir: Path):
+        self.document = document
+        self.base_dir = base_dir
+        used = [int(v) for v in document.element.xpath("//wp:docPr/@id") if v.isdigit()]
+        self.next_id = max(used + [0]) + 1
+
+    def __call__(self, token: Token) -> list[etree._Element]:
+        runs = picture_runs(self.document, token, self.base_dir)
+        for doc_pr in runs[0].iter(docx_qn("wp:docPr")):
+            doc_pr.set("id", str(self.next_id))
+            self.next_id += 1
+        return runs
+
+
 def picture_runs(document, token: Token, base_dir: Path) -> list[etree._Element]:
     """One run holding the picture; its alt text (descr) is the markdown image's text."""
     path = (base_dir / str(token.attrGet("src"))).resolve()
