@@ -1,4 +1,7 @@
-"""The rendered text of every case, read back from its .docx, locked as a reviewed snapshot (make snapshots rewrites)."""
+"""The rendered text of every document of every case, read back from its .docx, locked as a reviewed snapshot.
+
+`make snapshots` rewrites them after an intended change; the diff is what a reviewer reads.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +10,34 @@ from pathlib import Path
 import pytest
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-from conftest import CASES
+from conftest import CASES, ROOT
+from tjanste.case import load_case
+
+EXTRA = sorted((ROOT / "tests" / "arenden").glob("*.md"))
 
 
 class TextSnapshot(SingleFileSnapshotExtension):
-    """One readable UTF-8 .txt file per case, LF line endings, compared byte for byte."""
+    """One readable UTF-8 .txt file per document, LF line endings, compared byte for byte."""
 
     _write_mode = WriteMode.BINARY
     file_extension = "txt"
+
+
+def documents(path: Path) -> list[str]:
+    """The outputs a case makes: beslut, and bilaga-N for each bilaga with its own text."""
+    case = load_case(path)
+    return ["beslut"] + [f"bilaga-{i}" for i, b in enumerate(case.bilagor, start=1) if b.fil]
+
+
+def _params() -> list:
+    params = []
+    for path in [ROOT / "cases" / f"{name}.md" for name in CASES] + [p for p in EXTRA if p.stem != "tabeller-bilaga"]:
+        try:
+            outputs = documents(path)
+        except Exception:  # noqa: BLE001 - a broken case fails in its own test below
+            outputs = ["beslut"]
+        params += [pytest.param(path, output, id=f"{path.stem}-{output}") for output in outputs]
+    return params
 
 
 @pytest.fixture
@@ -22,8 +45,13 @@ def snapshot_txt(snapshot):
     return snapshot.use_extension(TextSnapshot)
 
 
-@pytest.mark.parametrize("case", CASES)
-def test_case_text(case: str, build: Path, snapshot_txt) -> None:
-    text = (build / case / "beslut.txt").read_bytes()
+@pytest.mark.parametrize("path, output", _params())
+def test_document_text(path: Path, output: str, tmp_path_factory: pytest.TempPathFactory, snapshot_txt) -> None:
+    from tjanste.render import render_case
+
+    out = tmp_path_factory.getbasetemp() / "snapshots"
+    if not (out / path.stem / f"{output}.txt").exists():
+        render_case(str(path), out)
+    text = (out / path.stem / f"{output}.txt").read_bytes()
     assert b"\r" not in text
     assert text == snapshot_txt
