@@ -11,23 +11,34 @@ from ..tables import Table, TableRow
 from . import ooxml
 
 TEXT_WIDTH = 9070  # twips between the template's margins on A4
-AMOUNT_WIDTH = 1701
+MIN_AMOUNT_WIDTH = 1134  # 2 cm
+CHAR_WIDTH = 125  # twips per character of a bold 10 pt amount, with room to spare
+CELL_PADDING = 340
 
 Runs = Callable[[str], list[etree._Element]]
 
 
-def column_widths(table: Table) -> list[int]:
+def column_widths(table: Table, show: Callable[[Amount], str]) -> list[int]:
+    """Amount columns as wide as their longest amount (they never wrap); text columns share the rest."""
     amounts = table.amount_columns
+    widths: dict[int, int] = {}
+    for index in amounts:
+        shown = [show(row.cells[index]) for row in table.rows if isinstance(row.cells[index], Amount)]
+        if index in table.sums:
+            shown.append(show(table.sums[index]))
+        longest = max((len(text) for text in shown), default=4)
+        header = len(table.kolumner[index].rubrik)
+        widths[index] = max(MIN_AMOUNT_WIDTH, CHAR_WIDTH * max(longest, min(header, 12)) + CELL_PADDING)
     text_columns = len(table.kolumner) - len(amounts)
-    amount_width = min(AMOUNT_WIDTH, TEXT_WIDTH // max(len(table.kolumner), 1))
-    rest = TEXT_WIDTH - amount_width * len(amounts)
+    rest = TEXT_WIDTH - sum(widths.values())
     text_width = rest // text_columns if text_columns else 0
-    return [amount_width if i in amounts else text_width for i in range(len(table.kolumner))]
+    return [widths.get(i, text_width) for i in range(len(table.kolumner))]
 
 
 def table_elements(table: Table, inline_runs: Runs, unit_words: dict[str, str]) -> list[etree._Element]:
     """The w:tbl for one case table, followed by an empty paragraph so tables never touch."""
-    widths = column_widths(table)
+    show = _shower(table, unit_words)
+    widths = column_widths(table, show)
     has_sum = table.summa is not None
     look = {  # the legacy w:val bit mask says the same as the attributes: 0x20 first row, 0x40 last row, 0x600 no banding
         "w:val": "0660" if has_sum else "0620",
@@ -51,7 +62,6 @@ def table_elements(table: Table, inline_runs: Runs, unit_words: dict[str, str]) 
         ),
         ooxml.el("w:tblGrid", None, *(ooxml.el("w:gridCol", {"w:w": str(w)}) for w in widths)),
     )
-    show = _shower(table, unit_words)
     header = [_cell(widths[i], inline_runs(c.rubrik), amount=c.belopp, bold=True) for i, c in enumerate(table.kolumner)]
     tbl.append(_row(header, header_row=True))
     for row in table.rows:
