@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -141,6 +142,18 @@ def _not_found(name: str) -> Problem:
     return Problem(Place(name, 1, 1), f"ärendet finns inte; ange ett namn i cases/ ({known}) eller sökvägen till en .md-fil", "ärende")
 
 
+def check_characters(text: str, shown_path: str, problems: Problems, limit: int = 5) -> None:
+    """Control characters cannot be stored in a Word file; each one is named with its place."""
+    found = 0
+    for line_number, line in enumerate(text.split("\n"), start=1):
+        for col, char in enumerate(line, start=1):
+            if (unicodedata.category(char) == "Cc" and char not in "\t\r") or char in "\ufffe\uffff":
+                problems.error(Place(shown_path, line_number, col), "", f"tecknet U+{ord(char):04X} är ett styrtecken som inte kan stå i ett dokument; ta bort det")
+                found += 1
+                if found >= limit:
+                    return
+
+
 def load_case(path: Path) -> Case:
     """Reads, validates and checks one case; raises CaseError with every problem found."""
     problems = Problems()
@@ -152,6 +165,8 @@ def load_case(path: Path) -> Case:
         problems.error(Place(shown, line, 1), "", "filen är inte sparad som UTF-8; spara den som UTF-8 och försök igen")
         problems.raise_if_errors()
         raise  # pragma: no cover
+    check_characters(text, shown, problems)
+    problems.raise_if_errors()  # YAML and Word would only stumble over the same characters
     source = split_case(path, shown, text, problems)
     case = CASE_SCHEMA.validate(source.front, "", problems) if source.front is not None else INVALID
     if case is INVALID:

@@ -12,7 +12,7 @@ from typing import Any
 
 from jinja2 import TemplateError
 
-from .case import Case
+from .case import Case, check_characters
 from .errors import Place, Problems
 from .markup import images, misplaced_tables, parser
 from .prose import ShownAmount, long_date, render_text
@@ -141,6 +141,7 @@ def _attachment(case: Case, number: int, attachment, context: dict[str, Any], te
         except UnicodeDecodeError:
             problems.error(place, f"bilagor[{number}].fil", f"'{attachment.fil}' är inte sparad som UTF-8")
             text = ""
+        check_characters(text, shown, problems)
         prose = render_text(text, context, Place(shown, 1, 1), "text", problems) or ""
         _check_blocks(prose, base_dir, shown, 1, problems)
     own = {**template_context, "bilaga": {"nummer": number, "titel": attachment.titel}}

@@ -7,10 +7,13 @@ from functools import cache
 from pathlib import Path
 
 from docxtpl import DocxTemplate
-from jinja2 import Environment, StrictUndefined
+from jinja2 import Environment, TemplateError, TemplateSyntaxError
+
+from ..errors import CaseError, Place, Problem, display_path
 
 from ..markup import headings, parser
 from ..paper import Paper
+from ..prose import SwedishUndefined
 from . import ooxml
 from .body import BodyWriter
 from .picture import Pictures
@@ -26,13 +29,25 @@ def _template_bytes(path: Path, mtime: float) -> bytes:
 
 def template_environment() -> Environment:
     """Templates are XML: autoescape everything, and fail on any name the context lacks."""
-    return Environment(autoescape=True, undefined=StrictUndefined)
+    return Environment(autoescape=True, undefined=SwedishUndefined)
+
+
+def _render_template(tpl: DocxTemplate, context: dict, template: Path) -> None:
+    """docxtpl's render, with a template error turned into a problem naming the template and the tag."""
+    try:
+        tpl.render(context, template_environment(), autoescape=True)
+    except TemplateSyntaxError as exc:
+        lines = [line.strip() for line in getattr(exc, "docx_context", []) if line.strip()]
+        near = f" nära '{' '.join(lines)[:120]}'" if lines else ""
+        raise CaseError([Problem(Place(display_path(template)), f"mallfel: {exc.message}{near}", "mall")]) from exc
+    except TemplateError as exc:
+        raise CaseError([Problem(Place(display_path(template)), f"mallfel: {exc.message}", "mall")]) from exc
 
 
 def render_docx(paper: Paper, template: Path) -> bytes:
     """Renders one paper into the bytes of a .docx; the same paper and template give the same bytes."""
     tpl = DocxTemplate(io.BytesIO(_template_bytes(template, template.stat().st_mtime)))
-    tpl.render({**paper.context, "brodtext": BODY_MARK}, template_environment(), autoescape=True)
+    _render_template(tpl, {**paper.context, "brodtext": BODY_MARK}, template)
     document = tpl.docx
     numbering = ooxml.Numbering(document.part.numbering_part.element)
     notes_part = ooxml.footnotes_part(document.part)
