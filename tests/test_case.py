@@ -71,7 +71,7 @@ def test_every_error_is_reported_at_once(tmp_path: Path) -> None:
 
 def test_duplicate_key_is_an_error(tmp_path: Path) -> None:
     [problem] = problems_of(tmp_path, GOOD.replace("  a: 12 mnkr\n", "  a: 12 mnkr\n  a: 13 mnkr\n"))
-    assert problem == "9: fel: a: fältet finns redan på rad 8; ett fält får bara anges en gång"
+    assert problem == "9: fel: belopp.a: fältet finns redan på rad 8; ett fält får bara anges en gång"
 
 
 def test_yaml_syntax_error_has_line_and_column(tmp_path: Path) -> None:

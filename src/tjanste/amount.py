@@ -232,3 +232,25 @@ def _number(value: Decimal, decimals: int | None) -> str:
         whole = whole[:-3]
     number = NBSP.join(groups) + (f",{fraction}" if fraction else "")
     return f"{MINUS}{number}" if negative else number
+
+
+MAGNITUDE = Decimal(1000)
+
+
+def far_from_siblings(values: list[Decimal]) -> list[int]:
+    """Indexes of the values a thousand times larger or smaller than the median of the others.
+
+    Parts of one sum are of one order; '9,3 tkr' among amounts in mnkr is almost
+    always a unit written wrong, which an exact sum cannot notice.
+    """
+    flagged = []
+    sizes = [abs(v) for v in values]
+    for index, size in enumerate(sizes):
+        siblings = sorted(s for i, s in enumerate(sizes) if i != index and s)
+        if not size or not siblings:
+            continue
+        median = siblings[len(siblings) // 2]
+        # Of two parts only the small one is suspect: the large one is of the order of the total.
+        if size * MAGNITUDE <= median or (size >= median * MAGNITUDE and len(siblings) >= 2):
+            flagged.append(index)
+    return flagged

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .amount import Amount
 from .checks import run_checks
+from .lint import lint_case
 from .errors import CaseError, Place, Problem, Problems, display_path
 from .profile import Profile, load_profile, profile_ids
 from . import paths
@@ -161,8 +162,10 @@ def load_case(path: Path) -> Case:
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        problems.error(Place(shown, line, 1), "", "filen är inte sparad som UTF-8; spara den som UTF-8 och försök igen")
+        before = path.read_bytes()[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        problems.error(Place(shown, line, col), "", f"filen är inte sparad som UTF-8 (byte 0x{exc.object[exc.start]:02X}); spara den som UTF-8 och försök igen")
         problems.raise_if_errors()
         raise  # pragma: no cover
     check_characters(text, shown, problems)
@@ -181,6 +184,7 @@ def load_case(path: Path) -> Case:
     for name, table in case.tabeller.items():
         validate_table(name, table, problems)
     run_checks(case, problems)
+    lint_case(case, problems)
     problems.raise_if_errors()
     case.warnings = problems.warnings
     return case

@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from .amount import Amount
+from .amount import Amount, far_from_siblings
 from .errors import Problems
 
 if TYPE_CHECKING:
@@ -49,6 +49,7 @@ def _evaluate(expression: str, case: "Case", check: "Check", name: str, problems
     if not expression:
         problems.error(check.place, name, f"'{check.villkor}' har en tom sida; skriv t.ex. totalt = a + b")
         return None
+    terms: list[tuple[str, Decimal]] = []
     while position < len(expression):
         match = _TERM.match(expression, position)
         if not match or (position > 0 and not match.group(1)):
@@ -56,13 +57,26 @@ def _evaluate(expression: str, case: "Case", check: "Check", name: str, problems
             return None
         sign = -1 if match.group(1) in ("-", "−") else 1
         value = _value(case, match.group(2))
-        if value is None:
+        if value is None and _written_but_invalid(case, match.group(2)):
+            ok = False  # its own error is reported where it is written
+        elif value is None:
             problems.error(check.place, name, f"'{match.group(2)}' finns inte; skriv namnet på ett belopp eller tabell.kolumn för en tabells summa")
             ok = False
         else:
             total += sign * value
+            terms.append((match.group(2), value))
         position = match.end()
+    for index in far_from_siblings([value for _, value in terms]):
+        name_, value = terms[index]
+        problems.warning(check.place, name, f"'{name_}' ({_shown(case, name_)}) skiljer sig minst tusen gånger från de andra delarna av summan; stämmer enheten?")
     return total if ok else None
+
+
+def _shown(case: "Case", term: str) -> str:
+    if term in case.belopp:
+        return case.belopp[term].format(unit_words=case.profile.enhetsord if case.profile else None)
+    table = case.tabeller[term.partition(".")[0]]
+    return Amount(_value(case, term) or Decimal(0), table.shown_unit).format()
 
 
 def _value(case: "Case", term: str) -> Decimal | None:
@@ -73,6 +87,16 @@ def _value(case: "Case", term: str) -> Decimal | None:
     table = case.tabeller.get(table_name)
     total = table.column_sum(column) if table and column else None
     return total.kronor if total else None
+
+
+def _written_but_invalid(case: "Case", term: str) -> bool:
+    """A name the case writes under belopp or tabeller whose value did not validate."""
+    front = case.source.front if case.source else None
+    if front is None or front.kind != "mappning":
+        return False
+    section, name = ("tabeller", term.partition(".")[0]) if "." in term else ("belopp", term)
+    written = front.value.get(section)
+    return written is not None and written.kind == "mappning" and name in written.value
 
 
 def _display_unit(case: "Case", expression: str) -> str:

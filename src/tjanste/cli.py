@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from .errors import CaseError
+
+INTERNAL_ERROR = 3  # a bug in tjanste, not in the case: kept apart from 1 so tests and CI can tell them apart
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,7 +38,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.kommando is None:
         parser.print_help(sys.stderr)
         return 2
-    return COMMANDS[args.kommando](args)
+    try:
+        return COMMANDS[args.kommando](args)
+    except KeyboardInterrupt:
+        sys.stderr.write("tjanste: avbrutet; inga halvfärdiga filer skrevs\n")
+        return 130
+    except Exception as error:  # noqa: BLE001 - a bug must not show an official a traceback
+        if os.environ.get("TJANSTE_FELSOK"):
+            raise
+        where = getattr(args, "arende", None) or getattr(args, "fil", None) or "tjanste"
+        sys.stderr.write(
+            f"{where}:1:1: fel: internt fel i tjanste ({type(error).__name__}: {error}); "
+            "inget skrevs. Rapportera ärendefilen till förvaltarna; TJANSTE_FELSOK=1 visar detaljerna\n"
+        )
+        return INTERNAL_ERROR
 
 
 def _report(error: CaseError) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
 
 
@@ -14,6 +15,7 @@ def write_all(folder: Path, files: dict[str, bytes]) -> list[Path]:
     so a reader (or a kill -9) never sees a half-written file.
     """
     folder.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(folder)
     staged: list[tuple[str, Path]] = []
     try:
         for name, data in files.items():
@@ -33,3 +35,17 @@ def write_all(folder: Path, files: dict[str, bytes]) -> list[Path]:
         for _, temporary in staged:
             if temporary.exists():
                 temporary.unlink()
+
+
+STALE_AFTER = 3600  # seconds: older than any render, so never a file another render is still writing
+
+
+def remove_stale_temporaries(folder: Path) -> None:
+    """Temporaries left by a render that was killed (kill -9 skips the cleanup below) are removed later."""
+    now = time.time()
+    for temporary in folder.glob(".*.tmp"):
+        try:
+            if now - temporary.stat().st_mtime > STALE_AFTER:
+                temporary.unlink()
+        except OSError:
+            pass  # gone already, or not ours to remove

@@ -115,7 +115,7 @@ def render_text(source: str, context: dict[str, Any], place: Place, field: str, 
         template = environment().from_string(source)
         return template.render(context)
     except TemplateSyntaxError as exc:
-        problems.error(_shift(place, exc.lineno), field, f"mallfel: {_syntax_message(exc)}")
+        problems.error(_shift(place, _opening_line(source, exc.lineno)), field, f"mallfel: {_syntax_message(exc)}")
     except UndefinedError as exc:
         problems.error(_shift(place, _template_line(exc)), field, exc.message or "ett namn är inte definierat")
     except TemplateError as exc:
@@ -125,13 +125,40 @@ def render_text(source: str, context: dict[str, Any], place: Place, field: str, 
     return None
 
 
+_SYNTAX_MESSAGES = [
+    (re.compile(r"unexpected end of template"), "texten tar slut inne i {{ ... }} eller {% ... %}; saknas en avslutande }} eller %}?"),
+    (re.compile(r"unexpected char (.+) at \d+"), r"tecknet \1 kan inte stå i ett uttryck"),
+    (re.compile(r"expected name or number"), "väntade ett namn eller ett tal efter punkten; saknas en avslutande }}?"),
+    (re.compile(r"expected token 'end of print statement', got '(.*)'"), r"väntade }} men fick '\1'"),
+    (re.compile(r"expected token '(.*)', got '(.*)'"), r"väntade '\1' men fick '\2'"),
+    (re.compile(r"Encountered unknown tag '(.*?)'.*"), r"okänd tagg '\1'; värden skrivs {{ namn }}"),
+    (re.compile(r"unexpected '(.*)'"), r"oväntat '\1'"),
+    (re.compile(r"tag name expected"), "ett namn saknas efter {%"),
+]
+
+
 def _syntax_message(exc: TemplateSyntaxError) -> str:
     message = exc.message or "syntaxfel"
-    if message.startswith("unexpected end of template"):
-        return "mallen tar slut för tidigt; saknas en avslutande }} eller %}?"
-    if message.startswith("unexpected char"):
-        return f"oväntat tecken i uttrycket ({message})"
-    return message
+    for pattern, swedish in _SYNTAX_MESSAGES:
+        if pattern.match(message):
+            return pattern.sub(swedish, message, count=1)
+    return f"syntaxfel i {{{{ ... }}}} ({message})"
+
+
+_DELIMITERS = re.compile(r"\{\{|\{%|\}\}|%\}")
+
+
+def _opening_line(source: str, error_line: int | None) -> int:
+    """Jinja names the line where it gave up; an unclosed {{ further up is where the official must look."""
+    error_line = error_line or 1
+    opened_at = None
+    for number, line in enumerate(source.split("\n")[: error_line - 1], start=1):
+        for match in _DELIMITERS.finditer(line):
+            if match.group(0) in ("{{", "{%"):
+                opened_at = opened_at or number
+            else:
+                opened_at = None
+    return opened_at or error_line
 
 
 def _template_line(exc: BaseException) -> int:

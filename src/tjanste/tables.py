@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .amount import Amount, AmountError
+from .amount import Amount, AmountError, far_from_siblings
 from .errors import Place, Problems
 from .schema import AmountValue, Field, Flag, ListOf, Located, Record, Text
 from .yamlsource import Node
@@ -180,6 +180,7 @@ def _sum_and_check(table: Table, field_name: str, problems: Problems) -> None:
     for index in table.amount_columns:
         values = [row.cells[index] for row in table.rows if isinstance(row.cells[index], Amount)]
         table.sums[index] = Amount(sum((v.kronor for v in values), Decimal(0)), table.enhet)  # type: ignore[union-attr]
+        _warn_far_values(table, index, field_name, problems)
     if table.summa is None:
         return
     written = _written_totals(table, field_name, problems)
@@ -204,6 +205,18 @@ def _sum_and_check(table: Table, field_name: str, problems: Problems) -> None:
                 f"{field_name}.summa",
                 f"kolumnen '{column.rubrik}': summaraden '{table.summa.rubrik}' skriver {show(stated.kronor)} men raderna summerar till {show(computed.kronor)}, skillnad {show(difference)}{allowed}",
             )
+
+
+def _warn_far_values(table: Table, index: int, field_name: str, problems: Problems) -> None:
+    rows = [row for row in table.rows if isinstance(row.cells[index], Amount)]
+    amounts: list[Amount] = [row.cells[index] for row in rows]  # type: ignore[misc]
+    for position in far_from_siblings([a.kronor for a in amounts]):
+        column = table.kolumner[index]
+        problems.warning(
+            rows[position].place,
+            f"{field_name}.rader",
+            f"kolumnen '{column.rubrik}': {amounts[position].format()} skiljer sig minst tusen gånger från de andra beloppen i summan; stämmer enheten?",
+        )
 
 
 def _written_totals(table: Table, field_name: str, problems: Problems) -> list[Amount] | None:

@@ -86,19 +86,30 @@ def compose(text: str, shown_path: str, line_offset: int, problems: Problems) ->
 
 def _yaml_reason(exc: yaml.MarkedYAMLError) -> str:
     problem = exc.problem or exc.context or "okänt fel"
-    if "found character '\\t'" in problem or "'\\t'" in problem:
+    if "'\\t'" in problem or "tab character" in problem:
         return "tabbtecken är inte tillåtna i YAML; dra in med mellanslag"
     translations = {
         "mapping values are not allowed here": "ett kolon på fel ställe (sätt texten inom citattecken)",
         "could not find expected ':'": "ett kolon saknas efter fältnamnet",
         "found unexpected end of stream": "texten tar slut mitt i ett värde (saknas ett citattecken?)",
         "expected <block end>, but found '-'": "ett listelement har fel indrag",
-        "found undefined alias": "okänt alias",
+        "found undefined alias": "okänt alias (*namn utan ett &namn före)",
+        "did not find expected ',' or '}'": "en { stängs aldrig: ',' eller '}' saknas",
+        "did not find expected ',' or ']'": "en [ stängs aldrig: ',' eller ']' saknas",
+        "did not find expected key": "indraget stämmer inte med fälten ovanför",
+        "did not find expected '-' indicator": "ett listelement har fel indrag",
+        "found character that cannot start any token": "ett tecken som inte kan inleda ett värde (t.ex. @ eller `); sätt texten inom citattecken",
+        "expected a comment or a line break": "oväntad text efter värdet (efter ett avslutande citattecken?)",
+        "found unknown escape character": "okänd kombination med \\ inom \"...\"; skriv texten inom '...' i stället",
+        "expected alphabetic or numeric character": "ett & eller * måste följas av ett namn; sätt texten inom citattecken",
+        "found duplicate anchor": "samma &namn används två gånger",
+        "expected ',' or ']'": "en [ stängs aldrig: ',' eller ']' saknas",
+        "expected ',' or '}'": "en { stängs aldrig: ',' eller '}' saknas",
     }
     for english, swedish in translations.items():
         if problem.startswith(english):
             return swedish
-    return problem
+    return f"({problem})"
 
 
 def _place(node: yaml.Node, shown_path: str, line_offset: int) -> Place:
@@ -106,12 +117,12 @@ def _place(node: yaml.Node, shown_path: str, line_offset: int) -> Place:
     return Place(shown_path, mark.line + 1 + line_offset, mark.column + 1)
 
 
-def _convert(node: yaml.Node, shown_path: str, line_offset: int, problems: Problems, key_place: Place | None = None) -> Node:
+def _convert(node: yaml.Node, shown_path: str, line_offset: int, problems: Problems, key_place: Place | None = None, path: str = "") -> Node:
     place = _place(node, shown_path, line_offset)
     if isinstance(node, yaml.ScalarNode):
         return Node(node.value, place, key_place)
     if isinstance(node, yaml.SequenceNode):
-        items = [_convert(item, shown_path, line_offset, problems) for item in node.value]
+        items = [_convert(item, shown_path, line_offset, problems, path=f"{path}[{i}]") for i, item in enumerate(node.value, start=1)]
         return Node(items, place, key_place)
     mapping: dict[str, Node] = {}
     for key_node, value_node in node.value:
@@ -122,7 +133,7 @@ def _convert(node: yaml.Node, shown_path: str, line_offset: int, problems: Probl
         key = key_node.value
         if key in mapping:
             first = mapping[key].key_place or mapping[key].place
-            problems.error(kplace, key, f"fältet finns redan på rad {first.line}; ett fält får bara anges en gång")
+            problems.error(kplace, f"{path}.{key}" if path else key, f"fältet finns redan på rad {first.line}; ett fält får bara anges en gång")
             continue
-        mapping[key] = _convert(value_node, shown_path, line_offset, problems, kplace)
+        mapping[key] = _convert(value_node, shown_path, line_offset, problems, kplace, f"{path}.{key}" if path else key)
     return Node(mapping, place, key_place)

@@ -1,0 +1,85 @@
+"""Språkgranskning: warnings about how prose and att-satser are written, on the case's own lines."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from .errors import Place, Problems
+
+if TYPE_CHECKING:
+    from .case import Case
+
+# Jinja expressions and tags are the official's way to bring in checked amounts; never lint inside them.
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
+# A figure followed by a unit: the amount should come from `belopp`, where it is parsed and checked.
+_RAW_AMOUNT = re.compile(
+    r"(?<![\w/.,\-])(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:,\d+)?[ \u00a0\u202f]?"
+    r"(kr|kronor|tkr|mnkr|mkr|mdkr|miljoner kronor|miljarder kronor|MSEK|kkr|Mkr)\b"
+)
+# A long bare number (not a year, not part of a dnr or a date): almost always an amount typed by hand.
+_RAW_NUMBER = re.compile(r"(?<![\w/.,\-\u2212])\d{5,}(?![\w/\-])")
+_HYPHEN_MINUS = re.compile(r"(?:(?<=^)|(?<=[\s(=:]))-(?=\d)")
+_UNIT_WORD = re.compile(r"(?<![\w])(mkr|mnkr|MSEK|Mkr|kkr|KSEK)(?![\w])")
+_NON_STANDARD_UNITS = {"MSEK": "mnkr", "Mkr": "mnkr", "kkr": "tkr", "KSEK": "tkr"}
+# Words that open a noun phrase, never an infinitive, though some end in a vowel.
+_NOT_INFINITIVES = {"de", "denna", "detta", "dessa", "alla", "inga", "samtliga", "båda", "flera", "nya", "varje", "regionen"}
+_VOWELS = "aeiouyåäö"
+# Adverbs an official puts before the verb: 'att snarast inleda'.
+_ADVERBS = {"snarast", "omgående", "även", "också", "dessutom", "därefter", "fortsatt", "senast", "inte", "ej", "vidare", "härmed"}
+
+
+def lint_case(case: "Case", problems: Problems) -> None:
+    """Every warning about the case's prose and att-satser; errors are reported elsewhere."""
+    source = case.source
+    assert source is not None
+    unit_word = (case.profile.enhetsord.get("mnkr") if case.profile else None) or "mnkr"
+    in_code = False
+    for offset, line in enumerate(source.body.split("\n")):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_code = not in_code
+        if in_code:
+            continue
+        lint_line(line, Place(source.shown_path, source.body_line + offset, 1), "text", unit_word, problems)
+    if case.forslag:
+        for index, clause in enumerate(case.forslag.att, start=1):
+            field_name = f"forslag.att[{index}]"
+            lint_line(clause.text, clause.place, field_name, unit_word, problems)
+            lint_clause(clause.text, clause.place, field_name, problems)
+
+
+def lint_line(line: str, place: Place, field_name: str, unit_word: str, problems: Problems) -> None:
+    """Raw amounts, hyphen-minus before a digit and foreign unit words in one line of prose."""
+    text = _JINJA.sub(lambda m: " " * len(m.group(0)), line)  # blanked, so columns still match the file
+
+    def at(match: re.Match[str]) -> Place:
+        return Place(place.path, place.line, place.col + match.start())
+
+    amounts = list(_RAW_AMOUNT.finditer(text))
+    for match in amounts:
+        problems.warning(at(match), field_name, f"beloppet '{match.group(0)}' är skrivet direkt i texten; lägg det under belopp och skriv t.ex. {{{{ belopp.namn }}}}, så formateras och kontrolleras det")
+    for match in _RAW_NUMBER.finditer(text):
+        if not any(a.start() <= match.start() < a.end() for a in amounts):
+            problems.warning(at(match), field_name, f"talet '{match.group(0)}' är skrivet med siffror utan gruppering; är det ett belopp, lägg det under belopp")
+    for match in _HYPHEN_MINUS.finditer(text):
+        problems.warning(at(match), field_name, "bindestreck framför en siffra; ett negativt tal skrivs med minustecken − (U+2212), ett intervall med tankstreck –")
+    for match in _UNIT_WORD.finditer(text):
+        word = match.group(1)
+        expected = _NON_STANDARD_UNITS.get(word, unit_word)
+        if word != expected:
+            problems.warning(at(match), field_name, f"enhetsordet '{word}'; organisationen skriver '{expected}'")
+
+
+def lint_clause(text: str, place: Place, field_name: str, problems: Problems) -> None:
+    """An att-sats is one action, opened by a verb in the infinitive: 'att avsätta ...'."""
+    plain = _JINJA.sub("x", text).strip()
+    plain = re.sub(r"^(samt\s+)?att\s+", "", plain, flags=re.IGNORECASE)
+    words = [w.lower() for w in re.findall(r"[\w-]+", plain)]
+    while words and words[0] in _ADVERBS:
+        words.pop(0)
+    word = words[0] if words else ""
+    if not word or word in _NOT_INFINITIVES or word[-1] not in _VOWELS:
+        problems.warning(place, field_name, f"att-satsen börjar med '{word or plain[:20]}', inte med ett verb i infinitiv (t.ex. 'avsätta', 'godkänna', 'uppdra')")
+    joined = re.search(r"\boch att\b", plain, flags=re.IGNORECASE)
+    if joined:
+        problems.warning(place, field_name, "att-satsen rymmer två beslut förenade med 'och att'; dela den i två att-satser")

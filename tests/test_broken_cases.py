@@ -1,0 +1,113 @@
+"""A folder of broken cases, each expecting exactly one named error at its line; outputs survive failures and kills."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from tjanste.cli import main
+
+BROKEN = ROOT / "tests" / "trasiga"
+CASES = sorted(p.name for p in BROKEN.glob("*.md"))
+
+
+def expected_error(path: Path) -> str:
+    """Line 2 of each broken case says what `tjanste check` must report: '# väntat: line:col: fel: field: message'."""
+    second = path.read_bytes().split(b"\n")[1].decode("utf-8")
+    assert second.startswith("# väntat: "), f"{path.name}: rad 2 ska vara '# väntat: rad:kolumn: fel: ...'"
+    return second.removeprefix("# väntat: ")
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_broken_case_gives_exactly_its_error(name: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    shown = f"tests/trasiga/{name}"
+    code = main(["check", shown])
+    err = capsys.readouterr().err
+    errors = [line for line in err.splitlines() if ": fel: " in line]
+    assert code == 1
+    assert errors == [f"{shown}:{expected_error(BROKEN / name)}"]
+
+
+def test_enough_broken_cases() -> None:
+    assert len(CASES) >= 30
+
+
+def test_one_broken_case_does_not_hide_the_others(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    shown = [f"tests/trasiga/{name}" for name in CASES] + ["cases/2015-primarvard.md"]
+    assert main(["check", *shown]) == 1
+    out, err = capsys.readouterr()
+    reported = {line.split(":", 1)[0] for line in err.splitlines() if ": fel: " in line}
+    assert reported == set(shown[:-1])
+    assert f"1 av {len(shown)} ärenden utan fel" in out
+
+
+def test_check_as_a_process_never_shows_a_traceback() -> None:
+    env = {**os.environ, "TJANSTE_ROT": str(ROOT)}
+    result = subprocess.run([sys.executable, "-m", "tjanste", "check", *(str(BROKEN / n) for n in CASES)], capture_output=True, text=True, env=env)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert all(": fel: " in line or ": varning: " in line for line in result.stderr.splitlines())
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_failed_render_leaves_earlier_outputs_byte_identical(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "build"
+    assert main(["render", "2015-primarvard", "--ut", str(out)]) == 0
+    before = {p.name: sha256(p) for p in (out / "2015-primarvard").iterdir()}
+    broken = tmp_path / "2015-primarvard.md"  # same name, so the same output folder
+    broken.write_text((ROOT / "cases" / "2015-primarvard.md").read_text(encoding="utf-8").replace("{{ belopp.fortbildning }}", "{{ belopp.fortbildningen }}", 1), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["render", str(broken), "--ut", str(out)]) == 1
+    assert "fel: forslag.att[2]: 'fortbildningen' finns inte" in capsys.readouterr().err
+    assert {p.name: sha256(p) for p in (out / "2015-primarvard").iterdir()} == before
+
+
+def test_a_render_killed_midway_leaves_no_half_file(tmp_path: Path) -> None:
+    """kill -9 at staggered moments: every file in the folder is then either the old one or the new one, whole."""
+    out = tmp_path / "build"
+    assert main(["render", "2022-godnara", "--ut", str(out)]) == 0
+    folder = out / "2022-godnara"
+    reference = {p.name: p.read_bytes() for p in folder.iterdir()}
+    env = {**os.environ, "TJANSTE_ROT": str(ROOT)}
+    killed = 0
+    for delay in [0.05 * i for i in range(2, 14)]:
+        process = subprocess.Popen([sys.executable, "-m", "tjanste", "render", "2022-godnara", "--ut", str(out)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            killed += 1
+        process.wait()
+        for path in folder.iterdir():
+            if path.name.endswith(".tmp"):
+                continue  # a temporary is never read; the next render removes stale ones
+            assert path.read_bytes() == reference[path.name], f"{path.name} är halvskriven efter kill -9 efter {delay:.2f} s"
+            if path.suffix == ".docx":
+                assert zipfile.ZipFile(path).testzip() is None
+    assert killed >= 3  # the test killed renders in flight, not only finished ones
+
+
+def test_stale_temporaries_are_removed(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    folder = out / "2015-primarvard"
+    folder.mkdir(parents=True)
+    stale, fresh = folder / ".beslut.docx.abc.tmp", folder / ".beslut.docx.def.tmp"
+    stale.write_bytes(b"half")
+    fresh.write_bytes(b"half")
+    os.utime(stale, (time.time() - 7200, time.time() - 7200))
+    assert main(["render", "2015-primarvard", "--ut", str(out)]) == 0
+    assert not stale.exists() and fresh.exists()

@@ -1,0 +1,131 @@
+"""Språkgranskning and magnitude warnings: each rule fires on its own line, and the real cases stay quiet where they are right."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tjanste.case import load_case
+from tjanste.errors import Place, Problems
+from tjanste.lint import lint_clause, lint_line
+
+CASE = """---
+typ: tjansteskrivelse
+organisation: {org}
+datum: 2015-01-19
+rubrik: Ett ärende
+belopp:
+  totalt: 20 mnkr
+  a: 12 mnkr
+  b: 8 mnkr
+kontroller:
+  - totalt = a + b
+forslag:
+  beslutar: Landstingsstyrelsen
+  att:
+    - {clause}
+---
+{prose}
+"""
+
+
+def warnings_of(tmp_path: Path, prose: str = "Text.", clause: str = "avsätta {{{{ belopp.totalt }}}}", org: str = "landstinget-blekinge", **replace: str) -> list[str]:
+    text = CASE.format(org=org, clause=clause, prose=prose)
+    for old, new in replace.items():
+        text = text.replace(old, new)
+    path = tmp_path / "arende.md"
+    path.write_text(text, encoding="utf-8")
+    return [f"{p.place.line}:{p.place.col}: {p.field}: {p.message}" for p in load_case(path).warnings]
+
+
+def line_warnings(line: str, unit_word: str = "mnkr") -> list[str]:
+    problems = Problems()
+    lint_line(line, Place("x.md", 1, 1), "text", unit_word, problems)
+    return [f"{p.place.col}: {p.message}" for p in problems.items]
+
+
+def test_a_clean_case_has_no_warnings(tmp_path: Path) -> None:
+    assert warnings_of(tmp_path) == []
+
+
+def test_raw_amount_in_prose_is_named_with_its_column(tmp_path: Path) -> None:
+    [warning] = warnings_of(tmp_path, prose="Kostnaden blir 24 000 000 kr i år.")
+    assert warning.startswith("17:16: text: beloppet '24 000 000 kr' är skrivet direkt i texten")
+
+
+@pytest.mark.parametrize("line", ["Totalt 24000000 för året.", "Summan 1500000."])
+def test_long_bare_number_is_flagged(line: str) -> None:
+    [warning] = line_warnings(line)
+    assert "skrivet med siffror utan gruppering" in warning
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Dnr RS/2771/2017, beslut 2022-05-04, år 2018–2020.",
+        "Beloppet är {{ belopp.totalt }} och {{ belopp.a | mnkr }}.",
+        "Objekt 9916 på sidan 12.",
+        "- 3 punkter i en lista",
+    ],
+)
+def test_years_dnr_dates_and_jinja_are_not_amounts(line: str) -> None:
+    assert line_warnings(line) == []
+
+
+def test_hyphen_minus_before_a_digit() -> None:
+    [warning] = line_warnings("Resultatet blev -3,2 procent.")
+    assert warning.startswith("17: bindestreck framför en siffra")
+
+
+def test_unit_word_of_the_organisation(tmp_path: Path) -> None:
+    assert [w.split(": ", 1)[1] for w in line_warnings("Det gäller 4 mkr.", unit_word="mnkr")][-1:] == ["enhetsordet 'mkr'; organisationen skriver 'mnkr'"]
+    assert not [w for w in line_warnings("Det gäller 4 mkr.", unit_word="mkr") if "enhetsordet" in w]
+    assert any("enhetsordet 'MSEK'; organisationen skriver 'mnkr'" in w for w in line_warnings("Cirka 4 MSEK."))
+    assert any("enhetsordet 'kkr'; organisationen skriver 'tkr'" in w for w in line_warnings("Cirka 4 kkr."))
+
+
+def clause_warnings(text: str) -> list[str]:
+    problems = Problems()
+    lint_clause(text, Place("x.md", 15, 7), "forslag.att[1]", problems)
+    return [p.message for p in problems.items]
+
+
+@pytest.mark.parametrize("text", ["avsätta 2 mnkr", "godkänna planen", "ge regiondirektören i uppdrag", "snarast inleda insatser", "att uppdra åt direktören"])
+def test_clauses_opened_by_an_infinitive_pass(text: str) -> None:
+    assert clause_warnings(text) == []
+
+
+@pytest.mark.parametrize("text, word", [("planen godkänns", "planen"), ("de nya medlen fördelas", "de"), ("Regionstyrelsen beslutar", "regionstyrelsen")])
+def test_clause_without_an_infinitive_is_named(text: str, word: str) -> None:
+    [message] = clause_warnings(text)
+    assert message.startswith(f"att-satsen börjar med '{word}', inte med ett verb i infinitiv")
+
+
+def test_two_actions_in_one_clause() -> None:
+    [message] = clause_warnings("godkänna planen och att uppdra åt direktören")
+    assert "dela den i två att-satser" in message
+
+
+def test_clause_warning_points_at_the_clause(tmp_path: Path) -> None:
+    [warning] = warnings_of(tmp_path, clause="planen godkänns")
+    assert warning.startswith("15:7: forslag.att[1]: att-satsen börjar med 'planen'")
+
+
+def test_mixed_magnitude_in_a_check(tmp_path: Path) -> None:
+    [warning] = warnings_of(tmp_path, **{"  a: 12 mnkr\n  b: 8 mnkr": "  a: 19,9907 mnkr\n  b: 9,3 tkr"})
+    assert warning.startswith("11:5: kontroller[1]: 'b' (9,3\u00a0tkr) skiljer sig minst tusen gånger från de andra delarna av summan")
+
+
+def test_mixed_magnitude_in_a_table_column(tmp_path: Path) -> None:
+    table = """tabeller:
+  t:
+    enhet: mnkr
+    kolumner: [Post, {rubrik: Belopp, belopp: ja}]
+    rader:
+      - A | 16,3
+      - B | 9,3 tkr
+      - C | 15,1
+forslag:"""
+    [warning] = warnings_of(tmp_path, **{"forslag:": table})
+    assert warning.startswith("18:9: tabeller.t.rader: kolumnen 'Belopp': 9,3\u00a0tkr skiljer sig minst tusen gånger")
