@@ -101,7 +101,7 @@ def test_bilaga_is_its_own_document(rendered: Path) -> None:
     assert "Bilaga 1 till: Provärende med tabeller" in text
     assert "| SUMMA | 12,6 | 12,5 |" in text
     assert not (rendered / "bilaga-2.docx").exists()
-    assert "1. Fördelning per område\n\n2. Bara en titel" in (rendered / "beslut.txt").read_text(encoding="utf-8")
+    assert "1. Fördelning per område\n2. Bara en titel" in (rendered / "beslut.txt").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(

@@ -131,7 +131,7 @@ def styles_xml(numbered_headings: bool) -> str:
         paragraph_style("Underskrift", "Underskrift", ppr='<w:keepNext/><w:keepLines/><w:pBdr><w:top w:val="single" w:sz="4" w:space="4" w:color="auto"/></w:pBdr><w:spacing w:before="720" w:after="0"/><w:ind w:right="4536"/>', extra="custom"),
         paragraph_style("Underskriftstitel", "Underskriftstitel", ppr='<w:spacing w:after="0"/>', extra="custom"),
         paragraph_style("Bilagerubrik", "Bilagerubrik", ppr='<w:keepNext/><w:spacing w:before="360" w:after="60"/>', rpr="<w:b/>", extra="custom"),
-        paragraph_style("Bilaga", "Bilaga", ppr='<w:spacing w:after="60"/><w:ind w:left="284" w:hanging="284"/>', extra="custom"),
+        paragraph_style("Bilaga", "Bilaga", ppr='<w:numPr><w:numId w:val="3"/></w:numPr><w:spacing w:after="60"/><w:ind w:left="284" w:hanging="284"/>', extra="custom"),
         paragraph_style("Figur", "Figur", ppr='<w:keepNext/><w:spacing w:before="120" w:after="60"/><w:jc w:val="center"/>', extra="custom"),
         paragraph_style("Beslutsrad", "Beslutsrad", ppr='<w:spacing w:after="240"/>', rpr="<w:i/>", extra="custom"),
         paragraph_style("Avsandare", "Avsändare", ppr='<w:spacing w:after="0"/>', rpr='<w:b/><w:sz w:val="24"/><w:szCs w:val="24"/>', extra="custom"),
@@ -162,7 +162,7 @@ def level(ilvl: int, fmt: str, text: str, indent: int, hanging: int = 360, extra
 
 
 def numbering_xml() -> str:
-    """Abstract lists: 1 headings (1, 1.1, 1.1.1), 2 numbered proposals, 10 bullets, 11 ordered lists.
+    """Abstract lists: 1 headings (1, 1.1, 1.1.1), 2 numbered proposals, 3 bilagor, 10 bullets, 11 ordered lists.
 
     Body lists get their own w:num per list when a paper is written, so each list restarts.
     """
@@ -174,14 +174,17 @@ def numbering_xml() -> str:
     formats = ["decimal", "lowerLetter", "lowerRoman", "decimal", "lowerLetter", "lowerRoman"]
     ordered = "".join(level(i, formats[i], f"%{i + 1}." if formats[i] != "lowerLetter" else f"%{i + 1})", 720 + 360 * i) for i in range(6))
     proposal = level(0, "decimal", "%1.", 567, 567)
+    attachments = level(0, "decimal", "%1.", 284, 284, '<w:pStyle w:val="Bilaga"/>')
     return (
         XML_DECL + f"<w:numbering {W_NS}>"
         f'<w:abstractNum w:abstractNumId="1"><w:multiLevelType w:val="multilevel"/>{headings}</w:abstractNum>'
         f'<w:abstractNum w:abstractNumId="2"><w:multiLevelType w:val="singleLevel"/>{proposal}</w:abstractNum>'
+        f'<w:abstractNum w:abstractNumId="3"><w:multiLevelType w:val="singleLevel"/>{attachments}</w:abstractNum>'
         f'<w:abstractNum w:abstractNumId="10"><w:multiLevelType w:val="hybridMultilevel"/>{bullets}</w:abstractNum>'
         f'<w:abstractNum w:abstractNumId="11"><w:multiLevelType w:val="hybridMultilevel"/>{ordered}</w:abstractNum>'
         '<w:num w:numId="1"><w:abstractNumId w:val="1"/></w:num>'
         '<w:num w:numId="2"><w:abstractNumId w:val="2"/></w:num>'
+        '<w:num w:numId="3"><w:abstractNumId w:val="3"/></w:num>'
         "</w:numbering>"
     )
 
@@ -315,7 +318,7 @@ def closing() -> str:
             tag("{%p if bilagor %}"),
             para("Bilagor:", "Bilagerubrik"),
             tag("{%p for b in bilagor %}"),
-            para("{{ b.nummer }}. {{ b.titel }}", "Bilaga"),
+            para("{{ b.titel }}", "Bilaga"),  # numbered by the style's real list, not by hand
             tag("{%p endfor %}"),
             tag("{%p endif %}"),
         ]

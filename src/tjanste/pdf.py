@@ -1,0 +1,201 @@
+"""PDF/A-2b copies of rendered .docx files, made by LibreOffice headless in one call, and a reader for the PDF/A part they claim."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import xml.etree.ElementTree as ElementTree
+import zlib
+from pathlib import Path
+
+from .errors import CaseError, Place, Problem, display_path
+
+FIELD = "pdf"
+TIMEOUT_SECONDS = 300.0
+PDFA_PART = "2"
+INSTALL_MESSAGE = "LibreOffice saknas; installera det med 'sudo apt-get install libreoffice-writer' (Debian/Ubuntu) eller från libreoffice.org"
+
+# LibreOffice 7.4 and later read JSON filter options after the filter name; SelectPdfVersion 2 is PDF/A-2b.
+FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
+
+# Older versions ignore the JSON but read the export defaults from the user profile, so the private
+# profile is seeded with the same setting; either way the result is checked afterwards.
+PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Common/Filter/PDF/Export"><prop oor:name="SelectPdfVersion" oor:op="fuse"><value>2</value></prop></item>
+</oor:items>
+"""
+
+PDFAID_NS = "http://www.aiim.org/pdfa/ns/id/"
+_STREAM = re.compile(rb"<<((?:[^<>]|<(?!<)|>(?!>)|<<(?:[^<>]|<(?!<)|>(?!>))*>>)*)>>\s*stream(?:\r\n|\n|\r)")
+_METADATA = re.compile(rb"/Type\s*/Metadata\b")
+_LENGTH = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)")
+_PART = re.compile(r"""pdfaid:part(?:\s*=\s*["']\s*(\d+)\s*["']|\s*>\s*(\d+)\s*</\s*pdfaid:part\s*>)""")
+
+
+def to_pdfa(docx_files: list[Path], out_dir: Path, *, timeout: float = TIMEOUT_SECONDS) -> list[Path]:
+    """Converts every file to PDF/A-2b in one LibreOffice call and moves each PDF into out_dir; returns their paths.
+
+    LibreOffice writes into a temporary folder inside out_dir with a private profile of its
+    own (so another running LibreOffice, or root in CI, does not disturb it). Only when every
+    PDF is there and claims PDF/A-2 is each renamed into place, so a failure writes nothing
+    and no reader sees a half-written file. Raises CaseError naming the file and LibreOffice's
+    own message.
+    """
+    documents = [Path(d).resolve() for d in docx_files]
+    if not documents:
+        return []
+    _check_inputs(documents)
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        raise CaseError([Problem(_place(documents[0]), INSTALL_MESSAGE, FIELD)])
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".pdf-", dir=out_dir))  # same file system as out_dir: os.replace is atomic
+    profile = Path(tempfile.mkdtemp(prefix="tjanste-lo-profil-"))
+    try:
+        (profile / "user").mkdir()
+        (profile / "user" / "registrymodifications.xcu").write_text(PROFILE_SETTINGS, encoding="utf-8")
+        command = [
+            office,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            FILTER,
+            "--outdir",
+            str(staging),
+            *map(str, documents),
+        ]
+        returncode, messages = _run(command, timeout, documents)
+        if returncode != 0:
+            raise CaseError([Problem(_place(documents[0]), f"LibreOffice avslutades med kod {returncode}: {messages or 'inget felmeddelande'}", FIELD)])
+
+        problems = []
+        for document in documents:
+            pdf = staging / f"{document.stem}.pdf"
+            if not pdf.is_file() or pdf.stat().st_size == 0:
+                problems.append(Problem(_place(document), f"LibreOffice gav ingen PDF för {document.name}: {messages or 'inget felmeddelande'}", FIELD))
+                continue
+            part = pdfa_part(pdf.read_bytes())
+            if part != PDFA_PART:
+                claimed = f"pdfaid:part är {part}" if part else "saknar pdfaid:part"
+                problems.append(Problem(_place(document), f"LibreOffice skrev ingen PDF/A-2b för {document.name} ({claimed})", FIELD))
+        if problems:
+            raise CaseError(problems)
+
+        written = []
+        for document in documents:
+            pdf = staging / f"{document.stem}.pdf"
+            with open(pdf, "rb") as stream:
+                os.fsync(stream.fileno())
+            os.chmod(pdf, 0o644)
+            os.replace(pdf, out_dir / pdf.name)
+            written.append(out_dir / pdf.name)
+        return written
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def pdfa_part(pdf_bytes: bytes) -> str | None:
+    """The `pdfaid:part` a PDF's XMP metadata claims ("2" for PDF/A-2b), or None when it claims none.
+
+    Reads every metadata stream (inflating FlateDecode ones); the last claim wins, since
+    an incremental update appends the newer metadata after the older.
+    """
+    found = None
+    for match in _STREAM.finditer(pdf_bytes):
+        dictionary = match.group(1)
+        if not _METADATA.search(dictionary):
+            continue
+        data = _stream_data(pdf_bytes, match.end(), dictionary)
+        if b"/FlateDecode" in dictionary:
+            try:
+                data = zlib.decompressobj().decompress(data)
+            except zlib.error:
+                continue
+        elif b"/Filter" in dictionary:
+            continue  # another filter: not one XMP is written with in practice
+        part = _xmp_part(data)
+        if part is not None:
+            found = part
+    return found
+
+
+def _check_inputs(documents: list[Path]) -> None:
+    problems = []
+    seen: dict[str, Path] = {}
+    for document in documents:
+        if not document.is_file():
+            problems.append(Problem(_place(document), "filen finns inte", FIELD))
+        elif document.stem in seen:
+            problems.append(Problem(_place(document), f"samma namn som {display_path(seen[document.stem])}; PDF-filerna skulle skriva över varandra", FIELD))
+        else:
+            seen[document.stem] = document
+    if problems:
+        raise CaseError(problems)
+
+
+def _run(command: list[str], timeout: float, documents: list[Path]) -> tuple[int, str]:
+    """Runs LibreOffice in its own process group, so that a timeout ends soffice.bin and not only its launcher."""
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.communicate()
+        names = ", ".join(d.name for d in documents)
+        raise CaseError([Problem(_place(documents[0]), f"LibreOffice blev inte klart inom {timeout:g} s och avbröts; ingen PDF skrevs ({names})", FIELD)]) from None
+    return process.returncode, _messages(stdout, stderr)
+
+
+def _messages(stdout: bytes, stderr: bytes) -> str:
+    """LibreOffice's own words, without its progress lines and the harmless Java warning."""
+    lines = []
+    for line in (stderr + b"\n" + stdout).decode("utf-8", errors="replace").splitlines():
+        line = line.strip()
+        if not line or line.startswith("convert ") or "javaldx" in line:
+            continue
+        if line not in lines:
+            lines.append(line)
+    return "; ".join(lines)
+
+
+def _place(document: Path) -> Place:
+    return Place(display_path(document))
+
+
+def _stream_data(pdf: bytes, start: int, dictionary: bytes) -> bytes:
+    length = _LENGTH.search(dictionary)
+    if length:
+        end = start + int(length.group(1))
+        if pdf[end : end + 20].lstrip().startswith(b"endstream"):
+            return pdf[start:end]
+    end = pdf.find(b"endstream", start)  # an indirect or wrong /Length: read up to the keyword
+    return pdf[start : end if end >= 0 else len(pdf)].rstrip(b"\r\n")
+
+
+def _xmp_part(data: bytes) -> str | None:
+    text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
+    try:
+        root = ElementTree.fromstring(text.strip())
+    except ElementTree.ParseError:
+        root = None
+    if root is not None:
+        for element in root.iter():
+            value = element.get(f"{{{PDFAID_NS}}}part")
+            if value is None and element.tag == f"{{{PDFAID_NS}}}part":
+                value = element.text
+            if value is not None and value.strip():
+                return value.strip()
+        return None
+    match = _PART.search(text)  # not well-formed XML: fall back to the two usual spellings
+    return (match.group(1) or match.group(2)) if match else None

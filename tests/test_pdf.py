@@ -1,0 +1,197 @@
+"""PDF/A-2b copies: LibreOffice converts all documents of a case in one call, the PDFs claim PDF/A-2 and hold the proposal's words."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+import zlib
+from pathlib import Path
+
+import pytest
+
+from conftest import soffice
+from tjanste.case import load_case, resolve_case_path
+from tjanste.errors import CaseError
+from tjanste.paper import prepare_papers
+from tjanste.pdf import INSTALL_MESSAGE, pdfa_part, to_pdfa
+from tjanste.render import render_case
+
+HERE = Path(__file__).resolve().parent
+WITH_BILAGA = HERE / "arenden" / "tabeller.md"  # no case in cases/ has a bilaga with its own text
+
+
+def needs_libreoffice() -> None:
+    if soffice() is None:
+        pytest.skip("LibreOffice saknas: apt-get install libreoffice-writer")
+    if shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None:
+        pytest.skip("pdftotext/pdfinfo saknas: apt-get install poppler-utils")
+
+
+def flat(text: str) -> str:
+    """Whitespace made single spaces: lines wrap differently in the PDF than in the source."""
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+def pdf_text(pdf: Path) -> str:
+    return flat(subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout)
+
+
+def att_satser(name_or_path: str) -> list[str]:
+    proposal = prepare_papers(load_case(resolve_case_path(name_or_path)))[0].context["forslag"]
+    return list(proposal["satser"]) if proposal else []
+
+
+def check_pdfa(pdf: Path) -> None:
+    assert pdf.is_file()
+    assert pdfa_part(pdf.read_bytes()) == "2"
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    assert "Pages:" in info
+
+
+def test_beslut_becomes_pdfa_with_every_att_sats(tmp_path: Path) -> None:
+    needs_libreoffice()
+    render_case("2015-primarvard", tmp_path)
+    written = to_pdfa([tmp_path / "2015-primarvard" / "beslut.docx"], tmp_path / "pdf")
+    assert written == [tmp_path / "pdf" / "beslut.pdf"]
+    check_pdfa(written[0])
+    text = pdf_text(written[0])
+    clauses = att_satser("2015-primarvard")
+    assert len(clauses) == 5
+    for clause in clauses:
+        assert flat(clause) in text
+
+
+def test_all_documents_of_a_case_in_one_call(tmp_path: Path) -> None:
+    needs_libreoffice()
+    documents = sorted(p for p in render_case(str(WITH_BILAGA), tmp_path) if p.suffix == ".docx")
+    assert [d.name for d in documents] == ["beslut.docx", "bilaga-1.docx"]
+    out = tmp_path / "pdf"
+    started = time.perf_counter()
+    written = to_pdfa(documents, out)
+    print(f"\n{len(documents)} dokument till PDF/A på {time.perf_counter() - started:.1f} s")
+    assert written == [out / "beslut.pdf", out / "bilaga-1.pdf"]
+    for pdf in written:
+        check_pdfa(pdf)
+    assert sorted(p.name for p in out.iterdir()) == ["beslut.pdf", "bilaga-1.pdf"], "the temporary folder is left behind"
+    beslut = pdf_text(out / "beslut.pdf")
+    for clause in att_satser(str(WITH_BILAGA)):
+        assert flat(clause) in beslut
+    assert "Bilaga 1 till: Provärende med tabeller" in pdf_text(out / "bilaga-1.pdf")
+
+
+def test_a_document_libreoffice_cannot_read_is_named_and_nothing_is_written(tmp_path: Path) -> None:
+    needs_libreoffice()
+    good = render_case("2015-primarvard", tmp_path)[0]
+    broken = tmp_path / "trasig.docx"
+    broken.write_bytes(b"PK\x03\x04inte en zip-fil")
+    out = tmp_path / "pdf"
+    with pytest.raises(CaseError) as raised:
+        to_pdfa([good, broken], out)
+    [problem] = raised.value.problems
+    assert problem.place.path.endswith("trasig.docx")
+    assert "LibreOffice gav ingen PDF för trasig.docx" in problem.message
+    assert "could not be loaded" in problem.message  # LibreOffice's own words
+    assert list(out.iterdir()) == []
+
+
+def test_without_libreoffice_the_error_says_how_to_install_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    document = tmp_path / "beslut.docx"
+    document.write_bytes(b"")
+    monkeypatch.setenv("PATH", str(tmp_path / "tom"))
+    with pytest.raises(CaseError) as raised:
+        to_pdfa([document], tmp_path / "pdf")
+    [problem] = raised.value.problems
+    assert problem.message == INSTALL_MESSAGE
+    assert "LibreOffice saknas" in str(raised.value) and "apt-get install libreoffice-writer" in str(raised.value)
+    assert problem.field == "pdf"
+    assert not (tmp_path / "pdf").exists()
+
+
+def fake_soffice(folder: Path, script: str) -> None:
+    """A stand-in `soffice` first on PATH, to reach the error paths without LibreOffice."""
+    folder.mkdir()
+    program = folder / "soffice"
+    program.write_text(f"#!/bin/sh\n{script}\n", encoding="utf-8")
+    program.chmod(0o755)
+
+
+def test_a_failing_libreoffice_is_reported_with_its_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_soffice(tmp_path / "bin", "echo 'något gick fel' >&2\nexit 3")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    document = tmp_path / "beslut.docx"
+    document.write_bytes(b"")
+    with pytest.raises(CaseError, match="LibreOffice avslutades med kod 3: något gick fel"):
+        to_pdfa([document], tmp_path / "pdf")
+    assert list((tmp_path / "pdf").iterdir()) == []
+
+
+def test_a_hanging_libreoffice_is_stopped_after_the_timeout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_soffice(tmp_path / "bin", f"echo $$ > {tmp_path / 'pid'}\nsleep 60")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    document = tmp_path / "beslut.docx"
+    document.write_bytes(b"")
+    started = time.perf_counter()
+    with pytest.raises(CaseError, match="blev inte klart inom 1 s"):
+        to_pdfa([document], tmp_path / "pdf", timeout=1)
+    assert time.perf_counter() - started < 10
+    pid = int((tmp_path / "pid").read_text())
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+def test_a_plain_pdf_from_libreoffice_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    outdir = '$(while [ "$1" != --outdir ]; do shift; done; echo "$2")'
+    fake_soffice(tmp_path / "bin", f"printf '%%PDF-1.6\\n%%%%EOF\\n' > \"{outdir}/beslut.pdf\"")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    document = tmp_path / "beslut.docx"
+    document.write_bytes(b"")
+    with pytest.raises(CaseError, match="ingen PDF/A-2b för beslut.docx"):
+        to_pdfa([document], tmp_path / "pdf")
+    assert list((tmp_path / "pdf").iterdir()) == []
+
+
+def test_two_documents_with_the_same_name_are_refused(tmp_path: Path) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "beslut.docx").write_bytes(b"")
+    with pytest.raises(CaseError, match="PDF-filerna skulle skriva över varandra"):
+        to_pdfa([tmp_path / "a" / "beslut.docx", tmp_path / "b" / "beslut.docx"], tmp_path / "pdf")
+
+
+XMP_ELEMENT = b"""<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"><pdfaid:part>2</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance></rdf:Description>
+</rdf:RDF></x:xmpmeta>
+<?xpacket end="w"?>"""
+XMP_ATTRIBUTE = b"""<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/" pdfaid:part="3" pdfaid:conformance="B"/>
+</rdf:RDF></x:xmpmeta>"""
+
+
+def minimal_pdf(metadata: bytes, compress: bool = False) -> bytes:
+    data = zlib.compress(metadata) if compress else metadata
+    flate = b"/Filter/FlateDecode" if compress else b""
+    return (
+        b"%PDF-1.6\n1 0 obj\n<</Type/Catalog/Pages 2 0 R/Metadata 3 0 R>>\nendobj\n"
+        + b"3 0 obj\n<</Type/Metadata/Subtype/XML/Length " + str(len(data)).encode() + flate + b">>\nstream\n"
+        + data + b"\nendstream\nendobj\n%%EOF\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "pdf, part",
+    [
+        (minimal_pdf(XMP_ELEMENT), "2"),
+        (minimal_pdf(XMP_ATTRIBUTE), "3"),
+        (minimal_pdf(XMP_ELEMENT, compress=True), "2"),
+        (minimal_pdf(XMP_ATTRIBUTE, compress=True), "3"),
+        (minimal_pdf(XMP_ELEMENT.replace(b"</rdf:RDF>", b"")), "2"),  # not well-formed: found all the same
+        (minimal_pdf(b"<x:xmpmeta xmlns:x='adobe:ns:meta/'/>"), None),
+        (b"%PDF-1.6\n<</Type/Catalog>>\n%%EOF\n", None),
+    ],
+    ids=["element", "attribute", "element-flate", "attribute-flate", "broken-xml", "no-pdfaid", "no-metadata"],
+)
+def test_pdfa_part_reads_the_xmp_packet(pdf: bytes, part: str | None) -> None:
+    assert pdfa_part(pdf) == part
