@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installerad
 
-.PHONY: beslut check test snapshots bench mallar clean
+.PHONY: beslut pdf protokoll alla check tillganglighet test snapshots bench mallar clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,20 @@ $(INSTALLED): pyproject.toml constraints.txt
 beslut: $(INSTALLED)
 	@test -n "$(CASE)" || { echo "ange ett ärende: make beslut CASE=2015-primarvard" >&2; exit 2; }
 	$(BIN)/tjanste render $(CASE)
+
+pdf: $(INSTALLED)
+	@test -n "$(CASE)" || { echo "ange ett ärende: make pdf CASE=2015-primarvard" >&2; exit 2; }
+	$(BIN)/tjanste render --pdf $(CASE)
+
+protokoll: $(INSTALLED)
+	@test -n "$(CASE)" || { echo "ange ett ärende: make protokoll CASE=2015-primarvard" >&2; exit 2; }
+	$(BIN)/tjanste protokoll $(CASE)
+
+alla: $(INSTALLED)
+	$(BIN)/tjanste alla $(if $(PDF),--pdf)
+
+tillganglighet: $(INSTALLED)
+	$(BIN)/tjanste check --tillganglighet --diarieforda
 
 check: $(INSTALLED)
 	$(BIN)/tjanste check

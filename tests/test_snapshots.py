@@ -24,9 +24,10 @@ class TextSnapshot(SingleFileSnapshotExtension):
 
 
 def documents(path: Path) -> list[str]:
-    """The outputs a case makes: beslut, and bilaga-N for each bilaga with its own text."""
+    """The outputs a case makes: beslut, bilaga-N for each bilaga with its own text, and the protocol's extract."""
     case = load_case(path)
-    return ["beslut"] + [f"bilaga-{i}" for i, b in enumerate(case.bilagor, start=1) if b.fil]
+    protocol = ["protokollsutdrag"] if case.beslut and case.beslut.paragraf else []
+    return ["beslut"] + [f"bilaga-{i}" for i, b in enumerate(case.bilagor, start=1) if b.fil] + protocol
 
 
 def _params() -> list:

@@ -133,6 +133,8 @@ def styles_xml(numbered_headings: bool) -> str:
         paragraph_style("Bilagerubrik", "Bilagerubrik", ppr='<w:keepNext/><w:spacing w:before="360" w:after="60"/>', rpr="<w:b/>", extra="custom"),
         paragraph_style("Bilaga", "Bilaga", ppr='<w:numPr><w:numId w:val="3"/></w:numPr><w:spacing w:after="60"/><w:ind w:left="284" w:hanging="284"/>', extra="custom"),
         paragraph_style("Figur", "Figur", ppr='<w:keepNext/><w:spacing w:before="120" w:after="60"/><w:jc w:val="center"/>', extra="custom"),
+        paragraph_style("Sandlista", "Sändlista", ppr='<w:spacing w:after="0"/><w:ind w:left="284"/>', extra="custom"),
+        paragraph_style("Justering", "Justering", ppr='<w:spacing w:after="60"/>', extra="custom"),
         paragraph_style("Beslutsrad", "Beslutsrad", ppr='<w:spacing w:after="240"/>', rpr="<w:i/>", extra="custom"),
         paragraph_style("Avsandare", "Avsändare", ppr='<w:spacing w:after="0"/>', rpr='<w:b/><w:sz w:val="24"/><w:szCs w:val="24"/>', extra="custom"),
         paragraph_style("Tabelltext", "Tabelltext", ppr='<w:spacing w:before="20" w:after="20" w:line="240" w:lineRule="auto"/>', rpr='<w:sz w:val="20"/><w:szCs w:val="20"/>', extra="custom"),
@@ -373,6 +375,63 @@ def andringsforslag_body() -> str:
     )
 
 
+def protokollsutdrag_body() -> str:
+    """The extract of the minutes: paragraph and matter, yrkanden, the decision's att-satser, recipients, justering."""
+    return "".join(
+        [
+            para("§ {{ protokoll.paragraf }} {{ arende.rubrik }}", "Title"),
+            tag("{%p if arende.dnr %}"),
+            para("Dnr {{ arende.dnr }}", "Beslutsrad"),
+            tag("{%p endif %}"),
+            para("{{ brodtext }}"),
+            tag("{%p if protokoll.yrkanden %}"),
+            para("Yrkanden", "Heading1"),
+            tag("{%p for y in protokoll.yrkanden %}"),
+            para("{{ y.av }} yrkar {{ y.yrkande }}."),
+            tag("{%p endfor %}"),
+            tag("{%p endif %}"),
+            para("Beslut", "Heading1"),
+            para("{{ protokoll.inledning }}", "Forslagsinledning"),
+            tag("{%p for sats in protokoll.satser %}"),
+            tag("{%p if protokoll.numrerad %}"),
+            para("{{ sats }}", "Beslutspunkt"),
+            tag("{%p else %}"),
+            para("{{ sats }}", "Attsats"),
+            tag("{%p endif %}"),
+            tag("{%p endfor %}"),
+            tag("{%p if protokoll.skickas_till %}"),
+            para("Beslutet skickas till", "Heading1"),
+            tag("{%p for mottagare in protokoll.skickas_till %}"),
+            para("{{ mottagare }}", "Sandlista"),
+            tag("{%p endfor %}"),
+            tag("{%p endif %}"),
+            para("Justering", "Heading1"),
+            tag("{%p if protokoll.ordforande %}"),
+            para("Ordförande: {{ protokoll.ordforande }}", "Justering"),
+            tag("{%p endif %}"),
+            tag("{%p if protokoll.justerare %}"),
+            para("Justerare: {{ protokoll.justerare | join(', ') }}", "Justering"),
+            tag("{%p endif %}"),
+            tag("{%p if protokoll.justerat %}"),
+            para("Justerat {{ protokoll.justerat }}", "Justering"),
+            tag("{%p endif %}"),
+            tag("{%p if protokoll.sekreterare %}"),
+            para("Rätt utdraget intygar:", "Avslutning"),
+            para("{{ protokoll.sekreterare }}", "Underskrift"),
+            para("Sekreterare", "Underskriftstitel"),
+            tag("{%p endif %}"),
+        ]
+    )
+
+
+def protocol_header() -> str:
+    """First-page header of an extract: organisation, 'Protokollsutdrag' and page; the body and the meeting date."""
+    left = para("{{ org.brevhuvud }}", "Brevhuvud") + para("{{ protokoll.organ }}", "Header")
+    right = para("Protokollsutdrag", "Dokumenttyp") + para(page_of_pages(), "Header") + para("Sammanträdesdatum {{ protokoll.datum }}", "Header")
+    table = layout_table([[left, right]], [5670, 3402])
+    return XML_DECL + f"<w:hdr {W_NS}>{table}{para()}</w:hdr>"
+
+
 def bilaga_body() -> str:
     return para("{{ bilaga.titel }}", "Title") + para("{{ brodtext }}")
 
@@ -428,6 +487,7 @@ TEMPLATES = {
     "beslut/underlag.docx": lambda: template(tjansteskrivelse_body(), "{{ arende.dokumenttyp }}", "Mall: underlag"),
     "beslut/beslutsunderlag.docx": lambda: template(beslutsunderlag_body(), "", "Mall: beslutsunderlag", numbered_headings=True, first_header=simple_letterhead()),
     "beslut/andringsforslag.docx": lambda: template(andringsforslag_body(), "", "Mall: ändringsförslag", first_header=simple_letterhead()),
+    "beslut/protokollsutdrag.docx": lambda: template(protokollsutdrag_body(), "", "Mall: protokollsutdrag", first_header=protocol_header()),
     "bilaga/bilaga.docx": lambda: template(bilaga_body(), "", "Mall: bilaga", first_header=attachment_header()),
 }
 

@@ -31,16 +31,42 @@ class Attachment(Located):
 
 
 @dataclass
-class Decision(Located):
-    """Who decides or decided, and when: 'Beslutad 2022-05-04 av: Regionstyrelsen'."""
-
-    organ: str = ""
-    datum: dt.date | None = None
+class Clause(Located):
+    text: str = ""
 
 
 @dataclass
-class Clause(Located):
-    text: str = ""
+class Motion(Located):
+    """A yrkande at the meeting: who moved what."""
+
+    av: str = ""
+    yrkande: str = ""
+
+
+@dataclass
+class Decision(Located):
+    """Who decides or decided, and when ('Beslutad 2022-05-04 av: Regionstyrelsen'); with a paragraph, the protocol's record."""
+
+    organ: str = ""
+    datum: dt.date | None = None
+    paragraf: str = ""
+    utfall: str = ""  # 'enligt förslaget' or 'med ändringar'
+    att: list[Clause] = field(default_factory=list)  # the att-satser as adopted, when changed
+    sammanfattning: str = ""
+    yrkanden: list[Motion] = field(default_factory=list)
+    skickas_till: list[str] = field(default_factory=list)
+    justerare: list[str] = field(default_factory=list)
+    ordforande: str = ""
+    sekreterare: str = ""
+    justerat: dt.date | None = None
+
+
+@dataclass
+class Filing(Located):
+    """One version of the paper as the registrar filed it: the date and the sha256 of beslut.docx."""
+
+    datum: dt.date | None = None
+    sha256: str = ""
 
 
 @dataclass
@@ -81,6 +107,8 @@ class Case(Located):
     underskrifter: list[Signature] = field(default_factory=list)
     ort: str = ""
     bilagor: list[Attachment] = field(default_factory=list)
+    sekretess: str = ""
+    diariefort: list[Filing] = field(default_factory=list)
     # Set by load_case, not by the official.
     name: str = ""
     source: CaseSource | None = None
@@ -88,8 +116,13 @@ class Case(Located):
     warnings: list[Problem] = field(default_factory=list)
 
 
+PROTOCOL_KIND = "protokollsutdrag"  # a template in templates/beslut/, made from a case's decision, never a case's own kind
+OUTCOMES = ["enligt förslaget", "med ändringar"]
+CLAUSE = Record(Clause, {"text": Text(required=True)}, shorthand="text")
+
+
 def kinds() -> list[str]:
-    return sorted(p.stem for p in (paths.templates_dir() / "beslut").glob("*.docx") if not p.stem.startswith("~"))
+    return sorted(p.stem for p in (paths.templates_dir() / "beslut").glob("*.docx") if not p.stem.startswith("~") and p.stem != PROTOCOL_KIND)
 
 
 CASE_SCHEMA = Record(
@@ -105,7 +138,23 @@ CASE_SCHEMA = Record(
         "rubrik": Text(required=True),
         "dokumentrubrik": Text(default=""),
         "avsandare": Text(default=""),
-        "beslut": Record(Decision, {"organ": Text(required=True), "datum": Date()}),
+        "beslut": Record(
+            Decision,
+            {
+                "organ": Text(required=True),
+                "datum": Date(),
+                "paragraf": Text(pattern=r"(§\s*)?\d+[a-z]?", pattern_help="ett paragrafnummer, t.ex. 12 eller § 12", default=""),
+                "utfall": Choice(OUTCOMES, default=""),
+                "att": ListOf(CLAUSE, min_items=1),
+                "sammanfattning": Text(default=""),
+                "yrkanden": ListOf(Record(Motion, {"av": Text(required=True), "yrkande": Text(required=True)})),
+                "skickas_till": ListOf(Text()),
+                "justerare": ListOf(Text()),
+                "ordforande": Text(default=""),
+                "sekreterare": Text(default=""),
+                "justerat": Date(),
+            },
+        ),
         "innehallsforteckning": Flag(default=False),
         "belopp": MapOf(AmountValue()),
         "tabeller": MapOf(TABLE),
@@ -117,12 +166,19 @@ CASE_SCHEMA = Record(
                 "foreslar": Text(default=""),
                 "rubrik": Text(default=""),
                 "stil": Choice(["att", "numrerad"], default=""),
-                "att": ListOf(Record(Clause, {"text": Text(required=True)}, shorthand="text"), min_items=1),
+                "att": ListOf(CLAUSE, min_items=1),
             },
         ),
         "underskrifter": ListOf(Record(Signature, {"namn": Text(required=True), "titel": Text(default="")}, shorthand="namn")),
         "ort": Text(default=""),
         "bilagor": ListOf(Record(Attachment, {"titel": Text(required=True), "fil": Text(default="")}, shorthand="titel")),
+        "sekretess": Text(default=""),
+        "diariefort": ListOf(
+            Record(
+                Filing,
+                {"datum": Date(required=True), "sha256": Text(required=True, pattern=r"[0-9a-f]{64}", pattern_help="64 tecken 0–9 och a–f, som sha256sum skriver")},
+            )
+        ),
     },
 )
 
@@ -183,8 +239,25 @@ def load_case(path: Path) -> Case:
         problems.error(case.place_of("dnr"), "dnr", f"'{case.dnr}' följer inte {case.profile.namn}s form för diarienummer{example}")
     for name, table in case.tabeller.items():
         validate_table(name, table, problems)
+    _check_decision(case, problems)
     run_checks(case, problems)
     lint_case(case, problems)
     problems.raise_if_errors()
     case.warnings = problems.warnings
     return case
+
+
+def _check_decision(case: Case, problems: Problems) -> None:
+    """A protocol's record needs its paragraph, meeting date and outcome; changed att-satser only when changed."""
+    decision = case.beslut
+    if decision is None or not (decision.paragraf or decision.utfall or decision.att):
+        return
+    for name in ("paragraf", "datum", "utfall"):
+        if not getattr(decision, name):
+            problems.error(decision.place, f"beslut.{name}", "saknas; ett protokollsutdrag behöver paragraf, datum och utfall")
+    if decision.utfall == "med ändringar" and not decision.att:
+        problems.error(decision.place_of("utfall"), "beslut.att", "saknas; skriv de att-satser som beslutades när beslutet blev 'med ändringar'")
+    if decision.utfall == "enligt förslaget" and decision.att:
+        problems.error(decision.place_of("att"), "beslut.att", "ska inte anges när beslutet blev 'enligt förslaget'; då flyttas förslagets att-satser ordagrant")
+    if decision.utfall == "enligt förslaget" and not case.forslag:
+        problems.error(decision.place_of("utfall"), "beslut.utfall", "'enligt förslaget' men ärendet har inget forslag med att-satser")

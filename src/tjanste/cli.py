@@ -25,8 +25,18 @@ def build_parser() -> argparse.ArgumentParser:
     render = commands.add_parser("render", help="skriv ett ärende till build/<ärende>/ (.docx och .txt)")
     render.add_argument("arende", metavar="ÄRENDE", help="namn i cases/ (t.ex. 2015-primarvard) eller sökväg till en .md-fil")
     render.add_argument("--ut", metavar="MAPP", type=Path, help="mapp att skriva i (standard: build/)")
+    render.add_argument("--pdf", action="store_true", help="skriv också en PDF/A-2b av varje dokument (kräver LibreOffice)")
+    protocol = commands.add_parser("protokoll", help="skriv ärendet med protokollsutdraget för dess beslut (beslut: paragraf, utfall ...)")
+    protocol.add_argument("arende", metavar="ÄRENDE")
+    protocol.add_argument("--ut", metavar="MAPP", type=Path, help="mapp att skriva i (standard: build/)")
+    protocol.add_argument("--pdf", action="store_true", help="skriv också PDF/A-2b")
+    every = commands.add_parser("alla", help="skriv alla ärenden i cases/; bara de vars indata ändrats skrivs om")
+    every.add_argument("--ut", metavar="MAPP", type=Path, help="mapp att skriva i (standard: build/)")
+    every.add_argument("--pdf", action="store_true", help="skriv också PDF/A-2b")
     check = commands.add_parser("check", help="kontrollera ärenden utan att skriva något (alla i cases/ om inget anges)")
     check.add_argument("arenden", metavar="ÄRENDE", nargs="*")
+    check.add_argument("--tillganglighet", action="store_true", help="skapa dokumenten i minnet och granska tillgängligheten (språk, titel, rubriknivåer, listor, tabellrubriker, alternativtext)")
+    check.add_argument("--diarieforda", action="store_true", help="kontrollera att diarieförda handlingar (diariefort) blir byte för byte desamma")
     text = commands.add_parser("text", help="skriv ut texten i en .docx (fungerar som textconv för git diff)")
     text.add_argument("fil", metavar="FIL.docx", type=Path)
     return parser
@@ -63,13 +73,36 @@ def cmd_render(args: argparse.Namespace) -> int:
     from .render import render_case
 
     try:
-        written = render_case(args.arende, args.ut)
+        written = render_case(args.arende, args.ut, pdf=args.pdf)
     except CaseError as error:
         _report(error)
         return 1
     for path in written:
         print(f"skrev {path}")
     return 0
+
+
+def cmd_protocol(args: argparse.Namespace) -> int:
+    from .case import load_case, resolve_case_path
+    from .errors import Problem
+
+    try:
+        case = load_case(resolve_case_path(args.arende))
+    except CaseError as error:
+        _report(error)
+        return 1
+    if not (case.beslut and case.beslut.paragraf):
+        place = case.beslut.place if case.beslut else case.place
+        _report(CaseError([Problem(place, "ärendet har inget protokollfört beslut; ange beslut: organ, datum, paragraf och utfall", "beslut")]))
+        return 1
+    return cmd_render(args)
+
+
+def cmd_all(args: argparse.Namespace) -> int:
+    from .batch import render_all
+
+    outcomes = render_all(args.ut, pdf=args.pdf)
+    return 1 if any(o.status == "fel" for o in outcomes) else 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -85,10 +118,32 @@ def cmd_check(args: argparse.Namespace) -> int:
             _report(error)
             failed += 1
             continue
-        for warning in getattr(case, "warnings", []):
-            sys.stderr.write(f"{warning}\n")
+        found = _inspect_documents(case, args)
+        for problem in [*case.warnings, *found]:
+            sys.stderr.write(f"{problem}\n")
+        if any(p.severity == "fel" for p in found):
+            failed += 1
     print(f"{len(names) - failed} av {len(names)} ärenden utan fel")
     return 1 if failed else 0
+
+
+def _inspect_documents(case, args: argparse.Namespace) -> list:
+    """The checks that need the finished Word files: made in memory, never written."""
+    if not (args.tillganglighet or args.diarieforda):
+        return []
+    from .accessibility import inspect_docx
+    from .render import filing_problems, render_documents
+
+    files = render_documents(case)
+    found = []
+    if args.diarieforda:
+        found += filing_problems(case, files["beslut.docx"])
+    if args.tillganglighet:
+        folder = f"{case.name}/"
+        for name in sorted(files):
+            if name.endswith(".docx"):
+                found += inspect_docx(files[name], folder + name)
+    return found
 
 
 def cmd_text(args: argparse.Namespace) -> int:
@@ -106,7 +161,7 @@ def cmd_text(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"render": cmd_render, "check": cmd_check, "text": cmd_text}
+COMMANDS = {"render": cmd_render, "protokoll": cmd_protocol, "alla": cmd_all, "check": cmd_check, "text": cmd_text}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -6,13 +6,15 @@ import os
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 
-def write_all(folder: Path, files: dict[str, bytes]) -> list[Path]:
+def write_all(folder: Path, files: dict[str, bytes], replaces: Callable[[Path], bool] | None = None) -> list[Path]:
     """Writes every file to a temporary name beside its target, then renames each into place.
 
     A failure before the renames leaves the folder as it was; a rename is atomic,
-    so a reader (or a kill -9) never sees a half-written file.
+    so a reader (or a kill -9) never sees a half-written file. Files for which
+    `replaces` holds and that this write does not renew are removed afterwards.
     """
     folder.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(folder)
@@ -30,6 +32,10 @@ def write_all(folder: Path, files: dict[str, bytes]) -> list[Path]:
             os.chmod(temporary, 0o644)
             os.replace(temporary, folder / name)
             written.append(folder / name)
+        if replaces is not None:
+            for path in sorted(folder.iterdir()):
+                if path.name not in files and path.is_file() and replaces(path):
+                    path.unlink()
         return written
     finally:
         for _, temporary in staged:

@@ -16,7 +16,7 @@ from .case import Case, check_characters
 from .errors import Place, Problems
 from .markup import images, misplaced_tables, parser
 from .prose import ShownAmount, long_date, render_text
-from .proposal import att_clauses, introduction, numbered_sentences
+from .proposal import att_clauses, decided, introduction, numbered_sentences
 
 KIND_TITLES = {
     "tjansteskrivelse": "Tjänsteskrivelse",
@@ -82,8 +82,43 @@ def prepare_papers(case: Case) -> list[Paper]:
     for number, attachment in enumerate(case.bilagor, start=1):
         if attachment.fil:
             papers.append(_attachment(case, number, attachment, context, template_context, problems))
+    if case.beslut and case.beslut.paragraf:
+        papers.append(_protocol(case, context, template_context, proposal, problems))
     problems.raise_if_errors()
     return papers
+
+
+PROTOCOL_OUTPUT = "protokollsutdrag"
+
+
+def _protocol(case: Case, context: dict[str, Any], template_context: dict[str, Any], proposal: dict[str, Any] | None, problems: Problems) -> Paper:
+    """The extract of the minutes: the att-satser as decided, word for word, after '<organ> beslutar'."""
+    decision = case.beslut
+    assert decision is not None and case.source is not None
+    if decision.utfall == "med ändringar":
+        texts = [render_text(c.text, context, c.place, f"beslut.att[{i}]", problems) or "" for i, c in enumerate(decision.att, start=1)]
+        numbered = bool(proposal and proposal["numrerad"])
+        clauses = numbered_sentences(texts) if numbered else att_clauses(texts)
+    else:
+        clauses, numbered = (proposal["satser"], proposal["numrerad"]) if proposal else ([], False)
+    summary = render_text(decision.sammanfattning, context, decision.place_of("sammanfattning"), "beslut.sammanfattning", problems) or ""
+    record = {
+        "organ": decision.organ,
+        "datum": decision.datum.isoformat() if decision.datum else "",
+        "paragraf": decision.paragraf.replace("§", "").strip(),
+        "utfall": decision.utfall,
+        "inledning": decided(decision.organ),
+        "satser": clauses,
+        "numrerad": numbered,
+        "yrkanden": [{"av": m.av, "yrkande": m.yrkande.rstrip(".")} for m in decision.yrkanden],
+        "skickas_till": decision.skickas_till,
+        "justerare": decision.justerare,
+        "ordforande": decision.ordforande,
+        "sekreterare": decision.sekreterare,
+        "justerat": decision.justerat.isoformat() if decision.justerat else "",
+    }
+    own = {**template_context, "protokoll": record, "arende": {**template_context["arende"], "dokumenttyp": "Protokollsutdrag"}}
+    return Paper(case, summary, own, f"beslut/{PROTOCOL_OUTPUT}.docx", PROTOCOL_OUTPUT, case.source.path.parent)
 
 
 def _proposal(case: Case, context: dict[str, Any], problems: Problems) -> dict[str, Any] | None:
@@ -125,6 +160,7 @@ def _template_context(case: Case, proposal: dict[str, Any] | None) -> dict[str, 
         "underskrifter": [{"namn": s.namn, "titel": s.titel} for s in case.underskrifter],
         "bilagor": [{"nummer": i, "titel": b.titel} for i, b in enumerate(case.bilagor, start=1)],
         "bilaga": None,
+        "protokoll": None,
     }
 
 

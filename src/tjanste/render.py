@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import tempfile
 from pathlib import Path
 
 from . import paths
 from .case import Case, load_case, resolve_case_path
+from .errors import Place, Problem
+from .metadata import metadata_json
 from .output import write_all
 from .paper import prepare_papers
+
+METADATA = "metadata.json"
 
 
 def check_case(name_or_path: str) -> Case:
@@ -17,15 +23,66 @@ def check_case(name_or_path: str) -> Case:
     return case
 
 
-def render_case(name_or_path: str, out_root: Path | None = None) -> list[Path]:
-    """Renders a case into out_root/<case>/ (default build/); returns the files written."""
+def render_documents(case: Case) -> dict[str, bytes]:
+    """Every document of a case as .docx bytes and its text rendering, by file name."""
     from .docx.document import render_docx
     from .docx.text import docx_text
 
-    case = load_case(resolve_case_path(name_or_path))
     files: dict[str, bytes] = {}
     for paper in prepare_papers(case):
         docx = render_docx(paper, paths.templates_dir() / paper.template)
         files[f"{paper.output}.docx"] = docx
         files[f"{paper.output}.txt"] = docx_text(docx).encode("utf-8")
-    return write_all((out_root or paths.build_dir()) / case.name, files)
+    return files
+
+
+def pdf_copies(files: dict[str, bytes]) -> dict[str, bytes]:
+    """PDF/A-2b copies of every .docx, in one LibreOffice call, made in a scratch folder and returned as bytes."""
+    from .pdf import to_pdfa
+
+    with tempfile.TemporaryDirectory(prefix="tjanste-pdf-") as scratch:
+        folder = Path(scratch)
+        documents = []
+        for name, data in files.items():
+            if name.endswith(".docx"):
+                (folder / name).write_bytes(data)
+                documents.append(folder / name)
+        return {pdf.name: pdf.read_bytes() for pdf in to_pdfa(documents, folder / "pdf")}
+
+
+def render_case(name_or_path: str, out_root: Path | None = None, *, pdf: bool = False) -> list[Path]:
+    """Renders a case into out_root/<case>/ (default build/); returns the files written.
+
+    Everything is made in memory first (documents, PDFs, metadata with their
+    checksums) and then written at once, so a failure anywhere leaves the folder as it was.
+    """
+    case = load_case(resolve_case_path(name_or_path))
+    files = render_documents(case)
+    if pdf:
+        files.update(pdf_copies(files))
+    files[METADATA] = metadata_json(case, files)
+    return write_all((out_root or paths.build_dir()) / case.name, files, replaces=_outputs_of_earlier_renders)
+
+
+def _outputs_of_earlier_renders(path: Path) -> bool:
+    """Files a render made before and would not make now (a removed bilaga, a PDF of an older version): stale, so removed."""
+    return path.name == METADATA or (path.suffix in (".docx", ".txt", ".pdf") and not path.name.startswith("."))
+
+
+def filing_problems(case: Case, beslut_docx: bytes) -> list[Problem]:
+    """A filed paper (diariefort) must be reproduced byte for byte; a changed paper is a new, declared revision."""
+    if not case.diariefort:
+        return []
+    filed = case.diariefort[-1]
+    actual = hashlib.sha256(beslut_docx).hexdigest()
+    if actual == filed.sha256:
+        return []
+    place = filed.place_of("sha256") if isinstance(filed.place, Place) else Place(case.name)
+    return [
+        Problem(
+            place,
+            f"beslut.docx är diariefört {filed.datum} med sha256 {filed.sha256[:12]}… men blir nu {actual[:12]}…; "
+            f"en mall eller koden ändrar en diarieförd handling. Återställ ändringen, eller ange en ny revision under diariefort med datum och sha256 {actual}",
+            "diariefort",
+        )
+    ]

@@ -12,6 +12,7 @@ from jinja2 import Environment, TemplateError, TemplateSyntaxError
 from ..errors import CaseError, Place, Problem, display_path
 
 from ..markup import headings, parser
+from ..metadata import custom_properties
 from ..paper import Paper
 from ..prose import SwedishUndefined
 from . import ooxml
@@ -99,3 +100,4 @@ def _set_properties(document, paper: Paper) -> None:
     props.keywords = ""
     props.comments = ""
     props.category = paper.context["arende"]["dokumenttyp"]
+    ooxml.set_custom_properties(document.part.package, custom_properties(case, props.subject))

@@ -213,6 +213,36 @@ def footnotes_part(document_part):
     return None
 
 
+# --- custom properties ---------------------------------------------------------------
+
+CUSTOM_PROPERTIES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+CUSTOM_PROPERTIES_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+_CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+_VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+_CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the id Word gives every user-defined property
+
+
+def custom_properties_xml(values: dict[str, str]) -> bytes:
+    """docProps/custom.xml: Word's 'Egenskaper > Anpassad', each value a text (vt:lpwstr)."""
+    root = etree.Element(f"{{{_CUSTOM_NS}}}Properties", nsmap={None: _CUSTOM_NS, "vt": _VT_NS})
+    for pid, (name, value) in enumerate(values.items(), start=2):  # pid 0 and 1 are reserved
+        prop = etree.SubElement(root, f"{{{_CUSTOM_NS}}}property", fmtid=_CUSTOM_FMTID, pid=str(pid), name=name)
+        etree.SubElement(prop, f"{{{_VT_NS}}}lpwstr").text = value
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def set_custom_properties(package, values: dict[str, str]) -> None:
+    """Adds (or replaces) the custom properties part of a python-docx package."""
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    for rel_id, rel in list(package.rels.items()):
+        if rel.reltype == CUSTOM_PROPERTIES_REL:
+            del package.rels[rel_id]
+    part = Part(PackURI("/docProps/custom.xml"), CUSTOM_PROPERTIES_TYPE, custom_properties_xml(values), package)
+    package.relate_to(part, CUSTOM_PROPERTIES_REL)
+
+
 # --- packaging -----------------------------------------------------------------------
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
