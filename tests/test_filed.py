@@ -1,0 +1,62 @@
+"""Filed papers are locked: a change to a template or the code that changes a filed .docx fails, until declared as a revision."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import CASES, ROOT
+from tjanste.case import load_case
+from tjanste.cli import main
+from tjanste.render import filing_problems, render_documents
+
+FILED = [name for name in CASES if load_case(ROOT / "cases" / f"{name}.md").diariefort]
+
+
+def test_some_case_is_filed() -> None:
+    assert FILED, "minst ett ärende ska vara diariefört (diariefort:) så att låset prövas"
+
+
+@pytest.mark.parametrize("name", FILED)
+def test_filed_paper_is_reproduced_byte_for_byte(name: str) -> None:
+    case = load_case(ROOT / "cases" / f"{name}.md")
+    problems = filing_problems(case, render_documents(case)["beslut.docx"])
+    assert not problems, f"{name}: " + "; ".join(str(p) for p in problems)
+
+
+def rewrite_part(docx: Path, name: str, change) -> None:
+    with zipfile.ZipFile(docx) as source:
+        parts = [(info, source.read(info.filename)) for info in source.infolist()]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in parts:
+            target.writestr(info, change(data) if info.filename == name else data)
+    docx.write_bytes(buffer.getvalue())
+
+
+def test_a_template_change_fails_until_the_revision_is_declared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "rot"
+    for folder in ("cases", "templates"):
+        shutil.copytree(ROOT / folder, root / folder)
+    monkeypatch.setenv("TJANSTE_ROT", str(root))
+    name = FILED[0]
+    case = load_case(root / "cases" / f"{name}.md")
+    template = root / "templates" / "beslut" / f"{case.typ}.docx"
+    rewrite_part(template, "word/styles.xml", lambda xml: xml.replace(b'w:val="32"', b'w:val="34"', 1))  # the title a point larger
+
+    assert main(["check", "--diarieforda", name]) == 1
+    err = capsys.readouterr().err
+    assert f"cases/{name}.md" in err and "fel: diariefort: beslut.docx är diariefört" in err
+    new_sha = re.search(r"sha256 ([0-9a-f]{64})", err).group(1)
+
+    case_file = root / "cases" / f"{name}.md"
+    text = case_file.read_text(encoding="utf-8")
+    declared = re.sub(r"(diariefort:\n(?:  - .*\n|    .*\n)+)", lambda m: m.group(1) + f"  - datum: 2026-11-23\n    sha256: {new_sha}\n", text, count=1)
+    assert declared != text
+    case_file.write_text(declared, encoding="utf-8")
+    assert main(["check", "--diarieforda", name]) == 0
