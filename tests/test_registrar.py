@@ -175,3 +175,13 @@ def test_pdf_render_lists_the_pdfs_in_the_metadata(tmp_path: Path) -> None:
         assert pdfa_part(data) == "2"
     assert main(["render", "2015-primarvard", "--ut", str(tmp_path)]) == 0
     assert not (folder / "beslut.pdf").exists()  # a PDF of an older rendering is removed, never left stale
+
+
+def test_secrecy_goes_into_the_metadata(tmp_path: Path) -> None:
+    path = copy_case(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8").replace("typ: tjansteskrivelse\n", "typ: tjansteskrivelse\nsekretess: OSL 25 kap. 1 §\n", 1), encoding="utf-8")
+    assert main(["render", str(path), "--ut", str(tmp_path / "ut")]) == 0
+    record = json.loads((tmp_path / "ut" / "2015-primarvard" / "metadata.json").read_text(encoding="utf-8"))
+    assert record["arende"]["sekretess"] == {"lagrum": "OSL 25 kap. 1 §"}
+    custom = {p.get("name"): p.findtext("vt:lpwstr", namespaces=NS) for p in part(tmp_path / "ut" / "2015-primarvard" / "beslut.docx", "docProps/custom.xml")}
+    assert custom["Sekretess"] == "OSL 25 kap. 1 §"
