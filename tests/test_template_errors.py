@@ -1,0 +1,62 @@
+"""Broken templates name the template and the tag; special characters in prose come through intact or are refused by place."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from tjanste.cli import main
+
+
+def rewrite_document(template: Path, change) -> None:
+    with zipfile.ZipFile(template) as source:
+        parts = [(info, source.read(info.filename)) for info in source.infolist()]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in parts:
+            target.writestr(info, change(data.decode("utf-8")).encode("utf-8") if info.filename == "word/document.xml" else data)
+    template.write_bytes(buffer.getvalue())
+
+
+@pytest.fixture
+def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "rot"
+    for folder in ("cases", "templates"):
+        shutil.copytree(ROOT / folder, root / folder)
+    monkeypatch.setenv("TJANSTE_ROT", str(root))
+    monkeypatch.chdir(root)
+    return root
+
+
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        ("{{ arende.rubrik }}", "{{ arende.rubriken }}", "fel: mall: mallfel: 'rubriken' finns inte; kända namn här:"),
+        ("{{ arende.rubrik }}", "{{ arende.rubrik ", "fel: mall: mallfel:"),
+        ("{{ arende.rubrik }}", "{{ arende.rubrik | okant_filter }}", "fel: mall: mallfel: No filter named 'okant_filter'"),
+    ],
+)
+def test_broken_template_names_the_template(root: Path, old: str, new: str, message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    template = root / "templates" / "beslut" / "tjansteskrivelse.docx"
+    rewrite_document(template, lambda xml: xml.replace(old, new, 1))
+    out = root / "build"
+    assert main(["render", "2015-primarvard", "--ut", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"templates/beslut/tjansteskrivelse.docx:1:1: {message}"), err
+    assert "Traceback" not in err
+    assert not (out / "2015-primarvard").exists()
+
+
+def test_special_characters_in_prose_come_through_intact(tmp_path: Path) -> None:
+    case = tmp_path / "tecken.md"
+    source = (ROOT / "cases" / "2015-primarvard.md").read_text(encoding="utf-8")
+    prose = 'Citat: "A & B" <i>inte taggar</i> ’enkla’ 😀 och R&D < 5 > 3.'
+    case.write_text(source.replace("Inför 2015 ska de avsatta medlen fördelas enligt nedan:", prose), encoding="utf-8")
+    assert main(["render", str(case), "--ut", str(tmp_path / "ut")]) == 0
+    text = (tmp_path / "ut" / "tecken" / "beslut.txt").read_text(encoding="utf-8")
+    assert 'Citat: "A & B" <i>inte taggar</i> ’enkla’ 😀 och R&D < 5 > 3.' in text
