@@ -97,3 +97,23 @@ def test_dnr_must_follow_the_organisations_form(tmp_path: Path) -> None:
 def test_front_matter_must_open_the_file(tmp_path: Path) -> None:
     [problem] = problems_of(tmp_path, "Bara text\n")
     assert problem.startswith("1: fel: : ärendet ska börja med en rad '---'")
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        "rubrik: &r [*r]\n",  # refers to itself
+        "rubrik: Ett ärende\nx0: &a [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n"
+        + "".join(f"x{i}: &{'abcdefgh'[i]} [{', '.join(['*' + 'abcdefgh'[i - 1]] * 10)}]\n" for i in range(1, 8)),  # 10^8 values
+    ],
+)
+def test_aliases_are_refused_not_expanded(tmp_path: Path, front: str) -> None:
+    text = GOOD.replace("rubrik: Ett ärende\n", front)
+    problems = problems_of(tmp_path, text)
+    assert any("alias (*namn) kan inte användas i en ärendefil" in p for p in problems)
+
+
+def test_a_problem_is_always_one_line() -> None:
+    from tjanste.errors import Place, Problem
+
+    assert str(Problem(Place("x.md", 3, 6), "'rad 1\nrad 2' finns inte", "typ")) == "x.md:3:6: fel: typ: 'rad 1⏎rad 2' finns inte"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from .profile import Profile, load_profile, profile_ids
 from . import paths
 from .schema import INVALID, AmountValue, Choice, Date, Flag, ListOf, Located, MapOf, Record, Text
 from .tables import TABLE, Table, validate_table
-from .yamlsource import CaseSource, split_case
+from .yamlsource import FORBIDDEN, CaseSource, forbidden_character_message, split_case
 
 
 @dataclass
@@ -199,16 +198,14 @@ def _not_found(name: str) -> Problem:
     return Problem(Place(name, 1, 1), f"ärendet finns inte; ange ett namn i cases/ ({known}) eller sökvägen till en .md-fil", "ärende")
 
 
-def check_characters(text: str, shown_path: str, problems: Problems, limit: int = 5) -> None:
+def check_characters(text: str, shown_path: str, problems: Problems, limit: int = 5, first_line: int = 1) -> None:
     """Control characters cannot be stored in a Word file; each one is named with its place."""
-    found = 0
-    for line_number, line in enumerate(text.split("\n"), start=1):
-        for col, char in enumerate(line, start=1):
-            if (unicodedata.category(char) == "Cc" and char not in "\t\r") or char in "\ufffe\uffff":
-                problems.error(Place(shown_path, line_number, col), "", f"tecknet U+{ord(char):04X} är ett styrtecken som inte kan stå i ett dokument; ta bort det")
-                found += 1
-                if found >= limit:
-                    return
+    for found, match in enumerate(FORBIDDEN.finditer(text)):
+        if found >= limit:
+            return
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        line = first_line + text.count("\n", 0, match.start())
+        problems.error(Place(shown_path, line, match.start() - line_start + 1), "", forbidden_character_message(match.group(0)))
 
 
 def load_case(path: Path) -> Case:

@@ -29,7 +29,9 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.field}: " if self.field else ""
-        return f"{self.place}: {self.severity}: {where}{self.message}"
+        # One problem, one line: a quoted value with line breaks must not start lines of its own.
+        message = self.message.replace("\r", "").replace("\n", "⏎")
+        return f"{self.place}: {self.severity}: {where}{message}"
 
 
 class CaseError(Exception):

@@ -63,3 +63,39 @@ def headings(tokens: list[Token]) -> list[tuple[int, str, int]]:
             text = "".join(c.content for c in inline.children or [] if c.type in ("text", "code_inline"))
             found.append((int(token.tag[1]), text, token.map[0] if token.map else 0))
     return found
+
+
+def table_references(tokens: list[Token]) -> list[tuple[str, int]]:
+    """(name, 0-based line) of every table the prose asks for: a mark paragraph or a ```tabell block."""
+    found = []
+    for token in tokens:
+        line = token.map[0] if token.map else 0
+        if token.type == "inline" and (name := table_name(token)) is not None:
+            found.append((name, line))
+        elif token.type in ("fence", "code_block") and token.info.strip() == "tabell":
+            found.append((token.content.strip(), line))
+    return found
+
+
+def nested_footnotes(tokens: list[Token]) -> list[int]:
+    """Lines (0-based) of footnote references inside a footnote: Word has no footnotes in footnotes."""
+    found, depth = [], 0
+    for token in tokens:
+        if token.type == "footnote_open":
+            depth += 1
+        elif token.type == "footnote_close":
+            depth -= 1
+        elif depth and token.type == "inline" and any(c.type == "footnote_ref" for c in token.children or []):
+            found.append(token.map[0] if token.map else 0)
+    return found
+
+
+def text_pieces(tokens: list[Token]):
+    """(text, 0-based line) of everything that becomes text in Word, entities already decoded."""
+    for token in tokens:
+        line = token.map[0] if token.map else 0
+        if token.type in ("fence", "code_block"):
+            yield token.content, line
+        for child in token.children or []:
+            if child.type in ("text", "code_inline", "image"):
+                yield child.content, line

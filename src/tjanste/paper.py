@@ -14,7 +14,9 @@ from jinja2 import TemplateError
 
 from .case import Case, check_characters
 from .errors import Place, Problems
-from .markup import images, misplaced_tables, parser
+from .imagecheck import image_problem
+from .markup import images, misplaced_tables, nested_footnotes, parser, table_references, text_pieces
+from .yamlsource import FORBIDDEN, forbidden_character_message
 from .prose import ShownAmount, long_date, render_text
 from .proposal import att_clauses, decided, introduction, numbered_sentences
 
@@ -75,7 +77,7 @@ def prepare_papers(case: Case) -> list[Paper]:
     assert source is not None and case.profile is not None
     base_dir = source.path.parent
     prose = render_text(source.body, context, Place(source.shown_path, source.body_line, 1), "text", problems) or ""
-    _check_blocks(prose, base_dir, source.shown_path, source.body_line, problems)
+    _check_blocks(prose, base_dir, source.shown_path, source.body_line, problems, case)
     proposal = _proposal(case, context, problems)
     template_context = _template_context(case, proposal)
     papers = [Paper(case, prose, template_context, f"beslut/{case.typ}.docx", "beslut", base_dir)]
@@ -179,7 +181,7 @@ def _attachment(case: Case, number: int, attachment, context: dict[str, Any], te
             text = ""
         check_characters(text, shown, problems)
         prose = render_text(text, context, Place(shown, 1, 1), "text", problems) or ""
-        _check_blocks(prose, base_dir, shown, 1, problems)
+        _check_blocks(prose, base_dir, shown, 1, problems, case)
     own = {**template_context, "bilaga": {"nummer": number, "titel": attachment.titel}}
     return Paper(case, prose, own, "bilaga/bilaga.docx", f"bilaga-{number}", base_dir)
 
@@ -196,15 +198,32 @@ def _inside(base_dir: Path, relative: str, place: Place, field_name: str, proble
     return target
 
 
-def _check_blocks(prose: str, base_dir: Path, shown_path: str, first_line: int, problems: Problems) -> None:
-    """Images must exist, stay in the case's folder and have alt text; tables must stand alone."""
+def _check_blocks(prose: str, base_dir: Path, shown_path: str, first_line: int, problems: Problems, case: Case) -> None:
+    """Images must exist, stay in the case's folder, be whole and have alt text; tables must exist and stand alone."""
     tokens = parser().parse(prose)
+
+    def at(line: int) -> Place:
+        return Place(shown_path, first_line + line, 1)
+
     for line in misplaced_tables(tokens):
-        problems.error(Place(shown_path, first_line + line, 1), "tabell", "{{ tabell(...) }} ska stå ensam på en rad, med tomma rader före och efter")
+        problems.error(at(line), "tabell", "{{ tabell(...) }} ska stå ensam på en rad, med tomma rader före och efter")
+    for name, line in table_references(tokens):
+        if name not in case.tabeller:
+            known = ", ".join(sorted(case.tabeller)) or "inga"
+            problems.error(at(line), "tabell", f"tabellen '{name}' finns inte under tabeller (kända: {known})")
+    for line in nested_footnotes(tokens):
+        problems.error(at(line), "fotnot", "en fotnot kan inte ha en egen fotnot; skriv hänvisningen som text")
+    for text, line in text_pieces(tokens):
+        bad = FORBIDDEN.search(text)
+        if bad:  # from a Jinja expression or an entity such as &#12;: the raw file was already clean
+            problems.error(at(line), "text", forbidden_character_message(bad.group(0)))
+            break
     for image in images(tokens):
-        place = Place(shown_path, first_line + image.line, 1)
+        place = at(image.line)
         if not image.alt.strip():
             problems.error(place, "bild", f"bilden '{image.src}' saknar alternativtext; skriv den inom hakparenteserna: ![beskrivning]({image.src})")
         path = _inside(base_dir, image.src, place, "bild", problems)
-        if path is not None and path.suffix.lower() not in (".png", ".jpg", ".jpeg"):
-            problems.error(place, "bild", f"'{image.src}' är varken PNG eller JPEG")
+        if path is not None:
+            wrong = image_problem(path.read_bytes(), path.suffix.lower())
+            if wrong:
+                problems.error(place, "bild", f"'{image.src}' {wrong}")

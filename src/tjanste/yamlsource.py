@@ -8,6 +8,7 @@ change a decision without anybody seeing it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,7 +82,11 @@ def compose(text: str, shown_path: str, line_offset: int, problems: Problems) ->
         return None
     if root is None:
         return Node({}, Place(shown_path, 1 + line_offset, 1))
-    return _convert(root, shown_path, line_offset, problems)
+    try:
+        return _convert(root, shown_path, line_offset, problems)
+    except RecursionError:
+        problems.error(Place(shown_path, 1 + line_offset, 1), "", "uppgifterna är för djupt nästlade för att vara ett ärende")
+        return None
 
 
 def _yaml_reason(exc: yaml.MarkedYAMLError) -> str:
@@ -117,13 +122,31 @@ def _place(node: yaml.Node, shown_path: str, line_offset: int) -> Place:
     return Place(shown_path, mark.line + 1 + line_offset, mark.column + 1)
 
 
-def _convert(node: yaml.Node, shown_path: str, line_offset: int, problems: Problems, key_place: Place | None = None, path: str = "") -> Node:
+# Characters XML 1.0 cannot hold, which a YAML escape ("\x01", "\ud800") can still produce.
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def forbidden_character_message(char: str) -> str:
+    return f"tecknet U+{ord(char):04X} är ett styrtecken som inte kan stå i ett dokument; ta bort det"
+
+
+def _convert(node: yaml.Node, shown_path: str, line_offset: int, problems: Problems, key_place: Place | None = None, path: str = "", seen: set[int] | None = None) -> Node | None:
+    """A composed YAML node as a Node tree; None for a value already reported as an error."""
+    seen = set() if seen is None else seen
     place = _place(node, shown_path, line_offset)
+    if id(node) in seen:
+        # An alias (*namn) repeats a node: it can refer to itself or grow a small file into millions of values.
+        problems.error(key_place or place, path, "alias (*namn) kan inte användas i en ärendefil; skriv ut värdet")
+        return None
+    seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
+        bad = FORBIDDEN.search(node.value)
+        if bad:
+            problems.error(place, path, forbidden_character_message(bad.group(0)))
         return Node(node.value, place, key_place)
     if isinstance(node, yaml.SequenceNode):
-        items = [_convert(item, shown_path, line_offset, problems, path=f"{path}[{i}]") for i, item in enumerate(node.value, start=1)]
-        return Node(items, place, key_place)
+        items = [_convert(item, shown_path, line_offset, problems, path=f"{path}[{i}]", seen=seen) for i, item in enumerate(node.value, start=1)]
+        return Node([item for item in items if item is not None], place, key_place)
     mapping: dict[str, Node] = {}
     for key_node, value_node in node.value:
         kplace = _place(key_node, shown_path, line_offset)
@@ -135,5 +158,7 @@ def _convert(node: yaml.Node, shown_path: str, line_offset: int, problems: Probl
             first = mapping[key].key_place or mapping[key].place
             problems.error(kplace, f"{path}.{key}" if path else key, f"fältet finns redan på rad {first.line}; ett fält får bara anges en gång")
             continue
-        mapping[key] = _convert(value_node, shown_path, line_offset, problems, kplace, f"{path}.{key}" if path else key)
+        value = _convert(value_node, shown_path, line_offset, problems, kplace, f"{path}.{key}" if path else key, seen)
+        if value is not None:
+            mapping[key] = value
     return Node(mapping, place, key_place)

@@ -9,6 +9,7 @@ from docx.oxml.ns import qn as docx_qn
 from lxml import etree
 from markdown_it.token import Token
 
+from ..errors import CaseError, Place, Problem, display_path
 from . import ooxml
 
 TEXT_WIDTH_EMU = 9070 * 635  # the template's text width: twips to EMU
@@ -39,7 +40,10 @@ class Pictures:
 def picture_runs(document, token: Token, base_dir: Path) -> list[etree._Element]:
     """One run holding the picture; its alt text (descr) is the markdown image's text."""
     path = (base_dir / str(token.attrGet("src"))).resolve()
-    image = Image.from_file(str(path))
+    try:
+        image = Image.from_file(str(path))
+    except Exception as exc:  # noqa: BLE001 - python-docx raises several kinds for a damaged file
+        raise CaseError([Problem(Place(display_path(path)), f"bilden kan inte läsas ({type(exc).__name__}); spara om den som PNG eller JPEG", "bild")]) from exc
     width = int(image.width)
     height = int(image.height)
     if width > TEXT_WIDTH_EMU:

@@ -1,0 +1,61 @@
+"""Whether a PNG or JPEG file is whole enough to be placed in Word: its structure walked, not its pixels decoded."""
+
+from __future__ import annotations
+
+import struct
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def image_problem(data: bytes, suffix: str) -> str | None:
+    """What is wrong with an image file, in Swedish, or None when Word can take it."""
+    if suffix in (".png",):
+        return _png_problem(data)
+    if suffix in (".jpg", ".jpeg"):
+        return _jpeg_problem(data)
+    return "är varken PNG eller JPEG"
+
+
+def _png_problem(data: bytes) -> str | None:
+    if not data.startswith(PNG_SIGNATURE):
+        return "är ingen PNG-bild (filen börjar inte som en PNG)"
+    position, first = len(PNG_SIGNATURE), True
+    while position + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[position : position + 8])
+        end = position + 12 + length
+        if end > len(data):
+            return "är en avbruten PNG-bild (filen tar slut mitt i ett block)"
+        if first:
+            if kind != b"IHDR" or length < 8:
+                return "är en skadad PNG-bild (saknar bildhuvud)"
+            width, height = struct.unpack(">II", data[position + 8 : position + 16])
+            if not width or not height:
+                return "är en PNG-bild utan storlek"
+            first = False
+        if kind == b"IEND":
+            return None
+        position = end
+    return "är en avbruten PNG-bild (saknar slutblock)"
+
+
+def _jpeg_problem(data: bytes) -> str | None:
+    if not data.startswith(b"\xff\xd8"):
+        return "är ingen JPEG-bild (filen börjar inte som en JPEG)"
+    position = 2
+    while position + 4 <= len(data):
+        if data[position] != 0xFF:
+            return "är en skadad JPEG-bild"
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill byte
+            position += 1
+            continue
+        length = struct.unpack(">H", data[position + 2 : position + 4])[0]
+        if position + 2 + length > len(data) or length < 2:
+            return "är en avbruten JPEG-bild"
+        if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF):
+            if length < 7:
+                return "är en skadad JPEG-bild (bildhuvudet är för kort)"
+            height, width = struct.unpack(">HH", data[position + 5 : position + 9])
+            return None if width and height else "är en JPEG-bild utan storlek"
+        position += 2 + length
+    return "är en avbruten JPEG-bild (saknar bildhuvud)"
