@@ -235,3 +235,22 @@ def test_a_typed_marker_in_a_real_list_is_no_hand_typed_list(build: Path) -> Non
 def test_a_file_that_is_no_docx() -> None:
     problems = inspect_docx(b"inte en zip-fil", "beslut.docx")
     assert [(p.field, p.severity) for p in problems] == [("fil", "fel")]
+
+
+def test_the_command_names_each_problem_of_a_finished_document(build: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tjanste.cli import main
+
+    figures = (build / WITH_FIGURES / "beslut.docx").read_bytes()
+    no_alt = tmp_path / "utan-alttext.docx"
+    no_alt.write_bytes(rewrite(figures, {"word/document.xml": sub_once(r' descr="[^"]*"', "")}))
+    skipped = tmp_path / "hoppar-rubrikniva.docx"
+    skipped.write_bytes(rewrite((build / WITH_TABLE / "beslut.docx").read_bytes(), {"word/document.xml": sub_once(r'(w:val="Heading1".*?)w:val="Heading1"', r'\1w:val="Heading3"')}))
+    good = tmp_path / "bra.docx"
+    good.write_bytes(figures)
+
+    assert main(["check", "--tillganglighet", str(good)]) == 0
+    assert main(["check", "--tillganglighet", str(no_alt), str(skipped)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert [line.split(": fel: ")[1].split(":")[0] for line in err] == ["bild", "rubriknivå"]
+    assert err[0].startswith(f"{no_alt}:") and "saknar alternativtext" in err[0]
+    assert err[1].startswith(f"{skipped}:") and "har nivå 3 men föregående rubrik" in err[1]

@@ -112,6 +112,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     names = args.arenden or sorted(str(p) for p in paths.cases_dir().glob("*.md"))
     failed = 0
     for name in names:
+        if name.endswith(".docx"):  # a finished document, e.g. one edited by hand in Word: inspected as it is
+            found = _inspect_file(Path(name)) if args.tillganglighet else [_usage_problem(name)]
+            for problem in found:
+                sys.stderr.write(f"{problem}\n")
+            failed += bool(found)
+            continue
         try:
             case = check_case(name)
         except CaseError as error:
@@ -125,6 +131,23 @@ def cmd_check(args: argparse.Namespace) -> int:
             failed += 1
     print(f"{len(names) - failed} av {len(names)} ärenden utan fel")
     return 1 if failed else 0
+
+
+def _inspect_file(path: Path) -> list:
+    from .accessibility import inspect_docx
+    from .errors import Place, Problem
+
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return [Problem(Place(str(path)), f"filen kan inte läsas: {error.strerror}", "fil")]
+    return inspect_docx(data, str(path))
+
+
+def _usage_problem(name: str):
+    from .errors import Place, Problem
+
+    return Problem(Place(name), "en .docx-fil kan bara granskas med --tillganglighet; ett ärende är en .md-fil", "fil")
 
 
 def _inspect_documents(case, args: argparse.Namespace) -> list:
