@@ -53,6 +53,8 @@ def test_a_template_change_fails_until_the_revision_is_declared(tmp_path: Path, 
     err = capsys.readouterr().err
     assert f"cases/{name}.md" in err and "fel: diariefort: beslut.docx är diariefört" in err
     new_sha = re.search(r"sha256 ([0-9a-f]{64})", err).group(1)
+    assert main(["render", name, "--ut", str(tmp_path / "ut")]) == 0  # an official may still render it, warned
+    assert "varning: diariefort: beslut.docx är diariefört" in capsys.readouterr().err
 
     case_file = root / "cases" / f"{name}.md"
     text = case_file.read_text(encoding="utf-8")
