@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -182,10 +183,15 @@ CASE_SCHEMA = Record(
 )
 
 
+CASE_NAME = re.compile(r"\w[\w.-]*")  # the file's stem names its folder under build/: never '..' or hidden
+
+
 def resolve_case_path(name_or_path: str) -> Path:
     """A case name in cases/ (`2022-godnara`) or a path to a case file."""
     candidate = Path(name_or_path)
     if candidate.suffix == ".md" and candidate.is_file():
+        if not CASE_NAME.fullmatch(candidate.stem):
+            raise CaseError([Problem(Place(name_or_path), f"filnamnet '{candidate.name}' kan inte bli en mapp under build/; börja med en bokstav eller siffra och använd bara bokstäver, siffror, '-', '_' och '.'", "ärende")])
         return candidate
     in_cases = paths.cases_dir() / f"{name_or_path}.md"
     if in_cases.is_file() and "/" not in name_or_path and "\\" not in name_or_path:

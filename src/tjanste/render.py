@@ -61,7 +61,10 @@ def render_case(name_or_path: str, out_root: Path | None = None, *, pdf: bool = 
     if pdf:
         files.update(pdf_copies(files))
     files[METADATA] = metadata_json(case, files)
-    return write_all((out_root or paths.build_dir()) / case.name, files, replaces=_outputs_of_earlier_renders)
+    root = (out_root or paths.build_dir()).resolve()
+    folder = root / case.name
+    assert folder.resolve().parent == root, "a case name must stay one folder under the output folder"
+    return write_all(folder, files, replaces=_outputs_of_earlier_renders)
 
 
 def _outputs_of_earlier_renders(path: Path) -> bool:
