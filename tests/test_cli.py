@@ -79,3 +79,11 @@ def test_a_case_name_cannot_leave_the_output_folder(tmp_path: Path) -> None:
         assert result.returncode == 1
         assert f"fel: ärende: filnamnet '{name}' kan inte bli en mapp under build/" in result.stderr
     assert not (tmp_path / "ut").exists()
+
+
+def test_an_output_folder_that_is_a_file_is_a_plain_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "build"
+    blocker.write_text("en fil, ingen mapp\n", encoding="utf-8")
+    result = tjanste("render", "2015-primarvard", "--ut", str(blocker))
+    assert result.returncode == 1
+    assert "fel: --ut: kan inte skriva där" in result.stderr and "Traceback" not in result.stderr

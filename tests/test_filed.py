@@ -47,7 +47,9 @@ def test_a_template_change_fails_until_the_revision_is_declared(tmp_path: Path, 
     name = FILED[0]
     case = load_case(root / "cases" / f"{name}.md")
     template = root / "templates" / "beslut" / f"{case.typ}.docx"
-    rewrite_part(template, "word/styles.xml", lambda xml: xml.replace(b'w:val="32"', b'w:val="34"', 1))  # the title a point larger
+    before = template.read_bytes()
+    rewrite_part(template, "word/styles.xml", lambda xml: xml.replace(b"</w:styles>", b'<w:style w:type="paragraph" w:styleId="Ny"><w:name w:val="Ny"/></w:style></w:styles>'))
+    assert template.read_bytes() != before  # a style added: a real change to the template, whatever its styles hold
 
     assert main(["check", "--diarieforda", name]) == 1
     err = capsys.readouterr().err

@@ -91,12 +91,15 @@ def clause_warnings(text: str) -> list[str]:
     return [p.message for p in problems.items]
 
 
-@pytest.mark.parametrize("text", ["avsätta 2 mnkr", "godkänna planen", "ge regiondirektören i uppdrag", "snarast inleda insatser", "att uppdra åt direktören"])
+@pytest.mark.parametrize(
+    "text",
+    ["avsätta 2 mnkr", "godkänna planen", "ge regiondirektören i uppdrag", "snarast inleda insatser", "att uppdra åt direktören", "planen godkänns", "den sammantagna förstärkningen finansieras från anslaget", "arbetet ska genomföras"],
+)
 def test_clauses_opened_by_an_infinitive_pass(text: str) -> None:
     assert clause_warnings(text) == []
 
 
-@pytest.mark.parametrize("text, word", [("planen godkänns", "planen"), ("de nya medlen fördelas", "de"), ("Regionstyrelsen beslutar", "regionstyrelsen")])
+@pytest.mark.parametrize("text, word", [("planen är bra", "planen"), ("de nya medlen till regionen", "de"), ("Regionstyrelsen beslutar", "regionstyrelsen")])
 def test_clause_without_an_infinitive_is_named(text: str, word: str) -> None:
     [message] = clause_warnings(text)
     assert message.startswith(f"att-satsen börjar med '{word}', inte med ett verb i infinitiv")
@@ -108,7 +111,7 @@ def test_two_actions_in_one_clause() -> None:
 
 
 def test_clause_warning_points_at_the_clause(tmp_path: Path) -> None:
-    [warning] = warnings_of(tmp_path, clause="planen godkänns")
+    [warning] = warnings_of(tmp_path, clause="planen är bra")
     assert warning.startswith("15:7: forslag.att[1]: att-satsen börjar med 'planen'")
 
 

@@ -15,7 +15,6 @@ import pytest
 from conftest import ROOT, soffice
 from tjanste.case import load_case
 from tjanste.cli import main
-from tjanste.paper import prepare_papers
 
 NS = {
     "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
@@ -73,8 +72,9 @@ def test_core_and_custom_properties(build: Path) -> None:
 
 
 def test_protocol_moves_the_att_satser_word_for_word(build: Path) -> None:
-    case = load_case(ROOT / "cases" / "2015-primarvard.md")
-    proposal = prepare_papers(case)[0].context["forslag"]["satser"]
+    # The att-satser as the tjänsteskrivelse prints them, read back from its own .docx.
+    proposal = [p for p in (build / "2015-primarvard" / "beslut.txt").read_text(encoding="utf-8").split("\n\n") if p.startswith("att ")]
+    assert len(proposal) == 5
     text = (build / "2015-primarvard" / "protokollsutdrag.txt").read_text(encoding="utf-8")
     paragraphs = text.split("\n\n")
     start = paragraphs.index("Landstingsstyrelsen beslutar")
@@ -185,3 +185,87 @@ def test_secrecy_goes_into_the_metadata(tmp_path: Path) -> None:
     assert record["arende"]["sekretess"] == {"lagrum": "OSL 25 kap. 1 §"}
     custom = {p.get("name"): p.findtext("vt:lpwstr", namespaces=NS) for p in part(tmp_path / "ut" / "2015-primarvard" / "beslut.docx", "docProps/custom.xml")}
     assert custom["Sekretess"] == "OSL 25 kap. 1 §"
+
+
+def project_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "rot"
+    for folder in ("cases", "templates"):
+        shutil.copytree(ROOT / folder, root / folder)
+    monkeypatch.setenv("TJANSTE_ROT", str(root))
+    return root
+
+
+def test_alla_renders_again_when_an_output_is_gone_or_from_another_render(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    project_copy(tmp_path, monkeypatch)
+    out = tmp_path / "ut"
+    assert main(["alla", "--ut", str(out)]) == 0
+    (out / "2015-primarvard" / "protokollsutdrag.docx").unlink()
+    (out / "2022-godnara" / "beslut.txt").write_text("en annan körning\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["alla", "--ut", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "2015-primarvard: skrivet" in err and "2022-godnara: skrivet" in err and "2 skrivna, 2 oförändrade" in err
+    assert (out / "2015-primarvard" / "protokollsutdrag.docx").is_file()
+
+
+def test_alla_names_an_internal_error_and_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import tjanste.render
+
+    project_copy(tmp_path, monkeypatch)
+    real = tjanste.render.render_documents
+
+    def failing(case, papers=None):
+        if case.name == "2016-naravard-blekinge":
+            raise ZeroDivisionError("division by zero")
+        return real(case, papers)
+
+    monkeypatch.setattr(tjanste.render, "render_documents", failing)
+    assert main(["alla", "--ut", str(tmp_path / "ut")]) == 3
+    err = capsys.readouterr().err
+    assert "2016-naravard-blekinge: internt fel" in err and "ZeroDivisionError" in err
+    assert "4 ärenden: 3 skrivna, 0 oförändrade, 1 med fel" in err
+
+
+def test_hidden_files_in_cases_are_not_cases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    root = project_copy(tmp_path, monkeypatch)
+    (root / "cases" / ".#2015-primarvard.md").symlink_to("finns-inte")  # an editor's lock file
+    (root / "cases" / ".utkast.md").write_text("inget ärende\n", encoding="utf-8")
+    assert main(["check"]) == 0
+    assert "4 av 4 ärenden utan fel" in capsys.readouterr().out
+    assert main(["alla", "--ut", str(tmp_path / "ut")]) == 0
+
+
+def test_a_template_error_in_the_accessibility_check_is_a_case_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    root = project_copy(tmp_path, monkeypatch)
+    monkeypatch.chdir(root)
+    template = root / "templates" / "beslut" / "tjansteskrivelse.docx"
+    with zipfile.ZipFile(template) as source:
+        parts = [(i, source.read(i.filename)) for i in source.infolist()]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for info, data in parts:
+            target.writestr(info, data.replace(b"{{ arende.rubrik }}", b"{{ arende.rubrikk }}", 1) if info.filename == "word/document.xml" else data)
+    template.write_bytes(buffer.getvalue())
+    assert main(["check", "--tillganglighet"]) == 1
+    captured = capsys.readouterr()
+    assert "templates/beslut/tjansteskrivelse.docx:1:1: fel: mall: mallfel: 'rubrikk' finns inte" in captured.err
+    assert "3 av 4 ärenden utan fel" in captured.out  # the other cases were still inspected
+
+
+def test_recording_the_decision_leaves_a_filed_paper_unchanged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    root = project_copy(tmp_path, monkeypatch)
+    case = root / "cases" / "2018-patientmiljarden.md"
+    decision = "beslut:\n  organ: Regionstyrelsen\n  datum: 2018-05-02\n  paragraf: 7\n  utfall: med ändringar\n  att: [godkänna handlingsplanen]\n"
+    case.write_text(case.read_text(encoding="utf-8").replace("\nbelopp:\n", f"\n{decision}belopp:\n", 1), encoding="utf-8")
+    assert main(["check", "--diarieforda", str(case)]) == 0, capsys.readouterr().err
+
+
+def test_all_errors_of_a_case_together_front_matter_and_prose(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = copy_case(tmp_path)
+    text = path.read_text(encoding="utf-8").replace("fortbildning: 0,9 mnkr", "fortbildning: 0,8 mnkr").replace("{{ belopp.listningspoang }} ska fördelas", "{{ belopp.listningspoeng }} ska fördelas")
+    path.write_text(text, encoding="utf-8")
+    assert main(["check", str(path)]) == 1
+    errors = [line for line in capsys.readouterr().err.splitlines() if ": fel: " in line]
+    assert len(errors) == 2
+    assert "fel: kontroller[1]: 'utveckling = lakarforsorjning + fortbildning + psykisk_ohalsa + listningspoang' stämmer inte" in errors[0]
+    assert "fel: text: 'listningspoeng' finns inte" in errors[1]

@@ -1,8 +1,9 @@
-"""Rendering every case, re-rendering only those whose inputs changed, with progress on a terminal and plain lines in CI."""
+"""Rendering every case, re-rendering only those whose inputs or outputs changed, with progress on a terminal and plain lines in CI."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import sys
 import time
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import paths
-from .errors import CaseError, Problem
+from .errors import CaseError, Place, Problem
 from .output import write_all
 
 STAMP = ".indata"  # hidden, so a render's clean-up of stale outputs leaves it alone
@@ -20,11 +21,22 @@ def _package_sources() -> list[Path]:
     return sorted(Path(__file__).resolve().parent.rglob("*.py"))
 
 
+def _named_files(case_path: Path) -> list[Path]:
+    """Bilagor the case names, wherever they are; a case that cannot be read names none (its render fails anyway)."""
+    from .case import load_case
+
+    try:
+        case = load_case(case_path)
+    except CaseError:
+        return []
+    return [case_path.parent / b.fil for b in case.bilagor if b.fil and (case_path.parent / b.fil).is_file()]
+
+
 def fingerprint(case_path: Path, pdf: bool) -> str:
-    """A digest of everything a case's outputs are made from: the case, the files beside it, templates, profiles and code."""
+    """A digest of what a case's outputs are made from: the case, its folder, the bilagor it names, templates, profiles, code."""
     digest = hashlib.sha256(b"pdf" if pdf else b"docx")
     folder = case_path.with_suffix("")
-    inputs = [case_path]
+    inputs = [case_path, *_named_files(case_path)]
     inputs += sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
     inputs += sorted(p for p in paths.templates_dir().rglob("*") if p.is_file())
     inputs += _package_sources()
@@ -33,44 +45,63 @@ def fingerprint(case_path: Path, pdf: bool) -> str:
     return digest.hexdigest()
 
 
+def outputs_intact(folder: Path) -> bool:
+    """Every file metadata.json lists is there with its checksum: no output removed, none from another render."""
+    try:
+        record = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+        listed = [f for h in record["handlingar"] for f in h["filer"]]
+        return all(hashlib.sha256((folder / f["namn"]).read_bytes()).hexdigest() == f["kontrollsumma"] for f in listed)
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
 @dataclass
 class Outcome:
     name: str
-    status: str  # 'skrivet', 'oförändrat' or 'fel'
+    status: str  # 'skrivet', 'oförändrat', 'fel' or 'internt fel'
     problems: list[Problem]
     seconds: float
 
 
-def render_all(out_root: Path | None = None, *, pdf: bool = False, stream: TextIO | None = None) -> list[Outcome]:
-    """Renders every case in cases/ whose fingerprint changed; one broken case never stops the others."""
+def _render_one(case_path: Path, out_root: Path | None, pdf: bool) -> Outcome:
     from .render import render_case
 
+    started = time.perf_counter()
+    folder = (out_root or paths.build_dir()) / case_path.stem
+    stamp = folder / STAMP
+    try:
+        current = fingerprint(case_path, pdf)
+        if stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == current and outputs_intact(folder):
+            return Outcome(case_path.stem, "oförändrat", [], 0.0)
+        render_case(str(case_path), out_root, pdf=pdf)
+        write_all(folder, {STAMP: (current + "\n").encode("utf-8")})
+        return Outcome(case_path.stem, "skrivet", [], time.perf_counter() - started)
+    except CaseError as error:
+        return Outcome(case_path.stem, "fel", error.problems, time.perf_counter() - started)
+    except Exception as error:  # noqa: BLE001 - one case's bug must not stop the others
+        problem = Problem(Place(str(case_path)), f"internt fel i tjanste ({type(error).__name__}: {error}); rapportera ärendefilen till förvaltarna", "")
+        return Outcome(case_path.stem, "internt fel", [problem], time.perf_counter() - started)
+
+
+def render_all(out_root: Path | None = None, *, pdf: bool = False, stream: TextIO | None = None) -> list[Outcome]:
+    """Renders every case in cases/ whose inputs changed or whose outputs are not whole; one broken case never stops the others."""
     stream = stream or sys.stderr
     live = stream.isatty()
-    cases = sorted(paths.cases_dir().glob("*.md"))
+    cases = paths.case_files()
     outcomes = []
     for number, case_path in enumerate(cases, start=1):
-        started = time.perf_counter()
         if live:
             stream.write(f"\r\033[K[{number}/{len(cases)}] {case_path.stem} …")
             stream.flush()
-        stamp = (out_root or paths.build_dir()) / case_path.stem / STAMP
-        current = fingerprint(case_path, pdf)
-        try:
-            if stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == current:
-                outcome = Outcome(case_path.stem, "oförändrat", [], 0.0)
-            else:
-                render_case(str(case_path), out_root, pdf=pdf)
-                write_all(stamp.parent, {STAMP: (current + "\n").encode("utf-8")})
-                outcome = Outcome(case_path.stem, "skrivet", [], time.perf_counter() - started)
-        except CaseError as error:
-            outcome = Outcome(case_path.stem, "fel", error.problems, time.perf_counter() - started)
+        outcome = _render_one(case_path, out_root, pdf)
         outcomes.append(outcome)
         if live:
             stream.write("\r\033[K")
-        stream.write(f"[{number}/{len(cases)}] {outcome.name}: {outcome.status}" + (f" ({outcome.seconds:.1f} s)".replace(".", ",") if outcome.seconds else "") + "\n")
+        took = f" ({outcome.seconds:.1f} s)".replace(".", ",") if outcome.seconds else ""
+        stream.write(f"[{number}/{len(cases)}] {outcome.name}: {outcome.status}{took}\n")
         for problem in outcome.problems:
             stream.write(f"{problem}\n")
-    counts = {status: sum(o.status == status for o in outcomes) for status in ("skrivet", "oförändrat", "fel")}
-    stream.write(f"{len(outcomes)} ärenden: {counts['skrivet']} skrivna, {counts['oförändrat']} oförändrade, {counts['fel']} med fel\n")
+    counts = {status: sum(o.status == status for o in outcomes) for status in ("skrivet", "oförändrat")}
+    failed = sum(o.status in ("fel", "internt fel") for o in outcomes)
+    stream.write(f"{len(outcomes)} ärenden: {counts['skrivet']} skrivna, {counts['oförändrat']} oförändrade, {failed} med fel\n")
     return outcomes

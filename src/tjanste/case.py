@@ -200,7 +200,7 @@ def resolve_case_path(name_or_path: str) -> Path:
 
 
 def _not_found(name: str) -> Problem:
-    known = ", ".join(sorted(p.stem for p in paths.cases_dir().glob("*.md"))) or "inga"
+    known = ", ".join((p.stem for p in paths.case_files())) or "inga"
     return Problem(Place(name, 1, 1), f"ärendet finns inte; ange ett namn i cases/ ({known}) eller sökvägen till en .md-fil", "ärende")
 
 
@@ -214,9 +214,14 @@ def check_characters(text: str, shown_path: str, problems: Problems, limit: int 
         problems.error(Place(shown_path, line, match.start() - line_start + 1), "", forbidden_character_message(match.group(0)))
 
 
-def load_case(path: Path) -> Case:
-    """Reads, validates and checks one case; raises CaseError with every problem found."""
-    problems = Problems()
+def load_case(path: Path, problems: Problems | None = None) -> Case:
+    """Reads, validates and checks one case; raises CaseError with every problem found.
+
+    Given a Problems to collect into, it raises only when no Case can be built, so that
+    the caller can go on to the prose and report its errors together with these.
+    """
+    collecting = problems is not None
+    problems = problems if problems is not None else Problems()
     shown = display_path(path)
     try:
         text = path.read_bytes().decode("utf-8")
@@ -245,7 +250,8 @@ def load_case(path: Path) -> Case:
     _check_decision(case, problems)
     run_checks(case, problems)
     lint_case(case, problems)
-    problems.raise_if_errors()
+    if not collecting:
+        problems.raise_if_errors()
     case.warnings = problems.warnings
     return case
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from .amount import Amount, far_from_siblings
 from .errors import Problems
+from .yamlsource import keys_under
 
 if TYPE_CHECKING:
     from .case import Case, Check
@@ -39,7 +40,7 @@ def _run_check(case: "Case", check: "Check", name: str, problems: Problems) -> N
         problems.error(
             check.place,
             name,
-            f"'{check.villkor.strip()}' stämmer inte: {left_text.strip()} är {show(left)} men {right_text.strip()} är {show(right)}, skillnad {show(difference)}{allowed}",
+            f"'{check.villkor.strip()}' stämmer inte: {left_text.strip()} är {show(left)} men {right_text.strip()} är {show(right)}, skillnad {show(abs(difference))}{allowed}",
         )
 
 
@@ -92,11 +93,8 @@ def _value(case: "Case", term: str) -> Decimal | None:
 def _written_but_invalid(case: "Case", term: str) -> bool:
     """A name the case writes under belopp or tabeller whose value did not validate."""
     front = case.source.front if case.source else None
-    if front is None or front.kind != "mappning":
-        return False
     section, name = ("tabeller", term.partition(".")[0]) if "." in term else ("belopp", term)
-    written = front.value.get(section)
-    return written is not None and written.kind == "mappning" and name in written.value
+    return name in keys_under(front, section)
 
 
 def _display_unit(case: "Case", expression: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import zipfile
 import sys
 from pathlib import Path
 
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.kommando](args)
     except KeyboardInterrupt:
-        sys.stderr.write("tjanste: avbrutet; inga halvfärdiga filer skrevs\n")
+        sys.stderr.write("tjanste: avbrutet; ingen fil är halvskriven, men kör om för att alla filer ska vara från samma körning\n")
         return 130
     except Exception as error:  # noqa: BLE001 - a bug must not show an official a traceback
         if os.environ.get("TJANSTE_FELSOK"):
@@ -76,6 +77,9 @@ def cmd_render(args: argparse.Namespace) -> int:
         written = render_case(args.arende, args.ut, pdf=args.pdf)
     except CaseError as error:
         _report(error)
+        return 1
+    except OSError as error:  # the output folder: a file in its way, no permission, a full disk
+        sys.stderr.write(f"{error.filename or args.ut or 'build'}:1:1: fel: --ut: kan inte skriva där ({error.strerror}); ange en mapp du kan skriva i\n")
         return 1
     for path in written:
         print(f"skrev {path}")
@@ -117,6 +121,8 @@ def cmd_all(args: argparse.Namespace) -> int:
     from .batch import render_all
 
     outcomes = render_all(args.ut, pdf=args.pdf)
+    if any(o.status == "internt fel" for o in outcomes):
+        return INTERNAL_ERROR
     return 1 if any(o.status == "fel" for o in outcomes) else 0
 
 
@@ -124,7 +130,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from . import paths
     from .render import check_case
 
-    names = args.arenden or sorted(str(p) for p in paths.cases_dir().glob("*.md"))
+    names = args.arenden or [str(p) for p in paths.case_files()]
     failed = 0
     for name in names:
         if name.endswith(".docx"):  # a finished document, e.g. one edited by hand in Word: inspected as it is
@@ -135,11 +141,11 @@ def cmd_check(args: argparse.Namespace) -> int:
             continue
         try:
             case = check_case(name)
+            found = _inspect_documents(case, args)
         except CaseError as error:
             _report(error)
             failed += 1
             continue
-        found = _inspect_documents(case, args)
         for problem in [*case.warnings, *found]:
             sys.stderr.write(f"{problem}\n")
         if any(p.severity == "fel" for p in found):
@@ -153,10 +159,11 @@ def _inspect_file(path: Path) -> list:
     from .errors import Place, Problem
 
     try:
-        data = path.read_bytes()
+        return inspect_docx(path.read_bytes(), str(path))
     except OSError as error:
         return [Problem(Place(str(path)), f"filen kan inte läsas: {error.strerror}", "fil")]
-    return inspect_docx(data, str(path))
+    except (RuntimeError, NotImplementedError, ValueError, zipfile.BadZipFile) as error:  # e.g. an encrypted zip
+        return [Problem(Place(str(path)), f"filen kan inte läsas som .docx: {error}", "fil")]
 
 
 def _usage_problem(name: str):
@@ -185,7 +192,6 @@ def _inspect_documents(case, args: argparse.Namespace) -> list:
 
 
 def cmd_text(args: argparse.Namespace) -> int:
-    import zipfile
     from xml.etree.ElementTree import ParseError
 
     from .docx.text import docx_text
@@ -193,7 +199,7 @@ def cmd_text(args: argparse.Namespace) -> int:
     try:
         data = args.fil.read_bytes()
         sys.stdout.write(docx_text(data))
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, ParseError) as error:
+    except (OSError, ValueError, KeyError, RuntimeError, NotImplementedError, zipfile.BadZipFile, ParseError) as error:
         sys.stderr.write(f"{args.fil}: fel: kan inte läsa filen som .docx: {error}\n")
         return 1
     return 0

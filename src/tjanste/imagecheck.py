@@ -5,6 +5,7 @@ from __future__ import annotations
 import struct
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+MIN_PIXELS_PER_METRE = 20  # Word rounds to whole dpi; below 0.5 dpi the size would be divided by zero
 
 
 def image_problem(data: bytes, suffix: str) -> str | None:
@@ -32,6 +33,10 @@ def _png_problem(data: bytes) -> str | None:
             if not width or not height:
                 return "är en PNG-bild utan storlek"
             first = False
+        if kind == b"pHYs" and length >= 9:
+            per_metre_x, per_metre_y, unit = struct.unpack(">IIB", data[position + 8 : position + 17])
+            if unit == 1 and min(per_metre_x, per_metre_y) < MIN_PIXELS_PER_METRE:
+                return "anger en upplösning under 1 dpi; spara om bilden med en vanlig upplösning (t.ex. 96 eller 300 dpi)"
         if kind == b"IEND":
             return None
         position = end

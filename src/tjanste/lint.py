@@ -25,6 +25,9 @@ _NON_STANDARD_UNITS = {"MSEK": "mnkr", "Mkr": "mnkr", "kkr": "tkr", "KSEK": "tkr
 # Words that open a noun phrase, never an infinitive, though some end in a vowel.
 _NOT_INFINITIVES = {"de", "denna", "detta", "dessa", "alla", "inga", "samtliga", "båda", "flera", "nya", "varje", "regionen"}
 _VOWELS = "aeiouyåäö"
+# 'att den sammantagna förstärkningen finansieras', 'att planen ska genomföras': the passive and
+# modal forms are normal att-satser too; a passive verb ends in -s (a genitive may pass as well).
+_MODALS = {"ska", "skall", "bör", "får", "må"}
 # Adverbs an official puts before the verb: 'att snarast inleda'.
 _ADVERBS = {"snarast", "omgående", "även", "också", "dessutom", "därefter", "fortsatt", "senast", "inte", "ej", "vidare", "härmed"}
 
@@ -78,8 +81,9 @@ def lint_clause(text: str, place: Place, field_name: str, problems: Problems) ->
     while words and words[0] in _ADVERBS:
         words.pop(0)
     word = words[0] if words else ""
-    if not word or word in _NOT_INFINITIVES or word[-1] not in _VOWELS:
-        problems.warning(place, field_name, f"att-satsen börjar med '{word or plain[:20]}', inte med ett verb i infinitiv (t.ex. 'avsätta', 'godkänna', 'uppdra')")
+    passive = any(w in _MODALS or (len(w) >= 6 and w.endswith("s") and not w.endswith("ss")) for w in words[1:])
+    if (not word or word in _NOT_INFINITIVES or word[-1] not in _VOWELS) and not passive:
+        problems.warning(place, field_name, f"att-satsen börjar med '{word or plain[:20]}', inte med ett verb i infinitiv (t.ex. 'avsätta', 'godkänna', 'uppdra') eller en form som 'planen godkänns'")
     joined = re.search(r"\boch att\b", plain, flags=re.IGNORECASE)
     if joined:
         problems.warning(place, field_name, "att-satsen rymmer två beslut förenade med 'och att'; dela den i två att-satser")

@@ -55,14 +55,16 @@ def handling(case: "Case", stem: str) -> dict[str, Any]:
     kind, created = document_type(case), case.datum
     if stem.startswith("bilaga-"):
         kind = "Bilaga"
-    elif stem == "protokollsutdrag" and case.beslut:
+    recipient = case.till or (case.beslut.organ if case.beslut else None)
+    if stem == "protokollsutdrag" and case.beslut:
         kind, created = "Protokollsutdrag", case.beslut.justerat or case.beslut.datum or case.datum
+        recipient = "; ".join(case.beslut.skickas_till) or None
     return {
         "handlingstyp": kind,
         "riktning": "upprättad",
         "upprattad": created.isoformat(),
         "avsandare": case.avsandare or case.profile.namn,
-        "mottagare": case.till or (case.beslut.organ if case.beslut else None),
+        "mottagare": recipient,
         "sprak": "sv-SE",
     }
 
@@ -114,7 +116,7 @@ def custom_properties(case: "Case", document_kind: str) -> dict[str, str]:
         "Organisation": case.profile.namn,
         "Enhet": case.enhet,
         "Mottagare": case.till,
-        "Beslutsinstans": case.forslag.beslutar if case.forslag else (case.beslut.organ if case.beslut else ""),
+        "Beslutsinstans": case.forslag.beslutar if case.forslag else "",
         "Sekretess": case.sekretess or "ingen",
     }
     return {name: value for name, value in flat.items() if value}

@@ -16,8 +16,8 @@ from .case import Case, check_characters
 from .errors import Place, Problems
 from .imagecheck import image_problem
 from .markup import images, misplaced_tables, nested_footnotes, parser, table_references, text_pieces
-from .yamlsource import FORBIDDEN, forbidden_character_message
-from .prose import ShownAmount, long_date, render_text
+from .yamlsource import FORBIDDEN, forbidden_character_message, keys_under
+from .prose import InvalidAmount, ShownAmount, long_date, render_text
 from .proposal import att_clauses, decided, introduction, numbered_sentences
 
 KIND_TITLES = {
@@ -42,8 +42,10 @@ class Paper:
 
 
 def _table_function(case: Case):
+    written = keys_under(case.source.front if case.source else None, "tabeller")
+
     def tabell(name: str) -> str:
-        if name not in case.tabeller:
+        if name not in case.tabeller and name not in written:
             known = ", ".join(sorted(case.tabeller)) or "inga"
             raise TemplateError(f"tabellen '{name}' finns inte under tabeller (kända: {known})")
         return TABLE_MARK.format(name=name)
@@ -54,8 +56,11 @@ def _table_function(case: Case):
 def prose_context(case: Case) -> dict[str, Any]:
     """What prose and att-satser may name: belopp, arende, org, tabell()."""
     unit_words = case.profile.enhetsord if case.profile else {}
+    front = case.source.front if case.source else None
+    amounts: dict[str, Any] = {name: InvalidAmount() for name in keys_under(front, "belopp")}
+    amounts.update({name: ShownAmount(amount, unit_words) for name, amount in case.belopp.items()})
     return {
-        "belopp": {name: ShownAmount(amount, unit_words) for name, amount in case.belopp.items()},
+        "belopp": amounts,
         "arende": {
             "dnr": case.dnr,
             "datum": case.datum,
@@ -69,9 +74,9 @@ def prose_context(case: Case) -> dict[str, Any]:
     }
 
 
-def prepare_papers(case: Case) -> list[Paper]:
-    """Renders prose, att-satser and bilagor; raises CaseError with every problem found."""
-    problems = Problems()
+def prepare_papers(case: Case, problems: Problems | None = None) -> list[Paper]:
+    """Renders prose, att-satser and bilagor; raises CaseError with every problem found, those already collected included."""
+    problems = problems if problems is not None else Problems()
     context = prose_context(case)
     source = case.source
     assert source is not None and case.profile is not None
@@ -207,8 +212,9 @@ def _check_blocks(prose: str, base_dir: Path, shown_path: str, first_line: int, 
 
     for line in misplaced_tables(tokens):
         problems.error(at(line), "tabell", "{{ tabell(...) }} ska stå ensam på en rad, med tomma rader före och efter")
+    written = keys_under(case.source.front if case.source else None, "tabeller")
     for name, line in table_references(tokens):
-        if name not in case.tabeller:
+        if name not in case.tabeller and name not in written:
             known = ", ".join(sorted(case.tabeller)) or "inga"
             problems.error(at(line), "tabell", f"tabellen '{name}' finns inte under tabeller (kända: {known})")
     for line in nested_footnotes(tokens):

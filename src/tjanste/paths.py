@@ -32,3 +32,11 @@ def profiles_dir() -> Path:
 
 def build_dir() -> Path:
     return project_root() / "build"
+
+
+def case_files() -> list[Path]:
+    """The cases: the .md files directly in cases/, not hidden (an editor's lock file) and really files.
+
+    A case's bilagor and images live in its own folder, cases/<case>/, so they are never taken for cases.
+    """
+    return sorted(p for p in cases_dir().glob("*.md") if not p.name.startswith(".") and p.is_file())

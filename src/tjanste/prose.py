@@ -37,6 +37,13 @@ class ShownAmount:
         return self.shown()
 
 
+class InvalidAmount:
+    """A name written under belopp whose value is already reported as an error: prose may use it without a second error."""
+
+    def __str__(self) -> str:
+        return "?"
+
+
 class SwedishUndefined(StrictUndefined):
     """Fails on any use, with a message an official can act on."""
 
@@ -63,6 +70,8 @@ def _amount_filter(unit: str):
 
 
 def _as_shown(value: Any) -> ShownAmount:
+    if isinstance(value, InvalidAmount):
+        return ShownAmount(Amount(Decimal(0)), {})  # its error is reported where it is written; no Word file is made
     if isinstance(value, ShownAmount):
         return value
     if isinstance(value, Amount):
@@ -71,7 +80,7 @@ def _as_shown(value: Any) -> ShownAmount:
 
 
 def _words(value: Any) -> str:
-    if isinstance(value, (ShownAmount, Amount)):
+    if isinstance(value, (ShownAmount, Amount, InvalidAmount)):
         return _as_shown(value).amount.words()
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         return number_words(value)

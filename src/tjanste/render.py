@@ -3,33 +3,39 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 import tempfile
 from pathlib import Path
 
 from . import paths
 from .case import Case, load_case, resolve_case_path
-from .errors import Place, Problem
+from .errors import CaseError, Place, Problem, Problems
 from .metadata import metadata_json
 from .output import write_all
-from .paper import prepare_papers
+from .paper import Paper, prepare_papers
 
 METADATA = "metadata.json"
 
 
+def read_and_word(name_or_path: str) -> tuple[Case, list[Paper]]:
+    """Reads, validates and words a case; the errors of its front matter and of its prose are raised together."""
+    problems = Problems()
+    case = load_case(resolve_case_path(name_or_path), problems)
+    return case, prepare_papers(case, problems)
+
+
 def check_case(name_or_path: str) -> Case:
     """Reads, validates and words a case without touching Word; raises CaseError."""
-    case = load_case(resolve_case_path(name_or_path))
-    prepare_papers(case)
-    return case
+    return read_and_word(name_or_path)[0]
 
 
-def render_documents(case: Case) -> dict[str, bytes]:
+def render_documents(case: Case, papers: list[Paper] | None = None) -> dict[str, bytes]:
     """Every document of a case as .docx bytes and its text rendering, by file name."""
     from .docx.document import render_docx
     from .docx.text import docx_text
 
     files: dict[str, bytes] = {}
-    for paper in prepare_papers(case):
+    for paper in papers if papers is not None else prepare_papers(case):
         docx = render_docx(paper, paths.templates_dir() / paper.template)
         files[f"{paper.output}.docx"] = docx
         files[f"{paper.output}.txt"] = docx_text(docx).encode("utf-8")
@@ -47,7 +53,10 @@ def pdf_copies(files: dict[str, bytes]) -> dict[str, bytes]:
             if name.endswith(".docx"):
                 (folder / name).write_bytes(data)
                 documents.append(folder / name)
-        return {pdf.name: pdf.read_bytes() for pdf in to_pdfa(documents, folder / "pdf")}
+        try:
+            return {pdf.name: pdf.read_bytes() for pdf in to_pdfa(documents, folder / "pdf")}
+        except CaseError as error:  # name the document, not the scratch folder that is gone when the message is read
+            raise CaseError([replace(p, place=Place(Path(p.place.path).name)) for p in error.problems]) from error
 
 
 def render_case(name_or_path: str, out_root: Path | None = None, *, pdf: bool = False) -> list[Path]:
@@ -55,9 +64,10 @@ def render_case(name_or_path: str, out_root: Path | None = None, *, pdf: bool = 
 
     Everything is made in memory first (documents, PDFs, metadata with their
     checksums) and then written at once, so a failure anywhere leaves the folder as it was.
+    metadata.json is renamed into place last: when its checksums match, every file is from one render.
     """
-    case = load_case(resolve_case_path(name_or_path))
-    files = render_documents(case)
+    case, papers = read_and_word(name_or_path)
+    files = render_documents(case, papers)
     if pdf:
         files.update(pdf_copies(files))
     files[METADATA] = metadata_json(case, files)

@@ -203,7 +203,7 @@ def _sum_and_check(table: Table, field_name: str, problems: Problems) -> None:
             problems.error(
                 table.summa.place_of("skrivet"),
                 f"{field_name}.summa",
-                f"kolumnen '{column.rubrik}': summaraden '{table.summa.rubrik}' skriver {show(stated.kronor)} men raderna summerar till {show(computed.kronor)}, skillnad {show(difference)}{allowed}",
+                f"kolumnen '{column.rubrik}': summaraden '{table.summa.rubrik}' skriver {show(stated.kronor)} men raderna summerar till {show(computed.kronor)}, skillnad {show(abs(difference))}{allowed}",
             )
 
 

@@ -162,3 +162,11 @@ def _convert(node: yaml.Node, shown_path: str, line_offset: int, problems: Probl
         if value is not None:
             mapping[key] = value
     return Node(mapping, place, key_place)
+
+
+def keys_under(front: Node | None, section: str) -> set[str]:
+    """The names written under a section of the front matter (belopp, tabeller), valid or not."""
+    if front is None or front.kind != "mappning":
+        return set()
+    written = front.value.get(section)
+    return set(written.value) if written is not None and written.kind == "mappning" else set()

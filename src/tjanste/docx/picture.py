@@ -42,10 +42,10 @@ def picture_runs(document, token: Token, base_dir: Path) -> list[etree._Element]
     path = (base_dir / str(token.attrGet("src"))).resolve()
     try:
         image = Image.from_file(str(path))
+        width = int(image.width)  # EMU, computed from the stated resolution: a resolution of 0 dpi divides by zero
+        height = int(image.height)
     except Exception as exc:  # noqa: BLE001 - python-docx raises several kinds for a damaged file
         raise CaseError([Problem(Place(display_path(path)), f"bilden kan inte läsas ({type(exc).__name__}); spara om den som PNG eller JPEG", "bild")]) from exc
-    width = int(image.width)
-    height = int(image.height)
     if width > TEXT_WIDTH_EMU:
         height = height * TEXT_WIDTH_EMU // width
         width = TEXT_WIDTH_EMU
