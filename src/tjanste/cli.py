@@ -71,10 +71,10 @@ def _report(error: CaseError) -> None:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from .render import render_case
+    from .render import render_case_reporting
 
     try:
-        written = render_case(args.arende, args.ut, pdf=args.pdf)
+        written, warnings = render_case_reporting(args.arende, args.ut, pdf=args.pdf)
     except CaseError as error:
         _report(error)
         return 1
@@ -83,22 +83,9 @@ def cmd_render(args: argparse.Namespace) -> int:
         return 1
     for path in written:
         print(f"skrev {path}")
-    _warn_if_filed_paper_changed(args.arende, written)
+    for warning in warnings:  # språkgranskning, and a filed paper that came out with other bytes
+        sys.stderr.write(f"{warning}\n")
     return 0
-
-
-def _warn_if_filed_paper_changed(name: str, written: list[Path]) -> None:
-    """A filed paper rendered anew with other bytes is a new version: say so, the registrar must know."""
-    from dataclasses import replace
-
-    from .case import load_case, resolve_case_path
-    from .render import filing_problems
-
-    case = load_case(resolve_case_path(name))
-    beslut = next((p for p in written if p.name == "beslut.docx"), None)
-    if case.diariefort and beslut is not None:
-        for problem in filing_problems(case, beslut.read_bytes()):
-            sys.stderr.write(f"{replace(problem, severity='varning')}\n")
 
 
 def cmd_protocol(args: argparse.Namespace) -> int:

@@ -60,7 +60,12 @@ def pdf_copies(files: dict[str, bytes]) -> dict[str, bytes]:
 
 
 def render_case(name_or_path: str, out_root: Path | None = None, *, pdf: bool = False) -> list[Path]:
-    """Renders a case into out_root/<case>/ (default build/); returns the files written.
+    """Renders a case into out_root/<case>/ (default build/); returns the files written."""
+    return render_case_reporting(name_or_path, out_root, pdf=pdf)[0]
+
+
+def render_case_reporting(name_or_path: str, out_root: Path | None = None, *, pdf: bool = False) -> tuple[list[Path], list[Problem]]:
+    """Renders a case into out_root/<case>/; returns the files written and the warnings to show.
 
     Everything is made in memory first (documents, PDFs, metadata with their
     checksums) and then written at once, so a failure anywhere leaves the folder as it was.
@@ -74,7 +79,9 @@ def render_case(name_or_path: str, out_root: Path | None = None, *, pdf: bool = 
     root = (out_root or paths.build_dir()).resolve()
     folder = root / case.name
     assert folder.resolve().parent == root, "a case name must stay one folder under the output folder"
-    return write_all(folder, files, replaces=_outputs_of_earlier_renders)
+    written = write_all(folder, files, replaces=_outputs_of_earlier_renders)
+    warnings = [replace(p, severity="varning") for p in filing_problems(case, files["beslut.docx"])]
+    return written, case.warnings + warnings
 
 
 def _outputs_of_earlier_renders(path: Path) -> bool:

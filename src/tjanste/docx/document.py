@@ -28,6 +28,7 @@ def _template_bytes(path: Path, mtime: float) -> bytes:
     return path.read_bytes()
 
 
+@cache  # one Environment, so Jinja's lexer and its regular expressions are built once per process
 def template_environment() -> Environment:
     """Templates are XML: autoescape everything, and fail on any name the context lacks."""
     return Environment(autoescape=True, undefined=SwedishUndefined)
