@@ -87,3 +87,15 @@ def test_an_output_folder_that_is_a_file_is_a_plain_error(tmp_path: Path) -> Non
     result = tjanste("render", "2015-primarvard", "--ut", str(blocker))
     assert result.returncode == 1
     assert "fel: --ut: kan inte skriva där" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_readme_case_example_is_a_valid_case(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Ett ärende", 1)[1]
+    example = section.split("```markdown\n", 1)[1].split("\n```", 1)[0]
+    case = tmp_path / "exempel.md"
+    case.write_text(example + "\n", encoding="utf-8")
+    result = tjanste("render", str(case), "--ut", str(tmp_path / "ut"))
+    assert result.returncode == 0, result.stderr
+    text = (tmp_path / "ut" / "exempel" / "beslut.txt").read_text(encoding="utf-8")
+    assert "att avsätta 2\u00a0mnkr till läkarförsörjning, samt" in text
