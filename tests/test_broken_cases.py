@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from tjanste.batch import outputs_intact
 from tjanste.cli import main
+from tjanste.output import write_all
 
 BROKEN = ROOT / "tests" / "trasiga"
 CASES = sorted(p.name for p in BROKEN.glob("*.md"))
@@ -98,16 +100,26 @@ def test_a_render_killed_midway_leaves_no_half_file(tmp_path: Path) -> None:
             assert path.read_bytes() == reference[path.name], f"{path.name} är halvskriven efter kill -9 efter {delay:.2f} s"
             if path.suffix == ".docx":
                 assert zipfile.ZipFile(path).testzip() is None
+        assert outputs_intact(folder), f"filerna är från olika körningar efter kill -9 efter {delay:.2f} s"
     assert killed >= 3  # the test killed renders in flight, not only finished ones
 
 
 def test_stale_temporaries_are_removed(tmp_path: Path) -> None:
-    out = tmp_path / "build"
-    folder = out / "2015-primarvard"
+    folder = tmp_path / "2015-primarvard"
     folder.mkdir(parents=True)
     stale, fresh = folder / ".beslut.docx.abc.tmp", folder / ".beslut.docx.def.tmp"
     stale.write_bytes(b"half")
-    fresh.write_bytes(b"half")
+    fresh.write_bytes(b"half")  # perhaps another render's, still being written
     os.utime(stale, (time.time() - 7200, time.time() - 7200))
-    assert main(["render", "2015-primarvard", "--ut", str(out)]) == 0
+    write_all(folder, {"beslut.txt": b"ny\n"})
     assert not stale.exists() and fresh.exists()
+
+
+def test_a_render_swaps_the_whole_folder(tmp_path: Path) -> None:
+    """The old folder's contents are replaced in one step: a file the new render does not make is gone with it."""
+    out = tmp_path / "build"
+    assert main(["render", "2015-primarvard", "--ut", str(out)]) == 0
+    (out / "2015-primarvard" / "bilaga-9.docx").write_bytes(b"from an older version of the case")
+    assert main(["render", "2015-primarvard", "--ut", str(out)]) == 0
+    assert sorted(p.name for p in (out / "2015-primarvard").iterdir()) == ["beslut.docx", "beslut.txt", "metadata.json", "protokollsutdrag.docx", "protokollsutdrag.txt"]
+    assert [p.name for p in out.iterdir()] == ["2015-primarvard"]  # no staging folder left behind

@@ -11,7 +11,7 @@ from . import paths
 from .case import Case, load_case, resolve_case_path
 from .errors import CaseError, Place, Problem, Problems
 from .metadata import metadata_json
-from .output import write_all
+from .output import write_folder
 from .paper import Paper, prepare_papers
 
 METADATA = "metadata.json"
@@ -69,7 +69,8 @@ def render_case_reporting(name_or_path: str, out_root: Path | None = None, *, pd
 
     Everything is made in memory first (documents, PDFs, metadata with their
     checksums) and then written at once, so a failure anywhere leaves the folder as it was.
-    metadata.json is renamed into place last: when its checksums match, every file is from one render.
+    The folder is exchanged in one step where the system allows; elsewhere metadata.json is renamed
+    into place last, and when its checksums match, every file is from one render.
     """
     case, papers = read_and_word(name_or_path)
     files = render_documents(case, papers)
@@ -79,7 +80,7 @@ def render_case_reporting(name_or_path: str, out_root: Path | None = None, *, pd
     root = (out_root or paths.build_dir()).resolve()
     folder = root / case.name
     assert folder.resolve().parent == root, "a case name must stay one folder under the output folder"
-    written = write_all(folder, files, replaces=_outputs_of_earlier_renders)
+    written = write_folder(folder, files, replaces=_outputs_of_earlier_renders)
     warnings = [replace(p, severity="varning") for p in filing_problems(case, files["beslut.docx"])]
     return written, case.warnings + warnings
 
