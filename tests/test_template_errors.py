@@ -36,7 +36,7 @@ def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.mark.parametrize(
     "old, new, message",
     [
-        ("{{ arende.rubrik }}", "{{ arende.rubriken }}", "fel: mall: mallfel: 'rubriken' finns inte; kända namn här:"),
+        ("{{ arende.rubrik }}", "{{ arende.rubriken }}", "fel: mall: mallfel: 'rubriken' finns inte; kända namn här: avsandare, datum, datum_text, dnr, dokumenttyp, enhet, handlaggare, rubrik, till; taggen är '{{ arende.rubriken }}' i word/document.xml"),
         ("{{ arende.rubrik }}", "{{ arende.rubrik ", "fel: mall: mallfel:"),
         ("{{ arende.rubrik }}", "{{ arende.rubrik | okant_filter }}", "fel: mall: mallfel: No filter named 'okant_filter'"),
     ],

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import io
+import re
+import zipfile
 from functools import cache
 from pathlib import Path
 
@@ -43,7 +46,29 @@ def _render_template(tpl: DocxTemplate, context: dict, template: Path) -> None:
         near = f" nära '{' '.join(lines)[:120]}'" if lines else ""
         raise CaseError([Problem(Place(display_path(template)), f"mallfel: {exc.message}{near}", "mall")]) from exc
     except TemplateError as exc:
-        raise CaseError([Problem(Place(display_path(template)), f"mallfel: {exc.message}", "mall")]) from exc
+        tag = _tag_naming(template, exc.message or "")
+        near = f"; taggen är '{tag[1]}' i {tag[0]}" if tag else ""
+        raise CaseError([Problem(Place(display_path(template)), f"mallfel: {exc.message}{near}", "mall")]) from exc
+
+
+_QUOTED = re.compile(r"'([^']+)'")
+_TAG = re.compile(r"\{[{%].*?[%}]\}")
+_XML_TAGS = re.compile(r"<[^>]+>")
+
+
+def _tag_naming(template: Path, message: str) -> tuple[str, str] | None:
+    """The first Jinja tag in the template that holds the name an error quotes, and the part it is in."""
+    quoted = _QUOTED.search(message)
+    if not quoted:
+        return None
+    name = re.compile(rf"\b{re.escape(quoted.group(1))}\b")
+    with zipfile.ZipFile(template) as package:
+        for part in sorted(n for n in package.namelist() if n.startswith("word/") and n.endswith(".xml")):
+            text = _XML_TAGS.sub("", package.read(part).decode("utf-8", "replace"))  # a tag split over runs reads whole
+            for tag in _TAG.findall(text):
+                if name.search(tag):
+                    return part, html.unescape(tag)
+    return None
 
 
 def render_docx(paper: Paper, template: Path) -> bytes:
