@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
-import posixpath
 import re
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .docx.reading import W as _W
+from .docx.reading import Package, Style, Styles, as_int, flat_children, on, on_value, val
 from .errors import Place, Problem
 
 # The checks follow what lagen (2018:1937) om tillgänglighet till digital offentlig service
@@ -40,20 +41,14 @@ from .errors import Place, Problem
 # Images are checked in every story: body, headers, footers, footnotes and endnotes.
 # Legacy VML pictures (w:pict) are not inspected; the renderer never writes them.
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
-_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _DC = "{http://purl.org/dc/elements/1.1/}"
-_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _DECORATIVE = "{http://schemas.microsoft.com/office/drawing/2017/decorative}decorative"
-_VAL = _W + "val"
 
-_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _STORY_KINDS = ("header", "footer", "footnotes", "endnotes")
 _STORY_NAMES = {"header": "sidhuvudet", "footer": "sidfoten", "footnotes": "fotnoterna", "endnotes": "slutnoterna"}
 
-_OFF = frozenset({"0", "false", "off"})
 _HEADING_NAME = re.compile(r"heading ([1-9])", re.IGNORECASE)
 _TOC_NAME = re.compile(r"toc [1-9]", re.IGNORECASE)
 # A bullet or a number typed at the start of a paragraph, followed by a space or tab and text.
@@ -61,86 +56,15 @@ _TYPED_LIST = re.compile(r"(?:[-•*–—▪◦·‣●○■□]|\d{1,3}[.)])[
 _QUOTE_LENGTH = 60
 
 
-@dataclass(frozen=True)
-class _Style:
-    name: str
-    based_on: str | None
-    outline_level: int | None
-    num_id: str | None
-    lang: str | None
-
-
-class _Styles:
-    def __init__(self, root: ET.Element | None):
-        self.by_id: dict[str, _Style] = {}
-        self.default_paragraph: str | None = None
-        self.default_lang: str | None = None
-        if root is None:
-            return
-        lang = root.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr/{_W}lang")
-        self.default_lang = lang.get(_VAL) if lang is not None else None
-        for el in root.findall(_W + "style"):
-            style_id = el.get(_W + "styleId", "")
-            ppr = el.find(_W + "pPr")
-            lang = el.find(f"{_W}rPr/{_W}lang")
-            self.by_id[style_id] = _Style(
-                name=(_val(el, "name") or "").strip(),
-                based_on=_val(el, "basedOn"),
-                outline_level=_int(_val(ppr, "outlineLvl")),
-                num_id=_val(ppr.find(_W + "numPr") if ppr is not None else None, "numId"),
-                lang=lang.get(_VAL) if lang is not None else None,
-            )
-            if el.get(_W + "type") == "paragraph" and _on_value(el.get(_W + "default")):
-                self.default_paragraph = self.default_paragraph or style_id
-
-    def chain(self, style_id: str | None) -> list[_Style]:
-        """The paragraph style and the styles it is based on, nearest first."""
-        if style_id not in self.by_id:
-            style_id = self.default_paragraph
-        found: list[_Style] = []
-        while style_id in self.by_id and self.by_id[style_id] not in found:
-            found.append(self.by_id[style_id])
-            style_id = self.by_id[style_id].based_on
-        return found
-
-    def language(self) -> str | None:
-        """The language of text in the default paragraph style: its own, else the document default."""
-        for style in self.chain(self.default_paragraph):
-            if style.lang:
-                return style.lang
-        return self.default_lang
-
-
 @dataclass
 class _Paragraph:
     number: int
     element: ET.Element
     text: str
-    chain: list[_Style]
+    chain: list[Style]
 
 
 # ---------------------------------------------------------------- small XML helpers
-
-
-def _val(el: ET.Element | None, child: str) -> str | None:
-    found = el.find(_W + child) if el is not None else None
-    return found.get(_VAL) if found is not None else None
-
-
-def _int(text: str | None) -> int | None:
-    try:
-        return int(text) if text is not None else None
-    except ValueError:
-        return None
-
-
-def _on_value(value: str | None) -> bool:
-    return value is not None and value.lower() not in _OFF
-
-
-def _on(el: ET.Element | None) -> bool:
-    """True for a present boolean property (`<w:tblHeader/>`, `<w:tblHeader w:val="1"/>`)."""
-    return el is not None and el.get(_VAL, "true").lower() not in _OFF
 
 
 def _quote(text: str) -> str:
@@ -148,22 +72,9 @@ def _quote(text: str) -> str:
     return f"”{text[: _QUOTE_LENGTH - 1]}…”" if len(text) > _QUOTE_LENGTH else f"”{text}”"
 
 
-def _blocks(container: ET.Element) -> Iterator[ET.Element]:
-    """Block-level children, looking through content controls and custom XML."""
-    for child in container:
-        if child.tag == _W + "sdt":
-            content = child.find(_W + "sdtContent")
-            if content is not None:
-                yield from _blocks(content)
-        elif child.tag == _W + "customXml":
-            yield from _blocks(child)
-        else:
-            yield child
-
-
 def _rows(tbl: ET.Element) -> list[ET.Element]:
     """The rows of a table, leaving out rows deleted in tracked changes."""
-    return [tr for tr in _blocks(tbl) if tr.tag == _W + "tr" and tr.find(f"{_W}trPr/{_W}del") is None]
+    return [tr for tr in flat_children(tbl) if tr.tag == _W + "tr" and tr.find(f"{_W}trPr/{_W}del") is None]
 
 
 def _text(el: ET.Element) -> str:
@@ -196,49 +107,19 @@ def _drawings(el: ET.Element) -> Iterator[ET.Element]:
 
 
 def _decorative(doc_pr: ET.Element) -> bool:
-    return any(_on_value(mark.get("val")) for mark in doc_pr.iter(_DECORATIVE))
-
-
-# ---------------------------------------------------------------- package
-
-
-class _Package:
-    def __init__(self, archive: zipfile.ZipFile):
-        self._archive = archive
-        self._names = set(archive.namelist())
-
-    def xml(self, name: str | None) -> ET.Element | None:
-        if name is None or name not in self._names:
-            return None
-        return ET.fromstring(self._archive.read(name))
-
-    def relationships(self, part: str) -> list[tuple[str, str]]:
-        """(type, target part name) of every internal relationship of `part` ("" is the package)."""
-        folder, base = posixpath.split(part)
-        root = self.xml(posixpath.join(folder, "_rels", base + ".rels"))
-        found: list[tuple[str, str]] = []
-        for rel in root if root is not None else ():
-            if rel.tag != _PKG + "Relationship" or rel.get("TargetMode") == "External":
-                continue
-            target = rel.get("Target", "")
-            name = target[1:] if target.startswith("/") else posixpath.join(folder, target)
-            found.append((rel.get("Type", ""), posixpath.normpath(name)))
-        return found
-
-    def related(self, part: str, kind: str) -> list[str]:
-        return [target for rel_type, target in self.relationships(part) if rel_type.rsplit("/", 1)[-1] == kind]
+    return any(on_value(mark.get("val")) for mark in doc_pr.iter(_DECORATIVE))
 
 
 # ---------------------------------------------------------------- the checks
 
 
 class _Inspection:
-    def __init__(self, package: _Package, shown_path: str):
+    def __init__(self, package: Package, shown_path: str):
         self.package = package
         self.path = shown_path
         self.problems: list[Problem] = []
         self.main = next(iter(package.related("", "officeDocument")), "word/document.xml")
-        self.styles = _Styles(package.xml(next(iter(package.related(self.main, "styles")), None)))
+        self.styles = Styles(package.xml(next(iter(package.related(self.main, "styles")), None)))
 
     def error(self, field: str, message: str, line: int = 1) -> None:
         self.problems.append(Problem(Place(self.path, line, 1), message, field, "fel"))
@@ -298,30 +179,30 @@ class _Inspection:
     def paragraphs(self, container: ET.Element, counter: list[int] | None = None) -> Iterator[_Paragraph]:
         """Body paragraphs in reading order, numbered from 1, tables checked as they are met."""
         counter = counter if counter is not None else [0]
-        for block in _blocks(container):
+        for block in flat_children(container):
             if block.tag == _W + "p":
                 counter[0] += 1
                 ppr = block.find(_W + "pPr")
-                chain = self.styles.chain(_val(ppr, "pStyle"))
+                chain = self.styles.chain(val(ppr, "pStyle"))
                 yield _Paragraph(counter[0], block, _text(block), chain)
             elif block.tag == _W + "tbl":
                 self.table(block, counter[0] + 1)
                 for row in _rows(block):
-                    for cell in _blocks(row):
+                    for cell in flat_children(row):
                         if cell.tag == _W + "tc":
                             yield from self.paragraphs(cell, counter)
 
     def heading_level(self, paragraph: _Paragraph) -> int | None:
         """Heading level 1-9 from the paragraph's outline level or style; None for body text and Title."""
-        direct = _int(_val(paragraph.element.find(_W + "pPr"), "outlineLvl"))
+        direct = as_int(val(paragraph.element.find(_W + "pPr"), "outlineLvl"))
         if direct is not None:
             return direct + 1 if 0 <= direct < 9 else None
         for style in paragraph.chain:
-            if style.name.lower() == "title":
+            if style.name.strip().lower() == "title":
                 return None
             if style.outline_level is not None:
                 return style.outline_level + 1 if 0 <= style.outline_level < 9 else None
-            if match := _HEADING_NAME.fullmatch(style.name):
+            if match := _HEADING_NAME.fullmatch(style.name.strip()):
                 return int(match.group(1))
         return None
 
@@ -346,7 +227,7 @@ class _Inspection:
         text = paragraph.text.lstrip(" \t\u00a0")
         if not _TYPED_LIST.match(text):
             return
-        if any(_TOC_NAME.fullmatch(style.name) for style in paragraph.chain[:1]):
+        if any(_TOC_NAME.fullmatch(style.name.strip()) for style in paragraph.chain[:1]):
             return  # an entry of a table of contents, written by Word from the headings
         if self.has_numbering(paragraph):
             return
@@ -360,8 +241,8 @@ class _Inspection:
 
     def has_numbering(self, paragraph: _Paragraph) -> bool:
         numpr = paragraph.element.find(f"{_W}pPr/{_W}numPr")
-        if numpr is not None and _val(numpr, "numId") is not None:
-            return _val(numpr, "numId") != "0"  # numId 0 takes the style's numbering away
+        if numpr is not None and val(numpr, "numId") is not None:
+            return val(numpr, "numId") != "0"  # numId 0 takes the style's numbering away
         for style in paragraph.chain:
             if style.num_id is not None:
                 return style.num_id != "0"
@@ -369,9 +250,9 @@ class _Inspection:
 
     def table(self, tbl: ET.Element, first_paragraph: int) -> None:
         rows = _rows(tbl)
-        if len(rows) < 2 or _on(rows[0].find(f"{_W}trPr/{_W}tblHeader")):
+        if len(rows) < 2 or on(rows[0].find(f"{_W}trPr/{_W}tblHeader")):
             return
-        cells = [" ".join(" ".join(_text(p) for p in tc.iter(_W + "p")).split()) for tc in _blocks(rows[0]) if tc.tag == _W + "tc"]
+        cells = [" ".join(" ".join(_text(p) for p in tc.iter(_W + "p")).split()) for tc in flat_children(rows[0]) if tc.tag == _W + "tc"]
         self.error(
             "tabell",
             f"tabellen med första raden {_quote(' | '.join(cells))} ({len(rows)} rader) har ingen rubrikrad; "
@@ -409,6 +290,6 @@ def inspect_docx(data: bytes, shown_path: str) -> list[Problem]:
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return _Inspection(_Package(archive), shown_path).run()
+            return _Inspection(Package(archive), shown_path).run()
     except (zipfile.BadZipFile, ET.ParseError, KeyError, ValueError) as error:
         return [Problem(Place(shown_path, 1, 1), f"filen kan inte läsas som ett Word-dokument ({error}).", "fil", "fel")]

@@ -4,32 +4,31 @@ from __future__ import annotations
 
 import io
 import os
-import posixpath
 import re
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+from .reading import VAL as _VAL
+from .reading import W as _W
+from .reading import Package, Style, Styles, as_int, flat_children, on, on_value, val
+
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
 _V = "{urn:schemas-microsoft-com:vml}"
-_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
-_VAL = _W + "val"
 _P, _R_RUN, _TBL, _TR, _TC = (_W + n for n in ("p", "r", "tbl", "tr", "tc"))
 _PPR, _RPR, _TCPR, _TRPR = (_W + n for n in ("pPr", "rPr", "tcPr", "trPr"))
-_SDT, _SDT_CONTENT, _CUSTOM_XML = _W + "sdt", _W + "sdtContent", _W + "customXml"
+_SDT, _SDT_CONTENT = _W + "sdt", _W + "sdtContent"
 _SECT_PR = _W + "sectPr"
 
 # Containers whose content reads as if it stood directly in the paragraph.
 _TRANSPARENT = frozenset(
     _W + n for n in ("hyperlink", "smartTag", "customXml", "ins", "moveTo", "dir", "bdo")
 )
-_OFF = frozenset({"0", "false", "off"})
 _HEADING_NAME = re.compile(r"heading ([1-9])", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"%([1-9])")
 _TOC_LEVELS = re.compile(r'\\o\s*"\s*(\d)\s*-\s*(\d)\s*"')
@@ -46,159 +45,15 @@ TOC_TITLE = "[innehållsförteckning]"
 # ---------------------------------------------------------------- small XML helpers
 
 
-def _val(el: ET.Element | None, child: str, default: str | None = None) -> str | None:
-    """The w:val of `child` under `el`, or `default` when either is missing."""
-    if el is None:
-        return default
-    found = el.find(_W + child)
-    if found is None:
-        return default
-    return found.get(_VAL, default)
-
-
-def _int(text: str | None) -> int | None:
-    try:
-        return int(text) if text is not None else None
-    except ValueError:
-        return None
-
-
-def _on(el: ET.Element | None) -> bool:
-    """True for a present boolean property (`<w:b/>`, `<w:b w:val="1"/>`)."""
-    return el is not None and el.get(_VAL, "true").lower() not in _OFF
-
-
-def _flat_children(el: ET.Element | None) -> Iterator[ET.Element]:
-    """Children of a block container, looking through content controls and custom XML."""
-    if el is None:
-        return
-    for child in el:
-        if child.tag == _SDT:
-            yield from _flat_children(child.find(_SDT_CONTENT))
-        elif child.tag == _CUSTOM_XML:
-            yield from _flat_children(child)
-        else:
-            yield child
-
-
 def _choice(alternate: ET.Element) -> ET.Element | None:
     """The branch of mc:AlternateContent that Word shows: the first Choice, else Fallback."""
     chosen = alternate.find(_MC + "Choice")
     return chosen if chosen is not None else alternate.find(_MC + "Fallback")
 
 
-# ---------------------------------------------------------------- package
-
-
-class _Package:
-    """The parts of a .docx zip and the relationships between them."""
-
-    def __init__(self, archive: zipfile.ZipFile):
-        self._archive = archive
-        self._names = set(archive.namelist())
-
-    def xml(self, name: str | None) -> ET.Element | None:
-        if name is None or name not in self._names:
-            return None
-        return ET.fromstring(self._archive.read(name))
-
-    def relationships(self, part: str) -> dict[str, tuple[str, str]]:
-        """Relationship id → (type, target part name) for `part` ("" is the package)."""
-        folder, base = posixpath.split(part)
-        root = self.xml(posixpath.join(folder, "_rels", base + ".rels"))
-        found: dict[str, tuple[str, str]] = {}
-        for rel in root if root is not None else ():
-            if rel.tag != _PKG + "Relationship" or rel.get("TargetMode") == "External":
-                continue
-            target = rel.get("Target", "")
-            name = target[1:] if target.startswith("/") else posixpath.join(folder, target)
-            found[rel.get("Id", "")] = (rel.get("Type", ""), posixpath.normpath(name))
-        return found
-
-    def main_part(self) -> str:
-        for kind, target in self.relationships("").values():
-            if kind.endswith("/officeDocument"):
-                return target
-        return "word/document.xml"
-
-
-# ---------------------------------------------------------------- styles
-
-
-@dataclass(frozen=True)
-class _Style:
-    style_id: str
-    name: str
-    based_on: str | None
-    outline_level: int | None
-    num_id: str | None
-    ilvl: int | None
-    hidden: bool
-
-
-def _parse_style(el: ET.Element) -> _Style:
-    ppr = el.find(_PPR)
-    numpr = ppr.find(_W + "numPr") if ppr is not None else None
-    return _Style(
-        style_id=el.get(_W + "styleId", ""),
-        name=_val(el, "name", "") or "",
-        based_on=_val(el, "basedOn"),
-        outline_level=_int(_val(ppr, "outlineLvl")),
-        num_id=_val(numpr, "numId"),
-        ilvl=_int(_val(numpr, "ilvl")),
-        hidden=_on(el.find(_RPR + "/" + _W + "vanish")),
-    )
-
-
-class _Styles:
-    """Style definitions, followed through their basedOn chains."""
-
-    def __init__(self, root: ET.Element | None):
-        styles = [] if root is None else root.findall(_W + "style")
-        self._by_id = {s.get(_W + "styleId", ""): _parse_style(s) for s in styles}
-        defaults = (
-            s.get(_W + "styleId", "")
-            for s in styles
-            if s.get(_W + "type") == "paragraph" and _on_attr(s.get(_W + "default"))
-        )
-        self._default_paragraph = next(defaults, None)
-
-    def get(self, style_id: str | None) -> _Style | None:
-        return self._by_id.get(style_id) if style_id is not None else None
-
-    def chain(self, style_id: str | None) -> list[_Style]:
-        """The style and the styles it is based on, nearest first."""
-        if style_id not in self._by_id:
-            style_id = self._default_paragraph
-        found: list[_Style] = []
-        while (style := self.get(style_id)) is not None and style not in found:
-            found.append(style)
-            style_id = style.based_on
-        return found
-
-    def paragraph_chain(self, ppr: ET.Element | None) -> list[_Style]:
-        return self.chain(_val(ppr, "pStyle"))
-
-    def run_hidden(self, rpr: ET.Element | None) -> bool:
-        if rpr is None:
-            return False
-        vanish = rpr.find(_W + "vanish")
-        if vanish is not None:
-            return _on(vanish)
-        return any(s.hidden for s in self.chain_exact(_val(rpr, "rStyle")))
-
-    def chain_exact(self, style_id: str | None) -> list[_Style]:
-        """Like `chain` but without falling back to the default paragraph style."""
-        return self.chain(style_id) if style_id in self._by_id else []
-
-
-def _on_attr(value: str | None) -> bool:
-    return value is not None and value.lower() not in _OFF
-
-
-def _heading_level(ppr: ET.Element | None, chain: list[_Style]) -> int | None:
+def _heading_level(ppr: ET.Element | None, chain: list[Style]) -> int | None:
     """Outline level counted from 1 ("Title" is 0), or None for body text."""
-    direct = _int(_val(ppr, "outlineLvl"))
+    direct = as_int(val(ppr, "outlineLvl"))
     if direct is not None:
         return direct + 1 if direct < 9 else None
     for style in chain:
@@ -234,25 +89,25 @@ class _Num:
 
 def _parse_level(el: ET.Element) -> _Level:
     text_el = el.find(_W + "lvlText")
-    text = "" if text_el is None or _on_attr(text_el.get(_W + "null")) else text_el.get(_VAL, "")
+    text = "" if text_el is None or on_value(text_el.get(_W + "null")) else text_el.get(_VAL, "")
     return _Level(
-        start=_int(_val(el, "start")) or 0,
-        fmt=_val(el, "numFmt", "decimal") or "decimal",
+        start=as_int(val(el, "start")) or 0,
+        fmt=val(el, "numFmt", "decimal") or "decimal",
         text=text,
-        restart=_int(_val(el, "lvlRestart")),
-        legal=_on(el.find(_W + "isLgl")),
-        pstyle=_val(el, "pStyle"),
+        restart=as_int(val(el, "lvlRestart")),
+        legal=on(el.find(_W + "isLgl")),
+        pstyle=val(el, "pStyle"),
     )
 
 
 def _parse_levels(el: ET.Element) -> dict[int, _Level]:
-    return {_int(lvl.get(_W + "ilvl")) or 0: _parse_level(lvl) for lvl in el.findall(_W + "lvl")}
+    return {as_int(lvl.get(_W + "ilvl")) or 0: _parse_level(lvl) for lvl in el.findall(_W + "lvl")}
 
 
 class _Numbering:
     """List definitions from numbering.xml, resolved per w:num."""
 
-    def __init__(self, root: ET.Element | None, styles: _Styles):
+    def __init__(self, root: ET.Element | None, styles: Styles):
         self._styles = styles
         self._abstract: dict[str, ET.Element] = {}
         self._num_elements: dict[str, ET.Element] = {}
@@ -270,16 +125,16 @@ class _Numbering:
 
     def _resolve(self, num_id: str) -> _Num | None:
         num = self._num_elements.get(num_id)
-        abstract_id = self._linked_abstract(_val(num, "abstractNumId"))
+        abstract_id = self._linked_abstract(val(num, "abstractNumId"))
         if num is None or abstract_id is None:
             return None
         levels = _parse_levels(self._abstract[abstract_id])
         starts: dict[int, int] = {}
         for override in num.findall(_W + "lvlOverride"):
-            ilvl = _int(override.get(_W + "ilvl")) or 0
+            ilvl = as_int(override.get(_W + "ilvl")) or 0
             if (lvl := override.find(_W + "lvl")) is not None:
                 levels[ilvl] = _parse_level(lvl)
-            if (start := _int(_val(override, "startOverride"))) is not None:
+            if (start := as_int(val(override, "startOverride"))) is not None:
                 starts[ilvl] = start
         return _Num(num_id, abstract_id, levels, starts)
 
@@ -289,11 +144,11 @@ class _Numbering:
             abstract = self._abstract.get(abstract_id) if abstract_id is not None else None
             if abstract is None:
                 return None
-            link = self._styles.get(_val(abstract, "numStyleLink"))
+            link = self._styles.get(val(abstract, "numStyleLink"))
             target = self._num_elements.get(link.num_id) if link and link.num_id else None
             if target is None:
                 return abstract_id
-            abstract_id = _val(target, "abstractNumId")
+            abstract_id = val(target, "abstractNumId")
         return abstract_id
 
 
@@ -389,16 +244,16 @@ class _Notes:
 
 @dataclass
 class _Document:
-    package: _Package
+    package: Package
     root: ET.Element
     rels: dict[str, tuple[str, str]]
-    styles: _Styles
+    styles: Styles
     numbering: _Numbering
     footnotes: _Notes
     endnotes: _Notes
 
     @classmethod
-    def load(cls, package: _Package) -> _Document:
+    def load(cls, package: Package) -> _Document:
         main = package.main_part()
         root = package.xml(main)
         if root is None:
@@ -409,7 +264,7 @@ class _Document:
             targets = (t for k, t in rels.values() if k.endswith("/" + kind))
             return package.xml(next(targets, None))
 
-        styles = _Styles(part("styles"))
+        styles = Styles(part("styles"))
         return cls(
             package=package,
             root=root,
@@ -500,7 +355,7 @@ class _Renderer:
 
     def blocks(self, container: ET.Element | None) -> list[_Block]:
         found: list[_Block] = []
-        for child in _flat_children(container):
+        for child in flat_children(container):
             if child.tag == _P:
                 found.extend(self.paragraph(child))
             elif child.tag == _TBL:
@@ -546,14 +401,14 @@ class _Renderer:
             return _Block("  " * ilvl + (label + " " if label else "") + text, is_list=True)
         return _Block(text)
 
-    def list_position(self, ppr: ET.Element | None, chain: list[_Style]) -> tuple[_Num, int] | None:
+    def list_position(self, ppr: ET.Element | None, chain: list[Style]) -> tuple[_Num, int] | None:
         """The list (w:num) and level of a paragraph, direct or from its style."""
         numpr = ppr.find(_W + "numPr") if ppr is not None else None
-        num_id = _val(numpr, "numId") or next((s.num_id for s in chain if s.num_id), None)
+        num_id = val(numpr, "numId") or next((s.num_id for s in chain if s.num_id), None)
         num = self.doc.numbering.num(num_id) if num_id and num_id != "0" else None
         if num is None:
             return None
-        ilvl = _int(_val(numpr, "ilvl"))
+        ilvl = as_int(val(numpr, "ilvl"))
         if ilvl is None:
             ilvl = next((s.ilvl for s in chain if s.ilvl is not None), None)
         if ilvl is None:
@@ -567,7 +422,7 @@ class _Renderer:
         for tr in _rows(tbl):
             cells = [" / ".join(self.cell_parts(tc)) for tc in _cells(tr)]
             lines.append("|" + "".join(f" {c} |" if c else " |" for c in cells))
-            if _on(tr.find(_TRPR + "/" + _W + "tblHeader")):
+            if on(tr.find(_TRPR + "/" + _W + "tblHeader")):
                 lines.append("|" + "---|" * len(cells))
         return _Block("\n".join(lines))
 
@@ -576,7 +431,7 @@ class _Renderer:
         if _is_merge_continuation(tc):
             return []
         parts: list[str] = []
-        for child in _flat_children(tc):
+        for child in flat_children(tc):
             if child.tag == _P:
                 parts.extend(_lines(self.paragraph(child)))
             elif child.tag == _TBL:
@@ -747,13 +602,13 @@ def _marker_only(level: int | None, label: str | None, ilvl: int) -> list[_Block
 
 
 def _rows(tbl: ET.Element) -> Iterator[ET.Element]:
-    for tr in _flat_children(tbl):
+    for tr in flat_children(tbl):
         if tr.tag == _TR and tr.find(_TRPR + "/" + _W + "del") is None:
             yield tr
 
 
 def _cells(tr: ET.Element) -> Iterator[ET.Element]:
-    return (tc for tc in _flat_children(tr) if tc.tag == _TC)
+    return (tc for tc in flat_children(tr) if tc.tag == _TC)
 
 
 def _is_merge_continuation(tc: ET.Element) -> bool:
@@ -822,7 +677,7 @@ def _reference(section: ET.Element, kind: str, which: str) -> str | None:
 
 
 def _first_page(doc: _Document, sections: list[ET.Element], kind: str) -> ET.Element | None:
-    if not sections or not _on(sections[0].find(_W + "titlePg")):
+    if not sections or not on(sections[0].find(_W + "titlePg")):
         return None
     return doc.related(_reference(sections[0], kind, "first"))
 
@@ -919,5 +774,5 @@ def docx_text(source: str | os.PathLike[str] | bytes) -> str:
     """The text of a .docx (a path or its bytes) as Word shows it, for review and snapshots."""
     opened = io.BytesIO(source) if isinstance(source, bytes) else source
     with zipfile.ZipFile(opened) as archive:
-        return _render(_Document.load(_Package(archive)))
+        return _render(_Document.load(Package(archive)))
 
