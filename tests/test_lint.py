@@ -6,37 +6,18 @@ from pathlib import Path
 
 import pytest
 
+from test_case import GOOD, write
 from tjanste.case import load_case
 from tjanste.errors import Place, Problems
 from tjanste.lint import lint_clause, lint_line
 
-CASE = """---
-typ: tjansteskrivelse
-organisation: {org}
-datum: 2015-01-19
-rubrik: Ett ärende
-belopp:
-  totalt: 20 mnkr
-  a: 12 mnkr
-  b: 8 mnkr
-kontroller:
-  - totalt = a + b
-forslag:
-  beslutar: Landstingsstyrelsen
-  att:
-    - {clause}
----
-{prose}
-"""
 
-
-def warnings_of(tmp_path: Path, prose: str = "Text.", clause: str = "avsätta {{{{ belopp.totalt }}}}", org: str = "landstinget-blekinge", **replace: str) -> list[str]:
-    text = CASE.format(org=org, clause=clause, prose=prose)
+def warnings_of(tmp_path: Path, prose: str = "Text.", clause: str = "avsätta {{ belopp.totalt }}", **replace: str) -> list[str]:
+    """The warnings of test_case's good case, with its prose, its att-sats and any other text replaced."""
+    text = GOOD.replace("    - avsätta {{ belopp.totalt }}\n", f"    - {clause}\n").replace("---\nText.\n", f"---\n{prose}\n")
     for old, new in replace.items():
         text = text.replace(old, new)
-    path = tmp_path / "arende.md"
-    path.write_text(text, encoding="utf-8")
-    return [f"{p.place.line}:{p.place.col}: {p.field}: {p.message}" for p in load_case(path).warnings]
+    return [f"{p.place.line}:{p.place.col}: {p.field}: {p.message}" for p in load_case(write(tmp_path, text)).warnings]
 
 
 def line_warnings(line: str, unit_word: str = "mnkr") -> list[str]:

@@ -109,29 +109,28 @@ def test_without_libreoffice_the_error_says_how_to_install_it(tmp_path: Path, mo
     assert not (tmp_path / "pdf").exists()
 
 
-def fake_soffice(folder: Path, script: str) -> None:
-    """A stand-in `soffice` first on PATH, to reach the error paths without LibreOffice."""
+def fake_soffice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str) -> Path:
+    """A stand-in `soffice` first on PATH, to reach the error paths without LibreOffice; returns an empty document to convert."""
+    folder = tmp_path / "bin"
     folder.mkdir()
     program = folder / "soffice"
     program.write_text(f"#!/bin/sh\n{script}\n", encoding="utf-8")
     program.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    document = tmp_path / "beslut.docx"
+    document.write_bytes(b"")
+    return document
 
 
 def test_a_failing_libreoffice_is_reported_with_its_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    fake_soffice(tmp_path / "bin", "echo 'något gick fel' >&2\nexit 3")
-    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
-    document = tmp_path / "beslut.docx"
-    document.write_bytes(b"")
+    document = fake_soffice(tmp_path, monkeypatch, "echo 'något gick fel' >&2\nexit 3")
     with pytest.raises(CaseError, match="LibreOffice avslutades med kod 3: något gick fel"):
         to_pdfa([document], tmp_path / "pdf")
     assert list((tmp_path / "pdf").iterdir()) == []
 
 
 def test_a_hanging_libreoffice_is_stopped_after_the_timeout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    fake_soffice(tmp_path / "bin", f"echo $$ > {tmp_path / 'pid'}\nsleep 60")
-    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
-    document = tmp_path / "beslut.docx"
-    document.write_bytes(b"")
+    document = fake_soffice(tmp_path, monkeypatch, f"echo $$ > {tmp_path / 'pid'}\nsleep 60")
     started = time.perf_counter()
     with pytest.raises(CaseError, match="blev inte klart inom 1 s"):
         to_pdfa([document], tmp_path / "pdf", timeout=1)
@@ -143,10 +142,7 @@ def test_a_hanging_libreoffice_is_stopped_after_the_timeout(tmp_path: Path, monk
 
 def test_a_plain_pdf_from_libreoffice_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     outdir = '$(while [ "$1" != --outdir ]; do shift; done; echo "$2")'
-    fake_soffice(tmp_path / "bin", f"printf '%%PDF-1.6\\n%%%%EOF\\n' > \"{outdir}/beslut.pdf\"")
-    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
-    document = tmp_path / "beslut.docx"
-    document.write_bytes(b"")
+    document = fake_soffice(tmp_path, monkeypatch, f"printf '%%PDF-1.6\\n%%%%EOF\\n' > \"{outdir}/beslut.pdf\"")
     with pytest.raises(CaseError, match="ingen PDF/A-2b för beslut.docx"):
         to_pdfa([document], tmp_path / "pdf")
     assert list((tmp_path / "pdf").iterdir()) == []
