@@ -115,7 +115,7 @@ def cmd_all(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from . import paths
-    from .render import check_case
+    from .render import read_and_word
 
     names = args.arenden or [str(p) for p in paths.case_files()]
     failed = 0
@@ -127,8 +127,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             failed += bool(found)
             continue
         try:
-            case = check_case(name)
-            found = _inspect_documents(case, args)
+            case, papers = read_and_word(name)
+            found = _inspect_documents(case, papers, args)
         except CaseError as error:
             _report(error)
             failed += 1
@@ -159,14 +159,14 @@ def _usage_problem(name: str):
     return Problem(Place(name), "en .docx-fil kan bara granskas med --tillganglighet; ett ärende är en .md-fil", "fil")
 
 
-def _inspect_documents(case, args: argparse.Namespace) -> list:
+def _inspect_documents(case, papers, args: argparse.Namespace) -> list:
     """The checks that need the finished Word files: made in memory, never written."""
     if not (args.tillganglighet or args.diarieforda):
         return []
     from .accessibility import inspect_docx
     from .render import filing_problems, render_documents
 
-    files = render_documents(case)
+    files = render_documents(case, papers)
     found = []
     if args.diarieforda:
         found += filing_problems(case, files["beslut.docx"])

@@ -6,6 +6,8 @@ import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
+from .paper import document_type
+
 if TYPE_CHECKING:
     from .case import Case
 
@@ -17,12 +19,6 @@ FORMATS = {
 }
 # The archive's copy is the PDF/A; .docx is for work, the .txt for review (conventions: what a registrar needs).
 ROLES = {".pdf": "arkivformat", ".docx": "arbetsformat", ".txt": "granskningstext"}
-
-
-def document_type(case: "Case") -> str:
-    from .paper import KIND_TITLES
-
-    return case.dokumentrubrik or KIND_TITLES.get(case.typ, case.typ)
 
 
 def case_fields(case: "Case") -> dict[str, Any]:

@@ -26,6 +26,11 @@ KIND_TITLES = {
     "underlag": "Underlag",
     "andringsforslag": "Ändringsförslag",
 }
+def document_type(case: Case) -> str:
+    """The kind of paper as its letterhead and the registrar name it: 'Tjänsteskrivelse', or the case's own heading."""
+    return case.dokumentrubrik or KIND_TITLES.get(case.typ, case.typ)
+
+
 TABLE_MARK = "\u2063tabell:{name}\u2063"  # one line, so prose keeps the case file's line numbers
 
 
@@ -150,7 +155,7 @@ def _template_context(case: Case, proposal: dict[str, Any] | None) -> dict[str, 
     return {
         "org": {"namn": case.profile.namn, "brevhuvud": case.profile.brevhuvud, "ort": case.profile.ort},
         "arende": {
-            "dokumenttyp": case.dokumentrubrik or KIND_TITLES.get(case.typ, case.typ),
+            "dokumenttyp": document_type(case),
             "avsandare": case.avsandare,
             "dnr": case.dnr,
             "datum": case.datum.isoformat(),

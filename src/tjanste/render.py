@@ -98,10 +98,9 @@ def filing_problems(case: Case, beslut_docx: bytes) -> list[Problem]:
     actual = hashlib.sha256(beslut_docx).hexdigest()
     if actual == filed.sha256:
         return []
-    place = filed.place_of("sha256") if isinstance(filed.place, Place) else Place(case.name)
     return [
         Problem(
-            place,
+            filed.place_of("sha256"),
             f"beslut.docx är diariefört {filed.datum} med sha256 {filed.sha256[:12]}… men blir nu {actual[:12]}…; "
             f"en mall eller koden ändrar en diarieförd handling. Återställ ändringen, eller ange en ny revision under diariefort med datum och sha256 {actual}",
             "diariefort",
