@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -35,3 +38,24 @@ def soffice() -> str | None:
     if found is None and os.environ.get("TJANSTE_KRAV_LIBREOFFICE"):
         pytest.fail("LibreOffice krävs i CI men saknas (apt-get install libreoffice-writer)")
     return found
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """cases/ and templates/ copied to a temporary root that TJANSTE_ROT points at, for tests that change them."""
+    root = tmp_path / "rot"
+    for folder in ("cases", "templates"):
+        shutil.copytree(ROOT / folder, root / folder)
+    monkeypatch.setenv("TJANSTE_ROT", str(root))
+    return root
+
+
+def rewrite_part(docx: Path, name: str, change: Callable[[bytes], bytes]) -> None:
+    """Rewrites one part of a .docx in place, every other part as it was."""
+    with zipfile.ZipFile(docx) as source:
+        parts = [(info, source.read(info.filename)) for info in source.infolist()]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in parts:
+            target.writestr(info, change(data) if info.filename == name else data)
+    docx.write_bytes(buffer.getvalue())

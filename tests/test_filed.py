@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import re
-import shutil
-import zipfile
 from pathlib import Path
 
 import pytest
 
-from conftest import CASES, ROOT
+from conftest import CASES, ROOT, rewrite_part
 from tjanste.case import load_case
 from tjanste.cli import main
 from tjanste.render import filing_problems, render_documents
@@ -29,21 +26,8 @@ def test_filed_paper_is_reproduced_byte_for_byte(name: str) -> None:
     assert not problems, f"{name}: " + "; ".join(str(p) for p in problems)
 
 
-def rewrite_part(docx: Path, name: str, change) -> None:
-    with zipfile.ZipFile(docx) as source:
-        parts = [(info, source.read(info.filename)) for info in source.infolist()]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for info, data in parts:
-            target.writestr(info, change(data) if info.filename == name else data)
-    docx.write_bytes(buffer.getvalue())
-
-
-def test_a_template_change_fails_until_the_revision_is_declared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    root = tmp_path / "rot"
-    for folder in ("cases", "templates"):
-        shutil.copytree(ROOT / folder, root / folder)
-    monkeypatch.setenv("TJANSTE_ROT", str(root))
+def test_a_template_change_fails_until_the_revision_is_declared(tmp_path: Path, project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = project_copy
     name = FILED[0]
     case = load_case(root / "cases" / f"{name}.md")
     template = root / "templates" / "beslut" / f"{case.typ}.docx"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import shutil
 import zipfile
@@ -12,7 +11,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from conftest import ROOT, soffice
+from conftest import ROOT, rewrite_part, soffice
 from tjanste.case import load_case
 from tjanste.cli import main
 
@@ -117,11 +116,8 @@ def test_changed_outcome_without_att_satser_is_an_error(tmp_path: Path, capsys: 
     assert "fel: beslut.att: saknas; skriv de att-satser som beslutades" in capsys.readouterr().err
 
 
-def test_alla_renders_only_what_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    root = tmp_path / "rot"
-    for folder in ("cases", "templates"):
-        shutil.copytree(ROOT / folder, root / folder)
-    monkeypatch.setenv("TJANSTE_ROT", str(root))
+def test_alla_renders_only_what_changed(tmp_path: Path, project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = project_copy
     out = tmp_path / "ut"
     assert main(["alla", "--ut", str(out)]) == 0
     first = capsys.readouterr().err
@@ -141,13 +137,9 @@ def test_alla_renders_only_what_changed(tmp_path: Path, monkeypatch: pytest.Monk
     assert "0 skrivna, 4 oförändrade" in capsys.readouterr().err
 
 
-def test_alla_goes_on_after_a_broken_case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    root = tmp_path / "rot"
-    for folder in ("cases", "templates"):
-        shutil.copytree(ROOT / folder, root / folder)
-    broken = root / "cases" / "2016-naravard-blekinge.md"
+def test_alla_goes_on_after_a_broken_case(tmp_path: Path, project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = project_copy / "cases" / "2016-naravard-blekinge.md"
     broken.write_text(broken.read_text(encoding="utf-8").replace("typ: andringsforslag", "typ: andringsforslagg"), encoding="utf-8")
-    monkeypatch.setenv("TJANSTE_ROT", str(root))
     assert main(["alla", "--ut", str(tmp_path / "ut")]) == 1
     err = capsys.readouterr().err
     assert "2016-naravard-blekinge: fel" in err and "fel: typ: 'andringsforslagg' finns inte" in err
@@ -187,16 +179,7 @@ def test_secrecy_goes_into_the_metadata(tmp_path: Path) -> None:
     assert custom["Sekretess"] == "OSL 25 kap. 1 §"
 
 
-def project_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "rot"
-    for folder in ("cases", "templates"):
-        shutil.copytree(ROOT / folder, root / folder)
-    monkeypatch.setenv("TJANSTE_ROT", str(root))
-    return root
-
-
-def test_alla_renders_again_when_an_output_is_gone_or_from_another_render(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    project_copy(tmp_path, monkeypatch)
+def test_alla_renders_again_when_an_output_is_gone_or_from_another_render(tmp_path: Path, project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "ut"
     assert main(["alla", "--ut", str(out)]) == 0
     (out / "2015-primarvard" / "protokollsutdrag.docx").unlink()
@@ -208,10 +191,9 @@ def test_alla_renders_again_when_an_output_is_gone_or_from_another_render(tmp_pa
     assert (out / "2015-primarvard" / "protokollsutdrag.docx").is_file()
 
 
-def test_alla_names_an_internal_error_and_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_alla_names_an_internal_error_and_goes_on(tmp_path: Path, project_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     import tjanste.render
 
-    project_copy(tmp_path, monkeypatch)
     real = tjanste.render.render_documents
 
     def failing(case, papers=None):
@@ -226,8 +208,8 @@ def test_alla_names_an_internal_error_and_goes_on(tmp_path: Path, monkeypatch: p
     assert "4 ärenden: 3 skrivna, 0 oförändrade, 1 med fel" in err
 
 
-def test_hidden_files_in_cases_are_not_cases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    root = project_copy(tmp_path, monkeypatch)
+def test_hidden_files_in_cases_are_not_cases(tmp_path: Path, project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = project_copy
     (root / "cases" / ".#2015-primarvard.md").symlink_to("finns-inte")  # an editor's lock file
     (root / "cases" / ".utkast.md").write_text("inget ärende\n", encoding="utf-8")
     assert main(["check"]) == 0
@@ -235,25 +217,19 @@ def test_hidden_files_in_cases_are_not_cases(tmp_path: Path, monkeypatch: pytest
     assert main(["alla", "--ut", str(tmp_path / "ut")]) == 0
 
 
-def test_a_template_error_in_the_accessibility_check_is_a_case_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    root = project_copy(tmp_path, monkeypatch)
+def test_a_template_error_in_the_accessibility_check_is_a_case_error(tmp_path: Path, project_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    root = project_copy
     monkeypatch.chdir(root)
     template = root / "templates" / "beslut" / "tjansteskrivelse.docx"
-    with zipfile.ZipFile(template) as source:
-        parts = [(i, source.read(i.filename)) for i in source.infolist()]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as target:
-        for info, data in parts:
-            target.writestr(info, data.replace(b"{{ arende.rubrik }}", b"{{ arende.rubrikk }}", 1) if info.filename == "word/document.xml" else data)
-    template.write_bytes(buffer.getvalue())
+    rewrite_part(template, "word/document.xml", lambda xml: xml.replace(b"{{ arende.rubrik }}", b"{{ arende.rubrikk }}", 1))
     assert main(["check", "--tillganglighet"]) == 1
     captured = capsys.readouterr()
     assert "templates/beslut/tjansteskrivelse.docx:1:1: fel: mall: mallfel: 'rubrikk' finns inte" in captured.err
     assert "3 av 4 ärenden utan fel" in captured.out  # the other cases were still inspected
 
 
-def test_recording_the_decision_leaves_a_filed_paper_unchanged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    root = project_copy(tmp_path, monkeypatch)
+def test_recording_the_decision_leaves_a_filed_paper_unchanged(tmp_path: Path, project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = project_copy
     case = root / "cases" / "2018-patientmiljarden.md"
     decision = "beslut:\n  organ: Regionstyrelsen\n  datum: 2018-05-02\n  paragraf: 7\n  utfall: med ändringar\n  att: [godkänna handlingsplanen]\n"
     case.write_text(case.read_text(encoding="utf-8").replace("\nbelopp:\n", f"\n{decision}belopp:\n", 1), encoding="utf-8")

@@ -2,35 +2,18 @@
 
 from __future__ import annotations
 
-import io
-import shutil
-import zipfile
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, rewrite_part
 from tjanste.cli import main
 
 
-def rewrite_document(template: Path, change) -> None:
-    with zipfile.ZipFile(template) as source:
-        parts = [(info, source.read(info.filename)) for info in source.infolist()]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for info, data in parts:
-            target.writestr(info, change(data.decode("utf-8")).encode("utf-8") if info.filename == "word/document.xml" else data)
-    template.write_bytes(buffer.getvalue())
-
-
 @pytest.fixture
-def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "rot"
-    for folder in ("cases", "templates"):
-        shutil.copytree(ROOT / folder, root / folder)
-    monkeypatch.setenv("TJANSTE_ROT", str(root))
-    monkeypatch.chdir(root)
-    return root
+def root(project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(project_copy)
+    return project_copy
 
 
 @pytest.mark.parametrize(
@@ -43,7 +26,7 @@ def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 )
 def test_broken_template_names_the_template(root: Path, old: str, new: str, message: str, capsys: pytest.CaptureFixture[str]) -> None:
     template = root / "templates" / "beslut" / "tjansteskrivelse.docx"
-    rewrite_document(template, lambda xml: xml.replace(old, new, 1))
+    rewrite_part(template, "word/document.xml", lambda xml: xml.replace(old.encode(), new.encode(), 1))
     out = root / "build"
     assert main(["render", "2015-primarvard", "--ut", str(out)]) == 1
     err = capsys.readouterr().err
