@@ -8,7 +8,7 @@ import zipfile
 import sys
 from pathlib import Path
 
-from .errors import CaseError
+from .errors import CaseError, Place, Problem
 
 INTERNAL_ERROR = 3  # a bug in tjanste, not in the case: kept apart from 1 so tests and CI can tell them apart
 
@@ -27,10 +27,12 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("arende", metavar="ÄRENDE", help="namn i cases/ (t.ex. 2015-primarvard) eller sökväg till en .md-fil")
     render.add_argument("--ut", metavar="MAPP", type=Path, help="mapp att skriva i (standard: build/)")
     render.add_argument("--pdf", action="store_true", help="skriv också en PDF/A-2b av varje dokument (kräver LibreOffice)")
+    render.set_defaults(protokoll_kravs=False)
     protocol = commands.add_parser("protokoll", help="skriv ärendet med protokollsutdraget för dess beslut (beslut: paragraf, utfall ...)")
     protocol.add_argument("arende", metavar="ÄRENDE")
     protocol.add_argument("--ut", metavar="MAPP", type=Path, help="mapp att skriva i (standard: build/)")
     protocol.add_argument("--pdf", action="store_true", help="skriv också PDF/A-2b")
+    protocol.set_defaults(protokoll_kravs=True)
     every = commands.add_parser("alla", help="skriv alla ärenden i cases/; bara de vars indata ändrats skrivs om")
     every.add_argument("--ut", metavar="MAPP", type=Path, help="mapp att skriva i (standard: build/)")
     every.add_argument("--pdf", action="store_true", help="skriv också PDF/A-2b")
@@ -74,7 +76,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     from .render import render_case_reporting
 
     try:
-        written, warnings = render_case_reporting(args.arende, args.ut, pdf=args.pdf)
+        written, warnings = render_case_reporting(args.arende, args.ut, pdf=args.pdf, protocol_required=args.protokoll_kravs)
     except CaseError as error:
         _report(error)
         return 1
@@ -86,22 +88,6 @@ def cmd_render(args: argparse.Namespace) -> int:
     for warning in warnings:  # språkgranskning, and a filed paper that came out with other bytes
         sys.stderr.write(f"{warning}\n")
     return 0
-
-
-def cmd_protocol(args: argparse.Namespace) -> int:
-    from .case import load_case, resolve_case_path
-    from .errors import Problem
-
-    try:
-        case = load_case(resolve_case_path(args.arende))
-    except CaseError as error:
-        _report(error)
-        return 1
-    if not (case.beslut and case.beslut.paragraf):
-        place = case.beslut.place if case.beslut else case.place
-        _report(CaseError([Problem(place, "ärendet har inget protokollfört beslut; ange beslut: organ, datum, paragraf och utfall", "beslut")]))
-        return 1
-    return cmd_render(args)
 
 
 def cmd_all(args: argparse.Namespace) -> int:
@@ -143,7 +129,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _inspect_file(path: Path) -> list:
     from .accessibility import inspect_docx
-    from .errors import Place, Problem
 
     try:
         return inspect_docx(path.read_bytes(), str(path))
@@ -153,9 +138,7 @@ def _inspect_file(path: Path) -> list:
         return [Problem(Place(str(path)), f"filen kan inte läsas som .docx: {error}", "fil")]
 
 
-def _usage_problem(name: str):
-    from .errors import Place, Problem
-
+def _usage_problem(name: str) -> Problem:
     return Problem(Place(name), "en .docx-fil kan bara granskas med --tillganglighet; ett ärende är en .md-fil", "fil")
 
 
@@ -192,7 +175,7 @@ def cmd_text(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"render": cmd_render, "protokoll": cmd_protocol, "alla": cmd_all, "check": cmd_check, "text": cmd_text}
+COMMANDS = {"render": cmd_render, "protokoll": cmd_render, "alla": cmd_all, "check": cmd_check, "text": cmd_text}
 
 if __name__ == "__main__":
     sys.exit(main())

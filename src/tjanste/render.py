@@ -64,15 +64,19 @@ def render_case(name_or_path: str, out_root: Path | None = None, *, pdf: bool = 
     return render_case_reporting(name_or_path, out_root, pdf=pdf)[0]
 
 
-def render_case_reporting(name_or_path: str, out_root: Path | None = None, *, pdf: bool = False) -> tuple[list[Path], list[Problem]]:
+def render_case_reporting(name_or_path: str, out_root: Path | None = None, *, pdf: bool = False, protocol_required: bool = False) -> tuple[list[Path], list[Problem]]:
     """Renders a case into out_root/<case>/; returns the files written and the warnings to show.
 
     Everything is made in memory first (documents, PDFs, metadata with their
     checksums) and then written at once, so a failure anywhere leaves the folder as it was.
     The folder is exchanged in one step where the system allows; elsewhere metadata.json is renamed
     into place last, and when its checksums match, every file is from one render.
+    With protocol_required (`make protokoll`), a case that records no decision is an error.
     """
     case, papers = read_and_word(name_or_path)
+    if protocol_required and not (case.beslut and case.beslut.paragraf):
+        place = case.beslut.place if case.beslut else case.place
+        raise CaseError([Problem(place, "ärendet har inget protokollfört beslut; ange beslut: organ, datum, paragraf och utfall", "beslut")])
     files = render_documents(case, papers)
     if pdf:
         files.update(pdf_copies(files))
