@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal, Inexact, localcontext
 
 from tjanste.words import amount_words
 
+# The unit vocabulary, in one place: what a case may write, what each is worth, how it is shown.
 UNITS: dict[str, Decimal] = {
     "kr": Decimal(1),
     "kronor": Decimal(1),
@@ -29,6 +30,9 @@ UNITS: dict[str, Decimal] = {
     "mdkr": Decimal(10**9),
 }
 _CANONICAL = {"kr": "kr", "kronor": "kr", "tkr": "tkr", "mnkr": "mnkr", "mkr": "mnkr", "mdkr": "mdkr"}
+UNIT_NAMES = ("kr", "tkr", "mnkr", "mkr", "mdkr")  # what a table's enhet/visa or a profile's enhetsord may say
+UNIT_PATTERN = "|".join(UNIT_NAMES)
+UNIT_CHOICES = ", ".join(UNIT_NAMES[:-1]) + f" eller {UNIT_NAMES[-1]}"
 _UNIT_WORDS = {"kr": "kr", "tkr": "tkr", "mnkr": "mnkr", "mdkr": "mdkr"}
 _LONG_WORDS = {
     "kr": ("krona", "kronor"),
@@ -36,6 +40,8 @@ _LONG_WORDS = {
     "mnkr": ("miljon kronor", "miljoner kronor"),
     "mdkr": ("miljard kronor", "miljarder kronor"),
 }
+# Unit words officials write that are not ours, and the unit they mean (språkgranskning names ours instead).
+FOREIGN_UNITS = {"MSEK": "mnkr", "Mkr": "mnkr", "kkr": "tkr", "KSEK": "tkr"}
 
 NBSP = "\u00a0"
 MINUS = "\u2212"
@@ -45,7 +51,9 @@ _AMOUNT = re.compile(
     (?P<sign>[-\u2212])?
     (?P<whole>[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+|[0-9]+)
     (?:,(?P<fraction>[0-9]+))?
-    (?:\s*(?P<unit>kronor|kr|tkr|mnkr|mkr|mdkr))?
+    (?:\s*(?P<unit>"""
+    + "|".join(sorted(UNITS, key=len, reverse=True))
+    + r"""))?
     """,
     re.VERBOSE,
 )
@@ -58,7 +66,7 @@ class AmountError(ValueError):
         self.text = text
         super().__init__(
             f"'{text}' är inget belopp; skriv t.ex. 24 000 000 kr, 15,1 mnkr, 0,9 mnkr eller 9,3 tkr "
-            "(decimalkomma, enhet kr, tkr, mnkr, mkr eller mdkr)"
+            f"(decimalkomma, enhet {UNIT_CHOICES})"
         )
 
 
@@ -201,7 +209,7 @@ def _canonical(unit: str) -> str:
     try:
         return _CANONICAL[unit]
     except (KeyError, TypeError):
-        raise ValueError(f"okänd enhet {unit!r}; välj kr, kronor, tkr, mnkr, mkr eller mdkr") from None
+        raise ValueError(f"okänd enhet {unit!r}; välj {UNIT_CHOICES}") from None
 
 
 def _is_zero(value: object) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from .amount import FOREIGN_UNITS, UNIT_NAMES
 from .errors import Place, Problems
 
 if TYPE_CHECKING:
@@ -15,13 +16,13 @@ _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
 # A figure followed by a unit: the amount should come from `belopp`, where it is parsed and checked.
 _RAW_AMOUNT = re.compile(
     r"(?<![\w/.,\-])(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:,\d+)?[ \u00a0\u202f]?"
-    r"(kr|kronor|tkr|mnkr|mkr|mdkr|miljoner kronor|miljarder kronor|MSEK|kkr|Mkr)\b"
+    r"(" + "|".join([*UNIT_NAMES, "kronor", "miljoner kronor", "miljarder kronor", *FOREIGN_UNITS]) + r")\b"
 )
 # A long bare number (not a year, not part of a dnr or a date): almost always an amount typed by hand.
 _RAW_NUMBER = re.compile(r"(?<![\w/.,\-\u2212])\d{5,}(?![\w/\-])")
 _HYPHEN_MINUS = re.compile(r"(?:(?<=^)|(?<=[\s(=:]))-(?=\d)")
-_UNIT_WORD = re.compile(r"(?<![\w])(mkr|mnkr|MSEK|Mkr|kkr|KSEK)(?![\w])")
-_NON_STANDARD_UNITS = {"MSEK": "mnkr", "Mkr": "mnkr", "kkr": "tkr", "KSEK": "tkr"}
+# The words for millions an organisation chooses between (enhetsord), and the foreign ones.
+_UNIT_WORD = re.compile(r"(?<![\w])(" + "|".join(["mkr", "mnkr", *FOREIGN_UNITS]) + r")(?![\w])")
 # Words that open a noun phrase, never an infinitive, though some end in a vowel.
 _NOT_INFINITIVES = {"de", "denna", "detta", "dessa", "alla", "inga", "samtliga", "båda", "flera", "nya", "varje", "regionen"}
 _VOWELS = "aeiouyåäö"
@@ -68,7 +69,7 @@ def lint_line(line: str, place: Place, field_name: str, unit_word: str, problems
         problems.warning(at(match), field_name, "bindestreck framför en siffra; ett negativt tal skrivs med minustecken − (U+2212), ett intervall med tankstreck –")
     for match in _UNIT_WORD.finditer(text):
         word = match.group(1)
-        expected = _NON_STANDARD_UNITS.get(word, unit_word)
+        expected = FOREIGN_UNITS.get(word, unit_word)
         if word != expected:
             problems.warning(at(match), field_name, f"enhetsordet '{word}'; organisationen skriver '{expected}'")
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from .amount import UNIT_CHOICES, UNIT_PATTERN
 from .errors import CaseError, Place, Problems, display_path
 from .schema import INVALID, Choice, Flag, Located, MapOf, Record, Text
 from .yamlsource import compose
@@ -34,7 +35,7 @@ class _UnitWord(Text):
     """The word an organisation prints for a unit: millions as mnkr or mkr."""
 
     def __init__(self) -> None:
-        super().__init__(pattern=r"kr|tkr|mnkr|mkr|mdkr", pattern_help="kr, tkr, mnkr, mkr eller mdkr")
+        super().__init__(pattern=UNIT_PATTERN, pattern_help=UNIT_CHOICES)
 
 
 PROFILE_SCHEMA = Record(

@@ -5,12 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .amount import Amount, AmountError, far_from_siblings
+from .amount import UNIT_CHOICES, UNIT_PATTERN, Amount, AmountError, far_from_siblings
 from .errors import Place, Problems
 from .schema import AmountValue, Field, Flag, ListOf, Located, Record, Text
 from .yamlsource import Node
-
-UNITS = ["kr", "tkr", "mnkr", "mkr", "mdkr"]
 
 
 @dataclass
@@ -81,8 +79,8 @@ TABLE = Record(
     Table,
     {
         "rubrik": Text(default=""),
-        "enhet": Text(pattern="|".join(UNITS), pattern_help=", ".join(UNITS), default="kr"),
-        "visa": Text(pattern="|".join(UNITS), pattern_help=", ".join(UNITS), default=""),
+        "enhet": Text(pattern=UNIT_PATTERN, pattern_help=UNIT_CHOICES, default="kr"),
+        "visa": Text(pattern=UNIT_PATTERN, pattern_help=UNIT_CHOICES, default=""),
         "visa_enhet": Flag(default=True),
         "decimaler": Text(pattern=r"[0-6]", pattern_help="ett antal decimaler 0–6", default=""),
         "kolumner": ListOf(COLUMN, min_items=1, required=True),
