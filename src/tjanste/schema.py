@@ -9,16 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import enum
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Final, Generic, TypeVar
 
 from .amount import Amount, AmountError
 from .errors import Place, Problems
 from .yamlsource import Node
 
-INVALID = object()  # a value that failed validation; its problem is already reported
+class Invalid(enum.Enum):
+    """The type of INVALID: an enum of one member, so that a type checker narrows `value is INVALID` away."""
+
+    INVALID = "ogiltigt"
+
+
+INVALID: Final = Invalid.INVALID  # a value that failed validation; its problem is already reported
 
 
 @dataclass
@@ -47,7 +54,7 @@ class Field:
     def missing(self) -> Any:
         return self.default() if callable(self.default) else self.default
 
-    def wrong_kind(self, node: Node, name: str, problems: Problems) -> object:
+    def wrong_kind(self, node: Node, name: str, problems: Problems) -> Invalid:
         problems.error(node.place, name, f"fick {_describe(node)}, väntade {self.expected}")
         return INVALID
 
@@ -193,18 +200,21 @@ class MapOf(Field):
         return values
 
 
-class Record(Field):
+R = TypeVar("R", bound=Located)
+
+
+class Record(Field, Generic[R]):
     """A mapping with known field names, built into a Located dataclass."""
 
     expected = "fält med värden (en mappning)"
 
-    def __init__(self, build: Callable[..., Located], fields: dict[str, Field], *, shorthand: str | None = None, **kw):
+    def __init__(self, build: Callable[..., R], fields: dict[str, Field], *, shorthand: str | None = None, **kw):
         super().__init__(**kw)
         self.build = build
         self.fields = fields
         self.shorthand = shorthand  # a plain text value fills this field
 
-    def validate(self, node: Node, name: str, problems: Problems) -> Any:
+    def validate(self, node: Node, name: str, problems: Problems) -> R | Invalid:
         if node.kind == "text" and self.shorthand:
             node = Node({self.shorthand: node}, node.place, node.key_place)
         if node.kind != "mappning":
