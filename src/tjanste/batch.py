@@ -22,14 +22,21 @@ def _package_sources() -> list[Path]:
 
 
 def _named_files(case_path: Path) -> list[Path]:
-    """Bilagor the case names, wherever they are; a case that cannot be read names none (its render fails anyway)."""
-    from .case import load_case
+    """Bilagor the case names (bilagor: - fil: ...), read from the front matter alone: a fingerprint needs no checked case."""
+    from .errors import Problems
+    from .yamlsource import split_case
 
     try:
-        case = load_case(case_path)
-    except CaseError:
-        return []
-    return [case_path.parent / b.fil for b in case.bilagor if b.fil and (case_path.parent / b.fil).is_file()]
+        front = split_case(case_path, str(case_path), case_path.read_text(encoding="utf-8"), Problems()).front
+    except (OSError, UnicodeDecodeError):
+        return []  # its render reports why
+    attachments = front.value.get("bilagor") if front is not None and isinstance(front.value, dict) else None
+    named = []
+    for item in attachments.value if attachments is not None and isinstance(attachments.value, list) else []:
+        fil = item.value.get("fil") if isinstance(item.value, dict) else None
+        if fil is not None and isinstance(fil.value, str) and (case_path.parent / fil.value).is_file():
+            named.append(case_path.parent / fil.value)
+    return named
 
 
 def fingerprint(case_path: Path, pdf: bool) -> str:
