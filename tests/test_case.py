@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tjanste.case import load_case
+from tjanste.review import load_and_review
 from tjanste.errors import CaseError
 
 GOOD = """---
@@ -38,16 +38,26 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def problems_of(tmp_path: Path, text: str) -> list[str]:
     with pytest.raises(CaseError) as caught:
-        load_case(write(tmp_path, text))
+        load_and_review(write(tmp_path, text))
     return [f"{p.place.line}: {p.severity}: {p.field}: {p.message}" for p in caught.value.problems]
 
 
 def test_a_good_case_is_typed(tmp_path: Path) -> None:
-    case = load_case(write(tmp_path, GOOD))
+    case = load_and_review(write(tmp_path, GOOD))
     assert case.datum == dt.date(2015, 1, 19)
     assert case.belopp["totalt"].format() == "20\u00a0mnkr"
     assert case.forslag is not None and case.forslag.att[0].text == "avsätta {{ belopp.totalt }}"
     assert case.profile is not None and case.profile.ort == "Karlskrona"
+
+
+def test_reading_only_reads_the_checks_come_after(tmp_path: Path) -> None:
+    from tjanste.case import load_case
+
+    path = write(tmp_path, GOOD.replace("a: 12 mnkr", "a: 13 mnkr"))
+    case = load_case(path)  # a sum that does not hold is the checks' business, not the reader's
+    assert case.belopp["a"].format() == "13\u00a0mnkr" and case.warnings == []
+    [problem] = problems_of(tmp_path, GOOD.replace("a: 12 mnkr", "a: 13 mnkr"))
+    assert problem.startswith("11: fel: kontroller[1]: 'totalt = a + b' stämmer inte")
 
 
 def test_unknown_field_suggests_the_nearest(tmp_path: Path) -> None:
@@ -76,7 +86,7 @@ def test_duplicate_key_is_an_error(tmp_path: Path) -> None:
 
 def test_yaml_syntax_error_has_line_and_column(tmp_path: Path) -> None:
     with pytest.raises(CaseError) as caught:
-        load_case(write(tmp_path, GOOD.replace("rubrik: Ett ärende", "rubrik: Ett: ärende")))
+        load_and_review(write(tmp_path, GOOD.replace("rubrik: Ett ärende", "rubrik: Ett: ärende")))
     [problem] = caught.value.problems
     assert (problem.place.line, problem.place.col) == (5, 12)
     assert "YAML kan inte läsas" in problem.message

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from test_case import GOOD, write
-from tjanste.case import load_case
+from tjanste.review import load_and_review
 from tjanste.errors import Place, Problems
 from tjanste.lint import lint_clause, lint_line
 
@@ -17,7 +17,7 @@ def warnings_of(tmp_path: Path, prose: str = "Text.", clause: str = "avsätta {{
     text = GOOD.replace("    - avsätta {{ belopp.totalt }}\n", f"    - {clause}\n").replace("---\nText.\n", f"---\n{prose}\n")
     for old, new in replace.items():
         text = text.replace(old, new)
-    return [f"{p.place.line}:{p.place.col}: {p.field}: {p.message}" for p in load_case(write(tmp_path, text)).warnings]
+    return [f"{p.place.line}:{p.place.col}: {p.field}: {p.message}" for p in load_and_review(write(tmp_path, text)).warnings]
 
 
 def line_warnings(line: str, unit_word: str = "mnkr") -> list[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tjanste.case import load_case
+from tjanste.review import load_and_review
 from tjanste.errors import CaseError
 from tjanste.render import render_case
 
@@ -29,7 +29,7 @@ def xml(docx: Path, name: str = "word/document.xml") -> str:
 
 
 def test_sums_are_exact_and_rows_grouped() -> None:
-    case = load_case(CASE)
+    case = load_and_review(CASE)
     table = case.tabeller["fordelning"]
     assert table.sums[2].format(show_unit=False) == "64\u00a0410\u00a0035"
     assert [row.group for row in table.rows] == ["", "Medarbetare", "Medarbetare", "Medarbetare", "", ""]
@@ -43,7 +43,7 @@ def test_a_changed_amount_names_table_column_values_and_difference(tmp_path: Pat
     (tmp_path / "figur.png").write_bytes((HERE / "arenden" / "figur.png").read_bytes())
     (tmp_path / "tabeller-bilaga.md").write_text("x", encoding="utf-8")
     with pytest.raises(CaseError) as caught:
-        load_case(changed)
+        load_and_review(changed)
     messages = [str(p) for p in caught.value.problems]
     assert any(
         "fel: tabeller.fordelning.summa: kolumnen 'Summa': summaraden 'TOTALT' skriver 64\u00a0410\u00a0035\u00a0kr men raderna summerar till 64\u00a0410\u00a0036\u00a0kr, skillnad 1\u00a0kr" in m
@@ -56,7 +56,7 @@ def test_decimal_commas_in_a_yaml_list_get_a_hint(tmp_path: Path) -> None:
     broken = tmp_path / "tabeller.md"
     broken.write_text(CASE.read_text(encoding="utf-8").replace("- Vårdgaranti | 6,3 | 6,3", "- [Vårdgaranti, 6,3, 6,3]"), encoding="utf-8")
     with pytest.raises(CaseError) as caught:
-        load_case(broken)
+        load_and_review(broken)
     [problem] = caught.value.problems
     assert "raden har 5 celler, väntade 3" in problem.message and "'a | 6,3 | 6,2'" in problem.message
 

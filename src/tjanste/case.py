@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from .amount import Amount
-from .checks import run_checks
-from .lint import lint_case
 from .errors import CaseError, Place, Problem, Problems, display_path
 from .profile import Profile, load_profile, profile_ids
 from . import paths
 from .schema import INVALID, AmountValue, Choice, Date, Flag, ListOf, Located, MapOf, Record, Text
-from .tables import TABLE, Table, validate_table
-from .yamlsource import FORBIDDEN, CaseSource, forbidden_character_message, split_case
+from .tables import TABLE, Table, read_table
+from .yamlsource import FORBIDDEN, CaseSource, forbidden_character_message, keys_under, split_case
 
 
 @dataclass
@@ -85,8 +83,8 @@ class Check(Located):
 
 
 @dataclass
-class Case(Located):
-    """Everything a paper is made of, validated; prose is still markdown with Jinja."""
+class CaseFields(Located):
+    """The front matter as the official wrote it, validated field by field."""
 
     typ: str = ""
     organisation: str = ""
@@ -109,11 +107,28 @@ class Case(Located):
     bilagor: list[Attachment] = field(default_factory=list)
     sekretess: str = ""
     diariefort: list[Filing] = field(default_factory=list)
-    # Set by load_case, not by the official.
-    name: str = ""
-    source: CaseSource | None = None
-    profile: Profile | None = None
-    warnings: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class WrittenNames:
+    """The names written under belopp and tabeller, valid or not: citing one whose value is an error adds no second error."""
+
+    belopp: frozenset[str] = frozenset()
+    tabeller: frozenset[str] = frozenset()
+
+
+@dataclass
+class Case(CaseFields):
+    """Everything a paper is made of, read and validated; prose is still markdown with Jinja.
+
+    What load_case knows besides the front matter is required, so no reader has to ask whether it is there.
+    """
+
+    name: str = field(kw_only=True)
+    source: CaseSource = field(kw_only=True, repr=False)
+    profile: Profile = field(kw_only=True, repr=False)
+    written: WrittenNames = field(kw_only=True, repr=False)
+    warnings: list[Problem] = field(default_factory=list, kw_only=True)  # språkgranskning, filled in by the checks after reading
 
 
 PROTOCOL_KIND = "protokollsutdrag"  # a template in templates/beslut/, made from a case's decision, never a case's own kind
@@ -126,7 +141,7 @@ def kinds() -> list[str]:
 
 
 CASE_SCHEMA = Record(
-    Case,
+    CaseFields,
     {
         "typ": Choice(kinds, required=True),
         "organisation": Choice(lambda: profile_ids(paths.profiles_dir()), required=True),
@@ -215,10 +230,12 @@ def check_characters(text: str, shown_path: str, problems: Problems, limit: int 
 
 
 def load_case(path: Path, problems: Problems | None = None) -> Case:
-    """Reads, validates and checks one case; raises CaseError with every problem found.
+    """Reads and validates one case: fields typed, profile found, table rows typed and summed; raises CaseError.
 
-    Given a Problems to collect into, it raises only when no Case can be built, so that
-    the caller can go on to the prose and report its errors together with these.
+    Reading only reads: the checks that need the whole case (kontroller, written sums,
+    språkgranskning) run afterwards, in review.review_case. Given a Problems to collect
+    into, it raises only when no Case can be built, so that the caller can go on to the
+    checks and the prose and report their errors together with these.
     """
     collecting = problems is not None
     problems = problems if problems is not None else Problems()
@@ -235,38 +252,19 @@ def load_case(path: Path, problems: Problems | None = None) -> Case:
     check_characters(text, shown, problems)
     problems.raise_if_errors()  # YAML and Word would only stumble over the same characters
     source = split_case(path, shown, text, problems)
-    case = CASE_SCHEMA.validate(source.front, "", problems) if source.front is not None else INVALID
-    if case is INVALID:
+    front = CASE_SCHEMA.validate(source.front, "", problems) if source.front is not None else INVALID
+    if front is INVALID:
         problems.raise_if_errors()
         raise CaseError(problems.items)  # pragma: no cover - a failed record always reported why
-    case.name = path.stem
-    case.source = source
-    case.profile = load_profile(paths.profiles_dir() / f"{case.organisation}.yaml")
-    if case.dnr and not case.profile.dnr_matches(case.dnr):
-        example = f", t.ex. {case.profile.dnr_exempel}" if case.profile.dnr_exempel else ""
-        problems.error(case.place_of("dnr"), "dnr", f"'{case.dnr}' följer inte {case.profile.namn}s form för diarienummer{example}")
+    written = WrittenNames(frozenset(keys_under(source.front, "belopp")), frozenset(keys_under(source.front, "tabeller")))
+    profile = load_profile(paths.profiles_dir() / f"{front.organisation}.yaml")
+    values = {f.name: getattr(front, f.name) for f in fields(CaseFields)}
+    case = Case(**values, name=path.stem, source=source, profile=profile, written=written)
+    if case.dnr and not profile.dnr_matches(case.dnr):
+        example = f", t.ex. {profile.dnr_exempel}" if profile.dnr_exempel else ""
+        problems.error(case.place_of("dnr"), "dnr", f"'{case.dnr}' följer inte {profile.namn}s form för diarienummer{example}")
     for name, table in case.tabeller.items():
-        validate_table(name, table, problems)
-    _check_decision(case, problems)
-    run_checks(case, problems)
-    lint_case(case, problems)
+        read_table(name, table, problems)
     if not collecting:
         problems.raise_if_errors()
-    case.warnings = problems.warnings
     return case
-
-
-def _check_decision(case: Case, problems: Problems) -> None:
-    """A protocol's record needs its paragraph, meeting date and outcome; changed att-satser only when changed."""
-    decision = case.beslut
-    if decision is None or not (decision.paragraf or decision.utfall or decision.att):
-        return
-    for name in ("paragraf", "datum", "utfall"):
-        if not getattr(decision, name):
-            problems.error(decision.place, f"beslut.{name}", "saknas; ett protokollsutdrag behöver paragraf, datum och utfall")
-    if decision.utfall == "med ändringar" and not decision.att:
-        problems.error(decision.place_of("utfall"), "beslut.att", "saknas; skriv de att-satser som beslutades när beslutet blev 'med ändringar'")
-    if decision.utfall == "enligt förslaget" and decision.att:
-        problems.error(decision.place_of("att"), "beslut.att", "ska inte anges när beslutet blev 'enligt förslaget'; då flyttas förslagets att-satser ordagrant")
-    if decision.utfall == "enligt förslaget" and not case.forslag:
-        problems.error(decision.place_of("utfall"), "beslut.utfall", "'enligt förslaget' men ärendet har inget forslag med att-satser")

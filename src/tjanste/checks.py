@@ -4,25 +4,21 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from .amount import Amount, far_from_siblings
+from .case import Case, Check
 from .errors import Problems
-from .yamlsource import keys_under
-
-if TYPE_CHECKING:
-    from .case import Case, Check
 
 _TERM = re.compile(r"\s*([+\-−])?\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)\s*")
 
 
-def run_checks(case: "Case", problems: Problems) -> None:
+def run_checks(case: Case, problems: Problems) -> None:
     """Every stated check; a failing one names both sides, their values and the difference."""
     for index, check in enumerate(case.kontroller, start=1):
         _run_check(case, check, f"kontroller[{index}]", problems)
 
 
-def _run_check(case: "Case", check: "Check", name: str, problems: Problems) -> None:
+def _run_check(case: Case, check: Check, name: str, problems: Problems) -> None:
     left_text, sep, right_text = check.villkor.partition("=")
     if not sep:
         problems.error(check.place, name, f"'{check.villkor}' saknar '='; skriv t.ex. totalt = a + b")
@@ -35,7 +31,7 @@ def _run_check(case: "Case", check: "Check", name: str, problems: Problems) -> N
     difference = left - right
     if abs(difference) > tolerance:
         unit = _display_unit(case, left_text + " " + right_text)
-        show = lambda kronor: Amount(kronor, unit).format(unit_words=case.profile.enhetsord if case.profile else None)  # noqa: E731
+        show = lambda kronor: Amount(kronor, unit).format(unit_words=case.profile.enhetsord)  # noqa: E731
         allowed = f" (tillåten avvikelse {show(tolerance)})" if tolerance else ""
         problems.error(
             check.place,
@@ -44,7 +40,7 @@ def _run_check(case: "Case", check: "Check", name: str, problems: Problems) -> N
         )
 
 
-def _evaluate(expression: str, case: "Case", check: "Check", name: str, problems: Problems) -> Decimal | None:
+def _evaluate(expression: str, case: Case, check: Check, name: str, problems: Problems) -> Decimal | None:
     position, total, ok = 0, Decimal(0), True
     expression = expression.strip()
     if not expression:
@@ -73,14 +69,14 @@ def _evaluate(expression: str, case: "Case", check: "Check", name: str, problems
     return total if ok else None
 
 
-def _shown(case: "Case", term: str) -> str:
+def _shown(case: Case, term: str) -> str:
     if term in case.belopp:
-        return case.belopp[term].format(unit_words=case.profile.enhetsord if case.profile else None)
+        return case.belopp[term].format(unit_words=case.profile.enhetsord)
     table = case.tabeller[term.partition(".")[0]]
     return Amount(_value(case, term) or Decimal(0), table.shown_unit).format()
 
 
-def _value(case: "Case", term: str) -> Decimal | None:
+def _value(case: Case, term: str) -> Decimal | None:
     """A named amount, or a table column's computed sum written as table.column."""
     if term in case.belopp:
         return case.belopp[term].kronor
@@ -90,14 +86,12 @@ def _value(case: "Case", term: str) -> Decimal | None:
     return total.kronor if total else None
 
 
-def _written_but_invalid(case: "Case", term: str) -> bool:
+def _written_but_invalid(case: Case, term: str) -> bool:
     """A name the case writes under belopp or tabeller whose value did not validate."""
-    front = case.source.front if case.source else None
-    section, name = ("tabeller", term.partition(".")[0]) if "." in term else ("belopp", term)
-    return name in keys_under(front, section)
+    return term.partition(".")[0] in case.written.tabeller if "." in term else term in case.written.belopp
 
 
-def _display_unit(case: "Case", expression: str) -> str:
+def _display_unit(case: Case, expression: str) -> str:
     """The unit the official used for the amounts of a check, to show its result the same way."""
     for _, term in _TERM.findall(expression):
         if term in case.belopp:

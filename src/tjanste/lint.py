@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from .amount import FOREIGN_UNITS, UNIT_NAMES
+from .case import Case
 from .errors import Place, Problems
-
-if TYPE_CHECKING:
-    from .case import Case
 
 # Jinja expressions and tags are the official's way to bring in checked amounts; never lint inside them.
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
@@ -33,11 +30,10 @@ _MODALS = {"ska", "skall", "bör", "får", "må"}
 _ADVERBS = {"snarast", "omgående", "även", "också", "dessutom", "därefter", "fortsatt", "senast", "inte", "ej", "vidare", "härmed"}
 
 
-def lint_case(case: "Case", problems: Problems) -> None:
+def lint_case(case: Case, problems: Problems) -> None:
     """Every warning about the case's prose and att-satser; errors are reported elsewhere."""
     source = case.source
-    assert source is not None
-    unit_word = (case.profile.enhetsord.get("mnkr") if case.profile else None) or "mnkr"
+    unit_word = case.profile.enhetsord.get("mnkr") or "mnkr"
     in_code = False
     for offset, line in enumerate(source.body.split("\n")):
         if line.lstrip().startswith(("```", "~~~")):

@@ -23,7 +23,6 @@ ROLES = {".pdf": "arkivformat", ".docx": "arbetsformat", ".txt": "granskningstex
 
 def case_fields(case: "Case") -> dict[str, Any]:
     """The ärende and its decision, in machine formats (ISO 8601 dates, no display formatting)."""
-    assert case.profile is not None
     decision = case.beslut
     return {
         "arende": {
@@ -47,7 +46,6 @@ def case_fields(case: "Case") -> dict[str, Any]:
 
 def handling(case: "Case", stem: str) -> dict[str, Any]:
     """One document of the case as the diary records it: its type, direction, date and parties."""
-    assert case.profile is not None
     kind, created = document_type(case), case.datum
     if stem.startswith("bilaga-"):
         kind = "Bilaga"
@@ -101,7 +99,6 @@ def custom_properties(case: "Case", document_kind: str) -> dict[str, str]:
     Only what is known when the paper is written: recording the decision later must
     not change the bytes of a paper already filed.
     """
-    assert case.profile is not None
     flat = {
         "Diarienummer": case.dnr,
         "Ärendemening": case.rubrik,

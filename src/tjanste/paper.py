@@ -16,7 +16,7 @@ from .case import Case, check_characters
 from .errors import Place, Problems
 from .imagecheck import image_problem
 from .markup import images, misplaced_tables, nested_footnotes, parser, table_references, text_pieces
-from .yamlsource import FORBIDDEN, forbidden_character_message, keys_under
+from .yamlsource import FORBIDDEN, forbidden_character_message
 from .prose import InvalidAmount, ShownAmount, long_date, render_text
 from .proposal import att_clauses, decided, introduction, numbered_sentences
 
@@ -46,13 +46,19 @@ class Paper:
     base_dir: Path = Path(".")
 
 
-def _table_function(case: Case):
-    written = keys_under(case.source.front if case.source else None, "tabeller")
+def unknown_table(case: Case, name: str) -> str | None:
+    """The message for a table the prose names but the case does not write; None for a written one (even if invalid)."""
+    if name in case.tabeller or name in case.written.tabeller:
+        return None
+    known = ", ".join(sorted(case.tabeller)) or "inga"
+    return f"tabellen '{name}' finns inte under tabeller (kända: {known})"
 
+
+def _table_function(case: Case):
     def tabell(name: str) -> str:
-        if name not in case.tabeller and name not in written:
-            known = ", ".join(sorted(case.tabeller)) or "inga"
-            raise TemplateError(f"tabellen '{name}' finns inte under tabeller (kända: {known})")
+        unknown = unknown_table(case, name)
+        if unknown:
+            raise TemplateError(unknown)
         return TABLE_MARK.format(name=name)
 
     return tabell
@@ -60,9 +66,8 @@ def _table_function(case: Case):
 
 def prose_context(case: Case) -> dict[str, Any]:
     """What prose and att-satser may name: belopp, arende, org, tabell()."""
-    unit_words = case.profile.enhetsord if case.profile else {}
-    front = case.source.front if case.source else None
-    amounts: dict[str, Any] = {name: InvalidAmount() for name in keys_under(front, "belopp")}
+    unit_words = case.profile.enhetsord
+    amounts: dict[str, Any] = {name: InvalidAmount() for name in case.written.belopp}
     amounts.update({name: ShownAmount(amount, unit_words) for name, amount in case.belopp.items()})
     return {
         "belopp": amounts,
@@ -74,7 +79,7 @@ def prose_context(case: Case) -> dict[str, Any]:
             "handlaggare": case.handlaggare,
             "enhet": case.enhet,
         },
-        "org": {"namn": case.profile.namn, "ort": case.profile.ort} if case.profile else {},
+        "org": {"namn": case.profile.namn, "ort": case.profile.ort},
         "tabell": _table_function(case),
     }
 
@@ -84,7 +89,6 @@ def prepare_papers(case: Case, problems: Problems | None = None) -> list[Paper]:
     problems = problems if problems is not None else Problems()
     context = prose_context(case)
     source = case.source
-    assert source is not None and case.profile is not None
     base_dir = source.path.parent
     prose = render_text(source.body, context, Place(source.shown_path, source.body_line, 1), "text", problems) or ""
     _check_blocks(prose, base_dir, source.shown_path, source.body_line, problems, case)
@@ -106,7 +110,7 @@ PROTOCOL_OUTPUT = "protokollsutdrag"
 def _protocol(case: Case, context: dict[str, Any], template_context: dict[str, Any], proposal: dict[str, Any] | None, problems: Problems) -> Paper:
     """The extract of the minutes: the att-satser as decided, word for word, after '<organ> beslutar'."""
     decision = case.beslut
-    assert decision is not None and case.source is not None
+    assert decision is not None
     if decision.utfall == "med ändringar":
         texts = [render_text(c.text, context, c.place, f"beslut.att[{i}]", problems) or "" for i, c in enumerate(decision.att, start=1)]
         numbered = bool(proposal and proposal["numrerad"])
@@ -139,7 +143,6 @@ def _proposal(case: Case, context: dict[str, Any], problems: Problems) -> dict[s
     texts = []
     for index, clause in enumerate(case.forslag.att, start=1):
         texts.append(render_text(clause.text, context, clause.place, f"forslag.att[{index}]", problems) or "")
-    assert case.profile is not None
     numbered = (case.forslag.stil or case.profile.forslagsstil) == "numrerad"
     return {
         "rubrik": case.forslag.rubrik,
@@ -150,7 +153,6 @@ def _proposal(case: Case, context: dict[str, Any], problems: Problems) -> dict[s
 
 
 def _template_context(case: Case, proposal: dict[str, Any] | None) -> dict[str, Any]:
-    assert case.profile is not None
     place = case.ort or case.profile.ort
     return {
         "org": {"namn": case.profile.namn, "brevhuvud": case.profile.brevhuvud, "ort": case.profile.ort},
@@ -177,7 +179,6 @@ def _template_context(case: Case, proposal: dict[str, Any] | None) -> dict[str, 
 
 
 def _attachment(case: Case, number: int, attachment, context: dict[str, Any], template_context: dict[str, Any], problems: Problems) -> Paper:
-    assert case.source is not None
     base_dir = case.source.path.parent
     place = attachment.place_of("fil")
     path = _inside(base_dir, attachment.fil, place, f"bilagor[{number}].fil", problems)
@@ -217,11 +218,10 @@ def _check_blocks(prose: str, base_dir: Path, shown_path: str, first_line: int, 
 
     for line in misplaced_tables(tokens):
         problems.error(at(line), "tabell", "{{ tabell(...) }} ska stå ensam på en rad, med tomma rader före och efter")
-    written = keys_under(case.source.front if case.source else None, "tabeller")
     for name, line in table_references(tokens):
-        if name not in case.tabeller and name not in written:
-            known = ", ".join(sorted(case.tabeller)) or "inga"
-            problems.error(at(line), "tabell", f"tabellen '{name}' finns inte under tabeller (kända: {known})")
+        unknown = unknown_table(case, name)
+        if unknown:
+            problems.error(at(line), "tabell", unknown)
     for line in nested_footnotes(tokens):
         problems.error(at(line), "fotnot", "en fotnot kan inte ha en egen fotnot; skriv hänvisningen som text")
     for text, line in text_pieces(tokens):

@@ -8,19 +8,20 @@ import tempfile
 from pathlib import Path
 
 from . import paths
-from .case import Case, load_case, resolve_case_path
+from .case import Case, resolve_case_path
 from .errors import CaseError, Place, Problem, Problems
 from .metadata import metadata_json
 from .output import write_folder
 from .paper import Paper, prepare_papers
+from .review import load_and_review
 
 METADATA = "metadata.json"
 
 
 def read_and_word(name_or_path: str) -> tuple[Case, list[Paper]]:
-    """Reads, validates and words a case; the errors of its front matter and of its prose are raised together."""
+    """Reads, checks and words a case; the errors of its front matter, its checks and its prose are raised together."""
     problems = Problems()
-    case = load_case(resolve_case_path(name_or_path), problems)
+    case = load_and_review(resolve_case_path(name_or_path), problems)
     return case, prepare_papers(case, problems)
 
 

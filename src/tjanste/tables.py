@@ -46,10 +46,11 @@ class Table(Located):
     kolumner: list[Column] = field(default_factory=list)
     rader: object = None  # raw Nodes until validate_rows
     summa: SumRow | None = None
-    # Derived by validate_rows.
+    # Derived by read_table.
     name: str = ""
     rows: list[TableRow] = field(default_factory=list)
     sums: dict[int, Amount] = field(default_factory=dict)
+    complete: bool = False  # every row read: its sums mean something
 
     @property
     def shown_unit(self) -> str:
@@ -94,8 +95,8 @@ TABLE = Record(
 )
 
 
-def validate_table(name: str, table: Table, problems: Problems) -> None:
-    """Types the rows against the columns, computes the sums and checks them against the written totals."""
+def read_table(name: str, table: Table, problems: Problems) -> None:
+    """Types the rows against the columns and computes the column sums; check_table compares them with what is written."""
     table.name = name
     field_name = f"tabeller.{name}"
     for index, column in enumerate(table.kolumner):
@@ -107,8 +108,11 @@ def validate_table(name: str, table: Table, problems: Problems) -> None:
     errors_before = len(problems.errors)
     for index, node in enumerate(rows.value, start=1):
         table.rows.extend(_rows(table, node, f"{field_name}.rader[{index}]", problems))
-    if len(problems.errors) == errors_before:  # a sum over broken rows would only repeat their error
-        _sum_and_check(table, field_name, problems)
+    table.complete = len(problems.errors) == errors_before
+    if table.complete:  # a sum over broken rows would only repeat their error
+        for index in table.amount_columns:
+            values = [cell.kronor for row in table.rows if isinstance(cell := row.cells[index], Amount)]
+            table.sums[index] = Amount(sum(values, Decimal(0)), table.enhet)
 
 
 def _rows(table: Table, node: Node, name: str, problems: Problems) -> list[TableRow]:
@@ -174,10 +178,12 @@ def _cells(table: Table, node: Node, name: str, problems: Problems, offset: int)
     return TableRow(cells, node.place) if ok else None
 
 
-def _sum_and_check(table: Table, field_name: str, problems: Problems) -> None:
+def check_table(table: Table, problems: Problems) -> None:
+    """The sums read_table computed against the totals the case writes, and amounts a thousand times off their column."""
+    if not table.complete:  # rows that did not read are already reported; a sum over them would repeat it
+        return
+    field_name = f"tabeller.{table.name}"
     for index in table.amount_columns:
-        values = [row.cells[index] for row in table.rows if isinstance(row.cells[index], Amount)]
-        table.sums[index] = Amount(sum((v.kronor for v in values), Decimal(0)), table.enhet)  # type: ignore[union-attr]
         _warn_far_values(table, index, field_name, problems)
     if table.summa is None:
         return

@@ -79,7 +79,7 @@ def render_docx(paper: Paper, template: Path) -> bytes:
     numbering = ooxml.Numbering(document.part.numbering_part.element)
     notes_part = ooxml.footnotes_part(document.part)
     footnotes = ooxml.Footnotes(notes_part) if notes_part is not None else None
-    unit_words = paper.case.profile.enhetsord if paper.case.profile else {}
+    unit_words = paper.case.profile.enhetsord
     writer = BodyWriter(numbering, footnotes, picture=Pictures(document, paper.base_dir))
     writer.blocks["tabell"] = lambda name: table_elements(paper.case.tabeller[name], writer.inline_text, unit_words)
     tokens = parser().parse(paper.prose)
@@ -117,7 +117,7 @@ def _set_properties(document, paper: Paper) -> None:
     props.title = case.rubrik
     props.subject = paper.context["arende"]["dokumenttyp"]
     props.identifier = case.dnr
-    props.author = case.handlaggare or (case.profile.namn if case.profile else "")
+    props.author = case.handlaggare or case.profile.namn
     props.last_modified_by = props.author
     props.language = "sv-SE"
     props.created = ooxml.midnight(case.datum)
