@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installerad
 
-.PHONY: beslut pdf protokoll alla check tillganglighet test snapshots bench mallar clean
+.PHONY: beslut pdf protokoll alla check tillganglighet test test-snabb snapshots bench mallar clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,8 +35,12 @@ check: $(INSTALLED)
 test: $(INSTALLED)
 	$(BIN)/python -m pytest -q
 
+# The edit loop: every test but the fuzzing and LibreOffice.
+test-snabb: $(INSTALLED)
+	TJANSTE_SNABB=1 $(BIN)/python -m pytest -q
+
 snapshots: $(INSTALLED)
-	$(BIN)/python -m pytest -q tests/test_snapshots.py --snapshot-update
+	$(BIN)/python -m pytest -q tests/test_snapshots.py tests/test_arenden.py --snapshot-update
 
 bench: $(INSTALLED)
 	$(BIN)/python tools/bench.py $(or $(CASE),2015-primarvard)

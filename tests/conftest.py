@@ -1,10 +1,16 @@
-"""Shared fixtures: the project's cases, rendered once per test session into a temporary build folder."""
+"""Shared fixtures: the tool's own test corpus (tests/korpus/) as a project root, rendered once per test session.
+
+The tool is tested on tests/korpus/, never on the officials' cases in cases/: adding, changing or removing a case there
+changes no test of the tool. The cases in cases/ are covered by test_arenden.py alone, one data-driven test each.
+"""
 
 from __future__ import annotations
 
+import atexit
 import io
 import os
 import shutil
+import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -12,28 +18,71 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CASES = sorted(p.stem for p in (ROOT / "cases").glob("*.md"))
+CORPUS_SOURCE = ROOT / "tests" / "korpus"
+
+
+def _assemble_corpus() -> Path:
+    """A project root made of the corpus's cases and organisation profiles and the tool's own Word templates."""
+    root = Path(tempfile.mkdtemp(prefix="tjanste-korpus-"))
+    atexit.register(shutil.rmtree, root, True)
+    shutil.copytree(CORPUS_SOURCE / "cases", root / "cases")
+    shutil.copytree(ROOT / "templates", root / "templates", ignore=shutil.ignore_patterns("organisationer"))
+    shutil.copytree(CORPUS_SOURCE / "organisationer", root / "templates" / "organisationer")
+    return root
+
+
+KORPUS = _assemble_corpus()
+# Module-level constants of test files (e.g. the filed cases) load cases at collection, before any fixture runs.
+os.environ["TJANSTE_ROT"] = str(KORPUS)
+CASES = sorted(p.stem for p in (KORPUS / "cases").glob("*.md"))
 
 
 @pytest.fixture(autouse=True)
 def _project_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TJANSTE_ROT", str(ROOT))
+    monkeypatch.setenv("TJANSTE_ROT", str(KORPUS))
 
 
 @pytest.fixture(scope="session")
 def build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every case in cases/ rendered once; tests read the files from here."""
+    """Every case of the corpus rendered once; tests read the files from here."""
     from tjanste.render import render_case
 
-    os.environ["TJANSTE_ROT"] = str(ROOT)
+    os.environ["TJANSTE_ROT"] = str(KORPUS)
     out = tmp_path_factory.mktemp("build")
     for name in CASES:
         render_case(name, out)
     return out
 
 
+# `make test-snabb` (TJANSTE_SNABB=1) is the edit loop: no LibreOffice, and no test module named test_fuzz*.py.
+QUICK = bool(os.environ.get("TJANSTE_SNABB"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Leaves out the fuzz modules (test_fuzz*.py) in the quick run; the full `make test` runs everything."""
+    if not QUICK:
+        return
+    slow = [item for item in items if item.path.name.startswith("test_fuzz")]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if not item.path.name.startswith("test_fuzz")]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> object:
+    """A module with PLAIN_FAILURES = True reports a pytest.fail as its message alone: one Swedish line for an official."""
+    outcome = yield
+    report = outcome.get_result()
+    module = getattr(item, "module", None)
+    if report.failed and call.excinfo is not None and getattr(module, "PLAIN_FAILURES", False) and call.excinfo.errisinstance(pytest.fail.Exception):
+        report.longrepr = str(call.excinfo.value.msg)
+    return None
+
+
 def soffice() -> str | None:
     """LibreOffice's command, or None; in CI (TJANSTE_KRAV_LIBREOFFICE=1) a missing LibreOffice fails the test."""
+    if QUICK:
+        pytest.skip("make test-snabb: utan LibreOffice (make test kör dem)")
     found = shutil.which("soffice") or shutil.which("libreoffice")
     if found is None and os.environ.get("TJANSTE_KRAV_LIBREOFFICE"):
         pytest.fail("LibreOffice krävs i CI men saknas (apt-get install libreoffice-writer)")
@@ -42,10 +91,10 @@ def soffice() -> str | None:
 
 @pytest.fixture
 def project_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """cases/ and templates/ copied to a temporary root that TJANSTE_ROT points at, for tests that change them."""
+    """The corpus's cases/ and templates/ copied to a temporary root that TJANSTE_ROT points at, for tests that change them."""
     root = tmp_path / "rot"
     for folder in ("cases", "templates"):
-        shutil.copytree(ROOT / folder, root / folder)
+        shutil.copytree(KORPUS / folder, root / folder)
     monkeypatch.setenv("TJANSTE_ROT", str(root))
     return root
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import KORPUS, ROOT
 from tjanste.batch import outputs_intact
 from tjanste.cli import main
 from tjanste.output import write_all
@@ -47,7 +47,7 @@ def test_enough_broken_cases() -> None:
 
 def test_one_broken_case_does_not_hide_the_others(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-    shown = [f"tests/trasiga/{name}" for name in CASES] + ["cases/2015-primarvard.md"]
+    shown = [f"tests/trasiga/{name}" for name in CASES] + [str(KORPUS / "cases" / "2015-primarvard.md")]
     assert main(["check", *shown]) == 1
     out, err = capsys.readouterr()
     reported = {line.split(":", 1)[0] for line in err.splitlines() if ": fel: " in line}
@@ -56,7 +56,7 @@ def test_one_broken_case_does_not_hide_the_others(capsys: pytest.CaptureFixture[
 
 
 def test_check_as_a_process_never_shows_a_traceback() -> None:
-    env = {**os.environ, "TJANSTE_ROT": str(ROOT)}
+    env = {**os.environ, "TJANSTE_ROT": str(KORPUS)}
     result = subprocess.run([sys.executable, "-m", "tjanste", "check", *(str(BROKEN / n) for n in CASES)], capture_output=True, text=True, env=env)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
@@ -72,7 +72,7 @@ def test_a_failed_render_leaves_earlier_outputs_byte_identical(tmp_path: Path, c
     assert main(["render", "2015-primarvard", "--ut", str(out)]) == 0
     before = {p.name: sha256(p) for p in (out / "2015-primarvard").iterdir()}
     broken = tmp_path / "2015-primarvard.md"  # same name, so the same output folder
-    broken.write_text((ROOT / "cases" / "2015-primarvard.md").read_text(encoding="utf-8").replace("{{ belopp.fortbildning }}", "{{ belopp.fortbildningen }}", 1), encoding="utf-8")
+    broken.write_text((KORPUS / "cases" / "2015-primarvard.md").read_text(encoding="utf-8").replace("{{ belopp.fortbildning }}", "{{ belopp.fortbildningen }}", 1), encoding="utf-8")
     capsys.readouterr()
     assert main(["render", str(broken), "--ut", str(out)]) == 1
     assert "fel: forslag.att[2]: 'fortbildningen' finns inte" in capsys.readouterr().err
@@ -85,7 +85,7 @@ def test_a_render_killed_midway_leaves_no_half_file(tmp_path: Path) -> None:
     assert main(["render", "2022-godnara", "--ut", str(out)]) == 0
     folder = out / "2022-godnara"
     reference = {p.name: p.read_bytes() for p in folder.iterdir()}
-    env = {**os.environ, "TJANSTE_ROT": str(ROOT)}
+    env = {**os.environ, "TJANSTE_ROT": str(KORPUS)}
     killed = 0
     for delay in [0.05 * i for i in range(2, 14)]:
         process = subprocess.Popen([sys.executable, "-m", "tjanste", "render", "2022-godnara", "--ut", str(out)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -7,11 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
+from conftest import KORPUS, ROOT
 
 
 def tjanste(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TJANSTE_ROT": str(ROOT)}
+    env = {**os.environ, "TJANSTE_ROT": str(KORPUS)}
     return subprocess.run([sys.executable, "-m", "tjanste", *args], capture_output=True, text=True, env=env, cwd=cwd)
 
 
@@ -65,7 +65,7 @@ def test_import_and_check_stay_light() -> None:
         "heavy = sorted(m for m in ('docx', 'lxml', 'docxtpl') if m in sys.modules)\n"
         "print(','.join(heavy))\n"
     )
-    env = {**os.environ, "TJANSTE_ROT": str(ROOT)}
+    env = {**os.environ, "TJANSTE_ROT": str(KORPUS)}
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
     assert result.stdout.strip() == ""
 
@@ -74,7 +74,7 @@ def test_a_case_name_cannot_leave_the_output_folder(tmp_path: Path) -> None:
     """'...md' has the stem '..': its outputs would land beside build/, and the clean-up of stale outputs with them."""
     for name in ("...md", ".dold.md"):
         case = tmp_path / name
-        case.write_text((ROOT / "cases" / "2015-primarvard.md").read_text(encoding="utf-8"), encoding="utf-8")
+        case.write_text((KORPUS / "cases" / "2015-primarvard.md").read_text(encoding="utf-8"), encoding="utf-8")
         result = tjanste("render", str(case), "--ut", str(tmp_path / "ut" / "build"))
         assert result.returncode == 1
         assert f"fel: ärende: filnamnet '{name}' kan inte bli en mapp under build/" in result.stderr

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CASES, ROOT, rewrite_part
+from conftest import CASES, KORPUS, rewrite_part
 from tjanste.case import load_case
 from tjanste.cli import main
 from tjanste.render import filing_problems, render_documents
 
-FILED = [name for name in CASES if load_case(ROOT / "cases" / f"{name}.md").diariefort]
+FILED = [name for name in CASES if load_case(KORPUS / "cases" / f"{name}.md").diariefort]
 
 
 def test_some_case_is_filed() -> None:
@@ -21,7 +21,7 @@ def test_some_case_is_filed() -> None:
 
 @pytest.mark.parametrize("name", FILED)
 def test_filed_paper_is_reproduced_byte_for_byte(name: str) -> None:
-    case = load_case(ROOT / "cases" / f"{name}.md")
+    case = load_case(KORPUS / "cases" / f"{name}.md")
     problems = filing_problems(case, render_documents(case)["beslut.docx"])
     assert not problems, f"{name}: " + "; ".join(str(p) for p in problems)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import KORPUS
 from tjanste.cli import main
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git saknas")
@@ -29,7 +29,7 @@ def test_git_diff_of_a_docx_shows_the_changed_att_sats(tmp_path: Path) -> None:
     (repo / ".gitattributes").write_text("*.docx diff=docx\n", encoding="utf-8")
     git(repo, "config", "diff.docx.textconv", f"{shlex.quote(sys.executable)} -m tjanste text")
     case = tmp_path / "2015-primarvard.md"
-    source = (ROOT / "cases" / "2015-primarvard.md").read_text(encoding="utf-8")
+    source = (KORPUS / "cases" / "2015-primarvard.md").read_text(encoding="utf-8")
 
     case.write_text(source, encoding="utf-8")
     assert main(["render", str(case), "--ut", str(tmp_path / "ut")]) == 0

@@ -11,7 +11,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from conftest import ROOT, rewrite_part, soffice
+from conftest import KORPUS, rewrite_part, soffice
 from tjanste.case import load_case
 from tjanste.cli import main
 
@@ -55,7 +55,7 @@ def test_metadata_fields_in_machine_formats(build: Path) -> None:
 
 def test_core_and_custom_properties(build: Path) -> None:
     docx = build / "2018-patientmiljarden" / "beslut.docx"
-    case = load_case(ROOT / "cases" / "2018-patientmiljarden.md")
+    case = load_case(KORPUS / "cases" / "2018-patientmiljarden.md")
     core = part(docx, "docProps/core.xml")
     assert core.findtext("dc:title", namespaces=NS) == case.rubrik
     assert core.findtext("dc:identifier", namespaces=NS) == case.dnr
@@ -87,7 +87,7 @@ def test_protocol_moves_the_att_satser_word_for_word(build: Path) -> None:
 
 def copy_case(tmp_path: Path, name: str = "2015-primarvard") -> Path:
     target = tmp_path / f"{name}.md"
-    shutil.copy(ROOT / "cases" / f"{name}.md", target)
+    shutil.copy(KORPUS / "cases" / f"{name}.md", target)
     return target
 
 

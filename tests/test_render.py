@@ -10,7 +10,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from conftest import ROOT
+from conftest import KORPUS
 
 CASE = "2015-primarvard"
 ATT_SATSER = [
@@ -82,7 +82,7 @@ def test_zip_entries_have_fixed_timestamps(build: Path) -> None:
 
 
 def _render_in_new_process(out: Path) -> str:
-    env = {**os.environ, "TJANSTE_ROT": str(ROOT)}
+    env = {**os.environ, "TJANSTE_ROT": str(KORPUS)}
     subprocess.run([sys.executable, "-m", "tjanste", "render", CASE, "--ut", str(out)], check=True, env=env, capture_output=True)
     return hashlib.sha256((out / CASE / "beslut.docx").read_bytes()).hexdigest()
 

@@ -1,4 +1,4 @@
-"""The rendered text of every document of every case, read back from its .docx, locked as a reviewed snapshot.
+"""The rendered text of every document of the test corpus (tests/korpus/, tests/arenden/), read back from its .docx, locked as a snapshot.
 
 `make snapshots` rewrites them after an intended change; the diff is what a reviewer reads.
 """
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-from conftest import CASES, ROOT
+from conftest import CASES, KORPUS, ROOT
 from tjanste.case import load_case
 
 EXTRA = sorted((ROOT / "tests" / "arenden").glob("*.md"))
@@ -32,7 +32,7 @@ def documents(path: Path) -> list[str]:
 
 def _params() -> list:
     params = []
-    for path in [ROOT / "cases" / f"{name}.md" for name in CASES] + [p for p in EXTRA if p.stem != "tabeller-bilaga"]:
+    for path in [KORPUS / "cases" / f"{name}.md" for name in CASES] + [p for p in EXTRA if p.stem != "tabeller-bilaga"]:
         try:
             outputs = documents(path)
         except Exception:  # noqa: BLE001 - a broken case fails in its own test below

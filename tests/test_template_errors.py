@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, rewrite_part
+from conftest import KORPUS, rewrite_part
 from tjanste.cli import main
 
 
@@ -37,7 +37,7 @@ def test_broken_template_names_the_template(root: Path, old: str, new: str, mess
 
 def test_special_characters_in_prose_come_through_intact(tmp_path: Path) -> None:
     case = tmp_path / "tecken.md"
-    source = (ROOT / "cases" / "2015-primarvard.md").read_text(encoding="utf-8")
+    source = (KORPUS / "cases" / "2015-primarvard.md").read_text(encoding="utf-8")
     prose = 'Citat: "A & B" <i>inte taggar</i> ’enkla’ 😀 och R&D < 5 > 3.'
     case.write_text(source.replace("Inför 2015 ska de avsatta medlen fördelas enligt nedan:", prose), encoding="utf-8")
     assert main(["render", str(case), "--ut", str(tmp_path / "ut")]) == 0
