@@ -32,10 +32,23 @@ def plain_text(xml: str) -> str:
 
 
 def test_att_satser_in_document(build: Path) -> None:
-    text = plain_text(part(build / CASE / "beslut.docx", "word/document.xml"))
-    assert "Landstingsstyrelsen föreslås besluta" in text
-    for clause in ATT_SATSER:
-        assert clause in text
+    xml = part(build / CASE / "beslut.docx", "word/document.xml")
+    assert "Landstingsstyrelsen föreslås besluta" in plain_text(xml)
+    # Each sats is 'att', a tab, then its text; the last may end a page, the others keep with the next.
+    clauses = re.findall(r'<w:p>(?:(?!</w:p>).)*?<w:pStyle w:val="(Attsats(?:Sista)?)"/>((?:(?!</w:p>).)*)</w:p>', xml)
+    shown = [(style, plain_text(body.replace("<w:tab/>", "<w:t>\t</w:t>"))) for style, body in clauses]
+    assert [style for style, _ in shown] == ["Attsats"] * 4 + ["AttsatsSista"]
+    for (_, text), expected in zip(shown, ATT_SATSER):
+        assert text.startswith("att\t" + expected[len("att ") :])
+
+
+def test_att_sats_style_aligns_every_line_at_the_tab(build: Path) -> None:
+    styles = part(build / CASE / "beslut.docx", "word/styles.xml")
+    style = re.search(r'<w:style [^>]*w:styleId="Attsats"[^>]*>(.*?)</w:style>', styles).group(1)
+    tab = re.search(r'<w:tab w:val="left" w:pos="(\d+)"/>', style).group(1)
+    indent = re.search(r'<w:ind w:left="(\d+)" w:hanging="(\d+)"/>', style)
+    assert indent.group(1) == indent.group(2) == tab, "the tab, the hanging indent and the wrapped lines at one position"
+    assert "<w:keepNext/>" in style and "<w:keepLines/>" in style
 
 
 def test_amounts_use_no_break_space_and_no_float_artefacts(build: Path) -> None:

@@ -21,6 +21,7 @@ W_NS = (
 )
 XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 FONT = "Arial"
+CLAUSE_INDENT = 567  # twips: where the text of an att-sats or a numbered decision point starts, on every line
 LANG = '<w:lang w:val="sv-SE" w:eastAsia="sv-SE" w:bidi="ar-SA"/>'
 
 # --- paragraphs and runs -----------------------------------------------------------
@@ -107,11 +108,11 @@ def styles_xml(numbered_headings: bool) -> str:
         '<w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
         '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>',
         '<w:style w:type="numbering" w:default="1" w:styleId="NoList"><w:name w:val="No List"/><w:semiHidden/></w:style>',
-        paragraph_style("Title", "Title", ppr='<w:keepNext/><w:spacing w:before="240" w:after="240"/>', rpr='<w:b/><w:sz w:val="32"/><w:szCs w:val="32"/>', next_style="Normal"),
-        heading_style(1, 28, numbered_headings),
-        heading_style(2, 24, numbered_headings),
-        heading_style(3, 22, numbered_headings),
-        paragraph_style("ListParagraph", "List Paragraph", ppr='<w:spacing w:after="60"/><w:ind w:left="720"/><w:contextualSpacing/>'),
+        paragraph_style("Title", "Title", ppr='<w:keepNext/><w:spacing w:before="240" w:after="240"/>', rpr='<w:b/><w:sz w:val="36"/><w:szCs w:val="36"/>', next_style="Normal"),
+        heading_style(1, 32, numbered_headings),
+        heading_style(2, 28, numbered_headings),
+        heading_style(3, 24, numbered_headings),
+        paragraph_style("ListParagraph", "List Paragraph", ppr='<w:spacing w:after="160"/><w:ind w:left="720"/><w:contextualSpacing/>'),
         paragraph_style("Caption", "caption", ppr='<w:spacing w:before="60" w:after="200"/>', rpr='<w:i/><w:sz w:val="20"/><w:szCs w:val="20"/>', next_style="Normal"),
         paragraph_style("Header", "header", ppr='<w:spacing w:after="0"/><w:tabs><w:tab w:val="center" w:pos="4536"/><w:tab w:val="right" w:pos="9072"/></w:tabs>', rpr='<w:sz w:val="18"/><w:szCs w:val="18"/>'),
         paragraph_style("Footer", "footer", ppr='<w:spacing w:after="0"/><w:tabs><w:tab w:val="center" w:pos="4536"/><w:tab w:val="right" w:pos="9072"/></w:tabs>', rpr='<w:sz w:val="16"/><w:szCs w:val="16"/>'),
@@ -124,9 +125,13 @@ def styles_xml(numbered_headings: bool) -> str:
         paragraph_style("Brevhuvud", "Brevhuvud", ppr='<w:spacing w:after="0"/>', rpr='<w:b/><w:sz w:val="24"/><w:szCs w:val="24"/>', extra="custom"),
         paragraph_style("Dokumenttyp", "Dokumenttyp", ppr='<w:spacing w:after="0"/>', rpr='<w:b/><w:sz w:val="20"/><w:szCs w:val="20"/>', extra="custom"),
         paragraph_style("Mottagare", "Mottagare", ppr='<w:spacing w:before="240" w:after="240"/>', extra="custom"),
-        paragraph_style("Forslagsinledning", "Förslagsinledning", ppr='<w:keepNext/><w:spacing w:before="240" w:after="120"/>', rpr="<w:b/>", extra="custom"),
-        paragraph_style("Attsats", "Att-sats", ppr='<w:spacing w:after="120"/><w:ind w:left="567" w:hanging="567"/>', extra="custom"),
-        paragraph_style("Beslutspunkt", "Beslutspunkt", ppr='<w:numPr><w:numId w:val="2"/></w:numPr><w:spacing w:after="120"/><w:ind w:left="567" w:hanging="567"/>', extra="custom"),
+        paragraph_style("Forslagsinledning", "Förslagsinledning", ppr='<w:keepNext/><w:keepLines/><w:spacing w:before="240" w:after="120"/>', rpr="<w:b/>", extra="custom"),
+        # "att", a tab to the hanging indent, every line of the sats at that indent; kept with the next sats and whole.
+        # The last sats of a proposal takes the -Sista style, which lets the page break after it.
+        paragraph_style("Attsats", "Att-sats", ppr=f'<w:keepNext/><w:keepLines/><w:tabs><w:tab w:val="left" w:pos="{CLAUSE_INDENT}"/></w:tabs><w:spacing w:after="120"/><w:ind w:left="{CLAUSE_INDENT}" w:hanging="{CLAUSE_INDENT}"/>', extra="custom"),
+        paragraph_style("AttsatsSista", "Att-sats, sista", ppr='<w:keepNext w:val="0"/>', based_on="Attsats", extra="custom"),
+        paragraph_style("Beslutspunkt", "Beslutspunkt", ppr=f'<w:keepNext/><w:keepLines/><w:numPr><w:numId w:val="2"/></w:numPr><w:tabs><w:tab w:val="left" w:pos="{CLAUSE_INDENT}"/></w:tabs><w:spacing w:after="120"/><w:ind w:left="{CLAUSE_INDENT}" w:hanging="{CLAUSE_INDENT}"/>', extra="custom"),
+        paragraph_style("BeslutspunktSista", "Beslutspunkt, sista", ppr='<w:keepNext w:val="0"/>', based_on="Beslutspunkt", extra="custom"),
         paragraph_style("Avslutning", "Avslutning", ppr='<w:keepNext/><w:spacing w:before="360" w:after="240"/>', extra="custom"),
         paragraph_style("Underskrift", "Underskrift", ppr='<w:keepNext/><w:keepLines/><w:pBdr><w:top w:val="single" w:sz="4" w:space="4" w:color="auto"/></w:pBdr><w:spacing w:before="720" w:after="0"/><w:ind w:right="4536"/>', extra="custom"),
         paragraph_style("Underskriftstitel", "Underskriftstitel", ppr='<w:spacing w:after="0"/>', extra="custom"),
@@ -285,6 +290,28 @@ def running_header() -> str:
     return XML_DECL + f"<w:hdr {W_NS}>{para(text, 'Header')}{para()}</w:hdr>"
 
 
+def clauses(source: str) -> str:
+    """The att-satser (or numbered points) of a proposal or decision: 'att', a tab, the sats; the last in the style that may end a page."""
+    att = run("att") + "<w:r><w:tab/></w:r>" + run("{{ sats }}")
+    return "".join(
+        [
+            tag(f"{{%p for sats in {source}.satser %}}"),
+            tag(f"{{%p if {source}.numrerad %}}"),
+            tag("{%p if loop.last %}"),
+            para("{{ sats }}", "BeslutspunktSista"),
+            tag("{%p else %}"),
+            para("{{ sats }}", "Beslutspunkt"),
+            tag("{%p endif %}"),
+            tag("{%p elif loop.last %}"),
+            para(att, "AttsatsSista"),
+            tag("{%p else %}"),
+            para(att, "Attsats"),
+            tag("{%p endif %}"),
+            tag("{%p endfor %}"),
+        ]
+    )
+
+
 def proposal() -> str:
     return "".join(
         [
@@ -293,13 +320,7 @@ def proposal() -> str:
             para("{{ forslag.rubrik }}", "Heading1"),
             tag("{%p endif %}"),
             para("{{ forslag.inledning }}", "Forslagsinledning"),
-            tag("{%p for sats in forslag.satser %}"),
-            tag("{%p if forslag.numrerad %}"),
-            para("{{ sats }}", "Beslutspunkt"),
-            tag("{%p else %}"),
-            para("{{ sats }}", "Attsats"),
-            tag("{%p endif %}"),
-            tag("{%p endfor %}"),
+            clauses("forslag"),
             tag("{%p endif %}"),
         ]
     )
@@ -392,13 +413,7 @@ def protokollsutdrag_body() -> str:
             tag("{%p endif %}"),
             para("Beslut", "Heading1"),
             para("{{ protokoll.inledning }}", "Forslagsinledning"),
-            tag("{%p for sats in protokoll.satser %}"),
-            tag("{%p if protokoll.numrerad %}"),
-            para("{{ sats }}", "Beslutspunkt"),
-            tag("{%p else %}"),
-            para("{{ sats }}", "Attsats"),
-            tag("{%p endif %}"),
-            tag("{%p endfor %}"),
+            clauses("protokoll"),
             tag("{%p if protokoll.skickas_till %}"),
             para("Beslutet skickas till", "Heading1"),
             tag("{%p for mottagare in protokoll.skickas_till %}"),

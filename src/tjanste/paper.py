@@ -18,7 +18,7 @@ from .imagecheck import image_problem
 from .markup import images, misplaced_tables, nested_footnotes, parser, table_references, text_pieces
 from .yamlsource import FORBIDDEN, forbidden_character_message
 from .prose import InvalidAmount, ShownAmount, long_date, render_text
-from .proposal import att_clauses, decided, introduction, numbered_sentences
+from .proposal import att_clause_texts, decided, introduction, numbered_sentences
 
 KIND_TITLES = {
     "tjansteskrivelse": "Tjänsteskrivelse",
@@ -114,7 +114,7 @@ def _protocol(case: Case, context: dict[str, Any], template_context: dict[str, A
     if decision.utfall == "med ändringar":
         texts = [render_text(c.text, context, c.place, f"beslut.att[{i}]", problems) or "" for i, c in enumerate(decision.att, start=1)]
         numbered = bool(proposal and proposal["numrerad"])
-        clauses = numbered_sentences(texts) if numbered else att_clauses(texts)
+        clauses = numbered_sentences(texts) if numbered else att_clause_texts(texts)
     else:
         clauses, numbered = (proposal["satser"], proposal["numrerad"]) if proposal else ([], False)
     summary = render_text(decision.sammanfattning, context, decision.place_of("sammanfattning"), "beslut.sammanfattning", problems) or ""
@@ -147,7 +147,7 @@ def _proposal(case: Case, context: dict[str, Any], problems: Problems) -> dict[s
     return {
         "rubrik": case.forslag.rubrik,
         "inledning": introduction(case.forslag.beslutar, case.forslag.foreslar),
-        "satser": numbered_sentences(texts) if numbered else att_clauses(texts),
+        "satser": numbered_sentences(texts) if numbered else att_clause_texts(texts),
         "numrerad": numbered,
     }
 

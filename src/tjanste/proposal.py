@@ -30,6 +30,11 @@ def clause_core(text: str) -> str:
 
 def att_clauses(texts: list[str]) -> list[str]:
     """Lower-case 'att', a comma after each, ', samt' on the second-to-last, a full stop on the last."""
+    return [f"att {text}" for text in att_clause_texts(texts)]
+
+
+def att_clause_texts(texts: list[str]) -> list[str]:
+    """The att-satser after their 'att', punctuated: the templates print 'att' and a tab before each."""
     cores = [clause_core(t) for t in texts]
     result = []
     for index, core in enumerate(cores):
@@ -39,7 +44,7 @@ def att_clauses(texts: list[str]) -> list[str]:
             ending = ", samt"
         else:
             ending = ","
-        result.append(f"att {core}{ending}")
+        result.append(f"{core}{ending}")
     return result
 
 

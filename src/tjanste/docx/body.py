@@ -16,6 +16,7 @@ from ..markup import parser, table_name
 from . import ooxml
 
 HEADING_STYLES = {"h1": "Heading1", "h2": "Heading2", "h3": "Heading3"}
+LEAD_IN_MAX = 200  # characters: a wholly emphasised paragraph up to this long is a lead-in or note, kept with what follows
 LIST_INDENT = 720  # twips per list level, as the template's list numbering indents
 
 
@@ -142,8 +143,34 @@ def paragraph_block(writer: BodyWriter, tokens: list[Token], index: int) -> int:
     elif writer.lists:
         writer.out.append(writer.list_paragraph(writer.runs(inline)))
     else:
-        writer.out.append(ooxml.paragraph("", writer.runs(inline)))
+        keep = is_lead_in(inline) or introduces_block(inline, tokens, index + 3, writer)
+        writer.out.append(ooxml.paragraph("", writer.runs(inline), keep_next=keep, keep_lines=keep))
     return index + 3
+
+
+def is_lead_in(inline: Token) -> bool:
+    """A short paragraph that is bold or emphasised throughout, like 'OBS!' or a run-in heading: it belongs to what follows."""
+    depth, text = 0, ""
+    for child in inline.children or []:
+        if child.type in ("strong_open", "em_open"):
+            depth += 1
+        elif child.type in ("strong_close", "em_close"):
+            depth -= 1
+        elif child.type in ("text", "code_inline") and child.content.strip():
+            if depth == 0:
+                return False
+            text += child.content
+    return 0 < len(text) <= LEAD_IN_MAX
+
+
+def introduces_block(inline: Token, tokens: list[Token], following: int, writer: BodyWriter) -> bool:
+    """A paragraph ending with a colon right before a list or a table: it introduces it and stays on its page."""
+    if not inline.content.rstrip().endswith(":") or following >= len(tokens):
+        return False
+    after = tokens[following]
+    if after.type in ("bullet_list_open", "ordered_list_open"):
+        return True
+    return after.type == "paragraph_open" and following + 1 < len(tokens) and table_name(tokens[following + 1]) is not None
 
 
 def _only_image(inline: Token) -> bool:

@@ -82,13 +82,17 @@ def run(text: str, *, bold: bool = False, italic: bool = False, style: str = "")
     return r
 
 
-def paragraph(style: str = "", runs: Iterable[etree._Element] = (), *, num: tuple[int, int] | None = None, indent_left: int | None = None, keep_next: bool = False) -> etree._Element:
+def paragraph(
+    style: str = "", runs: Iterable[etree._Element] = (), *, num: tuple[int, int] | None = None, indent_left: int | None = None, keep_next: bool = False, keep_lines: bool = False
+) -> etree._Element:
     p = el("w:p")
     props = []
     if style:
         props.append(val("w:pStyle", style))
     if keep_next:
         props.append(el("w:keepNext"))
+    if keep_lines:
+        props.append(el("w:keepLines"))
     if num is not None:
         num_id, level = num
         props.append(el("w:numPr", None, val("w:ilvl", level), val("w:numId", num_id)))

@@ -110,6 +110,7 @@ class Style:
     ilvl: int | None
     hidden: bool
     lang: str | None
+    hanging: int | None = None  # twips of hanging indent, where the style sets one
 
 
 def _parse_style(el: ET.Element) -> Style:
@@ -125,7 +126,14 @@ def _parse_style(el: ET.Element) -> Style:
         ilvl=as_int(val(numpr, "ilvl")),
         hidden=on(el.find(f"{W}rPr/{W}vanish")),
         lang=lang.get(VAL) if lang is not None else None,
+        hanging=hanging_indent(ppr),
     )
+
+
+def hanging_indent(ppr: ET.Element | None) -> int | None:
+    """The hanging indent a paragraph's properties set, in twips, or None when they set none."""
+    ind = ppr.find(W + "ind") if ppr is not None else None
+    return as_int(ind.get(W + "hanging")) if ind is not None else None
 
 
 class Styles:

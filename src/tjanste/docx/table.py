@@ -14,6 +14,7 @@ TEXT_WIDTH = 9070  # twips between the template's margins on A4
 MIN_AMOUNT_WIDTH = 1134  # 2 cm
 CHAR_WIDTH = 125  # twips per character of a bold 10 pt amount, with room to spare
 CELL_PADDING = 340
+FIRST_ROWS_KEPT = 3  # a table starts on a page with its header and at least this many body rows (or all it has)
 
 Runs = Callable[[str], list[etree._Element]]
 
@@ -63,11 +64,14 @@ def table_elements(table: Table, inline_runs: Runs, unit_words: dict[str, str]) 
         ooxml.el("w:tblGrid", None, *(ooxml.el("w:gridCol", {"w:w": str(w)}) for w in widths)),
     )
     header = [_cell(widths[i], inline_runs(c.rubrik), amount=c.belopp, bold=True) for i, c in enumerate(table.kolumner)]
-    tbl.append(_row(header, header_row=True))
+    rows = [_row(header, header_row=True)]
     for row in table.rows:
-        tbl.append(_row([_body_cell(table, row, i, widths[i], inline_runs, show) for i in range(len(widths))]))
+        rows.append(_row([_body_cell(table, row, i, widths[i], inline_runs, show) for i in range(len(widths))]))
     if table.summa is not None:
-        tbl.append(_row(_sum_cells(table, widths, inline_runs, show)))
+        rows.append(_row(_sum_cells(table, widths, inline_runs, show)))
+    for row in rows[: min(FIRST_ROWS_KEPT, len(rows) - 1)]:  # the header and the first body rows hold on to the next row
+        _keep_with_next(row)
+    tbl.extend(rows)
     return [tbl, ooxml.paragraph("", [])]
 
 
@@ -123,6 +127,17 @@ def _make_bold(run: etree._Element) -> None:
         # w:b must follow w:rStyle and precede w:i: Word rejects run properties out of schema order
         style = props.find(ooxml.qn("w:rStyle"))
         props.insert(0 if style is None else 1, ooxml.el("w:b"))
+
+
+def _keep_with_next(row: etree._Element) -> None:
+    """Word and LibreOffice keep a row with the next when its paragraphs are kept with the next."""
+    for paragraph in row.iter(ooxml.qn("w:p")):
+        props = paragraph.find(ooxml.qn("w:pPr"))
+        if props is None:
+            props = ooxml.el("w:pPr")
+            paragraph.insert(0, props)
+        style = props.find(ooxml.qn("w:pStyle"))
+        props.insert(0 if style is None else 1, ooxml.el("w:keepNext"))  # w:keepNext follows w:pStyle in schema order
 
 
 def _row(cells: list[etree._Element], *, header_row: bool = False) -> etree._Element:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from .reading import VAL as _VAL
 from .reading import W as _W
-from .reading import Package, Style, Styles, as_int, flat_children, on, on_value, val
+from .reading import Package, Style, Styles, as_int, flat_children, hanging_indent, on, on_value, val
 
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
@@ -33,6 +33,7 @@ _HEADING_NAME = re.compile(r"heading ([1-9])", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"%([1-9])")
 _TOC_LEVELS = re.compile(r'\\o\s*"\s*(\d)\s*-\s*(\d)\s*"')
 _TOC_OTHER_SOURCE = re.compile(r"\\[acf]\b")
+_LABEL_TAB = re.compile(r"^(\S+)\t")  # "att<tab>avsätta": a label and the tab to the hanging indent
 _ROMAN = (
     (1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
     (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"),
@@ -383,6 +384,8 @@ class _Renderer:
             if isinstance(piece, _Block):
                 result.append(piece)
             elif i == first:
+                if _hangs(ppr, chain):
+                    piece = _label_spaced(piece)
                 result.append(self.decorate(piece, level, label, ilvl))
             elif _has_text(piece):
                 result.append(_Block(_joined(piece)))
@@ -599,6 +602,26 @@ def _marker_only(level: int | None, label: str | None, ilvl: int) -> list[_Block
     if level is not None:
         return [_Block(_heading_prefix(level, label))]
     return [_Block("  " * ilvl + label, is_list=True)]
+
+
+def _hangs(ppr: ET.Element | None, chain: list[Style]) -> bool:
+    """Whether a paragraph hangs (its first line starts left of the others), directly or by its style."""
+    direct = hanging_indent(ppr)
+    if direct is not None:
+        return direct > 0
+    return next((s.hanging > 0 for s in chain if s.hanging is not None), False)
+
+
+def _label_spaced(piece: list[str | _NoteMark]) -> list[str | _NoteMark]:
+    """A label before the tab that takes a hanging paragraph to its indent reads as a word: 'att avsätta', as written."""
+    lead = 0
+    while lead < len(piece) and isinstance(piece[lead], str):
+        lead += 1
+    text = "".join(t for t in piece[:lead] if isinstance(t, str))
+    match = _LABEL_TAB.match(text)
+    if not match:
+        return piece
+    return [f"{match.group(1)} {text[match.end():]}", *piece[lead:]]
 
 
 def _rows(tbl: ET.Element) -> Iterator[ET.Element]:
