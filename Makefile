@@ -4,12 +4,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installerad
 
-.PHONY: beslut pdf protokoll alla check tillganglighet test test-snabb snapshots bench mallar clean
+.PHONY: ny beslut pdf protokoll alla check tillganglighet test test-snabb snapshots bench mallar clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	@touch $@
+
+ny: $(INSTALLED)
+	@test -n "$(RUBRIK)" || { echo 'ange en rubrik: make ny RUBRIK="Förstärkt budget för primärvården" [TYP=...] [ORGANISATION=...]' >&2; exit 2; }
+	$(BIN)/tjanste ny "$(RUBRIK)" $(if $(TYP),--typ "$(TYP)") $(if $(ORGANISATION),--organisation "$(ORGANISATION)")
 
 beslut: $(INSTALLED)
 	@test -n "$(CASE)" || { echo "ange ett ärende: make beslut CASE=2015-primarvard" >&2; exit 2; }

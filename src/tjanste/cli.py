@@ -42,6 +42,16 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--diarieforda", action="store_true", help="kontrollera att diarieförda handlingar (diariefort) blir byte för byte desamma")
     text = commands.add_parser("text", help="skriv ut texten i en .docx (fungerar som textconv för git diff)")
     text.add_argument("fil", metavar="FIL.docx", type=Path)
+    new = commands.add_parser("ny", help="skriv ett nytt ärende i cases/ med exempel och förklaringar, färdigt att skriva ut")
+    new.add_argument("rubrik", metavar="RUBRIK", help='ärendets rubrik, t.ex. "Förstärkt budget för primärvården"; filnamnet görs av den')
+    new.add_argument("--typ", metavar="TYP", help="dokumenttyp, en mall i templates/beslut/ (standard: tjansteskrivelse)")
+    new.add_argument("--organisation", metavar="ID", help="profil i templates/organisationer/ (standard: den första i bokstavsordning)")
+    new.add_argument("--fil", metavar="NAMN", help="ärendets filnamn utan .md, i stället för det som görs av rubriken")
+    new_profile = commands.add_parser("ny-organisation", help="skriv en ny organisationsprofil i templates/organisationer/ med varje fält förklarat")
+    new_profile.add_argument("id", metavar="ID", help="profilens id, t.ex. region-gavleborg; ärenden skriver organisation: ID")
+    new_profile.add_argument("--namn", metavar="NAMN", required=True, help='organisationens namn, t.ex. "Region Gävleborg"')
+    new_profile.add_argument("--ort", metavar="ORT", default="", help='orten i avslutningen, t.ex. Gävle ("Gävle dag som ovan")')
+    new_profile.add_argument("--brevhuvud", metavar="TEXT", default="", help="brevhuvudet överst på första sidan (standard: namnet)")
     return parser
 
 
@@ -175,7 +185,37 @@ def cmd_text(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"render": cmd_render, "protokoll": cmd_render, "alla": cmd_all, "check": cmd_check, "text": cmd_text}
+def cmd_new(args: argparse.Namespace) -> int:
+    from .scaffold import new_case
+
+    try:
+        written = new_case(args.rubrik, typ=args.typ, organisation=args.organisation, name=args.fil)
+    except CaseError as error:
+        _report(error)
+        return 1
+    for path in written:
+        print(f"skrev {path}")
+    print(f"skriv ut det med: tjanste render {written[0].stem}   (eller: make beslut CASE={written[0].stem})")
+    return 0
+
+
+def cmd_new_profile(args: argparse.Namespace) -> int:
+    from .scaffold import new_profile
+
+    try:
+        path = new_profile(args.id, args.namn, ort=args.ort, brevhuvud=args.brevhuvud)
+    except CaseError as error:
+        _report(error)
+        return 1
+    print(f"skrev {path}")
+    print(f"ett ärende använder den med: organisation: {args.id}")
+    return 0
+
+
+COMMANDS = {
+    "render": cmd_render, "protokoll": cmd_render, "alla": cmd_all, "check": cmd_check, "text": cmd_text,
+    "ny": cmd_new, "ny-organisation": cmd_new_profile,
+}
 
 if __name__ == "__main__":
     sys.exit(main())

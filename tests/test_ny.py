@@ -1,0 +1,101 @@
+"""`tjanste ny` and `tjanste ny-organisation`: new files that check clean and render at once, never over an existing file."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tjanste.cli import main
+from tjanste.profile import load_profile
+from tjanste.scaffold import DEFAULT_DNR_PATTERN, slug
+
+
+def test_the_file_name_comes_from_the_rubrik() -> None:
+    assert slug("Förstärkt budget: primärvården – Örnsköldsvik") == "forstarkt-budget-primarvarden-ornskoldsvik"
+    assert slug("Åtgärder för ÄLDRE, café & kö i 2025 års budget") == "atgarder-for-aldre-cafe-ko-i"
+
+
+def test_a_new_case_checks_clean_and_renders_with_its_bilaga(project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ny", "Ny budget: för # vården"]) == 0
+    out = capsys.readouterr().out
+    name = re.search(r"tjanste render (\S+)", out).group(1)
+    assert re.fullmatch(r"\d{4}-ny-budget-for-varden", name)
+    case = project_copy / "cases" / f"{name}.md"
+    assert (project_copy / "cases" / name / "bilaga-1.md").is_file()
+    assert main(["check", name]) == 0
+    assert main(["render", name, "--ut", str(tmp_path / "ut")]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""  # not even a warning of the språkgranskning
+    folder = tmp_path / "ut" / name
+    assert sorted(p.name for p in folder.glob("*.docx")) == ["beslut.docx", "bilaga-1.docx"]
+    text = (folder / "beslut.txt").read_text(encoding="utf-8")
+    assert "# Ny budget: för # vården" in text
+    assert "| Summa | 3\u00a0mnkr |" in text  # the table's sum row
+    assert "att avsätta 2\u00a0mnkr till personal," in text and "samt\n\natt finansiera" in text
+    assert "[^1]: Fotnotens text" in text
+    assert "# Fördelning per post" in (folder / "bilaga-1.txt").read_text(encoding="utf-8")
+    assert "kontroller:" in case.read_text(encoding="utf-8") and "# Namngivna belopp" in case.read_text(encoding="utf-8")
+
+
+def test_a_new_case_never_overwrites(project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ny", "Samma rubrik", "--fil", "samma"]) == 0
+    case = project_copy / "cases" / "samma.md"
+    case.write_text("mitt arbete\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["ny", "Samma rubrik", "--fil", "samma"]) == 1
+    err = capsys.readouterr().err
+    assert "samma.md:1:1: fel: fil: filen finns redan och skrivs inte över" in err
+    assert case.read_text(encoding="utf-8") == "mitt arbete\n"
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["ny", "X", "--typ", "brev"], "fel: --typ: typen finns inte; välj en av: andringsforslag, beslutsunderlag, tjansteskrivelse, underlag"),
+        (["ny", "X", "--organisation", "region-okand"], "fel: --organisation: organisationen finns inte; välj en av: landstinget-blekinge, region-jamtland-harjedalen"),
+        (["ny", "   "], "fel: rubrik: är tom"),
+    ],
+)
+def test_a_new_case_with_a_wrong_argument_writes_nothing(project_copy: Path, argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    before = sorted(p.name for p in (project_copy / "cases").iterdir())
+    assert main(argv) == 1
+    assert message in capsys.readouterr().err
+    assert sorted(p.name for p in (project_copy / "cases").iterdir()) == before
+
+
+@pytest.mark.parametrize("typ", ["tjansteskrivelse", "underlag", "beslutsunderlag", "andringsforslag"])
+def test_a_new_case_of_every_kind_renders(typ: str, project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ny", f"Prov {typ}", "--typ", typ, "--organisation", "region-jamtland-harjedalen"]) == 0
+    name = re.search(r"tjanste render (\S+)", capsys.readouterr().out).group(1)
+    assert main(["render", name, "--ut", str(tmp_path)]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_a_new_organisation_is_usable_at_once(project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ny-organisation", "region-gavleborg", "--namn", "Region Gävleborg", "--ort", "Gävle"]) == 0
+    path = project_copy / "templates" / "organisationer" / "region-gavleborg.yaml"
+    text = path.read_text(encoding="utf-8")
+    for field in ("namn", "brevhuvud", "ort", "forslagsstil", "dnr_monster", "dnr_exempel", "enhetsord", "gruppera_fyrsiffriga"):
+        assert re.search(rf"# .*\n{field}:", text), f"{field} is not explained by a comment above it"
+    profile = load_profile(path)
+    assert (profile.namn, profile.ort) == ("Region Gävleborg", "Gävle")
+    for dnr in ("RS/2771/2017", "VLL 356-2018", "RS 2021/69", "KS 2018/14", "Dnr 80-2021", "2015/00123", profile.dnr_exempel):
+        assert profile.dnr_matches(dnr), dnr
+    assert not profile.dnr_matches("inte ett nummer")
+    assert profile.dnr_monster == DEFAULT_DNR_PATTERN
+
+    assert main(["ny", "Första ärendet", "--organisation", "region-gavleborg", "--fil", "gavle"]) == 0
+    case = project_copy / "cases" / "gavle.md"
+    case.write_text(case.read_text(encoding="utf-8").replace('dnr: ""', 'dnr: "RS 2026/14"', 1), encoding="utf-8")
+    assert main(["render", "gavle", "--ut", str(tmp_path)]) == 0
+    text = (tmp_path / "gavle" / "beslut.txt").read_text(encoding="utf-8")
+    assert "Region Gävleborg" in text and "Gävle dag som ovan" in text and "RS 2026/14" in text
+
+    capsys.readouterr()
+    assert main(["ny-organisation", "region-gavleborg", "--namn", "Annat namn"]) == 1
+    assert "fel: fil: filen finns redan och skrivs inte över" in capsys.readouterr().err
+    assert load_profile.__wrapped__(path).namn == "Region Gävleborg"
+    assert main(["ny-organisation", "Region Gävleborg", "--namn", "X"]) == 1
+    assert "fel: id: ett id får bara innehålla a–z, 0–9 och -" in capsys.readouterr().err
