@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installerad
 
-.PHONY: ny beslut pdf protokoll alla check tillganglighet test test-snabb snapshots bench mallar clean
+.PHONY: ny visa beslut pdf protokoll alla check tillganglighet test test-snabb snapshots bench mallar clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,10 @@ $(INSTALLED): pyproject.toml constraints.txt
 ny: $(INSTALLED)
 	@test -n "$(RUBRIK)" || { echo 'ange en rubrik: make ny RUBRIK="Förstärkt budget för primärvården" [TYP=...] [ORGANISATION=...]' >&2; exit 2; }
 	$(BIN)/tjanste ny "$(RUBRIK)" $(if $(TYP),--typ "$(TYP)") $(if $(ORGANISATION),--organisation "$(ORGANISATION)")
+
+visa: $(INSTALLED)
+	@test -n "$(CASE)" || { echo "ange ett ärende: make visa CASE=2015-primarvard" >&2; exit 2; }
+	$(BIN)/tjanste visa $(CASE)
 
 beslut: $(INSTALLED)
 	@test -n "$(CASE)" || { echo "ange ett ärende: make beslut CASE=2015-primarvard" >&2; exit 2; }

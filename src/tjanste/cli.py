@@ -42,6 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--diarieforda", action="store_true", help="kontrollera att diarieförda handlingar (diariefort) blir byte för byte desamma")
     text = commands.add_parser("text", help="skriv ut texten i en .docx (fungerar som textconv för git diff)")
     text.add_argument("fil", metavar="FIL.docx", type=Path)
+    show = commands.add_parser("visa", help="visa ärendet i webbläsaren medan du skriver; sidan uppdateras när du sparar")
+    show.add_argument("arende", metavar="ÄRENDE", help="namn i cases/ eller sökväg till en .md-fil")
+    show.add_argument("--port", metavar="PORT", type=int, default=0, help="porten på 127.0.0.1 (standard: en ledig port)")
+    show.add_argument("--ingen-webblasare", action="store_true", help="öppna inte webbläsaren; adressen skrivs ut")
     new = commands.add_parser("ny", help="skriv ett nytt ärende i cases/ med exempel och förklaringar, färdigt att skriva ut")
     new.add_argument("rubrik", metavar="RUBRIK", help='ärendets rubrik, t.ex. "Förstärkt budget för primärvården"; filnamnet görs av den')
     new.add_argument("--typ", metavar="TYP", help="dokumenttyp, en mall i templates/beslut/ (standard: tjansteskrivelse)")
@@ -212,9 +216,22 @@ def cmd_new_profile(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_show(args: argparse.Namespace) -> int:
+    from .preview import serve
+
+    try:
+        return serve(args.arende, port=args.port, open_browser=not args.ingen_webblasare)
+    except CaseError as error:
+        _report(error)
+        return 1
+    except OSError as error:  # the port is taken or not allowed
+        sys.stderr.write(f"127.0.0.1:{args.port}:1:1: fel: --port: kan inte lyssna där ({error.strerror}); ange en annan port eller ingen\n")
+        return 1
+
+
 COMMANDS = {
     "render": cmd_render, "protokoll": cmd_render, "alla": cmd_all, "check": cmd_check, "text": cmd_text,
-    "ny": cmd_new, "ny-organisation": cmd_new_profile,
+    "ny": cmd_new, "ny-organisation": cmd_new_profile, "visa": cmd_show,
 }
 
 if __name__ == "__main__":

@@ -292,6 +292,11 @@ class _Block:
     is_list: bool = False
     toc_levels: tuple[int, int] | None = None
     heading_level: int | None = None
+    # A table's cells, for readers that keep the grid (docx/html.py): rows of cells, each its lines; how many
+    # leading rows are header rows, and whether the last is a sum row (tblLook lastRow, as Word styles it).
+    cells: list[list[list[str]]] | None = None
+    header_rows: int = 0
+    sum_row: bool = False
 
 
 @dataclass(frozen=True)
@@ -422,12 +427,19 @@ class _Renderer:
 
     def table(self, tbl: ET.Element) -> _Block:
         lines: list[str] = []
+        grid: list[list[str]] = []
+        header_rows = 0
         for tr in _rows(tbl):
-            cells = [" / ".join(self.cell_parts(tc)) for tc in _cells(tr)]
+            parts = [self.cell_parts(tc) for tc in _cells(tr)]
+            grid.append(parts)
+            cells = [" / ".join(p) for p in parts]
             lines.append("|" + "".join(f" {c} |" if c else " |" for c in cells))
             if on(tr.find(_TRPR + "/" + _W + "tblHeader")):
                 lines.append("|" + "---|" * len(cells))
-        return _Block("\n".join(lines))
+                header_rows = len(grid)
+        look = tbl.find(f"{_W}tblPr/{_W}tblLook")
+        sum_row = look is not None and on_value(look.get(_W + "lastRow")) and len(grid) > header_rows
+        return _Block("\n".join(lines), cells=grid, header_rows=header_rows, sum_row=sum_row)
 
     def cell_parts(self, tc: ET.Element) -> list[str]:
         """The lines of a cell (nested tables flattened); empty for a merged continuation."""

@@ -1,0 +1,135 @@
+"""`tjanste visa`: the paper as HTML read back from the .docx, refreshed on save, errors over the last good paper, nothing else served."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from tjanste.case import load_case
+from tjanste.docx.html import docx_html
+from tjanste.preview import Preview
+from tjanste.render import render_documents
+
+REFRESH_SECONDS = 1.0  # the promise to the official: a save shows within a second
+
+
+def get(preview: Preview, path: str, host: str | None = None) -> tuple[int, bytes, dict[str, str]]:
+    """A GET with the path sent exactly as given (no normalising of '..')."""
+    connection = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=10)
+    connection.putrequest("GET", path, skip_host=True)
+    connection.putheader("Host", host or f"127.0.0.1:{preview.port}")
+    connection.endheaders()
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, body, dict(response.getheaders())
+
+
+def content(preview: Preview) -> str:
+    status, body, _ = get(preview, "/tillstand")
+    assert status == 200
+    return json.loads(body)["innehall"]
+
+
+def wait_for(preview: Preview, condition, seconds: float = 5.0) -> tuple[str, float]:
+    """Polls the page's own endpoint until condition(content) holds; returns the content and the seconds it took."""
+    start = time.monotonic()
+    while True:
+        text = content(preview)
+        if condition(text):
+            return text, time.monotonic() - start
+        if time.monotonic() - start > seconds:
+            raise AssertionError(f"the page did not change within {seconds} s; it shows:\n{text[:3000]}")
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def preview(project_copy: Path) -> Iterator[Preview]:
+    running = Preview("2015-primarvard").start()
+    yield running
+    running.stop()
+
+
+def save(path: Path, text: str) -> None:
+    """Writes as an editor saves; the mtime is moved on so that two saves in one clock tick still differ."""
+    path.write_text(text, encoding="utf-8")
+    stat = path.stat()
+    import os
+
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+
+
+def test_the_html_holds_what_the_docx_holds() -> None:
+    case = load_case(ROOT / "tests" / "arenden" / "tabeller.md")
+    files = render_documents(case)
+    page = docx_html(files["beslut.docx"])
+    assert '<header class="brevhuvud">' in page and "Region Jämtland Härjedalen" in page  # the letterhead
+    assert '<h1 class="titel">Provärende med tabeller</h1>' in page
+    assert "<h2>1 Bakgrund</h2>" in page and "<h3>1.1 Mål</h3>" in page  # numbered headings as Word numbers them
+    assert re.search(r'<p class="lista"[^>]*>1\. Ett</p>', page) and re.search(r'<p class="lista" style="margin-left:3\.0em">- under</p>', page)
+    assert '<tr class="summarad"><td>TOTALT</td><td></td><td class="belopp">64\u00a0410\u00a0035</td></tr>' in page
+    assert '<th>Område</th>' in page  # the header row
+    assert 'fotnot<sup class="fotnot">1</sup>' in page and '<aside class="fotnoter"><p><sup class="fotnot">1</sup> Fotnotens text med kursiv.</p></aside>' in page
+    assert '<nav class="innehall">' in page
+    bilaga = docx_html(files["bilaga-1.docx"])
+    assert "Fördelning per område" in bilaga and '<tr class="summarad"><td>SUMMA</td>' in bilaga
+
+
+def test_the_att_satser_and_signatures_reach_the_page(preview: Preview) -> None:
+    page = content(preview)
+    assert "Landstingsstyrelsen föreslås besluta" in page
+    assert re.search(r"att\s+avsätta 2\u00a0mnkr till läkarförsörjning", page)
+    assert "Peter Lilja" in page and "Karlskrona dag som ovan" in page
+    assert 'data-dokument="beslut"' in page and 'data-dokument="protokollsutdrag"' in page
+
+
+def test_a_save_shows_within_a_second_errors_over_the_last_paper_and_back(preview: Preview, project_copy: Path) -> None:
+    case = project_copy / "cases" / "2015-primarvard.md"
+    original = case.read_text(encoding="utf-8")
+    assert "20\u00a0mnkr" in content(preview)
+
+    save(case, original.replace("utveckling: 20 mnkr", "utveckling: 21 mnkr"))
+    page, seconds = wait_for(preview, lambda text: 'class="fel"' in text)
+    assert seconds < REFRESH_SECONDS + 1.0  # some slack for a loaded test machine; the official's file is smaller
+    line = original.split("\n").index("  utveckling: 20 mnkr") + 1
+    check_line = original.split("\n").index("  - utveckling = lakarforsorjning + fortbildning + psykisk_ohalsa + listningspoang") + 1
+    assert f"cases/2015-primarvard.md, rad {check_line}" in page and "stämmer inte" in page
+    assert 'class="papper inaktuellt"' in page and "20\u00a0mnkr" in page  # the last good paper stays under the errors
+    assert line != check_line
+
+    save(case, original.replace("utveckling: 20 mnkr", "utveckling: 21 mnkr").replace("listningspoang: 15,1 mnkr", "listningspoang: 16,1 mnkr"))
+    page, _ = wait_for(preview, lambda text: 'class="fel"' not in text)
+    assert "16,1\u00a0mnkr" in page and 'class="papper"' in page
+
+
+def test_a_bilaga_template_or_profile_change_refreshes(preview: Preview, project_copy: Path) -> None:
+    profile = project_copy / "templates" / "organisationer" / "landstinget-blekinge.yaml"
+    save(profile, profile.read_text(encoding="utf-8").replace("ort: Karlskrona", "ort: Ronneby"))
+    wait_for(preview, lambda text: "Ronneby dag som ovan" in text)
+
+
+def test_only_the_documents_of_the_case_are_served(preview: Preview, project_copy: Path) -> None:
+    status, body, headers = get(preview, "/fil/beslut.docx")
+    assert status == 200 and body[:2] == b"PK" and "attachment" in headers["Content-Disposition"]
+    assert body == render_documents(load_case(project_copy / "cases" / "2015-primarvard.md"))["beslut.docx"]
+    for path in [
+        "/fil/../cases/2015-primarvard.md", "/fil/..%2f..%2fcases%2f2015-primarvard.md", "/../../etc/passwd",
+        "/fil/%2e%2e/%2e%2e/etc/passwd", "/fil//etc/passwd", "/fil/beslut.txt", "/fil/metadata.json",
+        "/cases/2015-primarvard.md", "/templates/beslut/tjansteskrivelse.docx", "/fil/", "/fil/beslut.docx/../../x",
+    ]:
+        status, body, _ = get(preview, path)
+        assert status == 404, path
+        assert b"Peter Lilja" not in body and b"PK" not in body[:2]
+
+
+def test_it_listens_on_localhost_only_and_refuses_other_host_names(preview: Preview) -> None:
+    assert preview.server.server_address[0] == "127.0.0.1"
+    assert get(preview, "/", host="exempel.se")[0] == 403  # a page elsewhere reaching in through DNS rebinding
+    assert get(preview, "/", host=f"localhost:{preview.port}")[0] == 200
