@@ -11,7 +11,7 @@ import pytest
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 from conftest import CASES, KORPUS, ROOT
-from tjanste.case import load_case
+from tjanste.render import read_and_word
 
 EXTRA = sorted((ROOT / "tests" / "arenden").glob("*.md"))
 
@@ -23,11 +23,17 @@ class TextSnapshot(SingleFileSnapshotExtension):
     file_extension = "txt"
 
 
+SNAPSHOTS = ROOT / "tests" / "__snapshots__" / "test_snapshots"
+
+
 def documents(path: Path) -> list[str]:
-    """The outputs a case makes: beslut, bilaga-N for each bilaga with its own text, and the protocol's extract."""
-    case = load_case(path)
-    protocol = ["protokollsutdrag"] if case.beslut and case.beslut.paragraf else []
-    return ["beslut"] + [f"bilaga-{i}" for i, b in enumerate(case.bilagor, start=1) if b.fil] + protocol
+    """The outputs a case makes, as its papers name them: beslut, bilaga-N, protokollsutdrag."""
+    return [paper.output for paper in read_and_word(str(path))[1]]
+
+
+def snapshot_file(path: Path, output: str) -> Path:
+    """Where a document's reviewed text is kept; its name is the case and the paper's output name."""
+    return SNAPSHOTS / f"test_document_text[{path.stem}-{output}].txt"
 
 
 def _params() -> list:

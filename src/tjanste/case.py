@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .amount import Amount
 from .errors import CaseError, Place, Problem, Problems, display_path
+from .kinds import case_kinds
 from .profile import Profile, load_profile, profile_ids
 from . import paths
 from .schema import INVALID, AmountValue, Choice, Date, Flag, ListOf, Located, MapOf, Record, Text
@@ -131,19 +132,14 @@ class Case(CaseFields):
     warnings: list[Problem] = field(default_factory=list, kw_only=True)  # språkgranskning, filled in by the checks after reading
 
 
-PROTOCOL_KIND = "protokollsutdrag"  # a template in templates/beslut/, made from a case's decision, never a case's own kind
 OUTCOMES = ["enligt förslaget", "med ändringar"]
 CLAUSE = Record(Clause, {"text": Text(required=True)}, shorthand="text")
-
-
-def kinds() -> list[str]:
-    return sorted(p.stem for p in (paths.templates_dir() / "beslut").glob("*.docx") if not p.stem.startswith("~") and p.stem != PROTOCOL_KIND)
 
 
 CASE_SCHEMA = Record(
     CaseFields,
     {
-        "typ": Choice(kinds, required=True),
+        "typ": Choice(case_kinds, required=True),
         "organisation": Choice(lambda: profile_ids(paths.profiles_dir()), required=True),
         "dnr": Text(allow_empty=True, default=""),
         "datum": Date(required=True),

@@ -6,10 +6,9 @@ import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
-from .paper import document_type
-
 if TYPE_CHECKING:
     from .case import Case
+    from .paper import Paper
 
 SCHEMA = "tjanste-metadata/1"
 FORMATS = {
@@ -19,6 +18,7 @@ FORMATS = {
 }
 # The archive's copy is the PDF/A; .docx is for work, the .txt for review (conventions: what a registrar needs).
 ROLES = {".pdf": "arkivformat", ".docx": "arbetsformat", ".txt": "granskningstext"}
+LANGUAGE = "sv-SE"
 
 
 def case_fields(case: "Case") -> dict[str, Any]:
@@ -44,22 +44,17 @@ def case_fields(case: "Case") -> dict[str, Any]:
     }
 
 
-def handling(case: "Case", stem: str) -> dict[str, Any]:
-    """One document of the case as the diary records it: its type, direction, date and parties."""
-    kind, created = document_type(case), case.datum
-    if stem.startswith("bilaga-"):
-        kind = "Bilaga"
-    recipient = case.till or (case.beslut.organ if case.beslut else None)
-    if stem == "protokollsutdrag" and case.beslut:
-        kind, created = "Protokollsutdrag", case.beslut.justerat or case.beslut.datum or case.datum
-        recipient = "; ".join(case.beslut.skickas_till) or None
+def handling(paper: "Paper") -> dict[str, Any]:
+    """One document of the case as the diary records it: what the paper says it is, its date and parties."""
+    case = paper.case
     return {
-        "handlingstyp": kind,
-        "riktning": "upprättad",
-        "upprattad": created.isoformat(),
+        "handlingstyp": paper.handlingstyp,
+        "riktning": paper.riktning,
+        "upprattad": paper.created.isoformat(),
         "avsandare": case.avsandare or case.profile.namn,
-        "mottagare": recipient,
-        "sprak": "sv-SE",
+        "mottagare": paper.recipient or None,
+        "beslutsinstans": paper.decider or None,
+        "sprak": LANGUAGE,
     }
 
 
@@ -75,41 +70,39 @@ def file_entry(name: str, data: bytes) -> dict[str, Any]:
     }
 
 
-def metadata_json(case: "Case", files: dict[str, bytes]) -> bytes:
-    """The registrar's record of one rendering; deterministic: the same outputs give the same bytes."""
-    stems = sorted({name.rsplit(".", 1)[0] for name in files if name.endswith(".docx")}, key=_document_order)
+def metadata_json(case: "Case", papers: list["Paper"], files: dict[str, bytes]) -> bytes:
+    """The registrar's record of one rendering; deterministic: the same outputs give the same bytes.
+
+    One entry per paper, in the order the case makes them (the paper itself, its bilagor, the
+    protocol's extract), with every file made from it (.docx, .txt, .pdf).
+    """
     documents = [
-        {"namn": stem, **handling(case, stem), "filer": [file_entry(n, files[n]) for n in sorted(files) if n.rsplit(".", 1)[0] == stem]}
-        for stem in stems
+        {"namn": paper.output, **handling(paper), "filer": [file_entry(n, files[n]) for n in sorted(files) if n.rsplit(".", 1)[0] == paper.output]}
+        for paper in papers
     ]
     record = {"schema": SCHEMA, **case_fields(case), "handlingar": documents}
     return (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _document_order(stem: str) -> tuple[int, int, str]:
-    """The paper itself first, then its bilagor by number, then the extract of the minutes."""
-    if stem.startswith("bilaga-") and stem[7:].isdigit():
-        return (1, int(stem[7:]), stem)
-    return (0 if stem == "beslut" else 2, 0, stem)
-
-
-def custom_properties(case: "Case", document_kind: str) -> dict[str, str]:
+def custom_properties(paper: "Paper") -> dict[str, str]:
     """The registrar's fields as Word custom properties, so the .docx carries them into any diary system.
 
-    Only what is known when the paper is written: recording the decision later must
-    not change the bytes of a paper already filed.
+    The same values as the paper's entry in metadata.json (tests/test_kinds.py holds them
+    together). Only what is known when the paper is written: recording the decision later
+    must not change the bytes of a paper already filed.
     """
+    case = paper.case
     flat = {
         "Diarienummer": case.dnr,
         "Ärendemening": case.rubrik,
-        "Handlingstyp": document_kind,
-        "Riktning": "upprättad",
-        "Upprättad": case.datum.isoformat(),
+        "Handlingstyp": paper.handlingstyp,
+        "Riktning": paper.riktning,
+        "Upprättad": paper.created.isoformat(),
         "Handläggare": case.handlaggare,
         "Organisation": case.profile.namn,
         "Enhet": case.enhet,
-        "Mottagare": case.till,
-        "Beslutsinstans": case.forslag.beslutar if case.forslag else "",
+        "Mottagare": paper.recipient,
+        "Beslutsinstans": paper.decider,
         "Sekretess": case.sekretess or "ingen",
     }
     return {name: value for name, value in flat.items() if value}

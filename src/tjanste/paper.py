@@ -6,6 +6,7 @@ its own text.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,20 +16,15 @@ from jinja2 import TemplateError
 from .case import Case, check_characters
 from .errors import Place, Problems
 from .imagecheck import image_problem
+from .kinds import ATTACHMENT, KINDS, PROTOCOL, Kind
 from .markup import images, misplaced_tables, nested_footnotes, parser, table_references, text_pieces
 from .yamlsource import FORBIDDEN, forbidden_character_message
 from .prose import InvalidAmount, ShownAmount, long_date, render_text
 from .proposal import att_clause_texts, decided, introduction, numbered_sentences
 
-KIND_TITLES = {
-    "tjansteskrivelse": "Tjänsteskrivelse",
-    "beslutsunderlag": "Beslutsunderlag",
-    "underlag": "Underlag",
-    "andringsforslag": "Ändringsförslag",
-}
 def document_type(case: Case) -> str:
-    """The kind of paper as its letterhead and the registrar name it: 'Tjänsteskrivelse', or the case's own heading."""
-    return case.dokumentrubrik or KIND_TITLES.get(case.typ, case.typ)
+    """The decision paper's heading in its letterhead: its kind's name ('Tjänsteskrivelse'), or the case's own heading."""
+    return case.dokumentrubrik or KINDS[case.typ].handlingstyp
 
 
 TABLE_MARK = "\u2063tabell:{name}\u2063"  # one line, so prose keeps the case file's line numbers
@@ -36,14 +32,36 @@ TABLE_MARK = "\u2063tabell:{name}\u2063"  # one line, so prose keeps the case fi
 
 @dataclass
 class Paper:
-    """The words of one document, the values its template shows, and where it goes."""
+    """The words of one document, the values its template shows, what it is and where it goes.
+
+    Everything the registrar records of the document (its kind, title, date, recipient) is
+    decided here, once: the letterhead, the Word properties, metadata.json, the snapshots
+    and the archive package read it from the paper.
+    """
 
     case: Case
     prose: str
+    kind: Kind
+    output: str  # file stem in build/<case>/: beslut, bilaga-N, protokollsutdrag
+    title: str  # the heading its letterhead and its Word subject show
+    created: dt.date  # upprättad: the case's date, or for the protocol's extract the day it was approved
+    recipient: str = ""  # mottagare
+    decider: str = ""  # beslutsinstans: the body proposed to decide, or that decided
     context: dict[str, Any] = field(default_factory=dict)
-    template: str = ""  # relative to templates/, e.g. beslut/tjansteskrivelse.docx
-    output: str = "beslut"  # file stem in build/<case>/
     base_dir: Path = Path(".")
+
+    @property
+    def template(self) -> str:
+        """Relative to templates/, e.g. beslut/tjansteskrivelse.docx."""
+        return self.kind.template
+
+    @property
+    def handlingstyp(self) -> str:
+        return self.kind.handlingstyp
+
+    @property
+    def riktning(self) -> str:
+        return self.kind.riktning
 
 
 def unknown_table(case: Case, name: str) -> str | None:
@@ -94,7 +112,7 @@ def prepare_papers(case: Case, problems: Problems | None = None) -> list[Paper]:
     _check_blocks(prose, base_dir, source.shown_path, source.body_line, problems, case)
     proposal = _proposal(case, context, problems)
     template_context = _template_context(case, proposal)
-    papers = [Paper(case, prose, template_context, f"beslut/{case.typ}.docx", "beslut", base_dir)]
+    papers = [Paper(case, prose, KINDS[case.typ], "beslut", document_type(case), case.datum, case.till, _proposed_decider(case), template_context, base_dir)]
     for number, attachment in enumerate(case.bilagor, start=1):
         if attachment.fil:
             papers.append(_attachment(case, number, attachment, context, template_context, problems))
@@ -105,6 +123,11 @@ def prepare_papers(case: Case, problems: Problems | None = None) -> list[Paper]:
 
 
 PROTOCOL_OUTPUT = "protokollsutdrag"
+
+
+def _proposed_decider(case: Case) -> str:
+    """Known when the paper is written; recording the decision later must not change a filed paper's properties."""
+    return case.forslag.beslutar if case.forslag else ""
 
 
 def _protocol(case: Case, context: dict[str, Any], template_context: dict[str, Any], proposal: dict[str, Any] | None, problems: Problems) -> Paper:
@@ -133,8 +156,10 @@ def _protocol(case: Case, context: dict[str, Any], template_context: dict[str, A
         "sekreterare": decision.sekreterare,
         "justerat": decision.justerat.isoformat() if decision.justerat else "",
     }
-    own = {**template_context, "protokoll": record, "arende": {**template_context["arende"], "dokumenttyp": "Protokollsutdrag"}}
-    return Paper(case, summary, own, f"beslut/{PROTOCOL_OUTPUT}.docx", PROTOCOL_OUTPUT, case.source.path.parent)
+    own = {**template_context, "protokoll": record}
+    approved = decision.justerat or decision.datum or case.datum
+    recipients = "; ".join(decision.skickas_till)
+    return Paper(case, summary, PROTOCOL, PROTOCOL_OUTPUT, PROTOCOL.handlingstyp, approved, recipients, decision.organ, own, case.source.path.parent)
 
 
 def _proposal(case: Case, context: dict[str, Any], problems: Problems) -> dict[str, Any] | None:
@@ -157,7 +182,6 @@ def _template_context(case: Case, proposal: dict[str, Any] | None) -> dict[str, 
     return {
         "org": {"namn": case.profile.namn, "brevhuvud": case.profile.brevhuvud, "ort": case.profile.ort},
         "arende": {
-            "dokumenttyp": document_type(case),
             "avsandare": case.avsandare,
             "dnr": case.dnr,
             "datum": case.datum.isoformat(),
@@ -194,7 +218,7 @@ def _attachment(case: Case, number: int, attachment, context: dict[str, Any], te
         prose = render_text(text, context, Place(shown, 1, 1), "text", problems) or ""
         _check_blocks(prose, base_dir, shown, 1, problems, case)
     own = {**template_context, "bilaga": {"nummer": number, "titel": attachment.titel}}
-    return Paper(case, prose, own, "bilaga/bilaga.docx", f"bilaga-{number}", base_dir)
+    return Paper(case, prose, ATTACHMENT, f"bilaga-{number}", ATTACHMENT.handlingstyp, case.datum, case.till, _proposed_decider(case), own, base_dir)
 
 
 def _inside(base_dir: Path, relative: str, place: Place, field_name: str, problems: Problems) -> Path | None:

@@ -81,7 +81,7 @@ def render_case_reporting(name_or_path: str, out_root: Path | None = None, *, pd
     files = render_documents(case, papers)
     if pdf:
         files.update(pdf_copies(files))
-    files[METADATA] = metadata_json(case, files)
+    files[METADATA] = metadata_json(case, papers, files)
     root = (out_root or paths.build_dir()).resolve()
     folder = root / case.name
     assert folder.resolve().parent == root, "a case name must stay one folder under the output folder"

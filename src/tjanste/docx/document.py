@@ -15,7 +15,7 @@ from jinja2 import Environment, TemplateError, TemplateSyntaxError
 from ..errors import CaseError, Place, Problem, display_path
 
 from ..markup import headings, parser
-from ..metadata import custom_properties
+from ..metadata import LANGUAGE, custom_properties
 from ..paper import Paper
 from ..prose import SwedishUndefined
 from . import ooxml
@@ -74,7 +74,8 @@ def _tag_naming(template: Path, message: str) -> tuple[str, str] | None:
 def render_docx(paper: Paper, template: Path) -> bytes:
     """Renders one paper into the bytes of a .docx; the same paper and template give the same bytes."""
     tpl = DocxTemplate(io.BytesIO(_template_bytes(template, template.stat().st_mtime)))
-    _render_template(tpl, {**paper.context, "brodtext": BODY_MARK}, template)
+    letterhead = {**paper.context["arende"], "dokumenttyp": paper.title}  # the paper says what it is
+    _render_template(tpl, {**paper.context, "arende": letterhead, "brodtext": BODY_MARK}, template)
     document = tpl.docx
     numbering = ooxml.Numbering(document.part.numbering_part.element)
     notes_part = ooxml.footnotes_part(document.part)
@@ -115,15 +116,15 @@ def _set_properties(document, paper: Paper) -> None:
     case = paper.case
     props = document.core_properties
     props.title = case.rubrik
-    props.subject = paper.context["arende"]["dokumenttyp"]
+    props.subject = paper.title
     props.identifier = case.dnr
     props.author = case.handlaggare or case.profile.namn
     props.last_modified_by = props.author
-    props.language = "sv-SE"
+    props.language = LANGUAGE
     props.created = ooxml.midnight(case.datum)
     props.modified = ooxml.midnight(case.datum)
     props.revision = 1
     props.keywords = ""
     props.comments = ""
-    props.category = paper.context["arende"]["dokumenttyp"]
-    ooxml.set_custom_properties(document.part.package, custom_properties(case, props.subject))
+    props.category = paper.title
+    ooxml.set_custom_properties(document.part.package, custom_properties(paper))
