@@ -157,7 +157,7 @@ gruppera_fyrsiffriga: ja
 
 def new_case(rubrik: str, *, typ: str | None = None, organisation: str | None = None, name: str | None = None, datum: dt.date | None = None) -> list[Path]:
     """Writes cases/<name>.md and its bilaga cases/<name>/bilaga-1.md; never overwrites. Returns the files written."""
-    from .case import kinds
+    from .kinds import case_kinds as kinds
     from .profile import profile_ids
 
     rubrik = " ".join(rubrik.split())
