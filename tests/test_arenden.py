@@ -91,3 +91,17 @@ def test_every_snapshot_belongs_to_a_case(request: pytest.FixtureRequest) -> Non
         return
     if orphans:
         _fail(f"tests/ogonblicksbilder/: ögonblicksbilder utan ärende i cases/: {', '.join(f.name for f in orphans)}; kör make snapshots så tas de bort")
+
+
+def test_every_case_passes_the_page_check(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """`tjanste check --sidor` over every case in one LibreOffice call: no stranded heading, lonely att-sats, short table start, split word or wrong TOC page."""
+    from conftest import soffice
+    from tjanste.cli import main
+
+    if soffice() is None:
+        pytest.skip("LibreOffice saknas: apt-get install libreoffice-writer")
+    monkeypatch.setenv("TJANSTE_ROT", str(ROOT))
+    code = main(["check", "--sidor", *map(str, ARENDEN)])
+    errors = capsys.readouterr().err
+    if code != 0:
+        _fail(errors + "cases/: sidorna ovan bryts fel; se tjanste check --sidor")

@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("arenden", metavar="ÄRENDE", nargs="*")
     check.add_argument("--tillganglighet", action="store_true", help="skapa dokumenten i minnet och granska tillgängligheten (språk, titel, rubriknivåer, listor, tabellrubriker, alternativtext)")
     check.add_argument("--diarieforda", action="store_true", help="kontrollera att diarieförda handlingar (diariefort) blir byte för byte desamma")
+    check.add_argument("--sidor", action="store_true", help="gör PDF med LibreOffice och granska sidbrytningarna: rubriker sist på en sida, ensamma att-satser, tabellstarter, delade ord i tabeller, innehållsförteckningens sidnummer")
     text = commands.add_parser("text", help="skriv ut texten i en .docx (fungerar som textconv för git diff)")
     text.add_argument("fil", metavar="FIL.docx", type=Path)
     show = commands.add_parser("visa", help="visa ärendet i webbläsaren medan du skriver; sidan uppdateras när du sparar")
@@ -119,7 +120,15 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     names = args.arenden or [str(p) for p in paths.case_files()]
     failed = 0
+    pages: dict[str, tuple[Place, str, bytes]] = {}  # for --sidor: every document of every case, checked in one LibreOffice call
     for name in names:
+        if name.endswith(".docx") and args.sidor and not args.tillganglighet:
+            try:
+                pages[name] = (Place(name), "", Path(name).read_bytes())
+            except OSError as error:
+                sys.stderr.write(f"{Problem(Place(name), f'filen kan inte läsas: {error.strerror}', 'fil')}\n")
+                failed += 1
+            continue
         if name.endswith(".docx"):  # a finished document, e.g. one edited by hand in Word: inspected as it is
             found = _inspect_file(Path(name)) if args.tillganglighet else [_usage_problem(name)]
             for problem in found:
@@ -137,8 +146,42 @@ def cmd_check(args: argparse.Namespace) -> int:
             sys.stderr.write(f"{problem}\n")
         if any(p.severity == "fel" for p in found):
             failed += 1
+        elif args.sidor:
+            pages.update(_documents_of(case, papers))
+    failed += _check_pages(pages)
     print(f"{len(names) - failed} av {len(names)} ärenden utan fel")
     return 1 if failed else 0
+
+
+def _documents_of(case, papers) -> dict[str, tuple[Place, str, bytes]]:
+    from .render import render_documents
+
+    files = render_documents(case, papers)
+    return {f"{case.name}/{n}": (case.place, n, data) for n, data in sorted(files.items()) if n.endswith(".docx")}
+
+
+def _check_pages(pages: dict[str, tuple[Place, str, bytes]]) -> int:
+    """The page-layout check over every collected document; returns how many cases or files failed it."""
+    if not pages:
+        return 0
+    from .pagecheck import check_documents
+
+    try:
+        found = {}
+        for rendered in (True, False):  # a case's documents get TOC page numbers as `make pdf` gives them; a .docx file is checked as it is
+            group = {key: data for key, (_, document, data) in pages.items() if bool(document) == rendered}
+            if group:
+                found.update(check_documents(group, number_toc=rendered))
+    except CaseError as error:
+        _report(error)
+        return len({place.path for place, _, _ in pages.values()})
+    failing = set()
+    for key, messages in found.items():
+        place, document, _ = pages[key]
+        for message in messages:
+            sys.stderr.write(f"{Problem(Place(place.path), f'{document}, {message}' if document else message, 'sidor')}\n")
+            failing.add(place.path)
+    return len(failing)
 
 
 def _inspect_file(path: Path) -> list:

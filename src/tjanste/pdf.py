@@ -17,6 +17,8 @@ from .errors import CaseError, Place, Problem, display_path
 FIELD = "pdf"
 TIMEOUT_SECONDS = 300.0
 PDFA_PART = "2"
+TOC_PASSES = 3  # conversions that may move a heading after the TOC got its numbers
+PDFTOTEXT_MESSAGE = "pdftotext saknas, och den behövs för innehållsförteckningens sidnummer; installera det med 'sudo apt-get install poppler-utils'"
 INSTALL_MESSAGE = "LibreOffice saknas; installera det med 'sudo apt-get install libreoffice-writer' (Debian/Ubuntu) eller från libreoffice.org"
 
 # LibreOffice 7.4 and later read JSON filter options after the filter name; SelectPdfVersion 2 is PDF/A-2b.
@@ -44,8 +46,13 @@ def to_pdfa(docx_files: list[Path], out_dir: Path, *, timeout: float = TIMEOUT_S
     own (so another running LibreOffice, or root in CI, does not disturb it). Only when every
     PDF is there and claims PDF/A-2 is each renamed into place, so a failure writes nothing
     and no reader sees a half-written file. Raises CaseError naming the file and LibreOffice's
-    own message.
+    own message. A table of contents gets its page numbers (see _number_tables_of_contents).
     """
+    return [pdf for pdf, _ in to_pdfa_with_sources(docx_files, out_dir, timeout=timeout)]
+
+
+def to_pdfa_with_sources(docx_files: list[Path], out_dir: Path, *, timeout: float = TIMEOUT_SECONDS, number_toc: bool = True) -> list[tuple[Path, bytes]]:
+    """As to_pdfa, with the .docx bytes each PDF was made from (a copy with TOC page numbers, or the file as it is)."""
     documents = [Path(d).resolve() for d in docx_files]
     if not documents:
         return []
@@ -60,20 +67,10 @@ def to_pdfa(docx_files: list[Path], out_dir: Path, *, timeout: float = TIMEOUT_S
     try:
         (profile / "user").mkdir()
         (profile / "user" / "registrymodifications.xcu").write_text(PROFILE_SETTINGS, encoding="utf-8")
-        command = [
-            office,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            FILTER,
-            "--outdir",
-            str(staging),
-            *map(str, documents),
-        ]
-        returncode, messages = _run(command, timeout, documents)
-        if returncode != 0:
-            raise CaseError([Problem(_place(documents[0]), f"LibreOffice avslutades med kod {returncode}: {messages or 'inget felmeddelande'}", FIELD)])
+        messages = _convert(office, profile, documents, staging, timeout)
+        sources = {d: d.read_bytes() for d in documents}
+        if number_toc:
+            sources.update(_number_tables_of_contents(office, profile, sources, staging, timeout))
 
         problems = []
         for document in documents:
@@ -95,11 +92,73 @@ def to_pdfa(docx_files: list[Path], out_dir: Path, *, timeout: float = TIMEOUT_S
                 os.fsync(stream.fileno())
             os.chmod(pdf, 0o644)
             os.replace(pdf, out_dir / pdf.name)
-            written.append(out_dir / pdf.name)
+            written.append((out_dir / pdf.name, sources[document]))
         return written
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def _convert(office: str, profile: Path, documents: list[Path], out: Path, timeout: float) -> str:
+    """One LibreOffice call that writes a PDF/A-2b of every document into out; returns LibreOffice's messages."""
+    command = [
+        office,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        FILTER,
+        "--outdir",
+        str(out),
+        *map(str, documents),
+    ]
+    returncode, messages = _run(command, timeout, documents)
+    if returncode != 0:
+        raise CaseError([Problem(_place(documents[0]), f"LibreOffice avslutades med kod {returncode}: {messages or 'inget felmeddelande'}", FIELD)])
+    return messages
+
+
+def _number_tables_of_contents(office: str, profile: Path, sources: dict[Path, bytes], staging: Path, timeout: float) -> dict[Path, bytes]:
+    """Gives every table of contents the page numbers its headings fell on; returns the copies the PDFs were made from.
+
+    LibreOffice shows a .docx's TOC as the document caches it and cannot be asked to
+    update it without a macro runtime (not part of libreoffice-writer). So the headings'
+    pages are read from the first PDF, written after a dot-leader tab into a copy of the
+    document, and the copies converted again, all in one call; a pass repeats while a
+    number moved a heading (a longer TOC can push the text down), up to TOC_PASSES.
+    The .docx that is filed keeps its TOC field for Word, and its bytes do not change.
+    """
+    from .docx.toc import has_toc, with_page_numbers
+    from .pagelayout import document_blocks, locate, pdf_words, toc_targets
+
+    pending = {d: data for d, data in sources.items() if has_toc(data) and (staging / f"{d.stem}.pdf").is_file()}
+    if pending and shutil.which("pdftotext") is None:
+        raise CaseError([Problem(_place(next(iter(pending))), PDFTOTEXT_MESSAGE, FIELD)])
+    used = dict(pending)
+    written: dict[Path, list[int | None]] = {}
+    for round_number in range(TOC_PASSES):
+        changed = {}
+        for document in pending:
+            blocks = document_blocks(used[document])
+            locate(blocks, pdf_words(staging / f"{document.stem}.pdf"))
+            numbers = [heading.first_page if heading else None for _, heading in toc_targets(blocks)]
+            if numbers != written.get(document):
+                written[document] = numbers
+                changed[document] = with_page_numbers(sources[document], numbers)
+        if not changed:
+            break
+        folder = staging / f".innehall-{round_number}"
+        folder.mkdir()
+        copies = []
+        for document, data in changed.items():
+            (folder / document.name).write_bytes(data)
+            copies.append(folder / document.name)
+        _convert(office, profile, copies, folder, timeout)
+        for document, data in changed.items():
+            os.replace(folder / f"{document.stem}.pdf", staging / f"{document.stem}.pdf")
+            used[document] = data
+        pending = changed
+    return used
 
 
 def pdfa_part(pdf_bytes: bytes) -> str | None:

@@ -1,0 +1,77 @@
+"""The page-layout check (`tjanste check --sidor`) on LibreOffice's real pages: the corpus passes, each file in tests/sidor/ fails with its one message.
+
+Every document goes through one `tjanste check --sidor` call (one LibreOffice conversion for the cases and one for
+the .docx file), so the test stays fast. Line 2 of each file in tests/sidor/ is `# väntat: <message>`.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import KORPUS, ROOT, soffice
+
+SIDOR = sorted((ROOT / "tests" / "sidor").glob("*.md"))
+EXPECTED = re.compile(r"^# väntat: (.*)$")
+TOC_NUMBER = re.compile(r"^# sidnummer: (\d+)")
+LINE = re.compile(r"^(.*?):\d+:\d+: fel: sidor: (.*)$")
+
+
+def _expected(path: Path) -> tuple[str, int | None]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    match = EXPECTED.match(lines[1])
+    assert match, f"{path.name}: rad 2 ska vara '# väntat: <meddelandet>'"
+    toc = TOC_NUMBER.match(lines[2])
+    return match.group(1), int(toc.group(1)) if toc else None
+
+
+@pytest.fixture(scope="module")
+def reported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+    """What one `tjanste check --sidor` says about every corpus case, every file in tests/sidor/ and a .docx with a wrong TOC."""
+    from tjanste.docx.toc import toc_entries, with_page_numbers
+    from tjanste.render import read_and_word, render_documents
+
+    if soffice() is None:
+        pytest.skip("LibreOffice saknas: apt-get install libreoffice-writer")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext saknas: apt-get install poppler-utils")
+    folder = tmp_path_factory.mktemp("sidor")
+    documents = []
+    for path in SIDOR:
+        _, number = _expected(path)
+        if number is not None:  # the TOC rule: the case's own .docx with a wrong number written into its TOC, checked as a file
+            case, papers = read_and_word(str(path))
+            docx = render_documents(case, papers)["beslut.docx"]
+            target = folder / f"{path.stem}.docx"
+            target.write_bytes(with_page_numbers(docx, [number] * toc_entries(docx)))
+            documents.append(str(target))
+    cases = [str(p) for p in sorted((KORPUS / "cases").glob("*.md"))] + [str(p) for p in SIDOR]
+    result = subprocess.run([sys.executable, "-m", "tjanste", "check", "--sidor", *cases, *documents], capture_output=True, text=True, timeout=600)
+    found: dict[str, list[str]] = {}
+    for line in result.stderr.splitlines():
+        match = LINE.match(line)
+        if match:
+            found.setdefault(Path(match.group(1)).name, []).append(match.group(2))
+    found["(kod)"] = [str(result.returncode)]
+    return found
+
+
+def test_the_corpus_passes_the_page_check(reported: dict[str, list[str]]) -> None:
+    for case in sorted((KORPUS / "cases").glob("*.md")):
+        assert case.name not in reported, f"{case.name}: {reported.get(case.name)}"
+    assert reported["(kod)"] == ["1"], "a failing document is exit code 1"
+
+
+@pytest.mark.parametrize("path", SIDOR, ids=[p.stem for p in SIDOR])
+def test_each_layout_fault_is_reported_with_its_page(path: Path, reported: dict[str, list[str]]) -> None:
+    message, number = _expected(path)
+    if number is None:
+        assert reported.get(path.name) == [message]
+    else:
+        assert path.name not in reported, "as a case, the table of contents gets the pages its headings stand on"
+        assert reported.get(f"{path.stem}.docx") == [message]
