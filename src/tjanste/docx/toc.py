@@ -31,8 +31,12 @@ def toc_entries(docx: bytes) -> int:
 
 
 def has_toc(docx: bytes) -> bool:
-    with zipfile.ZipFile(io.BytesIO(docx)) as package:
-        return re.search(rb'<w:pStyle w:val="TOC\d"/>', package.read(DOCUMENT)) is not None
+    """Whether a document has table-of-contents entries; a file that is no .docx has none (LibreOffice reports it)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(docx)) as package:
+            return re.search(rb'<w:pStyle w:val="TOC\d"/>', package.read(DOCUMENT)) is not None
+    except (zipfile.BadZipFile, KeyError):
+        return False
 
 
 def with_page_numbers(docx: bytes, numbers: list[int | None]) -> bytes:
