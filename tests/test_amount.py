@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tjanste.amount import UNITS, Amount, AmountError
+from tjanste.amount import UNITS, Amount, AmountError, NotExact, exact_sum
 
 NBSP = "\u00a0"
 MINUS = "\u2212"
@@ -294,3 +294,34 @@ def test_formatted_text_shape(kronor: Decimal, unit: str, decimals: int | None) 
     full = Amount(kronor, unit).format(decimals=decimals)
     assert "-" not in full and " " not in full
     assert full.count(NBSP) == len(groups)  # groups joined by NBSP plus one before the unit
+
+
+# --- exact at any size: never rounded silently --------------------------------------------
+
+
+def test_sums_are_exact_beyond_28_digits() -> None:
+    big = Amount.parse("10 000 000 000 000 000 000 000 000 000 kr")
+    one = Amount.parse("1 kr")
+    assert (big + one).kronor == Decimal(10**28 + 1)
+    assert (big + one) != big
+    assert (big - one).kronor == Decimal(10**28 - 1)
+    assert (-(big + one)).kronor == Decimal(-(10**28) - 1)  # Decimal's own unary minus would round to 28 digits
+    assert exact_sum([big.kronor, one.kronor, one.kronor]) == Decimal(10**28 + 2)
+    assert (big + one).format() == "10\u00a0000\u00a0000\u00a0000\u00a0000\u00a0000\u00a0000\u00a0000\u00a0000\u00a0001\u00a0kr"
+    assert (big + one).format("mnkr") == "10\u00a0000\u00a0000\u00a0000\u00a0000\u00a0000\u00a0000\u00a0000,000001\u00a0mnkr"
+
+
+def test_a_result_too_long_to_be_exact_is_refused() -> None:
+    huge = Amount(Decimal(10) ** 99)
+    with pytest.raises(NotExact, match="fler än 100 siffror"):
+        huge + Amount(Decimal("0.01"))
+    with pytest.raises(NotExact):
+        Amount(Decimal(10)) / 3
+
+
+def test_an_amount_has_at_most_amount_max_digits() -> None:
+    with pytest.raises(AmountError, match=r"har 41 siffror i kronor; ett belopp får ha högst 40 \(AMOUNT_MAX_DIGITS\)"):
+        Amount.parse("1" + "0" * 40 + " kr")
+    assert Amount.parse("1" + "0" * 39 + " kr").kronor == Decimal(10**39)
+    with pytest.raises(AmountError, match="högst 40"):
+        Amount.parse("1 " + "000 " * 12 + "mdkr")

@@ -6,18 +6,23 @@ groups of three joined by NO-BREAK SPACE (also for four-digit numbers), decimal
 comma, U+2212 MINUS SIGN, NO-BREAK SPACE before the unit, half-up rounding only
 when decimals are asked for, never exponent notation.
 
-Arithmetic (+, -, * and / by int or Decimal) is exact where Decimal is exact and
-the result keeps the unit of the left operand (for `sum()`, the first amount).
+Arithmetic (+, -, * and / by int or Decimal) is exact: it runs in the EXACT
+context, which carries EXACT_DIGITS digits and raises NotExact rather than
+round (Python's default context would round silently at 28 digits, so a sum at
+10^28 kr could be off by a krona). The result keeps the unit of the left operand
+(for `sum()`, the first amount).
 Comparisons and hashing use the value in kronor only, so 2 mnkr == 2 000 000 kr.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, Inexact, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, DivisionByZero, Inexact, InvalidOperation, Overflow, Rounded, localcontext
 
+from tjanste import limits
 from tjanste.words import amount_words
 
 # The unit vocabulary, in one place: what a case may write, what each is worth, how it is shown.
@@ -62,12 +67,51 @@ _AMOUNT = re.compile(
 class AmountError(ValueError):
     """A text that is not an amount; str() is the Swedish message shown to the official."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, message: str = ""):
         self.text = text
         super().__init__(
-            f"'{text}' är inget belopp; skriv t.ex. 24 000 000 kr, 15,1 mnkr, 0,9 mnkr eller 9,3 tkr "
+            message
+            or f"'{text}' är inget belopp; skriv t.ex. 24 000 000 kr, 15,1 mnkr, 0,9 mnkr eller 9,3 tkr "
             f"(decimalkomma, enhet {UNIT_CHOICES})"
         )
+
+
+# Money arithmetic: exact, or NotExact. Rounded and Inexact are traps, so no digit is ever dropped silently.
+EXACT = Context(prec=limits.EXACT_DIGITS, rounding=ROUND_HALF_UP, traps=[InvalidOperation, DivisionByZero, Overflow, Inexact, Rounded])
+# Display rounding (decimals=n) is stated and half-up; it has digits to spare for any exact value.
+_DISPLAY = Context(prec=2 * limits.EXACT_DIGITS + limits.AMOUNT_MAX_DECIMALS, rounding=ROUND_HALF_UP, traps=[InvalidOperation, DivisionByZero, Overflow])
+
+
+class NotExact(ArithmeticError):
+    """A result that needs more than EXACT_DIGITS digits: refused, since rounding it would change a checked number."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            f"resultatet behöver fler än {limits.EXACT_DIGITS} siffror för att bli exakt (EXACT_DIGITS), "
+            "och tjanste avrundar aldrig i tysthet"
+        )
+
+
+@contextmanager
+def exactly() -> Iterator[None]:
+    """Decimal arithmetic inside is exact or raises NotExact (or ZeroDivisionError); it is never rounded."""
+    try:
+        with localcontext(EXACT):
+            yield
+    except (Inexact, Rounded, Overflow):
+        raise NotExact() from None
+
+
+def exact_sum(values: Iterator[Decimal] | list[Decimal]) -> Decimal:
+    """The exact sum of Decimals (Python's sum() would round in the default context)."""
+    with exactly():
+        return sum(values, Decimal(0))
+
+
+def digit_count(kronor: Decimal) -> int:
+    """Digits from the first non-zero one to the last, before and after the decimal comma: 10^28 has 29, 0,05 has 2."""
+    whole, _, fraction = format(kronor.copy_abs(), "f").partition(".")
+    return len(whole.lstrip("0")) + len(fraction.rstrip("0"))
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -100,13 +144,15 @@ class Amount:
         if match["unit"]:
             unit = _CANONICAL[match["unit"]]
         value = Decimal(digits)
-        with localcontext() as ctx:
-            ctx.traps[Inexact] = True
-            try:
+        try:
+            with exactly():
                 kronor = value * UNITS[unit]
-            except Inexact:
-                raise AmountError(text) from None
-        return cls(-kronor if match["sign"] else kronor, unit)
+        except NotExact:
+            kronor = None
+        if kronor is None or digit_count(kronor) > limits.AMOUNT_MAX_DIGITS:
+            count = digit_count(value if kronor is None else kronor)
+            raise AmountError(text, f"'{text[:60]}' har {count} siffror i kronor; ett belopp får ha högst {limits.AMOUNT_MAX_DIGITS} (AMOUNT_MAX_DIGITS)")
+        return cls(kronor.copy_negate() if match["sign"] else kronor, unit)
 
     def format(
         self,
@@ -118,7 +164,7 @@ class Amount:
     ) -> str:
         """Display text such as '15,1 mnkr' (NO-BREAK SPACEs); decimals=n rounds half-up to n places."""
         target = _canonical(unit or self.unit)
-        number = _number(self.kronor / UNITS[target], decimals)
+        number = _number(self.in_unit(target), decimals)
         if not show_unit:
             return number
         words = {**_UNIT_WORDS, **(unit_words or {})}
@@ -127,9 +173,14 @@ class Amount:
     def long(self, unit: str | None = None, *, decimals: int | None = None) -> str:
         """Running-text form: '20 miljoner kronor', '9,3 tusen kronor', '24 000 000 kronor'."""
         target = _canonical(unit or self.unit)
-        number = _number(self.kronor / UNITS[target], decimals)
+        number = _number(self.in_unit(target), decimals)
         singular, plural = _LONG_WORDS[target]
         return f"{number}{NBSP}{singular if number.lstrip(MINUS) == '1' else plural}"
+
+    def in_unit(self, unit: str) -> Decimal:
+        """The value counted in a unit, exactly: 15 100 000 kr is 15,1 in mnkr."""
+        with exactly():
+            return self.kronor / UNITS[_canonical(unit)]
 
     def words(self) -> str:
         """The amount in words: 'tjugo miljoner kronor', 'nio kronor och trettio öre'."""
@@ -143,7 +194,8 @@ class Amount:
             return self
         if not isinstance(other, Amount):
             return NotImplemented
-        return Amount(self.kronor + other.kronor, self.unit)
+        with exactly():
+            return Amount(self.kronor + other.kronor, self.unit)
 
     def __radd__(self, other: object) -> Amount:
         if _is_zero(other):
@@ -153,28 +205,31 @@ class Amount:
     def __sub__(self, other: object) -> Amount:
         if not isinstance(other, Amount):
             return NotImplemented
-        return Amount(self.kronor - other.kronor, self.unit)
+        with exactly():
+            return Amount(self.kronor - other.kronor, self.unit)
 
     def __neg__(self) -> Amount:
-        return Amount(-self.kronor, self.unit)
+        return Amount(self.kronor.copy_negate(), self.unit)  # copy_negate is exact; unary minus rounds to the context
 
     def __pos__(self) -> Amount:
         return self
 
     def __abs__(self) -> Amount:
-        return Amount(abs(self.kronor), self.unit)
+        return Amount(self.kronor.copy_abs(), self.unit)
 
     def __mul__(self, factor: object) -> Amount:
         if not _is_factor(factor):
             return NotImplemented
-        return Amount(self.kronor * factor, self.unit)
+        with exactly():
+            return Amount(self.kronor * factor, self.unit)
 
     __rmul__ = __mul__
 
     def __truediv__(self, divisor: object) -> Amount:
         if not _is_factor(divisor):
             return NotImplemented
-        return Amount(self.kronor / divisor, self.unit)
+        with exactly():
+            return Amount(self.kronor / divisor, self.unit)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Amount):
@@ -227,9 +282,10 @@ def _number(value: Decimal, decimals: int | None) -> str:
         if "." in text:
             text = text.rstrip("0").rstrip(".")
     else:
-        if decimals < 0:
-            raise ValueError(f"decimals must be 0 or more, got {decimals}")
-        text = format(value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP), "f")
+        if type(decimals) is not int or not 0 <= decimals <= limits.AMOUNT_MAX_DECIMALS:
+            raise ValueError(f"antalet decimaler ska vara ett heltal 0–{limits.AMOUNT_MAX_DECIMALS} (AMOUNT_MAX_DECIMALS), inte {decimals!r}")
+        with localcontext(_DISPLAY):
+            text = format(value.quantize(Decimal(1).scaleb(-decimals)), "f")
     negative = text.startswith("-")
     whole, _, fraction = text.lstrip("-").partition(".")
     if negative and not whole.strip("0") and not fraction.strip("0"):
@@ -252,13 +308,14 @@ def far_from_siblings(values: list[Decimal]) -> list[int]:
     always a unit written wrong, which an exact sum cannot notice.
     """
     flagged = []
-    sizes = [abs(v) for v in values]
+    sizes = [v.copy_abs() for v in values]
     for index, size in enumerate(sizes):
         siblings = sorted(s for i, s in enumerate(sizes) if i != index and s)
         if not size or not siblings:
             continue
         median = siblings[len(siblings) // 2]
         # Of two parts only the small one is suspect: the large one is of the order of the total.
-        if size * MAGNITUDE <= median or (size >= median * MAGNITUDE and len(siblings) >= 2):
-            flagged.append(index)
+        with localcontext(_DISPLAY):  # digits to spare: the products are exact
+            if size * MAGNITUDE <= median or (size >= median * MAGNITUDE and len(siblings) >= 2):
+                flagged.append(index)
     return flagged

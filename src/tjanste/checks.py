@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from .amount import Amount, far_from_siblings
+from .amount import Amount, NotExact, exact_sum, exactly, far_from_siblings
 from .case import Case, Check
 from .errors import Problems
 
@@ -28,20 +28,25 @@ def _run_check(case: Case, check: Check, name: str, problems: Problems) -> None:
     if left is None or right is None:
         return
     tolerance = check.tolerans.kronor if check.tolerans else Decimal(0)
-    difference = left - right
-    if abs(difference) > tolerance:
+    try:
+        with exactly():  # at 10^28 kr a krona must still count: never rounded
+            difference = (left - right).copy_abs()
+    except NotExact as exc:
+        problems.error(check.place, name, f"'{check.villkor.strip()}' kan inte räknas exakt: {exc}")
+        return
+    if difference > tolerance:
         unit = _display_unit(case, left_text + " " + right_text)
         show = lambda kronor: Amount(kronor, unit).format(unit_words=case.profile.enhetsord)  # noqa: E731
         allowed = f" (tillåten avvikelse {show(tolerance)})" if tolerance else ""
         problems.error(
             check.place,
             name,
-            f"'{check.villkor.strip()}' stämmer inte: {left_text.strip()} är {show(left)} men {right_text.strip()} är {show(right)}, skillnad {show(abs(difference))}{allowed}",
+            f"'{check.villkor.strip()}' stämmer inte: {left_text.strip()} är {show(left)} men {right_text.strip()} är {show(right)}, skillnad {show(difference)}{allowed}",
         )
 
 
 def _evaluate(expression: str, case: Case, check: Check, name: str, problems: Problems) -> Decimal | None:
-    position, total, ok = 0, Decimal(0), True
+    position, ok = 0, True
     expression = expression.strip()
     if not expression:
         problems.error(check.place, name, f"'{check.villkor}' har en tom sida; skriv t.ex. totalt = a + b")
@@ -60,13 +65,18 @@ def _evaluate(expression: str, case: Case, check: Check, name: str, problems: Pr
             problems.error(check.place, name, f"'{match.group(2)}' finns inte; skriv namnet på ett belopp eller tabell.kolumn för en tabells summa")
             ok = False
         else:
-            total += sign * value
-            terms.append((match.group(2), value))
+            terms.append((match.group(2), value if sign > 0 else value.copy_negate()))
         position = match.end()
     for index in far_from_siblings([value for _, value in terms]):
         name_, value = terms[index]
         problems.warning(check.place, name, f"'{name_}' ({_shown(case, name_)}) skiljer sig minst tusen gånger från de andra delarna av summan; stämmer enheten?")
-    return total if ok else None
+    if not ok:
+        return None
+    try:
+        return exact_sum(value for _, value in terms)
+    except NotExact as exc:
+        problems.error(check.place, name, f"'{expression}' kan inte räknas exakt: {exc}")
+        return None
 
 
 def _shown(case: Case, term: str) -> str:

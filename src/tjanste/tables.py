@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .amount import UNIT_CHOICES, UNIT_PATTERN, Amount, AmountError, far_from_siblings
+from .amount import UNIT_CHOICES, UNIT_PATTERN, Amount, AmountError, NotExact, exact_sum, exactly, far_from_siblings
 from .errors import Place, Problems
 from .schema import AmountValue, Field, Flag, ListOf, Located, Record, Text
 from .yamlsource import Node
@@ -112,7 +112,11 @@ def read_table(name: str, table: Table, problems: Problems) -> None:
     if table.complete:  # a sum over broken rows would only repeat their error
         for index in table.amount_columns:
             values = [cell.kronor for row in table.rows if isinstance(cell := row.cells[index], Amount)]
-            table.sums[index] = Amount(sum(values, Decimal(0)), table.enhet)
+            try:
+                table.sums[index] = Amount(exact_sum(values), table.enhet)
+            except NotExact as exc:
+                problems.error(table.place, f"{field_name}.rader", f"kolumnen '{table.kolumner[index].rubrik}' kan inte summeras exakt: {exc}")
+                table.complete = False
 
 
 def _rows(table: Table, node: Node, name: str, problems: Problems) -> list[TableRow]:
@@ -198,8 +202,9 @@ def check_table(table: Table, problems: Problems) -> None:
     tolerance = table.summa.tolerans.kronor if table.summa.tolerans else Decimal(0)
     for column_index, stated in zip(columns, written):
         computed = table.sums[column_index]
-        difference = computed.kronor - stated.kronor
-        if abs(difference) > tolerance:
+        with exactly():  # sums of amounts of AMOUNT_MAX_DIGITS are far below EXACT_DIGITS: the difference is exact
+            difference = (computed.kronor - stated.kronor).copy_abs()
+        if difference > tolerance:
             unit = table.shown_unit
             show = lambda kronor: Amount(kronor, unit).format()  # noqa: E731
             allowed = f" (tillåten avvikelse {show(tolerance)})" if tolerance else ""
@@ -207,7 +212,7 @@ def check_table(table: Table, problems: Problems) -> None:
             problems.error(
                 table.summa.place_of("skrivet"),
                 f"{field_name}.summa",
-                f"kolumnen '{column.rubrik}': summaraden '{table.summa.rubrik}' skriver {show(stated.kronor)} men raderna summerar till {show(computed.kronor)}, skillnad {show(abs(difference))}{allowed}",
+                f"kolumnen '{column.rubrik}': summaraden '{table.summa.rubrik}' skriver {show(stated.kronor)} men raderna summerar till {show(computed.kronor)}, skillnad {show(difference)}{allowed}",
             )
 
 
