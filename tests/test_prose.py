@@ -85,3 +85,97 @@ def test_long_date() -> None:
 def test_words_of_integers() -> None:
     text, _ = render("{{ 1035 | ord }}")
     assert text == "ettusentrettiofem"
+
+
+# --- arithmetic: exact, on amounts too; every error Swedish and at its line ---------------------
+
+
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("{{ belopp.totalt + belopp.del }}", "35,1\u00a0mnkr"),
+        ("{{ belopp.totalt - belopp.del }}", "4,9\u00a0mnkr"),
+        ("{{ -belopp.del }}", "\u221215,1\u00a0mnkr"),
+        ("{{ belopp.totalt * 3 }}", "60\u00a0mnkr"),
+        ("{{ belopp.totalt * 2.5 }}", "50\u00a0mnkr"),
+        ("{{ belopp.totalt / 8 }}", "2,5\u00a0mnkr"),
+        ("{{ (belopp.totalt + belopp.rad) | kr }}", "84\u00a0410\u00a0035\u00a0kr"),
+        ("{{ (belopp.totalt + belopp.del) | ord }}", "trettiofem miljoner etthundra tusen kronor"),
+        ("{% if belopp.totalt > belopp.del %}större{% endif %}", "större"),
+        ("{{ 7 / 2 }}", "3.5"),
+        ("{{ 0.1 + 0.2 }}", "0.3"),
+        ("{{ 2 ** 10 }}", "1024"),
+        ("{{ 10 ** -2 }}", "0.01"),
+        ("{% for x in range(3) %}{{ loop.index }}{% endfor %}", "123"),
+        ("{{ ['a', 'b'] | join(', ') }}", "a, b"),
+        ("{{ arende.datum | datum | upper }}", "4 MAJ 2022"),
+    ],
+)
+def test_arithmetic_is_exact(source: str, expected: str) -> None:
+    text, problems = render(source)
+    assert problems.items == []
+    assert text == expected
+
+
+@pytest.mark.parametrize(
+    "source, message",
+    [
+        ("{{ belopp.totalt / 3 }}", "går inte att räkna exakt med högst 100 siffror (EXACT_DIGITS), och tjanste avrundar aldrig i tysthet"),
+        ("{{ 1 / 3 }}", "1 / 3 går inte att räkna exakt"),
+        ("{{ belopp.totalt + 1 }}", "ett belopp + ett heltal går inte att räkna ut"),
+        ("{{ 1 / 0 }}", "division med noll"),
+        ("{{ belopp.totalt / 0 }}", "division med noll"),
+        ("{{ belopp.rad | mnkr(30) }}", "antalet decimaler ska vara ett heltal 0–6 (AMOUNT_MAX_DECIMALS), inte 30"),
+        ("{{ belopp.rad | mnkr('x') }}", "antalet decimaler ska vara ett heltal 0–6"),
+        ("{{ belopp.totalt * 10 ** 99 }}", "går inte att räkna exakt med högst 100 siffror"),
+        ("{{ 9 ** 99 * 9 ** 99 }}", "ett tal får ha högst 100 (EXACT_DIGITS)"),
+        ("{{ 10 ** 1000 }}", "exponenten i 10 ** 1000 är för stor; den får vara högst 100 (JINJA_MAX_EXPONENT)"),
+        ("{{ [1] * 10 ** 6 }}", "listan blir 1 000 000 element; gränsen är 10 000 element (JINJA_MAX_LIST_ITEMS)"),
+        ("{{ ('a' * 99999) ~ ('b' * 99999) }}", "texten blir 199 998 tecken; gränsen är 100 000 tecken (JINJA_MAX_TEXT_CHARS)"),
+        ("{{ range(10 ** 9) | join }}", "range ger 1 000 000 000 tal; gränsen är 100 000 varv per ärende (JINJA_MAX_LOOP_ROUNDS)"),
+        ("{% for i in range(90000) %}{{ 'a' * 99999 }}{% endfor %}", "texten blir längre än 1 000 000 tecken, som är gränsen (JINJA_MAX_OUTPUT_CHARS)"),
+        ("{{ 'x' < 3 }}", "'<' går inte mellan en text och ett heltal"),
+        ("{{ '%0999999999d' % 1 }}", "% med en text (formatering) kan inte användas här"),
+    ],
+)
+def test_arithmetic_errors_are_swedish_and_at_their_line(source: str, message: str) -> None:
+    text, problems = render(f"Rad ett.\n\n{source}")
+    assert text is None
+    [problem] = problems.items
+    assert str(problem).startswith("cases/x.md:12:1: fel: text: "), str(problem)
+    assert "decimal." not in problem.message and "Traceback" not in problem.message
+    assert message in problem.message
+
+
+@pytest.mark.parametrize("name", ["lipsum", "cycler", "joiner", "namespace", "dict", "self"])
+def test_jinja_helpers_are_not_available(name: str) -> None:
+    _, problems = render(f"{{{{ {name}(10 ** 6) }}}}")
+    [problem] = problems.items
+    assert f"'{name}'" in problem.message
+
+
+def test_values_are_read_only() -> None:
+    _, problems = render('{% set _ = belopp.update({"del": belopp.totalt}) %}{{ belopp.del }}')
+    [problem] = problems.items
+    assert "'update' skulle ändra värdena, men löptext och mallar kan bara läsa dem" in problem.message
+    amount = ShownAmount(Amount.parse("20 mnkr"), {"mnkr": "mkr"})
+    with pytest.raises(TypeError):
+        amount.unit_words["mnkr"] = "x"  # type: ignore[index]
+    with pytest.raises(AttributeError):
+        amount.amount = Amount.parse("1 kr")  # type: ignore[misc]
+
+
+def test_time_budget_holds_in_a_worker_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No signals: the budget is checked in the hooks, so it stops a render in any thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tjanste import limits
+
+    monkeypatch.setattr(limits, "JINJA_SECONDS_PER_CASE", 0.05)
+    source = "a\n{% for i in range(99999) %}{% for j in range(99999) %}{{ i ** 2 }}{% endfor %}{% endfor %}"
+    monkeypatch.setattr(limits, "JINJA_MAX_LOOP_ROUNDS", 10**12)
+    with ThreadPoolExecutor(1) as pool:
+        text, problems = pool.submit(render, source).result(timeout=30)
+    assert text is None
+    [problem] = problems.items
+    assert str(problem).startswith("cases/x.md:11:1: fel: text: Jinja får arbeta högst 0.05 s per ärende (JINJA_SECONDS_PER_CASE)")

@@ -21,7 +21,7 @@ def root(project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     [
         ("{{ arende.rubrik }}", "{{ arende.rubriken }}", "fel: mall: mallfel: 'rubriken' finns inte; kända namn här: avsandare, datum, datum_text, dnr, dokumenttyp, enhet, handlaggare, rubrik, till; taggen är '{{ arende.rubriken }}' i word/document.xml"),
         ("{{ arende.rubrik }}", "{{ arende.rubrik ", "fel: mall: mallfel:"),
-        ("{{ arende.rubrik }}", "{{ arende.rubrik | okant_filter }}", "fel: mall: mallfel: No filter named 'okant_filter'"),
+        ("{{ arende.rubrik }}", "{{ arende.rubrik | okant_filter }}", "fel: mall: mallfel: okänt filter 'okant_filter'; filtren är capitalize, default, join, length, lower, upper"),
     ],
 )
 def test_broken_template_names_the_template(root: Path, old: str, new: str, message: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -21,6 +21,8 @@ from .markup import images, misplaced_tables, nested_footnotes, parser, table_re
 from .yamlsource import FORBIDDEN, forbidden_character_message
 from .prose import InvalidAmount, ShownAmount, long_date, render_text
 from .proposal import att_clause_texts, decided, introduction, numbered_sentences
+from . import jinjawork
+from .sandbox import freeze
 
 def document_type(case: Case) -> str:
     """The decision paper's heading in its letterhead: its kind's name ('Tjänsteskrivelse'), or the case's own heading."""
@@ -83,11 +85,11 @@ def _table_function(case: Case):
 
 
 def prose_context(case: Case) -> dict[str, Any]:
-    """What prose and att-satser may name: belopp, arende, org, tabell()."""
+    """What prose and att-satser may name: belopp, arende, org, tabell(); all read-only, shared by every piece of the case."""
     unit_words = case.profile.enhetsord
     amounts: dict[str, Any] = {name: InvalidAmount() for name in case.written.belopp}
     amounts.update({name: ShownAmount(amount, unit_words) for name, amount in case.belopp.items()})
-    return {
+    context = {
         "belopp": amounts,
         "arende": {
             "dnr": case.dnr,
@@ -100,10 +102,16 @@ def prose_context(case: Case) -> dict[str, Any]:
         "org": {"namn": case.profile.namn, "ort": case.profile.ort},
         "tabell": _table_function(case),
     }
+    return {name: freeze(value) for name, value in context.items()}
 
 
 def prepare_papers(case: Case, problems: Problems | None = None) -> list[Paper]:
     """Renders prose, att-satser and bilagor; raises CaseError with every problem found, those already collected included."""
+    with jinjawork.budget():  # one time budget and one loop count for all of a case's prose
+        return _prepare_papers(case, problems)
+
+
+def _prepare_papers(case: Case, problems: Problems | None) -> list[Paper]:
     problems = problems if problems is not None else Problems()
     context = prose_context(case)
     source = case.source

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 
 from .amount import UNIT_CHOICES, UNIT_PATTERN
 from .errors import CaseError, Place, Problems, display_path
@@ -23,7 +25,7 @@ class Profile(Located):
     forslagsstil: str = "att"
     dnr_monster: str = ""
     dnr_exempel: str = ""
-    enhetsord: dict[str, str] = field(default_factory=dict)
+    enhetsord: Mapping[str, str] = field(default_factory=dict)  # read-only once loaded: the profile is cached for every case
     gruppera_fyrsiffriga: bool = True
     id: str = ""
 
@@ -73,6 +75,7 @@ def load_profile(path: Path) -> Profile:
     if profile is INVALID:  # pragma: no cover - errors were raised above
         raise CaseError([])
     profile.id = path.stem
+    profile.enhetsord = MappingProxyType(dict(profile.enhetsord))
     return profile
 
 

@@ -1,18 +1,23 @@
-"""Prose and att-satser through a sandboxed Jinja environment with Swedish filters for amounts and dates."""
+"""Prose and att-satser through the Jinja sandbox (sandbox.py) with Swedish filters for amounts and dates."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, DecimalException
+from types import MappingProxyType
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import missing
 
-from .amount import Amount
+from . import limits
+from .amount import Amount, NotExact
 from .errors import Place, Problems
+from .jinjamath import kind
+from .sandbox import ReadOnly, Refused, Sandbox, freeze
 from .words import number_words
 
 MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december"]
@@ -23,12 +28,22 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
+@dataclass(frozen=True, slots=True, eq=False, init=False)
 class ShownAmount:
-    """An amount as prose shows it: in the unit it was written in, with the organisation's unit words."""
+    """An amount as prose shows it: in the unit it was written in, with the organisation's unit words.
 
-    def __init__(self, amount: Amount, unit_words: dict[str, str]):
-        self.amount = amount
-        self.unit_words = unit_words
+    Read-only all through (a frozen Amount, the unit words as a mapping proxy), so no
+    piece of prose can change what a later piece, or a later case, shows. Prose may
+    add, subtract, negate, multiply and divide by a number, and compare amounts.
+    """
+
+    amount: Amount
+    unit_words: Mapping[str, str]
+    jinja_kind = "ett belopp"
+
+    def __init__(self, amount: Amount, unit_words: Mapping[str, str]):
+        object.__setattr__(self, "amount", amount)
+        object.__setattr__(self, "unit_words", unit_words if isinstance(unit_words, MappingProxyType) else MappingProxyType(dict(unit_words)))
 
     def shown(self, unit: str | None = None, decimals: int | None = None) -> str:
         return self.amount.format(unit, decimals=decimals, unit_words=self.unit_words)
@@ -36,12 +51,71 @@ class ShownAmount:
     def __str__(self) -> str:
         return self.shown()
 
+    def _with(self, amount: object) -> Any:
+        return ShownAmount(amount, self.unit_words) if isinstance(amount, Amount) else NotImplemented
+
+    def __add__(self, other: object) -> Any:
+        if isinstance(other, InvalidAmount):
+            return other
+        return self._with(self.amount + other.amount) if isinstance(other, ShownAmount) else NotImplemented
+
+    def __sub__(self, other: object) -> Any:
+        if isinstance(other, InvalidAmount):
+            return other
+        return self._with(self.amount - other.amount) if isinstance(other, ShownAmount) else NotImplemented
+
+    def __neg__(self) -> ShownAmount:
+        return ShownAmount(-self.amount, self.unit_words)
+
+    def __pos__(self) -> ShownAmount:
+        return self
+
+    def __mul__(self, factor: object) -> Any:
+        return self._with(self.amount * factor)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, divisor: object) -> Any:
+        return self._with(self.amount / divisor)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ShownAmount) and self.amount == other.amount
+
+    def __hash__(self) -> int:
+        return hash(self.amount)
+
+    def __lt__(self, other: object) -> bool:
+        return self.amount < _amount_of(other)
+
+    def __le__(self, other: object) -> bool:
+        return self.amount <= _amount_of(other)
+
+    def __gt__(self, other: object) -> bool:
+        return self.amount > _amount_of(other)
+
+    def __ge__(self, other: object) -> bool:
+        return self.amount >= _amount_of(other)
+
+
+def _amount_of(value: object) -> Amount:
+    if isinstance(value, ShownAmount):
+        return value.amount
+    raise TemplateError("ett belopp kan bara jämföras med ett annat belopp, t.ex. {% if belopp.a > belopp.b %}")
+
 
 class InvalidAmount:
     """A name written under belopp whose value is already reported as an error: prose may use it without a second error."""
 
+    jinja_kind = "ett belopp"
+    __slots__ = ()
+
     def __str__(self) -> str:
         return "?"
+
+    def _same(self, *_: object) -> InvalidAmount:
+        return self
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __neg__ = __pos__ = _same
 
 
 class SwedishUndefined(StrictUndefined):
@@ -49,19 +123,25 @@ class SwedishUndefined(StrictUndefined):
 
     @property
     def _undefined_message(self) -> str:  # type: ignore[override]
+        if self._undefined_hint:
+            return self._undefined_hint
         if self._undefined_obj is missing:
             return f"'{self._undefined_name}' är inte definierat; kända namn: {_KNOWN}"
-        owner = type(self._undefined_obj).__name__
-        if isinstance(self._undefined_obj, dict) and self._undefined_obj:
-            names = ", ".join(sorted(map(str, self._undefined_obj)))
-            return f"'{self._undefined_name}' finns inte; kända namn här: {names}"
-        return f"'{self._undefined_name}' finns inte i {owner}"
+        known = ""
+        if isinstance(self._undefined_obj, ReadOnly) and self._undefined_obj:
+            known = f"; kända namn här: {', '.join(self._undefined_obj.names())}"
+        if self._undefined_name in _CHANGING:
+            return f"'{self._undefined_name}' skulle ändra värdena, men löptext och mallar kan bara läsa dem{known}"
+        if known:
+            return f"'{self._undefined_name}' finns inte{known}"
+        return f"'{self._undefined_name}' finns inte i {kind(self._undefined_obj)}"
 
 
 _KNOWN = "belopp, arende, org, tabell"
+_CHANGING = frozenset({"update", "pop", "popitem", "setdefault", "clear", "append", "extend", "insert", "remove", "sort", "reverse", "add", "discard"})
 
 
-def _amount_filter(unit: str):
+def _amount_filter(unit: str):  # noqa: ANN202
     def show(value: Any, decimals: int | None = None) -> str:
         return _as_shown(value).shown(unit, decimals)
 
@@ -97,9 +177,9 @@ def _date(value: Any) -> str:
     raise TemplateError(f"'{value}' är inget datum; filtret datum gäller t.ex. {{{{ arende.datum | datum }}}}")
 
 
-def make_environment() -> SandboxedEnvironment:
-    """The one environment prose and att-satser are rendered in: sandboxed, strict, no autoescape (output is markdown)."""
-    env = SandboxedEnvironment(undefined=SwedishUndefined, autoescape=False, keep_trailing_newline=True)
+def make_environment() -> Sandbox:
+    """The one environment prose and att-satser are rendered in: the sandbox, strict, no autoescape (output is markdown)."""
+    env = Sandbox(undefined=SwedishUndefined, autoescape=False, output_limit=(limits.JINJA_MAX_OUTPUT_CHARS, "texten", "JINJA_MAX_OUTPUT_CHARS"), keep_trailing_newline=True)
     for unit in ("kr", "tkr", "mnkr", "mdkr"):
         env.filters[unit] = _amount_filter(unit)
     env.filters["ord"] = _words
@@ -108,10 +188,10 @@ def make_environment() -> SandboxedEnvironment:
     return env
 
 
-_ENV: SandboxedEnvironment | None = None
+_ENV: Sandbox | None = None
 
 
-def environment() -> SandboxedEnvironment:
+def environment() -> Sandbox:
     global _ENV
     if _ENV is None:
         _ENV = make_environment()
@@ -122,16 +202,48 @@ def render_text(source: str, context: dict[str, Any], place: Place, field: str, 
     """Renders one piece of prose; an error becomes a problem at the line of the case it came from."""
     try:
         template = environment().from_string(source)
-        return template.render(context)
+        return template.render({name: freeze(value) for name, value in context.items()})
     except TemplateSyntaxError as exc:
         problems.error(_shift(place, _opening_line(source, exc.lineno)), field, f"mallfel: {_syntax_message(exc)}")
     except UndefinedError as exc:
         problems.error(_shift(place, _template_line(exc)), field, exc.message or "ett namn är inte definierat")
     except TemplateError as exc:
         problems.error(_shift(place, _template_line(exc)), field, exc.message or str(exc))
-    except Exception as exc:  # noqa: BLE001 - arithmetic or type errors inside an expression
+    except (NotExact, ValueError) as exc:  # Swedish messages of our own (amounts, words, decimals)
         problems.error(_shift(place, _template_line(exc)), field, f"uttrycket kan inte beräknas: {exc}")
+    except ZeroDivisionError as exc:
+        problems.error(_shift(place, _template_line(exc)), field, "uttrycket kan inte beräknas: division med noll")
+    except (DecimalException, ArithmeticError) as exc:
+        problems.error(_shift(place, _template_line(exc)), field, "uttrycket kan inte beräknas: ogiltig räkning med decimaltal")
+    except Exception as exc:  # noqa: BLE001 - a type error inside an expression, e.g. a comparison of a text with a number
+        problems.error(_shift(place, _template_line(exc)), field, f"uttrycket kan inte beräknas: {python_message(exc)}")
     return None
+
+
+_TYPE_NAMES = {
+    "str": "en text", "Markup": "en text", "int": "ett heltal", "float": "ett decimaltal", "Decimal": "ett decimaltal",
+    "bool": "sant eller falskt", "tuple": "en lista", "list": "en lista", "ReadOnly": "en samling namn",
+    "NoneType": "inget värde", "date": "ett datum", "ShownAmount": "ett belopp", "InvalidAmount": "ett belopp",
+    "function": "en funktion", "SwedishUndefined": "ett odefinierat namn",
+}  # fmt: skip
+_PYTHON_MESSAGES = [
+    (re.compile(r"'(.+)' not supported between instances of '(\w+)' and '(\w+)'"), "'{0}' går inte mellan {1} och {2}"),
+    (re.compile(r"'(\w+)' object is not iterable"), "{0} går inte att gå igenom med {{% for %}}"),
+    (re.compile(r"'(\w+)' object is not callable"), "{0} kan inte anropas"),
+    (re.compile(r"object of type '(\w+)' has no len\(\)"), "{0} har ingen längd"),
+    (re.compile(r".*(positional argument|keyword argument|arguments? but).*"), "fel antal eller slag av argument"),
+]
+
+
+def python_message(exc: BaseException) -> str:
+    """A Python error inside an expression, said in Swedish with Swedish names of the values."""
+    text = str(exc)
+    for pattern, swedish in _PYTHON_MESSAGES:
+        match = pattern.match(text)
+        if match:
+            names = [_TYPE_NAMES.get(group, group) if group else "" for group in match.groups()]
+            return swedish.format(*names)
+    return f"fel slags värde ({type(exc).__name__})"
 
 
 _SYNTAX_MESSAGES = [
@@ -147,6 +259,8 @@ _SYNTAX_MESSAGES = [
 
 
 def _syntax_message(exc: TemplateSyntaxError) -> str:
+    if isinstance(exc, Refused):
+        return exc.message or "syntaxfel"
     message = exc.message or "syntaxfel"
     for pattern, swedish in _SYNTAX_MESSAGES:
         if pattern.match(message):

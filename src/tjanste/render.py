@@ -7,7 +7,7 @@ from dataclasses import replace
 import tempfile
 from pathlib import Path
 
-from . import paths
+from . import jinjawork, paths
 from .case import Case, resolve_case_path
 from .errors import CaseError, Place, Problem, Problems
 from .metadata import metadata_json
@@ -36,10 +36,11 @@ def render_documents(case: Case, papers: list[Paper] | None = None) -> dict[str,
     from .docx.text import docx_text
 
     files: dict[str, bytes] = {}
-    for paper in papers if papers is not None else prepare_papers(case):
-        docx = render_docx(paper, paths.templates_dir() / paper.template)
-        files[f"{paper.output}.docx"] = docx
-        files[f"{paper.output}.txt"] = docx_text(docx).encode("utf-8")
+    with jinjawork.budget():  # the Word templates of one case share one time budget and loop count
+        for paper in papers if papers is not None else prepare_papers(case):
+            docx = render_docx(paper, paths.templates_dir() / paper.template)
+            files[f"{paper.output}.docx"] = docx
+            files[f"{paper.output}.txt"] = docx_text(docx).encode("utf-8")
     return files
 
 

@@ -10,14 +10,16 @@ from functools import cache
 from pathlib import Path
 
 from docxtpl import DocxTemplate
-from jinja2 import Environment, TemplateError, TemplateSyntaxError
+from jinja2 import TemplateError, TemplateSyntaxError
 
+from .. import limits
 from ..errors import CaseError, Place, Problem, display_path
 
 from ..markup import headings, parser
 from ..metadata import LANGUAGE, custom_properties
 from ..paper import Paper
-from ..prose import SwedishUndefined
+from ..prose import SwedishUndefined, python_message
+from ..sandbox import Sandbox, freeze
 from . import ooxml
 from .body import BodyWriter
 from .picture import Pictures
@@ -32,15 +34,15 @@ def _template_bytes(path: Path, mtime: float) -> bytes:
 
 
 @cache  # one Environment, so Jinja's lexer and its regular expressions are built once per process
-def template_environment() -> Environment:
-    """Templates are XML: autoescape everything, and fail on any name the context lacks."""
-    return Environment(autoescape=True, undefined=SwedishUndefined)
+def template_environment() -> Sandbox:
+    """Templates are XML and arrive in pull requests: the sandbox, autoescape on, and fail on any name the context lacks."""
+    return Sandbox(autoescape=True, undefined=SwedishUndefined, output_limit=(limits.JINJA_MAX_TEMPLATE_CHARS, "en del av mallen", "JINJA_MAX_TEMPLATE_CHARS"))
 
 
 def _render_template(tpl: DocxTemplate, context: dict, template: Path) -> None:
-    """docxtpl's render, with a template error turned into a problem naming the template and the tag."""
+    """docxtpl's render on read-only values, with a template error turned into a problem naming the template and the tag."""
     try:
-        tpl.render(context, template_environment(), autoescape=True)
+        tpl.render({name: freeze(value) for name, value in context.items()}, template_environment(), autoescape=True)
     except TemplateSyntaxError as exc:
         lines = [line.strip() for line in getattr(exc, "docx_context", []) if line.strip()]
         near = f" nära '{' '.join(lines)[:120]}'" if lines else ""
@@ -49,6 +51,8 @@ def _render_template(tpl: DocxTemplate, context: dict, template: Path) -> None:
         tag = _tag_naming(template, exc.message or "")
         near = f"; taggen är '{tag[1]}' i {tag[0]}" if tag else ""
         raise CaseError([Problem(Place(display_path(template)), f"mallfel: {exc.message}{near}", "mall")]) from exc
+    except (TypeError, ArithmeticError, ValueError) as exc:  # an expression in a tag: a text compared with a number
+        raise CaseError([Problem(Place(display_path(template)), f"mallfel: {python_message(exc)}", "mall")]) from exc
 
 
 _QUOTED = re.compile(r"'([^']+)'")

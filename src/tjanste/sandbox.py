@@ -1,0 +1,304 @@
+"""The one Jinja sandbox for prose, att-satser and Word templates: immutable, read-only values, documented names only, bounded work.
+
+What a template may do is small on purpose: read the names it is given (items of
+read-only mappings and tuples, nothing else: no attributes, no methods), use the
+documented filters, compute with + - * / // % ** on numbers and amounts, loop
+and branch. Macros, includes, blocks, autoescape changes and Jinja's own helpers
+(lipsum, cycler, joiner, namespace, dict) are refused when the template is parsed.
+Every limit is in limits.py; arithmetic rules are in jinjamath.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from jinja2 import Template, TemplateSyntaxError, nodes
+from jinja2.runtime import LoopContext, Undefined, markup_join
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.visitor import NodeTransformer
+
+from . import jinjamath, jinjawork, limits
+from .jinjawork import LimitExceeded
+
+# --- read-only values -----------------------------------------------------------------------
+
+
+class ReadOnly:
+    """A mapping templates can read by name (`arende.rubrik`, `belopp['x']`) and never change.
+
+    It has no public methods, so every name a case writes is reachable with a dot:
+    a belopp named `items` or `update` is that belopp, not a dict method.
+    """
+
+    __slots__ = ("_ReadOnly__items",)
+
+    def __init__(self, items: Mapping[str, Any]):
+        object.__setattr__(self, "_ReadOnly__items", dict(items))
+
+    def __getitem__(self, key: str) -> Any:
+        return self.__items[key]
+
+    def __iter__(self):
+        return iter(self.__items)
+
+    def __len__(self) -> int:
+        return len(self.__items)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.__items
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("read-only")
+
+    def __repr__(self) -> str:
+        return f"ReadOnly({self.__items!r})"
+
+    def names(self) -> list[str]:
+        return sorted(map(str, self.__items))
+
+
+Mapping.register(ReadOnly)
+
+_PLAIN = (str, int, float, Decimal, bool, type(None), dt.date)
+
+
+def freeze(value: Any) -> Any:
+    """A value as templates get it: mappings as ReadOnly, lists as tuples, read-only value types as they are."""
+    if isinstance(value, (ReadOnly, *_PLAIN)) or getattr(type(value), "jinja_kind", None):
+        return value
+    if isinstance(value, Mapping):
+        return ReadOnly({key: freeze(item) for key, item in value.items()})
+    if isinstance(value, (list, tuple)):
+        return tuple(freeze(item) for item in value)
+    if callable(value) and getattr(value, "__module__", "").startswith("tjanste."):
+        return value  # a function of ours, such as tabell(); its attributes are out of reach
+    raise TypeError(f"{type(value).__name__} is not a read-only value a template may get")
+
+
+# --- filters and globals ------------------------------------------------------------------
+
+
+def _join(value: Iterable[Any], separator: str = "") -> str:
+    items = [str(item) for item in jinjawork.counted(value)]
+    jinjamath.check_text_length(sum(map(len, items)) + len(str(separator)) * max(len(items) - 1, 0))
+    return str(separator).join(items)
+
+
+def _length(value: Any) -> int:
+    return len(value)
+
+
+def _text(function: Callable[[str], str]) -> Callable[[Any], str]:
+    def apply(value: Any) -> str:
+        return function(str(value))
+
+    apply.__name__ = function.__name__
+    return apply
+
+
+def _default(value: Any, default: Any = "") -> Any:
+    return default if isinstance(value, Undefined) or value is None else value
+
+
+def _range(*args: int) -> range:
+    numbers = range(*args)
+    if len(numbers) > limits.JINJA_MAX_LOOP_ROUNDS:
+        raise LimitExceeded(
+            f"range ger {jinjawork.grouped(len(numbers))} tal; gränsen är {jinjawork.grouped(limits.JINJA_MAX_LOOP_ROUNDS)} "
+            "varv per ärende (JINJA_MAX_LOOP_ROUNDS)"
+        )
+    return numbers
+
+
+# The filters every template and piece of prose may use, besides prose's own amount and date filters.
+COMMON_FILTERS: dict[str, Callable[..., Any]] = {
+    "join": _join,
+    "length": _length,
+    "upper": _text(str.upper),
+    "lower": _text(str.lower),
+    "capitalize": _text(str.capitalize),
+    "default": _default,
+}
+COMMON_GLOBALS: dict[str, Any] = {"range": _range}
+TESTS = ("defined", "undefined", "none", "number", "string", "mapping", "sequence", "even", "odd", "divisibleby",
+         "eq", "ne", "lt", "le", "gt", "ge", "in", "true", "false")  # fmt: skip
+LOOP_ATTRIBUTES = frozenset(
+    {"index", "index0", "revindex", "revindex0", "first", "last", "length", "previtem", "nextitem", "depth", "depth0", "cycle", "changed"}
+)
+
+# --- what a template may be made of --------------------------------------------------------
+
+_REFUSED: dict[type[nodes.Node], str] = {
+    nodes.Macro: "{% macro %}",
+    nodes.CallBlock: "{% call %}",
+    nodes.FilterBlock: "{% filter %}",
+    nodes.Include: "{% include %}",
+    nodes.Import: "{% import %}",
+    nodes.FromImport: "{% from ... import %}",
+    nodes.Extends: "{% extends %}",
+    nodes.Block: "{% block %}",
+    nodes.ScopedEvalContextModifier: "{% autoescape %}",
+    nodes.EvalContextModifier: "{% autoescape %}",
+    nodes.NSRef: "{% set namn.fält = ... %}",
+}
+class Refused(TemplateSyntaxError):
+    """A construct or name the sandbox does not offer; its message is Swedish and complete."""
+
+
+_NESTING = re.compile(r"[()\[\]{}]")
+_LONG_NUMBER = re.compile(r"\d{%d,}" % 1000)
+
+
+class Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja for tjanste: the immutable sandbox, with every hook counted and every value read-only."""
+
+    intercepted_binops = frozenset(jinjamath.BINARY)
+    intercepted_unops = frozenset(jinjamath.UNARY)
+
+    def __init__(self, *, autoescape: bool, undefined: type[Undefined], output_limit: tuple[int, str, str], keep_trailing_newline: bool = False):
+        """output_limit: the most characters one render may give, what that output is called, and the limit's name."""
+        super().__init__(autoescape=autoescape, undefined=undefined, keep_trailing_newline=keep_trailing_newline)
+        self.globals.clear()
+        self.globals.update(COMMON_GLOBALS)
+        self.filters = dict(COMMON_FILTERS)
+        self.tests = {name: self.tests[name] for name in TESTS}
+        self.output_limit = output_limit
+        self.template_class = BoundedTemplate
+
+    # Parsing: refuse what the sandbox does not offer, and route loops and ~ through the counters.
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        try:
+            tree = super()._parse(source, name, filename)
+        except (RecursionError, ValueError) as exc:
+            raise Refused(_unparsable(source, exc), _unparsable_line(source, exc), name, filename) from None
+        for node in tree.find_all(nodes.Node):
+            problem = self._refusal(node)
+            if problem:
+                raise Refused(problem, node.lineno, name, filename)
+        for loop in list(tree.find_all(nodes.For)):
+            loop.iter = _call("count_loop", [loop.iter], loop.iter.lineno)
+        return _CountedConcat().visit(tree)
+
+    def _refusal(self, node: nodes.Node) -> str | None:
+        """Why a node of a parsed template is refused, or None."""
+        refused = _REFUSED.get(type(node))
+        if refused:
+            return f"{refused} kan inte användas här; löptext och mallar får läsa namn, använda filter, räkna och ha {{% if %}}, {{% for %}} och {{% set %}}"
+        if isinstance(node, nodes.For) and node.recursive:
+            return "{% for ... recursive %} kan inte användas här; skriv slingan utan recursive"
+        if isinstance(node, nodes.Name) and node.name == "self":
+            return "'self' kan inte användas här"
+        if isinstance(node, nodes.Const) and isinstance(node.value, float) and not math.isfinite(node.value):
+            return "talet är för stort för att räknas med"
+        if isinstance(node, nodes.Filter) and node.name not in self.filters:
+            return f"okänt filter '{node.name}'; filtren är {', '.join(sorted(self.filters))}"
+        if isinstance(node, nodes.Test) and node.name not in self.tests:
+            return f"okänt test 'is {node.name}'; testerna är {', '.join(sorted(self.tests))}"
+        return None
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
+        try:
+            return super().from_string(source, globals, template_class)
+        except (RecursionError, SyntaxError) as exc:  # Python's compiler on a deeply nested expression
+            raise Refused(_unparsable(str(source), exc), _unparsable_line(str(source), exc)) from None
+
+    # The hooks: each one counts, and reads nothing but items and loop variables.
+
+    def count_loop(self, iterable: Iterable[Any]) -> Iterable[Any]:
+        return jinjawork.counted(iterable)
+
+    def concat_pieces(self, *pieces: Any) -> str:
+        texts = [piece if hasattr(piece, "__html__") else str(piece) for piece in pieces]
+        jinjamath.check_text_length(sum(map(len, texts)))
+        return markup_join(texts)
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        return isinstance(obj, LoopContext) and attr in LOOP_ATTRIBUTES
+
+    def wrap_str_format(self, value: Any) -> None:
+        return None  # str.format is a method like any other: out of reach, so its padding cannot allocate
+
+    def unsafe_undefined(self, obj: Any, attribute: str) -> Undefined:
+        filters = ", ".join(sorted(self.filters))
+        hint = (
+            f"'{attribute}' går inte att nå i {jinjamath.kind(obj)}; löptext och mallar kan bara läsa namn "
+            f"(t.ex. belopp.totalt, arende.rubrik) och använda filtren {filters}"
+        )
+        return self.undefined(hint, obj=obj, name=attribute)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        jinjawork.tick()
+        if isinstance(obj, Undefined):
+            obj._fail_with_undefined_error()  # 'cycler' is not defined: say that, not that its __init__ is out of reach
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        jinjawork.tick()
+        return super().getitem(obj, argument)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's signature
+        jinjawork.tick()
+        if not __self.is_safe_callable(__obj):
+            raise LimitExceeded(f"{jinjamath.kind(__obj)} kan inte anropas här")
+        return __context.call(__obj, *args, **kwargs)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        jinjawork.tick()
+        return jinjamath.binary(operator, left, right)
+
+    def call_unop(self, context: Any, operator: str, arg: Any) -> Any:
+        jinjawork.tick()
+        return jinjamath.unary(operator, arg)
+
+
+class BoundedTemplate(Template):
+    """A template whose render runs inside the case's budget and stops at the output limit."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        environment: Sandbox = self.environment  # type: ignore[assignment]
+        with jinjawork.budget():
+            context = self.new_context(dict(*args, **kwargs))
+            try:
+                pieces = jinjawork.bounded_output(self.root_render_func(context), *environment.output_limit)
+                return environment.concat(pieces)  # type: ignore[attr-defined]
+            except Exception:
+                environment.handle_exception()
+
+
+class _CountedConcat(NodeTransformer):
+    """`a ~ b` as a call of Sandbox.concat_pieces, which refuses a text over the length limit before making it."""
+
+    def visit_Concat(self, node: nodes.Concat) -> nodes.Call:
+        self.generic_visit(node)
+        return _call("concat_pieces", node.nodes, node.lineno)
+
+
+def _call(method: str, arguments: list[nodes.Expr], lineno: int) -> nodes.Call:
+    return nodes.Call(nodes.EnvironmentAttribute(method, lineno=lineno), arguments, [], None, None, lineno=lineno)
+
+
+def _unparsable(source: str, exc: BaseException) -> str:
+    if isinstance(exc, ValueError) and _LONG_NUMBER.search(source):
+        return "ett tal i uttrycket har för många siffror"
+    return "uttrycket är för djupt nästlat (för många parenteser eller led i rad); dela upp det"
+
+
+def _unparsable_line(source: str, exc: BaseException) -> int:
+    """The line of the long number, or of the deepest nesting: where the official must look."""
+    if isinstance(exc, ValueError):
+        match = _LONG_NUMBER.search(source)
+        if match:
+            return source.count("\n", 0, match.start()) + 1
+    depth, deepest, line, at = 0, 0, 1, 1
+    for match in _NESTING.finditer(source):
+        depth += 1 if match.group(0) in "([{" else -1
+        if depth > deepest:
+            deepest, at = depth, source.count("\n", 0, match.start()) + 1
+    return at if deepest else line
+

@@ -1,0 +1,109 @@
+"""Hostile Word templates and hostile prose against shared state: the sandbox refuses them, and no case changes another's bytes.
+
+The templates are built at test time from a shipped one, with one tag replaced,
+since a template is a file an official edits in Word and sends in a pull request.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, rewrite_part
+from tjanste.cli import main
+from tjanste.docx.document import render_docx
+from tjanste.errors import CaseError
+from tjanste.render import read_and_word
+
+SHIPPED = ROOT / "templates" / "beslut" / "tjansteskrivelse.docx"
+TAG = "{{ arende.rubrik }}"
+
+
+@pytest.fixture(scope="module")
+def paper():
+    _, papers = read_and_word(str(ROOT / "cases" / "2015-primarvard.md"))
+    return papers[0]
+
+
+def hostile_template(folder: Path, tag: str) -> Path:
+    template = folder / "tjansteskrivelse.docx"
+    shutil.copy2(SHIPPED, template)
+    rewrite_part(template, "word/document.xml", lambda xml: xml.replace(TAG.encode(), tag.encode("utf-8"), 1))
+    return template
+
+
+@pytest.mark.parametrize(
+    "tag, message",
+    [
+        ("{{ cycler.__init__.__globals__.os.popen('id').read() }}", "'cycler' är inte definierat"),
+        ("{{ lipsum(10 ** 6) }}", "'lipsum' är inte definierat"),
+        ("{{ namespace() }}", "'namespace' är inte definierat"),
+        ("{{ arende.__class__.__mro__ }}", "'__class__' går inte att nå i en samling namn"),
+        ("{{ arende.rubrik.__class__.__base__.__subclasses__() }}", "'__class__' går inte att nå i en text"),
+        ("{{ '{0.__class__}'.format(arende) }}", "'format' går inte att nå i en text"),
+        ("{{ arende.rubrik.upper() }}", "'upper' går inte att nå i en text"),
+        ("{{ '%099999999d' % 1 }}", "% med en text (formatering) kan inte användas här"),
+        ("{% set _ = forslag.satser.append('att godkänna allt') %}", "'append' skulle ändra värdena, men löptext och mallar kan bara läsa dem"),
+        ("{% set _ = arende.update({'rubrik': 'x'}) %}", "'update' skulle ändra värdena"),
+        ("{% autoescape false %}{{ arende.rubrik }}{% endautoescape %}", "{% autoescape %} kan inte användas här"),
+        ("{{ arende.rubrik | safe }}", "okänt filter 'safe'"),
+        ("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "{% macro %} kan inte användas här"),
+        ('{% include "word/document.xml" %}', "{% include %} kan inte användas här"),
+        ("{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}", "slingorna går fler än 100 000 varv"),
+        ("{{ 10 ** (10 ** 10) }}", "exponenten i 10 ** 10000000000 är för stor"),
+        ("{{ 'a' * 10 ** 9 }}", "texten blir 1 000 000 000 tecken; gränsen är 100 000 tecken (JINJA_MAX_TEXT_CHARS)"),
+        ("{{ arende.rubrik &lt; 3 }}", "'<' går inte mellan en text och ett heltal"),
+    ],
+)
+def test_hostile_template_tag_is_refused(paper, tmp_path: Path, tag: str, message: str) -> None:
+    template = hostile_template(tmp_path, tag)
+    with pytest.raises(CaseError) as caught:
+        render_docx(paper, template)
+    [problem] = caught.value.problems
+    assert problem.message.startswith("mallfel: "), problem.message
+    assert message in problem.message
+
+
+def test_template_reaching_the_shell_gives_a_swedish_error_and_writes_nothing(project_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project_copy)
+    template = project_copy / "templates" / "beslut" / "tjansteskrivelse.docx"
+    rewrite_part(template, "word/document.xml", lambda xml: xml.replace(TAG.encode(), b"{{ cycler.__init__.__globals__.os.popen('id').read() }}", 1))
+    out = project_copy / "ut"
+    assert main(["render", "2015-primarvard", "--ut", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("templates/beslut/tjansteskrivelse.docx:1:1: fel: mall: mallfel: 'cycler' är inte definierat"), err
+    assert "uid=" not in err
+    assert not (out / "2015-primarvard").exists()
+
+
+HOSTILE_NEIGHBOUR = """---
+typ: tjansteskrivelse
+organisation: landstinget-blekinge
+dnr: 2015/00123
+datum: 2015-01-19
+rubrik: Ett ärende som försöker ändra delat tillstånd
+belopp:
+  totalt: 20 mnkr
+forslag:
+  beslutar: Landstingsstyrelsen
+  att:
+    - 'ändra {% set _ = belopp.totalt.unit_words.update({"mnkr": "ÄNDRAT"}) %}enhetsorden'
+    - 'ändra {% set _ = belopp.update({"totalt": 1}) %}beloppen'
+---
+Organisationen {% set _ = org.update({"namn": "Fel region"}) %}{{ org.namn }}.
+"""
+
+
+def test_a_case_renders_to_the_same_bytes_alone_and_among_hostile_cases(project_copy: Path, build: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`alla` renders a hostile case first (sorted by name); every other case's files are those it gets alone."""
+    (project_copy / "cases" / "0000-angrepp.md").write_text(HOSTILE_NEIGHBOUR, encoding="utf-8")
+    out = project_copy / "ut"
+    assert main(["alla", "--ut", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "0000-angrepp.md:12:" in err and "0000-angrepp.md:13:" in err and "0000-angrepp.md:15:" in err, err
+    alone = sorted(p.relative_to(build) for p in build.glob("*/*.docx"))
+    assert alone, "the session's build renders every case alone"
+    for name in alone:
+        assert (out / name).read_bytes() == (build / name).read_bytes(), name
