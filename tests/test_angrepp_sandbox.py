@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, rewrite_part
+from conftest import KORPUS, ROOT, rewrite_part
 from tjanste.cli import main
 from tjanste.docx.document import render_docx
 from tjanste.errors import CaseError
@@ -23,7 +23,7 @@ TAG = "{{ arende.rubrik }}"
 
 @pytest.fixture(scope="module")
 def paper():
-    _, papers = read_and_word(str(ROOT / "cases" / "2015-primarvard.md"))
+    _, papers = read_and_word(str(KORPUS / "cases" / "2015-primarvard.md"))
     return papers[0]
 
 
