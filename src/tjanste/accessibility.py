@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import re
 import xml.etree.ElementTree as ET
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .docx.reading import W as _W
-from .docx.reading import Package, Style, Styles, as_int, flat_children, on, on_value, val
+from .docx.reading import DocxError, Package, Style, Styles, as_int, flat_children, on, on_value, open_package, val
 from .errors import Place, Problem
 
 # The checks follow what lagen (2018:1937) om tillgänglighet till digital offentlig service
@@ -289,7 +287,7 @@ def inspect_docx(data: bytes, shown_path: str) -> list[Problem]:
     table cells counted in reading order), or 1 for the document as a whole.
     """
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return _Inspection(Package(archive), shown_path).run()
-    except (zipfile.BadZipFile, ET.ParseError, KeyError, ValueError) as error:
-        return [Problem(Place(shown_path, 1, 1), f"filen kan inte läsas som ett Word-dokument ({error}).", "fil", "fel")]
+        with open_package(data) as package:
+            return _Inspection(package, shown_path).run()
+    except DocxError as error:
+        return [Problem(Place(shown_path, 1, 1), f"filen kan inte läsas som ett Word-dokument: {error}", "fil", "fel")]

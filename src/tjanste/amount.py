@@ -309,13 +309,17 @@ def far_from_siblings(values: list[Decimal]) -> list[int]:
     """
     flagged = []
     sizes = [v.copy_abs() for v in values]
-    for index, size in enumerate(sizes):
-        siblings = sorted(s for i, s in enumerate(sizes) if i != index and s)
-        if not size or not siblings:
-            continue
-        median = siblings[len(siblings) // 2]
-        # Of two parts only the small one is suspect: the large one is of the order of the total.
-        with localcontext(_DISPLAY):  # digits to spare: the products are exact
-            if size * MAGNITUDE <= median or (size >= median * MAGNITUDE and len(siblings) >= 2):
+    nonzero = sorted(s for s in sizes if s)  # sorted once: a table of 100 000 rows stays O(n log n)
+    middle = (len(nonzero) - 1) // 2  # the median's place among the siblings, which are one fewer
+    siblings = len(nonzero) - 1
+    with localcontext(_DISPLAY):  # digits to spare: the products are exact
+        for index, size in enumerate(sizes):
+            if not size or siblings < 1:
+                continue
+            # The siblings are `nonzero` without one copy of `size` (equal values are interchangeable):
+            # removing a copy that sorts after the middle leaves the middle, else shifts it one up.
+            median = nonzero[middle] if nonzero[middle] < size else nonzero[middle + 1]
+            # Of two parts only the small one is suspect: the large one is of the order of the total.
+            if size * MAGNITUDE <= median or (size >= median * MAGNITUDE and siblings >= 2):
                 flagged.append(index)
     return flagged

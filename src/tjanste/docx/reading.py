@@ -1,16 +1,25 @@
 """Reading a finished .docx with the standard library only: XML helpers, parts and relationships, styles.
 
 Shared by the text reader (docx/text.py) and the accessibility inspector, which must
-both stay free of python-docx and lxml.
+both stay free of python-docx and lxml. The .docx may be hostile (it is the git textconv
+and the input of `check --tillganglighet`): every part is read within the limits of
+limits.py, counting the bytes as they are inflated, and every damage is a DocxError.
 """
 
 from __future__ import annotations
 
+import io
 import posixpath
+import struct
 import xml.etree.ElementTree as ET
 import zipfile
+import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+
+from .. import limits
+from ..limits import Limit
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -64,17 +73,77 @@ def flat_children(el: ET.Element | None) -> Iterator[ET.Element]:
 # ---------------------------------------------------------------- package
 
 
+class DocxError(ValueError):
+    """A .docx that is damaged or over a limit; the message is Swedish and names the part."""
+
+
+# What zipfile, zlib and the decompressors raise for damaged data (encrypted parts, unknown methods included).
+_DAMAGED = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, struct.error, NotImplementedError, RuntimeError, ValueError)
+_CHUNK = 1 << 16
+
+
+def over(limit: Limit, found: int | str, where: str = "") -> DocxError:
+    return DocxError(f"{where}{limit.message(found)}")
+
+
+@contextmanager
+def open_package(data: bytes) -> Iterator[Package]:
+    """The bytes of a .docx as a Package, its zip directory checked against the limits before anything is inflated."""
+    if limits.DOCX_FILE_BYTES.exceeded_by(len(data)):
+        raise over(limits.DOCX_FILE_BYTES, len(data))
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except _DAMAGED as error:
+        raise DocxError("filen är ingen Word-fil (.docx): den går inte att öppna som zip-paket") from error
+    with archive:
+        yield Package(archive)
+
+
 class Package:
-    """The parts of a .docx zip and the relationships between them."""
+    """The parts of a .docx zip and the relationships between them, read within the limits."""
 
     def __init__(self, archive: zipfile.ZipFile):
         self._archive = archive
-        self._names = set(archive.namelist())
+        infos = archive.infolist()
+        if limits.DOCX_PARTS.exceeded_by(len(infos)):
+            raise over(limits.DOCX_PARTS, len(infos))
+        declared = sum(info.file_size for info in infos)
+        if limits.DOCX_TOTAL_BYTES.exceeded_by(declared):
+            raise over(limits.DOCX_TOTAL_BYTES, declared)
+        self._infos = {info.filename: info for info in infos}
+        self._names = set(self._infos)
+        self._inflated = 0  # bytes inflated so far, against DOCX_TOTAL_BYTES: the declared sizes may lie
 
     def xml(self, name: str | None) -> ET.Element | None:
         if name is None or name not in self._names:
             return None
-        return ET.fromstring(self._archive.read(name))
+        return _parse(self._read(name), name)
+
+    def _read(self, name: str) -> bytes:
+        """One part's bytes, refused as soon as its declared or its real size is over a limit."""
+        info = self._infos[name]
+        where = f"delen {name}: "
+        if limits.DOCX_PART_BYTES.exceeded_by(info.file_size):
+            raise over(limits.DOCX_PART_BYTES, info.file_size, where)
+        _check_ratio(info.file_size, info.compress_size, where)
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            with self._archive.open(info) as stream:
+                while chunk := stream.read(_CHUNK):
+                    size += len(chunk)
+                    self._inflated += len(chunk)
+                    if limits.DOCX_PART_BYTES.exceeded_by(size):
+                        raise over(limits.DOCX_PART_BYTES, f"minst {size}", where)
+                    if limits.DOCX_TOTAL_BYTES.exceeded_by(self._inflated):
+                        raise over(limits.DOCX_TOTAL_BYTES, f"minst {self._inflated}")
+                    _check_ratio(size, info.compress_size, where)
+                    chunks.append(chunk)
+        except DocxError:
+            raise
+        except _DAMAGED as error:
+            raise DocxError(f"delen {name} är skadad och kan inte packas upp ({_reason(error)})") from error
+        return b"".join(chunks)
 
     def relationships(self, part: str) -> dict[str, tuple[str, str]]:
         """Relationship id → (type, target part name) for `part` ("" is the package)."""
@@ -95,6 +164,53 @@ class Package:
 
     def main_part(self) -> str:
         return next(iter(self.related("", "officeDocument")), "word/document.xml")
+
+
+def _check_ratio(size: int, compressed: int, where: str) -> None:
+    if size >= limits.DOCX_RATIO_FROM_BYTES and limits.DOCX_RATIO.exceeded_by(size // max(compressed, 1)):
+        raise over(limits.DOCX_RATIO, size // max(compressed, 1), where)
+
+
+def _reason(error: Exception) -> str:
+    """A damaged zip in Swedish: zlib and zipfile only say it in English."""
+    if isinstance(error, zlib.error):
+        return "packningen är trasig"
+    if isinstance(error, NotImplementedError):
+        return "okänd packningsmetod"
+    if isinstance(error, RuntimeError):
+        return "delen är krypterad"
+    if "CRC" in str(error):
+        return "kontrollsumman stämmer inte"
+    return "zip-paketet är trasigt"
+
+
+def _parse(data: bytes, name: str) -> ET.Element:
+    """One XML part, fed to the parser in pieces so that a nesting past DOCX_XML_DEPTH stops it at once."""
+    where = f"delen {name}: "
+    parser = ET.XMLPullParser(events=("start", "end"))
+    root: ET.Element | None = None
+    depth = 0
+    try:
+        for start in range(0, max(len(data), 1), _CHUNK):
+            parser.feed(data[start : start + _CHUNK])
+            for event, element in parser.read_events():
+                if event == "end":
+                    depth -= 1
+                    continue
+                root = element if root is None else root
+                depth += 1
+                if limits.DOCX_XML_DEPTH.exceeded_by(depth):
+                    raise over(limits.DOCX_XML_DEPTH, f"minst {depth}", where)
+        parser.close()
+    except ET.ParseError as error:
+        line, col = error.position
+        raise DocxError(f"delen {name} är inte giltig XML (rad {line}, kolumn {col})") from error
+    except LookupError as error:  # <?xml encoding="..."?> names an encoding Python does not know
+        named = str(error).removeprefix("unknown encoding: ")
+        raise DocxError(f"delen {name} anger en okänd teckenkodning ({named})") from error
+    if root is None:  # pragma: no cover - close() raises for a document without an element
+        raise DocxError(f"delen {name} är tom")
+    return root
 
 
 # ---------------------------------------------------------------- styles
@@ -155,8 +271,12 @@ class Styles:
         if style_id not in self._by_id:
             style_id = self.default_paragraph
         found: list[Style] = []
-        while (style := self.get(style_id)) is not None and style not in found:
+        seen: set[str] = set()
+        while (style := self.get(style_id)) is not None and style.style_id not in seen:
+            if limits.DOCX_STYLE_CHAIN.exceeded_by(len(found) + 1):
+                raise over(limits.DOCX_STYLE_CHAIN, f"minst {len(found) + 1}", f"formatmallen {found[0].style_id}: ")
             found.append(style)
+            seen.add(style.style_id)
             style_id = style.based_on
         return found
 

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import xml.etree.ElementTree as ET
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from .. import limits
+from ..bounded import read_limited
+from ..limits import LimitError
 from .reading import VAL as _VAL
 from .reading import W as _W
-from .reading import Package, Style, Styles, as_int, flat_children, hanging_indent, on, on_value, val
+from .reading import DocxError, Package, Style, Styles, as_int, flat_children, hanging_indent, on, on_value, open_package, over, val
 
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
@@ -88,11 +90,27 @@ class _Num:
     starts: dict[int, int]
 
 
+def _list_number(text: str | None) -> int | None:
+    """A list's start value; a huge one would print a label of millions of letters (lowerLetter, roman)."""
+    number = as_int(text)
+    if number is not None and limits.DOCX_LIST_NUMBER.exceeded_by(abs(number)):
+        raise over(limits.DOCX_LIST_NUMBER, number, "numreringen (word/numbering.xml): ")
+    return number
+
+
+def _list_level(text: str | None) -> int | None:
+    """A list level 0-8; a huge one would indent a line by gigabytes."""
+    level = as_int(text)
+    if level is not None and not 0 <= level <= limits.DOCX_LIST_LEVEL.value:
+        raise over(limits.DOCX_LIST_LEVEL, level)
+    return level
+
+
 def _parse_level(el: ET.Element) -> _Level:
     text_el = el.find(_W + "lvlText")
     text = "" if text_el is None or on_value(text_el.get(_W + "null")) else text_el.get(_VAL, "")
     return _Level(
-        start=as_int(val(el, "start")) or 0,
+        start=_list_number(val(el, "start")) or 0,
         fmt=val(el, "numFmt", "decimal") or "decimal",
         text=text,
         restart=as_int(val(el, "lvlRestart")),
@@ -102,7 +120,7 @@ def _parse_level(el: ET.Element) -> _Level:
 
 
 def _parse_levels(el: ET.Element) -> dict[int, _Level]:
-    return {as_int(lvl.get(_W + "ilvl")) or 0: _parse_level(lvl) for lvl in el.findall(_W + "lvl")}
+    return {_list_level(lvl.get(_W + "ilvl")) or 0: _parse_level(lvl) for lvl in el.findall(_W + "lvl")}
 
 
 class _Numbering:
@@ -132,10 +150,10 @@ class _Numbering:
         levels = _parse_levels(self._abstract[abstract_id])
         starts: dict[int, int] = {}
         for override in num.findall(_W + "lvlOverride"):
-            ilvl = as_int(override.get(_W + "ilvl")) or 0
+            ilvl = _list_level(override.get(_W + "ilvl")) or 0
             if (lvl := override.find(_W + "lvl")) is not None:
                 levels[ilvl] = _parse_level(lvl)
-            if (start := as_int(val(override, "startOverride"))) is not None:
+            if (start := _list_number(val(override, "startOverride"))) is not None:
                 starts[ilvl] = start
         return _Num(num_id, abstract_id, levels, starts)
 
@@ -203,6 +221,10 @@ def _format_number(value: int, fmt: str) -> str:
         return ""
     if fmt == "decimalZero":
         return f"{value:02d}"
+    if value > 0 and fmt in ("lowerLetter", "upperLetter", "lowerRoman", "upperRoman"):
+        length = (value - 1) // 26 + 1 if fmt.endswith("Letter") else value // 1000  # aa…a, and mm…m for thousands
+        if limits.DOCX_LIST_LABEL.exceeded_by(length):
+            raise over(limits.DOCX_LIST_LABEL, length)
     if value > 0 and fmt in ("lowerLetter", "upperLetter"):
         letter = chr(ord("a") + (value - 1) % 26) * ((value - 1) // 26 + 1)
         return letter.upper() if fmt == "upperLetter" else letter
@@ -252,6 +274,13 @@ class _Document:
     numbering: _Numbering
     footnotes: _Notes
     endnotes: _Notes
+    written: int = 0  # characters of text made so far, against DOCX_TEXT_CHARS
+
+    def spend(self, characters: int) -> None:
+        """Counts text as it is made: a small file can repeat its text (contents lists, nested boxes) without end."""
+        self.written += characters
+        if limits.DOCX_TEXT_CHARS.exceeded_by(self.written):
+            raise over(limits.DOCX_TEXT_CHARS, f"minst {self.written}")
 
     @classmethod
     def load(cls, package: Package) -> _Document:
@@ -362,10 +391,12 @@ class _Renderer:
     def blocks(self, container: ET.Element | None) -> list[_Block]:
         found: list[_Block] = []
         for child in flat_children(container):
+            before = len(found)
             if child.tag == _P:
                 found.extend(self.paragraph(child))
             elif child.tag == _TBL:
                 found.append(self.table(child))
+            self.doc.spend(sum(len(b.text) for b in found[before:]))
         return [b for b in found if b.text or b.toc_levels]
 
     def paragraph(self, p: ET.Element) -> list[_Block]:
@@ -416,9 +447,9 @@ class _Renderer:
         num = self.doc.numbering.num(num_id) if num_id and num_id != "0" else None
         if num is None:
             return None
-        ilvl = as_int(val(numpr, "ilvl"))
+        ilvl = _list_level(val(numpr, "ilvl"))
         if ilvl is None:
-            ilvl = next((s.ilvl for s in chain if s.ilvl is not None), None)
+            ilvl = _list_level(next((str(s.ilvl) for s in chain if s.ilvl is not None), None))
         if ilvl is None:
             ids = [s.style_id for s in chain]
             linked = (k for sid in ids for k, lvl in num.levels.items() if lvl.pstyle == sid)
@@ -577,9 +608,12 @@ def _picture(descr: str | None) -> str:
 
 def _symbol(code: str) -> str:
     try:
-        return chr(int(code, 16))
+        number = int(code, 16)
     except ValueError:
         return ""
+    if limits.DOCX_CHARACTER_CODE.exceeded_by(number) or number < 0:
+        raise over(limits.DOCX_CHARACTER_CODE, number)
+    return "\ufffd" if 0xD800 <= number <= 0xDFFF else chr(number)  # a lone surrogate cannot be printed
 
 
 def _split_at_blocks(tokens: Iterable[_Token]) -> list[list[str | _NoteMark] | _Block]:
@@ -667,9 +701,15 @@ def _join(blocks: list[_Block]) -> str:
     return "".join(out)
 
 
-def _with_toc(blocks: list[_Block], headings: list[_Heading]) -> list[_Block]:
+def _with_toc(doc: _Document, blocks: list[_Block], headings: list[_Heading]) -> list[_Block]:
     """Replace table-of-contents placeholders by the document's headings."""
-    return [_toc_block(b, headings) if b.toc_levels else b for b in blocks]
+    out = []
+    for block in blocks:
+        if block.toc_levels:
+            block = _toc_block(block, headings)
+            doc.spend(len(block.text))
+        out.append(block)
+    return out
 
 
 def _toc_block(block: _Block, headings: list[_Heading]) -> _Block:
@@ -689,7 +729,7 @@ def _story(doc: _Document, root: ET.Element | None) -> list[_Block]:
     if root is None:
         return []
     renderer = _Renderer(doc)
-    return _with_toc(renderer.blocks(root), renderer.headings)
+    return _with_toc(doc, renderer.blocks(root), renderer.headings)
 
 
 def _labelled(label: str, blocks: list[_Block]) -> str:
@@ -735,6 +775,7 @@ def _notes_section(label: str, doc: _Document, notes: _Notes, numbers: Iterable[
     lines = [label]
     for note_id, number in chosen:
         text = " ".join(_lines(renderer.blocks(notes.bodies.get(note_id))))
+        doc.spend(len(text))
         lines.append(f"[^{notes.prefix}{number}]: {text}")
     return "\n".join(lines)
 
@@ -752,12 +793,11 @@ def _body_with_footnotes(doc: _Document, blocks: list[_Block]) -> list[_Block]:
     """
     out: list[_Block] = []
     pending: list[int] = []
-    shown: set[int] = set()
+    shown: set[int] = set()  # with pending: a block can refer to thousands of notes, so membership is a set
 
     def flush() -> None:
         if pending:
             out.append(_Block(_notes_section("[fotnoter]", doc, doc.footnotes, pending)))
-            shown.update(pending)
             pending.clear()
 
     for block in blocks:
@@ -765,8 +805,9 @@ def _body_with_footnotes(doc: _Document, blocks: list[_Block]) -> list[_Block]:
             flush()
         out.append(block)
         for number in map(int, _FOOTNOTE_MARK.findall(block.text)):
-            if number not in shown and number not in pending:
+            if number not in shown:
                 pending.append(number)
+                shown.add(number)
     flush()
     rest = [n for n in doc.footnotes.order.values() if n not in shown]
     if rest:
@@ -806,8 +847,15 @@ def _tidy(text: str) -> str:
 
 
 def docx_text(source: str | os.PathLike[str] | bytes) -> str:
-    """The text of a .docx (a path or its bytes) as Word shows it, for review and snapshots."""
-    opened = io.BytesIO(source) if isinstance(source, bytes) else source
-    with zipfile.ZipFile(opened) as archive:
-        return _render(_Document.load(Package(archive)))
+    """The text of a .docx (a path or its bytes) as Word shows it, for review and snapshots.
+
+    Raises DocxError (in Swedish) for a damaged file or one over a limit, OSError when a path cannot be read.
+    """
+    if not isinstance(source, bytes):
+        try:
+            source = read_limited(Path(source), limits.DOCX_FILE_BYTES)
+        except LimitError as error:
+            raise DocxError(str(error)) from error
+    with open_package(source) as package:
+        return _render(_Document.load(package))
 
