@@ -6,7 +6,7 @@ import hashlib
 import json
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
@@ -68,21 +68,24 @@ class Outcome:
     status: str  # 'skrivet', 'oförändrat', 'fel' or 'internt fel'
     problems: list[Problem]
     seconds: float
+    warnings: list[str] = field(default_factory=list)  # as render prints them; kept in the stamp for unchanged cases
 
 
 def _render_one(case_path: Path, out_root: Path | None, pdf: bool) -> Outcome:
-    from .render import render_case
+    from .render import render_case_reporting
 
     started = time.perf_counter()
     folder = (out_root or paths.build_dir()) / case_path.stem
     stamp = folder / STAMP
     try:
         current = fingerprint(case_path, pdf)
-        if stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == current and outputs_intact(folder):
-            return Outcome(case_path.stem, "oförändrat", [], 0.0)
-        render_case(str(case_path), out_root, pdf=pdf)
-        write_all(folder, {STAMP: (current + "\n").encode("utf-8")})
-        return Outcome(case_path.stem, "skrivet", [], time.perf_counter() - started)
+        recorded = stamp.read_text(encoding="utf-8").split("\n") if stamp.is_file() else [""]
+        if recorded[0].strip() == current and outputs_intact(folder):
+            return Outcome(case_path.stem, "oförändrat", [], 0.0, [line for line in recorded[1:] if line])
+        _, found = render_case_reporting(str(case_path), out_root, pdf=pdf)
+        warnings = [str(w) for w in found]
+        write_all(folder, {STAMP: "\n".join([current, *warnings, ""]).encode("utf-8")})
+        return Outcome(case_path.stem, "skrivet", [], time.perf_counter() - started, warnings)
     except CaseError as error:
         return Outcome(case_path.stem, "fel", error.problems, time.perf_counter() - started)
     except Exception as error:  # noqa: BLE001 - one case's bug must not stop the others
@@ -108,6 +111,8 @@ def render_all(out_root: Path | None = None, *, pdf: bool = False, stream: TextI
         stream.write(f"[{number}/{len(cases)}] {outcome.name}: {outcome.status}{took}\n")
         for problem in outcome.problems:
             stream.write(f"{problem}\n")
+        for warning in outcome.warnings:  # the same warnings render shows, also for a case not written again
+            stream.write(f"{warning}\n")
     counts = {status: sum(o.status == status for o in outcomes) for status in ("skrivet", "oförändrat")}
     failed = sum(o.status in ("fel", "internt fel") for o in outcomes)
     stream.write(f"{len(outcomes)} ärenden: {counts['skrivet']} skrivna, {counts['oförändrat']} oförändrade, {failed} med fel\n")

@@ -194,25 +194,36 @@ CASE_SCHEMA = Record(
 )
 
 
+def case_json_schema() -> dict:
+    """The front matter as JSON Schema, made from CASE_SCHEMA itself (`tjanste schema`, for editors)."""
+    return {"$schema": "http://json-schema.org/draft-07/schema#", "title": "tjanste: uppgifterna överst i en ärendefil", **CASE_SCHEMA.json_schema()}
+
+
 CASE_NAME = re.compile(r"\w[\w.-]*")  # the file's stem names its folder under build/: never '..' or hidden
 
 
 def resolve_case_path(name_or_path: str) -> Path:
-    """A case name in cases/ (`2022-godnara`) or a path to a case file."""
+    """A case name in cases/ (`2022-godnara`, also `2022-godnara.md`) or a path to a case file (with or without .md)."""
     candidate = Path(name_or_path)
-    if candidate.suffix == ".md" and candidate.is_file():
-        if not CASE_NAME.fullmatch(candidate.stem):
-            raise CaseError([Problem(Place(name_or_path), f"filnamnet '{candidate.name}' kan inte bli en mapp under build/; börja med en bokstav eller siffra och använd bara bokstäver, siffror, '-', '_' och '.'", "ärende")])
-        return candidate
-    in_cases = paths.cases_dir() / f"{name_or_path}.md"
-    if in_cases.is_file() and "/" not in name_or_path and "\\" not in name_or_path:
+    for path in (candidate, Path(f"{name_or_path}.md")):  # cases/2022-godnara works as well as cases/2022-godnara.md
+        if path.suffix == ".md" and path.is_file():
+            if not CASE_NAME.fullmatch(path.stem):
+                raise CaseError([Problem(Place(name_or_path), f"filnamnet '{path.name}' kan inte bli en mapp under build/; börja med en bokstav eller siffra och använd bara bokstäver, siffror, '-', '_' och '.'", "ärende")])
+            return path
+    name = name_or_path.removesuffix(".md")
+    in_cases = paths.cases_dir() / f"{name}.md"
+    if in_cases.is_file() and "/" not in name and "\\" not in name:
         return in_cases
     raise CaseError([_not_found(name_or_path)])
 
 
 def _not_found(name: str) -> Problem:
-    known = ", ".join((p.stem for p in paths.case_files())) or "inga"
-    return Problem(Place(name, 1, 1), f"ärendet finns inte; ange ett namn i cases/ ({known}) eller sökvägen till en .md-fil", "ärende")
+    from .schema import _suggest
+
+    stems = [p.stem for p in paths.case_files()]
+    known = ", ".join(stems) or "inga"
+    typed = Path(name.removesuffix(".md")).name
+    return Problem(Place(name, 1, 1), f"ärendet finns inte{_suggest(typed, stems)}; ange ett namn i cases/ ({known}) eller sökvägen till en .md-fil", "ärende")
 
 
 def check_characters(text: str, shown_path: str, problems: Problems, limit: int = 5, first_line: int = 1) -> None:

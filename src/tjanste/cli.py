@@ -7,44 +7,52 @@ import os
 import sys
 from pathlib import Path
 
+from .argparse_sv import SwedishParser, integer
 from .errors import CaseError, Place, Problem
 
 INTERNAL_ERROR = 3  # a bug in tjanste, not in the case: kept apart from 1 so tests and CI can tell them apart
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # wrong usage: exit 2, as argparse does, in Swedish
-        self.print_usage(sys.stderr)
-        sys.stderr.write(f"tjanste: fel: {message}\n")
-        sys.exit(2)
+CASE_HELP = "namn i cases/ (t.ex. 2015-primarvard), med eller utan .md, eller sökväg till en .md-fil"
+OUT_HELP = "mapp att skriva i (standard: build/)"
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("tjanste")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "okänd version"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="tjanste", description="Tjänsteskrivelser och beslutsunderlag från ärendefiler till Word.")
-    commands = parser.add_subparsers(dest="kommando", metavar="KOMMANDO", parser_class=_Parser)
-    render = commands.add_parser("render", help="skriv ett ärende till build/<ärende>/ (.docx och .txt)")
-    render.add_argument("arende", metavar="ÄRENDE", help="namn i cases/ (t.ex. 2015-primarvard) eller sökväg till en .md-fil")
-    render.add_argument("--ut", metavar="MAPP", type=Path, help="mapp att skriva i (standard: build/)")
+    parser = SwedishParser(prog="tjanste", description="Tjänsteskrivelser och beslutsunderlag från ärendefiler till Word.")
+    parser.add_argument("--version", action="version", version=f"tjanste {_version()}", help="visa versionen och avsluta")
+    commands = parser.add_subparsers(dest="kommando", metavar="KOMMANDO", parser_class=SwedishParser, title="kommandon", help="ett av kommandona nedan; tjanste KOMMANDO --help visar dess argument")
+    render = commands.add_parser("render", help="skriv ett ärende till build/<ärende>/ (.docx och .txt)", description="Skriver ett ärendes handlingar till build/<ärende>/: .docx, .txt och metadata.json.")
+    render.add_argument("arende", metavar="ÄRENDE", help=CASE_HELP)
+    render.add_argument("--ut", metavar="MAPP", type=Path, help=OUT_HELP)
     render.add_argument("--pdf", action="store_true", help="skriv också en PDF/A-2b av varje dokument (kräver LibreOffice)")
     render.set_defaults(protokoll_kravs=False)
-    protocol = commands.add_parser("protokoll", help="skriv ärendet med protokollsutdraget för dess beslut (beslut: paragraf, utfall ...)")
-    protocol.add_argument("arende", metavar="ÄRENDE")
-    protocol.add_argument("--ut", metavar="MAPP", type=Path, help="mapp att skriva i (standard: build/)")
-    protocol.add_argument("--pdf", action="store_true", help="skriv också PDF/A-2b")
+    protocol = commands.add_parser("protokoll", help="skriv ärendet med protokollsutdraget för dess beslut (beslut: paragraf, utfall ...)", description="Som render, och protokollsutdraget; fel om ärendet inte har ett protokollfört beslut.")
+    protocol.add_argument("arende", metavar="ÄRENDE", help=CASE_HELP)
+    protocol.add_argument("--ut", metavar="MAPP", type=Path, help=OUT_HELP)
+    protocol.add_argument("--pdf", action="store_true", help="skriv också PDF/A-2b (kräver LibreOffice)")
     protocol.set_defaults(protokoll_kravs=True)
-    every = commands.add_parser("alla", help="skriv alla ärenden i cases/; bara de vars indata ändrats skrivs om")
-    every.add_argument("--ut", metavar="MAPP", type=Path, help="mapp att skriva i (standard: build/)")
-    every.add_argument("--pdf", action="store_true", help="skriv också PDF/A-2b")
-    check = commands.add_parser("check", help="kontrollera ärenden utan att skriva något (alla i cases/ om inget anges)")
-    check.add_argument("arenden", metavar="ÄRENDE", nargs="*")
+    every = commands.add_parser("alla", help="skriv alla ärenden i cases/; bara de vars indata ändrats skrivs om", description="Skriver alla ärenden i cases/; ett ärende vars ärendefil, bilagor, bilder, mallar och kod är oförändrade skrivs inte om.")
+    every.add_argument("--ut", metavar="MAPP", type=Path, help=OUT_HELP)
+    every.add_argument("--pdf", action="store_true", help="skriv också PDF/A-2b (kräver LibreOffice)")
+    check = commands.add_parser("check", help="kontrollera ärenden utan att skriva något (alla i cases/ om inget anges)", description="Kontrollerar ärenden utan att skriva något; felkod 1 och fil:rad:kolumn: fel: ... vid fel.")
+    check.add_argument("arenden", metavar="ÄRENDE", nargs="*", help=CASE_HELP + "; med --tillganglighet också en färdig .docx-fil (standard: alla ärenden i cases/)")
     check.add_argument("--tillganglighet", action="store_true", help="skapa dokumenten i minnet och granska tillgängligheten (språk, titel, rubriknivåer, listor, tabellrubriker, alternativtext)")
     check.add_argument("--diarieforda", action="store_true", help="kontrollera att diarieförda handlingar (diariefort) blir byte för byte desamma")
     check.add_argument("--sidor", action="store_true", help="gör PDF med LibreOffice och granska sidbrytningarna: rubriker sist på en sida, ensamma att-satser, tabellstarter, delade ord i tabeller, innehållsförteckningens sidnummer")
-    text = commands.add_parser("text", help="skriv ut texten i en .docx (fungerar som textconv för git diff)")
-    text.add_argument("fil", metavar="FIL.docx", type=Path)
+    text = commands.add_parser("text", help="skriv ut texten i en .docx (fungerar som textconv för git diff)", description="Skriver ut texten i en .docx-fil så som ögonblicksbilderna visar den.")
+    text.add_argument("fil", metavar="FIL.docx", type=Path, help="en .docx-fil, t.ex. build/2015-primarvard/beslut.docx")
     show = commands.add_parser("visa", help="visa ärendet i webbläsaren medan du skriver; sidan uppdateras när du sparar")
-    show.add_argument("arende", metavar="ÄRENDE", help="namn i cases/ eller sökväg till en .md-fil")
-    show.add_argument("--port", metavar="PORT", type=int, default=0, help="porten på 127.0.0.1 (standard: en ledig port)")
+    show.add_argument("arende", metavar="ÄRENDE", help=CASE_HELP)
+    show.add_argument("--port", metavar="PORT", type=integer, default=0, help="porten på 127.0.0.1 (standard: en ledig port)")
     show.add_argument("--ingen-webblasare", action="store_true", help="öppna inte webbläsaren; adressen skrivs ut")
     new = commands.add_parser("ny", help="skriv ett nytt ärende i cases/ med exempel och förklaringar, färdigt att skriva ut")
     new.add_argument("rubrik", metavar="RUBRIK", help='ärendets rubrik, t.ex. "Förstärkt budget för primärvården"; filnamnet görs av den')
@@ -56,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     new_profile.add_argument("--namn", metavar="NAMN", required=True, help='organisationens namn, t.ex. "Region Gävleborg"')
     new_profile.add_argument("--ort", metavar="ORT", default="", help='orten i avslutningen, t.ex. Gävle ("Gävle dag som ovan")')
     new_profile.add_argument("--brevhuvud", metavar="TEXT", default="", help="brevhuvudet överst på första sidan (standard: namnet)")
+    open_paper = commands.add_parser("oppna", help="skriv ärendet till build/ och öppna beslutet i Word eller LibreOffice", description="Skriver ärendet till build/<ärende>/ som render och öppnar beslut.docx (eller PDF:en) i det program datorn öppnar sådana filer med.")
+    open_paper.add_argument("arende", metavar="ÄRENDE", help=CASE_HELP)
+    open_paper.add_argument("--pdf", action="store_true", help="öppna PDF/A-filen i stället (kräver LibreOffice)")
+    schema = commands.add_parser("schema", help="skriv ut ett JSON Schema för ärendefilernas uppgifter (för redigerare som VS Code)", description="Skriver ut ett JSON Schema för uppgifterna överst i en ärendefil, gjort av samma schema som tjanste kontrollerar med.")
+    schema.add_argument("--ut", metavar="FIL", type=Path, help="skriv schemat till filen (UTF-8) i stället för att skriva ut det, t.ex. .vscode/tjanste-schema.json")
     return parser
 
 
@@ -275,9 +288,58 @@ def cmd_show(args: argparse.Namespace) -> int:
         return 1
 
 
+def open_file(path: Path) -> None:
+    """Opens a file in the program the system opens it with (Word, LibreOffice, a PDF reader)."""
+    import subprocess
+
+    if sys.platform == "win32":
+        os.startfile(path)  # type: ignore[attr-defined]  # noqa: S606 - the official's own file
+    else:
+        subprocess.Popen(["open" if sys.platform == "darwin" else "xdg-open", str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    from .render import render_case_reporting
+
+    try:
+        written, warnings = render_case_reporting(args.arende, pdf=args.pdf)
+    except CaseError as error:
+        _report(error)
+        return 1
+    for warning in warnings:
+        sys.stderr.write(f"{warning}\n")
+    paper = next(p for p in written if p.name == ("beslut.pdf" if args.pdf else "beslut.docx"))
+    print(f"öppnar {paper}")
+    try:
+        open_file(paper)
+    except OSError as error:
+        sys.stderr.write(f"{paper}:1:1: fel: oppna: kunde inte öppna filen ({error.strerror}); öppna den själv\n")
+        return 1
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    import json
+
+    from .case import case_json_schema
+    from .output import write_all
+
+    text = json.dumps(case_json_schema(), ensure_ascii=False, indent=2) + "\n"
+    if args.ut is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        write_all(args.ut.parent, {args.ut.name: text.encode("utf-8")})
+    except OSError as error:
+        sys.stderr.write(f"{args.ut}:1:1: fel: --ut: kan inte skriva där ({error.strerror}); ange en fil du kan skriva\n")
+        return 1
+    print(f"skrev {args.ut}")
+    return 0
+
+
 COMMANDS = {
     "render": cmd_render, "protokoll": cmd_render, "alla": cmd_all, "check": cmd_check, "text": cmd_text,
-    "ny": cmd_new, "ny-organisation": cmd_new_profile, "visa": cmd_show,
+    "ny": cmd_new, "ny-organisation": cmd_new_profile, "visa": cmd_show, "oppna": cmd_open, "schema": cmd_schema,
 }
 
 if __name__ == "__main__":

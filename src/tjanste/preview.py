@@ -149,7 +149,8 @@ class Preview:
     def start(self) -> Preview:
         self._signature = self.signature()
         self.render()
-        for target in (self._watch, self.server.serve_forever):
+        serve = lambda: self.server.serve_forever(poll_interval=0.05)  # noqa: E731 - stop() returns at once
+        for target in (self._watch, serve):
             thread = threading.Thread(target=target, daemon=True)
             thread.start()
             self._threads.append(thread)

@@ -54,6 +54,10 @@ class Field:
     def missing(self) -> Any:
         return self.default() if callable(self.default) else self.default
 
+    def json_schema(self) -> dict[str, Any]:
+        """This field as JSON Schema (for editors: `tjanste schema`); the base accepts anything and says what is expected."""
+        return {"description": self.expected}
+
     def wrong_kind(self, node: Node, name: str, problems: Problems) -> Invalid:
         problems.error(node.place, name, f"fick {_describe(node)}, väntade {self.expected}")
         return INVALID
@@ -88,6 +92,15 @@ class Text(Field):
             return INVALID
         return value
 
+    def json_schema(self) -> dict[str, Any]:
+        # An editor reads YAML 1.2, where 12 is a number; tjanste reads every scalar as text.
+        schema: dict[str, Any] = {"type": ["string", "number"], "description": self.pattern_help or self.expected}
+        if self.pattern:
+            schema["pattern"] = f"^(?:{self.pattern.pattern})$"
+        elif not self.allow_empty:
+            schema["minLength"] = 1
+        return schema
+
 
 class Choice(Text):
     """One of a fixed set of words."""
@@ -106,6 +119,10 @@ class Choice(Text):
             return INVALID
         return value
 
+    def json_schema(self) -> dict[str, Any]:
+        choices = self.choices() if callable(self.choices) else self.choices
+        return {"enum": sorted(choices), "description": f"en av: {', '.join(sorted(choices))}"}
+
 
 class Flag(Field):
     """ja or nej."""
@@ -117,6 +134,9 @@ class Flag(Field):
         if node.kind != "text" or str(node.value).strip().lower() not in self.WORDS:
             return self.wrong_kind(node, name, problems)
         return self.WORDS[str(node.value).strip().lower()]
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"enum": ["ja", "nej", True, False], "description": self.expected}
 
 
 class Date(Field):
@@ -135,6 +155,9 @@ class Date(Field):
         except ValueError:
             problems.error(node.place, name, f"'{text}' är inget datum som finns, väntade {self.expected}")
             return INVALID
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "description": self.expected}
 
 
 class AmountValue(Field):
@@ -155,6 +178,9 @@ class AmountValue(Field):
             problems.error(node.place, name, str(exc))
             return INVALID
 
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": ["string", "number"], "description": self.expected}
+
 
 class ListOf(Field):
     """A list whose items all have one field type."""
@@ -173,6 +199,12 @@ class ListOf(Field):
             problems.error(node.place, name, f"har {len(node.value)} element, väntade minst {self.min_items}")
         values = [self.item.validate(item, f"{name}[{i + 1}]", problems) for i, item in enumerate(node.value)]
         return [v for v in values if v is not INVALID]
+
+    def json_schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": "array", "items": self.item.json_schema(), "description": self.expected}
+        if self.min_items:
+            schema["minItems"] = self.min_items
+        return schema
 
 
 class MapOf(Field):
@@ -198,6 +230,14 @@ class MapOf(Field):
             if value is not INVALID:
                 values[key] = value
         return values
+
+    def json_schema(self) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "propertyNames": {"pattern": f"^{self.NAME.pattern}$"},
+            "additionalProperties": self.item.json_schema(),
+            "description": self.expected,
+        }
 
 
 R = TypeVar("R", bound=Located)
@@ -244,6 +284,20 @@ class Record(Field, Generic[R]):
         if failed:
             return INVALID
         return self.build(**values, place=node.place, places=places)
+
+    def json_schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {
+            "type": "object",
+            "properties": {key: spec.json_schema() for key, spec in self.fields.items()},
+            "additionalProperties": False,
+            "description": self.expected,
+        }
+        required = [key for key, spec in self.fields.items() if spec.required]
+        if required:
+            schema["required"] = required
+        if self.shorthand:  # a plain text stands for the shorthand field
+            return {"anyOf": [self.fields[self.shorthand].json_schema(), schema]}
+        return schema
 
 
 def _suggest(word: str, candidates: list[str]) -> str:

@@ -73,6 +73,9 @@ class Raw(Field):
     def validate(self, node: Node, name: str, problems: Problems) -> object:
         return node
 
+    def json_schema(self) -> dict:
+        return {"description": "rader med celler åtskilda av |, eller grupp: med rader under sig"}
+
 
 COLUMN = Record(Column, {"rubrik": Text(allow_empty=True, default=""), "namn": Text(default=""), "belopp": Flag(default=False)}, shorthand="rubrik")
 
