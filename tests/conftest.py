@@ -52,18 +52,26 @@ def build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-# `make test-snabb` (TJANSTE_SNABB=1) is the edit loop: no LibreOffice, and no test module named test_fuzz*.py.
+# `make test-snabb` (TJANSTE_SNABB=1) is the edit loop: no LibreOffice, no test_fuzz*.py module, no test marked langsam.
 QUICK = bool(os.environ.get("TJANSTE_SNABB"))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "langsam: left out of make test-snabb (e.g. starts processes of its own)")
+
+
+def _slow(item: pytest.Item) -> bool:
+    return item.path.name.startswith("test_fuzz") or item.get_closest_marker("langsam") is not None
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Leaves out the fuzz modules (test_fuzz*.py) in the quick run; the full `make test` runs everything."""
+    """Leaves out the fuzz modules (test_fuzz*.py) and tests marked langsam in the quick run; `make test` runs everything."""
     if not QUICK:
         return
-    slow = [item for item in items if item.path.name.startswith("test_fuzz")]
+    slow = [item for item in items if _slow(item)]
     if slow:
         config.hook.pytest_deselected(items=slow)
-        items[:] = [item for item in items if not item.path.name.startswith("test_fuzz")]
+        items[:] = [item for item in items if not _slow(item)]
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -79,6 +79,7 @@ def test_a_failed_render_leaves_earlier_outputs_byte_identical(tmp_path: Path, c
     assert {p.name: sha256(p) for p in (out / "2015-primarvard").iterdir()} == before
 
 
+@pytest.mark.langsam  # processes of their own: left out of make test-snabb
 def test_a_render_killed_midway_leaves_no_half_file(tmp_path: Path) -> None:
     """kill -9 at staggered moments: every file in the folder is then either the old one or the new one, whole."""
     out = tmp_path / "build"

@@ -22,6 +22,7 @@ def git(repo: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True).stdout
 
 
+@pytest.mark.langsam  # processes of their own: left out of make test-snabb
 def test_git_diff_of_a_docx_shows_the_changed_att_sats(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     repo.mkdir()

@@ -10,6 +10,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from conftest import KORPUS
 
 CASE = "2015-primarvard"
@@ -100,6 +102,7 @@ def _render_in_new_process(out: Path) -> str:
     return hashlib.sha256((out / CASE / "beslut.docx").read_bytes()).hexdigest()
 
 
+@pytest.mark.langsam  # processes of their own: left out of make test-snabb
 def test_two_processes_give_identical_bytes(tmp_path: Path, build: Path) -> None:
     first = _render_in_new_process(tmp_path / "a")
     second = _render_in_new_process(tmp_path / "b")

@@ -42,9 +42,9 @@ def chromium() -> str:
 
 @pytest.fixture
 def page(project_copy: Path) -> Iterator[object]:
+    executable = chromium()
     from playwright.sync_api import sync_playwright
 
-    executable = chromium()
     preview = Preview("2015-primarvard").start()
     try:
         with sync_playwright() as driver:
