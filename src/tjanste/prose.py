@@ -18,6 +18,8 @@ from .amount import Amount, NotExact
 from .errors import Place, Problems
 from .jinjamath import kind
 from .sandbox import ReadOnly, Refused, Sandbox, freeze
+from .schema import _suggest
+from .slips import prose_slip
 from .words import number_words
 
 MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december"]
@@ -126,14 +128,15 @@ class SwedishUndefined(StrictUndefined):
         if self._undefined_hint:
             return self._undefined_hint
         if self._undefined_obj is missing:
-            return f"'{self._undefined_name}' är inte definierat; kända namn: {_KNOWN}"
-        known = ""
+            return f"'{self._undefined_name}' är inte definierat{_suggest(str(self._undefined_name), _KNOWN.split(', '))}; kända namn: {_KNOWN}"
+        known = suggestion = ""
         if isinstance(self._undefined_obj, ReadOnly) and self._undefined_obj:
             known = f"; kända namn här: {', '.join(self._undefined_obj.names())}"
+            suggestion = _suggest(str(self._undefined_name), list(self._undefined_obj.names()))
         if self._undefined_name in _CHANGING:
             return f"'{self._undefined_name}' skulle ändra värdena, men löptext och mallar kan bara läsa dem{known}"
         if known:
-            return f"'{self._undefined_name}' finns inte{known}"
+            return f"'{self._undefined_name}' finns inte{suggestion}{known}"
         return f"'{self._undefined_name}' finns inte i {kind(self._undefined_obj)}"
 
 
@@ -188,6 +191,9 @@ def make_environment() -> Sandbox:
     return env
 
 
+CASE_FILTERS = ["kr", "tkr", "mnkr", "mdkr", "ord", "lang", "datum"]  # ours, named in messages; Jinja's own work too
+
+
 _ENV: Sandbox | None = None
 
 
@@ -200,6 +206,11 @@ def environment() -> Sandbox:
 
 def render_text(source: str, context: dict[str, Any], place: Place, field: str, problems: Problems) -> str | None:
     """Renders one piece of prose; an error becomes a problem at the line of the case it came from."""
+    slip = prose_slip(source, known_filters=set(environment().filters), suggested=CASE_FILTERS)
+    if slip is not None:  # a slip we know, named at its own line and column with what to write instead
+        line, col, message = slip
+        problems.error(Place(place.path, place.line + line - 1, (place.col if line == 1 else 1) + col - 1), field, message)
+        return None
     try:
         template = environment().from_string(source)
         return template.render({name: freeze(value) for name, value in context.items()})

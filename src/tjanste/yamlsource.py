@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from .errors import Place, Problems
+from .yaml_slips import yaml_slip
 
 try:  # libyaml when available: same nodes and marks, several times faster
     from yaml import CBaseLoader as _Loader
@@ -74,6 +75,10 @@ def compose(text: str, shown_path: str, line_offset: int, problems: Problems) ->
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        slip = yaml_slip(text, mark.line + 1, exc.problem or exc.context or "") if mark else None
+        if slip is not None:  # the slip itself, not the place where YAML gave up
+            problems.error(Place(shown_path, slip[0] + line_offset, slip[1]), "", f"YAML kan inte läsas: {slip[2]}")
+            return None
         line, col = (mark.line + 1 + line_offset, mark.column + 1) if mark else (1 + line_offset, 1)
         problems.error(Place(shown_path, line, col), "", f"YAML kan inte läsas: {_yaml_reason(exc)}")
         return None
@@ -95,6 +100,7 @@ def _yaml_reason(exc: yaml.MarkedYAMLError) -> str:
         return "tabbtecken är inte tillåtna i YAML; dra in med mellanslag"
     translations = {
         "mapping values are not allowed here": "ett kolon på fel ställe (sätt texten inom citattecken)",
+        "mapping values are not allowed in this context": "ett kolon på fel ställe (sätt texten inom citattecken)",
         "could not find expected ':'": "ett kolon saknas efter fältnamnet",
         "found unexpected end of stream": "texten tar slut mitt i ett värde (saknas ett citattecken?)",
         "expected <block end>, but found '-'": "ett listelement har fel indrag",
