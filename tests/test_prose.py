@@ -200,3 +200,21 @@ def test_the_readme_arithmetic_table_is_what_prose_gives() -> None:
             assert text == shown.replace(" ", "\u00a0"), (expression, text, problems.items)
             checked += 1
     assert checked >= 5
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ [('a' * 99999)] * 10000 }}",
+        "{% set a = [('a' * 99999)] * 1000 %}{{ a | upper }}",
+        "{% set a = [('a' * 99999)] * 1000 %}{{ a ~ 'x' }}",
+        "{% set a = [('a' * 99999)] * 1000 %}{{ [a] | join }}",
+        "{% set a = [('a' * 99999)] * 1000 %}{{ tabell(a) }}",
+    ],
+)
+def test_a_list_of_long_texts_is_refused_before_it_is_printed(source: str) -> None:
+    """Cheap to make, a gigabyte to print: the text size is counted before str() makes it."""
+    text, problems = render(source)
+    assert text is None
+    [problem] = problems.items
+    assert "gränsen är 100 000 tecken (JINJA_MAX_TEXT_CHARS)" in problem.message

@@ -84,9 +84,9 @@ def freeze(value: Any) -> Any:
 
 
 def _join(value: Iterable[Any], separator: str = "") -> str:
-    items = [str(item) for item in jinjawork.counted(value)]
-    jinjamath.check_text_length(sum(map(len, items)) + len(str(separator)) * max(len(items) - 1, 0))
-    return str(separator).join(items)
+    items = list(jinjawork.counted(value))
+    jinjamath.check_text_length(sum(map(jinjamath.text_size, items)) + jinjamath.text_size(separator) * max(len(items) - 1, 0))
+    return str(separator).join(map(str, items))
 
 
 def _length(value: Any) -> int:
@@ -95,6 +95,7 @@ def _length(value: Any) -> int:
 
 def _text(function: Callable[[str], str]) -> Callable[[Any], str]:
     def apply(value: Any) -> str:
+        jinjamath.check_text_size(value)
         return function(str(value))
 
     apply.__name__ = function.__name__
@@ -146,6 +147,9 @@ _REFUSED: dict[type[nodes.Node], str] = {
     nodes.EvalContextModifier: "{% autoescape %}",
     nodes.NSRef: "{% set namn.fält = ... %}",
 }
+_BOOKKEEPING = ("_loop_vars", "_block_vars")  # what Jinja passes along with a call, not the template's values
+
+
 class Refused(TemplateSyntaxError):
     """A construct or name the sandbox does not offer; its message is Swedish and complete."""
 
@@ -162,7 +166,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
 
     def __init__(self, *, autoescape: bool, undefined: type[Undefined], output_limit: tuple[int, str, str], keep_trailing_newline: bool = False):
         """output_limit: the most characters one render may give, what that output is called, and the limit's name."""
-        super().__init__(autoescape=autoescape, undefined=undefined, keep_trailing_newline=keep_trailing_newline)
+        super().__init__(autoescape=autoescape, undefined=undefined, keep_trailing_newline=keep_trailing_newline, finalize=self.bounded_value)
         self.globals.clear()
         self.globals.update(COMMON_GLOBALS)
         self.filters = dict(COMMON_FILTERS)
@@ -214,9 +218,13 @@ class Sandbox(ImmutableSandboxedEnvironment):
         return jinjawork.counted(iterable)
 
     def concat_pieces(self, *pieces: Any) -> str:
-        texts = [piece if hasattr(piece, "__html__") else str(piece) for piece in pieces]
-        jinjamath.check_text_length(sum(map(len, texts)))
-        return markup_join(texts)
+        jinjamath.check_text_length(sum(map(jinjamath.text_size, pieces)))
+        return markup_join(pieces)
+
+    def bounded_value(self, value: Any) -> Any:
+        """Every {{ value }} before it is made text: a list of long texts is refused before it takes a gigabyte."""
+        jinjamath.check_text_size(value)
+        return value
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         return isinstance(obj, LoopContext) and attr in LOOP_ATTRIBUTES
@@ -244,6 +252,9 @@ class Sandbox(ImmutableSandboxedEnvironment):
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's signature
         jinjawork.tick()
+        if getattr(__obj, "__self__", None) is not __self:  # our own hooks (count_loop, concat_pieces) bound what they make
+            arguments = [*args, *(value for name, value in kwargs.items() if name not in _BOOKKEEPING)]
+            jinjamath.check_text_length(sum(map(jinjamath.text_size, arguments)))  # tabell(x) quotes x in its message
         if not __self.is_safe_callable(__obj):
             raise LimitExceeded(f"{jinjamath.kind(__obj)} kan inte anropas här")
         return __context.call(__obj, *args, **kwargs)
