@@ -286,7 +286,7 @@ HOSTILE_JINJA = [
     "{{ " + "(" * 300 + "1" + ")" * 300 + " }}", "{{ belopp" + ".x" * 500 + " }}", "{{ " + "9" * 5000 + " }}",
     "{% autoescape false %}x{% endautoescape %}", "{% set ns = namespace(a=1) %}{% set ns.a = 2 %}", "{{ self }}",
     "{{ tabell.__globals__ }}", "{{ tabell('{t}').__class__ }}", "{{ 1e400 }}", "{{ belopp.{b} < 3 }}",
-    "{{ [('a' * 99999)] * 10000 }}", "{% set a = [('a' * 99999)] * 1000 %}{{ a | upper }}{{ tabell(a) }}",
+    "{{ [('a' * 99999)] * 10000 }}", "{% set x %}{% for i in range(99999) %}{{ 'a' * 99999 }}{% endfor %}{% endset %}", "{% set a = [('a' * 99999)] * 1000 %}{{ a | upper }}{{ tabell(a) }}",
 ]  # fmt: skip
 
 

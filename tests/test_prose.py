@@ -147,6 +147,12 @@ def test_arithmetic_errors_are_swedish_and_at_their_line(source: str, message: s
     assert message in problem.message
 
 
+def test_a_set_block_is_refused_since_it_would_collect_output_past_the_limit() -> None:
+    _, problems = render("a\n{% set x %}{% for i in range(2000) %}{{ 'a' * 99999 }}{% endfor %}{% endset %}{{ x | length }}")
+    [problem] = problems.items
+    assert str(problem).startswith("cases/x.md:11:1: fel: text: mallfel: {% set namn %}...{% endset %} kan inte användas här")
+
+
 @pytest.mark.parametrize("name", ["lipsum", "cycler", "joiner", "namespace", "dict", "self"])
 def test_jinja_helpers_are_not_available(name: str) -> None:
     _, problems = render(f"{{{{ {name}(10 ** 6) }}}}")

@@ -146,6 +146,7 @@ _REFUSED: dict[type[nodes.Node], str] = {
     nodes.ScopedEvalContextModifier: "{% autoescape %}",
     nodes.EvalContextModifier: "{% autoescape %}",
     nodes.NSRef: "{% set namn.fält = ... %}",
+    nodes.AssignBlock: "{% set namn %}...{% endset %}",  # collects output past the output limit
 }
 _BOOKKEEPING = ("_loop_vars", "_block_vars")  # what Jinja passes along with a call, not the template's values
 
