@@ -6,6 +6,8 @@ well under the time a hang would take, and `check` must go on with the next file
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import resource
 import subprocess
 import sys
@@ -16,6 +18,8 @@ from pathlib import Path
 import pytest
 
 import hostile
+from conftest import KORPUS, ROOT
+from tjanste import limits
 from tjanste.cli import main
 
 SECONDS = 5  # a safety property, not a benchmark: a hang or a bomb takes minutes
@@ -140,3 +144,223 @@ def test_endless_file_is_read_no_further_than_the_limit(capsys: pytest.CaptureFi
     assert capsys.readouterr().err == (
         f"/dev/zero: fel: {READ}filen är minst 100000001 byte, över gränsen 100000000 byte (DOCX_FILE_BYTES); en Word-fil med text är mycket mindre\n"
     )
+
+
+# --- case files too large or too deep to commit: built here -----------------------------------
+
+GOOD_CASE = KORPUS / "cases" / "2015-primarvard.md"
+
+
+def _small_case() -> str:
+    """A small case with a table and no bilagor: tests/trasiga/bild-skadad.md without its expected error and its picture."""
+    lines = (ROOT / "tests" / "trasiga" / "bild-skadad.md").read_text(encoding="utf-8").split("\n")
+    return "\n".join(line for i, line in enumerate(lines) if i != 1 and "skadad.png" not in line)
+
+
+# Linear work on 100 000 rows: ~4 s on an idle machine, a few times that when the test machine is shared.
+# Quadratic work (the old sibling comparison) took more than ten minutes, so the bound still tells them apart.
+TABLE_SECONDS = 30
+
+
+def _case_with(tmp_path: Path, name: str, extra: str, prose: str = "") -> tuple[Path, int]:
+    """The good case with `extra` added at the end of its front matter; the line where `extra` starts."""
+    text = GOOD_CASE.read_text(encoding="utf-8")
+    end = text.index("\n---", 4)
+    path = tmp_path / f"{name}.md"
+    path.write_text(text[:end] + "\n" + extra + text[end:] + prose, encoding="utf-8")
+    return path, text[:end].count("\n") + 2
+
+
+def _check_reports(paths: list[Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, seconds: float = SECONDS) -> tuple[int, list[str], str]:
+    """`check` on the given cases and then a good one: its exit code, its error lines and its summary."""
+    monkeypatch.chdir(paths[0].parent)
+    started = time.perf_counter()
+    code = main(["check", *(p.name for p in paths), str(GOOD_CASE)])
+    assert time.perf_counter() - started < seconds
+    out, err = capsys.readouterr()
+    return code, [line for line in err.splitlines() if ": fel: " in line], out
+
+
+DEPTH = "nästlingen av listor och fält är minst 33 nivåer, över gränsen 32 nivåer (YAML_DEPTH); ett ärende behöver bara några få nivåer"
+
+
+@pytest.mark.parametrize(
+    "kind, levels",
+    # Block nesting by indentation grows the file with the square of the depth: 3 000 levels are 4.5 MB.
+    [("[", 50_000), ("[", 1_000_000), ("{", 50_000), ("{", 1_000_000), ("-", 50_000), ("-", 1_000_000), ("indrag", 3_000)],
+)
+def test_deep_front_matter_is_refused_before_the_parser_recurses(kind: str, levels: int, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Today's crash was libyaml's composer recursing in C: 50 000 levels ended the process with signal 11."""
+    if kind == "indrag":  # block mappings one space deeper per line
+        extra, line_of, col = "extra:\n" + "".join(" " * i + f"n{i}:\n" for i in range(1, levels)) + " " * levels + "slut: 1", 32, 33
+    elif kind == "-":  # compact block sequences: '- - - x' nests on one line
+        extra, line_of, col = "extra:\n  " + "- " * levels + "x", 1, 3 + 31 * 2
+    else:
+        opening, closing = ("[", "]") if kind == "[" else ("{a: ", "}")
+        extra, line_of, col = "extra: " + opening * levels + closing * levels, 0, 8 + 31 * len(opening)
+    path, line = _case_with(tmp_path, "djup", extra)
+    code, errors, out = _check_reports([path], capsys, monkeypatch)
+    assert code == 1
+    assert errors == [f"djup.md:{line + line_of}:{col}: fel: {DEPTH}"]
+    assert out == "1 av 2 ärenden utan fel\n"  # the next case was still checked
+
+
+def _lowered(monkeypatch: pytest.MonkeyPatch, name: str, value: int) -> int:
+    """A limit lowered for one test, so that going past it is quick; the message and the code path are the real ones."""
+    monkeypatch.setattr(limits, name, dataclasses.replace(getattr(limits, name), value=value))
+    return value
+
+
+def test_front_matter_with_too_many_values_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    count = _lowered(monkeypatch, "YAML_NODES", 10_000)
+    path, line = _case_with(tmp_path, "manga", "extra: [" + "a," * count + "a]")
+    code, errors, _ = _check_reports([path], capsys, monkeypatch)
+    assert code == 1
+    # The values before 'extra' count too, so the place is somewhere in the list.
+    assert len(errors) == 1 and errors[0].startswith(f"manga.md:{line}:") and errors[0].endswith(
+        f": fel: antalet värden i uppgifterna är minst {count + 1} värden, över gränsen {count} värden (YAML_NODES); dela upp ärendet"
+    ), errors
+
+
+def test_huge_case_file_is_refused_before_it_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "stor.md"
+    with open(path, "wb") as stream:  # sparse: 50 GB that would take minutes and all memory to read
+        stream.truncate(50 << 30)
+    code, errors, out = _check_reports([path], capsys, monkeypatch)
+    assert code == 1
+    assert errors == [f"stor.md:1:1: fel: filen är {50 << 30} byte, över gränsen {limits.CASE_FILE_BYTES.value} byte (CASE_FILE_BYTES); en ärendefil är text; dela upp den eller flytta stora tabeller till bilagor"]
+    assert out == "1 av 2 ärenden utan fel\n"
+
+
+def _table_rows(count: int) -> tuple[str, int]:
+    rows = "".join(f"      - Rad {i} | {i % 97 + 1}\n" for i in range(count))
+    return rows, sum(i % 97 + 1 for i in range(count))
+
+
+def _table_case(tmp_path: Path, count: int) -> Path:
+    rows, total = _table_rows(count)
+    text = _small_case()
+    start = text.index("    rader:\n") + len("    rader:\n")
+    end = text.index("    summa:", start)
+    text = text[:start] + rows + text[end:]
+    text = re.sub(r"(\n      skrivet: )[^\n]*", lambda m: m.group(1) + str(total), text, count=1)
+    path = tmp_path / f"rader-{count}.md"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_table_of_100_000_rows_is_checked_in_seconds(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sibling comparison was quadratic: 100 000 rows took more than ten minutes; now about 4 s on an idle machine."""
+    path = _table_case(tmp_path, 100_000)
+    code, errors, out = _check_reports([path], capsys, monkeypatch, seconds=TABLE_SECONDS)
+    assert errors == [], errors
+    assert code == 0 and out == "2 av 2 ärenden utan fel\n"
+
+
+def test_a_table_over_the_row_limit_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    count = _lowered(monkeypatch, "TABLE_ROWS", 1_000) + 1
+    path = _table_case(tmp_path, count)
+    code, errors, _ = _check_reports([path], capsys, monkeypatch)
+    assert code == 1
+    assert len(errors) == 1 and errors[0].endswith(
+        f": fel: tabeller.fordelning.rader: tabellen är {count} rader, över gränsen {limits.TABLE_ROWS.value} rader (TABLE_ROWS); dela upp tabellen eller lägg den som bilaga"
+    ), errors
+
+
+def _sparse(path: Path, size: int) -> Path:
+    with open(path, "wb") as stream:
+        stream.truncate(size)
+    return path
+
+
+def test_bilaga_and_image_sizes_are_checked_before_they_are_read(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    _sparse(tmp_path / "bilaga.md", 40 << 30)
+    _sparse(tmp_path / "bild.png", 40 << 30)
+    text = _small_case()
+    path = tmp_path / "stora-filer.md"
+    end = text.index("\n---", 4)
+    extra = "\nbilagor:\n  - titel: Stor\n    fil: bilaga.md" if "\nbilagor:" not in text[:end] else ""
+    assert extra, "the good case must not have bilagor of its own"
+    path.write_text(text[:end] + extra + text[end:] + "\n![En stor bild](bild.png)\n", encoding="utf-8")
+    code, errors, out = _check_reports([path], capsys, monkeypatch)
+    assert code == 1
+    size = 40 << 30
+    assert [e.split(": fel: ", 1)[1] for e in errors] == [
+        f"bilagor[1].fil: 'bilaga.md': bilagans fil är {size} byte, över gränsen {limits.ATTACHMENT_FILE_BYTES.value} byte (ATTACHMENT_FILE_BYTES); en bilaga är text; dela upp den",
+        f"bild: 'bild.png' är för stor: bildfilen är {size} byte, över gränsen {limits.IMAGE_FILE_BYTES.value} byte (IMAGE_FILE_BYTES); spara bilden i lägre upplösning eller som JPEG",
+    ], errors
+    assert out == "1 av 2 ärenden utan fel\n"
+
+
+def test_a_bilaga_outside_the_folder_is_never_read(project_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """`alla` fingerprinted every named bilaga, read whole: a large file beside the project was a MemoryError."""
+    _sparse(project_copy / "utanfor.md", 40 << 30)
+    case = project_copy / "cases" / "bilaga-utanfor.md"
+    text = _small_case()
+    end = text.index("\n---", 4)
+    case.write_text(text[:end] + "\nbilagor:\n  - titel: Utanför\n    fil: ../utanfor.md" + text[end:], encoding="utf-8")
+    monkeypatch.chdir(project_copy)
+    started = time.perf_counter()
+    code = main(["alla", "--ut", str(project_copy / "build")])
+    assert time.perf_counter() - started < 60  # renders every case of the corpus
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "ligger utanför ärendets mapp" in err and "internt fel" not in err, err
+
+
+# --- broken templates and organisation profiles -------------------------------------------------
+
+TEMPLATE = "templates/beslut/tjansteskrivelse.docx"
+TEMPLATE_ATTACKS: dict[str, tuple[Callable[[bytes], bytes], str]] = {
+    "inte-zip": (lambda docx: b"inte en Word-fil", "mallen kan inte läsas som Word-fil: filen är ingen Word-fil (.docx): den går inte att öppna som zip-paket"),
+    "utan-brodtext": (
+        lambda docx: hostile.replace_part(docx, "word/document.xml", lambda xml: xml.replace(b"{{ brodtext }}", b"{{ arende.rubrik }}")),
+        "mallen saknar ett stycke med bara {{ brodtext }}, där ärendets text ska stå; skriv in det i mallen",
+    ),
+    "trasig-xml": (
+        lambda docx: hostile.replace_part(docx, "word/styles.xml", lambda xml: xml.replace(b"<w:style ", b"<w:style <", 1)),
+        "mallen kan inte läsas som Word-fil: delen word/styles.xml är inte giltig XML (rad 2, kolumn ",
+    ),
+    "zip-bomb": (hostile.zip_bomb, "mallen kan inte läsas som Word-fil: Word-filen uppackad är "),
+}
+
+
+@pytest.mark.parametrize("attack", sorted(TEMPLATE_ATTACKS))
+def test_broken_template_is_the_templates_error(attack: str, project_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    make, message = TEMPLATE_ATTACKS[attack]
+    template = project_copy / TEMPLATE
+    template.write_bytes(make(template.read_bytes()))
+    monkeypatch.chdir(project_copy)
+    started = time.perf_counter()
+    assert main(["render", "2015-primarvard", "--ut", str(project_copy / "build")]) == 1
+    assert time.perf_counter() - started < SECONDS
+    err = capsys.readouterr().err
+    assert err.startswith(f"{TEMPLATE}:1:1: fel: mall: {message}") and err.count("\n") == 1, err
+    assert not (project_copy / "build" / "2015-primarvard").exists()
+    # check --tillganglighet makes the documents in memory: the broken one is an error, the next case is still checked
+    code = main(["check", "--tillganglighet", "2015-primarvard", "2018-patientmiljarden"])
+    out, err = capsys.readouterr()
+    assert code == 1 and f"{TEMPLATE}:1:1: fel: mall: {message}" in err and out.endswith(" av 2 ärenden utan fel\n"), err
+
+
+PROFILE = "templates/organisationer/landstinget-blekinge.yaml"
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("namn: Landstinget Blekinge\nort: Karlskrona\n".encode("latin-1") + "brevhuvud: Landstinget Blekinge\nenhet: Hälsa\n".encode("latin-1"), "4:9: fel: profilen är inte sparad som UTF-8 (byte 0xE4); spara den som UTF-8"),
+        (b"namn: [\n", "2:1: fel: YAML kan inte läsas: ett värde saknas där YAML väntade ett (en [ eller { som aldrig stängs?)"),
+        (b"namn: " + b"[" * 50_000, "1:38: fel: nästlingen av listor och fält är minst 33 nivåer, över gränsen 32 nivåer (YAML_DEPTH); ett ärende behöver bara några få nivåer"),
+        (b"# " + b"x" * 300_000, "1:1: fel: organisationsprofilen är 300002 byte, över gränsen 200000 byte (PROFILE_FILE_BYTES); en profil är några rader YAML"),
+    ],
+    ids=["latin-1", "yaml", "djup", "stor"],
+)
+def test_broken_profile_is_the_profiles_error(content: bytes, message: str, project_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    (project_copy / PROFILE).write_bytes(content)
+    monkeypatch.chdir(project_copy)
+    code = main(["check", "2015-primarvard", "2018-patientmiljarden"])  # the second case has another organisation
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert [line for line in err.splitlines() if ": fel: " in line] == [f"{PROFILE}:{message}"]
+    assert out == "1 av 2 ärenden utan fel\n"

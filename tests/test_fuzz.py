@@ -24,19 +24,21 @@ from tjanste.cli import main
 
 # The corpus, not cases/: an official's new case must neither slow the suite down nor change what is fuzzed.
 BASES = {p.stem: p for p in [*sorted((KORPUS / "cases").glob("*.md")), ROOT / "tests" / "arenden" / "tabeller.md"]}
-FAMILIES = ("bytes", "lines", "yaml", "jinja", "markdown", "fientlig-jinja")
+FAMILIES = ("bytes", "lines", "yaml", "jinja", "markdown", "fientlig-jinja", "djup")
 # One fixed seed per family; each input gets its own Random seeded from (seed, case, index),
 # so any single input can be rebuilt without replaying the ones before it.
-SEEDS = {"bytes": 11, "lines": 23, "yaml": 37, "jinja": 41, "markdown": 53, "fientlig-jinja": 59}
+SEEDS = {"bytes": 11, "lines": 23, "yaml": 37, "jinja": 41, "markdown": 53, "fientlig-jinja": 59, "djup": 67}
 # Total number of inputs over all tests; the default gives the 3000 the brief asks for.
 TOTAL = int(os.environ.get("TJANSTE_FUZZ_ANTAL", "3000"))
-PER_TEST = max(1, math.ceil(TOTAL / ((len(FAMILIES) - 1) * len(BASES))))
+SMALL_FAMILIES = ("fientlig-jinja", "djup")  # short lists of attacks, drawn fewer times (PER_TEST_OF)
+PER_TEST = max(1, math.ceil(TOTAL / ((len(FAMILIES) - len(SMALL_FAMILIES)) * len(BASES))))
 # Hostile Jinja is a short list of known attacks; a few dozen draws per case cover it, and its bombs cost time.
-PER_TEST_OF = {"fientlig-jinja": max(1, PER_TEST // 5)}
+# Deep nesting and bombs in the front matter end at a limit at once, but each input is large: a dozen per case.
+PER_TEST_OF = {"fientlig-jinja": max(1, PER_TEST // 5), "djup": max(1, PER_TEST // 8)}
 # Rendering to Word is ~5x slower than checking, so only every Nth input is rendered. Markdown
 # mutations mostly matter once the prose is written to Word, and YAML values can pass the check
 # and still reach Word (document properties), so those families render more often.
-RENDER_EVERY = {"bytes": 20, "lines": 20, "yaml": 10, "jinja": 20, "markdown": 4, "fientlig-jinja": 20}
+RENDER_EVERY = {"bytes": 20, "lines": 20, "yaml": 10, "jinja": 20, "markdown": 4, "fientlig-jinja": 20, "djup": 20}
 SHOWN_CHARS = 2500  # of a mutated text in a failure message
 SHRINK_SECONDS = 3.0  # spent shrinking each distinct failure to a smaller reproducer
 
@@ -373,6 +375,39 @@ def mutate_markdown(rng: random.Random, text: str, image: str) -> str:
     return "\n".join(lines)
 
 
+# --- deep nesting and bombs in the front matter ----------------------------------------------
+
+
+def _deep_value(rng: random.Random) -> str:
+    """A value nested past YAML_DEPTH in one of YAML's ways, an alias bomb, or a flood of values."""
+    depth = rng.choice((31, 32, 33, 200, 50_000))
+    kind = rng.randrange(6)
+    if kind == 0:
+        return "[" * depth + "]" * depth
+    if kind == 1:
+        return "{a: " * depth + "}" * depth
+    if kind == 2:
+        return "\n  " + "- " * depth + "x"
+    if kind == 3:
+        steps = min(depth, 400)  # block nesting by indentation: the text grows with the square of the depth
+        return "\n" + "".join(" " * i + f"n{i}:\n" for i in range(1, steps)) + " " * steps + "x: 1"
+    if kind == 4:
+        return "&a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\nbomb: [*a, *a, *a, *a, *a, *a, *a, *a, *a]"
+    return "[" + "a, " * rng.choice((1_000, 20_000)) + "a]"
+
+
+def mutate_deep(rng: random.Random, text: str) -> str:
+    """Puts a deep, aliased or huge value into the front matter, at a random line or as a field of its own."""
+    lines = text.split("\n")
+    front = _front_range(lines)
+    if not front:
+        return text
+    key = rng.choice(("extra", "belopp", "tabeller", "rubrik"))
+    at = rng.randrange(*front) if rng.random() < 0.4 else front[1]
+    lines.insert(at, f"{key}: {_deep_value(rng)}")
+    return "\n".join(lines)
+
+
 # --- helpers shared by the families --------------------------------------------------------
 
 
@@ -523,6 +558,8 @@ def mutated_input(family: str, base_name: str, index: int, space: Workspace) -> 
         for companion in space.companions(".md"):
             if rng.random() < 0.2:
                 files[companion] = mutate_jinja(rng, space.originals[companion].decode("utf-8")).encode("utf-8")
+    elif family == "djup":
+        files[space.case] = mutate_deep(rng, text).encode("utf-8")
     else:
         pictures = [p.relative_to(space.folder).as_posix() for p in space.companions(".png")]
         files[space.case] = mutate_markdown(rng, text, rng.choice(pictures)).encode("utf-8")
@@ -614,3 +651,72 @@ def test_mutations_are_reproducible_and_cover_every_case(tmp_path: Path) -> None
             again = [mutated_input(family, base_name, i, space) for i in range(5)]
             assert first == again
             assert any(files[space.case] != space.originals[space.case] for files, _ in first), (family, base_name)
+
+
+# --- hostile .docx: mutations of a rendered document, read by `text` and `check --tillganglighet` ------
+
+DOCX_INPUTS = int(os.environ.get("TJANSTE_FUZZ_DOCX", "40"))
+XML_SNIPPETS = [
+    b"<w:sdt><w:sdtContent>" * 300, b"</w:p>", b"<w:p>", b"&", b"<", b"\xff\xfe", b"\x00", b"<!DOCTYPE x [<!ENTITY a 'aaaaaaaaaa'>]>",
+    b'<w:sym w:char="FFFFFFFFFF"/>', b'<w:sym w:char="D800"/>', b'<w:ilvl w:val="99999999"/>', b'<w:start w:val="-99999999999"/>',
+    b'<w:outlineLvl w:val="-5"/>', b'<w:fldSimple w:instr="TOC \\o &quot;1-9&quot;"/>', b'<w:fldChar w:fldCharType="begin"/>' * 50,
+]
+
+
+def mutate_docx(rng: random.Random, docx: bytes) -> bytes:
+    """A damaged zip, a damaged or hostile XML part, a changed encoding, or a small bomb."""
+    import hostile
+
+    kind = rng.randrange(6)
+    if kind == 0:  # the zip itself: truncated or with bytes flipped
+        data = bytearray(docx[: rng.randrange(len(docx))] if rng.random() < 0.3 else docx)
+        for _ in range(rng.randint(1, 20)):
+            if data:
+                data[rng.randrange(len(data))] = rng.randrange(256)
+        return bytes(data)
+    if kind == 1:
+        return hostile.corrupt_deflate(docx, rng.choice(("word/document.xml", "word/styles.xml", "word/numbering.xml")))
+    if kind == 2:
+        return hostile.zip_bomb(docx, megabytes=rng.choice((1, 3, 300)), declared=rng.choice((None, 1000)))
+    part = rng.choice(("word/document.xml", "word/styles.xml", "word/numbering.xml", "[Content_Types].xml", "word/_rels/document.xml.rels"))
+
+    def change(xml: bytes) -> bytes:
+        if kind == 3:
+            return xml.replace(b"encoding='UTF-8'", rng.choice((b"encoding='x-okand'", b"encoding='UTF-16'", b"encoding='latin-1'")), 1)
+        out = bytearray(xml)
+        for _ in range(rng.randint(1, 5)):
+            position = rng.randrange(len(out))
+            if kind == 4:
+                out[position:position] = rng.choice(XML_SNIPPETS)
+            else:
+                del out[position : position + rng.randint(1, 50)]
+        return bytes(out)
+
+    return hostile.replace_part(docx, part, change)
+
+
+def _docx_violation(code: object, stderr: str, path: str, command: str) -> str:
+    if "Traceback" in stderr or code not in (0, 1):
+        return f"{command}: exit {code!r}"
+    if command == "text":  # the textconv's own form, 'path: fel: ...', one line
+        ok = code == 0 and not stderr or code == 1 and stderr.startswith(f"{path}: fel: ") and stderr.count("\n") == 1
+        return "" if ok else f"text: exit {code} with stderr not one 'fil: fel:' line"
+    return _contract_violation(code, stderr)
+
+
+def test_fuzz_hostile_docx(build: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Mutated .docx files: `text` and `check --tillganglighet` give exit 0 or one Swedish error, never a crash or a hang."""
+    monkeypatch.setenv("TJANSTE_FELSOK", "1")
+    good = (build / "2016-naravard-blekinge" / "beslut.docx").read_bytes()
+    path = tmp_path / "fientlig.docx"
+    failures: dict[str, tuple[int, str]] = {}
+    started = time.perf_counter()
+    for index in range(DOCX_INPUTS):
+        path.write_bytes(mutate_docx(random.Random(f"61:docx:{index}"), good))
+        for argv in (["text", str(path)], ["check", "--tillganglighet", str(path)]):
+            outcome = run_main(argv)
+            signature = outcome.signature if outcome.error else _docx_violation(outcome.code, outcome.stderr, str(path), argv[0])
+            if signature and signature not in failures:
+                failures[signature] = (index, outcome.error or outcome.stderr[-2000:])
+    assert not failures, "\n\n".join(f"=== {s} (index {i}; rebuild with mutate_docx(random.Random('61:docx:{i}'), good))\n{d}" for s, (i, d) in failures.items())
+    assert time.perf_counter() - started < 60

@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from . import paths
+from . import limits, paths
+from .bounded import read_limited
 from .errors import CaseError, Place, Problem
+from .limits import LimitError
 from .output import write_all
 
 STAMP = ".indata"  # hidden, so a render's clean-up of stale outputs leaves it alone
@@ -27,14 +29,17 @@ def _named_files(case_path: Path) -> list[Path]:
     from .yamlsource import split_case
 
     try:
-        front = split_case(case_path, str(case_path), case_path.read_text(encoding="utf-8"), Problems()).front
-    except (OSError, UnicodeDecodeError):
+        text = read_limited(case_path, limits.CASE_FILE_BYTES).decode("utf-8")
+        front = split_case(case_path, str(case_path), text, Problems()).front
+    except (OSError, UnicodeDecodeError, LimitError):
         return []  # its render reports why
     attachments = front.value.get("bilagor") if front is not None and isinstance(front.value, dict) else None
     named = []
     for item in attachments.value if attachments is not None and isinstance(attachments.value, list) else []:
         fil = item.value.get("fil") if isinstance(item.value, dict) else None
-        if fil is not None and isinstance(fil.value, str) and (case_path.parent / fil.value).is_file():
+        target = (case_path.parent / fil.value).resolve() if fil is not None and isinstance(fil.value, str) else None
+        # Only a bilaga inside the case's folder is ever read; one outside is refused by the render, not hashed here.
+        if target is not None and target.is_relative_to(case_path.parent.resolve()) and target.is_file():
             named.append(case_path.parent / fil.value)
     return named
 
@@ -48,7 +53,11 @@ def fingerprint(case_path: Path, pdf: bool) -> str:
     inputs += sorted(p for p in paths.templates_dir().rglob("*") if p.is_file())
     inputs += _package_sources()
     for path in inputs:
-        digest.update(str(path.name).encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+        digest.update(str(path.name).encode("utf-8") + b"\0")
+        with open(path, "rb") as stream:  # in pieces: a large file in the case's folder must not fill memory
+            while piece := stream.read(1 << 20):
+                digest.update(piece)
+        digest.update(b"\0")
     return digest.hexdigest()
 
 

@@ -7,8 +7,11 @@ import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from . import limits
 from .amount import Amount
+from .bounded import read_limited
 from .errors import CaseError, Place, Problem, Problems, display_path
+from .limits import LimitError
 from .kinds import case_kinds
 from .profile import Profile, load_profile, profile_ids
 from . import paths
@@ -248,9 +251,15 @@ def load_case(path: Path, problems: Problems | None = None) -> Case:
     problems = problems if problems is not None else Problems()
     shown = display_path(path)
     try:
-        text = path.read_bytes().decode("utf-8")
+        data = read_limited(path, limits.CASE_FILE_BYTES)
+    except LimitError as exc:
+        problems.error(Place(shown, 1, 1), "", str(exc))
+        problems.raise_if_errors()
+        raise  # pragma: no cover
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = path.read_bytes()[: exc.start]
+        before = data[: exc.start]
         line = before.count(b"\n") + 1
         col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         problems.error(Place(shown, line, col), "", f"filen är inte sparad som UTF-8 (byte 0x{exc.object[exc.start]:02X}); spara den som UTF-8 och försök igen")

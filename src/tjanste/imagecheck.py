@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import struct
 
+from . import limits
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MIN_PIXELS_PER_METRE = 20  # Word rounds to whole dpi; below 0.5 dpi the size would be divided by zero
 
@@ -32,6 +34,8 @@ def _png_problem(data: bytes) -> str | None:
             width, height = struct.unpack(">II", data[position + 8 : position + 16])
             if not width or not height:
                 return "är en PNG-bild utan storlek"
+            if too_large := _size_problem(width, height):
+                return too_large
             first = False
         if kind == b"pHYs" and length >= 9:
             per_metre_x, per_metre_y, unit = struct.unpack(">IIB", data[position + 8 : position + 17])
@@ -41,6 +45,16 @@ def _png_problem(data: bytes) -> str | None:
             return None
         position = end
     return "är en avbruten PNG-bild (saknar slutblock)"
+
+
+def _size_problem(width: int, height: int) -> str | None:
+    """Read from the header, before anything decodes the pixels: Word and PDF/A would have to."""
+    side = max(width, height)
+    if limits.IMAGE_SIDE_PIXELS.exceeded_by(side):
+        return f"är för stor: {limits.IMAGE_SIDE_PIXELS.message(side)}"
+    if limits.IMAGE_PIXELS.exceeded_by(width * height):
+        return f"är för stor: {limits.IMAGE_PIXELS.message(width * height)}"
+    return None
 
 
 def _jpeg_problem(data: bytes) -> str | None:
@@ -61,6 +75,6 @@ def _jpeg_problem(data: bytes) -> str | None:
             if length < 7:
                 return "är en skadad JPEG-bild (bildhuvudet är för kort)"
             height, width = struct.unpack(">HH", data[position + 5 : position + 9])
-            return None if width and height else "är en JPEG-bild utan storlek"
+            return (_size_problem(width, height) if width and height else "är en JPEG-bild utan storlek")
         position += 2 + length
     return "är en avbruten JPEG-bild (saknar bildhuvud)"

@@ -51,7 +51,7 @@ YAML_DEPTH = Limit(
     "ett ärende behöver bara några få nivåer",
 )
 YAML_NODES = Limit(
-    "YAML_NODES", 2_000_000, "värden", "antalet värden i uppgifterna",
+    "YAML_NODES", 1_000_000, "värden", "antalet värden i uppgifterna",
     "dela upp ärendet",
 )
 ATTACHMENT_FILE_BYTES = Limit(

@@ -15,7 +15,10 @@ from jinja2 import TemplateError
 
 from .case import Case, check_characters
 from .errors import Place, Problems
+from . import limits
+from .bounded import read_limited
 from .imagecheck import image_problem
+from .limits import LimitError
 from .kinds import ATTACHMENT, KINDS, PROTOCOL, Kind
 from .markup import images, misplaced_tables, nested_footnotes, parser, table_references, text_pieces
 from .yamlsource import FORBIDDEN, forbidden_character_message
@@ -218,7 +221,10 @@ def _attachment(case: Case, number: int, attachment, context: dict[str, Any], te
     if path is not None:
         shown = f"{case.source.shown_path.rsplit('/', 1)[0]}/{attachment.fil}" if "/" in case.source.shown_path else attachment.fil
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_limited(path, limits.ATTACHMENT_FILE_BYTES).decode("utf-8")
+        except LimitError as exc:
+            problems.error(place, f"bilagor[{number}].fil", f"'{attachment.fil}': {exc}")
+            text = ""
         except UnicodeDecodeError:
             problems.error(place, f"bilagor[{number}].fil", f"'{attachment.fil}' är inte sparad som UTF-8")
             text = ""
@@ -267,6 +273,9 @@ def _check_blocks(prose: str, base_dir: Path, shown_path: str, first_line: int, 
             problems.error(place, "bild", f"bilden '{image.src}' saknar alternativtext; skriv den inom hakparenteserna: ![beskrivning]({image.src})")
         path = _inside(base_dir, image.src, place, "bild", problems)
         if path is not None:
-            wrong = image_problem(path.read_bytes(), path.suffix.lower())
+            try:
+                wrong = image_problem(read_limited(path, limits.IMAGE_FILE_BYTES), path.suffix.lower())
+            except LimitError as exc:
+                wrong = f"är för stor: {exc}"
             if wrong:
                 problems.error(place, "bild", f"'{image.src}' {wrong}")

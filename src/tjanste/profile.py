@@ -10,7 +10,10 @@ from pathlib import Path
 from types import MappingProxyType
 
 from .amount import UNIT_CHOICES, UNIT_PATTERN
-from .errors import CaseError, Place, Problems, display_path
+from . import limits
+from .bounded import read_limited
+from .errors import CaseError, Place, Problem, Problems, display_path
+from .limits import LimitError
 from .schema import INVALID, Choice, Flag, Located, MapOf, Record, Text
 from .yamlsource import compose
 
@@ -64,7 +67,7 @@ def load_profile(path: Path) -> Profile:
     """Reads and validates one profile; raises CaseError naming the profile's own lines."""
     problems = Problems()
     shown = display_path(path)
-    root = compose(path.read_text(encoding="utf-8"), shown, 0, problems)
+    root = compose(_profile_text(path, shown), shown, 0, problems)
     profile = PROFILE_SCHEMA.validate(root, "", problems) if root is not None else INVALID
     if profile is not INVALID and profile.dnr_monster:
         try:
@@ -77,6 +80,22 @@ def load_profile(path: Path) -> Profile:
     profile.id = path.stem
     profile.enhetsord = MappingProxyType(dict(profile.enhetsord))
     return profile
+
+
+def _profile_text(path: Path, shown: str) -> str:
+    """The profile's text; one that is too large or not UTF-8 is an error naming the profile."""
+    try:
+        data = read_limited(path, limits.PROFILE_FILE_BYTES)
+        return data.decode("utf-8")
+    except LimitError as exc:
+        message = str(exc)
+        place = Place(shown)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        message = f"profilen är inte sparad som UTF-8 (byte 0x{data[exc.start]:02X}); spara den som UTF-8"
+        place = Place(shown, line, col)
+    raise CaseError([Problem(place, message, "")])
 
 
 def missing_profile_place(shown_path: str) -> Place:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .amount import UNIT_CHOICES, UNIT_PATTERN, Amount, AmountError, NotExact, exact_sum, exactly, far_from_siblings
+from . import limits
 from .errors import Place, Problems
 from .schema import AmountValue, Field, Flag, ListOf, Located, Record, Text
 from .yamlsource import Node
@@ -107,6 +108,9 @@ def read_table(name: str, table: Table, problems: Problems) -> None:
     rows = table.rader
     if not isinstance(rows, Node) or rows.kind != "lista":
         problems.error(rows.place if isinstance(rows, Node) else table.place, f"{field_name}.rader", "väntade en lista av rader")
+        return
+    if limits.TABLE_ROWS.exceeded_by(len(rows.value)):
+        problems.error(rows.place, f"{field_name}.rader", limits.TABLE_ROWS.message(len(rows.value)))
         return
     errors_before = len(problems.errors)
     for index, node in enumerate(rows.value, start=1):

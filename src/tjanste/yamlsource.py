@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from . import limits
 from .errors import Place, Problems
 from .yaml_slips import yaml_slip
 
@@ -72,6 +73,8 @@ def split_case(path: Path, shown_path: str, text: str, problems: Problems) -> Ca
 def compose(text: str, shown_path: str, line_offset: int, problems: Problems) -> Node | None:
     """Composes YAML text into Nodes; syntax errors become problems with line and column."""
     try:
+        if not _within_limits(text, shown_path, line_offset, problems):
+            return None
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -92,6 +95,36 @@ def compose(text: str, shown_path: str, line_offset: int, problems: Problems) ->
     except RecursionError:
         problems.error(Place(shown_path, 1 + line_offset, 1), "", "uppgifterna är för djupt nästlade för att vara ett ärende")
         return None
+
+
+_OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+_VALUE = (yaml.ScalarEvent, yaml.AliasEvent)
+
+
+def _within_limits(text: str, shown_path: str, line_offset: int, problems: Problems) -> bool:
+    """Walks YAML's event stream, which does not recurse, and stops at YAML_DEPTH or YAML_NODES.
+
+    The composer recurses once per level (libyaml's in C, where 50 000 levels of '[' end the
+    process), so the depth must be known before it runs.
+    """
+    depth = count = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, _OPEN):
+            depth += 1
+            count += 1
+        elif isinstance(event, _CLOSE):
+            depth -= 1
+        elif isinstance(event, _VALUE):
+            count += 1
+        else:
+            continue
+        limit, found = (limits.YAML_DEPTH, depth) if limits.YAML_DEPTH.exceeded_by(depth) else (limits.YAML_NODES, count)
+        if limit.exceeded_by(found):
+            mark = event.start_mark
+            problems.error(Place(shown_path, mark.line + 1 + line_offset, mark.column + 1), "", limit.message(f"minst {found}"))
+            return False
+    return True
 
 
 def _yaml_reason(exc: yaml.MarkedYAMLError) -> str:
@@ -116,6 +149,7 @@ def _yaml_reason(exc: yaml.MarkedYAMLError) -> str:
         "found duplicate anchor": "samma &namn används två gånger",
         "expected ',' or ']'": "en [ stängs aldrig: ',' eller ']' saknas",
         "expected ',' or '}'": "en { stängs aldrig: ',' eller '}' saknas",
+        "did not find expected node content": "ett värde saknas där YAML väntade ett (en [ eller { som aldrig stängs?)",
     }
     for english, swedish in translations.items():
         if problem.startswith(english):

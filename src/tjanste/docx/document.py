@@ -13,7 +13,10 @@ from docxtpl import DocxTemplate
 from jinja2 import TemplateError, TemplateSyntaxError
 
 from .. import limits
+from .. import limits
+from ..bounded import read_limited
 from ..errors import CaseError, Place, Problem, display_path
+from ..limits import LimitError
 
 from ..markup import headings, parser
 from ..metadata import LANGUAGE, custom_properties
@@ -23,6 +26,7 @@ from ..sandbox import Sandbox, freeze
 from . import ooxml
 from .body import BodyWriter
 from .picture import Pictures
+from .reading import DocxError, open_package
 from .table import table_elements
 
 BODY_MARK = "\u2063tjanste-brodtext\u2063"  # an invisible separator no official types
@@ -30,7 +34,18 @@ BODY_MARK = "\u2063tjanste-brodtext\u2063"  # an invisible separator no official
 
 @cache
 def _template_bytes(path: Path, mtime: float) -> bytes:
-    return path.read_bytes()
+    """The template's bytes, refused with its name when it is too large, not a zip, or holds damaged XML.
+
+    Templates are edited by hand and arrive in pull requests; the bounded reader checks
+    them before docxtpl and python-docx, whose errors are English tracebacks, see them.
+    """
+    try:
+        data = read_limited(path, limits.DOCX_FILE_BYTES)
+        with open_package(data) as package:
+            package.check_xml()
+    except (LimitError, DocxError) as exc:
+        raise CaseError([Problem(Place(display_path(path)), f"mallen kan inte läsas som Word-fil: {exc}", "mall")]) from exc
+    return data
 
 
 @cache  # one Environment, so Jinja's lexer and its regular expressions are built once per process
@@ -94,7 +109,7 @@ def render_docx(paper: Paper, template: Path) -> bytes:
         if ooxml.style_is_numbered(document.styles.element, "Heading1"):
             entries = ooxml.numbered_entries(entries)
         body = ooxml.table_of_contents(entries, "Innehållsförteckning") + body
-    _replace_mark(document.element.body, body)
+    _replace_mark(document.element.body, body, template)
     if footnotes is not None:
         footnotes.save()
     _set_properties(document, paper)
@@ -103,7 +118,7 @@ def render_docx(paper: Paper, template: Path) -> bytes:
     return ooxml.reproducible_zip(buffer.getvalue())
 
 
-def _replace_mark(body, elements) -> None:
+def _replace_mark(body, elements, template: Path) -> None:
     for paragraph in body.iter(ooxml.qn("w:p")):
         if "".join(t.text or "" for t in paragraph.iter(ooxml.qn("w:t"))) == BODY_MARK:
             parent = paragraph.getparent()
@@ -112,7 +127,8 @@ def _replace_mark(body, elements) -> None:
             for offset, element in enumerate(elements):
                 parent.insert(position + offset, element)
             return
-    raise ValueError("the template has no paragraph {{ brodtext }} for the prose")
+    message = "mallen saknar ett stycke med bara {{ brodtext }}, där ärendets text ska stå; skriv in det i mallen"
+    raise CaseError([Problem(Place(display_path(template)), message, "mall")])
 
 
 def _set_properties(document, paper: Paper) -> None:

@@ -119,6 +119,12 @@ class Package:
             return None
         return _parse(self._read(name), name)
 
+    def check_xml(self) -> None:
+        """Parses every XML part once, so that a damaged package is refused before another reader trusts it."""
+        for name in sorted(self._names):
+            if name.endswith((".xml", ".rels")):
+                self.xml(name)
+
     def _read(self, name: str) -> bytes:
         """One part's bytes, refused as soon as its declared or its real size is over a limit."""
         info = self._infos[name]
