@@ -66,11 +66,64 @@ def test_letterhead_and_running_header(build: Path) -> None:
     docx = build / CASE / "beslut.docx"
     first = part(docx, "word/header1.xml")
     later = part(docx, "word/header2.xml")
-    for expected in ("LANDSTINGET BLEKINGE", "Landstingsdirektörens stab", "Agneta Kalnins", "2015-01-19", "Dnr"):
+    for expected in ("LANDSTINGET BLEKINGE", "Landstingsdirektörens stab", "Agneta Kalnins", "2015-01-19"):
         assert expected in plain_text(first)
+    assert "Dnr" not in plain_text(first) + plain_text(later), "the case has no diarienummer yet: no bare label"
     for header in (first, later):
         assert re.search(r"<w:instrText[^>]*> PAGE </w:instrText>", header)
         assert re.search(r"<w:instrText[^>]*> NUMPAGES </w:instrText>", header)
+
+
+def test_the_profiles_logotype_stands_in_the_first_page_letterhead(build: Path) -> None:
+    docx = build / CASE / "beslut.docx"
+    first = part(docx, "word/header1.xml")
+    alt = re.search(r'<wp:docPr id="\d+" name="landstinget-blekinge-logotyp.png" descr="([^"]+)"', first)
+    assert alt and alt.group(1) == "Landstinget Blekinges logotyp, en blå cirkel med tre vita vågor"
+    embed = re.search(r'r:embed="(rId\d+)"', first).group(1)
+    rels = part(docx, "word/_rels/header1.xml.rels")
+    target = re.search(rf'Id="{embed}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="{embed}"', rels)
+    media = "word/" + (target.group(1) or target.group(2))
+    with zipfile.ZipFile(docx) as package:
+        assert package.read(media) == (KORPUS / "templates" / "organisationer" / "landstinget-blekinge-logotyp.png").read_bytes()
+    assert "<wp:docPr" not in part(docx, "word/header2.xml"), "only the first page has the logotype"
+
+
+def test_signatures_side_by_side_or_stacked_as_the_profile_says(build: Path) -> None:
+    beside = part(build / CASE / "beslut.docx", "word/document.xml")  # Landstinget Blekinge: bredvid
+    row = re.search(r"<w:tr>((?:(?!</w:tr>).)*Peter Lilja(?:(?!</w:tr>).)*)</w:tr>", beside)
+    assert row and "Agneta Kalnins" in row.group(1), "both signatures in one row"
+
+
+
+def test_signatures_stacked_when_the_profile_says_under(project_copy: Path) -> None:
+    from tjanste.render import render_case
+
+    profile = project_copy / "templates" / "organisationer" / "landstinget-blekinge.yaml"
+    profile.write_text(profile.read_text(encoding="utf-8").replace("underskrifter_placering: bredvid", "underskrifter_placering: under"), encoding="utf-8")
+    render_case(CASE, project_copy / "build")
+    xml = part(project_copy / "build" / CASE / "beslut.docx", "word/document.xml")
+    assert "Peter Lilja" not in "".join(re.findall(r"<w:tbl>.*?</w:tbl>", xml)), "stacked, not in a table"
+    for name in ("Peter Lilja", "Agneta Kalnins"):
+        assert re.search(rf'<w:pStyle w:val="Underskrift"/></w:pPr><w:r><w:t xml:space="preserve">{name}</w:t>', xml)
+
+
+def test_a_logotype_that_is_missing_is_named_in_the_profile(tmp_path: Path) -> None:
+    from tjanste.errors import CaseError
+    from tjanste.profile import load_profile
+
+    profile = tmp_path / "region.yaml"
+    profile.write_text("namn: Region X\nbrevhuvud: REGION X\nort: X\nlogotyp:\n  fil: saknas.png\n  alternativtext: Region X:s logotyp\n", encoding="utf-8")
+    with pytest.raises(CaseError) as raised:
+        load_profile(profile)
+    [problem] = raised.value.problems
+    assert (problem.place.line, problem.field) == (5, "logotyp.fil")
+    assert problem.message.startswith("'saknas.png' finns inte bredvid profilen")
+
+
+def test_the_extract_has_signature_lines_for_chair_adjuster_and_secretary(build: Path) -> None:
+    xml = part(build / CASE / "protokollsutdrag.docx", "word/document.xml")
+    for name, title in (("Ordförande Exempel", "Ordförande"), ("Justerare Ett", "Justerare"), ("Sekreterare Exempel", "Sekreterare")):
+        assert re.search(rf'<w:pStyle w:val="Underskrift(?:Bredvid)?"/></w:pPr><w:r><w:t xml:space="preserve">{name}</w:t>.*?<w:t xml:space="preserve">{title}</w:t>', xml)
 
 
 def test_page_is_a4_and_language_swedish(build: Path) -> None:

@@ -134,12 +134,14 @@ def styles_xml(numbered_headings: bool) -> str:
         paragraph_style("BeslutspunktSista", "Beslutspunkt, sista", ppr='<w:keepNext w:val="0"/>', based_on="Beslutspunkt", extra="custom"),
         paragraph_style("Avslutning", "Avslutning", ppr='<w:keepNext/><w:spacing w:before="360" w:after="240"/>', extra="custom"),
         paragraph_style("Underskrift", "Underskrift", ppr='<w:keepNext/><w:keepLines/><w:pBdr><w:top w:val="single" w:sz="4" w:space="4" w:color="auto"/></w:pBdr><w:spacing w:before="720" w:after="0"/><w:ind w:right="4536"/>', extra="custom"),
+        paragraph_style("UnderskriftBredvid", "Underskrift bredvid", ppr='<w:ind w:right="567"/>', based_on="Underskrift", extra="custom"),
         paragraph_style("Underskriftstitel", "Underskriftstitel", ppr='<w:spacing w:after="0"/>', extra="custom"),
+        paragraph_style("Logotyp", "Logotyp", ppr='<w:spacing w:after="60"/>', extra="custom"),
         paragraph_style("Bilagerubrik", "Bilagerubrik", ppr='<w:keepNext/><w:spacing w:before="360" w:after="60"/>', rpr="<w:b/>", extra="custom"),
         paragraph_style("Bilaga", "Bilaga", ppr='<w:numPr><w:numId w:val="3"/></w:numPr><w:spacing w:after="60"/><w:ind w:left="284" w:hanging="284"/>', extra="custom"),
         paragraph_style("Figur", "Figur", ppr='<w:keepNext/><w:spacing w:before="120" w:after="60"/><w:jc w:val="center"/>', extra="custom"),
         paragraph_style("Sandlista", "Sändlista", ppr='<w:spacing w:after="0"/><w:ind w:left="284"/>', extra="custom"),
-        paragraph_style("Justering", "Justering", ppr='<w:spacing w:after="60"/>', extra="custom"),
+        paragraph_style("Justering", "Justering", ppr='<w:keepNext/><w:spacing w:after="60"/>', extra="custom"),
         paragraph_style("Beslutsrad", "Beslutsrad", ppr='<w:spacing w:after="240"/>', rpr="<w:i/>", extra="custom"),
         paragraph_style("Avsandare", "Avsändare", ppr='<w:spacing w:after="0"/>', rpr='<w:b/><w:sz w:val="24"/><w:szCs w:val="24"/>', extra="custom"),
         paragraph_style("Tabelltext", "Tabelltext", ppr='<w:spacing w:before="20" w:after="20" w:line="240" w:lineRule="auto"/>', rpr='<w:sz w:val="20"/><w:szCs w:val="20"/>', extra="custom"),
@@ -273,13 +275,23 @@ SECTION = (
 # --- the parts each kind of paper is made of ----------------------------------------
 
 
+def logo() -> str:
+    """The organisation's logotype above its name, where the profile names one; tjanste puts the picture in place of the mark."""
+    return tag("{%p if org.logotyp %}") + para("{{ org.logotyp }}", "Logotyp") + tag("{%p endif %}")
+
+
+def dnr_line() -> str:
+    """'Dnr 2015/00123', left out when the case has no diarienummer yet (never a bare label)."""
+    return tag("{%p if arende.dnr %}") + para("Dnr {{ arende.dnr }}", "Header") + tag("{%p endif %}")
+
+
 def letterhead(kind_title: str) -> str:
     """First-page header: organisation, document kind and page; unit and official; date and diarienummer."""
-    left_top = para("{{ org.brevhuvud }}", "Brevhuvud")
+    left_top = logo() + para("{{ org.brevhuvud }}", "Brevhuvud")
     right_top = para(kind_title, "Dokumenttyp") + para(page_of_pages(), "Header")
     left = tag("{%p if arende.enhet %}") + para("{{ arende.enhet }}", "Header") + tag("{%p endif %}")
     left += tag("{%p if arende.handlaggare %}") + para("{{ arende.handlaggare }}", "Header") + tag("{%p endif %}")
-    right = para("{{ arende.datum }}", "Header") + para("Dnr {{ arende.dnr }}", "Header")
+    right = para("{{ arende.datum }}", "Header") + dnr_line()
     table = layout_table([[left_top, right_top], [left or para(), right]], [5670, 3402])
     return XML_DECL + f"<w:hdr {W_NS}>{table}{para()}</w:hdr>"
 
@@ -326,18 +338,23 @@ def proposal() -> str:
     )
 
 
+def signatures(source: str) -> str:
+    """Signature lines with name and title: side by side in a one-row layout table, or stacked, as the profile says."""
+    def one(style: str) -> str:
+        return para("{{ u.namn }}", style) + tag("{%p if u.titel %}") + para("{{ u.titel }}", "Underskriftstitel") + tag("{%p endif %}")
+
+    beside = layout_table([[tag(f"{{%tc for u in {source} %}}"), one("UnderskriftBredvid"), tag("{%tc endfor %}")]], [3023, 3023, 3023])  # docxtpl keeps one grid column per signature
+    stacked = tag(f"{{%p for u in {source} %}}") + one("Underskrift") + tag("{%p endfor %}")
+    return tag(f"{{%p if {source} and org.underskrifter_bredvid %}}") + beside + tag("{%p else %}") + stacked + tag("{%p endif %}")
+
+
 def closing() -> str:
     return "".join(
         [
             tag("{%p if avslutning %}"),
             para("{{ avslutning }}", "Avslutning"),
             tag("{%p endif %}"),
-            tag("{%p for u in underskrifter %}"),
-            para("{{ u.namn }}", "Underskrift"),
-            tag("{%p if u.titel %}"),
-            para("{{ u.titel }}", "Underskriftstitel"),
-            tag("{%p endif %}"),
-            tag("{%p endfor %}"),
+            signatures("underskrifter"),
             tag("{%p if bilagor %}"),
             para("Bilagor:", "Bilagerubrik"),
             tag("{%p for b in bilagor %}"),
@@ -421,15 +438,10 @@ def protokollsutdrag_body() -> str:
             tag("{%p endfor %}"),
             tag("{%p endif %}"),
             para("Justering", "Heading1"),
-            tag("{%p if protokoll.ordforande %}"),
-            para("Ordförande: {{ protokoll.ordforande }}", "Justering"),
-            tag("{%p endif %}"),
-            tag("{%p if protokoll.justerare %}"),
-            para("Justerare: {{ protokoll.justerare | join(', ') }}", "Justering"),
-            tag("{%p endif %}"),
             tag("{%p if protokoll.justerat %}"),
             para("Justerat {{ protokoll.justerat }}", "Justering"),
             tag("{%p endif %}"),
+            signatures("protokoll.underskrifter"),
             tag("{%p if protokoll.sekreterare %}"),
             para("Rätt utdraget intygar:", "Avslutning"),
             para("{{ protokoll.sekreterare }}", "Underskrift"),
@@ -441,7 +453,7 @@ def protokollsutdrag_body() -> str:
 
 def protocol_header() -> str:
     """First-page header of an extract: organisation, 'Protokollsutdrag' and page; the body and the meeting date."""
-    left = para("{{ org.brevhuvud }}", "Brevhuvud") + para("{{ protokoll.organ }}", "Header")
+    left = logo() + para("{{ org.brevhuvud }}", "Brevhuvud") + para("{{ protokoll.organ }}", "Header")
     right = para("Protokollsutdrag", "Dokumenttyp") + para(page_of_pages(), "Header") + para("Sammanträdesdatum {{ protokoll.datum }}", "Header")
     table = layout_table([[left, right]], [5670, 3402])
     return XML_DECL + f"<w:hdr {W_NS}>{table}{para()}</w:hdr>"
@@ -453,15 +465,15 @@ def bilaga_body() -> str:
 
 def attachment_header() -> str:
     """First-page header of a bilaga: which paper it belongs to."""
-    left = para("{{ org.brevhuvud }}", "Brevhuvud") + para("Bilaga {{ bilaga.nummer }} till: {{ arende.rubrik }}", "Header")
-    right = para(page_of_pages(), "Header") + para("{{ arende.datum }}", "Header") + para("Dnr {{ arende.dnr }}", "Header")
+    left = logo() + para("{{ org.brevhuvud }}", "Brevhuvud") + para("Bilaga {{ bilaga.nummer }} till: {{ arende.rubrik }}", "Header")
+    right = para(page_of_pages(), "Header") + para("{{ arende.datum }}", "Header") + dnr_line()
     table = layout_table([[left, right]], [6236, 2836])
     return XML_DECL + f"<w:hdr {W_NS}>{table}{para()}</w:hdr>"
 
 
 def simple_letterhead() -> str:
     """First-page header for papers without a unit and official: organisation and page."""
-    table = layout_table([[para("{{ org.brevhuvud }}", "Brevhuvud"), para("{{ arende.dokumenttyp }}", "Dokumenttyp") + para(page_of_pages(), "Header")]], [5670, 3402])
+    table = layout_table([[logo() + para("{{ org.brevhuvud }}", "Brevhuvud"), para("{{ arende.dokumenttyp }}", "Dokumenttyp") + para(page_of_pages(), "Header")]], [5670, 3402])
     return XML_DECL + f"<w:hdr {W_NS}>{table}{para()}</w:hdr>"
 
 

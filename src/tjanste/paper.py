@@ -33,6 +33,7 @@ def document_type(case: Case) -> str:
 
 
 TABLE_MARK = "\u2063tabell:{name}\u2063"  # one line, so prose keeps the case file's line numbers
+LOGO_MARK = "\u2063tjanste-logotyp\u2063"  # stands where the letterhead's logotype goes
 
 
 @dataclass
@@ -165,6 +166,8 @@ def _protocol(case: Case, context: dict[str, Any], template_context: dict[str, A
         "justerare": decision.justerare,
         "ordforande": decision.ordforande,
         "sekreterare": decision.sekreterare,
+        "underskrifter": ([{"namn": decision.ordforande, "titel": "Ordförande"}] if decision.ordforande else [])
+        + [{"namn": name, "titel": "Justerare"} for name in decision.justerare],
         "justerat": decision.justerat.isoformat() if decision.justerat else "",
     }
     own = {**template_context, "protokoll": record}
@@ -191,7 +194,13 @@ def _proposal(case: Case, context: dict[str, Any], problems: Problems) -> dict[s
 def _template_context(case: Case, proposal: dict[str, Any] | None) -> dict[str, Any]:
     place = case.ort or case.profile.ort
     return {
-        "org": {"namn": case.profile.namn, "brevhuvud": case.profile.brevhuvud, "ort": case.profile.ort},
+        "org": {
+            "namn": case.profile.namn,
+            "brevhuvud": case.profile.brevhuvud,
+            "ort": case.profile.ort,
+            "logotyp": LOGO_MARK if case.profile.logotyp else "",  # docx/document puts the picture in place of the mark
+            "underskrifter_bredvid": case.profile.underskrifter_placering == "bredvid",
+        },
         "arende": {
             "avsandare": case.avsandare,
             "dnr": case.dnr,

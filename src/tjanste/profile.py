@@ -13,9 +13,18 @@ from .amount import UNIT_CHOICES, UNIT_PATTERN
 from . import limits
 from .bounded import read_limited
 from .errors import CaseError, Place, Problem, Problems, display_path
+from .imagecheck import image_problem
 from .limits import LimitError
 from .schema import INVALID, Choice, Flag, Located, MapOf, Record, Text
 from .yamlsource import compose
+
+
+@dataclass
+class Logo(Located):
+    """The organisation's logotype in the first-page letterhead: a PNG beside the profile, and what it shows in words."""
+
+    fil: str = ""
+    alternativtext: str = ""
 
 
 @dataclass
@@ -30,7 +39,14 @@ class Profile(Located):
     dnr_exempel: str = ""
     enhetsord: Mapping[str, str] = field(default_factory=dict)  # read-only once loaded: the profile is cached for every case
     gruppera_fyrsiffriga: bool = True
+    logotyp: Logo | None = None
+    underskrifter_placering: str = "under"  # signatures stacked ("under") or side by side ("bredvid")
     id: str = ""
+    folder: Path = Path(".")
+
+    @property
+    def logo_path(self) -> Path | None:
+        return self.folder / self.logotyp.fil if self.logotyp else None
 
     def dnr_matches(self, dnr: str) -> bool:
         return not self.dnr_monster or re.fullmatch(self.dnr_monster, dnr) is not None
@@ -54,6 +70,8 @@ PROFILE_SCHEMA = Record(
         "dnr_exempel": Text(default=""),
         "enhetsord": MapOf(_UnitWord()),
         "gruppera_fyrsiffriga": Flag(default=True),
+        "logotyp": Record(Logo, {"fil": Text(required=True, pattern=r"[^/\\]+\.png", pattern_help="namnet på en PNG-fil bredvid profilen, t.ex. region-logotyp.png"), "alternativtext": Text(required=True)}),
+        "underskrifter_placering": Choice(["under", "bredvid"], default="under"),
     },
 )
 
@@ -74,11 +92,20 @@ def load_profile(path: Path) -> Profile:
             re.compile(profile.dnr_monster)
         except re.error as exc:
             problems.error(profile.place_of("dnr_monster"), "dnr_monster", f"är inget giltigt mönster: {exc}")
+    if profile is not INVALID and profile.logotyp:
+        logo = path.parent / profile.logotyp.fil
+        try:
+            wrong = image_problem(read_limited(logo, limits.IMAGE_FILE_BYTES), ".png") if logo.is_file() else f"finns inte bredvid profilen (sökt i {display_path(path.parent)})"
+        except LimitError as exc:
+            wrong = f"är för stor: {exc}"
+        if wrong:
+            problems.error(profile.logotyp.place_of("fil"), "logotyp.fil", f"'{profile.logotyp.fil}' {wrong}")
     problems.raise_if_errors()
     if profile is INVALID:  # pragma: no cover - errors were raised above
         raise CaseError([])
     profile.id = path.stem
     profile.enhetsord = MappingProxyType(dict(profile.enhetsord))
+    profile.folder = path.parent
     return profile
 
 

@@ -9,6 +9,7 @@ import zipfile
 from functools import cache
 from pathlib import Path
 
+from docx.enum.section import WD_HEADER_FOOTER
 from docxtpl import DocxTemplate
 from jinja2 import TemplateError, TemplateSyntaxError
 
@@ -20,12 +21,12 @@ from ..limits import LimitError
 
 from ..markup import headings, parser
 from ..metadata import LANGUAGE, custom_properties
-from ..paper import Paper
+from ..paper import LOGO_MARK, Paper
 from ..prose import SwedishUndefined, python_message
 from ..sandbox import Sandbox, freeze
 from . import ooxml
 from .body import BodyWriter
-from .picture import Pictures
+from .picture import Pictures, logo_run
 from .reading import DocxError, open_package
 from .table import table_elements
 
@@ -110,6 +111,7 @@ def render_docx(paper: Paper, template: Path) -> bytes:
             entries = ooxml.numbered_entries(entries)
         body = ooxml.table_of_contents(entries, "Innehållsförteckning") + body
     _replace_mark(document.element.body, body, template)
+    _place_logo(document, paper)
     if footnotes is not None:
         footnotes.save()
     _set_properties(document, paper)
@@ -129,6 +131,22 @@ def _replace_mark(body, elements, template: Path) -> None:
             return
     message = "mallen saknar ett stycke med bara {{ brodtext }}, där ärendets text ska stå; skriv in det i mallen"
     raise CaseError([Problem(Place(display_path(template)), message, "mall")])
+
+
+def _place_logo(document, paper: Paper) -> None:
+    """The profile's logotype in the first-page letterhead, where the template's Logotyp paragraph holds its mark."""
+    profile = paper.case.profile
+    if not profile or not profile.logotyp or profile.logo_path is None:
+        return
+    first = document.sections[0]._sectPr.get_headerReference(WD_HEADER_FOOTER.FIRST_PAGE)
+    if first is None:
+        return
+    part = document.part.rels[first.rId].target_part
+    for paragraph in part.element.iter(ooxml.qn("w:p")):
+        if "".join(t.text or "" for t in paragraph.iter(ooxml.qn("w:t"))) == LOGO_MARK:
+            for run in paragraph.findall(ooxml.qn("w:r")):
+                paragraph.remove(run)
+            paragraph.append(logo_run(part, profile.logo_path, profile.logotyp.alternativtext))
 
 
 def _set_properties(document, paper: Paper) -> None:

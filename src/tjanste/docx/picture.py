@@ -55,3 +55,21 @@ def picture_runs(document, token: Token, base_dir: Path) -> list[etree._Element]
     doc_pr.set("name", path.name)
     drawing = ooxml.el("w:drawing", None, inline)
     return [ooxml.el("w:r", None, drawing)]
+
+
+LOGO_DRAWING_ID = 9001  # apart from the body's drawings, which are numbered from 1
+
+
+def logo_run(part, path: Path, alt: str) -> etree._Element:
+    """A run with the organisation's logotype at its own size, related to the (header) part it stands in, with its alt text."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml.shape import CT_Inline
+
+    image_part = part.package.get_or_add_image_part(str(path))
+    rel_id = part.relate_to(image_part, RELATIONSHIP_TYPE.IMAGE)
+    image = image_part.image
+    inline = CT_Inline.new_pic_inline(LOGO_DRAWING_ID, rel_id, path.name, int(image.width), int(image.height))
+    doc_pr = inline.find(docx_qn("wp:docPr"))
+    doc_pr.set("name", path.name)
+    doc_pr.set("descr", alt)
+    return ooxml.el("w:r", None, ooxml.el("w:drawing", None, inline))
