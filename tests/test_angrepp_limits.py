@@ -71,6 +71,10 @@ DOCX_ATTACKS: dict[str, tuple[Callable[[bytes], bytes], str]] = {
         lambda docx: hostile.replace_part(docx, "word/numbering.xml", lambda xml: xml.replace(b'w:start w:val="1"', b'w:start w:val="999999999"').replace(b'w:numFmt w:val="decimal"', b'w:numFmt w:val="lowerLetter"')),
         "ett listnummer skrivet med bokstäver eller romerska siffror är 38461539 tecken, över gränsen 1000 tecken (DOCX_LIST_LABEL); en så lång lista numreras med siffror",
     ),
+    "nastlade-falt": (
+        lambda docx: hostile.replace_part(docx, "word/document.xml", lambda xml: xml.replace(b"<w:body>", b"<w:body><w:p>" + _FIELD * 20_000 + b"</w:p>", 1)),
+        f"nästlingen av fält (w:fldChar) i Word-filen är minst 101 nivåer, över gränsen 100 nivåer (DOCX_FIELD_DEPTH); {ODD}",
+    ),
     "stor-listniva": (
         lambda docx: hostile.replace_part(docx, "word/document.xml", lambda xml: xml.replace(b'<w:ilvl w:val="0"/>', b'<w:ilvl w:val="2147483647"/>', 1)),
         "en listnivå i Word-filen (w:ilvl) är 2147483647, över gränsen 8 (DOCX_LIST_LEVEL); Word har listnivåerna 0–8",
@@ -82,6 +86,10 @@ DOCX_ATTACKS: dict[str, tuple[Callable[[bytes], bytes], str]] = {
 }
 
 
+# A field begun and never ended, 20 000 times in one paragraph: every run inside looked at all of them.
+_FIELD = b'<w:r><w:fldChar w:fldCharType="begin"/><w:instrText>PAGE</w:instrText><w:fldChar w:fldCharType="separate"/><w:t>x</w:t></w:r>'
+
+
 def _repeated_toc(xml: bytes) -> bytes:
     """Thousands of headings and as many TOC fields: each field lists every heading, so 200 KB would print gigabytes."""
     heading = b'<w:p><w:pPr><w:outlineLvl w:val="0"/></w:pPr><w:r><w:t>' + b"Rubrik " * 100 + b"</w:t></w:r></w:p>"
@@ -90,7 +98,7 @@ def _repeated_toc(xml: bytes) -> bytes:
 
 
 # Amplifications of the printed text: the accessibility check prints no text, so it reads these files whole.
-TEXT_ONLY = {"innehallsforteckning-upprepad", "bokstavslista", "stort-w-sym", "stor-listnumrering", "stor-listniva"}
+TEXT_ONLY = {"innehallsforteckning-upprepad", "bokstavslista", "nastlade-falt", "stort-w-sym", "stor-listnumrering", "stor-listniva"}
 
 
 @pytest.fixture(scope="module")

@@ -116,6 +116,10 @@ DOCX_STYLE_CHAIN = Limit(
     "DOCX_STYLE_CHAIN", 100, "led", "kedjan av formatmallar som bygger på varandra (w:basedOn)",
     "filen är inget vanligt Word-dokument",
 )
+DOCX_FIELD_DEPTH = Limit(
+    "DOCX_FIELD_DEPTH", 100, "nivåer", "nästlingen av fält (w:fldChar) i Word-filen",
+    "filen är inget vanligt Word-dokument",
+)
 DOCX_LIST_NUMBER = Limit(  # markdown numbers a list with up to nine digits; letters for more would print megabytes
     "DOCX_LIST_NUMBER", 999_999_999, "", "ett listnummer i Word-filen",
     "en numrerad lista börjar på högst ett niosiffrigt tal",

@@ -7,6 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .. import limits
@@ -353,7 +354,7 @@ class _Field:
     separated: bool = False
     emitted: bool = False
 
-    @property
+    @cached_property  # asked for once the instruction is complete (separate or end), then on every run inside
     def replacement(self) -> _Token | None:
         return _field_replacement("".join(self.instr))
 
@@ -563,6 +564,9 @@ class _Renderer:
 
     def field_char(self, kind: str) -> Iterator[_Token]:
         if kind == "begin":
+            # Every run checks the fields around it: thousands nested in one paragraph would be quadratic.
+            if limits.DOCX_FIELD_DEPTH.exceeded_by(len(self.fields) + 1):
+                raise over(limits.DOCX_FIELD_DEPTH, f"minst {len(self.fields) + 1}")
             self.fields.append(_Field())
             return
         if not self.fields:
