@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -108,19 +109,30 @@ def test_a_render_killed_midway_leaves_no_half_file(tmp_path: Path) -> None:
 def test_stale_temporaries_are_removed(tmp_path: Path) -> None:
     folder = tmp_path / "2015-primarvard"
     folder.mkdir(parents=True)
-    stale, fresh = folder / ".beslut.docx.abc.tmp", folder / ".beslut.docx.def.tmp"
-    stale.write_bytes(b"half")
-    fresh.write_bytes(b"half")  # perhaps another render's, still being written
-    os.utime(stale, (time.time() - 7200, time.time() - 7200))
+    stale, fresh, foreign = folder / ".beslut.docx.abc_1234.tmp", folder / ".beslut.docx.def_5678.tmp", folder / ".anteckning.tmp"
+    for path in (stale, fresh, foreign):
+        path.write_bytes(b"half")  # fresh: perhaps another render's, still being written
+    for path in (stale, foreign):
+        os.utime(path, (time.time() - 7200, time.time() - 7200))
     write_all(folder, {"beslut.txt": b"ny\n"})
-    assert not stale.exists() and fresh.exists()
+    assert not stale.exists() and fresh.exists() and foreign.exists()
 
 
-def test_a_render_swaps_the_whole_folder(tmp_path: Path) -> None:
-    """The old folder's contents are replaced in one step: a file the new render does not make is gone with it."""
+def test_a_render_replaces_its_own_outputs_only(tmp_path: Path) -> None:
+    """An output the old metadata.json lists and the new render does not make is removed; a file it does not list stays."""
     out = tmp_path / "build"
     assert main(["render", "2015-primarvard", "--ut", str(out)]) == 0
-    (out / "2015-primarvard" / "bilaga-9.docx").write_bytes(b"from an older version of the case")
+    folder = out / "2015-primarvard"
+    stale = b"from an older version of the case"
+    record = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+    record["handlingar"].append({"namn": "bilaga-9", "filer": [{"namn": "bilaga-9.docx", "kontrollsumma": hashlib.sha256(stale).hexdigest()}]})
+    (folder / "metadata.json").write_text(json.dumps(record), encoding="utf-8")
+    (folder / "bilaga-9.docx").write_bytes(stale)
+    (folder / "bilaga-8.docx").write_bytes(b"not in metadata.json: someone else's")
     assert main(["render", "2015-primarvard", "--ut", str(out)]) == 0
-    assert sorted(p.name for p in (out / "2015-primarvard").iterdir()) == ["beslut.docx", "beslut.txt", "metadata.json", "protokollsutdrag.docx", "protokollsutdrag.txt"]
+    assert sorted(p.name for p in folder.iterdir()) == ["beslut.docx", "beslut.txt", "bilaga-8.docx", "metadata.json", "protokollsutdrag.docx", "protokollsutdrag.txt"]
+    assert outputs_intact(folder)
+    (folder / "bilaga-8.docx").unlink()
+    assert main(["render", "2015-primarvard", "--ut", str(out)]) == 0  # only ours again: the whole folder is exchanged
+    assert sorted(p.name for p in folder.iterdir()) == ["beslut.docx", "beslut.txt", "metadata.json", "protokollsutdrag.docx", "protokollsutdrag.txt"]
     assert [p.name for p in out.iterdir()] == ["2015-primarvard"]  # no staging folder left behind

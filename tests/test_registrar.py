@@ -179,16 +179,18 @@ def test_secrecy_goes_into_the_metadata(tmp_path: Path) -> None:
     assert custom["Sekretess"] == "OSL 25 kap. 1 §"
 
 
-def test_alla_renders_again_when_an_output_is_gone_or_from_another_render(tmp_path: Path, project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_alla_renders_again_when_an_output_is_gone_and_keeps_one_changed_by_hand(tmp_path: Path, project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "ut"
     assert main(["alla", "--ut", str(out)]) == 0
     (out / "2015-primarvard" / "protokollsutdrag.docx").unlink()
-    (out / "2022-godnara" / "beslut.txt").write_text("en annan körning\n", encoding="utf-8")
+    (out / "2022-godnara" / "beslut.txt").write_text("ändrad för hand\n", encoding="utf-8")
     capsys.readouterr()
-    assert main(["alla", "--ut", str(out)]) == 0
+    assert main(["alla", "--ut", str(out)]) == 1
     err = capsys.readouterr().err
-    assert "2015-primarvard: skrivet" in err and "2022-godnara: skrivet" in err and "2 skrivna, 2 oförändrade" in err
+    assert "2015-primarvard: skrivet" in err and "2022-godnara: fel" in err and "1 skrivna, 2 oförändrade, 1 med fel" in err
+    assert f"{out / '2022-godnara' / 'beslut.txt'}:1:1: fel: finns redan och har ändrats efter att tjanste skrev den" in err
     assert (out / "2015-primarvard" / "protokollsutdrag.docx").is_file()
+    assert (out / "2022-godnara" / "beslut.txt").read_text(encoding="utf-8") == "ändrad för hand\n"
 
 
 def test_alla_names_an_internal_error_and_goes_on(tmp_path: Path, project_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import sys
 import time
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import TextIO
 
 from . import limits, paths
 from .bounded import read_limited
-from .errors import CaseError, Place, Problem
+from .errors import CaseError, Place, Problem, display_path, os_reason
 from .limits import LimitError
-from .output import write_all
-
-STAMP = ".indata"  # hidden, so a render's clean-up of stale outputs leaves it alone
+from .output import STAMP, OutputError, real_path, write_all
 
 
 def _package_sources() -> list[Path]:
@@ -63,47 +61,68 @@ def fingerprint(case_path: Path, pdf: bool) -> str:
 
 def outputs_intact(folder: Path) -> bool:
     """Every file metadata.json lists is there with its checksum: no output removed, none from another render."""
+    from .metadata import listed_files
+
     try:
-        record = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
-        listed = [f for h in record["handlingar"] for f in h["filer"]]
-        return all(hashlib.sha256((folder / f["namn"]).read_bytes()).hexdigest() == f["kontrollsumma"] for f in listed)
-    except (OSError, ValueError, KeyError, TypeError):
+        listed = listed_files((folder / "metadata.json").read_bytes())
+        return all(hashlib.sha256((folder / name).read_bytes()).hexdigest() == checksum for name, checksum in listed.items())
+    except (OSError, ValueError):
         return False
+
+
+class Status(Enum):
+    """What became of one case in a batch, as the progress line shows it."""
+
+    WRITTEN = "skrivet"
+    UNCHANGED = "oförändrat"
+    FAILED = "fel"
+    INTERNAL_ERROR = "internt fel"
 
 
 @dataclass
 class Outcome:
     name: str
-    status: str  # 'skrivet', 'oförändrat', 'fel' or 'internt fel'
+    status: Status
     problems: list[Problem]
     seconds: float
     warnings: list[str] = field(default_factory=list)  # as render prints them; kept in the stamp for unchanged cases
 
 
-def _render_one(case_path: Path, out_root: Path | None, pdf: bool) -> Outcome:
+def _render_one(case_path: Path, root: Path, out_root: str | Path | None, pdf: bool) -> Outcome:
     from .render import render_case_reporting
 
     started = time.perf_counter()
-    folder = (out_root or paths.build_dir()) / case_path.stem
+    folder = root / case_path.stem
     stamp = folder / STAMP
     try:
         current = fingerprint(case_path, pdf)
         recorded = stamp.read_text(encoding="utf-8").split("\n") if stamp.is_file() else [""]
         if recorded[0].strip() == current and outputs_intact(folder):
-            return Outcome(case_path.stem, "oförändrat", [], 0.0, [line for line in recorded[1:] if line])
+            return Outcome(case_path.stem, Status.UNCHANGED, [], 0.0, [line for line in recorded[1:] if line])
         _, found = render_case_reporting(str(case_path), out_root, pdf=pdf)
         warnings = [str(w) for w in found]
         write_all(folder, {STAMP: "\n".join([current, *warnings, ""]).encode("utf-8")})
-        return Outcome(case_path.stem, "skrivet", [], time.perf_counter() - started, warnings)
+        return Outcome(case_path.stem, Status.WRITTEN, [], time.perf_counter() - started, warnings)
     except CaseError as error:
-        return Outcome(case_path.stem, "fel", error.problems, time.perf_counter() - started)
+        return Outcome(case_path.stem, Status.FAILED, error.problems, time.perf_counter() - started)
+    except OutputError as error:  # a file not ours in the way, a full disk: the case's fault is not the code's
+        return Outcome(case_path.stem, Status.FAILED, [Problem(Place(str(error.path)), error.message, error.field)], time.perf_counter() - started)
+    except OSError as error:  # an input that cannot be read, or the stamp that cannot be written
+        problem = Problem(Place(display_path(real_path(error, folder)) if error.filename else str(case_path)), f"kan inte läsa eller skriva: {os_reason(error)}", "")
+        return Outcome(case_path.stem, Status.FAILED, [problem], time.perf_counter() - started)
     except Exception as error:  # noqa: BLE001 - one case's bug must not stop the others
         problem = Problem(Place(str(case_path)), f"internt fel i tjanste ({type(error).__name__}: {error}); rapportera ärendefilen till förvaltarna", "")
-        return Outcome(case_path.stem, "internt fel", [problem], time.perf_counter() - started)
+        return Outcome(case_path.stem, Status.INTERNAL_ERROR, [problem], time.perf_counter() - started)
 
 
-def render_all(out_root: Path | None = None, *, pdf: bool = False, stream: TextIO | None = None) -> list[Outcome]:
-    """Renders every case in cases/ whose inputs changed or whose outputs are not whole; one broken case never stops the others."""
+def render_all(out_root: str | Path | None = None, *, pdf: bool = False, stream: TextIO | None = None) -> list[Outcome]:
+    """Renders every case in cases/ whose inputs changed or whose outputs are not whole; one broken case never stops the others.
+
+    Raises OutputError, before any case is read, for an output folder no render may write in.
+    """
+    from .render import output_root
+
+    root = output_root(out_root)
     stream = stream or sys.stderr
     live = stream.isatty()
     cases = paths.case_files()
@@ -112,17 +131,17 @@ def render_all(out_root: Path | None = None, *, pdf: bool = False, stream: TextI
         if live:
             stream.write(f"\r\033[K[{number}/{len(cases)}] {case_path.stem} …")
             stream.flush()
-        outcome = _render_one(case_path, out_root, pdf)
+        outcome = _render_one(case_path, root, out_root, pdf)
         outcomes.append(outcome)
         if live:
             stream.write("\r\033[K")
         took = f" ({outcome.seconds:.1f} s)".replace(".", ",") if outcome.seconds else ""
-        stream.write(f"[{number}/{len(cases)}] {outcome.name}: {outcome.status}{took}\n")
+        stream.write(f"[{number}/{len(cases)}] {outcome.name}: {outcome.status.value}{took}\n")
         for problem in outcome.problems:
             stream.write(f"{problem}\n")
         for warning in outcome.warnings:  # the same warnings render shows, also for a case not written again
             stream.write(f"{warning}\n")
-    counts = {status: sum(o.status == status for o in outcomes) for status in ("skrivet", "oförändrat")}
-    failed = sum(o.status in ("fel", "internt fel") for o in outcomes)
-    stream.write(f"{len(outcomes)} ärenden: {counts['skrivet']} skrivna, {counts['oförändrat']} oförändrade, {failed} med fel\n")
+    counts = {status: sum(o.status is status for o in outcomes) for status in Status}
+    failed = counts[Status.FAILED] + counts[Status.INTERNAL_ERROR]
+    stream.write(f"{len(outcomes)} ärenden: {counts[Status.WRITTEN]} skrivna, {counts[Status.UNCHANGED]} oförändrade, {failed} med fel\n")
     return outcomes

@@ -32,16 +32,16 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="kommando", metavar="KOMMANDO", parser_class=SwedishParser, title="kommandon", help="ett av kommandona nedan; tjanste KOMMANDO --help visar dess argument")
     render = commands.add_parser("render", help="skriv ett ärende till build/<ärende>/ (.docx och .txt)", description="Skriver ett ärendes handlingar till build/<ärende>/: .docx, .txt och metadata.json.")
     render.add_argument("arende", metavar="ÄRENDE", help=CASE_HELP)
-    render.add_argument("--ut", metavar="MAPP", type=Path, help=OUT_HELP)
+    render.add_argument("--ut", metavar="MAPP", help=OUT_HELP)
     render.add_argument("--pdf", action="store_true", help="skriv också en PDF/A-2b av varje dokument (kräver LibreOffice)")
     render.set_defaults(protokoll_kravs=False)
     protocol = commands.add_parser("protokoll", help="skriv ärendet med protokollsutdraget för dess beslut (beslut: paragraf, utfall ...)", description="Som render, och protokollsutdraget; fel om ärendet inte har ett protokollfört beslut.")
     protocol.add_argument("arende", metavar="ÄRENDE", help=CASE_HELP)
-    protocol.add_argument("--ut", metavar="MAPP", type=Path, help=OUT_HELP)
+    protocol.add_argument("--ut", metavar="MAPP", help=OUT_HELP)
     protocol.add_argument("--pdf", action="store_true", help="skriv också PDF/A-2b (kräver LibreOffice)")
     protocol.set_defaults(protokoll_kravs=True)
     every = commands.add_parser("alla", help="skriv alla ärenden i cases/; bara de vars indata ändrats skrivs om", description="Skriver alla ärenden i cases/; ett ärende vars ärendefil, bilagor, bilder, mallar och kod är oförändrade skrivs inte om.")
-    every.add_argument("--ut", metavar="MAPP", type=Path, help=OUT_HELP)
+    every.add_argument("--ut", metavar="MAPP", help=OUT_HELP)
     every.add_argument("--pdf", action="store_true", help="skriv också PDF/A-2b (kräver LibreOffice)")
     check = commands.add_parser("check", help="kontrollera ärenden utan att skriva något (alla i cases/ om inget anges)", description="Kontrollerar ärenden utan att skriva något; felkod 1 och fil:rad:kolumn: fel: ... vid fel.")
     check.add_argument("arenden", metavar="ÄRENDE", nargs="*", help=CASE_HELP + "; med --tillganglighet också en färdig .docx-fil (standard: alla ärenden i cases/)")
@@ -79,7 +79,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        return COMMANDS[args.kommando](args)
+        code = COMMANDS[args.kommando](args)
+        sys.stdout.flush()  # a full disk under a redirected stdout is reported here, not as a traceback at exit
+        return code
+    except OSError as error:  # a folder missing or read-only, a full disk: the machine's state, not a bug
+        sys.stderr.write(f"{_os_error_line(error)}\n")
+        return 1
     except KeyboardInterrupt:
         sys.stderr.write("tjanste: avbrutet; ingen fil är halvskriven, men kör om för att alla filer ska vara från samma körning\n")
         return 130
@@ -94,12 +99,21 @@ def main(argv: list[str] | None = None) -> int:
         return INTERNAL_ERROR
 
 
+def _os_error_line(error: OSError) -> str:
+    from .errors import display_path, os_reason
+
+    if error.filename:
+        return f"{display_path(Path(os.fsdecode(error.filename)))}: fel: {os_reason(error)}"
+    return f"tjanste: fel: kan inte läsa eller skriva (standard in eller ut?): {os_reason(error)}"
+
+
 def _report(error: CaseError) -> None:
     for problem in error.problems:
         sys.stderr.write(f"{problem}\n")
 
 
 def cmd_render(args: argparse.Namespace) -> int:
+    from .output import OutputError
     from .render import render_case_reporting
 
     try:
@@ -107,8 +121,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     except CaseError as error:
         _report(error)
         return 1
-    except OSError as error:  # the output folder: a file in its way, no permission, a full disk
-        sys.stderr.write(f"{error.filename or args.ut or 'build'}:1:1: fel: --ut: kan inte skriva där ({error.strerror}); ange en mapp du kan skriva i\n")
+    except OutputError as error:  # the output folder: a file in its way, no permission, a full disk, a file not ours
+        sys.stderr.write(f"{error}\n")
         return 1
     for path in written:
         print(f"skrev {path}")
@@ -118,12 +132,17 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_all(args: argparse.Namespace) -> int:
-    from .batch import render_all
+    from .batch import Status, render_all
+    from .output import OutputError
 
-    outcomes = render_all(args.ut, pdf=args.pdf)
-    if any(o.status == "internt fel" for o in outcomes):
+    try:
+        outcomes = render_all(args.ut, pdf=args.pdf)
+    except OutputError as error:
+        sys.stderr.write(f"{error}\n")
+        return 1
+    if any(o.status is Status.INTERNAL_ERROR for o in outcomes):
         return INTERNAL_ERROR
-    return 1 if any(o.status == "fel" for o in outcomes) else 0
+    return 1 if any(o.status is Status.FAILED for o in outcomes) else 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:

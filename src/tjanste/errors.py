@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,8 +74,35 @@ def _order(problem: Problem) -> tuple[int, int, str]:
 
 
 def display_path(path: Path) -> str:
-    """A path as the official typed it: relative to the working directory when possible."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    """A path as the official typed it: relative to the working directory when possible (a link named as the link)."""
+    here = Path.cwd().resolve()
+    for candidate in (Path(os.path.abspath(path)), path.resolve()):
+        try:
+            return str(candidate.relative_to(here))
+        except ValueError:
+            continue
+    return str(path)
+
+
+_OS_REASONS = {
+    "ENOSPC": "disken är full",
+    "EDQUOT": "diskkvoten är slut",
+    "EROFS": "filsystemet är skrivskyddat",
+    "EACCES": "behörighet saknas",
+    "EPERM": "åtgärden är inte tillåten",
+    "ENOENT": "mappen eller filen finns inte",
+    "ENOTDIR": "en del av sökvägen är en fil, inte en mapp",
+    "EISDIR": "är en mapp, inte en fil",
+    "EEXIST": "finns redan",
+    "ENOTEMPTY": "mappen är inte tom",
+    "ENAMETOOLONG": "namnet är för långt",
+    "EIO": "läs- eller skrivfel på disken",
+    "EMFILE": "för många öppna filer",
+    "ELOOP": "för många symboliska länkar i sökvägen",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Why the system refused, in Swedish (the system's own text, in English, only for the rare errors not named here)."""
+    name = errno.errorcode.get(error.errno or 0, "")
+    return _OS_REASONS.get(name) or (error.strerror or type(error).__name__)

@@ -84,6 +84,17 @@ def metadata_json(case: "Case", papers: list["Paper"], files: dict[str, bytes]) 
     return (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+def listed_files(record: bytes) -> dict[str, str]:
+    """Every file a metadata.json lists, with its sha256; ValueError if the bytes are not a record of ours."""
+    try:
+        parsed = json.loads(record.decode("utf-8"))
+        if parsed.get("schema") != SCHEMA:
+            raise ValueError("not a tjanste record")
+        return {entry["namn"]: entry["kontrollsumma"] for handling in parsed["handlingar"] for entry in handling["filer"]}
+    except (UnicodeDecodeError, AttributeError, KeyError, TypeError) as error:
+        raise ValueError(str(error)) from error
+
+
 def custom_properties(paper: "Paper") -> dict[str, str]:
     """The registrar's fields as Word custom properties, so the .docx carries them into any diary system.
 

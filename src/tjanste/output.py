@@ -1,24 +1,44 @@
-"""Writing outputs so that nothing is ever half written: all bytes made first, then swapped or renamed into place."""
+"""Writing outputs so that nothing is ever half written and nothing tjanste did not make is ever removed or overwritten."""
 
 from __future__ import annotations
 
 import ctypes
 import errno
+import hashlib
 import os
+import re
 import shutil
+import stat
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from .errors import display_path, os_reason
 
-def write_all(folder: Path, files: dict[str, bytes], replaces: Callable[[Path], bool] | None = None) -> list[Path]:
-    """Writes every file to a temporary name beside its target, then renames each into place.
+STAMP = ".indata"  # the batch's record of what a folder's outputs were made from: hidden, and ours
+JOURNAL_PREFIX = ".ny-"  # `.ny-metadata.json`: the record about to be written, kept while files are renamed one by one
+
+# Reads a record (metadata.json) and returns every file it lists with its sha256; raises ValueError if it is not ours.
+Listing = Callable[[bytes], dict[str, str]]
+
+
+class OutputError(Exception):
+    """An output folder that cannot, or must not, be written; names the real path (never a temporary one), in Swedish."""
+
+    def __init__(self, path: Path | str, message: str, field_name: str = ""):
+        self.path, self.message, self.field = path, message, field_name
+        where = f"{self.field}: " if self.field else ""
+        super().__init__(f"{display_path(Path(path)) if str(path) else path}: fel: {where}{message}")
+
+
+def write_all(folder: Path, files: dict[str, bytes]) -> list[Path]:
+    """Writes every file to a temporary name beside its target, then renames each into place, in the order given.
 
     A failure before the renames leaves the folder as it was; a rename is atomic,
-    so a reader (or a kill -9) never sees a half-written file. Files for which
-    `replaces` holds and that this write does not renew are removed afterwards.
+    so a reader (or a kill -9) never sees a half-written file.
     """
     folder.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(folder)
@@ -36,10 +56,6 @@ def write_all(folder: Path, files: dict[str, bytes], replaces: Callable[[Path], 
             os.chmod(temporary, 0o644)
             os.replace(temporary, folder / name)
             written.append(folder / name)
-        if replaces is not None:
-            for path in sorted(folder.iterdir()):
-                if path.name not in files and path.is_file() and replaces(path):
-                    path.unlink()
         return written
     finally:
         for _, temporary in staged:
@@ -51,14 +67,26 @@ STALE_AFTER = 3600  # seconds: older than any render, so never a file another re
 
 
 def remove_stale_temporaries(folder: Path) -> None:
-    """Temporaries left by a render that was killed (kill -9 skips the cleanup below) are removed later."""
+    """Temporaries left by a render that was killed (kill -9 skips the cleanup above) are removed later."""
     now = time.time()
     for temporary in folder.glob(".*.tmp"):
+        if not is_temporary(temporary.name):
+            continue  # someone else's file that happens to end in .tmp
         try:
             if now - temporary.stat().st_mtime > STALE_AFTER:
                 temporary.unlink()
         except OSError:
             pass  # gone already, or not ours to remove
+
+
+_TEMPORARY = re.compile(r"\.(.+)\.[A-Za-z0-9_]{8}\.tmp")  # tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp")
+_OUTPUT_SUFFIXES = (".docx", ".txt", ".pdf", ".json")
+
+
+def is_temporary(name: str) -> bool:
+    """A temporary that write_all makes beside an output (`.beslut.docx.k3j_x9a2.tmp`), and no one else's file."""
+    match = _TEMPORARY.fullmatch(name)
+    return bool(match) and (match.group(1) == STAMP or match.group(1).endswith(_OUTPUT_SUFFIXES))
 
 
 _RENAME_EXCHANGE = 2  # linux/fs.h
@@ -83,15 +111,126 @@ def _exchange(first: Path, second: Path) -> bool:
     raise OSError(error, os.strerror(error), str(second))
 
 
-def write_folder(folder: Path, files: dict[str, bytes], replaces: Callable[[Path], bool]) -> list[Path]:
-    """Makes `folder` hold exactly `files`, switching from the old contents to the new in one step.
+@dataclass
+class _Survey:
+    """What an existing output folder holds: the entries an earlier render made and may be replaced, and all others."""
 
-    The new folder is written beside the old one and the two are exchanged atomically,
-    so a reader, a failure or a kill -9 sees either every old file or every new one.
-    Where the exchange is not available, the files are renamed into place one by one.
+    ours: set[str] = field(default_factory=set)
+    foreign: list[str] = field(default_factory=list)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _listed(folder: Path, record: str, listing: Listing) -> dict[str, set[str]]:
+    """Every file the folder's record (and a record left mid-write by a killed render) lists, with the checksums it may have."""
+    known: dict[str, set[str]] = {}
+    for name in (record, JOURNAL_PREFIX + record):
+        path = folder / name
+        if not path.is_file() or path.is_symlink():
+            continue
+        try:
+            for listed, checksum in listing(path.read_bytes()).items():
+                known.setdefault(listed, set()).add(checksum)
+        except ValueError:
+            if name == record:
+                raise OutputError(path, f"{record} är inte skriven av tjanste; flytta den, eller skriv till en annan mapp") from None
+    return known
+
+
+def survey(folder: Path, files: dict[str, bytes], record: str, listing: Listing) -> _Survey:
+    """Sorts the entries of an existing folder into ours and foreign; refuses when a new file would overwrite a foreign one."""
+    listed = _listed(folder, record, listing)
+    found = _Survey()
+    for name in sorted(os.listdir(folder)):
+        path = folder / name
+        regular = path.is_file() and not path.is_symlink()
+        if name in (record, STAMP, JOURNAL_PREFIX + record) and regular:
+            found.ours.add(name)
+        elif is_temporary(name):
+            found.ours.add(name)  # a temporary of ours; removed when stale, never read
+        elif regular and name in listed and _sha256(path) in listed[name] | ({hashlib.sha256(files[name]).hexdigest()} if name in files else set()):
+            found.ours.add(name)
+        else:
+            found.foreign.append(name)
+    for name in files:
+        if name in found.foreign:
+            why = "har ändrats efter att tjanste skrev den" if name in listed else "är inte skriven av tjanste (den står inte i metadata.json)"
+            raise OutputError(folder / name, f"finns redan och {why}; tjanste skriver inte över den. Flytta den, eller skriv till en annan mapp")
+    return found
+
+
+def check_folder(folder: Path) -> None:
+    """An output folder must be a real, writable folder of its own (or not exist yet): never a file, a link or read-only."""
+    if folder.is_symlink():
+        raise OutputError(folder, "är en symbolisk länk; tjanste skriver bara i en vanlig mapp. Ta bort länken, eller skriv till en annan mapp")
+    for path in (folder, *folder.parents):
+        if not os.path.lexists(path):
+            continue
+        if not path.is_dir():
+            raise OutputError(path, "är en fil, inte en mapp; tjanste skriver inte över den. Ange en mapp att skriva i")
+        if _read_only(path):
+            raise OutputError(path, "mappen är skrivskyddad; tjanste skriver inte i den. Ge skrivrätt, eller skriv till en annan mapp")
+        return
+
+
+def _read_only(path: Path) -> bool:
+    """No write permission for us, or none for anyone (which root would otherwise ignore), or a read-only file system."""
+    return not os.access(path, os.W_OK) or not stat.S_IMODE(path.stat().st_mode) & 0o222
+
+
+def write_folder(folder: Path, files: dict[str, bytes], *, record: str, listing: Listing) -> list[Path]:
+    """Puts `files` into `folder`, replacing only what an earlier render made; every other entry stays as it is.
+
+    What an earlier render made is what its record (`metadata.json`, the last name in `files`)
+    lists with the same checksum. A folder that holds nothing else is exchanged in one step
+    with a new one written beside it, so a failure or a kill -9 leaves every old file or every new
+    one. A folder with files of someone else's has the new files renamed into place one by one,
+    the record last; outputs of earlier renders it no longer makes are then removed. A file of
+    someone else's in the way of a new one is an error before anything is written.
+    Raises OutputError naming the folder (never the temporary one) for every failure.
     """
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_stagings(folder)
+    check_folder(folder)
+    staging: Path | None = None
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_stagings(folder)
+        staging = _stage(folder, files)
+        while True:
+            if not os.path.lexists(folder):
+                try:
+                    os.rename(staging, folder)
+                    staging = None
+                    return [folder / name for name in files]
+                except OSError as error:
+                    if error.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                        raise
+                    continue  # another render of the same case made the folder first: replace its files instead
+            check_folder(folder)
+            found = survey(folder, files, record, listing)
+            if found.foreign or not _exchange(staging, folder):
+                break
+            if _return_strays(staging, folder, found.ours):
+                return [folder / name for name in files]
+            staging = None  # something could not be moved back: the old folder is kept, never removed
+            raise OutputError(folder, "en fil som kom till under skrivningen kunde inte flyttas tillbaka; den ligger kvar i en mapp bredvid")
+        shutil.rmtree(staging, ignore_errors=True)
+        staging = None
+        return _replace_one_by_one(folder, files, found, record, listing)
+    except OSError as error:
+        raise OutputError(real_path(error, folder), f"kan inte skriva: {os_reason(error)}") from error
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _stage(folder: Path, files: dict[str, bytes]) -> Path:
+    """A complete new folder beside the target, every file flushed to disk."""
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.ny-", dir=folder.parent))
     try:
         for name, data in files.items():
@@ -101,14 +240,45 @@ def write_folder(folder: Path, files: dict[str, bytes], replaces: Callable[[Path
                 os.fsync(stream.fileno())
             os.chmod(staging / name, 0o644)
         os.chmod(staging, 0o755)
-        if not folder.exists():
-            os.rename(staging, folder)
-            return [folder / name for name in files]
-        if _exchange(staging, folder):
-            return [folder / name for name in files]  # staging now holds the old files: removed below
-    finally:
+    except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
-    return write_all(folder, files, replaces=replaces)
+        raise
+    return staging
+
+
+def _return_strays(old: Path, folder: Path, ours: set[str]) -> bool:
+    """After an exchange: anything that came into the old folder since it was surveyed goes back into the new one."""
+    for name in os.listdir(old):
+        if name not in ours:
+            try:
+                os.rename(old / name, folder / name)
+            except OSError:
+                return False
+    shutil.rmtree(old, ignore_errors=True)
+    return True
+
+
+def _replace_one_by_one(folder: Path, files: dict[str, bytes], found: _Survey, record: str, listing: Listing) -> list[Path]:
+    """Beside files of someone else's: the new record is kept hidden while the files are renamed, so a kill -9 in between
+    leaves files whose checksums one of the two records lists (ours, to be replaced by the next render)."""
+    journal = JOURNAL_PREFIX + record
+    write_all(folder, {journal: files[record]})
+    written = write_all(folder, files)  # the record is the last name: renamed into place last
+    stale = found.ours - set(files) - {STAMP}
+    for name in sorted(stale):
+        if not is_temporary(name):
+            (folder / name).unlink(missing_ok=True)
+    (folder / journal).unlink(missing_ok=True)
+    return written
+
+
+def real_path(error: OSError, folder: Path) -> Path:
+    """The path to name in a message: the one that failed, unless it is a temporary of ours (then the output folder)."""
+    if not error.filename:
+        return folder
+    failed = Path(os.fsdecode(error.filename))
+    hidden = [part for part in failed.parts if part.startswith(f".{folder.name}.ny-") or is_temporary(part)]
+    return folder if hidden else failed
 
 
 def _remove_stale_stagings(folder: Path) -> None:

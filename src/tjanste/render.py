@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import replace
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 from . import jinjawork, paths
 from .case import Case, resolve_case_path
-from .errors import CaseError, Place, Problem, Problems
-from .metadata import metadata_json
-from .output import write_folder
+from .errors import CaseError, Place, Problem, Problems, display_path
+from .metadata import listed_files, metadata_json
+from .output import OutputError, check_folder, write_folder
 from .paper import Paper, prepare_papers
 from .review import load_and_review
 
@@ -61,20 +63,57 @@ def pdf_copies(files: dict[str, bytes]) -> dict[str, bytes]:
             raise CaseError([replace(p, place=Place(Path(p.place.path).name)) for p in error.problems]) from error
 
 
-def render_case(name_or_path: str, out_root: Path | None = None, *, pdf: bool = False) -> list[Path]:
+def output_root(given: str | Path | None) -> Path:
+    """The folder the cases' folders go into: build/, or what --ut names, which must not be where inputs live.
+
+    Raises OutputError (field `--ut` when the user gave it) for an empty path, a file, a
+    read-only folder, or a folder inside cases/ or templates/, where a render could overwrite an input.
+    """
+    if given is None:
+        root = paths.build_dir()
+    elif not str(given).strip():
+        raise OutputError("tjanste", "sökvägen är tom; ange mappen att skriva i, t.ex. --ut build", "--ut")
+    else:
+        root = Path(given)
+    field_name = "--ut" if given is not None else ""
+    _keep_off_inputs(root, root.resolve().is_relative_to, field_name)
+    try:
+        check_folder(root)
+    except OutputError as error:
+        raise OutputError(error.path, error.message, field_name) from None
+    return root
+
+
+def _keep_off_inputs(shown: Path, inside: Callable[[Path], bool], field_name: str, own: Path | None = None) -> None:
+    """Refuses an output folder for which `inside(input folder)` holds: cases/, templates/, the case's own folder."""
+    inputs = [(paths.cases_dir(), "ligger i {}/, där ärendena och deras bilder och bilagor finns"), (paths.templates_dir(), "ligger i {}/, där mallarna och organisationernas profiler finns")]
+    if own is not None:
+        inputs.append((own, "är ärendets egen mapp med bilder och bilagor ({})"))
+    for folder, what in inputs:
+        if inside(folder.resolve()):
+            raise OutputError(shown, f"{what.format(display_path(folder))}; tjanste skriver aldrig där. Ange en annan mapp, t.ex. --ut build", field_name)
+
+
+def _overlapping(folder: Path) -> Callable[[Path], bool]:
+    resolved = folder.resolve()
+    return lambda other: resolved == other or resolved.is_relative_to(other) or other.is_relative_to(resolved)
+
+
+def render_case(name_or_path: str, out_root: str | Path | None = None, *, pdf: bool = False) -> list[Path]:
     """Renders a case into out_root/<case>/ (default build/); returns the files written."""
     return render_case_reporting(name_or_path, out_root, pdf=pdf)[0]
 
 
-def render_case_reporting(name_or_path: str, out_root: Path | None = None, *, pdf: bool = False, protocol_required: bool = False) -> tuple[list[Path], list[Problem]]:
+def render_case_reporting(name_or_path: str, out_root: str | Path | None = None, *, pdf: bool = False, protocol_required: bool = False) -> tuple[list[Path], list[Problem]]:
     """Renders a case into out_root/<case>/; returns the files written and the warnings to show.
 
     Everything is made in memory first (documents, PDFs, metadata with their
     checksums) and then written at once, so a failure anywhere leaves the folder as it was.
-    The folder is exchanged in one step where the system allows; elsewhere metadata.json is renamed
-    into place last, and when its checksums match, every file is from one render.
-    With protocol_required (`make protokoll`), a case that records no decision is an error.
+    Only files an earlier render made (those its metadata.json lists) are replaced or removed;
+    see output.write_folder. With protocol_required (`make protokoll`), a case that records no
+    decision is an error.
     """
+    root = output_root(out_root)
     case, papers = read_and_word(name_or_path)
     if protocol_required and not (case.beslut and case.beslut.paragraf):
         place = case.beslut.place if case.beslut else case.place
@@ -83,17 +122,13 @@ def render_case_reporting(name_or_path: str, out_root: Path | None = None, *, pd
     if pdf:
         files.update(pdf_copies(files))
     files[METADATA] = metadata_json(case, papers, files)
-    root = (out_root or paths.build_dir()).resolve()
     folder = root / case.name
-    assert folder.resolve().parent == root, "a case name must stay one folder under the output folder"
-    written = write_folder(folder, files, replaces=_outputs_of_earlier_renders)
+    assert os.path.normpath(folder.parent) == os.path.normpath(root), "a case name must stay one folder under the output folder"
+    check_folder(folder)
+    _keep_off_inputs(folder, _overlapping(folder), "--ut" if out_root is not None else "", own=case.source.path.with_suffix(""))
+    written = write_folder(folder, files, record=METADATA, listing=listed_files)
     warnings = [replace(p, severity="varning") for p in filing_problems(case, files["beslut.docx"])]
     return written, case.warnings + warnings
-
-
-def _outputs_of_earlier_renders(path: Path) -> bool:
-    """Files a render made before and would not make now (a removed bilaga, a PDF of an older version): stale, so removed."""
-    return path.name == METADATA or (path.suffix in (".docx", ".txt", ".pdf") and not path.name.startswith("."))
 
 
 def filing_problems(case: Case, beslut_docx: bytes) -> list[Problem]:

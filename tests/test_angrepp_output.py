@@ -1,0 +1,145 @@
+"""Hostile and careless output folders: a render replaces only what it made, and refuses, changing nothing, where it may not write.
+
+Each test gives the exact first line tjanste prints and checks that nothing on disk
+changed (the project copy and the output folder hashed before and after).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+from tjanste.cli import main
+
+CASE = "2015-primarvard"
+
+
+def tree(*roots: Path) -> dict[str, str]:
+    """Every entry under the roots, by path: a file's sha256, a folder's mode, a link's target."""
+    found: dict[str, str] = {}
+    for root in roots:
+        if not os.path.lexists(root):
+            continue
+        for path in [root, *sorted(root.rglob("*"))]:
+            if path.is_symlink():
+                found[str(path)] = "-> " + os.readlink(path)
+            elif path.is_dir():
+                found[str(path)] = f"mapp {oct(path.stat().st_mode)}"
+            else:
+                found[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def first_error(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    capsys.readouterr()
+    code = main(list(args))
+    return code, capsys.readouterr().err.splitlines()[0]
+
+
+@pytest.fixture
+def rendered(project_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The case rendered once into build/ of a project copy, which is the working directory."""
+    monkeypatch.chdir(project_copy)
+    assert main(["render", CASE]) == 0
+    capsys.readouterr()
+    return project_copy / "build" / CASE
+
+
+def test_a_render_keeps_every_file_it_did_not_make(rendered: Path) -> None:
+    (rendered / "anteckningar.txt").write_text("mina anteckningar\n", encoding="utf-8")
+    (rendered / "utkast").mkdir()
+    (rendered / "utkast" / "beslut-v2.docx").write_bytes(b"mitt eget utkast")
+    kept = tree(rendered / "anteckningar.txt", rendered / "utkast")
+    assert main(["render", CASE]) == 0
+    assert tree(rendered / "anteckningar.txt", rendered / "utkast") == kept
+
+
+def test_a_file_in_the_way_that_is_not_ours_is_an_error_and_nothing_changes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "Dokument" / CASE
+    folder.mkdir(parents=True)
+    (folder / "beslut.docx").write_bytes(b"en handling som tjanste inte skrev")
+    (folder / "bilder").mkdir()
+    before = tree(tmp_path)
+    code, line = first_error(capsys, "render", CASE, "--ut", str(tmp_path / "Dokument"))
+    assert code == 1
+    assert line == f"{folder / 'beslut.docx'}: fel: finns redan och är inte skriven av tjanste (den står inte i metadata.json); tjanste skriver inte över den. Flytta den, eller skriv till en annan mapp"
+    assert tree(tmp_path) == before
+
+
+def test_an_output_changed_by_hand_is_not_overwritten(rendered: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with open(rendered / "beslut.txt", "a", encoding="utf-8") as stream:
+        stream.write("en rättelse för hand\n")
+    before = tree(rendered)
+    code, line = first_error(capsys, "render", CASE)
+    assert code == 1
+    assert line == "build/2015-primarvard/beslut.txt: fel: finns redan och har ändrats efter att tjanste skrev den; tjanste skriver inte över den. Flytta den, eller skriv till en annan mapp"
+    assert tree(rendered) == before
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("cases", "cases: fel: --ut: ligger i cases/, där ärendena och deras bilder och bilagor finns; tjanste skriver aldrig där. Ange en annan mapp, t.ex. --ut build"),
+        ("cases/2016-naravard-blekinge", "cases/2016-naravard-blekinge: fel: --ut: ligger i cases/, där ärendena och deras bilder och bilagor finns; tjanste skriver aldrig där. Ange en annan mapp, t.ex. --ut build"),
+        ("templates/beslut", "templates/beslut: fel: --ut: ligger i templates/, där mallarna och organisationernas profiler finns; tjanste skriver aldrig där. Ange en annan mapp, t.ex. --ut build"),
+        ("", "tjanste: fel: --ut: sökvägen är tom; ange mappen att skriva i, t.ex. --ut build"),
+        ("cases/2015-primarvard.md", "cases/2015-primarvard.md: fel: --ut: ligger i cases/, där ärendena och deras bilder och bilagor finns; tjanste skriver aldrig där. Ange en annan mapp, t.ex. --ut build"),
+    ],
+)
+def test_ut_where_inputs_live_is_refused(given: str, expected: str, project_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project_copy)
+    before = tree(project_copy)
+    for command in (["render", "2016-naravard-blekinge", "--ut", given], ["alla", "--ut", given]):
+        code, line = first_error(capsys, *command)
+        assert (code, line) == (1, expected)
+    assert tree(project_copy) == before
+
+
+def test_ut_at_the_case_files_own_folder_is_refused(tmp_path: Path, project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    case = tmp_path / "eget" / "x.md"
+    (tmp_path / "eget" / "x").mkdir(parents=True)
+    case.write_text((project_copy / "cases" / f"{CASE}.md").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "eget" / "x" / "figur.png").write_bytes(b"en bild")
+    before = tree(tmp_path)
+    code, line = first_error(capsys, "render", str(case), "--ut", str(tmp_path / "eget"))
+    assert code == 1
+    assert line == f"{tmp_path / 'eget' / 'x'}: fel: --ut: är ärendets egen mapp med bilder och bilagor ({tmp_path / 'eget' / 'x'}); tjanste skriver aldrig där. Ange en annan mapp, t.ex. --ut build"
+    assert tree(tmp_path) == before
+
+
+def test_a_file_where_the_folder_should_be_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "ut").write_text("en fil\n", encoding="utf-8")
+    (tmp_path / "ut2").mkdir()
+    (tmp_path / "ut2" / CASE).write_text("en fil\n", encoding="utf-8")
+    before = tree(tmp_path)
+    assert first_error(capsys, "render", CASE, "--ut", str(tmp_path / "ut")) == (1, f"{tmp_path / 'ut'}: fel: --ut: är en fil, inte en mapp; tjanste skriver inte över den. Ange en mapp att skriva i")
+    assert first_error(capsys, "render", CASE, "--ut", str(tmp_path / "ut2")) == (1, f"{tmp_path / 'ut2' / CASE}: fel: är en fil, inte en mapp; tjanste skriver inte över den. Ange en mapp att skriva i")
+    assert tree(tmp_path) == before
+
+
+def test_a_symlinked_case_folder_is_refused(rendered: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    elsewhere = tmp_path / "annanstans"
+    elsewhere.mkdir()
+    (elsewhere / "viktig.txt").write_text("rör inte\n", encoding="utf-8")
+    for path in sorted(rendered.iterdir()):
+        path.unlink()
+    rendered.rmdir()
+    rendered.symlink_to(elsewhere, target_is_directory=True)
+    before = tree(rendered.parent, elsewhere)
+    code, line = first_error(capsys, "render", CASE)
+    assert (code, line) == (1, "build/2015-primarvard: fel: är en symbolisk länk; tjanste skriver bara i en vanlig mapp. Ta bort länken, eller skriv till en annan mapp")
+    assert tree(rendered.parent, elsewhere) == before
+
+
+def test_a_read_only_folder_is_an_error_not_replaced(rendered: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rendered.chmod(0o555)
+    try:
+        before = tree(rendered.parent)
+        code, line = first_error(capsys, "render", CASE)
+        assert (code, line) == (1, "build/2015-primarvard: fel: mappen är skrivskyddad; tjanste skriver inte i den. Ge skrivrätt, eller skriv till en annan mapp")
+        assert tree(rendered.parent) == before
+    finally:
+        rendered.chmod(0o755)
