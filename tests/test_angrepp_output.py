@@ -6,12 +6,17 @@ changed (the project copy and the output folder hashed before and after).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from tjanste.batch import outputs_intact
 from tjanste.cli import main
 
 CASE = "2015-primarvard"
@@ -143,3 +148,52 @@ def test_a_read_only_folder_is_an_error_not_replaced(rendered: Path, capsys: pyt
         assert tree(rendered.parent) == before
     finally:
         rendered.chmod(0o755)
+
+
+def test_concurrent_first_renders_of_one_case_all_succeed(project_copy: Path) -> None:
+    """Three processes render the same case into a build/ that does not exist yet: none fails, and the folder is whole."""
+    env = {**os.environ, "TJANSTE_ROT": str(project_copy)}
+    for attempt in range(2):
+        shutil.rmtree(project_copy / "build", ignore_errors=True)
+        processes = [
+            subprocess.Popen([sys.executable, "-m", "tjanste", "render", "2022-godnara"], cwd=project_copy, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(3)
+        ]
+        results = [(p.wait(), p.stderr.read(), p.stdout.read()) for p in processes]  # type: ignore[union-attr]
+        for code, err, out in results:
+            assert (code, err) == (0, ""), f"körning {attempt}: {err}"
+            assert out.splitlines()[0] == f"skrev {project_copy / 'build' / '2022-godnara' / 'beslut.docx'}"
+        folder = project_copy / "build" / "2022-godnara"
+        assert outputs_intact(folder)
+        assert sorted(p.name for p in (project_copy / "build").iterdir()) == ["2022-godnara"]  # no staging folder left
+
+
+def _disk_full(*args: object) -> None:
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+@pytest.mark.parametrize("command", ["render", "protokoll"])
+def test_a_full_disk_names_the_output_folder_and_changes_nothing(command: str, rendered: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    before = tree(rendered.parent.parent)
+    monkeypatch.setattr("tjanste.output.os.fsync", _disk_full)
+    code, line = first_error(capsys, command, CASE)
+    assert (code, line) == (1, "build/2015-primarvard: fel: kan inte skriva: disken är full")
+    assert tree(rendered.parent.parent) == before
+
+
+def test_alla_reports_a_full_disk_as_an_error_of_the_case_not_an_internal_one(project_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project_copy)
+    monkeypatch.setattr("tjanste.output.os.fsync", _disk_full)
+    capsys.readouterr()
+    assert main(["alla"]) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines()[0].startswith("[1/4] 2015-primarvard: fel")
+    assert err.splitlines()[1] == "build/2015-primarvard:1:1: fel: kan inte skriva: disken är full"
+    assert "internt fel" not in err and ".ny-" not in err and "--ut" not in err
+    assert tree(project_copy / "build") == {str(project_copy / "build"): tree(project_copy / "build")[str(project_copy / "build")]}  # no case folder, no staging folder
+
+
+def test_text_to_a_full_disk_is_an_error_not_a_traceback(tmp_path: Path, build: Path) -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "tjanste", "text", str(build / CASE / "beslut.docx")], stdout=full, stderr=subprocess.PIPE, text=True)
+    assert (result.returncode, result.stderr) == (1, "tjanste: fel: kan inte skriva till standard ut: disken är full\n")

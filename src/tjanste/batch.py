@@ -106,7 +106,7 @@ def _render_one(case_path: Path, root: Path, out_root: str | Path | None, pdf: b
     except CaseError as error:
         return Outcome(case_path.stem, Status.FAILED, error.problems, time.perf_counter() - started)
     except OutputError as error:  # a file not ours in the way, a full disk: the case's fault is not the code's
-        return Outcome(case_path.stem, Status.FAILED, [Problem(Place(str(error.path)), error.message, error.field)], time.perf_counter() - started)
+        return Outcome(case_path.stem, Status.FAILED, [Problem(Place(display_path(Path(error.path))), error.message, error.field)], time.perf_counter() - started)
     except OSError as error:  # an input that cannot be read, or the stamp that cannot be written
         problem = Problem(Place(display_path(real_path(error, folder)) if error.filename else str(case_path)), f"kan inte läsa eller skriva: {os_reason(error)}", "")
         return Outcome(case_path.stem, Status.FAILED, [problem], time.perf_counter() - started)

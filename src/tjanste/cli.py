@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from .argparse_sv import SwedishParser, integer
-from .errors import CaseError, Place, Problem
+from .errors import CaseError, Place, Problem, os_reason
 
 INTERNAL_ERROR = 3  # a bug in tjanste, not in the case: kept apart from 1 so tests and CI can tell them apart
 
@@ -100,11 +100,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _os_error_line(error: OSError) -> str:
+    """A folder missing or read-only, a full disk: the path that failed and why, in Swedish."""
     from .errors import display_path, os_reason
 
     if error.filename:
         return f"{display_path(Path(os.fsdecode(error.filename)))}: fel: {os_reason(error)}"
-    return f"tjanste: fel: kan inte läsa eller skriva (standard in eller ut?): {os_reason(error)}"
+    try:  # no file named: the output that failed is standard out; nothing more may be written to it at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return f"tjanste: fel: kan inte skriva till standard ut: {os_reason(error)}"
 
 
 def _report(error: CaseError) -> None:
@@ -157,7 +162,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             try:
                 pages[name] = (Place(name), "", Path(name).read_bytes())
             except OSError as error:
-                sys.stderr.write(f"{Problem(Place(name), f'filen kan inte läsas: {error.strerror}', 'fil')}\n")
+                sys.stderr.write(f"{Problem(Place(name), f'filen kan inte läsas: {os_reason(error)}', 'fil')}\n")
                 failed += 1
             continue
         if name.endswith(".docx"):  # a finished document, e.g. one edited by hand in Word: inspected as it is
@@ -223,7 +228,7 @@ def _inspect_file(path: Path) -> list:
     try:
         return inspect_docx(read_limited(path, DOCX_FILE_BYTES), str(path))
     except OSError as error:
-        return [Problem(Place(str(path)), f"filen kan inte läsas: {error.strerror}", "fil")]
+        return [Problem(Place(str(path)), f"filen kan inte läsas: {os_reason(error)}", "fil")]
     except LimitError as error:
         return [Problem(Place(str(path)), str(error), "fil")]
 
@@ -258,7 +263,7 @@ def cmd_text(args: argparse.Namespace) -> int:
     try:
         text = docx_text(args.fil)
     except OSError as error:
-        sys.stderr.write(f"{args.fil}: fel: filen kan inte läsas ({error.strerror})\n")
+        sys.stderr.write(f"{args.fil}: fel: filen kan inte läsas: {os_reason(error)}\n")
         return 1
     except DocxError as error:  # damaged or over a limit: the message names the part and the limit
         sys.stderr.write(f"{args.fil}: fel: kan inte läsa filen som .docx: {error}\n")

@@ -11,7 +11,7 @@ from typing import Callable
 
 from . import jinjawork, paths
 from .case import Case, resolve_case_path
-from .errors import CaseError, Place, Problem, Problems, display_path
+from .errors import CaseError, Place, Problem, Problems, display_path, os_reason
 from .metadata import listed_files, metadata_json
 from .output import OutputError, check_folder, write_folder
 from .paper import Paper, prepare_papers
@@ -50,17 +50,20 @@ def pdf_copies(files: dict[str, bytes]) -> dict[str, bytes]:
     """PDF/A-2b copies of every .docx, in one LibreOffice call, made in a scratch folder and returned as bytes."""
     from .pdf import to_pdfa
 
-    with tempfile.TemporaryDirectory(prefix="tjanste-pdf-") as scratch:
-        folder = Path(scratch)
-        documents = []
-        for name, data in files.items():
-            if name.endswith(".docx"):
-                (folder / name).write_bytes(data)
-                documents.append(folder / name)
-        try:
-            return {pdf.name: pdf.read_bytes() for pdf in to_pdfa(documents, folder / "pdf")}
-        except CaseError as error:  # name the document, not the scratch folder that is gone when the message is read
-            raise CaseError([replace(p, place=Place(Path(p.place.path).name)) for p in error.problems]) from error
+    try:
+        with tempfile.TemporaryDirectory(prefix="tjanste-pdf-") as scratch:
+            folder = Path(scratch)
+            documents = []
+            for name, data in files.items():
+                if name.endswith(".docx"):
+                    (folder / name).write_bytes(data)
+                    documents.append(folder / name)
+            try:
+                return {pdf.name: pdf.read_bytes() for pdf in to_pdfa(documents, folder / "pdf")}
+            except CaseError as error:  # name the document, not the scratch folder that is gone when the message is read
+                raise CaseError([replace(p, place=Place(Path(p.place.path).name)) for p in error.problems]) from error
+    except OSError as error:  # the system's folder for temporary files is full or read-only: name it, not the scratch folder
+        raise OutputError(tempfile.gettempdir(), f"kan inte göra PDF-filerna i mappen för tillfälliga filer: {os_reason(error)}") from error
 
 
 def output_root(given: str | Path | None) -> Path:
