@@ -12,10 +12,13 @@ import os
 import shutil
 import subprocess
 import sys
+import unicodedata
+import zipfile
 from pathlib import Path
 
 import pytest
 
+from conftest import KORPUS, ROOT
 from tjanste.batch import outputs_intact
 from tjanste.cli import main
 
@@ -197,3 +200,71 @@ def test_text_to_a_full_disk_is_an_error_not_a_traceback(tmp_path: Path, build: 
     with open("/dev/full", "w") as full:
         result = subprocess.run([sys.executable, "-m", "tjanste", "text", str(build / CASE / "beslut.docx")], stdout=full, stderr=subprocess.PIPE, text=True)
     assert (result.returncode, result.stderr) == (1, "tjanste: fel: kan inte skriva till standard ut: disken är full\n")
+
+
+PNG = ROOT / "tests" / "trasiga" / "figur.png"
+
+
+def _nfd(name: str) -> str:
+    return unicodedata.normalize("NFD", name)
+
+
+@pytest.mark.parametrize("on_disk", [_nfd, lambda name: unicodedata.normalize("NFC", name)], ids=["nfd-pa-disken", "nfc-pa-disken"])
+def test_swedish_letters_spaces_and_either_unicode_form_work_in_names(on_disk, project_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Images, bilagor and the case file itself, named with å, ä, ö and spaces, written in the other Unicode form than on disk."""
+    monkeypatch.chdir(project_copy)
+    cases = project_copy / "cases"
+    folder = cases / on_disk("mitt ärende")
+    folder.mkdir()
+    for name in ("bildö.png", "min bild.png"):
+        shutil.copyfile(PNG, folder / on_disk(name))
+    (folder / on_disk("bilaga-å.md")).write_text("# Bilaga\n\nFortbildningen får {{ belopp.fortbildning }}.\n", encoding="utf-8")
+    text = (cases / f"{CASE}.md").read_text(encoding="utf-8")
+    other = _nfd if on_disk("ö") == "ö" else (lambda name: unicodedata.normalize("NFC", name))
+    text = text.replace("bilagor:\n", f"bilagor:\n  - {{titel: Fördelning, fil: '{other('mitt ärende/bilaga-å.md')}'}}\n", 1)
+    text += (
+        f'\n![Karta över vårdcentralerna]({other("mitt ärende/bildö.png").replace(" ", "%20")} "Figur 1. Karta")\n'
+        f'\n![Karta över vårdcentralerna](<{other("mitt ärende/min bild.png")}> "Figur 2. Karta")\n'
+    )
+    (cases / on_disk("mitt ärende.md")).write_text(text, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["render", unicodedata.normalize("NFC", "mitt ärende")]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == f"skrev {project_copy / 'build' / on_disk('mitt ärende') / 'beslut.docx'}"
+    with zipfile.ZipFile(project_copy / "build" / on_disk("mitt ärende") / "beslut.docx") as package:
+        assert package.read("word/document.xml").decode("utf-8").count('descr="Karta över vårdcentralerna"') == 2  # both pictures placed
+    assert (project_copy / "build" / on_disk("mitt ärende") / "bilaga-1.docx").is_file()
+
+
+def test_outside_the_project_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TJANSTE_ROT")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x.md").write_text((KORPUS / "cases" / f"{CASE}.md").read_text(encoding="utf-8"), encoding="utf-8")
+    before = tree(tmp_path)
+    expected = f"{tmp_path}: fel: hittar ingen projektmapp: varken här eller i mapparna ovanför finns både cases/ (ärendena) och templates/ (mallarna). Kör tjanste i projektmappen, eller ange den med TJANSTE_ROT"
+    for command in (["check"], ["check", "x.md"], ["render", "x.md"], ["alla"], ["protokoll", "x"]):
+        assert first_error(capsys, *command) == (1, expected), command
+    assert tree(tmp_path) == before
+
+
+def test_a_wrong_tjanste_rot_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "rot" / "cases").mkdir(parents=True)
+    monkeypatch.setenv("TJANSTE_ROT", str(tmp_path / "rot"))
+    before = tree(tmp_path)
+    expected = f"{tmp_path / 'rot'}: fel: TJANSTE_ROT: mappen har ingen templates/; TJANSTE_ROT ska peka på projektmappen, den som har cases/ (ärendena) och templates/ (mallarna)"
+    for command in (["check"], ["alla"], ["render", CASE]):
+        assert first_error(capsys, *command) == (1, expected), command
+    monkeypatch.setenv("TJANSTE_ROT", str(tmp_path / "finns-inte"))
+    assert first_error(capsys, "check") == (1, f"{tmp_path / 'finns-inte'}: fel: TJANSTE_ROT: mappen har ingen cases/ och ingen templates/; TJANSTE_ROT ska peka på projektmappen, den som har cases/ (ärendena) och templates/ (mallarna)")
+    assert tree(tmp_path) == before
+
+
+def test_an_image_path_with_a_space_is_named_not_printed_as_text(project_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project_copy)
+    case = project_copy / "cases" / f"{CASE}.md"
+    text = case.read_text(encoding="utf-8") + '\n![Karta](2015-primarvard/min bild.png "Figur 1. Karta")\n'
+    case.write_text(text, encoding="utf-8")
+    line = text.count("\n") - 1 + 1
+    before = tree(project_copy)
+    assert first_error(capsys, "render", CASE) == (1, f'cases/{CASE}.md:{line}:1: fel: bild: sökvägen har ett mellanslag, så bilden blir text; skriv sökvägen inom < >: ![Karta](<2015-primarvard/min bild.png> "Figur 1. Karta")')
+    assert tree(project_copy) == before

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -202,19 +203,20 @@ def case_json_schema() -> dict:
     return {"$schema": "http://json-schema.org/draft-07/schema#", "title": "tjanste: uppgifterna överst i en ärendefil", **CASE_SCHEMA.json_schema()}
 
 
-CASE_NAME = re.compile(r"\w[\w.-]*")  # the file's stem names its folder under build/: never '..' or hidden
+CASE_NAME = re.compile(r"\w(?:[\w. -]*[\w.-])?")  # the file's stem names its folder under build/: never '..', hidden or blank-ended
 
 
 def resolve_case_path(name_or_path: str) -> Path:
     """A case name in cases/ (`2022-godnara`, also `2022-godnara.md`) or a path to a case file (with or without .md)."""
     candidate = Path(name_or_path)
-    for path in (candidate, Path(f"{name_or_path}.md")):  # cases/2022-godnara works as well as cases/2022-godnara.md
+    for written in (candidate, Path(f"{name_or_path}.md")):  # cases/2022-godnara works as well as cases/2022-godnara.md
+        path = written if written.is_file() else paths.find_file(Path("."), str(written))  # or in the other Unicode form
         if path.suffix == ".md" and path.is_file():
-            if not CASE_NAME.fullmatch(path.stem):
-                raise CaseError([Problem(Place(name_or_path), f"filnamnet '{path.name}' kan inte bli en mapp under build/; börja med en bokstav eller siffra och använd bara bokstäver, siffror, '-', '_' och '.'", "ärende")])
+            if not CASE_NAME.fullmatch(unicodedata.normalize("NFC", path.stem)):
+                raise CaseError([Problem(Place(name_or_path), f"filnamnet '{path.name}' kan inte bli en mapp under build/; börja med en bokstav eller siffra och använd bara bokstäver, siffror, mellanslag, '-', '_' och '.'", "ärende")])
             return path
     name = name_or_path.removesuffix(".md")
-    in_cases = paths.cases_dir() / f"{name}.md"
+    in_cases = paths.find_file(paths.cases_dir(), f"{name}.md")
     if in_cases.is_file() and "/" not in name and "\\" not in name:
         return in_cases
     raise CaseError([_not_found(name_or_path)])
@@ -237,6 +239,11 @@ def check_characters(text: str, shown_path: str, problems: Problems, limit: int 
         line_start = text.rfind("\n", 0, match.start()) + 1
         line = first_line + text.count("\n", 0, match.start())
         problems.error(Place(shown_path, line, match.start() - line_start + 1), "", forbidden_character_message(match.group(0)))
+    mark = text.find("\u2063")
+    if mark >= 0:  # tjanste's own mark for a table's place: typed by hand it would be read as one, or printed
+        line_start = text.rfind("\n", 0, mark) + 1
+        line = first_line + text.count("\n", 0, mark)
+        problems.error(Place(shown_path, line, mark - line_start + 1), "", "tecknet U+2063 (osynligt skiljetecken) används av tjanste för att märka ut tabeller och kan inte stå i ett ärende; ta bort det")
 
 
 def load_case(path: Path, problems: Problems | None = None) -> Case:

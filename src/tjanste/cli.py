@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .argparse_sv import SwedishParser, integer
 from .errors import CaseError, Place, Problem, os_reason
+from .paths import ProjectError
 
 INTERNAL_ERROR = 3  # a bug in tjanste, not in the case: kept apart from 1 so tests and CI can tell them apart
 
@@ -82,6 +83,9 @@ def main(argv: list[str] | None = None) -> int:
         code = COMMANDS[args.kommando](args)
         sys.stdout.flush()  # a full disk under a redirected stdout is reported here, not as a traceback at exit
         return code
+    except ProjectError as error:  # run outside the project, or TJANSTE_ROT pointing elsewhere
+        sys.stderr.write(f"{error}\n")
+        return 1
     except OSError as error:  # a folder missing or read-only, a full disk: the machine's state, not a bug
         sys.stderr.write(f"{_os_error_line(error)}\n")
         return 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -17,6 +18,7 @@ def parser() -> MarkdownIt:
 
 
 TABLE_MARK = re.compile("\u2063tabell:([A-Za-z_][A-Za-z0-9_]*)\u2063")
+MARK_CHARACTER = "\u2063"  # INVISIBLE SEPARATOR: delimits tjanste's own marks, so it must never reach a paper
 
 
 def table_name(inline: Token) -> str | None:
@@ -26,12 +28,40 @@ def table_name(inline: Token) -> str | None:
 
 
 def misplaced_tables(tokens: list[Token]) -> list[int]:
-    """Lines (0-based) where a table mark shares its paragraph with other text."""
-    return [
-        token.map[0] if token.map else 0
-        for token in tokens
-        if token.type == "inline" and TABLE_MARK.search(token.content) and table_name(token) is None
-    ]
+    """Lines (0-based) where a mark is anywhere but a paragraph of its own at the top level of the prose.
+
+    A mark in a heading, a quote, a list item, a footnote, a code block or beside other
+    text cannot become a Word table there; unchecked, its characters would be printed.
+    """
+    found = []
+    for index, token in enumerate(tokens):
+        if MARK_CHARACTER not in token.content:
+            continue
+        alone = token.type == "inline" and table_name(token) is not None and index > 0
+        if not (alone and tokens[index - 1].type == "paragraph_open" and tokens[index - 1].level == 0 and not tokens[index - 1].hidden):
+            found.append(token.map[0] if token.map else 0)
+    return found
+
+
+def image_source(image: Token) -> str:
+    """The file an image names, as written: markdown-it percent-encodes 'bildö.png' to 'bild%C3%B6.png'."""
+    return unquote(str(image.attrGet("src") or ""))
+
+
+_UNPARSED_IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)<>]*\s[^)<>]*)\)")
+
+
+def unparsed_images(tokens: list[Token]) -> list[tuple[str, int]]:
+    """(suggested markdown, 0-based line) for an image written with a space in its path, which markdown leaves as text."""
+    found = []
+    for token in tokens:
+        for child in token.children or []:
+            if child.type == "text":
+                for match in _UNPARSED_IMAGE.finditer(child.content):
+                    target, _, title = match.group(2).strip().partition(' "')
+                    fixed = f'![{match.group(1)}](<{target.strip()}>' + (f' "{title}' if title else "") + ")"
+                    found.append((fixed, token.map[0] if token.map else 0))
+    return found
 
 
 @dataclass(frozen=True)
@@ -50,7 +80,7 @@ def images(tokens: list[Token]) -> list[Image]:
         for child in token.children or []:
             if child.type == "image":
                 line = token.map[0] if token.map else 0
-                found.append(Image(str(child.attrGet("src") or ""), child.content, str(child.attrGet("title") or ""), line))
+                found.append(Image(image_source(child), child.content, str(child.attrGet("title") or ""), line))
     return found
 
 

@@ -20,7 +20,8 @@ from .bounded import read_limited
 from .imagecheck import image_problem
 from .limits import LimitError
 from .kinds import ATTACHMENT, KINDS, PROTOCOL, Kind
-from .markup import images, misplaced_tables, nested_footnotes, parser, table_references, text_pieces
+from .markup import MARK_CHARACTER, images, misplaced_tables, nested_footnotes, parser, table_references, text_pieces, unparsed_images
+from .paths import find_file
 from .yamlsource import FORBIDDEN, forbidden_character_message
 from .prose import InvalidAmount, ShownAmount, long_date, render_text
 from .proposal import att_clause_texts, decided, introduction, numbered_sentences
@@ -68,6 +69,16 @@ class Paper:
     @property
     def riktning(self) -> str:
         return self.kind.riktning
+
+
+MISPLACED_TABLE = "{{ tabell(...) }} kan bara stå som ett eget stycke i löptexten, med tomma rader före och efter (inte i en rubrik, ett citat, en lista, en fotnot eller ett kodblock)"
+
+
+def _no_marks(texts: list[str], places: list[Place], field_names: list[str], problems: Problems) -> None:
+    """Att-satser are one line each in a template, where no table can stand: a mark there would be printed."""
+    for text, place, field_name in zip(texts, places, field_names):
+        if MARK_CHARACTER in text:
+            problems.error(place, field_name, "{{ tabell(...) }} kan bara stå som ett eget stycke i löptexten, inte i en att-sats")
 
 
 def unknown_table(case: Case, name: str) -> str | None:
@@ -148,11 +159,13 @@ def _protocol(case: Case, context: dict[str, Any], template_context: dict[str, A
     assert decision is not None
     if decision.utfall == "med ändringar":
         texts = [render_text(c.text, context, c.place, f"beslut.att[{i}]", problems) or "" for i, c in enumerate(decision.att, start=1)]
+        _no_marks(texts, [c.place for c in decision.att], [f"beslut.att[{i}]" for i in range(1, len(texts) + 1)], problems)
         numbered = bool(proposal and proposal["numrerad"])
         clauses = numbered_sentences(texts) if numbered else att_clause_texts(texts)
     else:
         clauses, numbered = (proposal["satser"], proposal["numrerad"]) if proposal else ([], False)
     summary = render_text(decision.sammanfattning, context, decision.place_of("sammanfattning"), "beslut.sammanfattning", problems) or ""
+    _check_blocks(summary, case.source.path.parent, case.source.shown_path, decision.place_of("sammanfattning").line, problems, case)
     record = {
         "organ": decision.organ,
         "datum": decision.datum.isoformat() if decision.datum else "",
@@ -182,6 +195,7 @@ def _proposal(case: Case, context: dict[str, Any], problems: Problems) -> dict[s
     texts = []
     for index, clause in enumerate(case.forslag.att, start=1):
         texts.append(render_text(clause.text, context, clause.place, f"forslag.att[{index}]", problems) or "")
+    _no_marks(texts, [c.place for c in case.forslag.att], [f"forslag.att[{i}]" for i in range(1, len(texts) + 1)], problems)
     numbered = (case.forslag.stil or case.profile.forslagsstil) == "numrerad"
     return {
         "rubrik": case.forslag.rubrik,
@@ -246,7 +260,7 @@ def _attachment(case: Case, number: int, attachment, context: dict[str, Any], te
 
 def _inside(base_dir: Path, relative: str, place: Place, field_name: str, problems: Problems) -> Path | None:
     """A file named in a case: it must exist and stay inside the case's folder."""
-    target = (base_dir / relative).resolve()
+    target = find_file(base_dir, relative).resolve()
     if not target.is_relative_to(base_dir.resolve()):
         problems.error(place, field_name, f"'{relative}' ligger utanför ärendets mapp; lägg filen bredvid ärendet")
         return None
@@ -264,7 +278,9 @@ def _check_blocks(prose: str, base_dir: Path, shown_path: str, first_line: int, 
         return Place(shown_path, first_line + line, 1)
 
     for line in misplaced_tables(tokens):
-        problems.error(at(line), "tabell", "{{ tabell(...) }} ska stå ensam på en rad, med tomma rader före och efter")
+        problems.error(at(line), "tabell", MISPLACED_TABLE)
+    for fixed, line in unparsed_images(tokens):
+        problems.error(at(line), "bild", f"sökvägen har ett mellanslag, så bilden blir text; skriv sökvägen inom < >: {fixed}")
     for name, line in table_references(tokens):
         unknown = unknown_table(case, name)
         if unknown:

@@ -12,6 +12,7 @@ from typing import Callable
 from . import jinjawork, paths
 from .case import Case, resolve_case_path
 from .errors import CaseError, Place, Problem, Problems, display_path, os_reason
+from .markup import MARK_CHARACTER
 from .metadata import listed_files, metadata_json
 from .output import OutputError, check_folder, write_folder
 from .paper import Paper, prepare_papers
@@ -41,8 +42,11 @@ def render_documents(case: Case, papers: list[Paper] | None = None) -> dict[str,
     with jinjawork.budget():  # the Word templates of one case share one time budget and loop count
         for paper in papers if papers is not None else prepare_papers(case):
             docx = render_docx(paper, paths.templates_dir() / paper.template)
+            text = docx_text(docx)
+            if MARK_CHARACTER in text:  # the checks in paper.py name the line; this is the last guard before a paper is written
+                raise CaseError([Problem(Place(paper.case.source.shown_path), f"{paper.output}.docx skulle få tjanstes interna märke U+2063 i texten; rapportera ärendefilen till förvaltarna", "text")])
             files[f"{paper.output}.docx"] = docx
-            files[f"{paper.output}.txt"] = docx_text(docx).encode("utf-8")
+            files[f"{paper.output}.txt"] = text.encode("utf-8")
     return files
 
 

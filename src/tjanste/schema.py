@@ -115,7 +115,8 @@ class Choice(Text):
             return value
         choices = self.choices() if callable(self.choices) else self.choices
         if value not in choices:
-            problems.error(node.place, name, f"'{value}' finns inte{_suggest(value, choices)}; välj en av: {', '.join(sorted(choices))}")
+            listed = f"välj en av: {', '.join(sorted(choices))}" if choices else "det finns inget att välja bland; kontrollera att projektmappen har templates/organisationer/ med profilerna"
+            problems.error(node.place, name, f"'{value}' finns inte{_suggest(value, choices)}; {listed}")
             return INVALID
         return value
 

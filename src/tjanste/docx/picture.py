@@ -10,6 +10,8 @@ from lxml import etree
 from markdown_it.token import Token
 
 from ..errors import CaseError, Place, Problem, display_path
+from ..markup import image_source
+from ..paths import find_file
 from . import ooxml
 
 TEXT_WIDTH_EMU = 9070 * 635  # the template's text width: twips to EMU
@@ -39,7 +41,7 @@ class Pictures:
 
 def picture_runs(document, token: Token, base_dir: Path) -> list[etree._Element]:
     """One run holding the picture; its alt text (descr) is the markdown image's text."""
-    path = (base_dir / str(token.attrGet("src"))).resolve()
+    path = find_file(base_dir, image_source(token)).resolve()
     try:
         image = Image.from_file(str(path))
         width = int(image.width)  # EMU, computed from the stated resolution: a resolution of 0 dpi divides by zero
