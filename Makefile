@@ -40,12 +40,16 @@ tillganglighet: $(INSTALLED)
 check: $(INSTALLED)
 	$(BIN)/tjanste check
 
+# Two workers (pytest-xdist), one per core; a test file runs on one worker, so its module fixtures
+# (one LibreOffice call for all its documents) run once.
+PYTEST_PARALLEL := -n 2 --dist loadfile
+
 test: $(INSTALLED)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL)
 
 # The edit loop: every test but the fuzzing and LibreOffice.
 test-snabb: $(INSTALLED)
-	TJANSTE_SNABB=1 $(BIN)/python -m pytest -q
+	TJANSTE_SNABB=1 $(BIN)/python -m pytest -q $(PYTEST_PARALLEL)
 
 snapshots: $(INSTALLED)
 	$(BIN)/python -m pytest -q tests/test_snapshots.py tests/test_arenden.py --snapshot-update
