@@ -127,3 +127,19 @@ def test_a_problem_is_always_one_line() -> None:
     from tjanste.errors import Place, Problem
 
     assert str(Problem(Place("x.md", 3, 6), "'rad 1\nrad 2' finns inte", "typ")) == "x.md:3:6: fel: typ: 'rad 1⏎rad 2' finns inte"
+
+
+def test_front_matter_errors_do_not_hide_kontroller_tables_or_prose(tmp_path: Path) -> None:
+    """Only YAML that cannot be read stops the rest: a bad date and an unknown field come with the sum and prose errors."""
+    from tjanste.render import check_case
+
+    text = GOOD.replace("2015-01-19", "2015-02-30").replace("rubrik: Ett ärende", "rubrik: Ett ärende\nhandläggare: Agneta")
+    text = text.replace("a: 12 mnkr", "a: 13 mnkr").replace("---\nText.", "---\nText {{ belopp.totalbelopp }}.")
+    with pytest.raises(CaseError) as caught:
+        check_case(str(write(tmp_path, text)))
+    found = [(p.place.line, p.field, p.message) for p in caught.value.problems if p.severity == "fel"]
+    assert [(line, field) for line, field, _ in found] == [(4, "datum"), (6, "handläggare"), (12, "kontroller[1]"), (18, "text")]
+    assert found[0][2].startswith("'2015-02-30' är inget datum som finns")
+    assert found[1][2].startswith("okänt fält (menade du 'handlaggare'?)")
+    assert found[2][2].startswith("'totalt = a + b' stämmer inte")
+    assert found[3][2].startswith("'totalbelopp' finns inte")

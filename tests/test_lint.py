@@ -98,7 +98,18 @@ def test_clause_warning_points_at_the_clause(tmp_path: Path) -> None:
 
 def test_mixed_magnitude_in_a_check(tmp_path: Path) -> None:
     [warning] = warnings_of(tmp_path, **{"  a: 12 mnkr\n  b: 8 mnkr": "  a: 19,9907 mnkr\n  b: 9,3 tkr"})
-    assert warning.startswith("11:5: kontroller[1]: 'b' (9,3\u00a0tkr) skiljer sig minst tusen gånger från de andra delarna av summan")
+    assert warning == "11:5: kontroller[1]: 'b' (9,3\u00a0tkr) är skrivet i tkr men de andra delarna i mnkr; stämmer enheten?"
+
+
+def test_a_unit_a_thousand_times_off_is_named_whatever_the_sizes(tmp_path: Path) -> None:
+    """833 tkr among amounts of about 1 mnkr is 833 times off: the sizes alone do not show it, the unit does."""
+    [warning] = warnings_of(tmp_path, **{"  totalt: 20 mnkr": "  totalt: 1,833 mnkr", "  a: 12 mnkr\n  b: 8 mnkr": "  a: 1 mnkr\n  b: 833 tkr"})
+    assert warning == "11:5: kontroller[1]: 'b' (833\u00a0tkr) är skrivet i tkr men de andra delarna i mnkr; stämmer enheten?"
+
+
+def test_a_figure_a_thousand_times_off_in_the_same_unit_is_still_named(tmp_path: Path) -> None:
+    [warning] = warnings_of(tmp_path, **{"  totalt: 20 mnkr": "  totalt: 12 008 mnkr", "  a: 12 mnkr\n  b: 8 mnkr": "  a: 12 000 mnkr\n  b: 8 mnkr"})
+    assert warning.startswith("11:5: kontroller[1]: 'b' (8\u00a0mnkr) skiljer sig minst tusen gånger från de andra delarna av summan")
 
 
 def test_mixed_magnitude_in_a_table_column(tmp_path: Path) -> None:
@@ -112,4 +123,4 @@ def test_mixed_magnitude_in_a_table_column(tmp_path: Path) -> None:
       - C | 15,1
 forslag:"""
     [warning] = warnings_of(tmp_path, **{"forslag:": table})
-    assert warning.startswith("18:9: tabeller.t.rader: kolumnen 'Belopp': 9,3\u00a0tkr skiljer sig minst tusen gånger")
+    assert warning == "18:9: tabeller.t.rader: kolumnen 'Belopp': 9,3\u00a0tkr är skrivet i tkr men de andra beloppen i mnkr; stämmer enheten?"

@@ -52,17 +52,17 @@ def test_organisation_unit_word() -> None:
     assert text == "20\u00a0mkr"
 
 
-def test_undefined_name_is_an_error_at_its_line() -> None:
+def test_undefined_name_is_an_error_at_its_line_and_column() -> None:
     text, problems = render("Rad ett.\n\nHär står {{ belopp.saknas }}.")
     assert text is None
     [problem] = problems.items
-    assert str(problem).startswith("cases/x.md:12:1: fel: text: 'saknas' finns inte")
+    assert str(problem).startswith("cases/x.md:12:20: fel: text: 'saknas' finns inte")
     assert "totalt" in problem.message
 
 
 def test_unknown_top_level_name() -> None:
     _, problems = render("{{ okand }}")
-    assert str(problems.items[0]).startswith("cases/x.md:10:1: fel: text: 'okand' är inte definierat")
+    assert str(problems.items[0]).startswith("cases/x.md:10:4: fel: text: 'okand' är inte definierat")
 
 
 def test_syntax_error_points_at_its_line() -> None:

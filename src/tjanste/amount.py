@@ -17,6 +17,7 @@ Comparisons and hashing use the value in kronor only, so 2 mnkr == 2 000 000 kr.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -322,4 +323,25 @@ def far_from_siblings(values: list[Decimal]) -> list[int]:
             # Of two parts only the small one is suspect: the large one is of the order of the total.
             if size * MAGNITUDE <= median or (size >= median * MAGNITUDE and siblings >= 2):
                 flagged.append(index)
+    return flagged
+
+
+def unit_outliers(units: list[str]) -> list[tuple[int, str]]:
+    """(index, the others' unit) of the parts written in a unit a thousand times off the unit most of the others are written in.
+
+    'tkr' among 'mnkr' is a unit written wrong however large the figure is, which
+    far_from_siblings, comparing sizes, can miss (833 tkr among 1 mnkr is 833 times less).
+    """
+    flagged: list[tuple[int, str]] = []
+    counts = Counter(units)  # counted once: a column of 100 000 cells stays linear
+    for index, unit in enumerate(units):
+        others = len(units) - 1
+        if others < 2:
+            continue
+        counts[unit] -= 1  # the others: every part but this one
+        common, count = counts.most_common(1)[0]
+        counts[unit] += 1
+        ratio = UNITS[unit] / UNITS[common]
+        if count * 2 > others and (ratio >= MAGNITUDE or ratio * MAGNITUDE <= 1):
+            flagged.append((index, common))
     return flagged

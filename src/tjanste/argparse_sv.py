@@ -86,11 +86,11 @@ class SwedishParser(argparse.ArgumentParser):
 
     def _check_value(self, action: argparse.Action, value: Any) -> None:
         """A mistyped command or choice gets the nearest one suggested."""
-        from .schema import _suggest
+        from .schema import suggest
 
         if action.choices is not None and value not in action.choices:
             choices = [str(c) for c in action.choices]
-            raise argparse.ArgumentError(action, f"ogiltigt val '{value}'{_suggest(str(value), choices)}; välj bland: {', '.join(choices)}")
+            raise argparse.ArgumentError(action, f"ogiltigt val '{value}'{suggest(str(value), choices)}; välj bland: {', '.join(choices)}")
 
     def error(self, message: str) -> NoReturn:
         with swedish():

@@ -13,7 +13,7 @@ from .amount import Amount
 from .bounded import read_limited
 from .errors import CaseError, Place, Problem, Problems, display_path
 from .limits import LimitError
-from .kinds import case_kinds
+from .kinds import KINDS, case_kinds
 from .profile import Profile, load_profile, profile_ids
 from . import paths
 from .schema import INVALID, AmountValue, Choice, Date, Flag, ListOf, Located, MapOf, Record, Text
@@ -143,14 +143,15 @@ CLAUSE = Record(Clause, {"text": Text(required=True)}, shorthand="text")
 CASE_SCHEMA = Record(
     CaseFields,
     {
-        "typ": Choice(case_kinds, required=True),
-        "organisation": Choice(lambda: profile_ids(paths.profiles_dir()), required=True),
+        # A required field that fails keeps its default (only while its error is reported), so that the rest is still checked.
+        "typ": Choice(case_kinds, required=True, default=""),
+        "organisation": Choice(lambda: profile_ids(paths.profiles_dir()), required=True, default=""),
         "dnr": Text(allow_empty=True, default=""),
-        "datum": Date(required=True),
+        "datum": Date(required=True, default=dt.date(2000, 1, 1)),
         "handlaggare": Text(default=""),
         "enhet": Text(default=""),
         "till": Text(default=""),
-        "rubrik": Text(required=True),
+        "rubrik": Text(required=True, default=""),
         "dokumentrubrik": Text(default=""),
         "avsandare": Text(default=""),
         "beslut": Record(
@@ -177,12 +178,13 @@ CASE_SCHEMA = Record(
         "forslag": Record(
             Proposal,
             {
-                "beslutar": Text(required=True),
+                "beslutar": Text(required=True, default=""),
                 "foreslar": Text(default=""),
                 "rubrik": Text(default=""),
                 "stil": Choice(["att", "numrerad"], default=""),
                 "att": ListOf(CLAUSE, min_items=1),
             },
+            partial=True,
         ),
         "underskrifter": ListOf(Record(Signature, {"namn": Text(required=True), "titel": Text(default="")}, shorthand="namn")),
         "ort": Text(default=""),
@@ -195,6 +197,7 @@ CASE_SCHEMA = Record(
             )
         ),
     },
+    partial=True,  # a bad date or an unknown field does not hide the errors of tables, kontroller and prose
 )
 
 
@@ -223,12 +226,12 @@ def resolve_case_path(name_or_path: str) -> Path:
 
 
 def _not_found(name: str) -> Problem:
-    from .schema import _suggest
+    from .schema import suggest
 
     stems = [p.stem for p in paths.case_files()]
     known = ", ".join(stems) or "inga"
     typed = Path(name.removesuffix(".md")).name
-    return Problem(Place(name, 1, 1), f"ärendet finns inte{_suggest(typed, stems)}; ange ett namn i cases/ ({known}) eller sökvägen till en .md-fil", "ärende")
+    return Problem(Place(name, 1, 1), f"ärendet finns inte{suggest(typed, stems)}; ange ett namn i cases/ ({known}) eller sökvägen till en .md-fil", "ärende")
 
 
 def check_characters(text: str, shown_path: str, problems: Problems, limit: int = 5, first_line: int = 1) -> None:
@@ -280,14 +283,20 @@ def load_case(path: Path, problems: Problems | None = None) -> Case:
         problems.raise_if_errors()
         raise CaseError(problems.items)  # pragma: no cover - a failed record always reported why
     written = WrittenNames(frozenset(keys_under(source.front, "belopp")), frozenset(keys_under(source.front, "tabeller")))
-    profile = load_profile(paths.profiles_dir() / f"{front.organisation}.yaml")
+    profile_path = paths.profiles_dir() / f"{front.organisation}.yaml"
+    profile = load_profile(profile_path) if front.organisation and profile_path.is_file() else Profile()  # an unknown one is reported
     values = {f.name: getattr(front, f.name) for f in fields(CaseFields)}
     case = Case(**values, name=path.stem, source=source, profile=profile, written=written)
     if case.dnr and not profile.dnr_matches(case.dnr):
         example = f", t.ex. {profile.dnr_exempel}" if profile.dnr_exempel else ""
         problems.error(case.place_of("dnr"), "dnr", f"'{case.dnr}' följer inte {profile.namn}s form för diarienummer{example}")
+    required = KINDS[case.typ].requires if case.typ in KINDS else ()
+    for name in required:
+        if not getattr(case, name):
+            needed = " och ".join(required)
+            problems.error(case.place, name, f"saknas, men en handling av typen {case.typ} behöver {needed}")
     for name, table in case.tabeller.items():
-        read_table(name, table, problems)
+        read_table(name, table, problems, case.belopp, written.belopp)
     if not collecting:
         problems.raise_if_errors()
     return case

@@ -19,13 +19,16 @@ class Kind:
     template: str  # relative to templates/
     riktning: str = "upprättad"  # FGS direction: upprättad, inkommen or intern
     case_kind: bool = True  # a case may name it as its typ; bilagor and protocols come from a case's parts
+    # Fields a case of this kind must give besides typ, organisation, datum and rubrik (the README's table repeats
+    # them). Letterhead fields a paper does not have (handlaggare, enhet, till) are left out, and so is their line.
+    requires: tuple[str, ...] = ()
 
 
 _ALL = (
     Kind("tjansteskrivelse", "Tjänsteskrivelse", "beslut/tjansteskrivelse.docx"),
     Kind("beslutsunderlag", "Beslutsunderlag", "beslut/beslutsunderlag.docx"),
     Kind("underlag", "Underlag", "beslut/underlag.docx"),
-    Kind("andringsforslag", "Ändringsförslag", "beslut/andringsforslag.docx"),
+    Kind("andringsforslag", "Ändringsförslag", "beslut/andringsforslag.docx", requires=("till",)),  # 'Till Landstingsstyrelsen'
     Kind("bilaga", "Bilaga", "bilaga/bilaga.docx", case_kind=False),
     Kind("protokollsutdrag", "Protokollsutdrag", "beslut/protokollsutdrag.docx", case_kind=False),
 )

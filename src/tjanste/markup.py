@@ -17,7 +17,7 @@ def parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False, "typographer": False}).use(footnote_plugin)
 
 
-TABLE_MARK = re.compile("\u2063tabell:([A-Za-z_][A-Za-z0-9_]*)\u2063")
+TABLE_MARK = re.compile("\u2063tabell:([A-Za-z_][A-Za-z0-9_]*)\u2063" + r"(?:\[\^[^\]\s]+\])*")  # and its cells' footnote references
 MARK_CHARACTER = "\u2063"  # INVISIBLE SEPARATOR: delimits tjanste's own marks, so it must never reach a paper
 
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jinja2 import TemplateError
 
 from .case import Case, check_characters
 from .errors import Place, Problems
@@ -23,6 +22,7 @@ from .kinds import ATTACHMENT, KINDS, PROTOCOL, Kind
 from .markup import MARK_CHARACTER, images, misplaced_tables, nested_footnotes, parser, table_references, text_pieces, unparsed_images
 from .paths import find_file
 from .yamlsource import FORBIDDEN, forbidden_character_message
+from .citing import TableNames, unknown_table
 from .prose import InvalidAmount, ShownAmount, long_date, render_text
 from .proposal import att_clause_texts, decided, introduction, numbered_sentences
 from . import jinjawork
@@ -33,7 +33,6 @@ def document_type(case: Case) -> str:
     return case.dokumentrubrik or KINDS[case.typ].handlingstyp
 
 
-TABLE_MARK = "\u2063tabell:{name}\u2063"  # one line, so prose keeps the case file's line numbers
 LOGO_MARK = "\u2063tjanste-logotyp\u2063"  # stands where the letterhead's logotype goes
 
 
@@ -81,24 +80,6 @@ def _no_marks(texts: list[str], places: list[Place], field_names: list[str], pro
             problems.error(place, field_name, "{{ tabell(...) }} kan bara stå som ett eget stycke i löptexten, inte i en att-sats")
 
 
-def unknown_table(case: Case, name: str) -> str | None:
-    """The message for a table the prose names but the case does not write; None for a written one (even if invalid)."""
-    if name in case.tabeller or name in case.written.tabeller:
-        return None
-    known = ", ".join(sorted(case.tabeller)) or "inga"
-    return f"tabellen '{name}' finns inte under tabeller (kända: {known})"
-
-
-def _table_function(case: Case):
-    def tabell(name: str) -> str:
-        unknown = unknown_table(case, name)
-        if unknown:
-            raise TemplateError(unknown)
-        return TABLE_MARK.format(name=name)
-
-    return tabell
-
-
 def prose_context(case: Case) -> dict[str, Any]:
     """What prose and att-satser may name: belopp, arende, org, tabell(); all read-only, shared by every piece of the case."""
     unit_words = case.profile.enhetsord
@@ -115,7 +96,7 @@ def prose_context(case: Case) -> dict[str, Any]:
             "enhet": case.enhet,
         },
         "org": {"namn": case.profile.namn, "ort": case.profile.ort},
-        "tabell": _table_function(case),
+        "tabell": TableNames(case, unit_words),
     }
     return {name: freeze(value) for name, value in context.items()}
 
@@ -134,6 +115,8 @@ def _prepare_papers(case: Case, problems: Problems | None) -> list[Paper]:
     prose = render_text(source.body, context, Place(source.shown_path, source.body_line, 1), "text", problems) or ""
     _check_blocks(prose, base_dir, source.shown_path, source.body_line, problems, case)
     proposal = _proposal(case, context, problems)
+    if case.typ not in KINDS:  # an unknown typ is already an error: its prose and att-satser are checked, no paper is made
+        problems.raise_if_errors()
     template_context = _template_context(case, proposal)
     papers = [Paper(case, prose, KINDS[case.typ], "beslut", document_type(case), case.datum, case.till, _proposed_decider(case), template_context, base_dir)]
     for number, attachment in enumerate(case.bilagor, start=1):

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, DecimalException
+from decimal import ROUND_HALF_UP, Decimal, DecimalException
 from types import MappingProxyType
 from typing import Any
 
@@ -18,7 +18,7 @@ from .amount import Amount, NotExact
 from .errors import Place, Problems
 from .jinjamath import kind
 from .sandbox import ReadOnly, Refused, Sandbox, freeze
-from .schema import _suggest
+from .schema import suggest
 from .slips import prose_slip
 from .words import number_words
 
@@ -106,7 +106,7 @@ def _amount_of(value: object) -> Amount:
 
 
 class InvalidAmount:
-    """A name written under belopp whose value is already reported as an error: prose may use it without a second error."""
+    """A name whose value is already reported as an error (under belopp or tabeller): prose may use it without a second error."""
 
     jinja_kind = "ett belopp"
     __slots__ = ()
@@ -119,6 +119,9 @@ class InvalidAmount:
 
     __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __neg__ = __pos__ = _same
 
+    def __getitem__(self, name: str) -> InvalidAmount:
+        return self  # tabell.broken.rad.kolumn: the table's own error is enough
+
 
 class SwedishUndefined(StrictUndefined):
     """Fails on any use, with a message an official can act on."""
@@ -128,11 +131,11 @@ class SwedishUndefined(StrictUndefined):
         if self._undefined_hint:
             return self._undefined_hint
         if self._undefined_obj is missing:
-            return f"'{self._undefined_name}' är inte definierat{_suggest(str(self._undefined_name), _KNOWN.split(', '))}; kända namn: {_KNOWN}"
+            return f"'{self._undefined_name}' är inte definierat{suggest(str(self._undefined_name), _KNOWN.split(', '))}; kända namn: {_KNOWN}"
         known = suggestion = ""
         if isinstance(self._undefined_obj, ReadOnly) and self._undefined_obj:
             known = f"; kända namn här: {', '.join(self._undefined_obj.names())}"
-            suggestion = _suggest(str(self._undefined_name), list(self._undefined_obj.names()))
+            suggestion = suggest(str(self._undefined_name), list(self._undefined_obj.names()))
         if self._undefined_name in _CHANGING:
             return f"'{self._undefined_name}' skulle ändra värdena, men löptext och mallar kan bara läsa dem{known}"
         if known:
@@ -145,8 +148,16 @@ _CHANGING = frozenset({"update", "pop", "popitem", "setdefault", "clear", "appen
 
 
 def _amount_filter(unit: str):  # noqa: ANN202
-    def show(value: Any, decimals: int | None = None) -> str:
-        return _as_shown(value).shown(unit, decimals)
+    def show(value: Any, decimals: int | None = None, avrunda: int | None = None) -> str:
+        """`| kr`, `| mnkr(1)`; `| kr(avrunda=1000)` rounds half-up to whole thousands of the unit, as a text that repeats a figure rounded does."""
+        shown = _as_shown(value)
+        if avrunda is None:
+            return shown.shown(unit, decimals)
+        if isinstance(avrunda, bool) or not isinstance(avrunda, int) or not 0 < avrunda <= 10**9:
+            raise TemplateError(f"avrunda={avrunda!r}: skriv ett heltal som 1000 (till tusental) eller 100")
+        step = Amount.parse(f"{avrunda} {unit}").kronor
+        rounded = (shown.amount.kronor / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
+        return ShownAmount(Amount(rounded, shown.amount.unit), shown.unit_words).shown(unit, decimals)
 
     show.__name__ = unit
     return show
@@ -217,9 +228,10 @@ def render_text(source: str, context: dict[str, Any], place: Place, field: str, 
     except TemplateSyntaxError as exc:
         problems.error(_shift(place, _opening_line(source, exc.lineno)), field, f"mallfel: {_syntax_message(exc)}")
     except UndefinedError as exc:
-        problems.error(_shift(place, _template_line(exc)), field, exc.message or "ett namn är inte definierat")
+        quoted = re.match(r"'([^']+)'", exc.message or "")
+        problems.error(_shift(place, _template_line(exc), source, quoted.group(1) if quoted else None), field, exc.message or "ett namn är inte definierat")
     except TemplateError as exc:
-        problems.error(_shift(place, _template_line(exc)), field, exc.message or str(exc))
+        problems.error(_shift(place, _template_line(exc), source, getattr(exc, "name", None)), field, exc.message or str(exc))
     except (NotExact, ValueError) as exc:  # Swedish messages of our own (amounts, words, decimals)
         problems.error(_shift(place, _template_line(exc)), field, f"uttrycket kan inte beräknas: {exc}")
     except ZeroDivisionError as exc:
@@ -306,8 +318,13 @@ def _template_line(exc: BaseException) -> int:
     return line
 
 
-def _shift(place: Place, template_line: int | None) -> Place:
-    """Template line 1 is the place's own line."""
-    line = place.line + max((template_line or 1) - 1, 0)
+def _shift(place: Place, template_line: int | None, source: str = "", name: str | None = None) -> Place:
+    """Template line 1 is the place's own line; a wrong name is pointed at where it is written on its line."""
+    offset = max((template_line or 1) - 1, 0)
+    line = place.line + offset
     col = place.col if line == place.line else 1
+    lines = source.split("\n")
+    found = re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", lines[offset]) if name and offset < len(lines) else None
+    if found:
+        col += found.start()
     return Place(place.path, line, col)

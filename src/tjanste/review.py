@@ -12,7 +12,7 @@ from .case import Case, load_case
 from .checks import run_checks
 from .errors import Problems
 from .lint import lint_case
-from .tables import check_table
+from .tablechecks import check_table
 
 
 def load_and_review(path: Path, problems: Problems | None = None) -> Case:
@@ -30,7 +30,7 @@ def review_case(case: Case, problems: Problems) -> None:
     """Every check on a read case, collected into problems; the warnings are kept on the case for the commands to show."""
     _check_decision(case, problems)
     for table in case.tabeller.values():
-        check_table(table, problems)
+        check_table(table, case.profile.enhetsord, problems)
     run_checks(case, problems)
     lint_case(case, problems)
     case.warnings = problems.warnings

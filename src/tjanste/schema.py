@@ -116,7 +116,7 @@ class Choice(Text):
         choices = self.choices() if callable(self.choices) else self.choices
         if value not in choices:
             listed = f"välj en av: {', '.join(sorted(choices))}" if choices else "det finns inget att välja bland; kontrollera att projektmappen har templates/organisationer/ med profilerna"
-            problems.error(node.place, name, f"'{value}' finns inte{_suggest(value, choices)}; {listed}")
+            problems.error(node.place, name, f"'{value}' finns inte{suggest(value, choices)}; {listed}")
             return INVALID
         return value
 
@@ -249,11 +249,14 @@ class Record(Field, Generic[R]):
 
     expected = "fält med värden (en mappning)"
 
-    def __init__(self, build: Callable[..., R], fields: dict[str, Field], *, shorthand: str | None = None, **kw):
+    def __init__(self, build: Callable[..., R], fields: dict[str, Field], *, shorthand: str | None = None, partial: bool = False, **kw):
         super().__init__(**kw)
         self.build = build
         self.fields = fields
         self.shorthand = shorthand  # a plain text value fills this field
+        # Built even when some fields fail (they keep their defaults), so that what depends on the
+        # others is still checked and every error is reported in one run; the failures are in problems.
+        self.partial = partial
 
     def validate(self, node: Node, name: str, problems: Problems) -> R | Invalid:
         if node.kind == "text" and self.shorthand:
@@ -266,7 +269,7 @@ class Record(Field, Generic[R]):
         failed = False
         for key, child in node.value.items():
             if key not in self.fields:
-                problems.error(child.key_place or child.place, f"{prefix}{key}", f"okänt fält{_suggest(key, list(self.fields))}")
+                problems.error(child.key_place or child.place, f"{prefix}{key}", f"okänt fält{suggest(key, list(self.fields))}")
                 failed = True
         for key, spec in self.fields.items():
             child = node.value.get(key)
@@ -282,7 +285,7 @@ class Record(Field, Generic[R]):
                 failed = True
                 value = spec.missing()
             values[key] = value
-        if failed:
+        if failed and not self.partial:
             return INVALID
         return self.build(**values, place=node.place, places=places)
 
@@ -301,7 +304,7 @@ class Record(Field, Generic[R]):
         return schema
 
 
-def _suggest(word: str, candidates: list[str]) -> str:
+def suggest(word: str, candidates: list[str]) -> str:
     """ ' (menade du 'x'?)' for the nearest known name, ignoring diacritics."""
     plain = {_fold(c): c for c in candidates}
     close = difflib.get_close_matches(_fold(word), list(plain), n=1, cutoff=0.6)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .schema import _suggest
+from .schema import suggest
 
 Slip = tuple[int, int, str]
 
@@ -72,5 +72,5 @@ def _unknown_filter(line: str, known: set[str], suggested: list[str]) -> tuple[i
             name = found.group(1)
             if name not in known:
                 column = expression.start(1) + found.start(1) + 1
-                return column, f"filtret '{name}' finns inte{_suggest(name, suggested)}; filtren för belopp och datum är: {', '.join(suggested)}"
+                return column, f"filtret '{name}' finns inte{suggest(name, suggested)}; filtren för belopp och datum är: {', '.join(suggested)}"
     return None

@@ -1,15 +1,29 @@
-"""Tables from case data: typed cells, amount columns summed on exact values, sum rows checked against written totals."""
+"""Tables from case data: typed cells (text, amounts, percentages, counts), named rows and groups, and column and group sums on exact values.
+
+A row is written 'a | 6,3 | 6,2', and named like a belopp: `vardcentral: Vårdcentral | 6,3`.
+A group's first cells ('grupp: Primärvård | 30,0') stand once, merged down its rows;
+its rows write the remaining cells. Sums are computed here; tablechecks.py compares
+them with what the case writes and checks the table's rules.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .amount import UNIT_CHOICES, UNIT_PATTERN, Amount, AmountError, NotExact, exact_sum, exactly, far_from_siblings
+from .amount import UNIT_CHOICES, UNIT_PATTERN, Amount, AmountError, NotExact, exact_sum
 from . import limits
 from .errors import Place, Problems
-from .schema import AmountValue, Field, Flag, ListOf, Located, Record, Text
+from .schema import AmountValue, Choice, Field, Flag, ListOf, Located, Record, Text, suggest
 from .yamlsource import Node
+
+KINDS = ["text", "belopp", "procent", "antal"]
+Value = Amount | Decimal  # an amount in kronor, or a percentage or count
+Cell = str | Value
+NOTES = re.compile(r"((?:\[\^[^\]\s]+\])+)$")  # footnote references after a figure: '7,9[^1]'
+FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]")
+BELOPP_CELL = re.compile(r"\{\{\s*belopp\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
 
 @dataclass
@@ -17,24 +31,67 @@ class Column(Located):
     rubrik: str = ""
     namn: str = ""
     belopp: bool = False
+    typ: str = ""
+    summa: bool | None = None  # None: summed when it holds amounts or counts
+    decimaler: str = ""
+    bredd: str = ""
+
+    @property
+    def kind(self) -> str:
+        return "belopp" if self.belopp else (self.typ or "text")
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind != "text"
+
+    @property
+    def summed(self) -> bool:
+        return self.numeric and (self.summa if self.summa is not None else self.kind != "procent")
 
 
 @dataclass
 class SumRow(Located):
     rubrik: str = "Summa"
-    skrivet: object = field(default_factory=list)  # a Node (list, or text 'a | b'), typed by validate_table in the table's unit
+    skrivet: object = field(default_factory=list)  # a Node (list, or text 'a | b'), typed by tablechecks in the table's unit
+    tolerans: Amount | None = None
+
+
+@dataclass
+class Rule(Located):
+    villkor: str = ""
     tolerans: Amount | None = None
 
 
 @dataclass
 class TableRow:
-    """One row as written: cells (text or Amount), and the group it belongs to if any."""
+    """One row as shown: cells (text or values), its group and name if any; a subtotal row is computed, not written."""
 
-    cells: list[str | Amount]
+    cells: list[Cell]
     place: Place
-    group: str = ""
+    name: str = ""
+    group: Group | None = None
     group_first: bool = False
-    group_size: int = 1
+    subtotal: bool = False
+    notes: dict[int, str] = field(default_factory=dict)  # footnote references after a figure, by column
+
+
+@dataclass
+class Group:
+    """Rows under one heading: its own first cells, merged down its rows, and optionally a computed subtotal row."""
+
+    label: str
+    place: Place
+    columns: int  # how many leading columns are the group's own
+    name: str = ""
+    rows: list[TableRow] = field(default_factory=list)
+    subtotal: str = ""  # the label of the subtotal row, or '' for none
+
+    def value(self, index: int) -> Value | None:
+        """The group's own cell in its columns; elsewhere the sum of its rows."""
+        if index < self.columns:
+            own = self.rows[0].cells[index] if self.rows else ""
+            return own if isinstance(own, (Amount, Decimal)) else None
+        return sum_values([row.cells[index] for row in self.rows])
 
 
 @dataclass
@@ -43,14 +100,18 @@ class Table(Located):
     visa: str = ""
     visa_enhet: bool = True
     decimaler: str = ""
+    avrunda: bool = False
     rubrik: str = ""
     kolumner: list[Column] = field(default_factory=list)
-    rader: object = None  # raw Nodes until validate_rows
+    rader: object = None  # raw Nodes until read_table
+    regler: list[Rule] = field(default_factory=list)
     summa: SumRow | None = None
     # Derived by read_table.
     name: str = ""
     rows: list[TableRow] = field(default_factory=list)
-    sums: dict[int, Amount] = field(default_factory=dict)
+    groups: list[Group] = field(default_factory=list)
+    named: dict[str, TableRow | Group] = field(default_factory=dict)
+    sums: dict[int, Value] = field(default_factory=dict)
     complete: bool = False  # every row read: its sums mean something
 
     @property
@@ -61,11 +122,49 @@ class Table(Located):
     def amount_columns(self) -> list[int]:
         return [i for i, c in enumerate(self.kolumner) if c.belopp]
 
-    def column_sum(self, column_name: str) -> Amount | None:
-        for index, column in enumerate(self.kolumner):
-            if column.namn == column_name and column.belopp:
-                return self.sums.get(index)
+    @property
+    def summed_columns(self) -> list[int]:
+        return [i for i, c in enumerate(self.kolumner) if c.summed]
+
+    def column_index(self, column_name: str) -> int | None:
+        return next((i for i, c in enumerate(self.kolumner) if c.namn == column_name), None)
+
+    def decimals(self, index: int) -> int | None:
+        """The fixed decimals a column shows: its own, or for amounts the table's."""
+        column = self.kolumner[index]
+        written = column.decimaler or (self.decimaler if column.belopp else "")
+        return int(written) if written else None
+
+    def footnotes(self) -> list[str]:
+        """The footnote references written in its cells, '[^1]', in reading order, each once."""
+        found: dict[str, None] = {}
+        for row in self.rows:
+            for index, cell in enumerate(row.cells):
+                texts = [cell] if isinstance(cell, str) else []
+                for text in texts + ([row.notes[index]] if index in row.notes else []):
+                    found.update(dict.fromkeys(FOOTNOTE.findall(text)))
+        return list(found)
+
+    def column_sum(self, column_name: str) -> Value | None:
+        index = self.column_index(column_name)
+        return self.sums.get(index) if index is not None else None
+
+    def body_rows(self) -> list[TableRow]:
+        """The written rows, without computed subtotal rows."""
+        return [row for row in self.rows if not row.subtotal]
+
+
+def sum_values(cells: list[Cell]) -> Value | None:
+    """The exact sum of the figures among cells (NotExact rather than rounded); None when there are none."""
+    values = [c for c in cells if isinstance(c, (Amount, Decimal))]
+    if not values:
         return None
+    total = exact_sum([kronor(v) for v in values])
+    return Amount(total, values[0].unit) if isinstance(values[0], Amount) else total
+
+
+def kronor(value: Value) -> Decimal:
+    return value.kronor if isinstance(value, Amount) else value
 
 
 class Raw(Field):
@@ -78,7 +177,21 @@ class Raw(Field):
         return {"description": "rader med celler åtskilda av |, eller grupp: med rader under sig"}
 
 
-COLUMN = Record(Column, {"rubrik": Text(allow_empty=True, default=""), "namn": Text(default=""), "belopp": Flag(default=False)}, shorthand="rubrik")
+WIDTH = r"\d+(,\d+)?\s*(cm|%)"
+COLUMN = Record(
+    Column,
+    {
+        "rubrik": Text(allow_empty=True, default=""),
+        "namn": Text(default=""),
+        "belopp": Flag(default=False),
+        "typ": Choice(KINDS, default=""),
+        "summa": Flag(default=None),
+        "decimaler": Text(pattern=r"[0-6]", pattern_help="ett antal decimaler 0–6", default=""),
+        "bredd": Text(pattern=WIDTH, pattern_help="en bredd som 3 cm, 2,5 cm eller 30 %", default=""),
+    },
+    shorthand="rubrik",
+)
+RULE = Record(Rule, {"villkor": Text(required=True), "tolerans": AmountValue()}, shorthand="villkor")
 
 TABLE = Record(
     Table,
@@ -88,8 +201,10 @@ TABLE = Record(
         "visa": Text(pattern=UNIT_PATTERN, pattern_help=UNIT_CHOICES, default=""),
         "visa_enhet": Flag(default=True),
         "decimaler": Text(pattern=r"[0-6]", pattern_help="ett antal decimaler 0–6", default=""),
+        "avrunda": Flag(default=False),
         "kolumner": ListOf(COLUMN, min_items=1, required=True),
         "rader": Raw(required=True),
+        "regler": ListOf(RULE),
         "summa": Record(
             SumRow,
             {"rubrik": Text(default="Summa"), "skrivet": Raw(default=list), "tolerans": AmountValue()},
@@ -99,56 +214,223 @@ TABLE = Record(
 )
 
 
-def read_table(name: str, table: Table, problems: Problems) -> None:
-    """Types the rows against the columns and computes the column sums; check_table compares them with what is written."""
+def read_table(name: str, table: Table, problems: Problems, amounts: dict[str, Amount] | None = None, broken: frozenset[str] = frozenset()) -> None:
+    """Types the rows against the columns, names rows and groups, and computes the sums; tablechecks checks them.
+
+    amounts are the case's belopp, which a cell may be ('{{ belopp.namn }}'); broken, every name
+    written under belopp, so that one whose value is an error adds no second error.
+    """
     table.name = name
     field_name = f"tabeller.{name}"
     for index, column in enumerate(table.kolumner):
         column.namn = column.namn or f"kolumn{index + 1}"
     rows = table.rader
-    if not isinstance(rows, Node) or rows.kind != "lista":
+    if not isinstance(rows, Node) or not isinstance(rows.value, list):
         problems.error(rows.place if isinstance(rows, Node) else table.place, f"{field_name}.rader", "väntade en lista av rader")
         return
     if limits.TABLE_ROWS.exceeded_by(len(rows.value)):
         problems.error(rows.place, f"{field_name}.rader", limits.TABLE_ROWS.message(len(rows.value)))
         return
-    errors_before = len(problems.errors)
+    reader = _Reader(table, amounts or {}, broken, problems)
     for index, node in enumerate(rows.value, start=1):
-        table.rows.extend(_rows(table, node, f"{field_name}.rader[{index}]", problems))
-    table.complete = len(problems.errors) == errors_before
+        reader.entry(node, f"{field_name}.rader[{index}]")
+    table.complete = reader.ok
     if table.complete:  # a sum over broken rows would only repeat their error
-        for index in table.amount_columns:
-            values = [cell.kronor for row in table.rows if isinstance(cell := row.cells[index], Amount)]
+        for index in table.summed_columns:
             try:
-                table.sums[index] = Amount(exact_sum(values), table.enhet)
-            except NotExact as exc:
+                total = sum_values([row.cells[index] for row in table.body_rows()])
+            except NotExact as exc:  # a group's sum is then exact too: its figures are fewer and no longer
                 problems.error(table.place, f"{field_name}.rader", f"kolumnen '{table.kolumner[index].rubrik}' kan inte summeras exakt: {exc}")
                 table.complete = False
+                return
+            table.sums[index] = Amount(total.kronor, table.shown_unit) if isinstance(total, Amount) else total if total is not None else _zero(table, index)
+        for group in table.groups:
+            if group.subtotal:
+                _add_subtotal(table, group)
 
 
-def _rows(table: Table, node: Node, name: str, problems: Problems) -> list[TableRow]:
-    if node.kind == "mappning":
-        return _group(table, node, name, problems)
-    row = _cells(table, node, name, problems, offset=0)
-    return [row] if row else []
+def _zero(table: Table, index: int) -> Value:
+    return Amount(Decimal(0), table.shown_unit) if table.kolumner[index].belopp else Decimal(0)
 
 
-def _group(table: Table, node: Node, name: str, problems: Problems) -> list[TableRow]:
-    unknown = sorted(set(node.value) - {"grupp", "rader"})
-    for key in unknown:
-        problems.error(node.value[key].key_place or node.place, f"{name}.{key}", "okänt fält; en grupp har 'grupp' och 'rader'")
-    label, members = node.value.get("grupp"), node.value.get("rader")
-    if label is None or label.kind != "text" or members is None or members.kind != "lista" or not members.value:
-        problems.error(node.place, name, "en grupp behöver 'grupp: <text>' och 'rader:' med minst en rad")
-        return []
-    rows = [_cells(table, m, f"{name}.rader[{i}]", problems, offset=1) for i, m in enumerate(members.value, start=1)]
-    typed = [r for r in rows if r is not None]
-    for position, row in enumerate(typed):
-        row.group, row.group_first, row.group_size = str(label.value), position == 0, len(typed)
-    return typed
+def _add_subtotal(table: Table, group: Group) -> None:
+    """The group's computed subtotal row, after its last row: its label, and the sum of every summed column of its rows."""
+    cells: list[Cell] = [""] * len(table.kolumner)
+    cells[0] = group.subtotal
+    for index in table.summed_columns:
+        if index >= group.columns:
+            cells[index] = group.value(index) or ""
+    row = TableRow(cells, group.place, subtotal=True)
+    table.rows.insert(table.rows.index(group.rows[-1]) + 1, row)
 
 
 COMMA_HINT = "; står det decimalkomma i en lista inom [ ]? Skriv raden som text med | mellan cellerna: 'a | 6,3 | 6,2'"
+GROUP_KEYS = ["grupp", "namn", "rader", "summa"]
+
+
+class _Reader:
+    """Reads the rows of one table, collecting problems; ok stays True while every row reads."""
+
+    def __init__(self, table: Table, amounts: dict[str, Amount], broken: frozenset[str], problems: Problems):
+        self.table, self.amounts, self.broken, self.problems = table, amounts, broken, problems
+        self.ok = True
+
+    def error(self, place: Place, name: str, message: str) -> None:
+        self.problems.error(place, name, message)
+        self.ok = False
+
+    def entry(self, node: Node, name: str) -> None:
+        if isinstance(node.value, dict) and "grupp" in node.value:
+            self.group(node, name)
+        elif isinstance(node.value, dict) and len(node.value) == 1:
+            [(row_name, cells)] = node.value.items()
+            row = self.row(cells, name, offset=0)
+            if row is not None:
+                self.name(row_name, row, cells.key_place or node.place, name)
+                self.table.rows.append(row)
+        elif isinstance(node.value, dict):
+            self.error(node.place, name, "en rad skrivs 'a | b | c', med namn 'namn: a | b | c', och en grupp med 'grupp:' och 'rader:'")
+        else:
+            row = self.row(node, name, offset=0)
+            if row is not None:
+                self.table.rows.append(row)
+
+    def name(self, name: str, line: TableRow | Group, place: Place, field_name: str) -> None:
+        table = self.table
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            self.error(place, field_name, f"namnet '{name}' får bara innehålla a–z, 0–9 och _ och inte börja med en siffra (det används som {{{{ tabell.{table.name}.namn.kolumn }}}})")
+        elif name in table.named or table.column_index(name) is not None:
+            self.error(place, field_name, f"namnet '{name}' finns redan i tabellen {table.name}; rader, grupper och kolumner behöver var sitt namn")
+        else:
+            line.name = name
+            table.named[name] = line
+
+    def group(self, node: Node, name: str) -> None:
+        assert isinstance(node.value, dict)
+        for key in sorted(set(node.value) - set(GROUP_KEYS)):
+            self.error(node.value[key].key_place or node.place, f"{name}.{key}", f"okänt fält{suggest(key, GROUP_KEYS)}; en grupp har {', '.join(GROUP_KEYS)}")
+        head, members = node.value.get("grupp"), node.value.get("rader")
+        if head is None or head.kind != "text" or members is None or not isinstance(members.value, list) or not members.value:
+            self.error(node.place, name, "en grupp behöver 'grupp: <text>' och 'rader:' med minst en rad")
+            return
+        own = split_cells(head)
+        assert isinstance(own.value, list)
+        columns = len(own.value)
+        if columns >= len(self.table.kolumner):
+            self.error(head.place, f"{name}.grupp", f"gruppen har {columns} celler men tabellen {len(self.table.kolumner)} kolumner; gruppens rader behöver minst en egen")
+            return
+        first = self.typed_cells(own.value, 0, f"{name}.grupp")
+        group = Group(str(own.value[0].value).strip(), head.place, columns)
+        subtotal = node.value.get("summa")
+        if subtotal is not None:
+            label = str(subtotal.value).strip() if subtotal.kind == "text" else ""
+            group.subtotal = "Summa" if label.lower() == "ja" else "" if label.lower() == "nej" else label
+            if not label:
+                self.error(subtotal.place, f"{name}.summa", "väntade texten på gruppens summarad, t.ex. summa: Summa primärvård")
+        named = node.value.get("namn")
+        if named is not None:
+            self.name(str(named.value).strip() if named.kind == "text" else "", group, named.place, f"{name}.namn")
+        for index, member in enumerate(members.value, start=1):
+            member_name = f"{name}.rader[{index}]"
+            row_name, cells = "", member
+            if isinstance(member.value, dict) and len(member.value) == 1:
+                [(row_name, cells)] = member.value.items()
+            row = self.row(cells, member_name, offset=columns)
+            if row is None:
+                continue
+            if row_name:
+                self.name(row_name, row, cells.key_place or member.place, member_name)
+            row.group = group
+            group.rows.append(row)
+            self.table.rows.append(row)
+        if group.rows and first is not None:
+            group.rows[0].group_first = True
+            cells_, notes = first
+            group.rows[0].cells[:columns] = cells_
+            group.rows[0].notes.update(notes)
+        self.table.groups.append(group)
+
+    def row(self, node: Node, name: str, offset: int) -> TableRow | None:
+        """A row's cells; in a group the first columns are the group's, so the row has that many cells fewer."""
+        expected = len(self.table.kolumner) - offset
+        node = split_cells(node)
+        if not isinstance(node.value, list):
+            self.error(node.place, name, f"fick en {node.kind}, väntade en rad med {expected} celler: 'a | b | c' eller en lista")
+            return None
+        if len(node.value) != expected:
+            hint = COMMA_HINT if len(node.value) > expected else ""
+            self.error(node.place, name, f"raden har {len(node.value)} celler, väntade {expected} (en per kolumn{' utom gruppens' if offset else ''}){hint}")
+            return None
+        typed = self.typed_cells(node.value, offset, name)
+        if typed is None:
+            return None
+        cells, notes = typed
+        return TableRow([""] * offset + cells, node.place, notes=notes)
+
+    def typed_cells(self, nodes: list[Node], offset: int, name: str) -> tuple[list[Cell], dict[int, str]] | None:
+        cells: list[Cell] = []
+        notes: dict[int, str] = {}
+        ok = True
+        for position, cell in enumerate(nodes):
+            index = position + offset
+            column = self.table.kolumner[index]
+            if cell.kind != "text":
+                self.error(cell.place, name, f"cell {index + 1}: fick en {cell.kind}, väntade text")
+                ok = False
+                continue
+            text = str(cell.value).strip()
+            if not column.numeric or not text:
+                cells.append(text)
+                continue
+            note = NOTES.search(text)
+            if note:
+                notes[index] = note.group(1)
+                text = text[: note.start()].strip()
+            value = self.value(text, column, cell.place, name)
+            if value is None:
+                ok = False
+                continue
+            cells.append(value)
+        return (cells, notes) if ok else None
+
+    def value(self, text: str, column: Column, place: Place, name: str) -> Value | None:
+        if column.kind == "belopp":
+            cited = BELOPP_CELL.fullmatch(text)
+            if cited:
+                return self.cited(cited.group(1), column, place, name)
+            try:
+                return Amount.parse(text, self.table.enhet)
+            except AmountError as exc:
+                self.error(place, name, f"kolumnen '{column.rubrik}': {exc}")
+                return None
+        return self.number(text, column, place, name)
+
+    def cited(self, amount_name: str, column: Column, place: Place, name: str) -> Amount | None:
+        if amount_name in self.amounts:
+            return self.amounts[amount_name]
+        if amount_name in self.broken:
+            self.ok = False  # its own error is reported where it is written
+            return None
+        known = ", ".join(sorted(self.amounts)) or "inga"
+        self.error(place, name, f"kolumnen '{column.rubrik}': 'belopp.{amount_name}' finns inte{suggest(amount_name, list(self.amounts))}; kända namn under belopp: {known}")
+        return None
+
+    def number(self, text: str, column: Column, place: Place, name: str) -> Decimal | None:
+        value = parse_number(text, column.kind)
+        if isinstance(value, str):
+            self.error(place, name, f"kolumnen '{column.rubrik}': {value}")
+            return None
+        return value
+
+
+def parse_number(text: str, kind: str) -> Decimal | str:
+    """A percentage ('55 %', '12,5') or a count ('1 200'); a message for anything else."""
+    plain = text.removesuffix("%").strip() if kind == "procent" else text
+    digits = re.sub(r"[ \u00a0\u202f]", "", plain).replace("\u2212", "-")
+    if re.fullmatch(r"-?\d+(,\d+)?", digits) and not (kind == "antal" and "," in digits):
+        return Decimal(digits.replace(",", "."))
+    wanted = "en procentsats, t.ex. 55 % eller 12,5 %" if kind == "procent" else "ett antal, t.ex. 12 eller 1 200"
+    return f"'{text}' är inte {wanted}"
 
 
 def split_cells(node: Node) -> Node:
@@ -156,103 +438,3 @@ def split_cells(node: Node) -> Node:
     if node.kind != "text":
         return node
     return Node([Node(part.strip(), node.place) for part in str(node.value).split("|")], node.place, node.key_place)
-
-
-def _cells(table: Table, node: Node, name: str, problems: Problems, offset: int) -> TableRow | None:
-    """A row's cells; in a group the first column is the group's, so the row has one cell fewer."""
-    expected = len(table.kolumner) - offset
-    node = split_cells(node)
-    if node.kind != "lista":
-        problems.error(node.place, name, f"fick en {node.kind}, väntade en rad med {expected} celler: 'a | b | c' eller en lista")
-        return None
-    if len(node.value) != expected:
-        hint = COMMA_HINT if len(node.value) > expected else ""
-        problems.error(node.place, name, f"raden har {len(node.value)} celler, väntade {expected} (en per kolumn{' utom gruppens' if offset else ''}){hint}")
-        return None
-    cells: list[str | Amount] = [""] * offset
-    ok = True
-    for position, cell in enumerate(node.value):
-        column = table.kolumner[position + offset]
-        if cell.kind != "text":
-            problems.error(cell.place, name, f"cell {position + 1 + offset}: fick en {cell.kind}, väntade text")
-            ok = False
-            continue
-        text = str(cell.value).strip()
-        if column.belopp and text:
-            try:
-                cells.append(Amount.parse(text, table.enhet))
-            except AmountError as exc:
-                problems.error(cell.place, f"{name}", f"kolumnen '{column.rubrik}': {exc}")
-                ok = False
-        else:
-            cells.append(text)
-    return TableRow(cells, node.place) if ok else None
-
-
-def check_table(table: Table, problems: Problems) -> None:
-    """The sums read_table computed against the totals the case writes, and amounts a thousand times off their column."""
-    if not table.complete:  # rows that did not read are already reported; a sum over them would repeat it
-        return
-    field_name = f"tabeller.{table.name}"
-    for index in table.amount_columns:
-        _warn_far_values(table, index, field_name, problems)
-    if table.summa is None:
-        return
-    written = _written_totals(table, field_name, problems)
-    if written is None:
-        return
-    columns = table.amount_columns
-    if written and len(written) != len(columns):
-        hint = COMMA_HINT if len(written) > len(columns) else ""
-        problems.error(table.summa.place_of("skrivet"), f"{field_name}.summa.skrivet", f"har {len(written)} belopp, väntade {len(columns)} (ett per beloppskolumn){hint}")
-        return
-    tolerance = table.summa.tolerans.kronor if table.summa.tolerans else Decimal(0)
-    for column_index, stated in zip(columns, written):
-        computed = table.sums[column_index]
-        with exactly():  # sums of amounts of AMOUNT_MAX_DIGITS are far below EXACT_DIGITS: the difference is exact
-            difference = (computed.kronor - stated.kronor).copy_abs()
-        if difference > tolerance:
-            unit = table.shown_unit
-            show = lambda kronor: Amount(kronor, unit).format()  # noqa: E731
-            allowed = f" (tillåten avvikelse {show(tolerance)})" if tolerance else ""
-            column = table.kolumner[column_index]
-            problems.error(
-                table.summa.place_of("skrivet"),
-                f"{field_name}.summa",
-                f"kolumnen '{column.rubrik}': summaraden '{table.summa.rubrik}' skriver {show(stated.kronor)} men raderna summerar till {show(computed.kronor)}, skillnad {show(difference)}{allowed}",
-            )
-
-
-def _warn_far_values(table: Table, index: int, field_name: str, problems: Problems) -> None:
-    rows = [row for row in table.rows if isinstance(row.cells[index], Amount)]
-    amounts: list[Amount] = [row.cells[index] for row in rows]  # type: ignore[misc]
-    for position in far_from_siblings([a.kronor for a in amounts]):
-        column = table.kolumner[index]
-        problems.warning(
-            rows[position].place,
-            f"{field_name}.rader",
-            f"kolumnen '{column.rubrik}': {amounts[position].format()} skiljer sig minst tusen gånger från de andra beloppen i summan; stämmer enheten?",
-        )
-
-
-def _written_totals(table: Table, field_name: str, problems: Problems) -> list[Amount] | None:
-    """The totals the case writes in its sum row, read in the table's unit."""
-    assert table.summa is not None
-    totals = []
-    written = table.summa.skrivet
-    if isinstance(written, Node):
-        written = split_cells(written)
-        if written.kind != "lista":
-            problems.error(written.place, f"{field_name}.summa.skrivet", "väntade beloppen som 'a | b' eller som en lista")
-            return None
-        written = written.value
-    for index, node in enumerate(written, start=1):
-        if node.kind != "text":
-            problems.error(node.place, f"{field_name}.summa.skrivet[{index}]", f"fick en {node.kind}, väntade ett belopp")
-            return None
-        try:
-            totals.append(Amount.parse(str(node.value), table.enhet))
-        except AmountError as exc:
-            problems.error(node.place, f"{field_name}.summa.skrivet[{index}]", str(exc))
-            return None
-    return totals

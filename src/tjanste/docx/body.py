@@ -40,6 +40,7 @@ class BodyWriter:
     lists: list[ListState] = field(default_factory=list)
     footnote_defs: dict[int, list[Token]] = field(default_factory=dict)
     pending_style: str = ""
+    env: dict = field(default_factory=dict)  # the parse's environment: table cells resolve footnote references in it
 
     def write(self, tokens: list[Token]) -> list[etree._Element]:
         tokens = self._take_footnotes(tokens)
@@ -101,7 +102,7 @@ class BodyWriter:
 
     def inline_text(self, text: str) -> list[etree._Element]:
         """Runs for a short text with inline markdown, such as a table cell."""
-        tokens = parser().parseInline(text)
+        tokens = parser().parseInline(text, self.env)
         return self.runs(tokens[0]) if tokens else []
 
     def _footnote(self, note_id: int) -> etree._Element:

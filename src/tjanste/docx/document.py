@@ -103,7 +103,7 @@ def render_docx(paper: Paper, template: Path) -> bytes:
     unit_words = paper.case.profile.enhetsord
     writer = BodyWriter(numbering, footnotes, picture=Pictures(document, paper.base_dir))
     writer.blocks["tabell"] = lambda name: table_elements(paper.case.tabeller[name], writer.inline_text, unit_words)
-    tokens = parser().parse(paper.prose)
+    tokens = parser().parse(paper.prose, writer.env)
     body = writer.write(tokens)
     if paper.context.get("innehallsforteckning") and paper.output == "beslut":
         entries = [(level, text) for level, text, _ in headings(tokens) if level <= 3]

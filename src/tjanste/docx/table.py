@@ -2,38 +2,93 @@
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
 from typing import Callable
 
 from lxml import etree
 
 from ..amount import Amount
-from ..tables import Table, TableRow
+from ..tables import Table, TableRow, Value
 from . import ooxml
 
 TEXT_WIDTH = 9070  # twips between the template's margins on A4
-MIN_AMOUNT_WIDTH = 1134  # 2 cm
-CHAR_WIDTH = 125  # twips per character of a bold 10 pt amount, with room to spare
-CELL_PADDING = 340
+MIN_AMOUNT_WIDTH = 680  # 1,2 cm
+COMFORTABLE_FIGURES = 1701  # 3 cm
+CELL_PADDING = 230  # the table style's cell margins (2 × 85 twips) and a little room
+TWIPS_PER_CM = 567
+EM = 200  # twips in an em of the tables' 10 pt text
+# Widths of Liberation Sans / Arial glyphs in ems, by class; bold adds a little. Enough to keep words whole.
+_NARROW, _WIDE, _UPPER_WIDE = set("iljtfrI.,;:'!|()[]- \u00a0"), set("mwMW%"), set("ABCDEGHKNOQRSUVXYZÅÄÖ")
 FIRST_ROWS_KEPT = 3  # a table starts on a page with its header and at least this many body rows (or all it has)
 
 Runs = Callable[[str], list[etree._Element]]
+Show = Callable[[int, Value], str]
 
 
-def column_widths(table: Table, show: Callable[[Amount], str]) -> list[int]:
-    """Amount columns as wide as their longest amount (they never wrap); text columns share the rest."""
-    amounts = table.amount_columns
-    widths: dict[int, int] = {}
-    for index in amounts:
-        shown = [show(row.cells[index]) for row in table.rows if isinstance(row.cells[index], Amount)]
+def column_widths(table: Table, show: Show) -> list[int]:
+    """Widths that follow the content: figures never wrap, no word is split, text columns share the rest by length.
+
+    A column's `bredd` (3 cm, 30 %) is kept as written.
+    """
+    count = len(table.kolumner)
+    fixed: dict[int, int] = {}
+    for index, column in enumerate(table.kolumner):
+        if column.bredd:
+            number = float(column.bredd.rstrip("cm%").strip().replace(",", "."))
+            fixed[index] = round(number * TWIPS_PER_CM) if column.bredd.endswith("cm") else round(TEXT_WIDTH * number / 100)
+    least = {i: _least_width(table, i, show) for i in range(count) if i not in fixed}
+    numeric = {i: w for i, w in least.items() if table.kolumner[i].numeric}
+    text = [i for i in least if i not in numeric]
+    rest = TEXT_WIDTH - sum(fixed.values()) - sum(numeric.values())
+    lengths = {i: max(1, _text_length(table, i)) for i in text}
+    widths = {**fixed, **numeric}
+    need = sum(least[i] for i in text)
+    for i in numeric:  # room to spare: a figure column's heading on one line, up to 3 cm
+        comfortable = min(max(numeric[i], _width(table.kolumner[i].rubrik, bold=True) + CELL_PADDING), COMFORTABLE_FIGURES)
+        grow = min(comfortable - widths[i], max(rest - need, 0))
+        if grow > 0:
+            widths[i] += grow
+            rest -= grow
+    if text:
+        if need >= rest:  # every word still whole, as far as the page allows
+            widths.update({i: max(least[i] * rest // max(need, 1), MIN_AMOUNT_WIDTH // 2) for i in text})
+        else:  # beyond its longest word, each text column gets a share of the room by how much it holds
+            spare = rest - need
+            total = sum(lengths.values())
+            widths.update({i: least[i] + spare * lengths[i] // total for i in text})
+    return [widths[i] for i in range(count)]
+
+
+def _least_width(table: Table, index: int, show: Show) -> int:
+    """A figure column: its longest figure. A text column: its longest word, so that no word is split inside a cell."""
+    column = table.kolumner[index]
+    if column.numeric:
+        shown = [show(index, c) for row in table.rows if isinstance(c := row.cells[index], (Amount, Decimal))]
         if index in table.sums:
-            shown.append(show(table.sums[index]))
-        longest = max((len(text) for text in shown), default=4)
-        header = len(table.kolumner[index].rubrik)
-        widths[index] = max(MIN_AMOUNT_WIDTH, CHAR_WIDTH * max(longest, min(header, 12)) + CELL_PADDING)
-    text_columns = len(table.kolumner) - len(amounts)
-    rest = TEXT_WIDTH - sum(widths.values())
-    text_width = rest // text_columns if text_columns else 0
-    return [widths.get(i, text_width) for i in range(len(table.kolumner))]
+            shown.append(show(index, table.sums[index]))
+        longest = max((_width(text, bold=True) for text in shown), default=0)
+        return max(MIN_AMOUNT_WIDTH, max(longest, *_word_widths(column.rubrik, bold=True)) + CELL_PADDING)
+    texts = [c for row in table.rows if isinstance(c := row.cells[index], str)]
+    if index == 0:
+        texts += [g.label for g in table.groups]
+    bold = [column.rubrik] + ([table.summa.rubrik] if table.summa and index == 0 else [])
+    words = [w for t in texts for w in _word_widths(t)] + [w for t in bold for w in _word_widths(t, bold=True)]
+    return max(words, default=0) + CELL_PADDING
+
+
+def _word_widths(text: str, *, bold: bool = False) -> list[int]:
+    """The width of each word of a cell's text (markdown marks and footnote references left out)."""
+    return [_width(word, bold=bold) for word in re.sub(r"\[\^[^\]]*\]|[*_`]", "", text).split()] or [0]
+
+
+def _width(text: str, *, bold: bool = False) -> int:
+    ems = sum(0.3 if c in _NARROW else 0.85 if c in _WIDE else 0.72 if c in _UPPER_WIDE else 0.57 for c in text)
+    return round(ems * EM * (1.06 if bold else 1.0))
+
+
+def _text_length(table: Table, index: int) -> int:
+    return max((len(c) for row in table.rows if isinstance(c := row.cells[index], str)), default=0) + len(table.kolumner[index].rubrik) // 2
 
 
 def table_elements(table: Table, inline_runs: Runs, unit_words: dict[str, str]) -> list[etree._Element]:
@@ -63,7 +118,7 @@ def table_elements(table: Table, inline_runs: Runs, unit_words: dict[str, str]) 
         ),
         ooxml.el("w:tblGrid", None, *(ooxml.el("w:gridCol", {"w:w": str(w)}) for w in widths)),
     )
-    header = [_cell(widths[i], inline_runs(c.rubrik), amount=c.belopp, bold=True) for i, c in enumerate(table.kolumner)]
+    header = [_cell(widths[i], inline_runs(c.rubrik), amount=c.numeric, bold=True) for i, c in enumerate(table.kolumner)]
     rows = [_row(header, header_row=True)]
     for row in table.rows:
         rows.append(_row([_body_cell(table, row, i, widths[i], inline_runs, show) for i in range(len(widths))]))
@@ -75,32 +130,41 @@ def table_elements(table: Table, inline_runs: Runs, unit_words: dict[str, str]) 
     return [tbl, ooxml.paragraph("", [])]
 
 
-def _shower(table: Table, unit_words: dict[str, str]) -> Callable[[Amount], str]:
-    decimals = int(table.decimaler) if table.decimaler else None
-
-    def show(amount: Amount) -> str:
-        return amount.format(table.shown_unit, decimals=decimals, unit_words=unit_words, show_unit=table.visa_enhet)
+def _shower(table: Table, unit_words: dict[str, str]) -> Show:
+    def show(index: int, value: Value) -> str:
+        decimals = table.decimals(index)
+        if isinstance(value, Amount):
+            return value.format(table.shown_unit, decimals=decimals, unit_words=unit_words, show_unit=table.visa_enhet)
+        number = Amount(value).format(decimals=decimals, show_unit=False)
+        return f"{number}\u00a0%" if table.kolumner[index].kind == "procent" else number
 
     return show
 
 
-def _body_cell(table: Table, row: TableRow, index: int, width: int, inline_runs: Runs, show: Callable[[Amount], str]) -> etree._Element:
+def _body_cell(table: Table, row: TableRow, index: int, width: int, inline_runs: Runs, show: Show) -> etree._Element:
     value = row.cells[index]
-    if index == 0 and row.group:
-        return _cell(width, inline_runs(row.group) if row.group_first else [], merge="restart" if row.group_first else "continue")
-    if isinstance(value, Amount):
-        return _cell(width, [ooxml.run(show(value))], amount=True)
-    return _cell(width, inline_runs(value), amount=table.kolumner[index].belopp)
+    bold = row.subtotal
+    if row.group is not None and index < row.group.columns:
+        merge = "restart" if row.group_first else "continue"
+        if not row.group_first:
+            return _cell(width, [], merge=merge)
+    else:
+        merge = ""
+    numeric = table.kolumner[index].numeric
+    if isinstance(value, (Amount, Decimal)):
+        runs = [ooxml.run(show(index, value), bold=bold)] + (inline_runs(row.notes[index]) if index in row.notes else [])
+        return _cell(width, runs, amount=True, merge=merge)
+    return _cell(width, inline_runs(value), amount=numeric, bold=bold, merge=merge)
 
 
-def _sum_cells(table: Table, widths: list[int], inline_runs: Runs, show: Callable[[Amount], str]) -> list[etree._Element]:
+def _sum_cells(table: Table, widths: list[int], inline_runs: Runs, show: Show) -> list[etree._Element]:
     assert table.summa is not None
     cells = []
     for index, width in enumerate(widths):
         if index == 0:
             cells.append(_cell(width, inline_runs(table.summa.rubrik), bold=True))
         elif index in table.sums:
-            cells.append(_cell(width, [ooxml.run(show(table.sums[index]), bold=True)], amount=True))
+            cells.append(_cell(width, [ooxml.run(show(index, table.sums[index]), bold=True)], amount=True))
         else:
             cells.append(_cell(width, []))
     return cells

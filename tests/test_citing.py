@@ -1,0 +1,61 @@
+"""One source for every figure: the README's table example reads, its rules hold, and every citation in its table renders as it says."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from tjanste.errors import CaseError
+from tjanste.render import read_and_word
+
+HEAD = """---
+typ: beslutsunderlag
+organisation: region-jamtland-harjedalen
+datum: 2023-03-14
+rubrik: Exempel
+"""
+
+
+def readme_example() -> tuple[str, list[tuple[str, str]]]:
+    """The YAML of the README's section on citing, and its table of (written, shown) citations."""
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("### Varje tal har en källa", 1)[1]
+    yaml = section.split("```yaml\n", 1)[1].split("\n```", 1)[0]
+    rows = re.findall(r"^\| `(\{\{.*?\}\})` \| .*?`([^`]+)` \|$", section.split("```text", 1)[0], flags=re.MULTILINE)
+    return yaml, [(written.replace("\\|", "|"), shown) for written, shown in rows]
+
+
+def write_case(tmp_path: Path, yaml: str, prose: str) -> Path:
+    path = tmp_path / "exempel.md"
+    path.write_text(HEAD + yaml + "\n---\n" + prose + "\n", encoding="utf-8")
+    return path
+
+
+def test_the_readme_example_reads_and_its_citations_render_as_the_readme_says(tmp_path: Path) -> None:
+    yaml, citations = readme_example()
+    assert len(citations) >= 5
+    prose = "\n\n".join(written for written, _ in citations) + '\n\n{{ tabell("fordelning") }}\n\n[^1]: En fotnot.'
+    _, papers = read_and_word(str(write_case(tmp_path, yaml, prose)))
+    paragraphs = papers[0].prose.split("\n\n")
+    for (written, shown), paragraph in zip(citations, paragraphs):
+        assert paragraph.replace("\u00a0", " ") == shown, written
+
+
+def test_a_rule_that_fails_for_a_group_names_table_group_sides_and_difference(tmp_path: Path) -> None:
+    yaml, _ = readme_example()
+    broken = yaml.replace("vardcentraler: 20,0[^1]", "vardcentraler: 20,2[^1]").replace("27,1 | 1,3 | 25,8", "27,1 | 1,3 | 26,0")
+    with pytest.raises(CaseError) as caught:
+        read_and_word(str(write_case(tmp_path, broken, '{{ tabell("fordelning") }}\n\n[^1]: En fotnot.')))
+    [problem] = caught.value.problems
+    assert problem.field == "tabeller.fordelning.regler[1]"
+    assert problem.message == "'fordelning = intakt - oh' stämmer inte för gruppen 'Nära vård': fordelning är 24,9\u00a0mkr men intakt − oh är 24,7\u00a0mkr, skillnad 0,2\u00a0mkr"
+
+
+def test_an_amount_column_without_a_total_needs_none_written(tmp_path: Path) -> None:
+    yaml, _ = readme_example()
+    case, _ = read_and_word(str(write_case(tmp_path, yaml, '{{ tabell("fordelning") }}\n\n[^1]: En fotnot.')))
+    table = case.tabeller["fordelning"]
+    assert [table.kolumner[i].namn for i in table.summed_columns] == ["intakt", "oh", "fordelning", "enheter"]
+    assert [row.cells[0] for row in table.rows if row.subtotal] == ["Summa nära vård"]
