@@ -66,6 +66,12 @@ def test_hostile_template_tag_is_refused(paper, tmp_path: Path, tag: str, messag
     assert message in problem.message
 
 
+def test_an_undefined_name_in_a_template_lists_the_templates_names(paper) -> None:
+    from tjanste.docx.document import TemplateUndefined
+
+    assert TemplateUndefined.known_names.split(", ") == [*paper.context, "brodtext"]
+
+
 def test_template_reaching_the_shell_gives_a_swedish_error_and_writes_nothing(project_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(project_copy)
     template = project_copy / "templates" / "beslut" / "tjansteskrivelse.docx"
@@ -73,7 +79,7 @@ def test_template_reaching_the_shell_gives_a_swedish_error_and_writes_nothing(pr
     out = project_copy / "ut"
     assert main(["render", "2015-primarvard", "--ut", str(out)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("templates/beslut/tjansteskrivelse.docx:1:1: fel: mall: mallfel: 'cycler' är inte definierat"), err
+    assert err.startswith("templates/beslut/tjansteskrivelse.docx:1:1: fel: mall: mallfel: 'cycler' är inte definierat; kända namn: org, arende,"), err
     assert "uid=" not in err
     assert not (out / "2015-primarvard").exists()
 

@@ -126,12 +126,15 @@ class InvalidAmount:
 class SwedishUndefined(StrictUndefined):
     """Fails on any use, with a message an official can act on."""
 
+    known_names = "belopp, arende, org, tabell"  # prose's names; the Word templates' Undefined lists theirs
+
     @property
     def _undefined_message(self) -> str:  # type: ignore[override]
         if self._undefined_hint:
             return self._undefined_hint
         if self._undefined_obj is missing:
-            return f"'{self._undefined_name}' är inte definierat{suggest(str(self._undefined_name), _KNOWN.split(', '))}; kända namn: {_KNOWN}"
+            known = self.known_names
+            return f"'{self._undefined_name}' är inte definierat{suggest(str(self._undefined_name), known.split(', '))}; kända namn: {known}"
         known = suggestion = ""
         if isinstance(self._undefined_obj, ReadOnly) and self._undefined_obj:
             known = f"; kända namn här: {', '.join(self._undefined_obj.names())}"
@@ -143,7 +146,6 @@ class SwedishUndefined(StrictUndefined):
         return f"'{self._undefined_name}' finns inte i {kind(self._undefined_obj)}"
 
 
-_KNOWN = "belopp, arende, org, tabell"
 _CHANGING = frozenset({"update", "pop", "popitem", "setdefault", "clear", "append", "extend", "insert", "remove", "sort", "reverse", "add", "discard"})
 
 

@@ -49,10 +49,16 @@ def _template_bytes(path: Path, mtime: float) -> bytes:
     return data
 
 
+class TemplateUndefined(SwedishUndefined):
+    """A name a Word template uses that its context lacks: the message lists the templates' names, not prose's."""
+
+    known_names = "org, arende, beslut, innehallsforteckning, forslag, avslutning, underskrifter, bilagor, bilaga, protokoll, brodtext"
+
+
 @cache  # one Environment, so Jinja's lexer and its regular expressions are built once per process
 def template_environment() -> Sandbox:
     """Templates are XML and arrive in pull requests: the sandbox, autoescape on, and fail on any name the context lacks."""
-    return Sandbox(autoescape=True, undefined=SwedishUndefined, output_limit=(limits.JINJA_MAX_TEMPLATE_CHARS, "en del av mallen", "JINJA_MAX_TEMPLATE_CHARS"))
+    return Sandbox(autoescape=True, undefined=TemplateUndefined, output_limit=(limits.JINJA_MAX_TEMPLATE_CHARS, "en del av mallen", "JINJA_MAX_TEMPLATE_CHARS"))
 
 
 def _render_template(tpl: DocxTemplate, context: dict, template: Path) -> None:
