@@ -224,3 +224,12 @@ def test_a_list_of_long_texts_is_refused_before_it_is_printed(source: str) -> No
     assert text is None
     [problem] = problems.items
     assert "gränsen är 100 000 tecken (JINJA_MAX_TEXT_CHARS)" in problem.message
+
+
+def test_a_belopp_named_like_a_method_is_that_belopp() -> None:
+    """Read-only mappings have no public methods, so names such as items, update or names reach the case's values."""
+    amounts = {name: ShownAmount(Amount.parse("2 mnkr"), {}) for name in ("items", "update", "names", "get")}
+    problems = Problems()
+    text = render_text("{{ belopp.items }} {{ belopp.update }} {{ belopp.names }} {{ belopp.get }}", {"belopp": amounts}, Place("x.md", 1, 1), "text", problems)
+    assert problems.items == []
+    assert text == " ".join(["2\u00a0mnkr"] * 4)

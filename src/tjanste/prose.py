@@ -137,8 +137,8 @@ class SwedishUndefined(StrictUndefined):
             return f"'{self._undefined_name}' är inte definierat{suggest(str(self._undefined_name), known.split(', '))}; kända namn: {known}"
         known = suggestion = ""
         if isinstance(self._undefined_obj, ReadOnly) and self._undefined_obj:
-            known = f"; kända namn här: {', '.join(self._undefined_obj.names())}"
-            suggestion = suggest(str(self._undefined_name), list(self._undefined_obj.names()))
+            known = f"; kända namn här: {', '.join(sorted(map(str, self._undefined_obj)))}"
+            suggestion = suggest(str(self._undefined_name), list(sorted(map(str, self._undefined_obj))))
         if self._undefined_name in _CHANGING:
             return f"'{self._undefined_name}' skulle ändra värdena, men löptext och mallar kan bara läsa dem{known}"
         if known:

@@ -3,8 +3,9 @@
 What a template may do is small on purpose: read the names it is given (items of
 read-only mappings and tuples, nothing else: no attributes, no methods), use the
 documented filters, compute with + - * / // % ** on numbers and amounts, loop
-and branch. Macros, includes, blocks, autoescape changes and Jinja's own helpers
-(lipsum, cycler, joiner, namespace, dict) are refused when the template is parsed.
+and branch. Macros, includes, blocks, set blocks, autoescape changes and recursive
+loops are refused when the template is parsed; Jinja's own helpers (lipsum,
+cycler, joiner, namespace, dict) are simply not there.
 Every limit is in limits.py; arithmetic rules are in jinjamath.py.
 """
 
@@ -57,9 +58,6 @@ class ReadOnly:
 
     def __repr__(self) -> str:
         return f"ReadOnly({self.__items!r})"
-
-    def names(self) -> list[str]:
-        return sorted(map(str, self.__items))
 
 
 Mapping.register(ReadOnly)
