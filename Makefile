@@ -4,11 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installerad
 
-.PHONY: ny visa beslut pdf protokoll alla check tillganglighet test test-snabb snapshots bench mallar clean
+.PHONY: ny visa beslut pdf protokoll alla check tillganglighet lint test test-snabb snapshots bench mallar clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,dev]'
 	@touch $@
 
 ny: $(INSTALLED)
@@ -39,6 +39,11 @@ tillganglighet: $(INSTALLED)
 
 check: $(INSTALLED)
 	$(BIN)/tjanste check
+
+# ruff check and mypy as configured in pyproject.toml; the tree is not yet run through ruff format.
+lint: $(INSTALLED)
+	$(BIN)/ruff check src tests tools
+	$(BIN)/mypy
 
 # Two workers (pytest-xdist), one per core; a test file runs on one worker, so its module fixtures
 # (one LibreOffice call for all its documents) run once.

@@ -7,8 +7,6 @@ are built by the tests in test_angrepp_*.py, since a zip bomb is not committed.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from conftest import ROOT

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tjanste.review import load_and_review
 from tjanste.errors import CaseError
+from tjanste.review import load_and_review
 
 GOOD = """---
 typ: tjansteskrivelse

@@ -39,7 +39,7 @@ def test_the_readme_example_reads_and_its_citations_render_as_the_readme_says(tm
     prose = "\n\n".join(written for written, _ in citations) + '\n\n{{ tabell("fordelning") }}\n\n[^1]: En fotnot.'
     _, papers = read_and_word(str(write_case(tmp_path, yaml, prose)))
     paragraphs = papers[0].prose.split("\n\n")
-    for (written, shown), paragraph in zip(citations, paragraphs):
+    for (written, shown), paragraph in zip(citations, paragraphs, strict=False):
         assert paragraph.replace("\u00a0", " ") == shown, written
 
 

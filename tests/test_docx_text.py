@@ -142,7 +142,7 @@ def test_revisions_links_and_content_controls_read_as_word_shows_them() -> None:
     raw_paragraph(
         doc,
         run("Nämnden ")
-        + f'<w:del w:id="1" w:author="a"><w:r><w:delText>avslår</w:delText></w:r></w:del>'
+        + '<w:del w:id="1" w:author="a"><w:r><w:delText>avslår</w:delText></w:r></w:del>'
         + f'<w:ins w:id="2" w:author="a">{run("bifaller")}</w:ins>'
         + run(" ansökan enligt ")
         + f'<w:hyperlink w:anchor="x">{run("bilaga 1")}</w:hyperlink>'
@@ -322,7 +322,7 @@ def test_table_with_header_row_merged_cells_and_several_paragraphs() -> None:
     table.cell(3, 1).merge(table.cell(3, 2))
     header = table.rows[0]
     header._tr.get_or_add_trPr().append(parse_xml(f"<w:tblHeader {W}/>"))
-    for cell, text in zip(header.cells, ("Verksamhet", "År", "Belopp")):
+    for cell, text in zip(header.cells, ("Verksamhet", "År", "Belopp"), strict=True):
         cell.text = text
     table.cell(1, 0).text = "Skola"
     table.cell(1, 0).add_paragraph("(grundskola)")
@@ -375,7 +375,7 @@ def test_page_fields_in_header_and_cached_results_elsewhere() -> None:
     raw_paragraph(
         doc,
         run("Diarienummer: ")
-        + f'<w:fldSimple w:instr=" DOCPROPERTY Dnr "><w:r><w:t>KS 2024/17</w:t></w:r></w:fldSimple>'
+        + '<w:fldSimple w:instr=" DOCPROPERTY Dnr "><w:r><w:t>KS 2024/17</w:t></w:r></w:fldSimple>'
         + run(", se avsnitt ")
         + complex_field("REF _Ref1 \\r \\h", "2.1")
         + run(" på sidan ")

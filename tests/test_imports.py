@@ -39,11 +39,11 @@ def test_no_import_cycle() -> None:
 
     def visit(name: str, trail: list[str]) -> None:
         if name in trail:
-            raise AssertionError("importcykel: " + " → ".join(trail[trail.index(name) :] + [name]))
+            raise AssertionError("importcykel: " + " → ".join([*trail[trail.index(name):], name]))
         if name in done:
             return
         for target in sorted(graph[name]):
-            visit(target, trail + [name])
+            visit(target, [*trail, name])
         done.add(name)
 
     for name in sorted(graph):

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import CASES, soffice
-from tjanste.pdf import pdfa_part
 from test_render import ATT_SATSER
+from tjanste.pdf import pdfa_part
 
 
 @pytest.fixture(scope="module")

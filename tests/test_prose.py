@@ -200,7 +200,7 @@ def test_the_readme_arithmetic_table_is_what_prose_gives() -> None:
     checked = 0
     for cells in rows:
         expressions = [c for c in cells if c.startswith("{{")]
-        for expression, shown in zip(expressions, [c for c in cells if not c.startswith("{")]):
+        for expression, shown in zip(expressions, [c for c in cells if not c.startswith("{")], strict=True):
             problems = Problems()
             text = render_text(expression, {"belopp": amounts}, Place("README.md", 1, 1), "text", problems)
             assert text == shown.replace(" ", "\u00a0"), (expression, text, problems.items)

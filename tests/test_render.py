@@ -40,7 +40,7 @@ def test_att_satser_in_document(build: Path) -> None:
     clauses = re.findall(r'<w:p>(?:(?!</w:p>).)*?<w:pStyle w:val="(Attsats(?:Sista)?)"/>((?:(?!</w:p>).)*)</w:p>', xml)
     shown = [(style, plain_text(body.replace("<w:tab/>", "<w:t>\t</w:t>"))) for style, body in clauses]
     assert [style for style, _ in shown] == ["Attsats"] * 4 + ["AttsatsSista"]
-    for (_, text), expected in zip(shown, ATT_SATSER):
+    for (_, text), expected in zip(shown, ATT_SATSER, strict=True):
         assert text.startswith("att\t" + expected[len("att ") :])
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tjanste.review import load_and_review
 from tjanste.errors import CaseError
 from tjanste.render import render_case
+from tjanste.review import load_and_review
 
 HERE = Path(__file__).resolve().parent
 CASE = HERE / "arenden" / "tabeller.md"

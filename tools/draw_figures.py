@@ -82,7 +82,7 @@ def common_size(texts: list[str], box: tuple[int, int, int, int], path: Path, si
 
 def labelled_row(draw: ImageDraw.ImageDraw, boxes: list[tuple[int, int, int, int]], texts: list[str], *, fill, path: Path = REGULAR, size: int = 28) -> None:
     shared = common_size(texts, boxes[0], path, size)
-    for box, text in zip(boxes, texts):
+    for box, text in zip(boxes, texts, strict=False):
         labelled_box(draw, box, text, fill=fill, path=path, size=shared)
 
 
@@ -108,7 +108,7 @@ def figure_1() -> Image.Image:
     draw.line([(centres[0], rail), (centres[-1], rail)], fill=LINE, width=4)
     for centre in centres:
         draw.line([(centre, rail), (centre, 510)], fill=LINE, width=4)
-    for index, (box, name) in enumerate(zip(boxes, names)):
+    for index, (box, name) in enumerate(zip(boxes, names, strict=False)):
         # The strategy this decision treats gets a heavier outline and, above all, a label in words.
         labelled_box(draw, box, name, fill=FILL_TOP, outline_width=8 if index == 0 else 3, path=BOLD, size=40)
     first = boxes[0]

@@ -66,7 +66,7 @@ def cell(content: str, width: int) -> str:
 def layout_table(rows: list[list[str]], widths: list[int]) -> str:
     """A borderless table used for layout only (letterheads): no header row, marked as layout for screen readers."""
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
-    body = "".join("<w:tr>" + "".join(cell(c, w) for c, w in zip(r, widths)) + "</w:tr>" for r in rows)
+    body = "".join("<w:tr>" + "".join(cell(c, w) for c, w in zip(r, widths, strict=False)) + "</w:tr>" for r in rows)
     return (
         '<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/><w:tblLayout w:type="fixed"/>'
         '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>'

@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .docx.reading import W as _W
 from .docx.reading import DocxError, Package, Style, Styles, as_int, flat_children, on, on_value, open_package, val
+from .docx.reading import W as _W
 from .errors import Place, Problem
 
 # The checks follow what lagen (2018:1937) om tillgänglighet till digital offentlig service

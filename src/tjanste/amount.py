@@ -22,6 +22,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal, DivisionByZero, Inexact, InvalidOperation, Overflow, Rounded, localcontext
+from typing import TypeGuard
 
 from tjanste import limits
 from tjanste.words import amount_words
@@ -80,7 +81,9 @@ class AmountError(ValueError):
 # Money arithmetic: exact, or NotExact. Rounded and Inexact are traps, so no digit is ever dropped silently.
 EXACT = Context(prec=limits.EXACT_DIGITS, rounding=ROUND_HALF_UP, traps=[InvalidOperation, DivisionByZero, Overflow, Inexact, Rounded])
 # Display rounding (decimals=n) is stated and half-up; it has digits to spare for any exact value.
-_DISPLAY = Context(prec=2 * limits.EXACT_DIGITS + limits.AMOUNT_MAX_DECIMALS, rounding=ROUND_HALF_UP, traps=[InvalidOperation, DivisionByZero, Overflow])
+_DISPLAY = Context(
+    prec=2 * limits.EXACT_DIGITS + limits.AMOUNT_MAX_DECIMALS, rounding=ROUND_HALF_UP, traps=[InvalidOperation, DivisionByZero, Overflow]
+)
 
 
 class NotExact(ArithmeticError):
@@ -152,7 +155,9 @@ class Amount:
             kronor = None
         if kronor is None or digit_count(kronor) > limits.AMOUNT_MAX_DIGITS:
             count = digit_count(value if kronor is None else kronor)
-            raise AmountError(text, f"'{text[:60]}' har {count} siffror i kronor; ett belopp får ha högst {limits.AMOUNT_MAX_DIGITS} (AMOUNT_MAX_DIGITS)")
+            raise AmountError(
+                text, f"'{text[:60]}' har {count} siffror i kronor; ett belopp får ha högst {limits.AMOUNT_MAX_DIGITS} (AMOUNT_MAX_DIGITS)"
+            )
         return cls(kronor.copy_negate() if match["sign"] else kronor, unit)
 
     def format(
@@ -272,7 +277,7 @@ def _is_zero(value: object) -> bool:
     return type(value) is int and value == 0
 
 
-def _is_factor(value: object) -> bool:
+def _is_factor(value: object) -> TypeGuard[int | Decimal]:
     return isinstance(value, (int, Decimal)) and not isinstance(value, bool)
 
 
@@ -284,14 +289,16 @@ def _number(value: Decimal, decimals: int | None) -> str:
             text = text.rstrip("0").rstrip(".")
     else:
         if type(decimals) is not int or not 0 <= decimals <= limits.AMOUNT_MAX_DECIMALS:
-            raise ValueError(f"antalet decimaler ska vara ett heltal 0–{limits.AMOUNT_MAX_DECIMALS} (AMOUNT_MAX_DECIMALS), inte {decimals!r}")
+            raise ValueError(
+                f"antalet decimaler ska vara ett heltal 0–{limits.AMOUNT_MAX_DECIMALS} (AMOUNT_MAX_DECIMALS), inte {decimals!r}"
+            )
         with localcontext(_DISPLAY):
             text = format(value.quantize(Decimal(1).scaleb(-decimals)), "f")
     negative = text.startswith("-")
     whole, _, fraction = text.lstrip("-").partition(".")
     if negative and not whole.strip("0") and not fraction.strip("0"):
         negative = False  # rounds to zero: no minus sign before 0 or 0,0
-    groups = []
+    groups: list[str] = []
     while whole:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

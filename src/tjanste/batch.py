@@ -35,9 +35,11 @@ def _named_files(case_path: Path) -> list[Path]:
     named = []
     for item in attachments.value if attachments is not None and isinstance(attachments.value, list) else []:
         fil = item.value.get("fil") if isinstance(item.value, dict) else None
-        target = (case_path.parent / fil.value).resolve() if fil is not None and isinstance(fil.value, str) else None
+        if fil is None or not isinstance(fil.value, str):
+            continue
+        target = (case_path.parent / fil.value).resolve()
         # Only a bilaga inside the case's folder is ever read; one outside is refused by the render, not hashed here.
-        if target is not None and target.is_relative_to(case_path.parent.resolve()) and target.is_file():
+        if target.is_relative_to(case_path.parent.resolve()) and target.is_file():
             named.append(case_path.parent / fil.value)
     return named
 
@@ -106,12 +108,23 @@ def _render_one(case_path: Path, root: Path, out_root: str | Path | None, pdf: b
     except CaseError as error:
         return Outcome(case_path.stem, Status.FAILED, error.problems, time.perf_counter() - started)
     except OutputError as error:  # a file not ours in the way, a full disk: the case's fault is not the code's
-        return Outcome(case_path.stem, Status.FAILED, [Problem(Place(display_path(Path(error.path))), error.message, error.field)], time.perf_counter() - started)
+        return Outcome(
+            case_path.stem,
+            Status.FAILED,
+            [Problem(Place(display_path(Path(error.path))), error.message, error.field)],
+            time.perf_counter() - started,
+        )
     except OSError as error:  # an input that cannot be read, or the stamp that cannot be written
-        problem = Problem(Place(display_path(real_path(error, folder)) if error.filename else str(case_path)), f"kan inte läsa eller skriva: {os_reason(error)}", "")
+        problem = Problem(
+            Place(display_path(real_path(error, folder)) if error.filename else str(case_path)),
+            f"kan inte läsa eller skriva: {os_reason(error)}",
+            "",
+        )
         return Outcome(case_path.stem, Status.FAILED, [problem], time.perf_counter() - started)
     except Exception as error:  # noqa: BLE001 - one case's bug must not stop the others
-        problem = Problem(Place(str(case_path)), f"internt fel i tjanste ({type(error).__name__}: {error}); rapportera ärendefilen till förvaltarna", "")
+        problem = Problem(
+            Place(str(case_path)), f"internt fel i tjanste ({type(error).__name__}: {error}); rapportera ärendefilen till förvaltarna", ""
+        )
         return Outcome(case_path.stem, Status.INTERNAL_ERROR, [problem], time.perf_counter() - started)
 
 

@@ -8,14 +8,13 @@ import unicodedata
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from . import limits
+from . import limits, paths
 from .amount import Amount
 from .bounded import read_limited
 from .errors import CaseError, Place, Problem, Problems, display_path
-from .limits import LimitError
 from .kinds import KINDS, case_kinds
+from .limits import LimitError
 from .profile import Profile, load_profile, profile_ids
-from . import paths
 from .schema import INVALID, AmountValue, Choice, Date, Flag, ListOf, Located, MapOf, Record, Text
 from .tables import TABLE, Table, read_table
 from .yamlsource import FORBIDDEN, CaseSource, forbidden_character_message, keys_under, split_case
@@ -193,7 +192,10 @@ CASE_SCHEMA = Record(
         "diariefort": ListOf(
             Record(
                 Filing,
-                {"datum": Date(required=True), "sha256": Text(required=True, pattern=r"[0-9a-f]{64}", pattern_help="64 tecken 0–9 och a–f, som sha256sum skriver")},
+                {
+                    "datum": Date(required=True),
+                    "sha256": Text(required=True, pattern=r"[0-9a-f]{64}", pattern_help="64 tecken 0–9 och a–f, som sha256sum skriver"),
+                },
             )
         ),
     },
@@ -203,7 +205,11 @@ CASE_SCHEMA = Record(
 
 def case_json_schema() -> dict:
     """The front matter as JSON Schema, made from CASE_SCHEMA itself (`tjanste schema`, for editors)."""
-    return {"$schema": "http://json-schema.org/draft-07/schema#", "title": "tjanste: uppgifterna överst i en ärendefil", **CASE_SCHEMA.json_schema()}
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": "tjanste: uppgifterna överst i en ärendefil",
+        **CASE_SCHEMA.json_schema(),
+    }
 
 
 CASE_NAME = re.compile(r"\w(?:[\w. -]*[\w.-])?")  # the file's stem names its folder under build/: never '..', hidden or blank-ended
@@ -216,7 +222,16 @@ def resolve_case_path(name_or_path: str) -> Path:
         path = written if written.is_file() else paths.find_file(Path("."), str(written))  # or in the other Unicode form
         if path.suffix == ".md" and path.is_file():
             if not CASE_NAME.fullmatch(unicodedata.normalize("NFC", path.stem)):
-                raise CaseError([Problem(Place(name_or_path), f"filnamnet '{path.name}' kan inte bli en mapp under build/; börja med en bokstav eller siffra och använd bara bokstäver, siffror, mellanslag, '-', '_' och '.'", "ärende")])
+                raise CaseError(
+                    [
+                        Problem(
+                            Place(name_or_path),
+                            f"filnamnet '{path.name}' kan inte bli en mapp under build/; "
+                            "börja med en bokstav eller siffra och använd bara bokstäver, siffror, mellanslag, '-', '_' och '.'",
+                            "ärende",
+                        )
+                    ]
+                )
             return path
     name = name_or_path.removesuffix(".md")
     in_cases = paths.find_file(paths.cases_dir(), f"{name}.md")
@@ -231,7 +246,11 @@ def _not_found(name: str) -> Problem:
     stems = [p.stem for p in paths.case_files()]
     known = ", ".join(stems) or "inga"
     typed = Path(name.removesuffix(".md")).name
-    return Problem(Place(name, 1, 1), f"ärendet finns inte{suggest(typed, stems)}; ange ett namn i cases/ ({known}) eller sökvägen till en .md-fil", "ärende")
+    return Problem(
+        Place(name, 1, 1),
+        f"ärendet finns inte{suggest(typed, stems)}; ange ett namn i cases/ ({known}) eller sökvägen till en .md-fil",
+        "ärende",
+    )
 
 
 def check_characters(text: str, shown_path: str, problems: Problems, limit: int = 5, first_line: int = 1) -> None:
@@ -246,7 +265,12 @@ def check_characters(text: str, shown_path: str, problems: Problems, limit: int 
     if mark >= 0:  # tjanste's own mark for a table's place: typed by hand it would be read as one, or printed
         line_start = text.rfind("\n", 0, mark) + 1
         line = first_line + text.count("\n", 0, mark)
-        problems.error(Place(shown_path, line, mark - line_start + 1), "", "tecknet U+2063 (osynligt skiljetecken) används av tjanste för att märka ut tabeller och kan inte stå i ett ärende; ta bort det")
+        problems.error(
+            Place(shown_path, line, mark - line_start + 1),
+            "",
+            "tecknet U+2063 (osynligt skiljetecken) används av tjanste för att märka ut tabeller och kan inte stå i ett ärende; "
+            "ta bort det",
+        )
 
 
 def load_case(path: Path, problems: Problems | None = None) -> Case:
@@ -272,7 +296,11 @@ def load_case(path: Path, problems: Problems | None = None) -> Case:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
         col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
-        problems.error(Place(shown, line, col), "", f"filen är inte sparad som UTF-8 (byte 0x{exc.object[exc.start]:02X}); spara den som UTF-8 och försök igen")
+        problems.error(
+            Place(shown, line, col),
+            "",
+            f"filen är inte sparad som UTF-8 (byte 0x{exc.object[exc.start]:02X}); spara den som UTF-8 och försök igen",
+        )
         problems.raise_if_errors()
         raise  # pragma: no cover
     check_characters(text, shown, problems)

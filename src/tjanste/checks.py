@@ -49,7 +49,8 @@ def _run_check(case: Case, check: Check, name: str, problems: Problems) -> None:
         problems.error(
             check.place,
             name,
-            f"'{check.villkor.strip()}' stämmer inte: {left_text.strip()} är {show(left)} men {right_text.strip()} är {show(right)}, skillnad {show(difference)}{allowed}",
+            f"'{check.villkor.strip()}' stämmer inte: {left_text.strip()} är {show(left)} men {right_text.strip()} är {show(right)}, "
+            f"skillnad {show(difference)}{allowed}",
         )
 
 
@@ -68,9 +69,15 @@ def _warn_units(case: Case, check: Check, name: str, terms: list[Term], values: 
         problems.warning(
             check.place,
             name,
-            f"'{term}' ({amount.format(unit_words=words)}) är skrivet i {words.get(amount.unit, amount.unit)} men de andra delarna i {words.get(common, common)}; stämmer enheten?",
+            f"'{term}' ({amount.format(unit_words=words)}) är skrivet i {words.get(amount.unit, amount.unit)} men de andra delarna i "
+            f"{words.get(common, common)}; stämmer enheten?",
         )
     for index in far_from_siblings([a.kronor for _, a in amounts]):
         if index not in flagged:
             term, amount = amounts[index]
-            problems.warning(check.place, name, f"'{term}' ({amount.format(unit_words=words)}) skiljer sig minst tusen gånger från de andra delarna av summan; stämmer enheten?")
+            problems.warning(
+                check.place,
+                name,
+                f"'{term}' ({amount.format(unit_words=words)}) skiljer sig minst tusen gånger från de andra delarna av summan; "
+                "stämmer enheten?",
+            )

@@ -104,7 +104,7 @@ class TableView:
 class LineView:
     """One named row or group in prose: its cell (for a group, its own cell or its rows' sum) by column name."""
 
-    __slots__ = ("_table", "_line", "_unit_words")
+    __slots__ = ("_line", "_table", "_unit_words")
     jinja_kind = "en rad i en tabell"
 
     def __init__(self, table: Table, line: TableRow | Group, unit_words: Mapping[str, str]):
@@ -138,12 +138,18 @@ def not_in_table(table: Table, name: str, row: TableRow | Group | None) -> str:
     if row is not None:
         columns = [c.namn for i, c in enumerate(table.kolumner) if line_value(row, i) is not None]
         kind = "gruppen" if isinstance(row, Group) else "raden"
-        return f"'{name}' är ingen kolumn med tal i {kind} {row.name} i tabellen {table.name}{suggest(name, columns)}; kolumner med tal här: {', '.join(columns) or 'inga'}"
+        return (
+            f"'{name}' är ingen kolumn med tal i {kind} {row.name} i tabellen {table.name}{suggest(name, columns)}; "
+            f"kolumner med tal här: {', '.join(columns) or 'inga'}"
+        )
     names = [*table.named, *(table.kolumner[i].namn for i in table.sums)]
-    return f"'{name}' är ingen rad, grupp eller summerad kolumn i tabellen {table.name}{suggest(name, names)}; namn här: {', '.join(names) or 'inga'}"
+    return (
+        f"'{name}' är ingen rad, grupp eller summerad kolumn i tabellen {table.name}{suggest(name, names)}; "
+        f"namn här: {', '.join(names) or 'inga'}"
+    )
 
 
-def cited_value(case: Case, dotted: str) -> Value | None | str:
+def cited_value(case: Case, dotted: str) -> Value | str | None:
     """What a kontroll names: 'belopp', 'tabell.kolumn' (its sum) or 'tabell.rad.kolumn'; a message when it does not exist.
 
     None means the name is written but its value is an error reported elsewhere.
@@ -154,7 +160,10 @@ def cited_value(case: Case, dotted: str) -> Value | None | str:
             return case.belopp[dotted]
         if dotted in case.written.belopp:
             return None
-        return f"'{dotted}' finns inte{suggest(dotted, list(case.belopp))}; skriv namnet på ett belopp, tabell.kolumn för en tabells summa eller tabell.rad.kolumn för en cell"
+        return (
+            f"'{dotted}' finns inte{suggest(dotted, list(case.belopp))}; "
+            "skriv namnet på ett belopp, tabell.kolumn för en tabells summa eller tabell.rad.kolumn för en cell"
+        )
     unknown = unknown_table(case, parts[0])
     if unknown:
         return unknown

@@ -6,9 +6,14 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .argparse_sv import SwedishParser, integer
 from .errors import CaseError, Place, Problem, os_reason
+
+if TYPE_CHECKING:
+    from .case import Case
+    from .paper import Paper
 from .paths import ProjectError
 
 INTERNAL_ERROR = 3  # a bug in tjanste, not in the case: kept apart from 1 so tests and CI can tell them apart
@@ -30,26 +35,69 @@ def _version() -> str:
 def build_parser() -> argparse.ArgumentParser:
     parser = SwedishParser(prog="tjanste", description="Tjänsteskrivelser och beslutsunderlag från ärendefiler till Word.")
     parser.add_argument("--version", action="version", version=f"tjanste {_version()}", help="visa versionen och avsluta")
-    commands = parser.add_subparsers(dest="kommando", metavar="KOMMANDO", parser_class=SwedishParser, title="kommandon", help="ett av kommandona nedan; tjanste KOMMANDO --help visar dess argument")
-    render = commands.add_parser("render", help="skriv ett ärende till build/<ärende>/ (.docx och .txt)", description="Skriver ett ärendes handlingar till build/<ärende>/: .docx, .txt och metadata.json.")
+    commands = parser.add_subparsers(
+        dest="kommando",
+        metavar="KOMMANDO",
+        parser_class=SwedishParser,
+        title="kommandon",
+        help="ett av kommandona nedan; tjanste KOMMANDO --help visar dess argument",
+    )
+    render = commands.add_parser(
+        "render",
+        help="skriv ett ärende till build/<ärende>/ (.docx och .txt)",
+        description="Skriver ett ärendes handlingar till build/<ärende>/: .docx, .txt och metadata.json.",
+    )
     render.add_argument("arende", metavar="ÄRENDE", help=CASE_HELP)
     render.add_argument("--ut", metavar="MAPP", help=OUT_HELP)
     render.add_argument("--pdf", action="store_true", help="skriv också en PDF/A-2b av varje dokument (kräver LibreOffice)")
     render.set_defaults(protokoll_kravs=False)
-    protocol = commands.add_parser("protokoll", help="skriv ärendet med protokollsutdraget för dess beslut (beslut: paragraf, utfall ...)", description="Som render, och protokollsutdraget; fel om ärendet inte har ett protokollfört beslut.")
+    protocol = commands.add_parser(
+        "protokoll",
+        help="skriv ärendet med protokollsutdraget för dess beslut (beslut: paragraf, utfall ...)",
+        description="Som render, och protokollsutdraget; fel om ärendet inte har ett protokollfört beslut.",
+    )
     protocol.add_argument("arende", metavar="ÄRENDE", help=CASE_HELP)
     protocol.add_argument("--ut", metavar="MAPP", help=OUT_HELP)
     protocol.add_argument("--pdf", action="store_true", help="skriv också PDF/A-2b (kräver LibreOffice)")
     protocol.set_defaults(protokoll_kravs=True)
-    every = commands.add_parser("alla", help="skriv alla ärenden i cases/; bara de vars indata ändrats skrivs om", description="Skriver alla ärenden i cases/; ett ärende vars ärendefil, bilagor, bilder, mallar och kod är oförändrade skrivs inte om.")
+    every = commands.add_parser(
+        "alla",
+        help="skriv alla ärenden i cases/; bara de vars indata ändrats skrivs om",
+        description="Skriver alla ärenden i cases/; "
+        "ett ärende vars ärendefil, bilagor, bilder, mallar och kod är oförändrade skrivs inte om.",
+    )
     every.add_argument("--ut", metavar="MAPP", help=OUT_HELP)
     every.add_argument("--pdf", action="store_true", help="skriv också PDF/A-2b (kräver LibreOffice)")
-    check = commands.add_parser("check", help="kontrollera ärenden utan att skriva något (alla i cases/ om inget anges)", description="Kontrollerar ärenden utan att skriva något; felkod 1 och fil:rad:kolumn: fel: ... vid fel.")
-    check.add_argument("arenden", metavar="ÄRENDE", nargs="*", help=CASE_HELP + "; med --tillganglighet också en färdig .docx-fil (standard: alla ärenden i cases/)")
-    check.add_argument("--tillganglighet", action="store_true", help="skapa dokumenten i minnet och granska tillgängligheten (språk, titel, rubriknivåer, listor, tabellrubriker, alternativtext)")
-    check.add_argument("--diarieforda", action="store_true", help="kontrollera att diarieförda handlingar (diariefort) blir byte för byte desamma")
-    check.add_argument("--sidor", action="store_true", help="gör PDF med LibreOffice och granska sidbrytningarna: rubriker sist på en sida, ensamma att-satser, tabellstarter, delade ord i tabeller, innehållsförteckningens sidnummer")
-    text = commands.add_parser("text", help="skriv ut texten i en .docx (fungerar som textconv för git diff)", description="Skriver ut texten i en .docx-fil så som ögonblicksbilderna visar den.")
+    check = commands.add_parser(
+        "check",
+        help="kontrollera ärenden utan att skriva något (alla i cases/ om inget anges)",
+        description="Kontrollerar ärenden utan att skriva något; felkod 1 och fil:rad:kolumn: fel: ... vid fel.",
+    )
+    check.add_argument(
+        "arenden",
+        metavar="ÄRENDE",
+        nargs="*",
+        help=CASE_HELP + "; med --tillganglighet också en färdig .docx-fil (standard: alla ärenden i cases/)",
+    )
+    check.add_argument(
+        "--tillganglighet",
+        action="store_true",
+        help="skapa dokumenten i minnet och granska tillgängligheten (språk, titel, rubriknivåer, listor, tabellrubriker, alternativtext)",
+    )
+    check.add_argument(
+        "--diarieforda", action="store_true", help="kontrollera att diarieförda handlingar (diariefort) blir byte för byte desamma"
+    )
+    check.add_argument(
+        "--sidor",
+        action="store_true",
+        help="gör PDF med LibreOffice och granska sidbrytningarna: rubriker sist på en sida, ensamma att-satser, tabellstarter, "
+        "delade ord i tabeller, innehållsförteckningens sidnummer",
+    )
+    text = commands.add_parser(
+        "text",
+        help="skriv ut texten i en .docx (fungerar som textconv för git diff)",
+        description="Skriver ut texten i en .docx-fil så som ögonblicksbilderna visar den.",
+    )
     text.add_argument("fil", metavar="FIL.docx", type=Path, help="en .docx-fil, t.ex. build/2015-primarvard/beslut.docx")
     show = commands.add_parser("visa", help="visa ärendet i webbläsaren medan du skriver; sidan uppdateras när du sparar")
     show.add_argument("arende", metavar="ÄRENDE", help=CASE_HELP)
@@ -60,16 +108,32 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--typ", metavar="TYP", help="dokumenttyp, en mall i templates/beslut/ (standard: tjansteskrivelse)")
     new.add_argument("--organisation", metavar="ID", help="profil i templates/organisationer/ (standard: den första i bokstavsordning)")
     new.add_argument("--fil", metavar="NAMN", help="ärendets filnamn utan .md, i stället för det som görs av rubriken")
-    new_profile = commands.add_parser("ny-organisation", help="skriv en ny organisationsprofil i templates/organisationer/ med varje fält förklarat")
+    new_profile = commands.add_parser(
+        "ny-organisation", help="skriv en ny organisationsprofil i templates/organisationer/ med varje fält förklarat"
+    )
     new_profile.add_argument("id", metavar="ID", help="profilens id, t.ex. region-gavleborg; ärenden skriver organisation: ID")
     new_profile.add_argument("--namn", metavar="NAMN", required=True, help='organisationens namn, t.ex. "Region Gävleborg"')
     new_profile.add_argument("--ort", metavar="ORT", default="", help='orten i avslutningen, t.ex. Gävle ("Gävle dag som ovan")')
     new_profile.add_argument("--brevhuvud", metavar="TEXT", default="", help="brevhuvudet överst på första sidan (standard: namnet)")
-    open_paper = commands.add_parser("oppna", help="skriv ärendet till build/ och öppna beslutet i Word eller LibreOffice", description="Skriver ärendet till build/<ärende>/ som render och öppnar beslut.docx (eller PDF:en) i det program datorn öppnar sådana filer med.")
+    open_paper = commands.add_parser(
+        "oppna",
+        help="skriv ärendet till build/ och öppna beslutet i Word eller LibreOffice",
+        description="Skriver ärendet till build/<ärende>/ som render och öppnar beslut.docx (eller PDF:en) "
+        "i det program datorn öppnar sådana filer med.",
+    )
     open_paper.add_argument("arende", metavar="ÄRENDE", help=CASE_HELP)
     open_paper.add_argument("--pdf", action="store_true", help="öppna PDF/A-filen i stället (kräver LibreOffice)")
-    schema = commands.add_parser("schema", help="skriv ut ett JSON Schema för ärendefilernas uppgifter (för redigerare som VS Code)", description="Skriver ut ett JSON Schema för uppgifterna överst i en ärendefil, gjort av samma schema som tjanste kontrollerar med.")
-    schema.add_argument("--ut", metavar="FIL", type=Path, help="skriv schemat till filen (UTF-8) i stället för att skriva ut det, t.ex. .vscode/tjanste-schema.json")
+    schema = commands.add_parser(
+        "schema",
+        help="skriv ut ett JSON Schema för ärendefilernas uppgifter (för redigerare som VS Code)",
+        description="Skriver ut ett JSON Schema för uppgifterna överst i en ärendefil, gjort av samma schema som tjanste kontrollerar med.",
+    )
+    schema.add_argument(
+        "--ut",
+        metavar="FIL",
+        type=Path,
+        help="skriv schemat till filen (UTF-8) i stället för att skriva ut det, t.ex. .vscode/tjanste-schema.json",
+    )
     return parser
 
 
@@ -92,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("tjanste: avbrutet; ingen fil är halvskriven, men kör om för att alla filer ska vara från samma körning\n")
         return 130
-    except Exception as error:  # noqa: BLE001 - a bug must not show an official a traceback
+    except Exception as error:
         if os.environ.get("TJANSTE_FELSOK"):
             raise
         where = getattr(args, "arende", None) or getattr(args, "fil", None) or "tjanste"
@@ -193,7 +257,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _documents_of(case, papers) -> dict[str, tuple[Place, str, bytes]]:
+def _documents_of(case: Case, papers: list[Paper]) -> dict[str, tuple[Place, str, bytes]]:
     from .render import render_documents
 
     files = render_documents(case, papers)
@@ -241,7 +305,7 @@ def _usage_problem(name: str) -> Problem:
     return Problem(Place(name), "en .docx-fil kan bara granskas med --tillganglighet; ett ärende är en .md-fil", "fil")
 
 
-def _inspect_documents(case, papers, args: argparse.Namespace) -> list:
+def _inspect_documents(case: Case, papers: list[Paper], args: argparse.Namespace) -> list[Problem]:
     """The checks that need the finished Word files: made in memory, never written."""
     if not (args.tillganglighet or args.diarieforda):
         return []
@@ -249,7 +313,7 @@ def _inspect_documents(case, papers, args: argparse.Namespace) -> list:
     from .render import filing_problems, render_documents
 
     files = render_documents(case, papers)
-    found = []
+    found: list[Problem] = []
     if args.diarieforda:
         found += filing_problems(case, files["beslut.docx"])
     if args.tillganglighet:
@@ -312,7 +376,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         _report(error)
         return 1
     except OSError as error:  # the port is taken or not allowed
-        sys.stderr.write(f"127.0.0.1:{args.port}:1:1: fel: --port: kan inte lyssna där ({error.strerror}); ange en annan port eller ingen\n")
+        sys.stderr.write(
+            f"127.0.0.1:{args.port}:1:1: fel: --port: kan inte lyssna där ({error.strerror}); ange en annan port eller ingen\n"
+        )
         return 1
 
 
@@ -321,9 +387,11 @@ def open_file(path: Path) -> None:
     import subprocess
 
     if sys.platform == "win32":
-        os.startfile(path)  # type: ignore[attr-defined]  # noqa: S606 - the official's own file
+        os.startfile(path)  # type: ignore[attr-defined]
     else:
-        subprocess.Popen(["open" if sys.platform == "darwin" else "xdg-open", str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.Popen(
+            ["open" if sys.platform == "darwin" else "xdg-open", str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
 
 
 def cmd_open(args: argparse.Namespace) -> int:
@@ -366,8 +434,16 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
-    "render": cmd_render, "protokoll": cmd_render, "alla": cmd_all, "check": cmd_check, "text": cmd_text,
-    "ny": cmd_new, "ny-organisation": cmd_new_profile, "visa": cmd_show, "oppna": cmd_open, "schema": cmd_schema,
+    "render": cmd_render,
+    "protokoll": cmd_render,
+    "alla": cmd_all,
+    "check": cmd_check,
+    "text": cmd_text,
+    "ny": cmd_new,
+    "ny-organisation": cmd_new_profile,
+    "visa": cmd_show,
+    "oppna": cmd_open,
+    "schema": cmd_schema,
 }
 
 if __name__ == "__main__":

@@ -41,7 +41,7 @@ def kind(value: Any) -> str:
     """What a value is, in Swedish, for messages: 'ett belopp', 'en text'."""
     named = getattr(type(value), "jinja_kind", None)
     if named:
-        return named
+        return str(named)
     if isinstance(value, Undefined):
         return "ett odefinierat namn"
     if isinstance(value, bool):
@@ -84,7 +84,9 @@ def text_size(value: Any, budget: int = limits.JINJA_MAX_TEXT_CHARS) -> int:
         return total
     if isinstance(value, int) and not isinstance(value, bool):
         return _digits(value) + 1
-    return len(str(value)) if isinstance(value, (Decimal, float, bool, dt.date, type(None))) or getattr(type(value), "jinja_kind", None) else 0
+    return (
+        len(str(value)) if isinstance(value, (Decimal, float, bool, dt.date, type(None))) or getattr(type(value), "jinja_kind", None) else 0
+    )
 
 
 def check_text_size(value: Any) -> None:
@@ -153,7 +155,8 @@ def _sizes(op: str, left: Any, right: Any) -> None:
     if op == "**" and _is_number(left) and _is_number(right):
         if abs(right) > limits.JINJA_MAX_EXPONENT:
             raise ArithmeticProblem(
-                f"exponenten i {_short(left)} ** {_short(right)} är för stor; den får vara högst {limits.JINJA_MAX_EXPONENT} (JINJA_MAX_EXPONENT)"
+                f"exponenten i {_short(left)} ** {_short(right)} är för stor; "
+                f"den får vara högst {limits.JINJA_MAX_EXPONENT} (JINJA_MAX_EXPONENT)"
             )
         size = float(abs(right)) * math.log10(abs(left)) if abs(left) > 1 else 0
         _check_digits_of_sum(int(size) + 1, f"{_short(left)} ** {_short(right)}")
@@ -173,9 +176,9 @@ def binary(op: str, left: Any, right: Any) -> Any:
     """left op right, exact and within the limits, or a Swedish ArithmeticProblem."""
     left, right = _exact(left), _exact(right)
     _sizes(op, left, right)
-    if op in ("/", "**") and isinstance(left, int) and isinstance(right, int) and not isinstance(left, bool):
-        if op == "/" or right < 0:
-            left = Decimal(left)  # 7 / 2 is 3.5 and 10 ** -2 is 0.01, exactly; Python's ints would give a float
+    exact_ints = op in ("/", "**") and isinstance(left, int) and isinstance(right, int) and not isinstance(left, bool)
+    if exact_ints and (op == "/" or right < 0):
+        left = Decimal(left)  # 7 / 2 is 3.5 and 10 ** -2 is 0.01, exactly; Python's ints would give a float
     try:
         with exactly():
             result = BINARY[op](left, right)

@@ -57,12 +57,25 @@ def lint_line(line: str, place: Place, field_name: str, unit_word: str, problems
 
     amounts = list(_RAW_AMOUNT.finditer(text))
     for match in amounts:
-        problems.warning(at(match), field_name, f"beloppet '{match.group(0)}' är skrivet direkt i texten; lägg det under belopp och skriv t.ex. {{{{ belopp.namn }}}}, så formateras och kontrolleras det")
+        problems.warning(
+            at(match),
+            field_name,
+            f"beloppet '{match.group(0)}' är skrivet direkt i texten; "
+            "lägg det under belopp och skriv t.ex. {{ belopp.namn }}, så formateras och kontrolleras det",
+        )
     for match in _RAW_NUMBER.finditer(text):
         if not any(a.start() <= match.start() < a.end() for a in amounts):
-            problems.warning(at(match), field_name, f"talet '{match.group(0)}' är skrivet med siffror utan gruppering; är det ett belopp, lägg det under belopp")
+            problems.warning(
+                at(match),
+                field_name,
+                f"talet '{match.group(0)}' är skrivet med siffror utan gruppering; är det ett belopp, lägg det under belopp",
+            )
     for match in _HYPHEN_MINUS.finditer(text):
-        problems.warning(at(match), field_name, "bindestreck framför en siffra; ett negativt tal skrivs med minustecken − (U+2212), ett intervall med tankstreck –")
+        problems.warning(
+            at(match),
+            field_name,
+            "bindestreck framför en siffra; ett negativt tal skrivs med minustecken − (U+2212), ett intervall med tankstreck –",
+        )
     for match in _UNIT_WORD.finditer(text):
         word = match.group(1)
         expected = FOREIGN_UNITS.get(word, unit_word)
@@ -80,7 +93,12 @@ def lint_clause(text: str, place: Place, field_name: str, problems: Problems) ->
     word = words[0] if words else ""
     passive = any(w in _MODALS or (len(w) >= 6 and w.endswith("s") and not w.endswith("ss")) for w in words[1:])
     if (not word or word in _NOT_INFINITIVES or word[-1] not in _VOWELS) and not passive:
-        problems.warning(place, field_name, f"att-satsen börjar med '{word or plain[:20]}', inte med ett verb i infinitiv (t.ex. 'avsätta', 'godkänna', 'uppdra') eller en form som 'planen godkänns'")
+        problems.warning(
+            place,
+            field_name,
+            f"att-satsen börjar med '{word or plain[:20]}', "
+            "inte med ett verb i infinitiv (t.ex. 'avsätta', 'godkänna', 'uppdra') eller en form som 'planen godkänns'",
+        )
     joined = re.search(r"\boch att\b", plain, flags=re.IGNORECASE)
     if joined:
         problems.warning(place, field_name, "att-satsen rymmer två beslut förenade med 'och att'; dela den i två att-satser")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from urllib.parse import unquote
@@ -120,7 +121,7 @@ def nested_footnotes(tokens: list[Token]) -> list[int]:
     return found
 
 
-def text_pieces(tokens: list[Token]):
+def text_pieces(tokens: list[Token]) -> Iterator[tuple[str, int]]:
     """(text, 0-based line) of everything that becomes text in Word, entities already decoded."""
     for token in tokens:
         line = token.map[0] if token.map else 0

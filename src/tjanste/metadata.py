@@ -21,7 +21,7 @@ ROLES = {".pdf": "arkivformat", ".docx": "arbetsformat", ".txt": "granskningstex
 LANGUAGE = "sv-SE"
 
 
-def case_fields(case: "Case") -> dict[str, Any]:
+def case_fields(case: Case) -> dict[str, Any]:
     """The ärende and its decision, in machine formats (ISO 8601 dates, no display formatting)."""
     decision = case.beslut
     return {
@@ -44,7 +44,7 @@ def case_fields(case: "Case") -> dict[str, Any]:
     }
 
 
-def handling(paper: "Paper") -> dict[str, Any]:
+def handling(paper: Paper) -> dict[str, Any]:
     """One document of the case as the diary records it: what the paper says it is, its date and parties."""
     case = paper.case
     return {
@@ -70,14 +70,18 @@ def file_entry(name: str, data: bytes) -> dict[str, Any]:
     }
 
 
-def metadata_json(case: "Case", papers: list["Paper"], files: dict[str, bytes]) -> bytes:
+def metadata_json(case: Case, papers: list[Paper], files: dict[str, bytes]) -> bytes:
     """The registrar's record of one rendering; deterministic: the same outputs give the same bytes.
 
     One entry per paper, in the order the case makes them (the paper itself, its bilagor, the
     protocol's extract), with every file made from it (.docx, .txt, .pdf).
     """
     documents = [
-        {"namn": paper.output, **handling(paper), "filer": [file_entry(n, files[n]) for n in sorted(files) if n.rsplit(".", 1)[0] == paper.output]}
+        {
+            "namn": paper.output,
+            **handling(paper),
+            "filer": [file_entry(n, files[n]) for n in sorted(files) if n.rsplit(".", 1)[0] == paper.output],
+        }
         for paper in papers
     ]
     record = {"schema": SCHEMA, **case_fields(case), "handlingar": documents}
@@ -95,7 +99,7 @@ def listed_files(record: bytes) -> dict[str, str]:
         raise ValueError(str(error)) from error
 
 
-def custom_properties(paper: "Paper") -> dict[str, str]:
+def custom_properties(paper: Paper) -> dict[str, str]:
     """The registrar's fields as Word custom properties, so the .docx carries them into any diary system.
 
     The same values as the paper's entry in metadata.json (tests/test_kinds.py holds them

@@ -12,9 +12,9 @@ import stat
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from .errors import display_path, os_reason
 
@@ -45,12 +45,12 @@ def write_all(folder: Path, files: dict[str, bytes]) -> list[Path]:
     staged: list[tuple[str, Path]] = []
     try:
         for name, data in files.items():
-            handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+            handle, temporary_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
                 stream.flush()
                 os.fsync(stream.fileno())
-            staged.append((name, Path(temporary)))
+            staged.append((name, Path(temporary_name)))
         written = []
         for name, temporary in staged:
             os.chmod(temporary, 0o644)
@@ -83,10 +83,15 @@ _TEMPORARY = re.compile(r"\.(.+)\.[A-Za-z0-9_]{8}\.tmp")  # tempfile.mkstemp(pre
 _OUTPUT_SUFFIXES = (".docx", ".txt", ".pdf", ".json")
 
 
+def _new_sha256(files: dict[str, bytes], name: str) -> set[str]:
+    """The checksum of the file this render makes under a name, if it makes one."""
+    return {hashlib.sha256(files[name]).hexdigest()} if name in files else set()
+
+
 def is_temporary(name: str) -> bool:
     """A temporary that write_all makes beside an output (`.beslut.docx.k3j_x9a2.tmp`), and no one else's file."""
     match = _TEMPORARY.fullmatch(name)
-    return bool(match) and (match.group(1) == STAMP or match.group(1).endswith(_OUTPUT_SUFFIXES))
+    return match is not None and (match.group(1) == STAMP or match.group(1).endswith(_OUTPUT_SUFFIXES))
 
 
 _RENAME_EXCHANGE = 2  # linux/fs.h
@@ -154,21 +159,29 @@ def survey(folder: Path, files: dict[str, bytes], record: str, listing: Listing)
             found.ours.add(name)
         elif is_temporary(name):
             found.ours.add(name)  # a temporary of ours; removed when stale, never read
-        elif regular and name in listed and _sha256(path) in listed[name] | ({hashlib.sha256(files[name]).hexdigest()} if name in files else set()):
+        elif regular and name in listed and _sha256(path) in listed[name] | _new_sha256(files, name):
             found.ours.add(name)
         else:
             found.foreign.append(name)
     for name in files:
         if name in found.foreign:
-            why = "har ändrats efter att tjanste skrev den" if name in listed else "är inte skriven av tjanste (den står inte i metadata.json)"
-            raise OutputError(folder / name, f"finns redan och {why}; tjanste skriver inte över den. Flytta den, eller skriv till en annan mapp")
+            why = (
+                "har ändrats efter att tjanste skrev den"
+                if name in listed
+                else "är inte skriven av tjanste (den står inte i metadata.json)"
+            )
+            raise OutputError(
+                folder / name, f"finns redan och {why}; tjanste skriver inte över den. Flytta den, eller skriv till en annan mapp"
+            )
     return found
 
 
 def check_folder(folder: Path) -> None:
     """An output folder must be a real, writable folder of its own (or not exist yet): never a file, a link or read-only."""
     if folder.is_symlink():
-        raise OutputError(folder, "är en symbolisk länk; tjanste skriver bara i en vanlig mapp. Ta bort länken, eller skriv till en annan mapp")
+        raise OutputError(
+            folder, "är en symbolisk länk; tjanste skriver bara i en vanlig mapp. Ta bort länken, eller skriv till en annan mapp"
+        )
     for path in (folder, *folder.parents):
         if not os.path.lexists(path):
             continue
@@ -200,11 +213,11 @@ def write_folder(folder: Path, files: dict[str, bytes], *, record: str, listing:
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale_stagings(folder)
-        staging = _stage(folder, files)
+        staged = staging = _stage(folder, files)
         while True:
             if not os.path.lexists(folder):
                 try:
-                    os.rename(staging, folder)
+                    os.rename(staged, folder)
                     staging = None
                     return [folder / name for name in files]
                 except OSError as error:
@@ -213,13 +226,15 @@ def write_folder(folder: Path, files: dict[str, bytes], *, record: str, listing:
                     continue  # another render of the same case made the folder first: replace its files instead
             check_folder(folder)
             found = survey(folder, files, record, listing)
-            if found.foreign or not _exchange(staging, folder):
+            if found.foreign or not _exchange(staged, folder):
                 break
-            if _return_strays(staging, folder, found.ours):
+            if _return_strays(staged, folder, found.ours):
                 return [folder / name for name in files]
             staging = None  # something could not be moved back: the old folder is kept, never removed
-            raise OutputError(folder, "en fil som kom till under skrivningen kunde inte flyttas tillbaka; den ligger kvar i en mapp bredvid")
-        shutil.rmtree(staging, ignore_errors=True)
+            raise OutputError(
+                folder, "en fil som kom till under skrivningen kunde inte flyttas tillbaka; den ligger kvar i en mapp bredvid"
+            )
+        shutil.rmtree(staged, ignore_errors=True)
         staging = None
         return _replace_one_by_one(folder, files, found, record, listing)
     except OSError as error:

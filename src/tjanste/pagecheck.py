@@ -1,6 +1,12 @@
-"""The page-layout check (`tjanste check --sidor`): LibreOffice's pages read back, and every stranded heading, lonely att-sats, table start and TOC number reported with its page."""
+"""The page-layout check (`tjanste check --sidor`): LibreOffice's pages read back, each break that strands text reported with its page.
+
+What is reported: a stranded heading or lead-in, a lonely att-sats, a short table start, a word split in a table cell, a
+wrong TOC page number.
+"""
 
 from __future__ import annotations
+
+import itertools
 
 from .pagelayout import Block, toc_targets
 
@@ -27,12 +33,18 @@ def _stranded(blocks: list[Block]) -> list[tuple[int, str]]:
     """A heading or lead-in whose last line ends a page while what it introduces begins on the next."""
     placed = _placed(blocks)
     found = []
-    for block, following in zip(placed, placed[1:]):
+    for block, following in itertools.pairwise(placed):
         if block.kind not in ("rubrik", "inledning") or following.first_page is None or block.last_page is None:
             continue
         if following.first_page > block.last_page:
             what = "rubriken" if block.kind == "rubrik" else "inledningen"
-            found.append((block.last_page, f"sida {block.last_page}: {what} {_quote(block.text)} står sist på sidan; det den inleder börjar på sida {following.first_page}"))
+            found.append(
+                (
+                    block.last_page,
+                    f"sida {block.last_page}: {what} {_quote(block.text)} står sist på sidan; "
+                    f"det den inleder börjar på sida {following.first_page}",
+                )
+            )
     return found
 
 
@@ -48,7 +60,9 @@ def _lonely_clauses(blocks: list[Block]) -> list[tuple[int, str]]:
             for page in range(block.first_page or 0, (block.last_page or 0) + 1):
                 others = [b for b in proposal if b is not block and (b.first_page or 0) <= page <= (b.last_page or 0)]
                 if not others:
-                    found.append((page, f"sida {page}: att-satsen {_quote(block.text)} står ensam på sidan, skild från resten av förslaget"))
+                    found.append(
+                        (page, f"sida {page}: att-satsen {_quote(block.text)} står ensam på sidan, skild från resten av förslaget")
+                    )
     return found
 
 
@@ -83,7 +97,14 @@ def _table_starts(blocks: list[Block]) -> list[tuple[int, str]]:
         on_first = sum(1 for row in body_rows if row_pages[row] == first_page)
         if on_first < min(TABLE_FIRST_ROWS, len(body_rows)):
             header = next((b for b in cells if b.header), cells[0])
-            found.append((first_page, f"sida {first_page}: tabellen som börjar med {_quote(header.text)} har bara rubrikraden och {on_first} rader på sin första sida; minst {TABLE_FIRST_ROWS} ska följa med"))
+            found.append(
+                (
+                    first_page,
+                    f"sida {first_page}: "
+                    f"tabellen som börjar med {_quote(header.text)} har bara rubrikraden och {on_first} rader på sin första sida; "
+                    f"minst {TABLE_FIRST_ROWS} ska följa med",
+                )
+            )
     return found
 
 
@@ -93,7 +114,13 @@ def _split_cell_words(blocks: list[Block]) -> list[tuple[int, str]]:
         if block.kind != "cell":
             continue
         for page, word in block.split_words:
-            found.append((page, f"sida {page}: ordet '{word}' delas över flera rader i en tabellcell; gör kolumnen bredare eller dela ordet med bindestreck"))
+            found.append(
+                (
+                    page,
+                    f"sida {page}: ordet '{word}' delas över flera rader i en tabellcell; "
+                    "gör kolumnen bredare eller dela ordet med bindestreck",
+                )
+            )
     return found
 
 
@@ -105,9 +132,21 @@ def _toc_numbers(blocks: list[Block]) -> list[tuple[int, str]]:
         if heading is None or heading.first_page is None or entry.first_page is None:
             continue
         if shown is None:
-            found.append((entry.first_page, f"sida {entry.first_page}: innehållsförteckningen har inget sidnummer för {_quote(heading.text)}, som står på sida {heading.first_page}"))
+            found.append(
+                (
+                    entry.first_page,
+                    f"sida {entry.first_page}: innehållsförteckningen har inget sidnummer för {_quote(heading.text)}, "
+                    f"som står på sida {heading.first_page}",
+                )
+            )
         elif shown != heading.first_page:
-            found.append((entry.first_page, f"sida {entry.first_page}: innehållsförteckningen anger sida {shown} för {_quote(heading.text)}, men rubriken står på sida {heading.first_page}"))
+            found.append(
+                (
+                    entry.first_page,
+                    f"sida {entry.first_page}: innehållsförteckningen anger sida {shown} för {_quote(heading.text)}, "
+                    f"men rubriken står på sida {heading.first_page}",
+                )
+            )
     return found
 
 
@@ -144,7 +183,7 @@ def check_documents(documents: dict[str, bytes], *, number_toc: bool = True) -> 
             path.write_bytes(documents[name])
             paths.append(path)
         found = {}
-        for name, (pdf, source) in zip(names, to_pdfa_with_sources(paths, folder / "pdf", number_toc=number_toc)):
+        for name, (pdf, source) in zip(names, to_pdfa_with_sources(paths, folder / "pdf", number_toc=number_toc), strict=False):
             blocks = document_blocks(source)
             locate(blocks, pdf_words(pdf))
             found[name] = page_problems(blocks)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import io
+import itertools
 import re
 import shutil
 import subprocess
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .docx.body import LEAD_IN_MAX
-from .docx.reading import W, Styles, as_int, on, val
+from .docx.reading import Styles, W, as_int, on, val
 
 BODY_TOP = 95.0  # points from the top of an A4 page: above this stand the template's headers (top margin 1985 twips)
 START_WINDOW = 600  # PDF words searched for the start of a block
@@ -69,7 +70,7 @@ def pdf_words(pdf: Path) -> list[PdfWord]:
     text = result.stdout.decode("utf-8", errors="replace")
     words: list[PdfWord] = []
     starts = [m.start() for m in _PAGE.finditer(text)] + [len(text)]
-    for number, (start, end) in enumerate(zip(starts, starts[1:]), start=1):
+    for number, (start, end) in enumerate(itertools.pairwise(starts), start=1):
         for x_min, y_min, _x_max, y_max, word in _WORD.findall(text, start, end):
             if float(y_min) >= BODY_TOP:
                 for piece in _LEADER.split(html.unescape(word)):
@@ -169,7 +170,7 @@ def _paragraph_block(paragraph: ET.Element, facts: _StyleFacts) -> Block:
         return Block("rubrik", text, level=outline + 1)
     if style.startswith(("Attsats", "Beslutspunkt")):
         return Block("sats", text)
-    if ppr is not None and ppr.find(W + "numPr") is not None or style == "ListParagraph":
+    if (ppr is not None and ppr.find(W + "numPr") is not None) or style == "ListParagraph":
         return Block("lista", text)
     if facts.keep_next(ppr) or (_emphasised(paragraph) and len(text.strip()) <= LEAD_IN_MAX):
         return Block("inledning", text)

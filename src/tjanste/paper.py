@@ -11,22 +11,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-
-from .case import Case, check_characters
-from .errors import Place, Problems
-from . import limits
+from . import jinjawork, limits
 from .bounded import read_limited
+from .case import Attachment, Case, check_characters
+from .citing import TableNames, unknown_table
+from .errors import Place, Problems
 from .imagecheck import image_problem
-from .limits import LimitError
 from .kinds import ATTACHMENT, KINDS, PROTOCOL, Kind
+from .limits import LimitError
 from .markup import MARK_CHARACTER, images, misplaced_tables, nested_footnotes, parser, table_references, text_pieces, unparsed_images
 from .paths import find_file
-from .yamlsource import FORBIDDEN, forbidden_character_message
-from .citing import TableNames, unknown_table
-from .prose import InvalidAmount, ShownAmount, long_date, render_text
 from .proposal import att_clause_texts, decided, introduction, numbered_sentences
-from . import jinjawork
+from .prose import InvalidAmount, ShownAmount, long_date, render_text
 from .sandbox import freeze
+from .yamlsource import FORBIDDEN, forbidden_character_message
+
 
 def document_type(case: Case) -> str:
     """The decision paper's heading in its letterhead: its kind's name ('Tjänsteskrivelse'), or the case's own heading."""
@@ -70,12 +69,15 @@ class Paper:
         return self.kind.riktning
 
 
-MISPLACED_TABLE = "{{ tabell(...) }} kan bara stå som ett eget stycke i löptexten, med tomma rader före och efter (inte i en rubrik, ett citat, en lista, en fotnot eller ett kodblock)"
+MISPLACED_TABLE = (
+    "{{ tabell(...) }} kan bara stå som ett eget stycke i löptexten, med tomma rader före och efter "
+    "(inte i en rubrik, ett citat, en lista, en fotnot eller ett kodblock)"
+)
 
 
 def _no_marks(texts: list[str], places: list[Place], field_names: list[str], problems: Problems) -> None:
     """Att-satser are one line each in a template, where no table can stand: a mark there would be printed."""
-    for text, place, field_name in zip(texts, places, field_names):
+    for text, place, field_name in zip(texts, places, field_names, strict=False):
         if MARK_CHARACTER in text:
             problems.error(place, field_name, "{{ tabell(...) }} kan bara stå som ett eget stycke i löptexten, inte i en att-sats")
 
@@ -118,7 +120,20 @@ def _prepare_papers(case: Case, problems: Problems | None) -> list[Paper]:
     if case.typ not in KINDS:  # an unknown typ is already an error: its prose and att-satser are checked, no paper is made
         problems.raise_if_errors()
     template_context = _template_context(case, proposal)
-    papers = [Paper(case, prose, KINDS[case.typ], "beslut", document_type(case), case.datum, case.till, _proposed_decider(case), template_context, base_dir)]
+    papers = [
+        Paper(
+            case,
+            prose,
+            KINDS[case.typ],
+            "beslut",
+            document_type(case),
+            case.datum,
+            case.till,
+            _proposed_decider(case),
+            template_context,
+            base_dir,
+        )
+    ]
     for number, attachment in enumerate(case.bilagor, start=1):
         if attachment.fil:
             papers.append(_attachment(case, number, attachment, context, template_context, problems))
@@ -136,7 +151,9 @@ def _proposed_decider(case: Case) -> str:
     return case.forslag.beslutar if case.forslag else ""
 
 
-def _protocol(case: Case, context: dict[str, Any], template_context: dict[str, Any], proposal: dict[str, Any] | None, problems: Problems) -> Paper:
+def _protocol(
+    case: Case, context: dict[str, Any], template_context: dict[str, Any], proposal: dict[str, Any] | None, problems: Problems
+) -> Paper:
     """The extract of the minutes: the att-satser as decided, word for word, after '<organ> beslutar'."""
     decision = case.beslut
     assert decision is not None
@@ -169,7 +186,9 @@ def _protocol(case: Case, context: dict[str, Any], template_context: dict[str, A
     own = {**template_context, "protokoll": record}
     approved = decision.justerat or decision.datum or case.datum
     recipients = "; ".join(decision.skickas_till)
-    return Paper(case, summary, PROTOCOL, PROTOCOL_OUTPUT, PROTOCOL.handlingstyp, approved, recipients, decision.organ, own, case.source.path.parent)
+    return Paper(
+        case, summary, PROTOCOL, PROTOCOL_OUTPUT, PROTOCOL.handlingstyp, approved, recipients, decision.organ, own, case.source.path.parent
+    )
 
 
 def _proposal(case: Case, context: dict[str, Any], problems: Problems) -> dict[str, Any] | None:
@@ -208,7 +227,9 @@ def _template_context(case: Case, proposal: dict[str, Any] | None) -> dict[str, 
             "till": case.till,
             "rubrik": case.rubrik,
         },
-        "beslut": {"organ": case.beslut.organ, "datum": case.beslut.datum.isoformat() if case.beslut.datum else ""} if case.beslut else None,
+        "beslut": {"organ": case.beslut.organ, "datum": case.beslut.datum.isoformat() if case.beslut.datum else ""}
+        if case.beslut
+        else None,
         "innehallsforteckning": case.innehallsforteckning,
         "forslag": proposal,
         "avslutning": f"{place} dag som ovan" if case.underskrifter else "",
@@ -219,7 +240,9 @@ def _template_context(case: Case, proposal: dict[str, Any] | None) -> dict[str, 
     }
 
 
-def _attachment(case: Case, number: int, attachment, context: dict[str, Any], template_context: dict[str, Any], problems: Problems) -> Paper:
+def _attachment(
+    case: Case, number: int, attachment: Attachment, context: dict[str, Any], template_context: dict[str, Any], problems: Problems
+) -> Paper:
     base_dir = case.source.path.parent
     place = attachment.place_of("fil")
     path = _inside(base_dir, attachment.fil, place, f"bilagor[{number}].fil", problems)
@@ -238,7 +261,9 @@ def _attachment(case: Case, number: int, attachment, context: dict[str, Any], te
         prose = render_text(text, context, Place(shown, 1, 1), "text", problems) or ""
         _check_blocks(prose, base_dir, shown, 1, problems, case)
     own = {**template_context, "bilaga": {"nummer": number, "titel": attachment.titel}}
-    return Paper(case, prose, ATTACHMENT, f"bilaga-{number}", ATTACHMENT.handlingstyp, case.datum, case.till, _proposed_decider(case), own, base_dir)
+    return Paper(
+        case, prose, ATTACHMENT, f"bilaga-{number}", ATTACHMENT.handlingstyp, case.datum, case.till, _proposed_decider(case), own, base_dir
+    )
 
 
 def _inside(base_dir: Path, relative: str, place: Place, field_name: str, problems: Problems) -> Path | None:
@@ -278,7 +303,9 @@ def _check_blocks(prose: str, base_dir: Path, shown_path: str, first_line: int, 
     for image in images(tokens):
         place = at(image.line)
         if not image.alt.strip():
-            problems.error(place, "bild", f"bilden '{image.src}' saknar alternativtext; skriv den inom hakparenteserna: ![beskrivning]({image.src})")
+            problems.error(
+                place, "bild", f"bilden '{image.src}' saknar alternativtext; skriv den inom hakparenteserna: ![beskrivning]({image.src})"
+            )
         path = _inside(base_dir, image.src, place, "bild", problems)
         if path is not None:
             try:

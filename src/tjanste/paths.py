@@ -65,7 +65,9 @@ def find_file(base: Path, relative: str) -> Path:
         if part not in (".", "..") and not os.path.lexists(candidate) and path.is_dir():
             wanted = unicodedata.normalize("NFC", part)
             try:
-                candidate = next((path / entry for entry in sorted(os.listdir(path)) if unicodedata.normalize("NFC", entry) == wanted), candidate)
+                candidate = next(
+                    (path / entry for entry in sorted(os.listdir(path)) if unicodedata.normalize("NFC", entry) == wanted), candidate
+                )
             except OSError:
                 pass  # an unreadable folder: the path as written, which the caller reports missing
         path = candidate

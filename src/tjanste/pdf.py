@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -18,8 +19,12 @@ FIELD = "pdf"
 TIMEOUT_SECONDS = 300.0
 PDFA_PART = "2"
 TOC_PASSES = 3  # conversions that may move a heading after the TOC got its numbers
-PDFTOTEXT_MESSAGE = "pdftotext saknas, och den behövs för innehållsförteckningens sidnummer; installera det med 'sudo apt-get install poppler-utils'"
-INSTALL_MESSAGE = "LibreOffice saknas; installera det med 'sudo apt-get install libreoffice-writer' (Debian/Ubuntu) eller från libreoffice.org"
+PDFTOTEXT_MESSAGE = (
+    "pdftotext saknas, och den behövs för innehållsförteckningens sidnummer; installera det med 'sudo apt-get install poppler-utils'"
+)
+INSTALL_MESSAGE = (
+    "LibreOffice saknas; installera det med 'sudo apt-get install libreoffice-writer' (Debian/Ubuntu) eller från libreoffice.org"
+)
 
 # LibreOffice 7.4 and later read JSON filter options after the filter name; SelectPdfVersion 2 is PDF/A-2b.
 FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
@@ -28,7 +33,8 @@ FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}
 # profile is seeded with the same setting; either way the result is checked afterwards.
 PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Common/Filter/PDF/Export"><prop oor:name="SelectPdfVersion" oor:op="fuse"><value>2</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Filter/PDF/Export">
+<prop oor:name="SelectPdfVersion" oor:op="fuse"><value>2</value></prop></item>
 </oor:items>
 """
 
@@ -51,7 +57,9 @@ def to_pdfa(docx_files: list[Path], out_dir: Path, *, timeout: float = TIMEOUT_S
     return [pdf for pdf, _ in to_pdfa_with_sources(docx_files, out_dir, timeout=timeout)]
 
 
-def to_pdfa_with_sources(docx_files: list[Path], out_dir: Path, *, timeout: float = TIMEOUT_SECONDS, number_toc: bool = True) -> list[tuple[Path, bytes]]:
+def to_pdfa_with_sources(
+    docx_files: list[Path], out_dir: Path, *, timeout: float = TIMEOUT_SECONDS, number_toc: bool = True
+) -> list[tuple[Path, bytes]]:
     """As to_pdfa, with the .docx bytes each PDF was made from (a copy with TOC page numbers, or the file as it is)."""
     documents = [Path(d).resolve() for d in docx_files]
     if not documents:
@@ -76,7 +84,9 @@ def to_pdfa_with_sources(docx_files: list[Path], out_dir: Path, *, timeout: floa
         for document in documents:
             pdf = staging / f"{document.stem}.pdf"
             if not pdf.is_file() or pdf.stat().st_size == 0:
-                problems.append(Problem(_place(document), f"LibreOffice gav ingen PDF för {document.name}: {messages or 'inget felmeddelande'}", FIELD))
+                problems.append(
+                    Problem(_place(document), f"LibreOffice gav ingen PDF för {document.name}: {messages or 'inget felmeddelande'}", FIELD)
+                )
                 continue
             part = pdfa_part(pdf.read_bytes())
             if part != PDFA_PART:
@@ -114,7 +124,9 @@ def _convert(office: str, profile: Path, documents: list[Path], out: Path, timeo
     ]
     returncode, messages = _run(command, timeout, documents)
     if returncode != 0:
-        raise CaseError([Problem(_place(documents[0]), f"LibreOffice avslutades med kod {returncode}: {messages or 'inget felmeddelande'}", FIELD)])
+        raise CaseError(
+            [Problem(_place(documents[0]), f"LibreOffice avslutades med kod {returncode}: {messages or 'inget felmeddelande'}", FIELD)]
+        )
     return messages
 
 
@@ -193,7 +205,11 @@ def _check_inputs(documents: list[Path]) -> None:
         if not document.is_file():
             problems.append(Problem(_place(document), "filen finns inte", FIELD))
         elif document.stem in seen:
-            problems.append(Problem(_place(document), f"samma namn som {display_path(seen[document.stem])}; PDF-filerna skulle skriva över varandra", FIELD))
+            problems.append(
+                Problem(
+                    _place(document), f"samma namn som {display_path(seen[document.stem])}; PDF-filerna skulle skriva över varandra", FIELD
+                )
+            )
         else:
             seen[document.stem] = document
     if problems:
@@ -206,13 +222,17 @@ def _run(command: list[str], timeout: float, documents: list[Path]) -> tuple[int
     try:
         stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         process.communicate()
         names = ", ".join(d.name for d in documents)
-        raise CaseError([Problem(_place(documents[0]), f"LibreOffice blev inte klart inom {timeout:g} s och avbröts; ingen PDF skrevs ({names})", FIELD)]) from None
+        raise CaseError(
+            [
+                Problem(
+                    _place(documents[0]), f"LibreOffice blev inte klart inom {timeout:g} s och avbröts; ingen PDF skrevs ({names})", FIELD
+                )
+            ]
+        ) from None
     return process.returncode, _messages(stdout, stderr)
 
 

@@ -107,7 +107,13 @@ class Preview:
             errors = [p for p in error.problems if p.severity == "fel"]
             warnings = [p for p in error.problems if p.severity != "fel"]
         except Exception as error:  # noqa: BLE001 - a bug must not end the preview; it is shown like an error
-            errors = [Problem(Place(str(self.case_path)), f"internt fel i tjanste ({type(error).__name__}: {error}); rapportera ärendefilen till förvaltarna", "tjanste")]
+            errors = [
+                Problem(
+                    Place(str(self.case_path)),
+                    f"internt fel i tjanste ({type(error).__name__}: {error}); rapportera ärendefilen till förvaltarna",
+                    "tjanste",
+                )
+            ]
         pages = [(name, docx_html(data)) for name, data in documents.items()] if documents is not None else None
         with self.lock:
             old = self.state
@@ -180,15 +186,17 @@ def _problem_html(problem: Problem) -> str:
     where = f"{html.escape(str(place.path))}, rad {place.line}" + (f", kolumn {place.col}" if place.col > 1 else "")
     name = f"<code>{html.escape(problem.field)}</code>: " if problem.field else ""
     return (
-        f'<li class="{problem.severity}" data-rad="{place.line}"><span class="var">{where}</span> '
-        f"{name}{html.escape(problem.message)}</li>"
+        f'<li class="{problem.severity}" data-rad="{place.line}"><span class="var">{where}</span> {name}{html.escape(problem.message)}</li>'
     )
 
 
 def _content_html(state: State, case_path: Path, *, pdf: bool) -> str:
     out = []
     if state.errors:
-        out.append('<section id="fel" class="fel"><h2>Ärendet har fel</h2><p>Sidan visar det senaste papperet utan fel tills de är rättade.</p><ul>')
+        out.append(
+            '<section id="fel" class="fel"><h2>Ärendet har fel</h2>'
+            "<p>Sidan visar det senaste papperet utan fel tills de är rättade.</p><ul>"
+        )
         out.extend(_problem_html(p) for p in state.errors)
         out.append("</ul></section>")
     if state.warnings:
@@ -267,7 +275,7 @@ def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the official's terminal stays quiet
             return
 
-        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        def do_GET(self) -> None:  # http.server's name
             allowed = {f"127.0.0.1:{preview.port}", f"localhost:{preview.port}"}
             if self.headers.get("Host") not in allowed:  # another site's page, reached through a name that points here
                 return self._send(HTTPStatus.FORBIDDEN, b"bara 127.0.0.1", "text/plain; charset=utf-8")
@@ -286,7 +294,7 @@ def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
                 return self._send(HTTPStatus.OK, body, "application/json; charset=utf-8")
             if url.path.startswith("/fil/"):
                 return self._file(unquote(url.path.removeprefix("/fil/")))
-            return self._send(HTTPStatus.NOT_FOUND, "finns inte".encode("utf-8"), "text/plain; charset=utf-8")
+            return self._send(HTTPStatus.NOT_FOUND, b"finns inte", "text/plain; charset=utf-8")
 
         def _file(self, name: str) -> None:
             with preview.lock:
@@ -297,7 +305,7 @@ def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
             elif name.endswith(".pdf") and f"{name.removesuffix('.pdf')}.docx" in documents and _pdf_available():
                 data, kind = preview.pdf(name), "application/pdf"
             if data is None:
-                return self._send(HTTPStatus.NOT_FOUND, "finns inte".encode("utf-8"), "text/plain; charset=utf-8")
+                return self._send(HTTPStatus.NOT_FOUND, b"finns inte", "text/plain; charset=utf-8")
             disposition = "attachment" if name.endswith(".docx") else "inline"
             self._send(HTTPStatus.OK, data, kind, {"Content-Disposition": f'{disposition}; filename="{name}"'})
 

@@ -9,8 +9,8 @@ from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
-from .amount import UNIT_CHOICES, UNIT_PATTERN
 from . import limits
+from .amount import UNIT_CHOICES, UNIT_PATTERN
 from .bounded import read_limited
 from .errors import CaseError, Place, Problem, Problems, display_path
 from .imagecheck import image_problem
@@ -70,7 +70,15 @@ PROFILE_SCHEMA = Record(
         "dnr_exempel": Text(default=""),
         "enhetsord": MapOf(_UnitWord()),
         "gruppera_fyrsiffriga": Flag(default=True),
-        "logotyp": Record(Logo, {"fil": Text(required=True, pattern=r"[^/\\]+\.png", pattern_help="namnet på en PNG-fil bredvid profilen, t.ex. region-logotyp.png"), "alternativtext": Text(required=True)}),
+        "logotyp": Record(
+            Logo,
+            {
+                "fil": Text(
+                    required=True, pattern=r"[^/\\]+\.png", pattern_help="namnet på en PNG-fil bredvid profilen, t.ex. region-logotyp.png"
+                ),
+                "alternativtext": Text(required=True),
+            },
+        ),
         "underskrifter_placering": Choice(["under", "bredvid"], default="under"),
     },
 )
@@ -95,7 +103,11 @@ def load_profile(path: Path) -> Profile:
     if profile is not INVALID and profile.logotyp:
         logo = path.parent / profile.logotyp.fil
         try:
-            wrong = image_problem(read_limited(logo, limits.IMAGE_FILE_BYTES), ".png") if logo.is_file() else f"finns inte bredvid profilen (sökt i {display_path(path.parent)})"
+            wrong = (
+                image_problem(read_limited(logo, limits.IMAGE_FILE_BYTES), ".png")
+                if logo.is_file()
+                else f"finns inte bredvid profilen (sökt i {display_path(path.parent)})"
+            )
         except LimitError as exc:
             wrong = f"är för stor: {exc}"
         if wrong:
@@ -123,7 +135,3 @@ def _profile_text(path: Path, shown: str) -> str:
         message = f"profilen är inte sparad som UTF-8 (byte 0x{data[exc.start]:02X}); spara den som UTF-8"
         place = Place(shown, line, col)
     raise CaseError([Problem(place, message, "")])
-
-
-def missing_profile_place(shown_path: str) -> Place:
-    return Place(shown_path)

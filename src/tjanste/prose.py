@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, DecimalException
 from types import MappingProxyType
@@ -45,7 +45,9 @@ class ShownAmount:
 
     def __init__(self, amount: Amount, unit_words: Mapping[str, str]):
         object.__setattr__(self, "amount", amount)
-        object.__setattr__(self, "unit_words", unit_words if isinstance(unit_words, MappingProxyType) else MappingProxyType(dict(unit_words)))
+        object.__setattr__(
+            self, "unit_words", unit_words if isinstance(unit_words, MappingProxyType) else MappingProxyType(dict(unit_words))
+        )
 
     def shown(self, unit: str | None = None, decimals: int | None = None) -> str:
         return self.amount.format(unit, decimals=decimals, unit_words=self.unit_words)
@@ -129,12 +131,14 @@ class SwedishUndefined(StrictUndefined):
     known_names = "belopp, arende, org, tabell"  # prose's names; the Word templates' Undefined lists theirs
 
     @property
-    def _undefined_message(self) -> str:  # type: ignore[override]
+    def _undefined_message(self) -> str:
         if self._undefined_hint:
             return self._undefined_hint
         if self._undefined_obj is missing:
             known = self.known_names
-            return f"'{self._undefined_name}' är inte definierat{suggest(str(self._undefined_name), known.split(', '))}; kända namn: {known}"
+            return (
+                f"'{self._undefined_name}' är inte definierat{suggest(str(self._undefined_name), known.split(', '))}; kända namn: {known}"
+            )
         known = suggestion = ""
         if isinstance(self._undefined_obj, ReadOnly) and self._undefined_obj:
             known = f"; kända namn här: {', '.join(sorted(map(str, self._undefined_obj)))}"
@@ -146,12 +150,17 @@ class SwedishUndefined(StrictUndefined):
         return f"'{self._undefined_name}' finns inte i {kind(self._undefined_obj)}"
 
 
-_CHANGING = frozenset({"update", "pop", "popitem", "setdefault", "clear", "append", "extend", "insert", "remove", "sort", "reverse", "add", "discard"})
+_CHANGING = frozenset(
+    {"update", "pop", "popitem", "setdefault", "clear", "append", "extend", "insert", "remove", "sort", "reverse", "add", "discard"}
+)
 
 
-def _amount_filter(unit: str):  # noqa: ANN202
+def _amount_filter(unit: str) -> Callable[..., str]:
     def show(value: Any, decimals: int | None = None, avrunda: int | None = None) -> str:
-        """`| kr`, `| mnkr(1)`; `| kr(avrunda=1000)` rounds half-up to whole thousands of the unit, as a text that repeats a figure rounded does."""
+        """`| kr`, `| mnkr(1)`; `| kr(avrunda=1000)` rounds half-up to whole thousands of the unit.
+
+        As a text that repeats a figure rounded does.
+        """
         shown = _as_shown(value)
         if avrunda is None:
             return shown.shown(unit, decimals)
@@ -195,7 +204,12 @@ def _date(value: Any) -> str:
 
 def make_environment() -> Sandbox:
     """The one environment prose and att-satser are rendered in: the sandbox, strict, no autoescape (output is markdown)."""
-    env = Sandbox(undefined=SwedishUndefined, autoescape=False, output_limit=(limits.JINJA_MAX_OUTPUT_CHARS, "texten", "JINJA_MAX_OUTPUT_CHARS"), keep_trailing_newline=True)
+    env = Sandbox(
+        undefined=SwedishUndefined,
+        autoescape=False,
+        output_limit=(limits.JINJA_MAX_OUTPUT_CHARS, "texten", "JINJA_MAX_OUTPUT_CHARS"),
+        keep_trailing_newline=True,
+    )
     for unit in ("kr", "tkr", "mnkr", "mdkr"):
         env.filters[unit] = _amount_filter(unit)
     env.filters["ord"] = _words
@@ -226,12 +240,17 @@ def render_text(source: str, context: dict[str, Any], place: Place, field: str, 
         return None
     try:
         template = environment().from_string(source)
-        return template.render({name: freeze(value) for name, value in context.items()})
+        text: str = template.render({name: freeze(value) for name, value in context.items()})
+        return text
     except TemplateSyntaxError as exc:
         problems.error(_shift(place, _opening_line(source, exc.lineno)), field, f"mallfel: {_syntax_message(exc)}")
     except UndefinedError as exc:
         quoted = re.match(r"'([^']+)'", exc.message or "")
-        problems.error(_shift(place, _template_line(exc), source, quoted.group(1) if quoted else None), field, exc.message or "ett namn är inte definierat")
+        problems.error(
+            _shift(place, _template_line(exc), source, quoted.group(1) if quoted else None),
+            field,
+            exc.message or "ett namn är inte definierat",
+        )
     except TemplateError as exc:
         problems.error(_shift(place, _template_line(exc), source, getattr(exc, "name", None)), field, exc.message or str(exc))
     except (NotExact, ValueError) as exc:  # Swedish messages of our own (amounts, words, decimals)

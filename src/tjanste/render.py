@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import replace
 import tempfile
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
-from typing import Callable
 
 from . import jinjawork, paths
 from .case import Case, resolve_case_path
@@ -44,7 +44,16 @@ def render_documents(case: Case, papers: list[Paper] | None = None) -> dict[str,
             docx = render_docx(paper, paths.templates_dir() / paper.template)
             text = docx_text(docx)
             if MARK_CHARACTER in text:  # the checks in paper.py name the line; this is the last guard before a paper is written
-                raise CaseError([Problem(Place(paper.case.source.shown_path), f"{paper.output}.docx skulle få tjanstes interna märke U+2063 i texten; rapportera ärendefilen till förvaltarna", "text")])
+                raise CaseError(
+                    [
+                        Problem(
+                            Place(paper.case.source.shown_path),
+                            f"{paper.output}.docx skulle få tjanstes interna märke U+2063 i texten; "
+                            "rapportera ärendefilen till förvaltarna",
+                            "text",
+                        )
+                    ]
+                )
             files[f"{paper.output}.docx"] = docx
             files[f"{paper.output}.txt"] = text.encode("utf-8")
     return files
@@ -93,12 +102,17 @@ def output_root(given: str | Path | None) -> Path:
 
 def _keep_off_inputs(shown: Path, inside: Callable[[Path], bool], field_name: str, own: Path | None = None) -> None:
     """Refuses an output folder for which `inside(input folder)` holds: cases/, templates/, the case's own folder."""
-    inputs = [(paths.cases_dir(), "ligger i {}/, där ärendena och deras bilder och bilagor finns"), (paths.templates_dir(), "ligger i {}/, där mallarna och organisationernas profiler finns")]
+    inputs = [
+        (paths.cases_dir(), "ligger i {}/, där ärendena och deras bilder och bilagor finns"),
+        (paths.templates_dir(), "ligger i {}/, där mallarna och organisationernas profiler finns"),
+    ]
     if own is not None:
         inputs.append((own, "är ärendets egen mapp med bilder och bilagor ({})"))
     for folder, what in inputs:
         if inside(folder.resolve()):
-            raise OutputError(shown, f"{what.format(display_path(folder))}; tjanste skriver aldrig där. Ange en annan mapp, t.ex. --ut build", field_name)
+            raise OutputError(
+                shown, f"{what.format(display_path(folder))}; tjanste skriver aldrig där. Ange en annan mapp, t.ex. --ut build", field_name
+            )
 
 
 def _overlapping(folder: Path) -> Callable[[Path], bool]:
@@ -111,7 +125,9 @@ def render_case(name_or_path: str, out_root: str | Path | None = None, *, pdf: b
     return render_case_reporting(name_or_path, out_root, pdf=pdf)[0]
 
 
-def render_case_reporting(name_or_path: str, out_root: str | Path | None = None, *, pdf: bool = False, protocol_required: bool = False) -> tuple[list[Path], list[Problem]]:
+def render_case_reporting(
+    name_or_path: str, out_root: str | Path | None = None, *, pdf: bool = False, protocol_required: bool = False
+) -> tuple[list[Path], list[Problem]]:
     """Renders a case into out_root/<case>/; returns the files written and the warnings to show.
 
     Everything is made in memory first (documents, PDFs, metadata with their
@@ -124,7 +140,9 @@ def render_case_reporting(name_or_path: str, out_root: str | Path | None = None,
     case, papers = read_and_word(name_or_path)
     if protocol_required and not (case.beslut and case.beslut.paragraf):
         place = case.beslut.place if case.beslut else case.place
-        raise CaseError([Problem(place, "ärendet har inget protokollfört beslut; ange beslut: organ, datum, paragraf och utfall", "beslut")])
+        raise CaseError(
+            [Problem(place, "ärendet har inget protokollfört beslut; ange beslut: organ, datum, paragraf och utfall", "beslut")]
+        )
     files = render_documents(case, papers)
     if pdf:
         files.update(pdf_copies(files))
@@ -150,7 +168,8 @@ def filing_problems(case: Case, beslut_docx: bytes) -> list[Problem]:
         Problem(
             filed.place_of("sha256"),
             f"beslut.docx är diariefört {filed.datum} med sha256 {filed.sha256[:12]}… men blir nu {actual[:12]}…; "
-            f"en mall eller koden ändrar en diarieförd handling. Återställ ändringen, eller ange en ny revision under diariefort med datum och sha256 {actual}",
+            "en mall eller koden ändrar en diarieförd handling. Återställ ändringen, "
+            f"eller ange en ny revision under diariefort med datum och sha256 {actual}",
             "diariefort",
         )
     ]

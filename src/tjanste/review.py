@@ -45,8 +45,14 @@ def _check_decision(case: Case, problems: Problems) -> None:
         if not getattr(decision, name):
             problems.error(decision.place, f"beslut.{name}", "saknas; ett protokollsutdrag behöver paragraf, datum och utfall")
     if decision.utfall == "med ändringar" and not decision.att:
-        problems.error(decision.place_of("utfall"), "beslut.att", "saknas; skriv de att-satser som beslutades när beslutet blev 'med ändringar'")
+        problems.error(
+            decision.place_of("utfall"), "beslut.att", "saknas; skriv de att-satser som beslutades när beslutet blev 'med ändringar'"
+        )
     if decision.utfall == "enligt förslaget" and decision.att:
-        problems.error(decision.place_of("att"), "beslut.att", "ska inte anges när beslutet blev 'enligt förslaget'; då flyttas förslagets att-satser ordagrant")
+        problems.error(
+            decision.place_of("att"),
+            "beslut.att",
+            "ska inte anges när beslutet blev 'enligt förslaget'; då flyttas förslagets att-satser ordagrant",
+        )
     if decision.utfall == "enligt förslaget" and not case.forslag:
         problems.error(decision.place_of("utfall"), "beslut.utfall", "'enligt förslaget' men ärendet har inget forslag med att-satser")

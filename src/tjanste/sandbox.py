@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -37,6 +37,7 @@ class ReadOnly:
     """
 
     __slots__ = ("_ReadOnly__items",)
+    __items: dict[str, Any]  # set once through object.__setattr__; the slot above holds it
 
     def __init__(self, items: Mapping[str, Any]):
         object.__setattr__(self, "_ReadOnly__items", dict(items))
@@ -44,7 +45,7 @@ class ReadOnly:
     def __getitem__(self, key: str) -> Any:
         return self.__items[key]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self.__items)
 
     def __len__(self) -> int:
@@ -154,7 +155,7 @@ class Refused(TemplateSyntaxError):
 
 
 _NESTING = re.compile(r"[()\[\]{}]")
-_LONG_NUMBER = re.compile(r"\d{%d,}" % 1000)
+_LONG_NUMBER = re.compile(r"\d{1000,}")
 
 
 class Sandbox(ImmutableSandboxedEnvironment):
@@ -163,9 +164,13 @@ class Sandbox(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset(jinjamath.BINARY)
     intercepted_unops = frozenset(jinjamath.UNARY)
 
-    def __init__(self, *, autoescape: bool, undefined: type[Undefined], output_limit: tuple[int, str, str], keep_trailing_newline: bool = False):
+    def __init__(
+        self, *, autoescape: bool, undefined: type[Undefined], output_limit: tuple[int, str, str], keep_trailing_newline: bool = False
+    ):
         """output_limit: the most characters one render may give, what that output is called, and the limit's name."""
-        super().__init__(autoescape=autoescape, undefined=undefined, keep_trailing_newline=keep_trailing_newline, finalize=self.bounded_value)
+        super().__init__(
+            autoescape=autoescape, undefined=undefined, keep_trailing_newline=keep_trailing_newline, finalize=self.bounded_value
+        )
         self.globals.clear()
         self.globals.update(COMMON_GLOBALS)
         self.filters = dict(COMMON_FILTERS)
@@ -186,13 +191,17 @@ class Sandbox(ImmutableSandboxedEnvironment):
                 raise Refused(problem, node.lineno, name, filename)
         for loop in list(tree.find_all(nodes.For)):
             loop.iter = _call("count_loop", [loop.iter], loop.iter.lineno)
-        return _CountedConcat().visit(tree)
+        counted: nodes.Template = _CountedConcat().visit(tree)
+        return counted
 
     def _refusal(self, node: nodes.Node) -> str | None:
         """Why a node of a parsed template is refused, or None."""
         refused = _REFUSED.get(type(node))
         if refused:
-            return f"{refused} kan inte användas här; löptext och mallar får läsa namn, använda filter, räkna och ha {{% if %}}, {{% for %}} och {{% set %}}"
+            return (
+                f"{refused} kan inte användas här; "
+                "löptext och mallar får läsa namn, använda filter, räkna och ha {% if %}, {% for %} och {% set %}"
+            )
         if isinstance(node, nodes.For) and node.recursive:
             return "{% for ... recursive %} kan inte användas här; skriv slingan utan recursive"
         if isinstance(node, nodes.Name) and node.name == "self":
@@ -205,7 +214,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
             return f"okänt test 'is {node.name}'; testerna är {', '.join(sorted(self.tests))}"
         return None
 
-    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:  # noqa: A002 - Jinja's signature
         try:
             return super().from_string(source, globals, template_class)
         except (RecursionError, SyntaxError) as exc:  # Python's compiler on a deeply nested expression
@@ -276,21 +285,21 @@ class BoundedTemplate(Template):
             context = self.new_context(dict(*args, **kwargs))
             try:
                 pieces = jinjawork.bounded_output(self.root_render_func(context), *environment.output_limit)
-                return environment.concat(pieces)  # type: ignore[attr-defined]
-            except Exception:
+                return environment.concat(pieces)
+            except Exception:  # noqa: BLE001 - Jinja's own render: handle_exception re-raises with the template's line
                 environment.handle_exception()
 
 
 class _CountedConcat(NodeTransformer):
     """`a ~ b` as a call of Sandbox.concat_pieces, which refuses a text over the length limit before making it."""
 
-    def visit_Concat(self, node: nodes.Concat) -> nodes.Call:
+    def visit_Concat(self, node: nodes.Concat) -> nodes.Call:  # noqa: N802 - Jinja's NodeTransformer names
         self.generic_visit(node)
         return _call("concat_pieces", node.nodes, node.lineno)
 
 
-def _call(method: str, arguments: list[nodes.Expr], lineno: int) -> nodes.Call:
-    return nodes.Call(nodes.EnvironmentAttribute(method, lineno=lineno), arguments, [], None, None, lineno=lineno)
+def _call(method: str, arguments: Sequence[nodes.Node], lineno: int) -> nodes.Call:
+    return nodes.Call(nodes.EnvironmentAttribute(method, lineno=lineno), list(arguments), [], None, None, lineno=lineno)
 
 
 def _unparsable(source: str, exc: BaseException) -> str:
@@ -311,4 +320,3 @@ def _unparsable_line(source: str, exc: BaseException) -> int:
         if depth > deepest:
             deepest, at = depth, source.count("\n", 0, match.start()) + 1
     return at if deepest else line
-

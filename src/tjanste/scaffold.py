@@ -155,7 +155,9 @@ gruppera_fyrsiffriga: ja
 """
 
 
-def new_case(rubrik: str, *, typ: str | None = None, organisation: str | None = None, name: str | None = None, datum: dt.date | None = None) -> list[Path]:
+def new_case(
+    rubrik: str, *, typ: str | None = None, organisation: str | None = None, name: str | None = None, datum: dt.date | None = None
+) -> list[Path]:
     """Writes cases/<name>.md and its bilaga cases/<name>/bilaga-1.md; never overwrites. Returns the files written."""
     from .kinds import case_kinds as kinds
     from .profile import profile_ids
@@ -165,27 +167,46 @@ def new_case(rubrik: str, *, typ: str | None = None, organisation: str | None = 
     name = name or f"{datum.year}-{slug(rubrik)}"
     problems = []
     if not rubrik:
-        problems.append(Problem(Place("rubrik"), "är tom; skriv ärendets rubrik, t.ex. tjanste ny \"Förstärkt budget för primärvården\"", "rubrik"))
+        problems.append(
+            Problem(Place("rubrik"), 'är tom; skriv ärendets rubrik, t.ex. tjanste ny "Förstärkt budget för primärvården"', "rubrik")
+        )
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
-        problems.append(Problem(Place(name), "ett ärendes namn får bara innehålla a–z, 0–9 och - och ska börja med en bokstav eller siffra", "namn"))
+        problems.append(
+            Problem(Place(name), "ett ärendes namn får bara innehålla a–z, 0–9 och - och ska börja med en bokstav eller siffra", "namn")
+        )
     known_kinds, known_profiles = kinds(), profile_ids(paths.profiles_dir())
     typ = typ or ("tjansteskrivelse" if "tjansteskrivelse" in known_kinds else (known_kinds or [""])[0])
     if typ not in known_kinds:
         problems.append(Problem(Place(typ), f"typen finns inte; välj en av: {', '.join(known_kinds)}", "--typ"))
     if not known_profiles:
-        problems.append(Problem(Place(str(paths.profiles_dir())), "det finns ingen organisation än; skapa en med tjanste ny-organisation ID --namn \"...\"", "--organisation"))
+        problems.append(
+            Problem(
+                Place(str(paths.profiles_dir())),
+                'det finns ingen organisation än; skapa en med tjanste ny-organisation ID --namn "..."',
+                "--organisation",
+            )
+        )
     organisation = organisation or (known_profiles or [""])[0]
     if known_profiles and organisation not in known_profiles:
-        problems.append(Problem(Place(organisation), f"organisationen finns inte; välj en av: {', '.join(known_profiles)}", "--organisation"))
+        problems.append(
+            Problem(Place(organisation), f"organisationen finns inte; välj en av: {', '.join(known_profiles)}", "--organisation")
+        )
     if problems:
         raise CaseError(problems)
     case_file = paths.cases_dir() / f"{name}.md"
     bilaga = paths.cases_dir() / name / "bilaga-1.md"
     _refuse_existing([case_file, bilaga])
     text = CASE_TEXT.format(
-        name=name, typ=typ, typ_pad=" " * max(1, 31 - len(typ)), kinds=", ".join(known_kinds),
-        organisation=organisation, org_pad=" " * max(1, 23 - len(organisation)), organisations=", ".join(known_profiles),
-        dnr_example=_dnr_example(organisation), datum=datum.isoformat(), rubrik=_quoted(rubrik),
+        name=name,
+        typ=typ,
+        typ_pad=" " * max(1, 31 - len(typ)),
+        kinds=", ".join(known_kinds),
+        organisation=organisation,
+        org_pad=" " * max(1, 23 - len(organisation)),
+        organisations=", ".join(known_profiles),
+        dnr_example=_dnr_example(organisation),
+        datum=datum.isoformat(),
+        rubrik=_quoted(rubrik),
     )
     bilaga.parent.mkdir(parents=True, exist_ok=True)
     _write_new(bilaga, BILAGA_TEXT)
@@ -199,7 +220,7 @@ def new_profile(profile_id: str, namn: str, *, ort: str = "", brevhuvud: str = "
     if not PROFILE_ID.fullmatch(profile_id):
         problems.append(Problem(Place(profile_id), "ett id får bara innehålla a–z, 0–9 och - , t.ex. region-gavleborg", "id"))
     if not namn.strip():
-        problems.append(Problem(Place(profile_id), "namnet är tomt; ange t.ex. --namn \"Region Gävleborg\"", "--namn"))
+        problems.append(Problem(Place(profile_id), 'namnet är tomt; ange t.ex. --namn "Region Gävleborg"', "--namn"))
     if problems:
         raise CaseError(problems)
     path = paths.profiles_dir() / f"{profile_id}.yaml"
@@ -207,8 +228,14 @@ def new_profile(profile_id: str, namn: str, *, ort: str = "", brevhuvud: str = "
     namn = " ".join(namn.split())
     ort = " ".join(ort.split()) or "Orten"
     text = PROFILE_TEXT.format(
-        id=profile_id, namn=namn, namn_yaml=_quoted(namn), brevhuvud_yaml=_quoted(" ".join(brevhuvud.split()) or namn),
-        ort=ort, ort_yaml=_quoted(ort), dnr_monster=DEFAULT_DNR_PATTERN, dnr_exempel=DEFAULT_DNR_EXAMPLE,
+        id=profile_id,
+        namn=namn,
+        namn_yaml=_quoted(namn),
+        brevhuvud_yaml=_quoted(" ".join(brevhuvud.split()) or namn),
+        ort=ort,
+        ort_yaml=_quoted(ort),
+        dnr_monster=DEFAULT_DNR_PATTERN,
+        dnr_exempel=DEFAULT_DNR_EXAMPLE,
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     _write_new(path, text)
@@ -227,7 +254,9 @@ def _dnr_example(organisation: str) -> str:
 def _refuse_existing(files: list[Path]) -> None:
     found = [f for f in files if f.exists()]
     if found:
-        raise CaseError([Problem(Place(str(f)), "filen finns redan och skrivs inte över; välj en annan rubrik eller ange --namn", "fil") for f in found])
+        raise CaseError(
+            [Problem(Place(str(f)), "filen finns redan och skrivs inte över; välj en annan rubrik eller ange --namn", "fil") for f in found]
+        )
 
 
 def _write_new(path: Path, text: str) -> None:

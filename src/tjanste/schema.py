@@ -12,12 +12,14 @@ import difflib
 import enum
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Final, Generic, TypeVar
+from typing import Any, ClassVar, Final, Generic, TypeVar
 
 from .amount import Amount, AmountError
 from .errors import Place, Problems
 from .yamlsource import Node
+
 
 class Invalid(enum.Enum):
     """The type of INVALID: an enum of one member, so that a type checker narrows `value is INVALID` away."""
@@ -74,7 +76,7 @@ class Text(Field):
 
     expected = "en text"
 
-    def __init__(self, *, allow_empty: bool = False, pattern: str | None = None, pattern_help: str = "", **kw):
+    def __init__(self, *, allow_empty: bool = False, pattern: str | None = None, pattern_help: str = "", **kw: Any):
         super().__init__(**kw)
         self.allow_empty = allow_empty
         self.pattern = re.compile(pattern) if pattern else None
@@ -105,7 +107,7 @@ class Text(Field):
 class Choice(Text):
     """One of a fixed set of words."""
 
-    def __init__(self, choices: Callable[[], list[str]] | list[str], **kw):
+    def __init__(self, choices: Callable[[], list[str]] | list[str], **kw: Any):
         super().__init__(**kw)
         self.choices = choices
 
@@ -115,7 +117,11 @@ class Choice(Text):
             return value
         choices = self.choices() if callable(self.choices) else self.choices
         if value not in choices:
-            listed = f"välj en av: {', '.join(sorted(choices))}" if choices else "det finns inget att välja bland; kontrollera att projektmappen har templates/organisationer/ med profilerna"
+            listed = (
+                f"välj en av: {', '.join(sorted(choices))}"
+                if choices
+                else "det finns inget att välja bland; kontrollera att projektmappen har templates/organisationer/ med profilerna"
+            )
             problems.error(node.place, name, f"'{value}' finns inte{suggest(value, choices)}; {listed}")
             return INVALID
         return value
@@ -129,7 +135,7 @@ class Flag(Field):
     """ja or nej."""
 
     expected = "ja eller nej"
-    WORDS = {"ja": True, "nej": False, "true": True, "false": False}
+    WORDS: ClassVar[dict[str, bool]] = {"ja": True, "nej": False, "true": True, "false": False}
 
     def validate(self, node: Node, name: str, problems: Problems) -> Any:
         if node.kind != "text" or str(node.value).strip().lower() not in self.WORDS:
@@ -166,7 +172,7 @@ class AmountValue(Field):
 
     expected = "ett belopp, t.ex. 24 000 000 kr eller 15,1 mnkr"
 
-    def __init__(self, default_unit: str = "kr", **kw):
+    def __init__(self, default_unit: str = "kr", **kw: Any):
         super().__init__(**kw)
         self.default_unit = default_unit
 
@@ -186,7 +192,7 @@ class AmountValue(Field):
 class ListOf(Field):
     """A list whose items all have one field type."""
 
-    def __init__(self, item: Field, *, min_items: int = 0, **kw):
+    def __init__(self, item: Field, *, min_items: int = 0, **kw: Any):
         kw.setdefault("default", list)
         super().__init__(**kw)
         self.item = item
@@ -196,9 +202,9 @@ class ListOf(Field):
     def validate(self, node: Node, name: str, problems: Problems) -> Any:
         if node.kind != "lista":
             return self.wrong_kind(node, name, problems)
-        if len(node.value) < self.min_items:
-            problems.error(node.place, name, f"har {len(node.value)} element, väntade minst {self.min_items}")
-        values = [self.item.validate(item, f"{name}[{i + 1}]", problems) for i, item in enumerate(node.value)]
+        if len(node.items) < self.min_items:
+            problems.error(node.place, name, f"har {len(node.items)} element, väntade minst {self.min_items}")
+        values = [self.item.validate(item, f"{name}[{i + 1}]", problems) for i, item in enumerate(node.items)]
         return [v for v in values if v is not INVALID]
 
     def json_schema(self) -> dict[str, Any]:
@@ -213,7 +219,7 @@ class MapOf(Field):
 
     NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
-    def __init__(self, item: Field, **kw):
+    def __init__(self, item: Field, **kw: Any):
         kw.setdefault("default", dict)
         super().__init__(**kw)
         self.item = item
@@ -223,9 +229,15 @@ class MapOf(Field):
         if node.kind != "mappning":
             return self.wrong_kind(node, name, problems)
         values: dict[str, Any] = {}
-        for key, child in node.value.items():
+        for key, child in node.mapping.items():
             if not self.NAME.fullmatch(key):
-                problems.error(child.key_place or child.place, f"{name}.{key}", "namnet får bara innehålla a–z, 0–9 och _ och inte börja med en siffra (det används som {{ " + name + ".namn }} i texten)")
+                problems.error(
+                    child.key_place or child.place,
+                    f"{name}.{key}",
+                    "namnet får bara innehålla a–z, 0–9 och _ och inte börja med en siffra (det används som {{ "
+                    + name
+                    + ".namn }} i texten)",
+                )
                 continue
             value = self.item.validate(child, f"{name}.{key}", problems)
             if value is not INVALID:
@@ -249,7 +261,9 @@ class Record(Field, Generic[R]):
 
     expected = "fält med värden (en mappning)"
 
-    def __init__(self, build: Callable[..., R], fields: dict[str, Field], *, shorthand: str | None = None, partial: bool = False, **kw):
+    def __init__(
+        self, build: Callable[..., R], fields: dict[str, Field], *, shorthand: str | None = None, partial: bool = False, **kw: Any
+    ):
         super().__init__(**kw)
         self.build = build
         self.fields = fields
@@ -267,12 +281,12 @@ class Record(Field, Generic[R]):
         values: dict[str, Any] = {}
         places: dict[str, Place] = {}
         failed = False
-        for key, child in node.value.items():
+        for key, extra in node.mapping.items():
             if key not in self.fields:
-                problems.error(child.key_place or child.place, f"{prefix}{key}", f"okänt fält{suggest(key, list(self.fields))}")
+                problems.error(extra.key_place or extra.place, f"{prefix}{key}", f"okänt fält{suggest(key, list(self.fields))}")
                 failed = True
         for key, spec in self.fields.items():
-            child = node.value.get(key)
+            child = node.mapping.get(key)
             if child is None:
                 if spec.required:
                     problems.error(node.place, f"{prefix}{key}", "saknas, men måste anges")
@@ -305,7 +319,7 @@ class Record(Field, Generic[R]):
 
 
 def suggest(word: str, candidates: list[str]) -> str:
-    """ ' (menade du 'x'?)' for the nearest known name, ignoring diacritics."""
+    """' (menade du 'x'?)' for the nearest known name, ignoring diacritics."""
     plain = {_fold(c): c for c in candidates}
     close = difflib.get_close_matches(_fold(word), list(plain), n=1, cutoff=0.6)
     return f" (menade du '{plain[close[0]]}'?)" if close else ""

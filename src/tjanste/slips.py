@@ -62,7 +62,10 @@ def _single_braces(line: str) -> tuple[int, str] | None:
     if match is None:
         return None
     inner = " ".join(match.group(1).split())
-    return match.start() + 1, f"'{match.group(0)}' skulle skrivas ut som det står; ett värde skrivs med dubbla klammerparenteser: {{{{ {inner} }}}}"
+    return (
+        match.start() + 1,
+        f"'{match.group(0)}' skulle skrivas ut som det står; ett värde skrivs med dubbla klammerparenteser: {{{{ {inner} }}}}",
+    )
 
 
 def _unknown_filter(line: str, known: set[str], suggested: list[str]) -> tuple[int, str] | None:
@@ -72,5 +75,8 @@ def _unknown_filter(line: str, known: set[str], suggested: list[str]) -> tuple[i
             name = found.group(1)
             if name not in known:
                 column = expression.start(1) + found.start(1) + 1
-                return column, f"filtret '{name}' finns inte{suggest(name, suggested)}; filtren för belopp och datum är: {', '.join(suggested)}"
+                return (
+                    column,
+                    f"filtret '{name}' finns inte{suggest(name, suggested)}; filtren för belopp och datum är: {', '.join(suggested)}",
+                )
     return None

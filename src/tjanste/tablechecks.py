@@ -1,9 +1,11 @@
-"""Checks on a read table: written totals against computed sums, rules over rows and groups, fixed decimals, and figures or units a thousand times off."""
+"""Checks on a read table: written totals against sums, rules over rows and groups, fixed decimals, figures a thousand times off."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from .amount import Amount, AmountError, exact_sum, exactly, far_from_siblings, unit_outliers
 from .errors import Place, Problems
@@ -45,6 +47,7 @@ def _check_decimals(table: Table, field_name: str, problems: Problems) -> None:
             if decimals is None:
                 continue
             number = cell.in_unit(table.shown_unit) if isinstance(cell, Amount) else cell
+            assert isinstance(number, Decimal)  # texts were left out above: they have no decimals
             if number != number.quantize(Decimal(1).scaleb(-decimals)):
                 exact = Amount(number).format(show_unit=False)
                 rounded = Amount(number).format(show_unit=False, decimals=decimals)
@@ -52,7 +55,8 @@ def _check_decimals(table: Table, field_name: str, problems: Problems) -> None:
                 problems.error(
                     row.place,
                     f"{field_name}.rader",
-                    f"kolumnen '{column.rubrik}': {exact} har fler decimaler än de {decimals} som visas och skulle avrundas till {rounded}; "
+                    f"kolumnen '{column.rubrik}': "
+                    f"{exact} har fler decimaler än de {decimals} som visas och skulle avrundas till {rounded}; "
                     "skriv talet med färre decimaler, eller avrunda: ja i tabellen om avrundningen är avsedd",
                 )
 
@@ -77,15 +81,24 @@ def _warn_far_values(table: Table, index: int, field_name: str, unit_words: Mapp
             problems.warning(
                 row.place,
                 f"{field_name}.rader",
-                f"kolumnen '{column.rubrik}': {cell.format(unit_words=unit_words)} skiljer sig minst tusen gånger från de andra beloppen i summan; stämmer enheten?",
+                f"kolumnen '{column.rubrik}': "
+                f"{cell.format(unit_words=unit_words)} skiljer sig minst tusen gånger från de andra beloppen i summan; stämmer enheten?",
             )
 
 
-def _check_rule(table: Table, condition: str, tolerance: Amount | None, place: Place, field_name: str, unit_words: Mapping[str, str], problems: Problems) -> None:
+def _check_rule(
+    table: Table, condition: str, tolerance: Amount | None, place: Place, field_name: str, unit_words: Mapping[str, str], problems: Problems
+) -> None:
     """A rule holds on every row that has all its columns, and on every group whose own cells it names."""
     sides = parse_equation(condition)
     if isinstance(sides, str):
-        problems.error(place, field_name, sides.replace("skriv t.ex. totalt = a + b", "skriv t.ex. fordelning = intakt - oh").replace("skriv namn med", "skriv kolumnernas namn med"))
+        problems.error(
+            place,
+            field_name,
+            sides.replace("skriv t.ex. totalt = a + b", "skriv t.ex. fordelning = intakt - oh").replace(
+                "skriv namn med", "skriv kolumnernas namn med"
+            ),
+        )
         return
     left, right = sides
     columns: dict[str, int] = {}
@@ -93,7 +106,12 @@ def _check_rule(table: Table, condition: str, tolerance: Amount | None, place: P
     for term in left + right:
         index = table.column_index(term.name)
         if index is None or not table.kolumner[index].numeric:
-            problems.error(place, field_name, f"'{term.name}' är ingen kolumn med tal i tabellen {table.name}{suggest(term.name, names)}; kolumner: {', '.join(names) or 'inga'}")
+            problems.error(
+                place,
+                field_name,
+                f"'{term.name}' är ingen kolumn med tal i tabellen {table.name}{suggest(term.name, names)}; kolumner: "
+                f"{', '.join(names) or 'inga'}",
+            )
             return
         columns[term.name] = index
     kinds = {table.kolumner[i].kind for i in columns.values()}
@@ -106,9 +124,10 @@ def _check_rule(table: Table, condition: str, tolerance: Amount | None, place: P
     def check(values: dict[int, Value | None], subject: str, where: Place) -> None:
         if any(values[i] is None for i in columns.values()):
             return  # the rule is about rows that have all its columns
+
         def side(terms: list[Term]) -> Decimal:
             figures = [kronor(v) for t in terms if (v := values[columns[t.name]]) is not None]
-            return exact_sum([f if t.sign > 0 else f.copy_negate() for t, f in zip(terms, figures)])
+            return exact_sum([f if t.sign > 0 else f.copy_negate() for t, f in zip(terms, figures, strict=False)])
 
         left_value, right_value = side(left), side(right)
         with exactly():  # figures of AMOUNT_MAX_DIGITS are far below EXACT_DIGITS: sums and differences are exact
@@ -118,7 +137,8 @@ def _check_rule(table: Table, condition: str, tolerance: Amount | None, place: P
             problems.error(
                 where,
                 field_name,
-                f"'{condition.strip()}' stämmer inte för {subject}: {written(left)} är {show(left_value)} men {written(right)} är {show(right_value)}, "
+                f"'{condition.strip()}' stämmer inte för {subject}: "
+                f"{written(left)} är {show(left_value)} men {written(right)} är {show(right_value)}, "
                 f"skillnad {show(abs(difference))}",
             )
 
@@ -156,20 +176,25 @@ def _check_written_totals(table: Table, field_name: str, unit_words: Mapping[str
     columns = table.summed_columns
     if written_totals and len(written_totals) != len(columns):
         hint = COMMA_HINT if len(written_totals) > len(columns) else ""
-        problems.error(table.summa.place_of("skrivet"), f"{field_name}.summa.skrivet", f"har {len(written_totals)} värden, väntade {len(columns)} (ett per kolumn med summa){hint}")
+        problems.error(
+            table.summa.place_of("skrivet"),
+            f"{field_name}.summa.skrivet",
+            f"har {len(written_totals)} värden, väntade {len(columns)} (ett per kolumn med summa){hint}",
+        )
         return
     tolerance = table.summa.tolerans.kronor if table.summa.tolerans else Decimal(0)
-    for index, stated in zip(columns, written_totals):
+    for index, stated in zip(columns, written_totals, strict=False):
         computed = table.sums[index]
         with exactly():
             difference = kronor(computed) - stated
         if abs(difference) > tolerance:
-            show = lambda number: shown(table, index, _like(computed, number), unit_words)  # noqa: E731
+            show = functools.partial(_shown_like, table, index, computed, unit_words)
             allowed = f" (tillåten avvikelse {show(tolerance)})" if tolerance else ""
             problems.error(
                 table.summa.place_of("skrivet"),
                 f"{field_name}.summa",
-                f"kolumnen '{table.kolumner[index].rubrik}': summaraden '{table.summa.rubrik}' skriver {show(stated)} men raderna summerar till "
+                f"kolumnen '{table.kolumner[index].rubrik}': "
+                f"summaraden '{table.summa.rubrik}' skriver {show(stated)} men raderna summerar till "
                 f"{show(kronor(computed))}, skillnad {show(abs(difference))}{allowed}",
             )
 
@@ -206,3 +231,7 @@ def _written_totals(table: Table, field_name: str, problems: Problems) -> list[D
             totals.append(value)
     return totals
 
+
+def _shown_like(table: Table, index: int, computed: Any, unit_words: Mapping[str, str], number: Decimal) -> str:
+    """A figure shown as the column's computed sum is (its unit and decimals)."""
+    return shown(table, index, _like(computed, number), unit_words)

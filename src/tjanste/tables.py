@@ -1,4 +1,4 @@
-"""Tables from case data: typed cells (text, amounts, percentages, counts), named rows and groups, and column and group sums on exact values.
+"""Tables from case data: typed cells (text, amounts, percentages, counts), named rows and groups, exact column and group sums.
 
 A row is written 'a | 6,3 | 6,2', and named like a belopp: `vardcentral: Vårdcentral | 6,3`.
 A group's first cells ('grupp: Primärvård | 30,0') stand once, merged down its rows;
@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .amount import UNIT_CHOICES, UNIT_PATTERN, Amount, AmountError, NotExact, exact_sum
 from . import limits
+from .amount import UNIT_CHOICES, UNIT_PATTERN, Amount, AmountError, NotExact, exact_sum
 from .errors import Place, Problems
 from .schema import AmountValue, Choice, Field, Flag, ListOf, Located, Record, Text, suggest
 from .yamlsource import Node
@@ -214,7 +214,9 @@ TABLE = Record(
 )
 
 
-def read_table(name: str, table: Table, problems: Problems, amounts: dict[str, Amount] | None = None, broken: frozenset[str] = frozenset()) -> None:
+def read_table(
+    name: str, table: Table, problems: Problems, amounts: dict[str, Amount] | None = None, broken: frozenset[str] = frozenset()
+) -> None:
     """Types the rows against the columns, names rows and groups, and computes the sums; tablechecks checks them.
 
     amounts are the case's belopp, which a cell may be ('{{ belopp.namn }}'); broken, every name
@@ -232,7 +234,7 @@ def read_table(name: str, table: Table, problems: Problems, amounts: dict[str, A
         problems.error(rows.place, f"{field_name}.rader", limits.TABLE_ROWS.message(len(rows.value)))
         return
     reader = _Reader(table, amounts or {}, broken, problems)
-    for index, node in enumerate(rows.value, start=1):
+    for index, node in enumerate(rows.items, start=1):
         reader.entry(node, f"{field_name}.rader[{index}]")
     table.complete = reader.ok
     if table.complete:  # a sum over broken rows would only repeat their error
@@ -240,10 +242,14 @@ def read_table(name: str, table: Table, problems: Problems, amounts: dict[str, A
             try:
                 total = sum_values([row.cells[index] for row in table.body_rows()])
             except NotExact as exc:  # a group's sum is then exact too: its figures are fewer and no longer
-                problems.error(table.place, f"{field_name}.rader", f"kolumnen '{table.kolumner[index].rubrik}' kan inte summeras exakt: {exc}")
+                problems.error(
+                    table.place, f"{field_name}.rader", f"kolumnen '{table.kolumner[index].rubrik}' kan inte summeras exakt: {exc}"
+                )
                 table.complete = False
                 return
-            table.sums[index] = Amount(total.kronor, table.shown_unit) if isinstance(total, Amount) else total if total is not None else _zero(table, index)
+            table.sums[index] = (
+                Amount(total.kronor, table.shown_unit) if isinstance(total, Amount) else total if total is not None else _zero(table, index)
+            )
         for group in table.groups:
             if group.subtotal:
                 _add_subtotal(table, group)
@@ -298,9 +304,16 @@ class _Reader:
     def name(self, name: str, line: TableRow | Group, place: Place, field_name: str) -> None:
         table = self.table
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            self.error(place, field_name, f"namnet '{name}' får bara innehålla a–z, 0–9 och _ och inte börja med en siffra (det används som {{{{ tabell.{table.name}.namn.kolumn }}}})")
+            self.error(
+                place,
+                field_name,
+                f"namnet '{name}' får bara innehålla a–z, "
+                f"0–9 och _ och inte börja med en siffra (det används som {{{{ tabell.{table.name}.namn.kolumn }}}})",
+            )
         elif name in table.named or table.column_index(name) is not None:
-            self.error(place, field_name, f"namnet '{name}' finns redan i tabellen {table.name}; rader, grupper och kolumner behöver var sitt namn")
+            self.error(
+                place, field_name, f"namnet '{name}' finns redan i tabellen {table.name}; rader, grupper och kolumner behöver var sitt namn"
+            )
         else:
             line.name = name
             table.named[name] = line
@@ -308,7 +321,11 @@ class _Reader:
     def group(self, node: Node, name: str) -> None:
         assert isinstance(node.value, dict)
         for key in sorted(set(node.value) - set(GROUP_KEYS)):
-            self.error(node.value[key].key_place or node.place, f"{name}.{key}", f"okänt fält{suggest(key, GROUP_KEYS)}; en grupp har {', '.join(GROUP_KEYS)}")
+            self.error(
+                node.value[key].key_place or node.place,
+                f"{name}.{key}",
+                f"okänt fält{suggest(key, GROUP_KEYS)}; en grupp har {', '.join(GROUP_KEYS)}",
+            )
         head, members = node.value.get("grupp"), node.value.get("rader")
         if head is None or head.kind != "text" or members is None or not isinstance(members.value, list) or not members.value:
             self.error(node.place, name, "en grupp behöver 'grupp: <text>' och 'rader:' med minst en rad")
@@ -317,7 +334,11 @@ class _Reader:
         assert isinstance(own.value, list)
         columns = len(own.value)
         if columns >= len(self.table.kolumner):
-            self.error(head.place, f"{name}.grupp", f"gruppen har {columns} celler men tabellen {len(self.table.kolumner)} kolumner; gruppens rader behöver minst en egen")
+            self.error(
+                head.place,
+                f"{name}.grupp",
+                f"gruppen har {columns} celler men tabellen {len(self.table.kolumner)} kolumner; gruppens rader behöver minst en egen",
+            )
             return
         first = self.typed_cells(own.value, 0, f"{name}.grupp")
         group = Group(str(own.value[0].value).strip(), head.place, columns)
@@ -359,7 +380,11 @@ class _Reader:
             return None
         if len(node.value) != expected:
             hint = COMMA_HINT if len(node.value) > expected else ""
-            self.error(node.place, name, f"raden har {len(node.value)} celler, väntade {expected} (en per kolumn{' utom gruppens' if offset else ''}){hint}")
+            self.error(
+                node.place,
+                name,
+                f"raden har {len(node.items)} celler, väntade {expected} (en per kolumn{' utom gruppens' if offset else ''}){hint}",
+            )
             return None
         typed = self.typed_cells(node.value, offset, name)
         if typed is None:
@@ -412,7 +437,12 @@ class _Reader:
             self.ok = False  # its own error is reported where it is written
             return None
         known = ", ".join(sorted(self.amounts)) or "inga"
-        self.error(place, name, f"kolumnen '{column.rubrik}': 'belopp.{amount_name}' finns inte{suggest(amount_name, list(self.amounts))}; kända namn under belopp: {known}")
+        self.error(
+            place,
+            name,
+            f"kolumnen '{column.rubrik}': 'belopp.{amount_name}' finns inte{suggest(amount_name, list(self.amounts))}; "
+            f"kända namn under belopp: {known}",
+        )
         return None
 
     def number(self, text: str, column: Column, place: Place, name: str) -> Decimal | None:

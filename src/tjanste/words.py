@@ -87,7 +87,9 @@ def _split(n: int | Decimal) -> tuple[bool, int, str]:
         raise TypeError(f"expected int or Decimal, got {type(n).__name__}")
     if isinstance(n, Decimal) and not n.is_finite():
         raise ValueError(f"{n} är inget tal som kan skrivas med ord")
-    whole, _, fraction = format(n.copy_abs() if isinstance(n, Decimal) else abs(n), "f").partition(".")  # copy_abs: abs() rounds to the context
+    whole, _, fraction = format(n.copy_abs() if isinstance(n, Decimal) else abs(n), "f").partition(
+        "."
+    )  # copy_abs: abs() rounds to the context
     return n < 0, int(whole), fraction.rstrip("0")
 
 

@@ -14,7 +14,12 @@ _KEY_WITHOUT_SPACE = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_]\w*):(?=[^\s/:])(\S.*
 _KEY_VALUE = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_]\w*):\s+(.*)$")
 # What YAML (libyaml or PyYAML) says after each slip: only then is the slip looked for.
 _AFTER_A_MISSING_SPACE = ("mapping values are not allowed", "could not find expected ':'", "did not find expected key")
-_AFTER_AN_OPEN_QUOTE = ("found unexpected end of stream", "could not find expected ':'", "did not find expected key", "while scanning a quoted scalar")
+_AFTER_AN_OPEN_QUOTE = (
+    "found unexpected end of stream",
+    "could not find expected ':'",
+    "did not find expected key",
+    "while scanning a quoted scalar",
+)
 
 
 def yaml_slip(text: str, error_line: int, problem: str) -> Slip | None:
@@ -34,8 +39,10 @@ def yaml_slip(text: str, error_line: int, problem: str) -> Slip | None:
         if (match := _KEY_VALUE.match(line)) is not None:
             key, value = match.group(2), match.group(3).split(" #", 1)[0].strip()
             escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-            return error_line, len(match.group(1)) + len(key) + 3 + value.find(":"), (
-                f"ett kolon följt av mellanslag inne i värdet; sätt värdet inom citattecken: {key}: \"{escaped}\""
+            return (
+                error_line,
+                len(match.group(1)) + len(key) + 3 + value.find(":"),
+                (f'ett kolon följt av mellanslag inne i värdet; sätt värdet inom citattecken: {key}: "{escaped}"'),
             )
     return None
 

@@ -40,6 +40,16 @@ class Node:
             return "lista"
         return "text"
 
+    @property
+    def mapping(self) -> dict[str, Node]:
+        """The children of a mappning, typed; empty for a list or a text."""
+        return self.value if isinstance(self.value, dict) else {}
+
+    @property
+    def items(self) -> list[Node]:
+        """The items of a lista, typed; empty for a mappning or a text."""
+        return self.value if isinstance(self.value, list) else []
+
 
 @dataclass(frozen=True, slots=True)
 class CaseSource:
@@ -121,8 +131,8 @@ def _within_limits(text: str, shown_path: str, line_offset: int, problems: Probl
             continue
         limit, found = (limits.YAML_DEPTH, depth) if limits.YAML_DEPTH.exceeded_by(depth) else (limits.YAML_NODES, count)
         if limit.exceeded_by(found):
-            mark = event.start_mark
-            problems.error(Place(shown_path, mark.line + 1 + line_offset, mark.column + 1), "", limit.message(f"minst {found}"))
+            line, column = (event.start_mark.line, event.start_mark.column) if event.start_mark is not None else (0, 0)
+            problems.error(Place(shown_path, line + 1 + line_offset, column + 1), "", limit.message(f"minst {found}"))
             return False
     return True
 
@@ -142,7 +152,9 @@ def _yaml_reason(exc: yaml.MarkedYAMLError) -> str:
         "did not find expected ',' or ']'": "en [ stängs aldrig: ',' eller ']' saknas",
         "did not find expected key": "indraget stämmer inte med fälten ovanför",
         "did not find expected '-' indicator": "ett listelement har fel indrag",
-        "found character that cannot start any token": "ett tecken som inte kan inleda ett värde (t.ex. @ eller `); sätt texten inom citattecken",
+        "found character that cannot start any token": (
+            "ett tecken som inte kan inleda ett värde (t.ex. @ eller `); sätt texten inom citattecken"
+        ),
         "expected a comment or a line break": "oväntad text efter värdet (efter ett avslutande citattecken?)",
         "found unknown escape character": "okänd kombination med \\ inom \"...\"; skriv texten inom '...' i stället",
         "expected alphabetic or numeric character": "ett & eller * måste följas av ett namn; sätt texten inom citattecken",
@@ -170,7 +182,15 @@ def forbidden_character_message(char: str) -> str:
     return f"tecknet U+{ord(char):04X} är ett styrtecken som inte kan stå i ett dokument; ta bort det"
 
 
-def _convert(node: yaml.Node, shown_path: str, line_offset: int, problems: Problems, key_place: Place | None = None, path: str = "", seen: set[int] | None = None) -> Node | None:
+def _convert(
+    node: yaml.Node,
+    shown_path: str,
+    line_offset: int,
+    problems: Problems,
+    key_place: Place | None = None,
+    path: str = "",
+    seen: set[int] | None = None,
+) -> Node | None:
     """A composed YAML node as a Node tree; None for a value already reported as an error."""
     seen = set() if seen is None else seen
     place = _place(node, shown_path, line_offset)
@@ -185,7 +205,9 @@ def _convert(node: yaml.Node, shown_path: str, line_offset: int, problems: Probl
             problems.error(place, path, forbidden_character_message(bad.group(0)))
         return Node(node.value, place, key_place)
     if isinstance(node, yaml.SequenceNode):
-        items = [_convert(item, shown_path, line_offset, problems, path=f"{path}[{i}]", seen=seen) for i, item in enumerate(node.value, start=1)]
+        items = [
+            _convert(item, shown_path, line_offset, problems, path=f"{path}[{i}]", seen=seen) for i, item in enumerate(node.value, start=1)
+        ]
         return Node([item for item in items if item is not None], place, key_place)
     mapping: dict[str, Node] = {}
     for key_node, value_node in node.value:
@@ -196,7 +218,9 @@ def _convert(node: yaml.Node, shown_path: str, line_offset: int, problems: Probl
         key = key_node.value
         if key in mapping:
             first = mapping[key].key_place or mapping[key].place
-            problems.error(kplace, f"{path}.{key}" if path else key, f"fältet finns redan på rad {first.line}; ett fält får bara anges en gång")
+            problems.error(
+                kplace, f"{path}.{key}" if path else key, f"fältet finns redan på rad {first.line}; ett fält får bara anges en gång"
+            )
             continue
         value = _convert(value_node, shown_path, line_offset, problems, kplace, f"{path}.{key}" if path else key, seen)
         if value is not None:
@@ -208,5 +232,5 @@ def keys_under(front: Node | None, section: str) -> set[str]:
     """The names written under a section of the front matter (belopp, tabeller), valid or not."""
     if front is None or front.kind != "mappning":
         return set()
-    written = front.value.get(section)
-    return set(written.value) if written is not None and written.kind == "mappning" else set()
+    written = front.mapping.get(section)
+    return set(written.mapping) if written is not None and written.kind == "mappning" else set()

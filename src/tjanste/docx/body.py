@@ -6,8 +6,8 @@ function that reads the token and appends OOXML to the writer's output.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from lxml import etree
 from markdown_it.token import Token

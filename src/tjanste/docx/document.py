@@ -1,4 +1,4 @@
-"""A Paper into a finished .docx: the Word template rendered with docxtpl, the prose body put in its place, the package made reproducible."""
+"""A Paper into a finished .docx: the Word template rendered by docxtpl, the prose body put in its place, the package reproducible."""
 
 from __future__ import annotations
 
@@ -8,17 +8,17 @@ import re
 import zipfile
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docx.enum.section import WD_HEADER_FOOTER
 from docxtpl import DocxTemplate
 from jinja2 import TemplateError, TemplateSyntaxError
+from lxml import etree
 
-from .. import limits
 from .. import limits
 from ..bounded import read_limited
 from ..errors import CaseError, Place, Problem, display_path
 from ..limits import LimitError
-
 from ..markup import headings, parser
 from ..metadata import LANGUAGE, custom_properties
 from ..paper import LOGO_MARK, Paper
@@ -29,6 +29,9 @@ from .body import BodyWriter
 from .picture import Pictures, logo_run
 from .reading import DocxError, open_package
 from .table import table_elements
+
+if TYPE_CHECKING:
+    from docx.document import Document
 
 BODY_MARK = "\u2063tjanste-brodtext\u2063"  # an invisible separator no official types
 
@@ -58,7 +61,11 @@ class TemplateUndefined(SwedishUndefined):
 @cache  # one Environment, so Jinja's lexer and its regular expressions are built once per process
 def template_environment() -> Sandbox:
     """Templates are XML and arrive in pull requests: the sandbox, autoescape on, and fail on any name the context lacks."""
-    return Sandbox(autoescape=True, undefined=TemplateUndefined, output_limit=(limits.JINJA_MAX_TEMPLATE_CHARS, "en del av mallen", "JINJA_MAX_TEMPLATE_CHARS"))
+    return Sandbox(
+        autoescape=True,
+        undefined=TemplateUndefined,
+        output_limit=(limits.JINJA_MAX_TEMPLATE_CHARS, "en del av mallen", "JINJA_MAX_TEMPLATE_CHARS"),
+    )
 
 
 def _render_template(tpl: DocxTemplate, context: dict, template: Path) -> None:
@@ -126,7 +133,7 @@ def render_docx(paper: Paper, template: Path) -> bytes:
     return ooxml.reproducible_zip(buffer.getvalue())
 
 
-def _replace_mark(body, elements, template: Path) -> None:
+def _replace_mark(body: etree._Element, elements: list[etree._Element], template: Path) -> None:
     for paragraph in body.iter(ooxml.qn("w:p")):
         if "".join(t.text or "" for t in paragraph.iter(ooxml.qn("w:t"))) == BODY_MARK:
             parent = paragraph.getparent()
@@ -139,7 +146,7 @@ def _replace_mark(body, elements, template: Path) -> None:
     raise CaseError([Problem(Place(display_path(template)), message, "mall")])
 
 
-def _place_logo(document, paper: Paper) -> None:
+def _place_logo(document: Document, paper: Paper) -> None:
     """The profile's logotype in the first-page letterhead, where the template's Logotyp paragraph holds its mark."""
     profile = paper.case.profile
     if not profile or not profile.logotyp or profile.logo_path is None:
@@ -155,7 +162,7 @@ def _place_logo(document, paper: Paper) -> None:
             paragraph.append(logo_run(part, profile.logo_path, profile.logotyp.alternativtext))
 
 
-def _set_properties(document, paper: Paper) -> None:
+def _set_properties(document: Document, paper: Paper) -> None:
     """Core properties pinned to the case, so that a rebuild on another day gives the same bytes."""
     case = paper.case
     props = document.core_properties

@@ -7,7 +7,7 @@ import io
 import re
 import zipfile
 
-from .reading import W, Package
+from .reading import Package, W
 from .text import PAGE_BREAK, TOC_TITLE, _Block, _body_with_footnotes, _default, _Document, _first_page, _sections, _story
 
 # The text reader's marks, turned into markup here: footnote references, pictures, fields of the letterhead.
@@ -56,14 +56,20 @@ def _block(block: _Block) -> str:
         return '<hr class="sidbrytning" title="sidbrytning">'
     if text.startswith(TOC_TITLE):
         entries = text.split("\n")[1:]
-        return '<nav class="innehall">' + "".join(f'<p style="margin-left:{_indent(e)}em">{_inline(e.strip())}</p>' for e in entries) + "</nav>"
+        return (
+            '<nav class="innehall">'
+            + "".join(f'<p style="margin-left:{_indent(e)}em">{_inline(e.strip())}</p>' for e in entries)
+            + "</nav>"
+        )
     if text.startswith(_NOTES_LABEL):
         notes = text.split("\n")[1:]
         return '<aside class="fotnoter">' + "".join(f"<p>{_note(n)}</p>" for n in notes) + "</aside>"
     if match := _PICTURE.match(text.strip()):
         return f'<figure class="bild">[{html.escape(match.group(1))}]</figure>'
     if block.is_list:
-        return "".join(f'<p class="lista" style="margin-left:{_indent(line) + 1.5}em">{_inline(line.strip())}</p>' for line in text.split("\n"))
+        return "".join(
+            f'<p class="lista" style="margin-left:{_indent(line) + 1.5}em">{_inline(line.strip())}</p>' for line in text.split("\n")
+        )
     return f"<p>{_inline(text)}</p>"
 
 
@@ -85,7 +91,8 @@ def _align(lines: list[str]) -> str:
 
 
 def _indent(line: str) -> float:
-    return len(_LIST_INDENT.match(line).group(1)) / 2 * 1.5
+    indent = _LIST_INDENT.match(line)
+    return len(indent.group(1)) / 2 * 1.5 if indent else 0.0
 
 
 def _inline(text: str) -> str:

@@ -9,9 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from typing import Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from lxml import etree
+
+if TYPE_CHECKING:
+    from docx.opc.part import Part
+    from docx.package import Package
 
 W_URI = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_URI = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -59,7 +64,7 @@ def run(text: str, *, bold: bool = False, italic: bool = False, style: str = "")
         props.append(el("w:i"))
     if props:
         r.append(el("w:rPr", None, *props))
-    buffer = []
+    buffer: list[str] = []
 
     def flush() -> None:
         if buffer:
@@ -83,7 +88,13 @@ def run(text: str, *, bold: bool = False, italic: bool = False, style: str = "")
 
 
 def paragraph(
-    style: str = "", runs: Iterable[etree._Element] = (), *, num: tuple[int, int] | None = None, indent_left: int | None = None, keep_next: bool = False, keep_lines: bool = False
+    style: str = "",
+    runs: Iterable[etree._Element] = (),
+    *,
+    num: tuple[int, int] | None = None,
+    indent_left: int | None = None,
+    keep_next: bool = False,
+    keep_lines: bool = False,
 ) -> etree._Element:
     p = el("w:p")
     props = []
@@ -169,7 +180,7 @@ class Numbering:
     def __init__(self, numbering_element: etree._Element):
         self.root = numbering_element
         ids = [int(n.get(qn("w:numId"))) for n in self.root.iter(qn("w:num"))]
-        self.next_id = max(ids + [100]) + 1
+        self.next_id = max([*ids, 100]) + 1
 
     def new_list(self, ordered: bool, level: int, start: int = 1) -> int:
         num_id = self.next_id
@@ -187,11 +198,11 @@ class Numbering:
 class Footnotes:
     """Appends real footnotes to the footnotes part and returns the reference run for the text."""
 
-    def __init__(self, part):
+    def __init__(self, part: Part):
         self.part = part
         self.root = etree.fromstring(part.blob)
         ids = [int(n.get(qn("w:id"))) for n in self.root.iter(qn("w:footnote"))]
-        self.next_id = max(ids + [0]) + 1
+        self.next_id = max([*ids, 0]) + 1
         self.changed = False
 
     def add(self, paragraphs_runs: list[list[etree._Element]]) -> etree._Element:
@@ -199,7 +210,11 @@ class Footnotes:
         self.next_id += 1
         note = el("w:footnote", {"w:id": note_id})
         for index, runs in enumerate(paragraphs_runs):
-            mark = [el("w:r", None, el("w:rPr", None, val("w:rStyle", "FootnoteReference")), el("w:footnoteRef")), run(" ")] if index == 0 else []
+            mark = (
+                [el("w:r", None, el("w:rPr", None, val("w:rStyle", "FootnoteReference")), el("w:footnoteRef")), run(" ")]
+                if index == 0
+                else []
+            )
             note.append(paragraph("FootnoteText", [*mark, *runs]))
         self.root.append(note)
         self.changed = True
@@ -210,10 +225,11 @@ class Footnotes:
             self.part._blob = etree.tostring(self.root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def footnotes_part(document_part):
+def footnotes_part(document_part: Part) -> Part | None:
     for rel in document_part.rels.values():
         if rel.reltype == FOOTNOTES_REL:
-            return rel.target_part
+            part: Part = rel.target_part
+            return part
     return None
 
 
@@ -232,10 +248,10 @@ def custom_properties_xml(values: dict[str, str]) -> bytes:
     for pid, (name, value) in enumerate(values.items(), start=2):  # pid 0 and 1 are reserved
         prop = etree.SubElement(root, f"{{{_CUSTOM_NS}}}property", fmtid=_CUSTOM_FMTID, pid=str(pid), name=name)
         etree.SubElement(prop, f"{{{_VT_NS}}}lpwstr").text = value
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
-def set_custom_properties(package, values: dict[str, str]) -> None:
+def set_custom_properties(package: Package, values: dict[str, str]) -> None:
     """Adds (or replaces) the custom properties part of a python-docx package."""
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
@@ -270,4 +286,4 @@ def reproducible_zip(data: bytes) -> bytes:
 
 
 def midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)

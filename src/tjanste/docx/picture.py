@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docx.image.image import Image
 from docx.oxml.ns import qn as docx_qn
 from lxml import etree
 from markdown_it.token import Token
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.opc.part import Part
 
 from ..errors import CaseError, Place, Problem, display_path
 from ..markup import image_source
@@ -25,11 +30,11 @@ class Pictures:
     picture the same id; Word requires them to be unique.
     """
 
-    def __init__(self, document, base_dir: Path):
+    def __init__(self, document: Document, base_dir: Path):
         self.document = document
         self.base_dir = base_dir
         used = [int(v) for v in document.element.xpath("//wp:docPr/@id") if v.isdigit()]
-        self.next_id = max(used + [0]) + 1
+        self.next_id = max([*used, 0]) + 1
 
     def __call__(self, token: Token) -> list[etree._Element]:
         runs = picture_runs(self.document, token, self.base_dir)
@@ -39,15 +44,17 @@ class Pictures:
         return runs
 
 
-def picture_runs(document, token: Token, base_dir: Path) -> list[etree._Element]:
+def picture_runs(document: Document, token: Token, base_dir: Path) -> list[etree._Element]:
     """One run holding the picture; its alt text (descr) is the markdown image's text."""
     path = find_file(base_dir, image_source(token)).resolve()
     try:
         image = Image.from_file(str(path))
         width = int(image.width)  # EMU, computed from the stated resolution: a resolution of 0 dpi divides by zero
         height = int(image.height)
-    except Exception as exc:  # noqa: BLE001 - python-docx raises several kinds for a damaged file
-        raise CaseError([Problem(Place(display_path(path)), f"bilden kan inte läsas ({type(exc).__name__}); spara om den som PNG eller JPEG", "bild")]) from exc
+    except Exception as exc:  # python-docx raises several kinds for a damaged file
+        raise CaseError(
+            [Problem(Place(display_path(path)), f"bilden kan inte läsas ({type(exc).__name__}); spara om den som PNG eller JPEG", "bild")]
+        ) from exc
     if width > TEXT_WIDTH_EMU:
         height = height * TEXT_WIDTH_EMU // width
         width = TEXT_WIDTH_EMU
@@ -62,15 +69,16 @@ def picture_runs(document, token: Token, base_dir: Path) -> list[etree._Element]
 LOGO_DRAWING_ID = 9001  # apart from the body's drawings, which are numbered from 1
 
 
-def logo_run(part, path: Path, alt: str) -> etree._Element:
+def logo_run(part: Part, path: Path, alt: str) -> etree._Element:
     """A run with the organisation's logotype at its own size, related to the (header) part it stands in, with its alt text."""
     from docx.opc.constants import RELATIONSHIP_TYPE
     from docx.oxml.shape import CT_Inline
+    from docx.shared import Emu
 
     image_part = part.package.get_or_add_image_part(str(path))
     rel_id = part.relate_to(image_part, RELATIONSHIP_TYPE.IMAGE)
     image = image_part.image
-    inline = CT_Inline.new_pic_inline(LOGO_DRAWING_ID, rel_id, path.name, int(image.width), int(image.height))
+    inline = CT_Inline.new_pic_inline(LOGO_DRAWING_ID, rel_id, path.name, Emu(int(image.width)), Emu(int(image.height)))
     doc_pr = inline.find(docx_qn("wp:docPr"))
     doc_pr.set("name", path.name)
     doc_pr.set("descr", alt)

@@ -78,7 +78,17 @@ class DocxError(ValueError):
 
 
 # What zipfile, zlib and the decompressors raise for damaged data (encrypted parts, unknown methods included).
-_DAMAGED = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, struct.error, NotImplementedError, RuntimeError, ValueError)
+_DAMAGED = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    struct.error,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+)
 _CHUNK = 1 << 16
 
 
@@ -193,17 +203,18 @@ def _reason(error: Exception) -> str:
 def _parse(data: bytes, name: str) -> ET.Element:
     """One XML part, fed to the parser in pieces so that a nesting past DOCX_XML_DEPTH stops it at once."""
     where = f"delen {name}: "
-    parser = ET.XMLPullParser(events=("start", "end"))
+    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
     root: ET.Element | None = None
     depth = 0
     try:
         for start in range(0, max(len(data), 1), _CHUNK):
             parser.feed(data[start : start + _CHUNK])
-            for event, element in parser.read_events():
+            for event, element in parser.read_events():  # type: ignore[misc]  # typeshed's union of event shapes
                 if event == "end":
                     depth -= 1
                     continue
-                root = element if root is None else root
+                if root is None and isinstance(element, ET.Element):
+                    root = element
                 depth += 1
                 if limits.DOCX_XML_DEPTH.exceeded_by(depth):
                     raise over(limits.DOCX_XML_DEPTH, f"minst {depth}", where)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Callable
 
 from lxml import etree
 
@@ -91,7 +91,7 @@ def _text_length(table: Table, index: int) -> int:
     return max((len(c) for row in table.rows if isinstance(c := row.cells[index], str)), default=0) + len(table.kolumner[index].rubrik) // 2
 
 
-def table_elements(table: Table, inline_runs: Runs, unit_words: dict[str, str]) -> list[etree._Element]:
+def table_elements(table: Table, inline_runs: Runs, unit_words: Mapping[str, str]) -> list[etree._Element]:
     """The w:tbl for one case table, followed by an empty paragraph so tables never touch."""
     show = _shower(table, unit_words)
     widths = column_widths(table, show)
@@ -130,7 +130,7 @@ def table_elements(table: Table, inline_runs: Runs, unit_words: dict[str, str]) 
     return [tbl, ooxml.paragraph("", [])]
 
 
-def _shower(table: Table, unit_words: dict[str, str]) -> Show:
+def _shower(table: Table, unit_words: Mapping[str, str]) -> Show:
     def show(index: int, value: Value) -> str:
         decimals = table.decimals(index)
         if isinstance(value, Amount):

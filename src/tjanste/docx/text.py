@@ -14,8 +14,8 @@ from .. import limits
 from ..bounded import read_limited
 from ..limits import LimitError
 from .reading import VAL as _VAL
-from .reading import W as _W
 from .reading import DocxError, Package, Style, Styles, as_int, flat_children, hanging_indent, on, on_value, open_package, over, val
+from .reading import W as _W
 
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
@@ -459,7 +459,7 @@ class _Renderer:
 
     def table(self, tbl: ET.Element) -> _Block:
         lines: list[str] = []
-        grid: list[list[str]] = []
+        grid: list[list[list[str]]] = []
         header_rows = 0
         for tr in _rows(tbl):
             parts = [self.cell_parts(tc) for tc in _cells(tr)]

@@ -47,7 +47,7 @@ def with_page_numbers(docx: bytes, numbers: list[int | None]) -> bytes:
     with zipfile.ZipFile(io.BytesIO(docx)) as package:
         parts = {name: package.read(name) for name in package.namelist()}
     root = etree.fromstring(parts[DOCUMENT])
-    for paragraph, number in zip(toc_paragraphs(root), numbers):
+    for paragraph, number in zip(toc_paragraphs(root), numbers, strict=False):
         if number is None:
             continue
         tail = ooxml.run(f"\t{number}")
