@@ -1,0 +1,141 @@
+"""checks.py, the kontroller: exact arithmetic over named amounts and table sums, and messages that name both sides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tjanste.case import load_case
+from tjanste.checks import run_checks
+from tjanste.errors import CaseError, Problems
+
+NBSP = "\u00a0"
+
+CASE = """---
+typ: tjansteskrivelse
+organisation: landstinget-blekinge
+datum: 2015-01-19
+rubrik: Ett ärende
+belopp:
+  totalt: 20 mnkr
+  a: 12 mnkr
+  b: 8 mnkr
+tabeller:
+  fordelning:
+    enhet: mnkr
+    kolumner:
+      - Mottagare
+      - {{rubrik: Belopp, namn: belopp, belopp: ja}}
+    rader:
+      - Skolan | 12
+      - Vården | 8
+kontroller:
+{checks}
+---
+Text.
+"""
+
+
+def checked(tmp_path: Path, *checks: str, amounts: dict[str, str] | None = None) -> list[str]:
+    """The problems run_checks finds for the given kontroller, as 'line: severity: field: message'."""
+    text = CASE.format(checks="\n".join(f"  - {c}" for c in checks))
+    for name, value in (amounts or {}).items():
+        text = text.replace(f"  {name}: ", f"  {name}: {value} #", 1)
+    path = tmp_path / "arende.md"
+    path.write_text(text, encoding="utf-8")
+    problems = Problems()
+    case = load_case(path, problems)
+    assert not problems.errors, "the case itself must read cleanly"
+    run_checks(case, problems)
+    return [f"{p.place.line}: {p.severity}: {p.field}: {p.message}" for p in [*problems.errors, *problems.warnings]]
+
+
+def test_a_sum_that_holds_gives_nothing(tmp_path: Path) -> None:
+    assert checked(tmp_path, "totalt = a + b", "a = totalt - b", "b = totalt − a") == []
+
+
+def test_a_table_column_sum_is_named_table_dot_column(tmp_path: Path) -> None:
+    assert checked(tmp_path, "totalt = fordelning.belopp") == []
+    [problem] = checked(tmp_path, "a = fordelning.belopp")
+    assert problem == f"20: fel: kontroller[1]: 'a = fordelning.belopp' stämmer inte: a är 12{NBSP}mnkr men fordelning.belopp är 20{NBSP}mnkr, skillnad 8{NBSP}mnkr"
+
+
+def test_a_failing_sum_names_both_sides_their_values_and_the_difference(tmp_path: Path) -> None:
+    [problem] = checked(tmp_path, "totalt = a + b", amounts={"a": "13 mnkr"})
+    assert problem == f"20: fel: kontroller[1]: 'totalt = a + b' stämmer inte: totalt är 20{NBSP}mnkr men a + b är 21{NBSP}mnkr, skillnad 1{NBSP}mnkr"
+
+
+def test_the_result_is_shown_in_the_unit_the_official_used(tmp_path: Path) -> None:
+    [problem] = checked(tmp_path, "totalt = a + b", amounts={"totalt": "20 000 000 kr", "a": "12 000 001 kr", "b": "8 000 000 kr"})
+    assert problem.endswith(f"skillnad 1{NBSP}kr")
+
+
+def test_within_the_tolerance_passes_outside_it_the_tolerance_is_named(tmp_path: Path) -> None:
+    assert checked(tmp_path, "{villkor: totalt = a + b, tolerans: 1 mnkr}", amounts={"a": "13 mnkr"}) == []
+    [problem] = checked(tmp_path, "{villkor: totalt = a + b, tolerans: '0,5 mnkr'}", amounts={"a": "13 mnkr"})
+    assert problem.endswith(f"skillnad 1{NBSP}mnkr (tillåten avvikelse 0,5{NBSP}mnkr)")
+
+
+def test_each_check_is_named_by_its_place_in_the_list(tmp_path: Path) -> None:
+    problems = checked(tmp_path, "totalt = a + b", "totalt = a", "totalt = b")
+    assert [p.split(": ")[2] for p in problems] == ["kontroller[2]", "kontroller[3]"]
+    assert [p.split(":")[0] for p in problems] == ["21", "22"]
+
+
+@pytest.mark.parametrize(
+    ("check", "message"),
+    [
+        ("totalt + a + b", "'totalt + a + b' saknar '='; skriv t.ex. totalt = a + b"),
+        ("totalt =", "'totalt =' har en tom sida; skriv t.ex. totalt = a + b"),
+        ("totalt = a * b", "'a * b' kan inte räknas; skriv namn på belopp med + och - emellan"),
+        ("totalt = a b", "'a b' kan inte räknas; skriv namn på belopp med + och - emellan"),
+        ("totalt = a + c", "'c' finns inte; skriv namnet på ett belopp eller tabell.kolumn för en tabells summa"),
+        ("totalt = fordelning.antal", "'fordelning.antal' finns inte; skriv namnet på ett belopp eller tabell.kolumn för en tabells summa"),
+    ],
+)
+def test_a_check_that_cannot_be_computed_says_why(tmp_path: Path, check: str, message: str) -> None:
+    assert checked(tmp_path, check) == [f"20: fel: kontroller[1]: {message}"]
+
+
+def test_a_part_a_thousand_times_off_is_a_warning_about_its_unit(tmp_path: Path) -> None:
+    problems = checked(tmp_path, "{villkor: totalt = a + b, tolerans: 1 mnkr}", amounts={"b": "8 tkr"})
+    assert problems == [
+        f"20: fel: kontroller[1]: 'totalt = a + b' stämmer inte: totalt är 20{NBSP}mnkr men a + b är 12,008{NBSP}mnkr, "
+        f"skillnad 7,992{NBSP}mnkr (tillåten avvikelse 1{NBSP}mnkr)",
+        f"20: varning: kontroller[1]: 'b' (8{NBSP}tkr) skiljer sig minst tusen gånger från de andra delarna av summan; stämmer enheten?",
+    ]
+
+
+def test_a_name_whose_own_value_is_wrong_gets_no_second_error(tmp_path: Path) -> None:
+    path = tmp_path / "arende.md"
+    path.write_text(CASE.format(checks="  - totalt = a + b").replace("a: 12 mnkr", "a: tolv"), encoding="utf-8")
+    problems = Problems()
+    case = load_case(path, problems)
+    [own] = problems.errors
+    assert own.field == "belopp.a"
+    run_checks(case, problems)
+    assert problems.errors == [own]
+
+
+def test_the_checks_run_after_reading_not_during_it(tmp_path: Path) -> None:
+    path = tmp_path / "arende.md"
+    path.write_text(CASE.format(checks="  - totalt = a"), encoding="utf-8")
+    case = load_case(path)  # reads without complaint: the sum is the checks' business
+    with pytest.raises(CaseError):
+        problems = Problems()
+        run_checks(case, problems)
+        problems.raise_if_errors()
+
+
+def test_a_table_sum_over_a_wrong_row_gets_no_second_error_but_an_unknown_column_does(tmp_path: Path) -> None:
+    path = tmp_path / "arende.md"
+    path.write_text(CASE.format(checks="  - totalt = fordelning.belopp\n  - totalt = fordelning.antal").replace("Vården | 8", "Vården | åtta"), encoding="utf-8")
+    problems = Problems()
+    case = load_case(path, problems)
+    [own] = problems.errors
+    assert own.field == "tabeller.fordelning.rader[2]"
+    run_checks(case, problems)
+    assert [(p.field, p.message) for p in problems.errors[1:]] == [
+        ("kontroller[2]", "'fordelning.antal' finns inte; skriv namnet på ett belopp eller tabell.kolumn för en tabells summa")
+    ]
