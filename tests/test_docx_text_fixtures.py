@@ -1,0 +1,80 @@
+"""The text reader on papers our own writer makes: each fixture in tests/fixtures/docx_text/ is markdown and the text it reads back as.
+
+A fixture file holds cases in markdown-it-py's fixture format: a title line, then a line with '.', the markdown,
+'.', the expected text, '.'. The markdown is written into a Word document by the body writer, on the styles and
+numbering of a real template, and read back with docx_text; a failure names the file and line of its fixture.
+Foreign Word documents, whose XML markdown cannot express, are tested in test_docx_text.py.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from markdown_it.utils import read_fixture_file
+
+from conftest import ROOT
+from tjanste.docx import ooxml
+from tjanste.docx.body import BodyWriter
+from tjanste.docx.picture import Pictures
+from tjanste.docx.text import docx_text
+from tjanste.markup import parser
+
+FIXTURES = Path(__file__).parent / "fixtures" / "docx_text"
+TEMPLATE = ROOT / "templates" / "beslut" / "tjansteskrivelse.docx"
+IMAGE = "bild.png"  # every fixture may show this picture
+
+
+def tiny_png() -> bytes:
+    """A 1x1 PNG, the picture every fixture may show."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\x00\x00")
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+def markdown_docx(markdown: str, base_dir: Path) -> bytes:
+    """The markdown as the body of a document on the template's styles, numbering and footnotes; no letterhead."""
+    document = docx.Document(str(TEMPLATE))
+    body = document.element.body
+    section = body.find(qn("w:sectPr"))
+    for child in list(body):
+        if child is not section:
+            body.remove(child)
+    for reference in [*section.findall(qn("w:headerReference")), *section.findall(qn("w:footerReference"))]:
+        section.remove(reference)
+    notes_part = ooxml.footnotes_part(document.part)
+    footnotes = ooxml.Footnotes(notes_part) if notes_part is not None else None
+    writer = BodyWriter(ooxml.Numbering(document.part.numbering_part.element), footnotes, picture=Pictures(document, base_dir))
+    for element in writer.write(parser().parse(markdown)):
+        section.addprevious(element)
+    if footnotes is not None:
+        footnotes.save()
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+CASES = [
+    pytest.param(markdown, expected, id=f"{path.name}:{line}: {title}")
+    for path in sorted(FIXTURES.glob("*.md"))
+    for line, title, markdown, expected in read_fixture_file(path)
+]
+
+
+def test_there_are_fixtures_of_every_kind() -> None:
+    assert {p.stem for p in FIXTURES.glob("*.md")} >= {"paragraphs", "headings", "lists", "footnotes", "images"}
+    assert len(CASES) >= 20
+
+
+@pytest.mark.parametrize(("markdown", "expected"), CASES)
+def test_fixture(markdown: str, expected: str, tmp_path: Path) -> None:
+    (tmp_path / IMAGE).write_bytes(tiny_png())
+    assert docx_text(markdown_docx(markdown, tmp_path)) == expected
