@@ -470,3 +470,34 @@ def test_footnote_marks_stay_out_of_the_table_of_contents() -> None:
         raw_paragraph(doc, inner)
     raw_paragraph(doc, run("Bakgrund") + footnote_reference(1), ppr='<w:pStyle w:val="Heading1"/>')
     assert text_of(doc) == "[innehållsförteckning]\nBakgrund\n\n# Bakgrund[^1]\n\n[fotnoter]\n[^1]: Not.\n"
+
+
+def test_one_heading_rule_for_the_reader_and_the_inspector() -> None:
+    """reading.heading_level: the paragraph's own outline level, then per style: Title, outline level, 'heading N'."""
+    import xml.etree.ElementTree as ET
+
+    from tjanste.docx.reading import TITLE_LEVEL, Style, heading_level
+
+    def style(name: str, outline: int | None = None) -> Style:
+        return Style(name.replace(" ", ""), name, None, outline, None, None, False, None)
+
+    def ppr(outline: int) -> ET.Element:
+        return ET.fromstring(f'<w:pPr {W}><w:outlineLvl w:val="{outline}"/></w:pPr>')
+
+    assert heading_level(None, [style("Title", outline=0)]) == TITLE_LEVEL  # the title, even with an outline level
+    assert heading_level(None, [style("Bilagerubrik", outline=1)]) == 2
+    assert heading_level(None, [style("heading 3")]) == 3
+    assert heading_level(None, [style("Kommunens rubrik"), style("Heading 2")]) == 2  # through basedOn
+    assert heading_level(ppr(0), [style("Title")]) == 1  # the paragraph's own outline level wins
+    assert heading_level(ppr(9), [style("heading 1")]) is None  # level 9 is body text
+    assert heading_level(None, [style("Normal")]) is None
+
+
+def test_a_title_style_with_an_outline_level_stays_out_of_the_table_of_contents() -> None:
+    doc = docx.Document()
+    doc.styles["Title"].element.get_or_add_pPr().append(parse_xml(f'<w:outlineLvl {W} w:val="0"/>'))
+    for inner in toc_paragraphs('TOC \\o "1-3"'):
+        raw_paragraph(doc, inner)
+    doc.add_heading("Tjänsteskrivelse", level=0)
+    doc.add_heading("Ärendet", level=1)
+    assert text_of(doc) == "[innehållsförteckning]\nÄrendet\n\n# Tjänsteskrivelse\n\n# Ärendet\n"

@@ -7,8 +7,25 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .docx.reading import DocxError, Package, Style, Styles, as_int, flat_children, on, on_value, open_package, val
-from .docx.reading import W as _W
+from .docx.ns import DC as _DC
+from .docx.ns import MC as _MC
+from .docx.ns import WP as _WP
+from .docx.ns import W as _W
+from .docx.ns import qn
+from .docx.reading import (
+    TITLE_LEVEL,
+    DocxError,
+    Package,
+    Style,
+    Styles,
+    flat_children,
+    heading_level,
+    on,
+    on_value,
+    open_package,
+    table_rows,
+    val,
+)
 from .errors import Place, Problem
 
 # The checks follow what lagen (2018:1937) om tillgänglighet till digital offentlig service
@@ -39,15 +56,11 @@ from .errors import Place, Problem
 # Images are checked in every story: body, headers, footers, footnotes and endnotes.
 # Legacy VML pictures (w:pict) are not inspected; the renderer never writes them.
 
-_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
-_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
-_DC = "{http://purl.org/dc/elements/1.1/}"
-_DECORATIVE = "{http://schemas.microsoft.com/office/drawing/2017/decorative}decorative"
+_DECORATIVE = qn("adec:decorative")
 
 _STORY_KINDS = ("header", "footer", "footnotes", "endnotes")
 _STORY_NAMES = {"header": "sidhuvudet", "footer": "sidfoten", "footnotes": "fotnoterna", "endnotes": "slutnoterna"}
 
-_HEADING_NAME = re.compile(r"heading ([1-9])", re.IGNORECASE)
 _TOC_NAME = re.compile(r"toc [1-9]", re.IGNORECASE)
 # A bullet or a number typed at the start of a paragraph, followed by a space or tab and text.
 _TYPED_LIST = re.compile(r"(?:[-•*–—▪◦·‣●○■□]|\d{1,3}[.)])[ \t\u00a0]+\S")
@@ -69,10 +82,6 @@ def _quote(text: str) -> str:
     text = " ".join(text.split())
     return f"”{text[: _QUOTE_LENGTH - 1]}…”" if len(text) > _QUOTE_LENGTH else f"”{text}”"
 
-
-def _rows(tbl: ET.Element) -> list[ET.Element]:
-    """The rows of a table, leaving out rows deleted in tracked changes."""
-    return [tr for tr in flat_children(tbl) if tr.tag == _W + "tr" and tr.find(f"{_W}trPr/{_W}del") is None]
 
 
 def _text(el: ET.Element) -> str:
@@ -185,24 +194,15 @@ class _Inspection:
                 yield _Paragraph(counter[0], block, _text(block), chain)
             elif block.tag == _W + "tbl":
                 self.table(block, counter[0] + 1)
-                for row in _rows(block):
+                for row in table_rows(block):
                     for cell in flat_children(row):
                         if cell.tag == _W + "tc":
                             yield from self.paragraphs(cell, counter)
 
     def heading_level(self, paragraph: _Paragraph) -> int | None:
-        """Heading level 1-9 from the paragraph's outline level or style; None for body text and Title."""
-        direct = as_int(val(paragraph.element.find(_W + "pPr"), "outlineLvl"))
-        if direct is not None:
-            return direct + 1 if 0 <= direct < 9 else None
-        for style in paragraph.chain:
-            if style.name.strip().lower() == "title":
-                return None
-            if style.outline_level is not None:
-                return style.outline_level + 1 if 0 <= style.outline_level < 9 else None
-            if match := _HEADING_NAME.fullmatch(style.name.strip()):
-                return int(match.group(1))
-        return None
+        """Heading level 1-9 by the readers' one rule (reading.heading_level); None for body text and the Title."""
+        level = heading_level(paragraph.element.find(_W + "pPr"), paragraph.chain)
+        return None if level == TITLE_LEVEL else level
 
     def heading(self, paragraph: _Paragraph, level: int, previous: tuple[int, str] | None) -> None:
         name = _quote(paragraph.text)
@@ -247,7 +247,7 @@ class _Inspection:
         return False
 
     def table(self, tbl: ET.Element, first_paragraph: int) -> None:
-        rows = _rows(tbl)
+        rows = table_rows(tbl)
         if len(rows) < 2 or on(rows[0].find(f"{_W}trPr/{_W}tblHeader")):
             return
         cells = [" ".join(" ".join(_text(p) for p in tc.iter(_W + "p")).split()) for tc in flat_children(rows[0]) if tc.tag == _W + "tc"]

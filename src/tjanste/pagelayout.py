@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .docx.body import LEAD_IN_MAX
-from .docx.reading import Styles, W, as_int, on, val
+from .docx.ns import W
+from .docx.reading import Styles, as_int, on, val
 
 BODY_TOP = 95.0  # points from the top of an A4 page: above this stand the template's headers (top margin 1985 twips)
 START_WINDOW = 600  # PDF words searched for the start of a block

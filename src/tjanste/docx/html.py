@@ -7,7 +7,8 @@ import io
 import re
 import zipfile
 
-from .reading import Package, W
+from .ns import W
+from .reading import Package
 from .text import PAGE_BREAK, TOC_TITLE, _Block, _body_with_footnotes, _default, _Document, _first_page, _sections, _story
 
 # The text reader's marks, turned into markup here: footnote references, pictures, fields of the letterhead.

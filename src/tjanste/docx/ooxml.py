@@ -14,29 +14,20 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from .ns import NAMESPACES, qn
+
 if TYPE_CHECKING:
     from docx.opc.part import Part
     from docx.package import Package
 
-W_URI = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-R_URI = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-WP_URI = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
-A_URI = "http://schemas.openxmlformats.org/drawingml/2006/main"
-PIC_URI = "http://schemas.openxmlformats.org/drawingml/2006/picture"
-XML_URI = "http://www.w3.org/XML/1998/namespace"
-NSMAP = {"w": W_URI, "r": R_URI, "wp": WP_URI, "a": A_URI, "pic": PIC_URI}
 FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 FOOTNOTES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
 
 
-def qn(name: str) -> str:
-    """'w:p' -> '{uri}p'."""
-    prefix, local = name.split(":")
-    return f"{{{NSMAP[prefix]}}}{local}"
 
 
 def el(name: str, attrs: dict[str, str] | None = None, *children: etree._Element | None) -> etree._Element:
-    element = etree.Element(qn(name), nsmap={"w": W_URI})
+    element = etree.Element(qn(name), nsmap={"w": NAMESPACES["w"]})
     for key, value in (attrs or {}).items():
         element.set(qn(key) if ":" in key else key, value)
     for child in children:
@@ -70,7 +61,7 @@ def run(text: str, *, bold: bool = False, italic: bool = False, style: str = "")
         if buffer:
             t = el("w:t")
             t.text = "".join(buffer)
-            t.set(f"{{{XML_URI}}}space", "preserve")
+            t.set(qn("xml:space"), "preserve")
             r.append(t)
             buffer.clear()
 
@@ -124,7 +115,7 @@ def field_parts(instruction: str) -> tuple[etree._Element, etree._Element, etree
     """The four marker runs of a complex field: begin, instruction, separate, end."""
     instr = el("w:instrText")
     instr.text = f" {instruction} "
-    instr.set(f"{{{XML_URI}}}space", "preserve")
+    instr.set(qn("xml:space"), "preserve")
     return (
         el("w:r", None, el("w:fldChar", {"w:fldCharType": "begin", "w:dirty": "true"})),
         el("w:r", None, instr),
@@ -237,17 +228,15 @@ def footnotes_part(document_part: Part) -> Part | None:
 
 CUSTOM_PROPERTIES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
 CUSTOM_PROPERTIES_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
-_CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
-_VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 _CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the id Word gives every user-defined property
 
 
 def custom_properties_xml(values: dict[str, str]) -> bytes:
     """docProps/custom.xml: Word's 'Egenskaper > Anpassad', each value a text (vt:lpwstr)."""
-    root = etree.Element(f"{{{_CUSTOM_NS}}}Properties", nsmap={None: _CUSTOM_NS, "vt": _VT_NS})
+    root = etree.Element(qn("op:Properties"), nsmap={None: NAMESPACES["op"], "vt": NAMESPACES["vt"]})
     for pid, (name, value) in enumerate(values.items(), start=2):  # pid 0 and 1 are reserved
-        prop = etree.SubElement(root, f"{{{_CUSTOM_NS}}}property", fmtid=_CUSTOM_FMTID, pid=str(pid), name=name)
-        etree.SubElement(prop, f"{{{_VT_NS}}}lpwstr").text = value
+        prop = etree.SubElement(root, qn("op:property"), fmtid=_CUSTOM_FMTID, pid=str(pid), name=name)
+        etree.SubElement(prop, qn("vt:lpwstr")).text = value
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docx.image.image import Image
-from docx.oxml.ns import qn as docx_qn
 from lxml import etree
 from markdown_it.token import Token
 
@@ -18,6 +17,7 @@ from ..errors import CaseError, Place, Problem, display_path
 from ..markup import image_source
 from ..paths import find_file
 from . import ooxml
+from .ns import qn
 
 TEXT_WIDTH_EMU = 9070 * 635  # the template's text width: twips to EMU
 
@@ -38,7 +38,7 @@ class Pictures:
 
     def __call__(self, token: Token) -> list[etree._Element]:
         runs = picture_runs(self.document, token, self.base_dir)
-        for doc_pr in runs[0].iter(docx_qn("wp:docPr")):
+        for doc_pr in runs[0].iter(qn("wp:docPr")):
             doc_pr.set("id", str(self.next_id))
             self.next_id += 1
         return runs
@@ -59,7 +59,7 @@ def picture_runs(document: Document, token: Token, base_dir: Path) -> list[etree
         height = height * TEXT_WIDTH_EMU // width
         width = TEXT_WIDTH_EMU
     inline = document.part.new_pic_inline(str(path), width, height)
-    doc_pr = inline.find(docx_qn("wp:docPr"))
+    doc_pr = inline.find(qn("wp:docPr"))
     doc_pr.set("descr", token.content)
     doc_pr.set("name", path.name)
     drawing = ooxml.el("w:drawing", None, inline)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
 import struct
 import xml.etree.ElementTree as ET
 import zipfile
@@ -20,9 +21,8 @@ from dataclasses import dataclass
 
 from .. import limits
 from ..limits import Limit
+from .ns import PKG, W
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 VAL = W + "val"
 OFF = frozenset({"0", "false", "off"})
 
@@ -68,6 +68,11 @@ def flat_children(el: ET.Element | None) -> Iterator[ET.Element]:
             yield from flat_children(child)
         else:
             yield child
+
+
+def table_rows(tbl: ET.Element) -> list[ET.Element]:
+    """The rows of a table, looking through content controls, leaving out rows deleted in tracked changes."""
+    return [tr for tr in flat_children(tbl) if tr.tag == W + "tr" and tr.find(f"{W}trPr/{W}del") is None]
 
 
 # ---------------------------------------------------------------- package
@@ -318,3 +323,30 @@ class Styles:
             if style.lang:
                 return style.lang
         return self.default_lang
+
+
+# ---------------------------------------------------------------- headings
+
+HEADING_NAME = re.compile(r"heading ([1-9])", re.IGNORECASE)
+TITLE_LEVEL = 0
+
+
+def heading_level(ppr: ET.Element | None, chain: list[Style]) -> int | None:
+    """A paragraph's heading level: 1-9 for a heading, TITLE_LEVEL for the document's title, None for body text.
+
+    The one rule of the text reader and the accessibility inspector: an outline level on the paragraph
+    itself wins; else, style by style up the basedOn chain, a style named Title is the title (even when
+    it carries an outline level: it names the document, it is not a section of it), then the style's
+    outline level, then a style named 'heading N'. Outline level 9 (or a value out of range) is body text.
+    """
+    direct = as_int(val(ppr, "outlineLvl"))
+    if direct is not None:
+        return direct + 1 if 0 <= direct < 9 else None
+    for style in chain:
+        if style.name.strip().lower() == "title":
+            return TITLE_LEVEL
+        if style.outline_level is not None:
+            return style.outline_level + 1 if 0 <= style.outline_level < 9 else None
+        if match := HEADING_NAME.fullmatch(style.name.strip()):
+            return int(match.group(1))
+    return None

@@ -13,15 +13,29 @@ from pathlib import Path
 from .. import limits
 from ..bounded import read_limited
 from ..limits import LimitError
+from .ns import MC as _MC
+from .ns import WP as _WP
+from .ns import M as _M
+from .ns import R as _R
+from .ns import V as _V
+from .ns import W as _W
 from .reading import VAL as _VAL
-from .reading import DocxError, Package, Style, Styles, as_int, flat_children, hanging_indent, on, on_value, open_package, over, val
-from .reading import W as _W
-
-_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
-_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
-_M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
-_V = "{urn:schemas-microsoft-com:vml}"
+from .reading import (
+    DocxError,
+    Package,
+    Style,
+    Styles,
+    as_int,
+    flat_children,
+    hanging_indent,
+    heading_level,
+    on,
+    on_value,
+    open_package,
+    over,
+    table_rows,
+    val,
+)
 
 _P, _R_RUN, _TBL, _TR, _TC = (_W + n for n in ("p", "r", "tbl", "tr", "tc"))
 _PPR, _RPR, _TCPR, _TRPR = (_W + n for n in ("pPr", "rPr", "tcPr", "trPr"))
@@ -32,7 +46,6 @@ _SECT_PR = _W + "sectPr"
 _TRANSPARENT = frozenset(
     _W + n for n in ("hyperlink", "smartTag", "customXml", "ins", "moveTo", "dir", "bdo")
 )
-_HEADING_NAME = re.compile(r"heading ([1-9])", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"%([1-9])")
 _TOC_LEVELS = re.compile(r'\\o\s*"\s*(\d)\s*-\s*(\d)\s*"')
 _TOC_OTHER_SOURCE = re.compile(r"\\[acf]\b")
@@ -55,19 +68,6 @@ def _choice(alternate: ET.Element) -> ET.Element | None:
     return chosen if chosen is not None else alternate.find(_MC + "Fallback")
 
 
-def _heading_level(ppr: ET.Element | None, chain: list[Style]) -> int | None:
-    """Outline level counted from 1 ("Title" is 0), or None for body text."""
-    direct = as_int(val(ppr, "outlineLvl"))
-    if direct is not None:
-        return direct + 1 if direct < 9 else None
-    for style in chain:
-        if style.outline_level is not None:
-            return style.outline_level + 1 if style.outline_level < 9 else None
-        if match := _HEADING_NAME.fullmatch(style.name.strip()):
-            return int(match.group(1))
-        if style.name.strip().lower() == "title":
-            return 0
-    return None
 
 
 # ---------------------------------------------------------------- numbering
@@ -407,7 +407,7 @@ class _Renderer:
             return []  # wholly inside a field result that is not shown
         ppr = p.find(_PPR)
         chain = self.doc.styles.paragraph_chain(ppr)
-        level = _heading_level(ppr, chain)
+        level = heading_level(ppr, chain)
         numbered = self.list_position(ppr, chain)
         label = self.counters.next_label(*numbered) if numbered else None
         ilvl = numbered[1] if numbered else 0
@@ -461,7 +461,7 @@ class _Renderer:
         lines: list[str] = []
         grid: list[list[list[str]]] = []
         header_rows = 0
-        for tr in _rows(tbl):
+        for tr in table_rows(tbl):
             parts = [self.cell_parts(tc) for tc in _cells(tr)]
             grid.append(parts)
             cells = [" / ".join(p) for p in parts]
@@ -482,7 +482,7 @@ class _Renderer:
             if child.tag == _P:
                 parts.extend(_lines(self.paragraph(child)))
             elif child.tag == _TBL:
-                for tr in _rows(child):
+                for tr in table_rows(child):
                     for inner in _cells(tr):
                         parts.extend(self.cell_parts(inner))
         return parts
@@ -673,11 +673,6 @@ def _label_spaced(piece: list[str | _NoteMark]) -> list[str | _NoteMark]:
         return piece
     return [f"{match.group(1)} {text[match.end():]}", *piece[lead:]]
 
-
-def _rows(tbl: ET.Element) -> Iterator[ET.Element]:
-    for tr in flat_children(tbl):
-        if tr.tag == _TR and tr.find(_TRPR + "/" + _W + "del") is None:
-            yield tr
 
 
 def _cells(tr: ET.Element) -> Iterator[ET.Element]:
