@@ -73,3 +73,13 @@ def test_the_drawing_sees_every_kind_of_import_and_the_search_finds_a_cycle() ->
 def test_reading_a_case_knows_nothing_of_checks_lint_or_word() -> None:
     graph = import_graph()
     assert not graph["tjanste.case"] & {"tjanste.checks", "tjanste.lint", "tjanste.review", "tjanste.paper", "tjanste.docx.document"}
+
+
+MAX_LINES = 500  # a module that grows past this holds more than one thing
+
+
+def test_no_module_is_over_500_lines() -> None:
+    sizes = {str(p.relative_to(PACKAGE.parent)): len(p.read_text(encoding="utf-8").splitlines()) for p in PACKAGE.rglob("*.py")}
+    assert sizes["tjanste/docx/text.py"] > 100  # the count sees the modules
+    over = {name: lines for name, lines in sizes.items() if lines > MAX_LINES}
+    assert not over, f"moduler över {MAX_LINES} rader: {over}"

@@ -7,9 +7,11 @@ import io
 import re
 import zipfile
 
+from .blocks import PAGE_BREAK, TOC_TITLE, Block
 from .ns import W
+from .parts import ReadDocument, default_part, first_page_part, sections
 from .reading import Package
-from .text import PAGE_BREAK, TOC_TITLE, _Block, _body_with_footnotes, _default, _Document, _first_page, _sections, _story
+from .text import _body_with_footnotes, _story
 
 # The text reader's marks, turned into markup here: footnote references, pictures, fields of the letterhead.
 _NOTE_REF = re.compile(r"\[\^(\d+)\]")
@@ -22,14 +24,14 @@ _AMOUNT = re.compile(r"[\u2212-]?\d[\d\u00a0 ]*(,\d+)?([\u00a0 ]?(kr|tkr|mnkr|mk
 def docx_html(data: bytes) -> str:
     """The document as <article>: letterhead, body with headings, lists, tables (sum rows marked) and footnotes."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:  # parts are read as they are needed
-        doc = _Document.load(Package(archive))
+        doc = ReadDocument.load(Package(archive))
         body = doc.root.find(W + "body")
         if body is None:
             return '<article class="dokument"></article>'
-        sections = _sections(body)
-        letterhead = _story(doc, _first_page(doc, sections, "header")) or _story(doc, _default(doc, sections, "header"))
+        section_list = sections(body)
+        letterhead = _story(doc, first_page_part(doc, section_list, "header")) or _story(doc, default_part(doc, section_list, "header"))
         text = _body_with_footnotes(doc, _story(doc, body))
-        footer = _story(doc, _first_page(doc, sections, "footer")) or _story(doc, _default(doc, sections, "footer"))
+        footer = _story(doc, first_page_part(doc, section_list, "footer")) or _story(doc, default_part(doc, section_list, "footer"))
     parts = ['<article class="dokument">']
     if letterhead:
         parts.append('<header class="brevhuvud">' + _blocks(letterhead) + "</header>")
@@ -40,11 +42,11 @@ def docx_html(data: bytes) -> str:
     return "".join(parts)
 
 
-def _blocks(blocks: list[_Block]) -> str:
+def _blocks(blocks: list[Block]) -> str:
     return "\n".join(_block(block) for block in blocks)
 
 
-def _block(block: _Block) -> str:
+def _block(block: Block) -> str:
     text = block.text
     if block.cells is not None:
         return _table(block)
@@ -74,7 +76,7 @@ def _block(block: _Block) -> str:
     return f"<p>{_inline(text)}</p>"
 
 
-def _table(block: _Block) -> str:
+def _table(block: Block) -> str:
     rows = block.cells or []
     out = ['<table class="tabell">']
     for index, cells in enumerate(rows):

@@ -79,7 +79,7 @@ def logo_run(part: Part, path: Path, alt: str) -> etree._Element:
     rel_id = part.relate_to(image_part, RELATIONSHIP_TYPE.IMAGE)
     image = image_part.image
     inline = CT_Inline.new_pic_inline(LOGO_DRAWING_ID, rel_id, path.name, Emu(int(image.width)), Emu(int(image.height)))
-    doc_pr = inline.find(docx_qn("wp:docPr"))
+    doc_pr = inline.find(qn("wp:docPr"))
     doc_pr.set("name", path.name)
     doc_pr.set("descr", alt)
     return ooxml.el("w:r", None, ooxml.el("w:drawing", None, inline))
