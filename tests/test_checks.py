@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tjanste.case import load_case
+from tjanste.case import Case, load_case
 from tjanste.checks import run_checks
 from tjanste.errors import CaseError, Problems
 
@@ -37,15 +37,20 @@ Text.
 """
 
 
+def read(tmp_path: Path, text: str) -> tuple[Case, Problems]:
+    """The case read (not checked), and the problems reading found."""
+    path = tmp_path / "arende.md"
+    path.write_text(text, encoding="utf-8")
+    problems = Problems()
+    return load_case(path, problems), problems
+
+
 def checked(tmp_path: Path, *checks: str, amounts: dict[str, str] | None = None) -> list[str]:
     """The problems run_checks finds for the given kontroller, as 'line: severity: field: message'."""
     text = CASE.format(checks="\n".join(f"  - {c}" for c in checks))
     for name, value in (amounts or {}).items():
         text = text.replace(f"  {name}: ", f"  {name}: {value} #", 1)
-    path = tmp_path / "arende.md"
-    path.write_text(text, encoding="utf-8")
-    problems = Problems()
-    case = load_case(path, problems)
+    case, problems = read(tmp_path, text)
     assert not problems.errors, "the case itself must read cleanly"
     run_checks(case, problems)
     return [f"{p.place.line}: {p.severity}: {p.field}: {p.message}" for p in [*problems.errors, *problems.warnings]]
@@ -108,10 +113,7 @@ def test_a_part_a_thousand_times_off_is_a_warning_about_its_unit(tmp_path: Path)
 
 
 def test_a_name_whose_own_value_is_wrong_gets_no_second_error(tmp_path: Path) -> None:
-    path = tmp_path / "arende.md"
-    path.write_text(CASE.format(checks="  - totalt = a + b").replace("a: 12 mnkr", "a: tolv"), encoding="utf-8")
-    problems = Problems()
-    case = load_case(path, problems)
+    case, problems = read(tmp_path, CASE.format(checks="  - totalt = a + b").replace("a: 12 mnkr", "a: tolv"))
     [own] = problems.errors
     assert own.field == "belopp.a"
     run_checks(case, problems)
@@ -119,20 +121,16 @@ def test_a_name_whose_own_value_is_wrong_gets_no_second_error(tmp_path: Path) ->
 
 
 def test_the_checks_run_after_reading_not_during_it(tmp_path: Path) -> None:
-    path = tmp_path / "arende.md"
-    path.write_text(CASE.format(checks="  - totalt = a"), encoding="utf-8")
-    case = load_case(path)  # reads without complaint: the sum is the checks' business
+    case, problems = read(tmp_path, CASE.format(checks="  - totalt = a"))
+    assert problems.items == []  # reads without complaint: the sum is the checks' business
+    run_checks(case, problems)
     with pytest.raises(CaseError):
-        problems = Problems()
-        run_checks(case, problems)
         problems.raise_if_errors()
 
 
 def test_a_table_sum_over_a_wrong_row_gets_no_second_error_but_an_unknown_column_does(tmp_path: Path) -> None:
-    path = tmp_path / "arende.md"
-    path.write_text(CASE.format(checks="  - totalt = fordelning.belopp\n  - totalt = fordelning.antal").replace("Vården | 8", "Vården | åtta"), encoding="utf-8")
-    problems = Problems()
-    case = load_case(path, problems)
+    text = CASE.format(checks="  - totalt = fordelning.belopp\n  - totalt = fordelning.antal").replace("Vården | 8", "Vården | åtta")
+    case, problems = read(tmp_path, text)
     [own] = problems.errors
     assert own.field == "tabeller.fordelning.rader[2]"
     run_checks(case, problems)
