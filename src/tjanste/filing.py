@@ -51,8 +51,8 @@ def file_case(name_or_path: str, dnr: str, day: dt.date, out_root: Path | None =
 
     root = output_root(out_root)
     path = resolve_case_path(name_or_path)
+    case, papers = read_and_word(str(path))  # a case with errors is never filed; reading it also keeps to CASE_FILE_BYTES
     original = path.read_bytes()
-    case, papers = read_and_word(str(path))  # a case with errors is never filed
     _check_filable(case, dnr)
     text = original.decode("utf-8")
     edited = with_filing(text, case, dnr, {}, day)  # the dnr changes the documents; their checksums come after
