@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installerad
 
-.PHONY: ny visa beslut pdf protokoll alla check tillganglighet lint test test-snabb snapshots bench mallar clean
+.PHONY: ny visa beslut pdf protokoll diariefor arkiv alla check tillganglighet lint test test-snabb snapshots bench mallar clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,14 @@ pdf: $(INSTALLED)
 protokoll: $(INSTALLED)
 	@test -n "$(CASE)" || { echo "ange ett ärende: make protokoll CASE=2015-primarvard" >&2; exit 2; }
 	$(BIN)/tjanste protokoll $(CASE)
+
+diariefor: $(INSTALLED)
+	@test -n "$(CASE)" -a -n "$(DNR)" || { echo "ange ärende och diarienummer: make diariefor CASE=2015-primarvard DNR=2015/00123 [DATUM=ÅÅÅÅ-MM-DD]" >&2; exit 2; }
+	$(BIN)/tjanste diariefor $(CASE) --dnr "$(DNR)" $(if $(DATUM),--datum $(DATUM))
+
+arkiv: $(INSTALLED)
+	@test -n "$(CASE)" || { echo "ange ett ärende: make arkiv CASE=2018-patientmiljarden" >&2; exit 2; }
+	$(BIN)/tjanste arkiv $(CASE)
 
 alla: $(INSTALLED)
 	$(BIN)/tjanste alla $(if $(PDF),--pdf)

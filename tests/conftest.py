@@ -95,6 +95,36 @@ def soffice() -> str | None:
     return found
 
 
+@pytest.fixture(scope="session")
+def build_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every case of the corpus and the bilaga test case rendered with PDF/A copies, as `make pdf` writes them, but in one
+    LibreOffice call for all (each start costs seconds), once per session: shared by the LibreOffice, PDF/A and archive tests."""
+    from tjanste.pdf import to_pdfa
+    from tjanste.render import read_and_word, render_documents, write_rendering
+
+    if soffice() is None:
+        pytest.skip("LibreOffice saknas: apt-get install libreoffice-writer")
+    os.environ["TJANSTE_ROT"] = str(KORPUS)
+    out = tmp_path_factory.mktemp("build-pdf")
+    scratch = tmp_path_factory.mktemp("pdf-indata")
+    rendered = {}
+    for path in PDF_CASES:
+        case, papers = read_and_word(str(path))
+        rendered[path.stem] = (case, papers, render_documents(case, papers))
+        for name, data in rendered[path.stem][2].items():
+            if name.endswith(".docx"):  # one folder for all: the case in the name keeps same-named files apart
+                (scratch / f"{path.stem}--{name}").write_bytes(data)
+    for pdf in to_pdfa(sorted(scratch.glob("*.docx")), scratch / "pdf"):
+        stem, name = pdf.name.split("--", 1)
+        rendered[stem][2][name] = pdf.read_bytes()
+    for case, papers, files in rendered.values():
+        write_rendering(case, papers, files, out)
+    return out
+
+
+PDF_CASES = [KORPUS / "cases" / f"{name}.md" for name in CASES] + [ROOT / "tests" / "arenden" / "tabeller.md"]
+
+
 @pytest.fixture
 def project_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The corpus's cases/ and templates/ copied to a temporary root that TJANSTE_ROT points at, for tests that change them."""

@@ -40,7 +40,7 @@ def _documents(path: Path) -> dict[str, bytes]:
         files = render_documents(case, papers)
     except CaseError as error:
         _fail("\n".join(str(p) for p in error.problems) + f"\n{shown}: rätta felen ovan (make check visar dem också)")
-    problems = filing_problems(case, files["beslut.docx"])
+    problems = filing_problems(case, files)
     for name in sorted(files):
         if name.endswith(".docx"):
             problems += inspect_docx(files[name], f"{path.stem}/{name}")

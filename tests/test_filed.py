@@ -22,7 +22,7 @@ def test_some_case_is_filed() -> None:
 @pytest.mark.parametrize("name", FILED)
 def test_filed_paper_is_reproduced_byte_for_byte(name: str) -> None:
     case = load_case(KORPUS / "cases" / f"{name}.md")
-    problems = filing_problems(case, render_documents(case)["beslut.docx"])
+    problems = filing_problems(case, render_documents(case))
     assert not problems, f"{name}: " + "; ".join(str(p) for p in problems)
 
 
@@ -37,14 +37,14 @@ def test_a_template_change_fails_until_the_revision_is_declared(tmp_path: Path, 
 
     assert main(["check", "--diarieforda", name]) == 1
     err = capsys.readouterr().err
-    assert f"cases/{name}.md" in err and "fel: diariefort: beslut.docx är diariefört" in err
-    new_sha = re.search(r"sha256 ([0-9a-f]{64})", err).group(1)
+    assert f"cases/{name}.md" in err and "fel: diariefort: beslut.docx är diarieförd" in err
+    new_sha = re.search(r"beslut.docx: ([0-9a-f]{64})", err).group(1)
     assert main(["render", name, "--ut", str(tmp_path / "ut")]) == 0  # an official may still render it, warned
-    assert "varning: diariefort: beslut.docx är diariefört" in capsys.readouterr().err
+    assert "varning: diariefort: beslut.docx är diarieförd" in capsys.readouterr().err
 
     case_file = root / "cases" / f"{name}.md"
     text = case_file.read_text(encoding="utf-8")
-    declared = re.sub(r"(diariefort:\n(?:  - .*\n|    .*\n)+)", lambda m: m.group(1) + f"  - datum: 2026-11-23\n    sha256: {new_sha}\n", text, count=1)
+    declared = re.sub(r"(diariefort:\n(?:  - .*\n|    .*\n|      .*\n)+)", lambda m: m.group(1) + f"  - datum: 2026-11-23\n    handlingar:\n      beslut.docx: {new_sha}\n", text, count=1)
     assert declared != text
     case_file.write_text(declared, encoding="utf-8")
     assert main(["check", "--diarieforda", name]) == 0

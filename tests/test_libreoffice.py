@@ -8,30 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CASES, soffice
+from conftest import CASES
 from test_render import ATT_SATSER
 from tjanste.pdf import pdfa_part
 
 
 @pytest.fixture(scope="module")
-def pdfs(build: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every document of every case as PDF/A-2b, as `make pdf` makes them, in one LibreOffice call for all (each start costs seconds)."""
-    from tjanste.pdf import to_pdfa
-
-    if soffice() is None:
-        pytest.skip("LibreOffice saknas: apt-get install libreoffice-writer")
+def pdfs(build_pdf: Path) -> Path:
+    """Every document of every case as PDF/A-2b, as `make pdf` makes them, in one LibreOffice call for all (conftest.build_pdf)."""
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext saknas: apt-get install poppler-utils")
-    out = tmp_path_factory.mktemp("pdf")
-    scratch = tmp_path_factory.mktemp("pdf-indata")
-    documents = sorted(build.glob("*/*.docx"))
-    for document in documents:  # one folder for all: the case in the name keeps same-named files apart
-        shutil.copyfile(document, scratch / f"{document.parent.name}--{document.name}")
-    for pdf in to_pdfa(sorted(scratch.glob("*.docx")), scratch / "pdf"):
-        case, name = pdf.name.split("--", 1)
-        (out / case).mkdir(exist_ok=True)
-        pdf.rename(out / case / name)
-    return out
+    return build_pdf
 
 
 def pdf_text(pdf: Path) -> str:

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from . import limits, paths
 from .amount import Amount
@@ -17,7 +18,7 @@ from .limits import LimitError
 from .profile import Profile, load_profile, profile_ids
 from .schema import INVALID, AmountValue, Choice, Date, Flag, ListOf, Located, MapOf, Record, Text
 from .tables import TABLE, Table, read_table
-from .yamlsource import FORBIDDEN, CaseSource, forbidden_character_message, keys_under, split_case
+from .yamlsource import FORBIDDEN, CaseSource, Node, forbidden_character_message, keys_under, split_case
 
 
 @dataclass
@@ -65,10 +66,11 @@ class Decision(Located):
 
 @dataclass
 class Filing(Located):
-    """One version of the paper as the registrar filed it: the date and the sha256 of beslut.docx."""
+    """One version of the case as the registrar filed it: the date, the dnr and the sha256 of each document (beslut.docx ...)."""
 
     datum: dt.date | None = None
-    sha256: str = ""
+    dnr: str = ""
+    handlingar: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -139,6 +141,28 @@ OUTCOMES = ["enligt förslaget", "med ändringar"]
 CLAUSE = Record(Clause, {"text": Text(required=True)}, shorthand="text")
 
 
+class DocumentSums(MapOf):
+    """A filed version's documents: each .docx the case makes, by file name, with its sha256."""
+
+    NAME = re.compile(r"(beslut|bilaga-[1-9][0-9]*|protokollsutdrag)\.docx")
+    SHA256 = Text(pattern=r"[0-9a-f]{64}", pattern_help="64 tecken 0–9 och a–f, som sha256sum skriver")
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(self.SHA256, **kw)
+
+    def validate(self, node: Node, name: str, problems: Problems) -> Any:
+        if node.kind == "mappning":
+            for key, child in node.mapping.items():
+                if not self.NAME.fullmatch(key):
+                    problems.error(
+                        child.key_place or child.place,
+                        f"{name}.{key}",
+                        "är ingen handling som ärendet gör; skriv beslut.docx, bilaga-1.docx eller protokollsutdrag.docx",
+                    )
+            node = Node({k: v for k, v in node.mapping.items() if self.NAME.fullmatch(k)}, node.place, node.key_place)
+        return super().validate(node, name, problems)
+
+
 CASE_SCHEMA = Record(
     CaseFields,
     {
@@ -192,10 +216,7 @@ CASE_SCHEMA = Record(
         "diariefort": ListOf(
             Record(
                 Filing,
-                {
-                    "datum": Date(required=True),
-                    "sha256": Text(required=True, pattern=r"[0-9a-f]{64}", pattern_help="64 tecken 0–9 och a–f, som sha256sum skriver"),
-                },
+                {"datum": Date(required=True), "dnr": Text(default=""), "handlingar": DocumentSums(required=True)},
             )
         ),
     },
@@ -273,7 +294,7 @@ def check_characters(text: str, shown_path: str, problems: Problems, limit: int 
         )
 
 
-def load_case(path: Path, problems: Problems | None = None) -> Case:
+def load_case(path: Path, problems: Problems | None = None, text: str | None = None) -> Case:
     """Reads and validates one case: fields typed, profile found, table rows typed and summed; raises CaseError.
 
     Reading only reads: the checks that need the whole case (kontroller, written sums,
@@ -285,7 +306,9 @@ def load_case(path: Path, problems: Problems | None = None) -> Case:
     problems = problems if problems is not None else Problems()
     shown = display_path(path)
     try:
-        data = read_limited(path, limits.CASE_FILE_BYTES)
+        data = (
+            read_limited(path, limits.CASE_FILE_BYTES) if text is None else text.encode("utf-8")
+        )  # given: an edit not yet written (diarieföring)
     except LimitError as exc:
         problems.error(Place(shown, 1, 1), "", str(exc))
         problems.raise_if_errors()

@@ -12,6 +12,8 @@ from .argparse_sv import SwedishParser, integer
 from .errors import CaseError, Place, Problem, os_reason
 
 if TYPE_CHECKING:
+    import datetime
+
     from .case import Case
     from .paper import Paper
 from .paths import ProjectError
@@ -134,7 +136,39 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="skriv schemat till filen (UTF-8) i stället för att skriva ut det, t.ex. .vscode/tjanste-schema.json",
     )
+    filing = commands.add_parser(
+        "diariefor",
+        help="diarieför ett ärende: skriv in diarienumret, skriv dokumenten och lås dem med deras kontrollsummor",
+        description="Skriver diarienumret i ärendefilen (inget annat ändras), skriver dokumenten till build/<ärende>/ och för in "
+        "kontrollsumman för varje dokument under diariefort. Ett ärende med fel, ett diarienummer som inte följer "
+        "organisationens form eller ett ärende som redan är diariefört lämnar ärendefilen oförändrad.",
+    )
+    filing.add_argument("arende", metavar="ÄRENDE", help=CASE_HELP)
+    filing.add_argument(
+        "--dnr", metavar="DNR", required=True, help="diarienumret, t.ex. RS/123/2026; det ska följa organisationens form (dnr_monster)"
+    )
+    filing.add_argument("--datum", metavar="ÅÅÅÅ-MM-DD", type=_iso_date, help="diarieföringsdag (standard: i dag)")
+    filing.add_argument("--ut", metavar="MAPP", type=Path, help="mapp att skriva dokumenten i (standard: build/)")
+    archive = commands.add_parser(
+        "arkiv",
+        help="skriv ett arkivpaket (METS och ERMS, PDF/A och .docx) i build/<ärende>/arkiv/",
+        description="Skriver ärendets arkivpaket i build/<ärende>/arkiv/: METS.xml, ERMS.xml, metadata.json, "
+        "PDF/A-filerna (arkivformat) och .docx-filerna (arbetsformat). PDF-filerna görs med LibreOffice om de saknas.",
+    )
+    archive.add_argument("arende", metavar="ÄRENDE", help=CASE_HELP)
+    archive.add_argument("--ut", metavar="MAPP", type=Path, help="mapp att skriva i (standard: build/)")
     return parser
+
+
+def _iso_date(text: str) -> datetime.date:
+    import datetime as dt
+
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' är inget datum; skriv ÅÅÅÅ-MM-DD, t.ex. 2026-03-14") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -315,7 +349,7 @@ def _inspect_documents(case: Case, papers: list[Paper], args: argparse.Namespace
     files = render_documents(case, papers)
     found: list[Problem] = []
     if args.diarieforda:
-        found += filing_problems(case, files["beslut.docx"])
+        found += filing_problems(case, files)
     if args.tillganglighet:
         folder = f"{case.name}/"
         for name in sorted(files):
@@ -433,6 +467,55 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_file(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from .filing import file_case
+    from .output import OutputError
+
+    try:
+        filed = file_case(args.arende, args.dnr, args.datum or dt.date.today(), args.ut)
+    except CaseError as error:
+        _report(error)
+        sys.stderr.write(f"{args.arende}: inte diariefört; ärendefilen är oförändrad\n")
+        return 1
+    except OutputError as error:  # the output folder: a file in its way, no permission, a full disk
+        sys.stderr.write(f"{error}\n")
+        return 1
+    except OSError as error:
+        sys.stderr.write(
+            f"{error.filename or args.ut or 'build'}:1:1: fel: kan inte skriva där ({error.strerror}); ärendefilen är oförändrad\n"
+        )
+        return 1
+    if filed.previous_dnr and filed.previous_dnr != args.dnr:
+        print(f"diarienumret ändrat från {filed.previous_dnr} till {args.dnr}")
+    print(f"diarieförde {filed.case_file} med dnr {args.dnr}; låsta handlingar (sha256):")
+    for name, sha in filed.sums.items():
+        print(f"{sha}  {name}")
+    return 0
+
+
+def cmd_archive(args: argparse.Namespace) -> int:
+    from .archiving import archive_case
+    from .output import OutputError
+
+    try:
+        folder, files = archive_case(args.arende, args.ut)
+    except CaseError as error:
+        _report(error)
+        return 1
+    except OutputError as error:  # the output folder: a file in its way, no permission, a full disk
+        sys.stderr.write(f"{error}\n")
+        return 1
+    except OSError as error:
+        sys.stderr.write(f"{error.filename or args.ut or 'build'}:1:1: fel: kan inte skriva där ({error.strerror})\n")
+        return 1
+    print(f"skrev arkivpaketet {folder} ({len(files)} filer):")
+    for path in sorted(files):
+        print(f"  {path}")
+    return 0
+
+
 COMMANDS = {
     "render": cmd_render,
     "protokoll": cmd_render,
@@ -444,6 +527,8 @@ COMMANDS = {
     "visa": cmd_show,
     "oppna": cmd_open,
     "schema": cmd_schema,
+    "diariefor": cmd_file,
+    "arkiv": cmd_archive,
 }
 
 if __name__ == "__main__":

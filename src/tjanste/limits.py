@@ -139,3 +139,7 @@ DOCX_TEXT_CHARS = Limit(
 )
 
 # --- outputs (output, render) ---------------------------------------------------------------
+
+# --- PDF files checked after LibreOffice (pdfcheck) ------------------------------------------
+
+PDF_FORM_DEPTH = 8  # form XObjects inside form XObjects followed when looking for fonts; LibreOffice nests one or two

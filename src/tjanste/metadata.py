@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from .case import Case
     from .paper import Paper
 
-SCHEMA = "tjanste-metadata/1"
+SCHEMA = "tjanste-metadata/2"  # the version of docs/metadata.schema.json it follows; 2 added beslutsinstans per handling
 FORMATS = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".pdf": "application/pdf",

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import tempfile
 import xml.etree.ElementTree as ElementTree
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -27,7 +28,8 @@ INSTALL_MESSAGE = (
 )
 
 # LibreOffice 7.4 and later read JSON filter options after the filter name; SelectPdfVersion 2 is PDF/A-2b.
-FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
+# UseTaggedPDF writes the structure tree (tagged PDF) that screen readers and pdfcheck's 'taggad PDF' rule need.
+FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"},"UseTaggedPDF":{"type":"boolean","value":"true"}}'
 
 # Older versions ignore the JSON but read the export defaults from the user profile, so the private
 # profile is seeded with the same setting; either way the result is checked afterwards.
@@ -35,6 +37,8 @@ PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 <item oor:path="/org.openoffice.Office.Common/Filter/PDF/Export">
 <prop oor:name="SelectPdfVersion" oor:op="fuse"><value>2</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Filter/PDF/Export">
+<prop oor:name="UseTaggedPDF" oor:op="fuse"><value>true</value></prop></item>
 </oor:items>
 """
 
@@ -92,6 +96,8 @@ def to_pdfa_with_sources(
             if part != PDFA_PART:
                 claimed = f"pdfaid:part är {part}" if part else "saknar pdfaid:part"
                 problems.append(Problem(_place(document), f"LibreOffice skrev ingen PDF/A-2b för {document.name} ({claimed})", FIELD))
+                continue
+            problems += _rule_problems(document, pdf)
         if problems:
             raise CaseError(problems)
 
@@ -171,6 +177,21 @@ def _number_tables_of_contents(office: str, profile: Path, sources: dict[Path, b
             used[document] = data
         pending = changed
     return used
+
+
+def _rule_problems(document: Path, pdf: Path) -> list[Problem]:
+    """The PDF/A rules checked beyond the claim (pdfcheck), with the title and language the .docx states."""
+    from .pdfcheck import document_properties, pdfa_problems
+
+    try:
+        title, language = document_properties(document.read_bytes())
+    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return [
+            Problem(
+                _place(document), f"titel och språk i {document.name} kan inte läsas; PDF-filens titel och språk kan inte prövas", FIELD
+            )
+        ]
+    return pdfa_problems(pdf.read_bytes(), display_path(document.with_suffix(".pdf")), title, language)
 
 
 def pdfa_part(pdf_bytes: bytes) -> str | None:

@@ -21,10 +21,10 @@ from .review import load_and_review
 METADATA = "metadata.json"
 
 
-def read_and_word(name_or_path: str) -> tuple[Case, list[Paper]]:
-    """Reads, checks and words a case; the errors of its front matter, its checks and its prose are raised together."""
+def read_and_word(name_or_path: str, text: str | None = None) -> tuple[Case, list[Paper]]:
+    """Reads, checks and words a case (or, given text, the case file as that text would make it); errors raised together."""
     problems = Problems()
-    case = load_and_review(resolve_case_path(name_or_path), problems)
+    case = load_and_review(resolve_case_path(name_or_path), problems, text)
     return case, prepare_papers(case, problems)
 
 
@@ -146,30 +146,58 @@ def render_case_reporting(
     files = render_documents(case, papers)
     if pdf:
         files.update(pdf_copies(files))
-    files[METADATA] = metadata_json(case, papers, files)
-    folder = root / case.name
-    assert os.path.normpath(folder.parent) == os.path.normpath(root), "a case name must stay one folder under the output folder"
-    check_folder(folder)
-    _keep_off_inputs(folder, _overlapping(folder), "--ut" if out_root is not None else "", own=case.source.path.with_suffix(""))
-    written = write_folder(folder, files, record=METADATA, listing=listed_files)
-    warnings = [replace(p, severity="varning") for p in filing_problems(case, files["beslut.docx"])]
+    written = write_rendering(case, papers, files, root, given=out_root is not None)
+    warnings = [replace(p, severity="varning") for p in filing_problems(case, files)]
     return written, case.warnings + warnings
 
 
-def filing_problems(case: Case, beslut_docx: bytes) -> list[Problem]:
-    """A filed paper (diariefort) must be reproduced byte for byte; a changed paper is a new, declared revision."""
+def output_folder(case: Case, root: Path) -> Path:
+    """root/<case>/: one folder under the output folder."""
+    folder = root / case.name
+    assert os.path.normpath(folder.parent) == os.path.normpath(root), "a case name must stay one folder under the output folder"
+    return folder
+
+
+def write_rendering(case: Case, papers: list[Paper], files: dict[str, bytes], root: Path, *, given: bool = False) -> list[Path]:
+    """Writes a case's documents (made in memory) and their metadata.json into root/<case>/; see output.write_folder."""
+    files = {**files, METADATA: metadata_json(case, papers, files)}  # the record is the last name
+    folder = output_folder(case, root)
+    check_folder(folder)
+    _keep_off_inputs(folder, _overlapping(folder), "--ut" if given else "", own=case.source.path.with_suffix(""))
+    return write_folder(folder, files, record=METADATA, listing=listed_files)
+
+
+def filing_problems(case: Case, files: dict[str, bytes]) -> list[Problem]:
+    """Every filed document (diariefort, its latest version) must be reproduced byte for byte; each one that changed is named.
+
+    A document the case makes that the filing does not list (a protocol's extract made after
+    the decision) is not filed yet, and so not locked.
+    """
     if not case.diariefort:
         return []
     filed = case.diariefort[-1]
-    actual = hashlib.sha256(beslut_docx).hexdigest()
-    if actual == filed.sha256:
-        return []
-    return [
-        Problem(
-            filed.place_of("sha256"),
-            f"beslut.docx är diariefört {filed.datum} med sha256 {filed.sha256[:12]}… men blir nu {actual[:12]}…; "
-            "en mall eller koden ändrar en diarieförd handling. Återställ ändringen, "
-            f"eller ange en ny revision under diariefort med datum och sha256 {actual}",
-            "diariefort",
-        )
-    ]
+    problems = []
+    for name, sha in filed.handlingar.items():
+        place = filed.place_of("handlingar")
+        if name not in files:
+            problems.append(
+                Problem(
+                    place,
+                    f"{name} är diarieförd {filed.datum} men ärendet gör den inte längre; en diarieförd handling kan inte tas bort",
+                    "diariefort",
+                )
+            )
+            continue
+        actual = hashlib.sha256(files[name]).hexdigest()
+        if actual != sha:
+            problems.append(
+                Problem(
+                    place,
+                    f"{name} är diarieförd {filed.datum} med sha256 {sha[:12]}… men blir nu {actual[:12]}…; "
+                    "en ändring i ärendet, en bilaga, "
+                    "en mall eller koden ändrar en diarieförd handling. Återställ ändringen, "
+                    f"eller ange en ny version under diariefort med datum och {name}: {actual}",
+                    "diariefort",
+                )
+            )
+    return problems

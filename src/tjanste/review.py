@@ -15,11 +15,11 @@ from .lint import lint_case
 from .tablechecks import check_table
 
 
-def load_and_review(path: Path, problems: Problems | None = None) -> Case:
+def load_and_review(path: Path, problems: Problems | None = None, text: str | None = None) -> Case:
     """Reads a case and checks it; raises CaseError with every problem, unless given a Problems to collect into."""
     collecting = problems is not None
     problems = problems if problems is not None else Problems()
-    case = load_case(path, problems)
+    case = load_case(path, problems, text)
     review_case(case, problems)
     if not collecting:
         problems.raise_if_errors()

@@ -61,6 +61,11 @@ class CaseSource:
     body: str
     body_line: int  # line number in the file of the first prose line
 
+    @property
+    def front_mapping(self) -> dict[str, Node]:
+        """The front matter's top-level fields, typed; empty when it could not be read."""
+        return self.front.mapping if self.front is not None else {}
+
 
 def split_case(path: Path, shown_path: str, text: str, problems: Problems) -> CaseSource:
     """Separates front matter from prose and composes the front matter."""
