@@ -14,7 +14,8 @@ import yaml
 from conftest import KORPUS, ROOT
 from tjanste import cli
 from tjanste.case import CASE_SCHEMA, case_json_schema
-from tjanste.cli import build_parser, main
+from tjanste.cli import main
+from tjanste.cliargs import build_parser
 
 ENGLISH = ("usage:", "positional arguments", "options:", "show this help", "invalid choice", "required:", "error:", "expected one argument", "unrecognized")
 
