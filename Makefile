@@ -51,6 +51,7 @@ check: $(INSTALLED)
 # ruff check and mypy as configured in pyproject.toml; the tree is not yet run through ruff format.
 lint: $(INSTALLED)
 	$(BIN)/ruff check src tests tools
+	$(BIN)/ruff format --check src tests tools
 	$(BIN)/mypy
 
 # Two workers (pytest-xdist), one per core; a test file runs on one worker, so its module fixtures

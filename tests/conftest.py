@@ -80,7 +80,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> objec
     outcome = yield
     report = outcome.get_result()
     module = getattr(item, "module", None)
-    if report.failed and call.excinfo is not None and getattr(module, "PLAIN_FAILURES", False) and call.excinfo.errisinstance(pytest.fail.Exception):
+    if (
+        report.failed
+        and call.excinfo is not None
+        and getattr(module, "PLAIN_FAILURES", False)
+        and call.excinfo.errisinstance(pytest.fail.Exception)
+    ):
         report.longrepr = str(call.excinfo.value.msg)
     return None
 

@@ -31,7 +31,9 @@ def raw_zip(entries: list[tuple[str, bytes, int, int]]) -> bytes:
         offset = len(out)
         out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc, len(deflated), size, len(encoded), 0)
         out += encoded + deflated
-        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0x21, crc, len(deflated), size, len(encoded), 0, 0, 0, 0, 0, offset)
+        central += struct.pack(
+            "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0x21, crc, len(deflated), size, len(encoded), 0, 0, 0, 0, 0, offset
+        )
         central += encoded
     end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(central), len(out), 0)
     return bytes(out + central + end)
@@ -47,7 +49,11 @@ def deflated_zeros(megabytes: int) -> bytes:
 def zip_bomb(docx: bytes, megabytes: int = 1024, declared: int | None = None) -> bytes:
     """`docx`'s parts, with word/document.xml replaced by `megabytes` MiB of zeros (a 1 GB part packs to ~1 MB)."""
     with zipfile.ZipFile(io.BytesIO(docx)) as source:
-        entries = [(i.filename, zlib.compress(source.read(i), 9)[2:-4], i.CRC, i.file_size) for i in source.infolist() if i.filename != "word/document.xml"]
+        entries = [
+            (i.filename, zlib.compress(source.read(i), 9)[2:-4], i.CRC, i.file_size)
+            for i in source.infolist()
+            if i.filename != "word/document.xml"
+        ]
     size = megabytes << 20
     crc = 0
     for _ in range(megabytes):

@@ -244,7 +244,12 @@ def test_the_command_names_each_problem_of_a_finished_document(build: Path, tmp_
     no_alt = tmp_path / "utan-alttext.docx"
     no_alt.write_bytes(rewrite(figures, {"word/document.xml": sub_once(r' descr="[^"]*"', "")}))
     skipped = tmp_path / "hoppar-rubrikniva.docx"
-    skipped.write_bytes(rewrite((build / WITH_TABLE / "beslut.docx").read_bytes(), {"word/document.xml": sub_once(r'(w:val="Heading1".*?)w:val="Heading1"', r'\1w:val="Heading3"')}))
+    skipped.write_bytes(
+        rewrite(
+            (build / WITH_TABLE / "beslut.docx").read_bytes(),
+            {"word/document.xml": sub_once(r'(w:val="Heading1".*?)w:val="Heading1"', r'\1w:val="Heading3"')},
+        )
+    )
     good = tmp_path / "bra.docx"
     good.write_bytes(figures)
 

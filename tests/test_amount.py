@@ -46,9 +46,30 @@ def test_parse_accepts(text: str, kronor: str, unit: str, default_unit: str) -> 
 
 
 REJECTED = [
-    "15.1,2 mnkr", "tjugo", "20 Mkr", "1e6", "1.5 mnkr", "1 26 3", "", "   ", "MSEK 2", "2 MSEK", "kkr",
-    "2 kkr", "2 SEK", "2 mnkr mnkr", "1 2345", "12 34", "2,", ",5", "+2", "- 2", "2 000,5,5", "2 kr.",
-    "24 000 000 kr totalt", "١٢٣",
+    "15.1,2 mnkr",
+    "tjugo",
+    "20 Mkr",
+    "1e6",
+    "1.5 mnkr",
+    "1 26 3",
+    "",
+    "   ",
+    "MSEK 2",
+    "2 MSEK",
+    "kkr",
+    "2 kkr",
+    "2 SEK",
+    "2 mnkr mnkr",
+    "1 2345",
+    "12 34",
+    "2,",
+    ",5",
+    "+2",
+    "- 2",
+    "2 000,5,5",
+    "2 kr.",
+    "24 000 000 kr totalt",
+    "١٢٣",
 ]
 
 
@@ -119,9 +140,7 @@ FORMATS = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("text", "kwargs", "expected"), FORMATS, ids=[f"{t}-{k}" for t, k, _ in FORMATS]
-)
+@pytest.mark.parametrize(("text", "kwargs", "expected"), FORMATS, ids=[f"{t}-{k}" for t, k, _ in FORMATS])
 def test_format(text: str, kwargs: dict, expected: str) -> None:
     assert m(text).format(**kwargs) == expected
 
@@ -226,10 +245,19 @@ def test_arithmetic() -> None:
     assert a + 0 is a
 
 
-@pytest.mark.parametrize("operation", [
-    lambda a: a + 1, lambda a: a + Decimal(1), lambda a: a - 0, lambda a: a * 1.5, lambda a: a / 2.0,
-    lambda a: a * a, lambda a: a * True, lambda a: 1 + a,
-])
+@pytest.mark.parametrize(
+    "operation",
+    [
+        lambda a: a + 1,
+        lambda a: a + Decimal(1),
+        lambda a: a - 0,
+        lambda a: a * 1.5,
+        lambda a: a / 2.0,
+        lambda a: a * a,
+        lambda a: a * True,
+        lambda a: 1 + a,
+    ],
+)
 def test_arithmetic_rejects(operation) -> None:
     with pytest.raises(TypeError):
         operation(m("2 mnkr"))
@@ -251,7 +279,12 @@ def test_comparison_and_hash_on_kronor() -> None:
 
 def test_units_table() -> None:
     assert UNITS == {
-        "kr": 1, "kronor": 1, "tkr": 1000, "mnkr": 10**6, "mkr": 10**6, "mdkr": 10**9,
+        "kr": 1,
+        "kronor": 1,
+        "tkr": 1000,
+        "mnkr": 10**6,
+        "mkr": 10**6,
+        "mdkr": 10**9,
     }
     assert all(isinstance(v, Decimal) for v in UNITS.values())
 

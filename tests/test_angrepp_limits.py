@@ -36,7 +36,9 @@ DOCX_ATTACKS: dict[str, tuple[Callable[[bytes], bytes], str]] = {
     "inte-zip": (lambda docx: b"PK\x03\x04 inte ett zip-paket", "filen är ingen Word-fil (.docx): den går inte att öppna som zip-paket"),
     "trasig-packning": (hostile.corrupt_deflate, "delen word/document.xml är skadad och kan inte packas upp (packningen är trasig)"),
     "okand-kodning": (
-        lambda docx: hostile.replace_part(docx, "word/document.xml", lambda xml: xml.replace(b"encoding='UTF-8'", b"encoding='x-okand'", 1)),
+        lambda docx: hostile.replace_part(
+            docx, "word/document.xml", lambda xml: xml.replace(b"encoding='UTF-8'", b"encoding='x-okand'", 1)
+        ),
         "delen word/document.xml anger en okänd teckenkodning (x-okand)",
     ),
     "trasig-xml": (
@@ -60,23 +62,37 @@ DOCX_ATTACKS: dict[str, tuple[Callable[[bytes], bytes], str]] = {
         f"delen word/document.xml: nästlingen av XML i Word-filen är minst 101 nivåer, över gränsen 100 nivåer (DOCX_XML_DEPTH); {ODD}",
     ),
     "stort-w-sym": (
-        lambda docx: hostile.replace_part(docx, "word/document.xml", lambda xml: xml.replace(b"<w:t ", b'<w:sym w:font="Symbol" w:char="FFFFFFFFFF"/><w:t ', 1)),
+        lambda docx: hostile.replace_part(
+            docx, "word/document.xml", lambda xml: xml.replace(b"<w:t ", b'<w:sym w:font="Symbol" w:char="FFFFFFFFFF"/><w:t ', 1)
+        ),
         "en teckenkod i Word-filen (w:sym) är 1099511627775, över gränsen 1114111 (DOCX_CHARACTER_CODE); Unicode slutar vid 1114111 (10FFFF)",
     ),
     "stor-listnumrering": (
-        lambda docx: hostile.replace_part(docx, "word/numbering.xml", lambda xml: xml.replace(b'w:start w:val="1"', b'w:start w:val="99999999999999"', 1)),
+        lambda docx: hostile.replace_part(
+            docx, "word/numbering.xml", lambda xml: xml.replace(b'w:start w:val="1"', b'w:start w:val="99999999999999"', 1)
+        ),
         "numreringen (word/numbering.xml): ett listnummer i Word-filen är 99999999999999, över gränsen 999999999 (DOCX_LIST_NUMBER); en numrerad lista börjar på högst ett niosiffrigt tal",
     ),
     "bokstavslista": (
-        lambda docx: hostile.replace_part(docx, "word/numbering.xml", lambda xml: xml.replace(b'w:start w:val="1"', b'w:start w:val="999999999"').replace(b'w:numFmt w:val="decimal"', b'w:numFmt w:val="lowerLetter"')),
+        lambda docx: hostile.replace_part(
+            docx,
+            "word/numbering.xml",
+            lambda xml: xml.replace(b'w:start w:val="1"', b'w:start w:val="999999999"').replace(
+                b'w:numFmt w:val="decimal"', b'w:numFmt w:val="lowerLetter"'
+            ),
+        ),
         "ett listnummer skrivet med bokstäver eller romerska siffror är 38461539 tecken, över gränsen 1000 tecken (DOCX_LIST_LABEL); en så lång lista numreras med siffror",
     ),
     "nastlade-falt": (
-        lambda docx: hostile.replace_part(docx, "word/document.xml", lambda xml: xml.replace(b"<w:body>", b"<w:body><w:p>" + _FIELD * 20_000 + b"</w:p>", 1)),
+        lambda docx: hostile.replace_part(
+            docx, "word/document.xml", lambda xml: xml.replace(b"<w:body>", b"<w:body><w:p>" + _FIELD * 20_000 + b"</w:p>", 1)
+        ),
         f"nästlingen av fält (w:fldChar) i Word-filen är minst 101 nivåer, över gränsen 100 nivåer (DOCX_FIELD_DEPTH); {ODD}",
     ),
     "stor-listniva": (
-        lambda docx: hostile.replace_part(docx, "word/document.xml", lambda xml: xml.replace(b'<w:ilvl w:val="0"/>', b'<w:ilvl w:val="2147483647"/>', 1)),
+        lambda docx: hostile.replace_part(
+            docx, "word/document.xml", lambda xml: xml.replace(b'<w:ilvl w:val="0"/>', b'<w:ilvl w:val="2147483647"/>', 1)
+        ),
         "en listnivå i Word-filen (w:ilvl) är 2147483647, över gränsen 8 (DOCX_LIST_LEVEL); Word har listnivåerna 0–8",
     ),
     "innehallsforteckning-upprepad": (
@@ -107,7 +123,9 @@ def good_docx(build: Path) -> Path:
 
 
 @pytest.mark.parametrize("attack", sorted(DOCX_ATTACKS))
-def test_hostile_docx_gives_one_swedish_error_for_text_and_check(attack: str, good_docx: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_hostile_docx_gives_one_swedish_error_for_text_and_check(
+    attack: str, good_docx: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     make, message = DOCX_ATTACKS[attack]
     good = good_docx.read_bytes()
     message = message.replace("{bomb_total}", str((1 << 30) + hostile.declared_size(good, but="word/document.xml")))
@@ -140,7 +158,9 @@ def test_zip_bomb_is_refused_with_bounded_memory(good_docx: Path, tmp_path: Path
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "tjanste", "text", str(path)], capture_output=True, text=True, preexec_fn=limit, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "tjanste", "text", str(path)], capture_output=True, text=True, preexec_fn=limit, timeout=60
+    )
     assert time.perf_counter() - started < SECONDS
     assert result.returncode == 1, result.stderr
     assert "(DOCX_TOTAL_BYTES)" in result.stderr
@@ -179,7 +199,9 @@ def _case_with(tmp_path: Path, name: str, extra: str, prose: str = "") -> tuple[
     return path, text[:end].count("\n") + 2
 
 
-def _check_reports(paths: list[Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, seconds: float = SECONDS) -> tuple[int, list[str], str]:
+def _check_reports(
+    paths: list[Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, seconds: float = SECONDS
+) -> tuple[int, list[str], str]:
     """`check` on the given cases and then a good one: its exit code, its error lines and its summary."""
     monkeypatch.chdir(paths[0].parent)
     # CPU seconds of this process: check runs in it, and unlike the wall clock they do not grow with the machine's
@@ -199,7 +221,9 @@ DEPTH = "nästlingen av listor och fält är minst 33 nivåer, över gränsen 32
     # Block nesting by indentation grows the file with the square of the depth: 3 000 levels are 4.5 MB.
     [("[", 50_000), ("[", 1_000_000), ("{", 50_000), ("{", 1_000_000), ("-", 50_000), ("-", 1_000_000), ("indrag", 3_000)],
 )
-def test_deep_front_matter_is_refused_before_the_parser_recurses(kind: str, levels: int, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_deep_front_matter_is_refused_before_the_parser_recurses(
+    kind: str, levels: int, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Today's crash was libyaml's composer recursing in C: 50 000 levels ended the process with signal 11."""
     if kind == "indrag":  # block mappings one space deeper per line
         extra, line_of, col = "extra:\n" + "".join(" " * i + f"n{i}:\n" for i in range(1, levels)) + " " * levels + "slut: 1", 32, 33
@@ -221,24 +245,34 @@ def _lowered(monkeypatch: pytest.MonkeyPatch, name: str, value: int) -> int:
     return value
 
 
-def test_front_matter_with_too_many_values_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_front_matter_with_too_many_values_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     count = _lowered(monkeypatch, "YAML_NODES", 10_000)
     path, line = _case_with(tmp_path, "manga", "extra: [" + "a," * count + "a]")
     code, errors, _ = _check_reports([path], capsys, monkeypatch)
     assert code == 1
     # The values before 'extra' count too, so the place is somewhere in the list.
-    assert len(errors) == 1 and errors[0].startswith(f"manga.md:{line}:") and errors[0].endswith(
-        f": fel: antalet värden i uppgifterna är minst {count + 1} värden, över gränsen {count} värden (YAML_NODES); dela upp ärendet"
+    assert (
+        len(errors) == 1
+        and errors[0].startswith(f"manga.md:{line}:")
+        and errors[0].endswith(
+            f": fel: antalet värden i uppgifterna är minst {count + 1} värden, över gränsen {count} värden (YAML_NODES); dela upp ärendet"
+        )
     ), errors
 
 
-def test_huge_case_file_is_refused_before_it_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_huge_case_file_is_refused_before_it_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "stor.md"
     with open(path, "wb") as stream:  # sparse: 50 GB that would take minutes and all memory to read
         stream.truncate(50 << 30)
     code, errors, out = _check_reports([path], capsys, monkeypatch)
     assert code == 1
-    assert errors == [f"stor.md:1:1: fel: filen är {50 << 30} byte, över gränsen {limits.CASE_FILE_BYTES.value} byte (CASE_FILE_BYTES); en ärendefil är text; dela upp den eller flytta stora tabeller till bilagor"]
+    assert errors == [
+        f"stor.md:1:1: fel: filen är {50 << 30} byte, över gränsen {limits.CASE_FILE_BYTES.value} byte (CASE_FILE_BYTES); en ärendefil är text; dela upp den eller flytta stora tabeller till bilagor"
+    ]
     assert out == "1 av 2 ärenden utan fel\n"
 
 
@@ -259,7 +293,9 @@ def _table_case(tmp_path: Path, count: int) -> Path:
     return path
 
 
-def test_a_table_of_100_000_rows_is_checked_in_seconds(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_table_of_100_000_rows_is_checked_in_seconds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The sibling comparison was quadratic: 100 000 rows took more than ten minutes; now about 4 s on an idle machine."""
     path = _table_case(tmp_path, 100_000)
     code, errors, out = _check_reports([path], capsys, monkeypatch, seconds=TABLE_SECONDS)
@@ -283,7 +319,9 @@ def _sparse(path: Path, size: int) -> Path:
     return path
 
 
-def test_bilaga_and_image_sizes_are_checked_before_they_are_read(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bilaga_and_image_sizes_are_checked_before_they_are_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     _sparse(tmp_path / "bilaga.md", 40 << 30)
     _sparse(tmp_path / "bild.png", 40 << 30)
     text = _small_case()
@@ -302,7 +340,9 @@ def test_bilaga_and_image_sizes_are_checked_before_they_are_read(tmp_path: Path,
     assert out == "1 av 2 ärenden utan fel\n"
 
 
-def test_a_bilaga_outside_the_folder_is_never_read(project_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_bilaga_outside_the_folder_is_never_read(
+    project_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`alla` fingerprinted every named bilaga, read whole: a large file beside the project was a MemoryError."""
     _sparse(project_copy / "utanfor.md", 40 << 30)
     case = project_copy / "cases" / "bilaga-utanfor.md"
@@ -322,7 +362,10 @@ def test_a_bilaga_outside_the_folder_is_never_read(project_copy: Path, capsys: p
 
 TEMPLATE = "templates/beslut/tjansteskrivelse.docx"
 TEMPLATE_ATTACKS: dict[str, tuple[Callable[[bytes], bytes], str]] = {
-    "inte-zip": (lambda docx: b"inte en Word-fil", "mallen kan inte läsas som Word-fil: filen är ingen Word-fil (.docx): den går inte att öppna som zip-paket"),
+    "inte-zip": (
+        lambda docx: b"inte en Word-fil",
+        "mallen kan inte läsas som Word-fil: filen är ingen Word-fil (.docx): den går inte att öppna som zip-paket",
+    ),
     "utan-brodtext": (
         lambda docx: hostile.replace_part(docx, "word/document.xml", lambda xml: xml.replace(b"{{ brodtext }}", b"{{ arende.rubrik }}")),
         "mallen saknar ett stycke med bara {{ brodtext }}, där ärendets text ska stå; skriv in det i mallen",
@@ -336,7 +379,9 @@ TEMPLATE_ATTACKS: dict[str, tuple[Callable[[bytes], bytes], str]] = {
 
 
 @pytest.mark.parametrize("attack", sorted(TEMPLATE_ATTACKS))
-def test_broken_template_is_the_templates_error(attack: str, project_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_broken_template_is_the_templates_error(
+    attack: str, project_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     make, message = TEMPLATE_ATTACKS[attack]
     template = project_copy / TEMPLATE
     template.write_bytes(make(template.read_bytes()))
@@ -359,14 +404,26 @@ PROFILE = "templates/organisationer/landstinget-blekinge.yaml"
 @pytest.mark.parametrize(
     "content, message",
     [
-        ("namn: Landstinget Blekinge\nort: Karlskrona\n".encode("latin-1") + "brevhuvud: Landstinget Blekinge\nenhet: Hälsa\n".encode("latin-1"), "4:9: fel: profilen är inte sparad som UTF-8 (byte 0xE4); spara den som UTF-8"),
+        (
+            "namn: Landstinget Blekinge\nort: Karlskrona\n".encode("latin-1")
+            + "brevhuvud: Landstinget Blekinge\nenhet: Hälsa\n".encode("latin-1"),
+            "4:9: fel: profilen är inte sparad som UTF-8 (byte 0xE4); spara den som UTF-8",
+        ),
         (b"namn: [\n", "2:1: fel: YAML kan inte läsas: ett värde saknas där YAML väntade ett (en [ eller { som aldrig stängs?)"),
-        (b"namn: " + b"[" * 50_000, "1:38: fel: nästlingen av listor och fält är minst 33 nivåer, över gränsen 32 nivåer (YAML_DEPTH); ett ärende behöver bara några få nivåer"),
-        (b"# " + b"x" * 300_000, "1:1: fel: organisationsprofilen är 300002 byte, över gränsen 200000 byte (PROFILE_FILE_BYTES); en profil är några rader YAML"),
+        (
+            b"namn: " + b"[" * 50_000,
+            "1:38: fel: nästlingen av listor och fält är minst 33 nivåer, över gränsen 32 nivåer (YAML_DEPTH); ett ärende behöver bara några få nivåer",
+        ),
+        (
+            b"# " + b"x" * 300_000,
+            "1:1: fel: organisationsprofilen är 300002 byte, över gränsen 200000 byte (PROFILE_FILE_BYTES); en profil är några rader YAML",
+        ),
     ],
     ids=["latin-1", "yaml", "djup", "stor"],
 )
-def test_broken_profile_is_the_profiles_error(content: bytes, message: str, project_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_broken_profile_is_the_profiles_error(
+    content: bytes, message: str, project_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     (project_copy / PROFILE).write_bytes(content)
     monkeypatch.chdir(project_copy)
     code = main(["check", "2015-primarvard", "2018-patientmiljarden"])  # the second case has another organisation

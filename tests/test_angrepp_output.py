@@ -73,7 +73,10 @@ def test_a_file_in_the_way_that_is_not_ours_is_an_error_and_nothing_changes(tmp_
     before = tree(tmp_path)
     code, line = first_error(capsys, "render", CASE, "--ut", str(tmp_path / "Dokument"))
     assert code == 1
-    assert line == f"{folder / 'beslut.docx'}: fel: finns redan och är inte skriven av tjanste (den står inte i metadata.json); tjanste skriver inte över den. Flytta den, eller skriv till en annan mapp"
+    assert (
+        line
+        == f"{folder / 'beslut.docx'}: fel: finns redan och är inte skriven av tjanste (den står inte i metadata.json); tjanste skriver inte över den. Flytta den, eller skriv till en annan mapp"
+    )
     assert tree(tmp_path) == before
 
 
@@ -83,21 +86,38 @@ def test_an_output_changed_by_hand_is_not_overwritten(rendered: Path, capsys: py
     before = tree(rendered)
     code, line = first_error(capsys, "render", CASE)
     assert code == 1
-    assert line == "build/2015-primarvard/beslut.txt: fel: finns redan och har ändrats efter att tjanste skrev den; tjanste skriver inte över den. Flytta den, eller skriv till en annan mapp"
+    assert (
+        line
+        == "build/2015-primarvard/beslut.txt: fel: finns redan och har ändrats efter att tjanste skrev den; tjanste skriver inte över den. Flytta den, eller skriv till en annan mapp"
+    )
     assert tree(rendered) == before
 
 
 @pytest.mark.parametrize(
     ("given", "expected"),
     [
-        ("cases", "cases: fel: --ut: ligger i cases/, där ärendena och deras bilder och bilagor finns; tjanste skriver aldrig där. Ange en annan mapp, t.ex. --ut build"),
-        ("cases/2016-naravard-blekinge", "cases/2016-naravard-blekinge: fel: --ut: ligger i cases/, där ärendena och deras bilder och bilagor finns; tjanste skriver aldrig där. Ange en annan mapp, t.ex. --ut build"),
-        ("templates/beslut", "templates/beslut: fel: --ut: ligger i templates/, där mallarna och organisationernas profiler finns; tjanste skriver aldrig där. Ange en annan mapp, t.ex. --ut build"),
+        (
+            "cases",
+            "cases: fel: --ut: ligger i cases/, där ärendena och deras bilder och bilagor finns; tjanste skriver aldrig där. Ange en annan mapp, t.ex. --ut build",
+        ),
+        (
+            "cases/2016-naravard-blekinge",
+            "cases/2016-naravard-blekinge: fel: --ut: ligger i cases/, där ärendena och deras bilder och bilagor finns; tjanste skriver aldrig där. Ange en annan mapp, t.ex. --ut build",
+        ),
+        (
+            "templates/beslut",
+            "templates/beslut: fel: --ut: ligger i templates/, där mallarna och organisationernas profiler finns; tjanste skriver aldrig där. Ange en annan mapp, t.ex. --ut build",
+        ),
         ("", "tjanste: fel: --ut: sökvägen är tom; ange mappen att skriva i, t.ex. --ut build"),
-        ("cases/2015-primarvard.md", "cases/2015-primarvard.md: fel: --ut: ligger i cases/, där ärendena och deras bilder och bilagor finns; tjanste skriver aldrig där. Ange en annan mapp, t.ex. --ut build"),
+        (
+            "cases/2015-primarvard.md",
+            "cases/2015-primarvard.md: fel: --ut: ligger i cases/, där ärendena och deras bilder och bilagor finns; tjanste skriver aldrig där. Ange en annan mapp, t.ex. --ut build",
+        ),
     ],
 )
-def test_ut_where_inputs_live_is_refused(given: str, expected: str, project_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ut_where_inputs_live_is_refused(
+    given: str, expected: str, project_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(project_copy)
     before = tree(project_copy)
     for command in (["render", "2016-naravard-blekinge", "--ut", given], ["alla", "--ut", given]):
@@ -114,7 +134,10 @@ def test_ut_at_the_case_files_own_folder_is_refused(tmp_path: Path, project_copy
     before = tree(tmp_path)
     code, line = first_error(capsys, "render", str(case), "--ut", str(tmp_path / "eget"))
     assert code == 1
-    assert line == f"{tmp_path / 'eget' / 'x'}: fel: --ut: är ärendets egen mapp med bilder och bilagor ({tmp_path / 'eget' / 'x'}); tjanste skriver aldrig där. Ange en annan mapp, t.ex. --ut build"
+    assert (
+        line
+        == f"{tmp_path / 'eget' / 'x'}: fel: --ut: är ärendets egen mapp med bilder och bilagor ({tmp_path / 'eget' / 'x'}); tjanste skriver aldrig där. Ange en annan mapp, t.ex. --ut build"
+    )
     assert tree(tmp_path) == before
 
 
@@ -123,8 +146,14 @@ def test_a_file_where_the_folder_should_be_is_refused(tmp_path: Path, capsys: py
     (tmp_path / "ut2").mkdir()
     (tmp_path / "ut2" / CASE).write_text("en fil\n", encoding="utf-8")
     before = tree(tmp_path)
-    assert first_error(capsys, "render", CASE, "--ut", str(tmp_path / "ut")) == (1, f"{tmp_path / 'ut'}: fel: --ut: är en fil, inte en mapp; tjanste skriver inte över den. Ange en mapp att skriva i")
-    assert first_error(capsys, "render", CASE, "--ut", str(tmp_path / "ut2")) == (1, f"{tmp_path / 'ut2' / CASE}: fel: är en fil, inte en mapp; tjanste skriver inte över den. Ange en mapp att skriva i")
+    assert first_error(capsys, "render", CASE, "--ut", str(tmp_path / "ut")) == (
+        1,
+        f"{tmp_path / 'ut'}: fel: --ut: är en fil, inte en mapp; tjanste skriver inte över den. Ange en mapp att skriva i",
+    )
+    assert first_error(capsys, "render", CASE, "--ut", str(tmp_path / "ut2")) == (
+        1,
+        f"{tmp_path / 'ut2' / CASE}: fel: är en fil, inte en mapp; tjanste skriver inte över den. Ange en mapp att skriva i",
+    )
     assert tree(tmp_path) == before
 
 
@@ -138,7 +167,10 @@ def test_a_symlinked_case_folder_is_refused(rendered: Path, tmp_path: Path, caps
     rendered.symlink_to(elsewhere, target_is_directory=True)
     before = tree(rendered.parent, elsewhere)
     code, line = first_error(capsys, "render", CASE)
-    assert (code, line) == (1, "build/2015-primarvard: fel: är en symbolisk länk; tjanste skriver bara i en vanlig mapp. Ta bort länken, eller skriv till en annan mapp")
+    assert (code, line) == (
+        1,
+        "build/2015-primarvard: fel: är en symbolisk länk; tjanste skriver bara i en vanlig mapp. Ta bort länken, eller skriv till en annan mapp",
+    )
     assert tree(rendered.parent, elsewhere) == before
 
 
@@ -147,7 +179,10 @@ def test_a_read_only_folder_is_an_error_not_replaced(rendered: Path, capsys: pyt
     try:
         before = tree(rendered.parent)
         code, line = first_error(capsys, "render", CASE)
-        assert (code, line) == (1, "build/2015-primarvard: fel: mappen är skrivskyddad; tjanste skriver inte i den. Ge skrivrätt, eller skriv till en annan mapp")
+        assert (code, line) == (
+            1,
+            "build/2015-primarvard: fel: mappen är skrivskyddad; tjanste skriver inte i den. Ge skrivrätt, eller skriv till en annan mapp",
+        )
         assert tree(rendered.parent) == before
     finally:
         rendered.chmod(0o755)
@@ -159,7 +194,14 @@ def test_concurrent_first_renders_of_one_case_all_succeed(project_copy: Path) ->
     for attempt in range(2):
         shutil.rmtree(project_copy / "build", ignore_errors=True)
         processes = [
-            subprocess.Popen([sys.executable, "-m", "tjanste", "render", "2022-godnara"], cwd=project_copy, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            subprocess.Popen(
+                [sys.executable, "-m", "tjanste", "render", "2022-godnara"],
+                cwd=project_copy,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
             for _ in range(3)
         ]
         results = [(p.wait(), p.stderr.read(), p.stdout.read()) for p in processes]  # type: ignore[union-attr]
@@ -176,7 +218,9 @@ def _disk_full(*args: object) -> None:
 
 
 @pytest.mark.parametrize("command", ["render", "protokoll"])
-def test_a_full_disk_names_the_output_folder_and_changes_nothing(command: str, rendered: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_full_disk_names_the_output_folder_and_changes_nothing(
+    command: str, rendered: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     before = tree(rendered.parent.parent)
     monkeypatch.setattr("tjanste.output.os.fsync", _disk_full)
     code, line = first_error(capsys, command, CASE)
@@ -184,7 +228,9 @@ def test_a_full_disk_names_the_output_folder_and_changes_nothing(command: str, r
     assert tree(rendered.parent.parent) == before
 
 
-def test_alla_reports_a_full_disk_as_an_error_of_the_case_not_an_internal_one(project_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_alla_reports_a_full_disk_as_an_error_of_the_case_not_an_internal_one(
+    project_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(project_copy)
     monkeypatch.setattr("tjanste.output.os.fsync", _disk_full)
     capsys.readouterr()
@@ -193,12 +239,16 @@ def test_alla_reports_a_full_disk_as_an_error_of_the_case_not_an_internal_one(pr
     assert err.splitlines()[0].startswith("[1/4] 2015-primarvard: fel")
     assert err.splitlines()[1] == "build/2015-primarvard:1:1: fel: kan inte skriva: disken är full"
     assert "internt fel" not in err and ".ny-" not in err and "--ut" not in err
-    assert tree(project_copy / "build") == {str(project_copy / "build"): tree(project_copy / "build")[str(project_copy / "build")]}  # no case folder, no staging folder
+    assert tree(project_copy / "build") == {
+        str(project_copy / "build"): tree(project_copy / "build")[str(project_copy / "build")]
+    }  # no case folder, no staging folder
 
 
 def test_text_to_a_full_disk_is_an_error_not_a_traceback(tmp_path: Path, build: Path) -> None:
     with open("/dev/full", "w") as full:
-        result = subprocess.run([sys.executable, "-m", "tjanste", "text", str(build / CASE / "beslut.docx")], stdout=full, stderr=subprocess.PIPE, text=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "tjanste", "text", str(build / CASE / "beslut.docx")], stdout=full, stderr=subprocess.PIPE, text=True
+        )
     assert (result.returncode, result.stderr) == (1, "tjanste: fel: kan inte skriva till standard ut: disken är full\n")
 
 
@@ -210,7 +260,9 @@ def _nfd(name: str) -> str:
 
 
 @pytest.mark.parametrize("on_disk", [_nfd, lambda name: unicodedata.normalize("NFC", name)], ids=["nfd-pa-disken", "nfc-pa-disken"])
-def test_swedish_letters_spaces_and_either_unicode_form_work_in_names(on_disk, project_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_swedish_letters_spaces_and_either_unicode_form_work_in_names(
+    on_disk, project_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Images, bilagor and the case file itself, named with å, ä, ö and spaces, written in the other Unicode form than on disk."""
     monkeypatch.chdir(project_copy)
     cases = project_copy / "cases"
@@ -255,16 +307,24 @@ def test_a_wrong_tjanste_rot_is_a_clear_error(tmp_path: Path, capsys: pytest.Cap
     for command in (["check"], ["alla"], ["render", CASE]):
         assert first_error(capsys, *command) == (1, expected), command
     monkeypatch.setenv("TJANSTE_ROT", str(tmp_path / "finns-inte"))
-    assert first_error(capsys, "check") == (1, f"{tmp_path / 'finns-inte'}: fel: TJANSTE_ROT: mappen har ingen cases/ och ingen templates/; TJANSTE_ROT ska peka på projektmappen, den som har cases/ (ärendena) och templates/ (mallarna)")
+    assert first_error(capsys, "check") == (
+        1,
+        f"{tmp_path / 'finns-inte'}: fel: TJANSTE_ROT: mappen har ingen cases/ och ingen templates/; TJANSTE_ROT ska peka på projektmappen, den som har cases/ (ärendena) och templates/ (mallarna)",
+    )
     assert tree(tmp_path) == before
 
 
-def test_an_image_path_with_a_space_is_named_not_printed_as_text(project_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_image_path_with_a_space_is_named_not_printed_as_text(
+    project_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(project_copy)
     case = project_copy / "cases" / f"{CASE}.md"
     text = case.read_text(encoding="utf-8") + '\n![Karta](2015-primarvard/min bild.png "Figur 1. Karta")\n'
     case.write_text(text, encoding="utf-8")
     line = text.count("\n") - 1 + 1
     before = tree(project_copy)
-    assert first_error(capsys, "render", CASE) == (1, f'cases/{CASE}.md:{line}:1: fel: bild: sökvägen har ett mellanslag, så bilden blir text; skriv sökvägen inom < >: ![Karta](<2015-primarvard/min bild.png> "Figur 1. Karta")')
+    assert first_error(capsys, "render", CASE) == (
+        1,
+        f'cases/{CASE}.md:{line}:1: fel: bild: sökvägen har ett mellanslag, så bilden blir text; skriv sökvägen inom < >: ![Karta](<2015-primarvard/min bild.png> "Figur 1. Karta")',
+    )
     assert tree(project_copy) == before

@@ -45,7 +45,10 @@ def hostile_template(folder: Path, tag: str) -> Path:
         ("{{ '{0.__class__}'.format(arende) }}", "'format' går inte att nå i en text"),
         ("{{ arende.rubrik.upper() }}", "'upper' går inte att nå i en text"),
         ("{{ '%099999999d' % 1 }}", "% med en text (formatering) kan inte användas här"),
-        ("{% set _ = forslag.satser.append('att godkänna allt') %}", "'append' skulle ändra värdena, men löptext och mallar kan bara läsa dem"),
+        (
+            "{% set _ = forslag.satser.append('att godkänna allt') %}",
+            "'append' skulle ändra värdena, men löptext och mallar kan bara läsa dem",
+        ),
         ("{% set _ = arende.update({'rubrik': 'x'}) %}", "'update' skulle ändra värdena"),
         ("{% autoescape false %}{{ arende.rubrik }}{% endautoescape %}", "{% autoescape %} kan inte användas här"),
         ("{{ arende.rubrik | safe }}", "okänt filter 'safe'"),
@@ -72,14 +75,20 @@ def test_an_undefined_name_in_a_template_lists_the_templates_names(paper) -> Non
     assert TemplateUndefined.known_names.split(", ") == [*paper.context, "brodtext"]
 
 
-def test_template_reaching_the_shell_gives_a_swedish_error_and_writes_nothing(project_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_template_reaching_the_shell_gives_a_swedish_error_and_writes_nothing(
+    project_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(project_copy)
     template = project_copy / "templates" / "beslut" / "tjansteskrivelse.docx"
-    rewrite_part(template, "word/document.xml", lambda xml: xml.replace(TAG.encode(), b"{{ cycler.__init__.__globals__.os.popen('id').read() }}", 1))
+    rewrite_part(
+        template, "word/document.xml", lambda xml: xml.replace(TAG.encode(), b"{{ cycler.__init__.__globals__.os.popen('id').read() }}", 1)
+    )
     out = project_copy / "ut"
     assert main(["render", "2015-primarvard", "--ut", str(out)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("templates/beslut/tjansteskrivelse.docx:1:1: fel: mall: mallfel: 'cycler' är inte definierat; kända namn: org, arende,"), err
+    assert err.startswith(
+        "templates/beslut/tjansteskrivelse.docx:1:1: fel: mall: mallfel: 'cycler' är inte definierat; kända namn: org, arende,"
+    ), err
     assert "uid=" not in err
     assert not (out / "2015-primarvard").exists()
 
@@ -102,7 +111,9 @@ Organisationen {% set _ = org.update({"namn": "Fel region"}) %}{{ org.namn }}.
 """
 
 
-def test_a_case_renders_to_the_same_bytes_alone_and_among_hostile_cases(project_copy: Path, build: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_case_renders_to_the_same_bytes_alone_and_among_hostile_cases(
+    project_copy: Path, build: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """`alla` renders a hostile case first (sorted by name); every other case's files are those it gets alone."""
     (project_copy / "cases" / "0000-angrepp.md").write_text(HOSTILE_NEIGHBOUR, encoding="utf-8")
     out = project_copy / "ut"

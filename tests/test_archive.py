@@ -15,7 +15,12 @@ from tjanste.cli import main
 
 SCHEMAS = ROOT.parent / "shared" / "schemas"  # CI clones the project with shared/ beside it; the schemas are not copied in
 METADATA_SCHEMA = ROOT / "docs" / "metadata.schema.json"
-NS = {"erms": "https://DILCIS.eu/XML/ERMS", "mets": "http://www.loc.gov/METS/", "xlink": "http://www.w3.org/1999/xlink", "tj": "urn:tjanste:arkiv:1"}
+NS = {
+    "erms": "https://DILCIS.eu/XML/ERMS",
+    "mets": "http://www.loc.gov/METS/",
+    "xlink": "http://www.w3.org/1999/xlink",
+    "tj": "urn:tjanste:arkiv:1",
+}
 IDS = [p.stem for p in PDF_CASES]
 
 
@@ -25,7 +30,9 @@ def schemas() -> dict:
 
     missing = [name for name in ("ERMS_v3.xsd", "mets.xsd", "xlink.xsd") if not (SCHEMAS / name).is_file()]
     if missing:
-        pytest.fail(f"schemafilerna {', '.join(missing)} saknas i {SCHEMAS}; testerna läser dem ur shared/schemas/ bredvid projektet (klona shared/ dit)")
+        pytest.fail(
+            f"schemafilerna {', '.join(missing)} saknas i {SCHEMAS}; testerna läser dem ur shared/schemas/ bredvid projektet (klona shared/ dit)"
+        )
     return {
         "erms": xmlschema.XMLSchema(str(SCHEMAS / "ERMS_v3.xsd")),
         "mets": xmlschema.XMLSchema(str(SCHEMAS / "mets.xsd"), locations={NS["xlink"]: str(SCHEMAS / "xlink.xsd")}),
@@ -96,7 +103,11 @@ def test_erms_describes_the_case_its_decision_and_its_documents(packages: Path) 
     assert paper.find("erms:direction", NS).get("directionDefinition") == "outgoing"
     assert paper.findtext("erms:agents/erms:agent[@agentType='receiver']/erms:name", namespaces=NS) == "Landstingsstyrelsen"
     assert paper.findtext("erms:agents/erms:agent[@agentType='responsible_person']/erms:name", namespaces=NS) == "Agneta Kalnins"
-    assert [a.findtext("erms:name", namespaces=NS) for a in protocol.iterfind("erms:agents/erms:agent[@agentType='receiver']", NS)] == ["Landstingsdirektören", "Ekonomidirektören", "Hälsoval Blekinge"]
+    assert [a.findtext("erms:name", namespaces=NS) for a in protocol.iterfind("erms:agents/erms:agent[@agentType='receiver']", NS)] == [
+        "Landstingsdirektören",
+        "Ekonomidirektören",
+        "Hälsoval Blekinge",
+    ]
     assert protocol.find("erms:dates/erms:date[@dateType='created']", NS).text == "2015-02-05T00:00:00"
 
     filed = ElementTree.parse(packages / "2018-patientmiljarden" / "arkiv" / "metadata" / "descriptive" / "ERMS.xml").getroot()
@@ -121,7 +132,9 @@ def test_a_filed_case_whose_document_changed_is_not_archived(tmp_path: Path, cap
     assert not (tmp_path / "ut").exists()
 
 
-def test_without_libreoffice_the_archive_says_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_without_libreoffice_the_archive_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "tom"))
     assert main(["arkiv", "2022-godnara", "--ut", str(tmp_path / "ut")]) == 1
     assert "LibreOffice saknas; installera det med" in capsys.readouterr().err

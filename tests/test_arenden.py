@@ -66,14 +66,22 @@ def test_arende(path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.
     shown = f"cases/{path.name}"
     missing = [name for name in texts if not (folder / f"{name}.txt").is_file()]
     if missing:
-        _fail(f"{shown}: ögonblicksbild saknas för {', '.join(f'{m}.docx' for m in missing)}; kör make snapshots och läs texten i tests/ogonblicksbilder/{path.stem}/")
+        _fail(
+            f"{shown}: ögonblicksbild saknas för {', '.join(f'{m}.docx' for m in missing)}; kör make snapshots och läs texten i tests/ogonblicksbilder/{path.stem}/"
+        )
     extra = sorted(p.stem for p in folder.glob("*.txt") if p.stem not in texts)
     if extra:
-        _fail(f"{shown}: ärendet gör inte längre {', '.join(f'{e}.docx' for e in extra)}; kör make snapshots så tas de gamla ögonblicksbilderna bort")
+        _fail(
+            f"{shown}: ärendet gör inte längre {', '.join(f'{e}.docx' for e in extra)}; kör make snapshots så tas de gamla ögonblicksbilderna bort"
+        )
     for name, data in texts.items():
         locked = (folder / f"{name}.txt").read_bytes()
         if locked != data:
-            diff = list(difflib.unified_diff(locked.decode("utf-8").splitlines(), data.decode("utf-8").splitlines(), "ögonblicksbilden", "nu", lineterm="", n=1))
+            diff = list(
+                difflib.unified_diff(
+                    locked.decode("utf-8").splitlines(), data.decode("utf-8").splitlines(), "ögonblicksbilden", "nu", lineterm="", n=1
+                )
+            )
             shown_diff = "\n".join(diff[:DIFF_LINES]) + (f"\n... ({len(diff) - DIFF_LINES} rader till)" if len(diff) > DIFF_LINES else "")
             _fail(f"{shown}: texten i {name}.docx har ändrats; är ändringen avsiktlig, kör make snapshots och granska diffen\n{shown_diff}")
 
@@ -90,7 +98,9 @@ def test_every_snapshot_belongs_to_a_case(request: pytest.FixtureRequest) -> Non
                 folder.rmdir()
         return
     if orphans:
-        _fail(f"tests/ogonblicksbilder/: ögonblicksbilder utan ärende i cases/: {', '.join(f.name for f in orphans)}; kör make snapshots så tas de bort")
+        _fail(
+            f"tests/ogonblicksbilder/: ögonblicksbilder utan ärende i cases/: {', '.join(f.name for f in orphans)}; kör make snapshots så tas de bort"
+        )
 
 
 def test_every_case_passes_the_page_check(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

@@ -57,7 +57,9 @@ def test_one_broken_case_does_not_hide_the_others(capsys: pytest.CaptureFixture[
 
 def test_check_as_a_process_never_shows_a_traceback() -> None:
     env = {**os.environ, "TJANSTE_ROT": str(KORPUS)}
-    result = subprocess.run([sys.executable, "-m", "tjanste", "check", *(str(BROKEN / n) for n in CASES)], capture_output=True, text=True, env=env)
+    result = subprocess.run(
+        [sys.executable, "-m", "tjanste", "check", *(str(BROKEN / n) for n in CASES)], capture_output=True, text=True, env=env
+    )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert all(": fel: " in line or ": varning: " in line for line in result.stderr.splitlines())
@@ -72,7 +74,12 @@ def test_a_failed_render_leaves_earlier_outputs_byte_identical(tmp_path: Path, c
     assert main(["render", "2015-primarvard", "--ut", str(out)]) == 0
     before = {p.name: sha256(p) for p in (out / "2015-primarvard").iterdir()}
     broken = tmp_path / "2015-primarvard.md"  # same name, so the same output folder
-    broken.write_text((KORPUS / "cases" / "2015-primarvard.md").read_text(encoding="utf-8").replace("{{ belopp.fortbildning }}", "{{ belopp.fortbildningen }}", 1), encoding="utf-8")
+    broken.write_text(
+        (KORPUS / "cases" / "2015-primarvard.md")
+        .read_text(encoding="utf-8")
+        .replace("{{ belopp.fortbildning }}", "{{ belopp.fortbildningen }}", 1),
+        encoding="utf-8",
+    )
     capsys.readouterr()
     assert main(["render", str(broken), "--ut", str(out)]) == 1
     assert "fel: forslag.att[2]: 'fortbildningen' finns inte" in capsys.readouterr().err
@@ -89,7 +96,12 @@ def test_a_render_killed_midway_leaves_no_half_file(tmp_path: Path) -> None:
     env = {**os.environ, "TJANSTE_ROT": str(KORPUS)}
     killed = 0
     for delay in [0.05 * i for i in range(2, 14)]:
-        process = subprocess.Popen([sys.executable, "-m", "tjanste", "render", "2022-godnara", "--ut", str(out)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tjanste", "render", "2022-godnara", "--ut", str(out)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(delay)
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
@@ -124,14 +136,29 @@ def test_a_render_replaces_its_own_outputs_only(tmp_path: Path) -> None:
     folder = out / "2015-primarvard"
     stale = b"from an older version of the case"
     record = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
-    record["handlingar"].append({"namn": "bilaga-9", "filer": [{"namn": "bilaga-9.docx", "kontrollsumma": hashlib.sha256(stale).hexdigest()}]})
+    record["handlingar"].append(
+        {"namn": "bilaga-9", "filer": [{"namn": "bilaga-9.docx", "kontrollsumma": hashlib.sha256(stale).hexdigest()}]}
+    )
     (folder / "metadata.json").write_text(json.dumps(record), encoding="utf-8")
     (folder / "bilaga-9.docx").write_bytes(stale)
     (folder / "bilaga-8.docx").write_bytes(b"not in metadata.json: someone else's")
     assert main(["render", "2015-primarvard", "--ut", str(out)]) == 0
-    assert sorted(p.name for p in folder.iterdir()) == ["beslut.docx", "beslut.txt", "bilaga-8.docx", "metadata.json", "protokollsutdrag.docx", "protokollsutdrag.txt"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "beslut.docx",
+        "beslut.txt",
+        "bilaga-8.docx",
+        "metadata.json",
+        "protokollsutdrag.docx",
+        "protokollsutdrag.txt",
+    ]
     assert outputs_intact(folder)
     (folder / "bilaga-8.docx").unlink()
     assert main(["render", "2015-primarvard", "--ut", str(out)]) == 0  # only ours again: the whole folder is exchanged
-    assert sorted(p.name for p in folder.iterdir()) == ["beslut.docx", "beslut.txt", "metadata.json", "protokollsutdrag.docx", "protokollsutdrag.txt"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "beslut.docx",
+        "beslut.txt",
+        "metadata.json",
+        "protokollsutdrag.docx",
+        "protokollsutdrag.txt",
+    ]
     assert [p.name for p in out.iterdir()] == ["2015-primarvard"]  # no staging folder left behind

@@ -63,12 +63,18 @@ def test_a_sum_that_holds_gives_nothing(tmp_path: Path) -> None:
 def test_a_table_column_sum_is_named_table_dot_column(tmp_path: Path) -> None:
     assert checked(tmp_path, "totalt = fordelning.belopp") == []
     [problem] = checked(tmp_path, "a = fordelning.belopp")
-    assert problem == f"20: fel: kontroller[1]: 'a = fordelning.belopp' stämmer inte: a är 12{NBSP}mnkr men fordelning.belopp är 20{NBSP}mnkr, skillnad 8{NBSP}mnkr"
+    assert (
+        problem
+        == f"20: fel: kontroller[1]: 'a = fordelning.belopp' stämmer inte: a är 12{NBSP}mnkr men fordelning.belopp är 20{NBSP}mnkr, skillnad 8{NBSP}mnkr"
+    )
 
 
 def test_a_failing_sum_names_both_sides_their_values_and_the_difference(tmp_path: Path) -> None:
     [problem] = checked(tmp_path, "totalt = a + b", amounts={"a": "13 mnkr"})
-    assert problem == f"20: fel: kontroller[1]: 'totalt = a + b' stämmer inte: totalt är 20{NBSP}mnkr men a + b är 21{NBSP}mnkr, skillnad 1{NBSP}mnkr"
+    assert (
+        problem
+        == f"20: fel: kontroller[1]: 'totalt = a + b' stämmer inte: totalt är 20{NBSP}mnkr men a + b är 21{NBSP}mnkr, skillnad 1{NBSP}mnkr"
+    )
 
 
 def test_the_result_is_shown_in_the_unit_the_official_used(tmp_path: Path) -> None:
@@ -95,7 +101,10 @@ def test_each_check_is_named_by_its_place_in_the_list(tmp_path: Path) -> None:
         ("totalt =", "'totalt =' har en tom sida; skriv t.ex. totalt = a + b"),
         ("totalt = a * b", "'a * b' kan inte räknas; skriv namn på belopp med + och - emellan"),
         ("totalt = a b", "'a b' kan inte räknas; skriv namn på belopp med + och - emellan"),
-        ("totalt = a + c", "'c' finns inte; skriv namnet på ett belopp, tabell.kolumn för en tabells summa eller tabell.rad.kolumn för en cell"),
+        (
+            "totalt = a + c",
+            "'c' finns inte; skriv namnet på ett belopp, tabell.kolumn för en tabells summa eller tabell.rad.kolumn för en cell",
+        ),
         ("totalt = fordelning.antal", "'antal' är ingen rad, grupp eller summerad kolumn i tabellen fordelning; namn här: belopp"),
     ],
 )

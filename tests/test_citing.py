@@ -50,7 +50,10 @@ def test_a_rule_that_fails_for_a_group_names_table_group_sides_and_difference(tm
         read_and_word(str(write_case(tmp_path, broken, '{{ tabell("fordelning") }}\n\n[^1]: En fotnot.')))
     [problem] = caught.value.problems
     assert problem.field == "tabeller.fordelning.regler[1]"
-    assert problem.message == "'fordelning = intakt - oh' stämmer inte för gruppen 'Nära vård': fordelning är 24,9\u00a0mkr men intakt − oh är 24,7\u00a0mkr, skillnad 0,2\u00a0mkr"
+    assert (
+        problem.message
+        == "'fordelning = intakt - oh' stämmer inte för gruppen 'Nära vård': fordelning är 24,9\u00a0mkr men intakt − oh är 24,7\u00a0mkr, skillnad 0,2\u00a0mkr"
+    )
 
 
 def test_an_amount_column_without_a_total_needs_none_written(tmp_path: Path) -> None:

@@ -23,7 +23,9 @@ def test_check_all_cases() -> None:
 
 def test_check_reports_errors_with_place_and_exit_1(tmp_path: Path) -> None:
     broken = tmp_path / "trasig.md"
-    broken.write_text("---\ntyp: tjansteskrivelse\norganisation: landstinget-blekinge\ndatum: 2015-13-01\nrubrik: X\n---\n", encoding="utf-8")
+    broken.write_text(
+        "---\ntyp: tjansteskrivelse\norganisation: landstinget-blekinge\ndatum: 2015-13-01\nrubrik: X\n---\n", encoding="utf-8"
+    )
     result = tjanste("check", str(broken))
     assert result.returncode == 1
     assert f"{broken}:4:8: fel: datum: '2015-13-01' är inget datum som finns" in result.stderr

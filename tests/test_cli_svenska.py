@@ -17,7 +17,17 @@ from tjanste.case import CASE_SCHEMA, case_json_schema
 from tjanste.cli import main
 from tjanste.cliargs import build_parser
 
-ENGLISH = ("usage:", "positional arguments", "options:", "show this help", "invalid choice", "required:", "error:", "expected one argument", "unrecognized")
+ENGLISH = (
+    "usage:",
+    "positional arguments",
+    "options:",
+    "show this help",
+    "invalid choice",
+    "required:",
+    "error:",
+    "expected one argument",
+    "unrecognized",
+)
 
 
 def subcommands() -> dict[str, argparse.ArgumentParser]:
@@ -69,7 +79,9 @@ def test_a_mistyped_case_name_gets_menade_du(typed: str, capsys: pytest.CaptureF
     assert f"{typed}:1:1: fel: ärende: ärendet finns inte (menade du '2022-godnara'?)" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("typed", ["2022-godnara", "2022-godnara.md", "cases/2022-godnara.md", "cases/2022-godnara", "{KORPUS}/cases/2022-godnara"])
+@pytest.mark.parametrize(
+    "typed", ["2022-godnara", "2022-godnara.md", "cases/2022-godnara.md", "cases/2022-godnara", "{KORPUS}/cases/2022-godnara"]
+)
 def test_a_case_name_with_md_or_as_a_path_works(typed: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(KORPUS)
     assert main(["check", typed.format(KORPUS=KORPUS)]) == 0, capsys.readouterr().err
@@ -84,7 +96,9 @@ def test_oppna_renders_and_opens_the_paper(project_copy: Path, monkeypatch: pyte
     assert main(["oppna", "2022-godnar"]) == 1 and "menade du '2022-godnara'" in capsys.readouterr().err
 
 
-def test_alla_shows_the_warnings_render_shows_also_for_an_unchanged_case(project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_alla_shows_the_warnings_render_shows_also_for_an_unchanged_case(
+    project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     case = project_copy / "cases" / "2022-godnara.md"
     case.write_text(case.read_text(encoding="utf-8").rstrip("\n") + "\n\nDet kostar 12 mnkr.\n", encoding="utf-8")
     assert main(["render", "2022-godnara", "--ut", str(tmp_path / "en")]) == 0
@@ -107,7 +121,9 @@ def test_the_json_schema_is_made_from_the_case_schema(tmp_path: Path, capsys: py
     assert schema["properties"]["innehallsforteckning"]["enum"] == ["ja", "nej", True, False]
     beslut = schema["properties"]["beslut"]
     assert beslut["required"] == ["organ"] and "paragraf" in beslut["properties"]
-    assert schema["properties"]["diariefort"]["items"]["properties"]["handlingar"]["additionalProperties"]["pattern"] == "^(?:[0-9a-f]{64})$"
+    assert (
+        schema["properties"]["diariefort"]["items"]["properties"]["handlingar"]["additionalProperties"]["pattern"] == "^(?:[0-9a-f]{64})$"
+    )
     assert schema["properties"]["bilagor"]["items"]["anyOf"][0]["type"] == ["string", "number"]  # a bilaga may be a bare title
     for path in sorted((KORPUS / "cases").glob("*.md")):  # every field the real cases use is in the schema
         front = yaml.load(path.read_text(encoding="utf-8").split("\n---", 1)[0].removeprefix("---\n"), Loader=yaml.BaseLoader)

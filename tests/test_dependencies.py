@@ -15,7 +15,9 @@ from packaging.version import Version
 
 from conftest import ROOT
 
-REQUIREMENTS = [Requirement(text) for text in tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]]
+REQUIREMENTS = [
+    Requirement(text) for text in tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+]
 
 # The first version without the known vulnerabilities (advisory, what it is) in the parts tjanste uses.
 FIXED_IN = {

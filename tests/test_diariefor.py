@@ -57,7 +57,9 @@ def test_filing_writes_the_dnr_line_and_the_record_and_locks_every_document(tmp_
 
 def test_a_dnr_is_inserted_where_the_case_has_none(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     case = copy_case(tmp_path, KORPUS / "cases" / "2015-primarvard.md")
-    case.write_text(case.read_text(encoding="utf-8").replace('dnr: ""            # förlagan har ännu inget diarienummer\n', ""), encoding="utf-8")
+    case.write_text(
+        case.read_text(encoding="utf-8").replace('dnr: ""            # förlagan har ännu inget diarienummer\n', ""), encoding="utf-8"
+    )
     original = tmp_path / "original.md"
     shutil.copy(case, original)
     assert main(["diariefor", str(case), "--dnr", "2015/7", "--datum", "2015-01-20", "--ut", str(tmp_path / "ut")]) == 0
@@ -76,7 +78,9 @@ def test_a_dnr_is_inserted_where_the_case_has_none(tmp_path: Path, capsys: pytes
     ],
     ids=["fel-form", "mellanslag", "fel-i-arendet"],
 )
-def test_a_refused_filing_changes_nothing(dnr: str, change: tuple[str, str] | None, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_refused_filing_changes_nothing(
+    dnr: str, change: tuple[str, str] | None, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     case = copy_case(tmp_path, KORPUS / "cases" / "2015-primarvard.md")
     if change:
         case.write_text(case.read_text(encoding="utf-8").replace(*change, 1), encoding="utf-8")

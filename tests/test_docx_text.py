@@ -59,10 +59,7 @@ def numbered(paragraph: Paragraph, num_id: int, ilvl: int = 0) -> Paragraph:
 
 
 def level(ilvl: int, fmt: str, text: str, start: int = 1, extra: str = "") -> str:
-    return (
-        f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/>'
-        f'{extra}<w:lvlText w:val="{text}"/></w:lvl>'
-    )
+    return f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/>{extra}<w:lvlText w:val="{text}"/></w:lvl>'
 
 
 def add_abstract(doc: Document, abstract_id: int, *levels: str) -> None:
@@ -78,9 +75,7 @@ def add_abstract(doc: Document, abstract_id: int, *levels: str) -> None:
 
 def add_num(doc: Document, num_id: int, abstract_id: int, start_override: int | None = None) -> None:
     override = (
-        f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{start_override}"/></w:lvlOverride>'
-        if start_override is not None
-        else ""
+        f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{start_override}"/></w:lvlOverride>' if start_override is not None else ""
     )
     doc.part.numbering_part.element.append(
         parse_xml(f'<w:num {W} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/>{override}</w:num>')
@@ -106,7 +101,7 @@ def test_tabs_line_breaks_and_hyphen_marks() -> None:
         run("Dnr")
         + "<w:r><w:tab/></w:r>"
         + run("KS 2024/17")
-        + '<w:r><w:br/></w:r>'
+        + "<w:r><w:br/></w:r>"
         + run("för")
         + "<w:r><w:softHyphen/></w:r>"
         + run("valtning")
@@ -133,7 +128,7 @@ def test_revisions_links_and_content_controls_read_as_word_shows_them() -> None:
         + run(" ansökan enligt ")
         + f'<w:hyperlink w:anchor="x">{run("bilaga 1")}</w:hyperlink>'
         + f"<w:sdt><w:sdtPr/><w:sdtContent>{run(', dnr 12')}</w:sdtContent></w:sdt>"
-        + '<w:r><w:rPr><w:vanish/></w:rPr><w:t>dold</w:t></w:r>'
+        + "<w:r><w:rPr><w:vanish/></w:rPr><w:t>dold</w:t></w:r>"
         + run("."),
     )
     content = f"<w:p>{run('Från mall.')}</w:p>"
@@ -176,9 +171,7 @@ def test_headings_get_hashes_by_level() -> None:
     doc.add_heading("Bakgrund", level=2)
     doc.add_heading("Detalj", level=3)
     raw_paragraph(doc, run("Egen nivå"), ppr='<w:outlineLvl w:val="1"/>')
-    assert text_of(doc) == (
-        "# Tjänsteskrivelse\n\n# Ärendet\n\nText.\n\n## Bakgrund\n\n### Detalj\n\n## Egen nivå\n"
-    )
+    assert text_of(doc) == ("# Tjänsteskrivelse\n\n# Ärendet\n\nText.\n\n## Bakgrund\n\n### Detalj\n\n## Egen nivå\n")
 
 
 def test_heading_level_from_style_name_outline_level_and_based_on() -> None:
@@ -218,9 +211,7 @@ def test_numbered_lists_restart_with_start_override_and_otherwise_continue() -> 
     numbered(doc.add_paragraph("Ny två"), 61)
     doc.add_paragraph("Mellan igen.")
     numbered(doc.add_paragraph("Fortsätter"), 62)
-    assert text_of(doc) == (
-        "1. Ett\n2. Två\n\nMellan.\n\n1. Ny ett\n2. Ny två\n\nMellan igen.\n\n3. Fortsätter\n"
-    )
+    assert text_of(doc) == ("1. Ett\n2. Två\n\nMellan.\n\n1. Ny ett\n2. Ny två\n\nMellan igen.\n\n3. Fortsätter\n")
 
 
 def test_deeper_level_restarts_and_formats_letters_and_romans() -> None:
@@ -240,9 +231,7 @@ def test_deeper_level_restarts_and_formats_letters_and_romans() -> None:
     numbered(doc.add_paragraph("Andra"), 70)
     numbered(doc.add_paragraph("Ny under"), 70, 1)
     numbered(doc.add_paragraph("Tredje"), 70)
-    assert text_of(doc) == (
-        "a) Första\n  i. Under\n  ii. Under igen\n    a.ii.C Djupast\nb) Andra\n  i. Ny under\nc) Tredje\n"
-    )
+    assert text_of(doc) == ("a) Första\n  i. Under\n  ii. Under igen\n    a.ii.C Djupast\nb) Andra\n  i. Ny under\nc) Tredje\n")
 
 
 def test_list_numbering_inherited_from_style() -> None:
@@ -278,8 +267,7 @@ def test_multilevel_heading_numbers_from_style() -> None:
     doc.add_heading("Förslag till beslut", 1)
     doc.add_heading("Motivering", 2)
     assert text_of(doc) == (
-        "# 1 Ärendet\n\n## 1.1 Utvecklingen av verksamheten\n\n### 1.1.1 Ekonomi\n\n"
-        "Text.\n\n# 2 Förslag till beslut\n\n## 2.1 Motivering\n"
+        "# 1 Ärendet\n\n## 1.1 Utvecklingen av verksamheten\n\n### 1.1.1 Ekonomi\n\nText.\n\n# 2 Förslag till beslut\n\n## 2.1 Motivering\n"
     )
 
 
@@ -337,7 +325,7 @@ def test_page_fields_in_header_and_cached_results_elsewhere() -> None:
     first = section.first_page_header.paragraphs[0]
     first.text = "Kommunstyrelsen"
     header = section.header.paragraphs[0]
-    header._p.append(parse_xml(f"<w:r {W}><w:t xml:space=\"preserve\">Sida </w:t></w:r>"))
+    header._p.append(parse_xml(f'<w:r {W}><w:t xml:space="preserve">Sida </w:t></w:r>'))
     for xml in (complex_field("PAGE", "3"), run(" av "), complex_field("NUMPAGES \\* MERGEFORMAT", "9")):
         for element in parse_xml(f"<w:p {W}>{xml}</w:p>"):
             header._p.append(element)
@@ -365,10 +353,8 @@ def toc_paragraphs(instr: str) -> list[str]:
     return [
         '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
         f'<w:r><w:instrText xml:space="preserve"> {instr} </w:instrText></w:r>'
-        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
-        + run("Gammal rubrik\t1"),
-        run("Inaktuell post\t")
-        + complex_field("PAGEREF _Toc2 \\h", "2"),
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>' + run("Gammal rubrik\t1"),
+        run("Inaktuell post\t") + complex_field("PAGEREF _Toc2 \\h", "2"),
         '<w:r><w:fldChar w:fldCharType="end"/></w:r>',
     ]
 
@@ -400,13 +386,11 @@ def test_toc_field_lists_the_headings_with_their_numbers() -> None:
 
 def test_toc_levels_follow_the_o_switch_and_simple_fields() -> None:
     doc = docx.Document()
-    raw_paragraph(doc, '<w:fldSimple w:instr=\' TOC \\o "1-2" \'>' + run("Inaktuellt") + "</w:fldSimple>")
+    raw_paragraph(doc, "<w:fldSimple w:instr=' TOC \\o \"1-2\" '>" + run("Inaktuellt") + "</w:fldSimple>")
     doc.add_heading("Sammanfattning", 1)
     doc.add_heading("Syfte", 2)
     doc.add_heading("Detalj", 3)
-    assert text_of(doc) == (
-        "[innehållsförteckning]\nSammanfattning\n  Syfte\n\n# Sammanfattning\n\n## Syfte\n\n### Detalj\n"
-    )
+    assert text_of(doc) == ("[innehållsförteckning]\nSammanfattning\n  Syfte\n\n# Sammanfattning\n\n## Syfte\n\n### Detalj\n")
 
 
 # ---------------------------------------------------------------- footnotes and images
@@ -416,9 +400,7 @@ def add_footnotes(doc: Document, notes: dict[int, list[str]]) -> None:
     bodies = "".join(
         f'<w:footnote w:id="{note_id}">'
         + "".join(
-            '<w:p><w:r><w:footnoteRef/></w:r>' + run(" " + text) + "</w:p>"
-            if i == 0
-            else f"<w:p>{run(text)}</w:p>"
+            "<w:p><w:r><w:footnoteRef/></w:r>" + run(" " + text) + "</w:p>" if i == 0 else f"<w:p>{run(text)}</w:p>"
             for i, text in enumerate(paragraphs)
         )
         + "</w:footnote>"
@@ -436,24 +418,15 @@ def add_footnotes(doc: Document, notes: dict[int, list[str]]) -> None:
 
 
 def footnote_reference(note_id: int) -> str:
-    return (
-        '<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr>'
-        f'<w:footnoteReference w:id="{note_id}"/></w:r>'
-    )
+    return f'<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteReference w:id="{note_id}"/></w:r>'
 
 
 def test_footnotes_are_numbered_by_first_reference_and_listed() -> None:
     doc = docx.Document()
-    add_footnotes(
-        doc, {1: ["Första i filen.", "Andra stycket."], 2: ["Andra i filen."], 3: ["Aldrig använd."]}
-    )
+    add_footnotes(doc, {1: ["Första i filen.", "Andra stycket."], 2: ["Andra i filen."], 3: ["Aldrig använd."]})
     raw_paragraph(
         doc,
-        run("Enligt lagen")
-        + footnote_reference(2)
-        + run(" och förordningen")
-        + footnote_reference(1)
-        + run("."),
+        run("Enligt lagen") + footnote_reference(2) + run(" och förordningen") + footnote_reference(1) + run("."),
     )
     doc.add_paragraph("Mer text.")
     raw_paragraph(doc, run("Igen") + footnote_reference(2))

@@ -32,6 +32,7 @@ IMAGE = "bild.png"  # every fixture may show this picture
 
 def tiny_png() -> bytes:
     """A 1x1 PNG, the picture every fixture may show."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 

@@ -26,13 +26,19 @@ def test_filed_paper_is_reproduced_byte_for_byte(name: str) -> None:
     assert not problems, f"{name}: " + "; ".join(str(p) for p in problems)
 
 
-def test_a_template_change_fails_until_the_revision_is_declared(tmp_path: Path, project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_template_change_fails_until_the_revision_is_declared(
+    tmp_path: Path, project_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = project_copy
     name = FILED[0]
     case = load_case(root / "cases" / f"{name}.md")
     template = root / "templates" / "beslut" / f"{case.typ}.docx"
     before = template.read_bytes()
-    rewrite_part(template, "word/styles.xml", lambda xml: xml.replace(b"</w:styles>", b'<w:style w:type="paragraph" w:styleId="Ny"><w:name w:val="Ny"/></w:style></w:styles>'))
+    rewrite_part(
+        template,
+        "word/styles.xml",
+        lambda xml: xml.replace(b"</w:styles>", b'<w:style w:type="paragraph" w:styleId="Ny"><w:name w:val="Ny"/></w:style></w:styles>'),
+    )
     assert template.read_bytes() != before  # a style added: a real change to the template, whatever its styles hold
 
     assert main(["check", "--diarieforda", name]) == 1
@@ -44,7 +50,12 @@ def test_a_template_change_fails_until_the_revision_is_declared(tmp_path: Path, 
 
     case_file = root / "cases" / f"{name}.md"
     text = case_file.read_text(encoding="utf-8")
-    declared = re.sub(r"(diariefort:\n(?:  - .*\n|    .*\n|      .*\n)+)", lambda m: m.group(1) + f"  - datum: 2026-11-23\n    handlingar:\n      beslut.docx: {new_sha}\n", text, count=1)
+    declared = re.sub(
+        r"(diariefort:\n(?:  - .*\n|    .*\n|      .*\n)+)",
+        lambda m: m.group(1) + f"  - datum: 2026-11-23\n    handlingar:\n      beslut.docx: {new_sha}\n",
+        text,
+        count=1,
+    )
     assert declared != text
     case_file.write_text(declared, encoding="utf-8")
     assert main(["check", "--diarieforda", name]) == 0

@@ -18,7 +18,13 @@ pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git saknas"
 
 
 def git(repo: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "t@example.se", "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "t@example.se"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "t@example.se",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "t@example.se",
+    }
     return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True).stdout
 
 
@@ -38,7 +44,12 @@ def test_git_diff_of_a_docx_shows_the_changed_att_sats(tmp_path: Path) -> None:
     git(repo, "add", ".")
     git(repo, "commit", "-q", "-m", "första")
 
-    case.write_text(source.replace("psykisk_ohalsa: 2 mnkr", "psykisk_ohalsa: 1,5 mnkr").replace("listningspoang: 15,1 mnkr", "listningspoang: 15,6 mnkr"), encoding="utf-8")
+    case.write_text(
+        source.replace("psykisk_ohalsa: 2 mnkr", "psykisk_ohalsa: 1,5 mnkr").replace(
+            "listningspoang: 15,1 mnkr", "listningspoang: 15,6 mnkr"
+        ),
+        encoding="utf-8",
+    )
     assert main(["render", str(case), "--ut", str(tmp_path / "ut")]) == 0
     shutil.copy(tmp_path / "ut" / "2015-primarvard" / "beslut.docx", repo / "beslut.docx")
     git(repo, "commit", "-q", "-am", "andra")

@@ -115,7 +115,9 @@ def test_the_bilaga_is_a_bilaga_in_word_and_in_metadata(rendered: Path) -> None:
     assert custom["Handlingstyp"] == "Bilaga" == record["handlingar"][1]["handlingstyp"]
 
 
-@pytest.mark.parametrize("name, value", [("Beslutsinstans", "Kommunfullmäktige"), ("Handlingstyp", "Beslutsunderlag"), ("Upprättad", "1999-01-01")])
+@pytest.mark.parametrize(
+    "name, value", [("Beslutsinstans", "Kommunfullmäktige"), ("Handlingstyp", "Beslutsunderlag"), ("Upprättad", "1999-01-01")]
+)
 def test_a_changed_word_property_is_caught(name: str, value: str, rendered: Path, tmp_path: Path) -> None:
     folder = rendered / "2015-primarvard"
     record = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))

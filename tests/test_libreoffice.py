@@ -33,7 +33,9 @@ def test_every_document_converts(case: str, build: Path, pdfs: Path) -> None:
         assert pdf.is_file(), f"LibreOffice gav ingen PDF för {document}"
         assert pdfa_part(pdf.read_bytes()) == "2", f"{pdf.name} är ingen PDF/A-2"
         text = pdf_text(pdf)
-        first_heading = next(line for line in (build / case / f"{document.stem}.txt").read_text(encoding="utf-8").splitlines() if line.startswith("# "))
+        first_heading = next(
+            line for line in (build / case / f"{document.stem}.txt").read_text(encoding="utf-8").splitlines() if line.startswith("# ")
+        )
         assert " ".join(first_heading[2:].replace("\u00a0", " ").split()) in text
 
 

@@ -60,7 +60,9 @@ def test_hyphen_minus_before_a_digit() -> None:
 
 
 def test_unit_word_of_the_organisation(tmp_path: Path) -> None:
-    assert [w.split(": ", 1)[1] for w in line_warnings("Det gäller 4 mkr.", unit_word="mnkr")][-1:] == ["enhetsordet 'mkr'; organisationen skriver 'mnkr'"]
+    assert [w.split(": ", 1)[1] for w in line_warnings("Det gäller 4 mkr.", unit_word="mnkr")][-1:] == [
+        "enhetsordet 'mkr'; organisationen skriver 'mnkr'"
+    ]
     assert not [w for w in line_warnings("Det gäller 4 mkr.", unit_word="mkr") if "enhetsordet" in w]
     assert any("enhetsordet 'MSEK'; organisationen skriver 'mnkr'" in w for w in line_warnings("Cirka 4 MSEK."))
     assert any("enhetsordet 'kkr'; organisationen skriver 'tkr'" in w for w in line_warnings("Cirka 4 kkr."))
@@ -74,13 +76,24 @@ def clause_warnings(text: str) -> list[str]:
 
 @pytest.mark.parametrize(
     "text",
-    ["avsätta 2 mnkr", "godkänna planen", "ge regiondirektören i uppdrag", "snarast inleda insatser", "att uppdra åt direktören", "planen godkänns", "den sammantagna förstärkningen finansieras från anslaget", "arbetet ska genomföras"],
+    [
+        "avsätta 2 mnkr",
+        "godkänna planen",
+        "ge regiondirektören i uppdrag",
+        "snarast inleda insatser",
+        "att uppdra åt direktören",
+        "planen godkänns",
+        "den sammantagna förstärkningen finansieras från anslaget",
+        "arbetet ska genomföras",
+    ],
 )
 def test_clauses_opened_by_an_infinitive_pass(text: str) -> None:
     assert clause_warnings(text) == []
 
 
-@pytest.mark.parametrize("text, word", [("planen är bra", "planen"), ("de nya medlen till regionen", "de"), ("Regionstyrelsen beslutar", "regionstyrelsen")])
+@pytest.mark.parametrize(
+    "text, word", [("planen är bra", "planen"), ("de nya medlen till regionen", "de"), ("Regionstyrelsen beslutar", "regionstyrelsen")]
+)
 def test_clause_without_an_infinitive_is_named(text: str, word: str) -> None:
     [message] = clause_warnings(text)
     assert message.startswith(f"att-satsen börjar med '{word}', inte med ett verb i infinitiv")
@@ -103,12 +116,16 @@ def test_mixed_magnitude_in_a_check(tmp_path: Path) -> None:
 
 def test_a_unit_a_thousand_times_off_is_named_whatever_the_sizes(tmp_path: Path) -> None:
     """833 tkr among amounts of about 1 mnkr is 833 times off: the sizes alone do not show it, the unit does."""
-    [warning] = warnings_of(tmp_path, **{"  totalt: 20 mnkr": "  totalt: 1,833 mnkr", "  a: 12 mnkr\n  b: 8 mnkr": "  a: 1 mnkr\n  b: 833 tkr"})
+    [warning] = warnings_of(
+        tmp_path, **{"  totalt: 20 mnkr": "  totalt: 1,833 mnkr", "  a: 12 mnkr\n  b: 8 mnkr": "  a: 1 mnkr\n  b: 833 tkr"}
+    )
     assert warning == "11:5: kontroller[1]: 'b' (833\u00a0tkr) är skrivet i tkr men de andra delarna i mnkr; stämmer enheten?"
 
 
 def test_a_figure_a_thousand_times_off_in_the_same_unit_is_still_named(tmp_path: Path) -> None:
-    [warning] = warnings_of(tmp_path, **{"  totalt: 20 mnkr": "  totalt: 12 008 mnkr", "  a: 12 mnkr\n  b: 8 mnkr": "  a: 12 000 mnkr\n  b: 8 mnkr"})
+    [warning] = warnings_of(
+        tmp_path, **{"  totalt: 20 mnkr": "  totalt: 12 008 mnkr", "  a: 12 mnkr\n  b: 8 mnkr": "  a: 12 000 mnkr\n  b: 8 mnkr"}
+    )
     assert warning.startswith("11:5: kontroller[1]: 'b' (8\u00a0mnkr) skiljer sig minst tusen gånger från de andra delarna av summan")
 
 
@@ -123,4 +140,6 @@ def test_mixed_magnitude_in_a_table_column(tmp_path: Path) -> None:
       - C | 15,1
 forslag:"""
     [warning] = warnings_of(tmp_path, **{"forslag:": table})
-    assert warning == "18:9: tabeller.t.rader: kolumnen 'Belopp': 9,3\u00a0tkr är skrivet i tkr men de andra beloppen i mnkr; stämmer enheten?"
+    assert (
+        warning == "18:9: tabeller.t.rader: kolumnen 'Belopp': 9,3\u00a0tkr är skrivet i tkr men de andra beloppen i mnkr; stämmer enheten?"
+    )

@@ -94,7 +94,11 @@ def test_each_paper_is_a_handling_of_its_own_kind_date_and_recipient(papers: lis
     }
     assert (attachment["handlingstyp"], attachment["upprattad"]) == ("Bilaga", "2015-01-19")
     # The extract is made when the minutes are approved, and goes to those the decision is sent to.
-    assert (extract["handlingstyp"], extract["upprattad"], extract["mottagare"]) == ("Protokollsutdrag", "2015-02-05", "Ekonomienheten; Revisionen")
+    assert (extract["handlingstyp"], extract["upprattad"], extract["mottagare"]) == (
+        "Protokollsutdrag",
+        "2015-02-05",
+        "Ekonomienheten; Revisionen",
+    )
 
 
 def test_the_word_properties_are_the_same_values_and_leave_out_the_empty(papers: list[Paper]) -> None:

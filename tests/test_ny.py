@@ -17,7 +17,9 @@ def test_the_file_name_comes_from_the_rubrik() -> None:
     assert slug("Åtgärder för ÄLDRE, café & kö i 2025 års budget") == "atgarder-for-aldre-cafe-ko-i"
 
 
-def test_a_new_case_checks_clean_and_renders_with_its_bilaga(project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_new_case_checks_clean_and_renders_with_its_bilaga(
+    project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["ny", "Ny budget: för # vården"]) == 0
     out = capsys.readouterr().out
     name = re.search(r"tjanste render (\S+)", out).group(1)
@@ -53,12 +55,20 @@ def test_a_new_case_never_overwrites(project_copy: Path, capsys: pytest.CaptureF
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["ny", "X", "--typ", "brev"], "fel: --typ: typen finns inte; välj en av: andringsforslag, beslutsunderlag, tjansteskrivelse, underlag"),
-        (["ny", "X", "--organisation", "region-okand"], "fel: --organisation: organisationen finns inte; välj en av: landstinget-blekinge, region-jamtland-harjedalen"),
+        (
+            ["ny", "X", "--typ", "brev"],
+            "fel: --typ: typen finns inte; välj en av: andringsforslag, beslutsunderlag, tjansteskrivelse, underlag",
+        ),
+        (
+            ["ny", "X", "--organisation", "region-okand"],
+            "fel: --organisation: organisationen finns inte; välj en av: landstinget-blekinge, region-jamtland-harjedalen",
+        ),
         (["ny", "   "], "fel: rubrik: är tom"),
     ],
 )
-def test_a_new_case_with_a_wrong_argument_writes_nothing(project_copy: Path, argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_new_case_with_a_wrong_argument_writes_nothing(
+    project_copy: Path, argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = sorted(p.name for p in (project_copy / "cases").iterdir())
     assert main(argv) == 1
     assert message in capsys.readouterr().err

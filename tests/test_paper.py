@@ -104,7 +104,10 @@ def test_a_bilaga_with_a_file_is_a_paper_of_its_own_worded_from_that_file(tmp_pa
 
 
 def test_a_recorded_decision_adds_the_extract_with_the_proposal_word_for_word(tmp_path: Path) -> None:
-    text = CASE.replace("---\nLandstinget", "beslut:\n  organ: Landstingsstyrelsen\n  datum: 2015-02-03\n  paragraf: § 12\n  utfall: enligt förslaget\n---\nLandstinget")
+    text = CASE.replace(
+        "---\nLandstinget",
+        "beslut:\n  organ: Landstingsstyrelsen\n  datum: 2015-02-03\n  paragraf: § 12\n  utfall: enligt förslaget\n---\nLandstinget",
+    )
     papers = papers_of(tmp_path, text)
     assert [p.output for p in papers] == ["beslut", "protokollsutdrag"]
     record = papers[1].context["protokoll"]

@@ -172,8 +172,12 @@ def minimal_pdf(metadata: bytes, compress: bool = False) -> bytes:
     flate = b"/Filter/FlateDecode" if compress else b""
     return (
         b"%PDF-1.6\n1 0 obj\n<</Type/Catalog/Pages 2 0 R/Metadata 3 0 R>>\nendobj\n"
-        + b"3 0 obj\n<</Type/Metadata/Subtype/XML/Length " + str(len(data)).encode() + flate + b">>\nstream\n"
-        + data + b"\nendstream\nendobj\n%%EOF\n"
+        + b"3 0 obj\n<</Type/Metadata/Subtype/XML/Length "
+        + str(len(data)).encode()
+        + flate
+        + b">>\nstream\n"
+        + data
+        + b"\nendstream\nendobj\n%%EOF\n"
     )
 
 

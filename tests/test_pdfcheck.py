@@ -20,26 +20,46 @@ XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <?xpacket end="w"?>"""
 
 
-def made_pdf(*, lang: str | None = LANGUAGE, title: str | None = TITLE, tagged: bool = True, embedded: bool = True, xmp_title: str = TITLE, xmp_language: str | None = None) -> bytes:
+def made_pdf(
+    *,
+    lang: str | None = LANGUAGE,
+    title: str | None = TITLE,
+    tagged: bool = True,
+    embedded: bool = True,
+    xmp_title: str = TITLE,
+    xmp_language: str | None = None,
+) -> bytes:
     """A one-page PDF with exactly the properties asked for, written with pypdf."""
     from pypdf import PdfWriter
     from pypdf.generic import ArrayObject, BooleanObject, DictionaryObject, NameObject, StreamObject, TextStringObject
 
     writer = PdfWriter()
     page = writer.add_blank_page(200, 200)
-    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/TrueType"), NameObject("/BaseFont"): NameObject("/LiberationSans")})
-    descriptor = DictionaryObject({NameObject("/Type"): NameObject("/FontDescriptor"), NameObject("/FontName"): NameObject("/LiberationSans")})
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/TrueType"),
+            NameObject("/BaseFont"): NameObject("/LiberationSans"),
+        }
+    )
+    descriptor = DictionaryObject(
+        {NameObject("/Type"): NameObject("/FontDescriptor"), NameObject("/FontName"): NameObject("/LiberationSans")}
+    )
     if embedded:
         descriptor[NameObject("/FontFile2")] = writer._add_object(StreamObject())
     font[NameObject("/FontDescriptor")] = writer._add_object(descriptor)
-    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})})
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})}
+    )
     root = writer._root_object
     if lang is not None:
         root[NameObject("/Lang")] = TextStringObject(lang)
     if title is not None:
         writer.add_metadata({"/Title": title})
     if tagged:
-        root[NameObject("/StructTreeRoot")] = writer._add_object(DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot"), NameObject("/K"): ArrayObject()}))
+        root[NameObject("/StructTreeRoot")] = writer._add_object(
+            DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot"), NameObject("/K"): ArrayObject()})
+        )
         root[NameObject("/MarkInfo")] = DictionaryObject({NameObject("/Marked"): BooleanObject(True)})
     language = f"<dc:language><rdf:Bag><rdf:li>{xmp_language}</rdf:li></rdf:Bag></dc:language>" if xmp_language else ""
     metadata = StreamObject()

@@ -133,7 +133,10 @@ def test_arithmetic_is_exact(source: str, expected: str) -> None:
         ("{{ [1] * 10 ** 6 }}", "listan blir 1 000 000 element; gränsen är 10 000 element (JINJA_MAX_LIST_ITEMS)"),
         ("{{ ('a' * 99999) ~ ('b' * 99999) }}", "texten blir 199 998 tecken; gränsen är 100 000 tecken (JINJA_MAX_TEXT_CHARS)"),
         ("{{ range(10 ** 9) | join }}", "range ger 1 000 000 000 tal; gränsen är 100 000 varv per ärende (JINJA_MAX_LOOP_ROUNDS)"),
-        ("{% for i in range(90000) %}{{ 'a' * 99999 }}{% endfor %}", "texten blir längre än 1 000 000 tecken, som är gränsen (JINJA_MAX_OUTPUT_CHARS)"),
+        (
+            "{% for i in range(90000) %}{{ 'a' * 99999 }}{% endfor %}",
+            "texten blir längre än 1 000 000 tecken, som är gränsen (JINJA_MAX_OUTPUT_CHARS)",
+        ),
         ("{{ 'x' < 3 }}", "'<' går inte mellan en text och ett heltal"),
         ("{{ '%0999999999d' % 1 }}", "% med en text (formatering) kan inte användas här"),
     ],
@@ -195,7 +198,9 @@ def test_the_readme_arithmetic_table_is_what_prose_gives() -> None:
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     table = readme.split("### Räkna med belopp", 1)[1].split("\n\n", 2)[1]
-    amounts = {name: ShownAmount(Amount.parse(text), {}) for name, text in [("totalt", "20 mnkr"), ("lakare", "2 mnkr"), ("ovrigt", "18 mnkr")]}
+    amounts = {
+        name: ShownAmount(Amount.parse(text), {}) for name, text in [("totalt", "20 mnkr"), ("lakare", "2 mnkr"), ("ovrigt", "18 mnkr")]
+    }
     rows = [re.findall(r"`([^`]+)`", line.replace("\\|", "|")) for line in table.splitlines()[2:]]
     checked = 0
     for cells in rows:
@@ -230,6 +235,12 @@ def test_a_belopp_named_like_a_method_is_that_belopp() -> None:
     """Read-only mappings have no public methods, so names such as items, update or names reach the case's values."""
     amounts = {name: ShownAmount(Amount.parse("2 mnkr"), {}) for name in ("items", "update", "names", "get")}
     problems = Problems()
-    text = render_text("{{ belopp.items }} {{ belopp.update }} {{ belopp.names }} {{ belopp.get }}", {"belopp": amounts}, Place("x.md", 1, 1), "text", problems)
+    text = render_text(
+        "{{ belopp.items }} {{ belopp.update }} {{ belopp.names }} {{ belopp.get }}",
+        {"belopp": amounts},
+        Place("x.md", 1, 1),
+        "text",
+        problems,
+    )
     assert problems.items == []
     assert text == " ".join(["2\u00a0mnkr"] * 4)

@@ -45,9 +45,19 @@ def test_metadata_fields_in_machine_formats(build: Path) -> None:
     assert record["arende"]["arendemening"].startswith("Förstärkt budget primärvården")
     assert record["arende"]["diarienummer"] is None  # the seed has none yet
     assert record["arende"]["sekretess"] is None
-    assert record["beslut"] == {"beslutsinstans": "Landstingsstyrelsen", "datum": "2015-02-03", "paragraf": "12", "utfall": "enligt förslaget"}
+    assert record["beslut"] == {
+        "beslutsinstans": "Landstingsstyrelsen",
+        "datum": "2015-02-03",
+        "paragraf": "12",
+        "utfall": "enligt förslaget",
+    }
     paper, protocol = record["handlingar"]
-    assert (paper["namn"], paper["handlingstyp"], paper["riktning"], paper["upprattad"]) == ("beslut", "Tjänsteskrivelse", "upprättad", "2015-01-19")
+    assert (paper["namn"], paper["handlingstyp"], paper["riktning"], paper["upprattad"]) == (
+        "beslut",
+        "Tjänsteskrivelse",
+        "upprättad",
+        "2015-01-19",
+    )
     assert (protocol["handlingstyp"], protocol["upprattad"]) == ("Protokollsutdrag", "2015-02-05")
     underlag = json.loads((build / "2018-patientmiljarden" / "metadata.json").read_text(encoding="utf-8"))
     assert underlag["arende"]["diarienummer"] == "RS/2771/2017"
@@ -100,7 +110,9 @@ def test_protocol_with_changes_takes_the_adopted_att_satser(tmp_path: Path) -> N
     path.write_text(text, encoding="utf-8")
     assert main(["protokoll", str(path), "--ut", str(tmp_path / "ut")]) == 0
     protocol = (tmp_path / "ut" / "2015-primarvard" / "protokollsutdrag.txt").read_text(encoding="utf-8")
-    assert "Landstingsstyrelsen beslutar\n\natt avsätta 2\u00a0mnkr till läkarförsörjning, samt\n\natt återremittera övriga delar." in protocol
+    assert (
+        "Landstingsstyrelsen beslutar\n\natt avsätta 2\u00a0mnkr till läkarförsörjning, samt\n\natt återremittera övriga delar." in protocol
+    )
 
 
 def test_protocol_without_a_recorded_decision_names_the_field(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -171,15 +183,23 @@ def test_pdf_render_lists_the_pdfs_in_the_metadata(tmp_path: Path) -> None:
 
 def test_secrecy_goes_into_the_metadata(tmp_path: Path) -> None:
     path = copy_case(tmp_path)
-    path.write_text(path.read_text(encoding="utf-8").replace("typ: tjansteskrivelse\n", "typ: tjansteskrivelse\nsekretess: OSL 25 kap. 1 §\n", 1), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("typ: tjansteskrivelse\n", "typ: tjansteskrivelse\nsekretess: OSL 25 kap. 1 §\n", 1),
+        encoding="utf-8",
+    )
     assert main(["render", str(path), "--ut", str(tmp_path / "ut")]) == 0
     record = json.loads((tmp_path / "ut" / "2015-primarvard" / "metadata.json").read_text(encoding="utf-8"))
     assert record["arende"]["sekretess"] == {"lagrum": "OSL 25 kap. 1 §"}
-    custom = {p.get("name"): p.findtext("vt:lpwstr", namespaces=NS) for p in part(tmp_path / "ut" / "2015-primarvard" / "beslut.docx", "docProps/custom.xml")}
+    custom = {
+        p.get("name"): p.findtext("vt:lpwstr", namespaces=NS)
+        for p in part(tmp_path / "ut" / "2015-primarvard" / "beslut.docx", "docProps/custom.xml")
+    }
     assert custom["Sekretess"] == "OSL 25 kap. 1 §"
 
 
-def test_alla_renders_again_when_an_output_is_gone_and_keeps_one_changed_by_hand(tmp_path: Path, project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_alla_renders_again_when_an_output_is_gone_and_keeps_one_changed_by_hand(
+    tmp_path: Path, project_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "ut"
     assert main(["alla", "--ut", str(out)]) == 0
     (out / "2015-primarvard" / "protokollsutdrag.docx").unlink()
@@ -193,7 +213,9 @@ def test_alla_renders_again_when_an_output_is_gone_and_keeps_one_changed_by_hand
     assert (out / "2022-godnara" / "beslut.txt").read_text(encoding="utf-8") == "ändrad för hand\n"
 
 
-def test_alla_names_an_internal_error_and_goes_on(tmp_path: Path, project_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_alla_names_an_internal_error_and_goes_on(
+    tmp_path: Path, project_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import tjanste.render
 
     real = tjanste.render.render_documents
@@ -219,7 +241,9 @@ def test_hidden_files_in_cases_are_not_cases(tmp_path: Path, project_copy: Path,
     assert main(["alla", "--ut", str(tmp_path / "ut")]) == 0
 
 
-def test_a_template_error_in_the_accessibility_check_is_a_case_error(tmp_path: Path, project_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_template_error_in_the_accessibility_check_is_a_case_error(
+    tmp_path: Path, project_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = project_copy
     monkeypatch.chdir(root)
     template = root / "templates" / "beslut" / "tjansteskrivelse.docx"
@@ -230,7 +254,9 @@ def test_a_template_error_in_the_accessibility_check_is_a_case_error(tmp_path: P
     assert "3 av 4 ärenden utan fel" in captured.out  # the other cases were still inspected
 
 
-def test_recording_the_decision_leaves_a_filed_paper_unchanged(tmp_path: Path, project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_recording_the_decision_leaves_a_filed_paper_unchanged(
+    tmp_path: Path, project_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = project_copy
     case = root / "cases" / "2018-patientmiljarden.md"
     decision = "beslut:\n  organ: Regionstyrelsen\n  datum: 2018-05-02\n  paragraf: 7\n  utfall: med ändringar\n  att: [godkänna handlingsplanen]\n"
@@ -240,7 +266,11 @@ def test_recording_the_decision_leaves_a_filed_paper_unchanged(tmp_path: Path, p
 
 def test_all_errors_of_a_case_together_front_matter_and_prose(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = copy_case(tmp_path)
-    text = path.read_text(encoding="utf-8").replace("fortbildning: 0,9 mnkr", "fortbildning: 0,8 mnkr").replace("{{ belopp.listningspoang }} ska fördelas", "{{ belopp.listningspoeng }} ska fördelas")
+    text = (
+        path.read_text(encoding="utf-8")
+        .replace("fortbildning: 0,9 mnkr", "fortbildning: 0,8 mnkr")
+        .replace("{{ belopp.listningspoang }} ska fördelas", "{{ belopp.listningspoeng }} ska fördelas")
+    )
     path.write_text(text, encoding="utf-8")
     assert main(["check", str(path)]) == 1
     errors = [line for line in capsys.readouterr().err.splitlines() if ": fel: " in line]

@@ -94,12 +94,13 @@ def test_signatures_side_by_side_or_stacked_as_the_profile_says(build: Path) -> 
     assert row and "Agneta Kalnins" in row.group(1), "both signatures in one row"
 
 
-
 def test_signatures_stacked_when_the_profile_says_under(project_copy: Path) -> None:
     from tjanste.render import render_case
 
     profile = project_copy / "templates" / "organisationer" / "landstinget-blekinge.yaml"
-    profile.write_text(profile.read_text(encoding="utf-8").replace("underskrifter_placering: bredvid", "underskrifter_placering: under"), encoding="utf-8")
+    profile.write_text(
+        profile.read_text(encoding="utf-8").replace("underskrifter_placering: bredvid", "underskrifter_placering: under"), encoding="utf-8"
+    )
     render_case(CASE, project_copy / "build")
     xml = part(project_copy / "build" / CASE / "beslut.docx", "word/document.xml")
     assert "Peter Lilja" not in "".join(re.findall(r"<w:tbl>.*?</w:tbl>", xml)), "stacked, not in a table"
@@ -112,7 +113,9 @@ def test_a_logotype_that_is_missing_is_named_in_the_profile(tmp_path: Path) -> N
     from tjanste.profile import load_profile
 
     profile = tmp_path / "region.yaml"
-    profile.write_text("namn: Region X\nbrevhuvud: REGION X\nort: X\nlogotyp:\n  fil: saknas.png\n  alternativtext: Region X:s logotyp\n", encoding="utf-8")
+    profile.write_text(
+        "namn: Region X\nbrevhuvud: REGION X\nort: X\nlogotyp:\n  fil: saknas.png\n  alternativtext: Region X:s logotyp\n", encoding="utf-8"
+    )
     with pytest.raises(CaseError) as raised:
         load_profile(profile)
     [problem] = raised.value.problems
@@ -123,7 +126,10 @@ def test_a_logotype_that_is_missing_is_named_in_the_profile(tmp_path: Path) -> N
 def test_the_extract_has_signature_lines_for_chair_adjuster_and_secretary(build: Path) -> None:
     xml = part(build / CASE / "protokollsutdrag.docx", "word/document.xml")
     for name, title in (("Ordförande Exempel", "Ordförande"), ("Justerare Ett", "Justerare"), ("Sekreterare Exempel", "Sekreterare")):
-        assert re.search(rf'<w:pStyle w:val="Underskrift(?:Bredvid)?"/></w:pPr><w:r><w:t xml:space="preserve">{name}</w:t>.*?<w:t xml:space="preserve">{title}</w:t>', xml)
+        assert re.search(
+            rf'<w:pStyle w:val="Underskrift(?:Bredvid)?"/></w:pPr><w:r><w:t xml:space="preserve">{name}</w:t>.*?<w:t xml:space="preserve">{title}</w:t>',
+            xml,
+        )
 
 
 def test_page_is_a4_and_language_swedish(build: Path) -> None:

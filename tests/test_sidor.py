@@ -52,7 +52,9 @@ def reported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
             target.write_bytes(with_page_numbers(docx, [number] * toc_entries(docx)))
             documents.append(str(target))
     cases = [str(p) for p in SIDOR]
-    result = subprocess.run([sys.executable, "-m", "tjanste", "check", "--sidor", *cases, *documents], capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "tjanste", "check", "--sidor", *cases, *documents], capture_output=True, text=True, timeout=600
+    )
     found: dict[str, list[str]] = {}
     for line in result.stderr.splitlines():
         match = LINE.match(line)

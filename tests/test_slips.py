@@ -31,10 +31,15 @@ def test_what_is_not_a_slip(text: str) -> None:
 def test_a_slip_in_an_att_sats_is_placed_in_its_yaml_line() -> None:
     problems = Problems()
     assert render_text("avsätta {{ belopp.a } till vården", {}, Place("cases/x.md", 31, 7), "forslag.att[2]", problems) is None
-    assert str(problems.items[0]) == "cases/x.md:31:27: fel: forslag.att[2]: en '}' saknas: skriv {{ belopp.a }} med två klammerparenteser på varje sida"
+    assert (
+        str(problems.items[0])
+        == "cases/x.md:31:27: fel: forslag.att[2]: en '}' saknas: skriv {{ belopp.a }} med två klammerparenteser på varje sida"
+    )
 
 
 def test_a_slip_on_a_later_line_of_the_prose() -> None:
     problems = Problems()
     render_text("Första raden.\n\nSen { belopp.totalt | kr } här.", {}, Place("cases/x.md", 20, 1), "text", problems)
-    assert str(problems.items[0]).startswith("cases/x.md:22:5: fel: text: '{ belopp.totalt | kr }' skulle skrivas ut som det står; ett värde skrivs med dubbla klammerparenteser: {{ belopp.totalt | kr }}")
+    assert str(problems.items[0]).startswith(
+        "cases/x.md:22:5: fel: text: '{ belopp.totalt | kr }' skulle skrivas ut som det står; ett värde skrivs med dubbla klammerparenteser: {{ belopp.totalt | kr }}"
+    )

@@ -39,14 +39,17 @@ def test_sums_are_exact_and_rows_grouped() -> None:
 
 def test_a_changed_amount_names_table_column_values_and_difference(tmp_path: Path) -> None:
     changed = tmp_path / "tabeller.md"
-    changed.write_text(CASE.read_text(encoding="utf-8").replace("[Nära vård, \"\", 30 593 953]", "[Nära vård, \"\", 30 593 954]"), encoding="utf-8")
+    changed.write_text(
+        CASE.read_text(encoding="utf-8").replace('[Nära vård, "", 30 593 953]', '[Nära vård, "", 30 593 954]'), encoding="utf-8"
+    )
     (tmp_path / "figur.png").write_bytes((HERE / "arenden" / "figur.png").read_bytes())
     (tmp_path / "tabeller-bilaga.md").write_text("x", encoding="utf-8")
     with pytest.raises(CaseError) as caught:
         load_and_review(changed)
     messages = [str(p) for p in caught.value.problems]
     assert any(
-        "fel: tabeller.fordelning.summa: kolumnen 'Summa': summaraden 'TOTALT' skriver 64\u00a0410\u00a0035\u00a0kr men raderna summerar till 64\u00a0410\u00a0036\u00a0kr, skillnad 1\u00a0kr" in m
+        "fel: tabeller.fordelning.summa: kolumnen 'Summa': summaraden 'TOTALT' skriver 64\u00a0410\u00a0035\u00a0kr men raderna summerar till 64\u00a0410\u00a0036\u00a0kr, skillnad 1\u00a0kr"
+        in m
         for m in messages
     ), messages
     assert any("kontroller[1]" in m and "skillnad" in m for m in messages)

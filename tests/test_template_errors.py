@@ -19,9 +19,17 @@ def root(project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.mark.parametrize(
     "old, new, message",
     [
-        ("{{ arende.rubrik }}", "{{ arende.rubriken }}", "fel: mall: mallfel: 'rubriken' finns inte (menade du 'rubrik'?); kända namn här: avsandare, datum, datum_text, dnr, dokumenttyp, enhet, handlaggare, rubrik, till; taggen är '{{ arende.rubriken }}' i word/document.xml"),
+        (
+            "{{ arende.rubrik }}",
+            "{{ arende.rubriken }}",
+            "fel: mall: mallfel: 'rubriken' finns inte (menade du 'rubrik'?); kända namn här: avsandare, datum, datum_text, dnr, dokumenttyp, enhet, handlaggare, rubrik, till; taggen är '{{ arende.rubriken }}' i word/document.xml",
+        ),
         ("{{ arende.rubrik }}", "{{ arende.rubrik ", "fel: mall: mallfel:"),
-        ("{{ arende.rubrik }}", "{{ arende.rubrik | okant_filter }}", "fel: mall: mallfel: okänt filter 'okant_filter'; filtren är capitalize, default, join, length, lower, upper"),
+        (
+            "{{ arende.rubrik }}",
+            "{{ arende.rubrik | okant_filter }}",
+            "fel: mall: mallfel: okänt filter 'okant_filter'; filtren är capitalize, default, join, length, lower, upper",
+        ),
     ],
 )
 def test_broken_template_names_the_template(root: Path, old: str, new: str, message: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -73,10 +73,15 @@ def test_the_html_holds_what_the_docx_holds() -> None:
     assert '<header class="brevhuvud">' in page and "Region Jämtland Härjedalen" in page  # the letterhead
     assert '<h1 class="titel">Provärende med tabeller</h1>' in page
     assert "<h2>1 Bakgrund</h2>" in page and "<h3>1.1 Mål</h3>" in page  # numbered headings as Word numbers them
-    assert re.search(r'<p class="lista"[^>]*>1\. Ett</p>', page) and re.search(r'<p class="lista" style="margin-left:3\.0em">- under</p>', page)
+    assert re.search(r'<p class="lista"[^>]*>1\. Ett</p>', page) and re.search(
+        r'<p class="lista" style="margin-left:3\.0em">- under</p>', page
+    )
     assert '<tr class="summarad"><td>TOTALT</td><td></td><td class="belopp">64\u00a0410\u00a0035</td></tr>' in page
-    assert '<th>Område</th>' in page  # the header row
-    assert 'fotnot<sup class="fotnot">1</sup>' in page and '<aside class="fotnoter"><p><sup class="fotnot">1</sup> Fotnotens text med kursiv.</p></aside>' in page
+    assert "<th>Område</th>" in page  # the header row
+    assert (
+        'fotnot<sup class="fotnot">1</sup>' in page
+        and '<aside class="fotnoter"><p><sup class="fotnot">1</sup> Fotnotens text med kursiv.</p></aside>' in page
+    )
     assert '<nav class="innehall">' in page
     bilaga = docx_html(files["bilaga-1.docx"])
     assert "Fördelning per område" in bilaga and '<tr class="summarad"><td>SUMMA</td>' in bilaga
@@ -104,7 +109,10 @@ def test_a_save_shows_within_a_second_errors_over_the_last_paper_and_back(previe
     assert 'class="papper inaktuellt"' in page and "20\u00a0mnkr" in page  # the last good paper stays under the errors
     assert line != check_line
 
-    save(case, original.replace("utveckling: 20 mnkr", "utveckling: 21 mnkr").replace("listningspoang: 15,1 mnkr", "listningspoang: 16,1 mnkr"))
+    save(
+        case,
+        original.replace("utveckling: 20 mnkr", "utveckling: 21 mnkr").replace("listningspoang: 15,1 mnkr", "listningspoang: 16,1 mnkr"),
+    )
     page, _ = wait_for(preview, lambda text: 'class="fel"' not in text)
     assert "16,1\u00a0mnkr" in page and 'class="papper"' in page
 
@@ -120,9 +128,17 @@ def test_only_the_documents_of_the_case_are_served(preview: Preview, project_cop
     assert status == 200 and body[:2] == b"PK" and "attachment" in headers["Content-Disposition"]
     assert body == render_documents(load_case(project_copy / "cases" / "2015-primarvard.md"))["beslut.docx"]
     for path in [
-        "/fil/../cases/2015-primarvard.md", "/fil/..%2f..%2fcases%2f2015-primarvard.md", "/../../etc/passwd",
-        "/fil/%2e%2e/%2e%2e/etc/passwd", "/fil//etc/passwd", "/fil/beslut.txt", "/fil/metadata.json",
-        "/cases/2015-primarvard.md", "/templates/beslut/tjansteskrivelse.docx", "/fil/", "/fil/beslut.docx/../../x",
+        "/fil/../cases/2015-primarvard.md",
+        "/fil/..%2f..%2fcases%2f2015-primarvard.md",
+        "/../../etc/passwd",
+        "/fil/%2e%2e/%2e%2e/etc/passwd",
+        "/fil//etc/passwd",
+        "/fil/beslut.txt",
+        "/fil/metadata.json",
+        "/cases/2015-primarvard.md",
+        "/templates/beslut/tjansteskrivelse.docx",
+        "/fil/",
+        "/fil/beslut.docx/../../x",
     ]:
         status, body, _ = get(preview, path)
         assert status == 404, path

@@ -74,7 +74,9 @@ def test_edit_break_and_fix_in_the_browser(page, project_copy: Path) -> None:
     expect(paper).to_contain_text("avsätta 2\u00a0mnkr till läkarförsörjning")
 
     # A new amount, its sum kept right: the paper shows it.
-    changed = original.replace("lakarforsorjning: 2 mnkr", "lakarforsorjning: 2,5 mnkr").replace("listningspoang: 15,1 mnkr", "listningspoang: 14,6 mnkr")
+    changed = original.replace("lakarforsorjning: 2 mnkr", "lakarforsorjning: 2,5 mnkr").replace(
+        "listningspoang: 15,1 mnkr", "listningspoang: 14,6 mnkr"
+    )
     save(case, changed)
     expect(paper).to_contain_text("avsätta 2,5\u00a0mnkr till läkarförsörjning", timeout=SHOWN_WITHIN_MS)
     expect(page.locator("#fel")).to_have_count(0)

@@ -7,8 +7,16 @@ import pytest
 from tjanste.words import amount_words, number_words
 
 FORTIES = [
-    (40, "fyrtio"), (41, "fyrtioett"), (42, "fyrtiotvå"), (43, "fyrtiotre"), (44, "fyrtiofyra"),
-    (45, "fyrtiofem"), (46, "fyrtiosex"), (47, "fyrtiosju"), (48, "fyrtioåtta"), (49, "fyrtionio"),
+    (40, "fyrtio"),
+    (41, "fyrtioett"),
+    (42, "fyrtiotvå"),
+    (43, "fyrtiotre"),
+    (44, "fyrtiofyra"),
+    (45, "fyrtiofem"),
+    (46, "fyrtiosex"),
+    (47, "fyrtiosju"),
+    (48, "fyrtioåtta"),
+    (49, "fyrtionio"),
 ]
 
 INTEGERS = [
@@ -57,8 +65,7 @@ INTEGERS = [
     (1_000_000_000, "en miljard"),
     (1_001_001_001, "en miljard en miljon ettusen ett"),
     (2_422_000_000, "två miljarder fyrahundratjugotvå miljoner"),
-    (999_999_999_999, "niohundranittionio miljarder niohundranittionio miljoner "
-                      "niohundranittionio tusen niohundranittionio"),
+    (999_999_999_999, "niohundranittionio miljarder niohundranittionio miljoner niohundranittionio tusen niohundranittionio"),
 ]
 
 

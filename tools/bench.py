@@ -76,15 +76,21 @@ def main() -> int:
     if pandoc_ms is not None:
         ratio = process_ms / pandoc_ms
         print(f"pandoc prosa.md -> .docx:      median {pandoc_ms:7.1f} ms  ({PROCESS_RUNS} körningar)")
-        print(f"kvot tjanste/pandoc:           {ratio:7.2f}    (mål högst {TARGET_PROCESS_RATIO}) {'ok' if ratio <= TARGET_PROCESS_RATIO else 'MISSAT'}")
+        print(
+            f"kvot tjanste/pandoc:           {ratio:7.2f}    (mål högst {TARGET_PROCESS_RATIO}) {'ok' if ratio <= TARGET_PROCESS_RATIO else 'MISSAT'}"
+        )
     else:
         print("pandoc saknas: ingen jämförelse (apt-get install pandoc)")
     per_paper = inprocess_ms / papers
     print(f"rendering i processen:         median {inprocess_ms:7.1f} ms  ({INPROCESS_RUNS} körningar, {papers} dokument)")
-    print(f"  per dokument:                median {per_paper:7.1f} ms  (mål högst {TARGET_INPROCESS_MS:.0f} ms) {'ok' if per_paper <= TARGET_INPROCESS_MS else 'MISSAT'}")
+    print(
+        f"  per dokument:                median {per_paper:7.1f} ms  (mål högst {TARGET_INPROCESS_MS:.0f} ms) {'ok' if per_paper <= TARGET_INPROCESS_MS else 'MISSAT'}"
+    )
     print(f"kvot i processen/ny process:   {inprocess_ms / process_ms:7.2f}")
     peak = max(child_peak_mib, own_peak_mib)
-    print(f"högsta minne (RSS):            {peak:7.1f} MiB (ny process {child_peak_mib:.1f}, i processen {own_peak_mib:.1f}; mål under {TARGET_PEAK_MIB:.0f}) {'ok' if peak < TARGET_PEAK_MIB else 'MISSAT'}")
+    print(
+        f"högsta minne (RSS):            {peak:7.1f} MiB (ny process {child_peak_mib:.1f}, i processen {own_peak_mib:.1f}; mål under {TARGET_PEAK_MIB:.0f}) {'ok' if peak < TARGET_PEAK_MIB else 'MISSAT'}"
+    )
     shutil.rmtree(out, ignore_errors=True)
     return 0
 

@@ -69,7 +69,16 @@ def centred_text(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], text
         y += step
 
 
-def labelled_box(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], text: str, *, fill, outline_width: int = 3, path: Path = REGULAR, size: int = 28) -> None:
+def labelled_box(
+    draw: ImageDraw.ImageDraw,
+    box: tuple[int, int, int, int],
+    text: str,
+    *,
+    fill,
+    outline_width: int = 3,
+    path: Path = REGULAR,
+    size: int = 28,
+) -> None:
     draw.rounded_rectangle(box, radius=14, fill=fill, outline=INK, width=outline_width)
     centred_text(draw, box, text, path, size)
 
@@ -80,7 +89,9 @@ def common_size(texts: list[str], box: tuple[int, int, int, int], path: Path, si
     return min(fitted(t, path, size, right - left - 2 * pad, bottom - top - 2 * pad)[0].size for t in texts)
 
 
-def labelled_row(draw: ImageDraw.ImageDraw, boxes: list[tuple[int, int, int, int]], texts: list[str], *, fill, path: Path = REGULAR, size: int = 28) -> None:
+def labelled_row(
+    draw: ImageDraw.ImageDraw, boxes: list[tuple[int, int, int, int]], texts: list[str], *, fill, path: Path = REGULAR, size: int = 28
+) -> None:
     shared = common_size(texts, boxes[0], path, size)
     for box, text in zip(boxes, texts, strict=False):
         labelled_box(draw, box, text, fill=fill, path=path, size=shared)

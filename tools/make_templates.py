@@ -77,7 +77,9 @@ def layout_table(rows: list[list[str]], widths: list[int]) -> str:
 # --- shared parts ---------------------------------------------------------------------
 
 
-def paragraph_style(style_id: str, name: str, ppr: str = "", rpr: str = "", based_on: str = "Normal", next_style: str = "", extra: str = "") -> str:
+def paragraph_style(
+    style_id: str, name: str, ppr: str = "", rpr: str = "", based_on: str = "Normal", next_style: str = "", extra: str = ""
+) -> str:
     based = f'<w:basedOn w:val="{based_on}"/>' if based_on else ""
     nxt = f'<w:next w:val="{next_style}"/>' if next_style else ""
     custom = ' w:customStyle="1"' if extra == "custom" else ""
@@ -108,43 +110,132 @@ def styles_xml(numbered_headings: bool) -> str:
         '<w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
         '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>',
         '<w:style w:type="numbering" w:default="1" w:styleId="NoList"><w:name w:val="No List"/><w:semiHidden/></w:style>',
-        paragraph_style("Title", "Title", ppr='<w:keepNext/><w:spacing w:before="240" w:after="240"/>', rpr='<w:b/><w:sz w:val="36"/><w:szCs w:val="36"/>', next_style="Normal"),
+        paragraph_style(
+            "Title",
+            "Title",
+            ppr='<w:keepNext/><w:spacing w:before="240" w:after="240"/>',
+            rpr='<w:b/><w:sz w:val="36"/><w:szCs w:val="36"/>',
+            next_style="Normal",
+        ),
         heading_style(1, 32, numbered_headings),
         heading_style(2, 28, numbered_headings),
         heading_style(3, 24, numbered_headings),
         paragraph_style("ListParagraph", "List Paragraph", ppr='<w:spacing w:after="160"/><w:ind w:left="720"/><w:contextualSpacing/>'),
-        paragraph_style("Caption", "caption", ppr='<w:spacing w:before="60" w:after="200"/>', rpr='<w:i/><w:sz w:val="20"/><w:szCs w:val="20"/>', next_style="Normal"),
-        paragraph_style("Header", "header", ppr='<w:spacing w:after="0"/><w:tabs><w:tab w:val="center" w:pos="4536"/><w:tab w:val="right" w:pos="9072"/></w:tabs>', rpr='<w:sz w:val="18"/><w:szCs w:val="18"/>'),
-        paragraph_style("Footer", "footer", ppr='<w:spacing w:after="0"/><w:tabs><w:tab w:val="center" w:pos="4536"/><w:tab w:val="right" w:pos="9072"/></w:tabs>', rpr='<w:sz w:val="16"/><w:szCs w:val="16"/>'),
-        paragraph_style("FootnoteText", "footnote text", ppr='<w:spacing w:after="0" w:line="240" w:lineRule="auto"/>', rpr='<w:sz w:val="18"/><w:szCs w:val="18"/>'),
+        paragraph_style(
+            "Caption",
+            "caption",
+            ppr='<w:spacing w:before="60" w:after="200"/>',
+            rpr='<w:i/><w:sz w:val="20"/><w:szCs w:val="20"/>',
+            next_style="Normal",
+        ),
+        paragraph_style(
+            "Header",
+            "header",
+            ppr='<w:spacing w:after="0"/><w:tabs><w:tab w:val="center" w:pos="4536"/><w:tab w:val="right" w:pos="9072"/></w:tabs>',
+            rpr='<w:sz w:val="18"/><w:szCs w:val="18"/>',
+        ),
+        paragraph_style(
+            "Footer",
+            "footer",
+            ppr='<w:spacing w:after="0"/><w:tabs><w:tab w:val="center" w:pos="4536"/><w:tab w:val="right" w:pos="9072"/></w:tabs>',
+            rpr='<w:sz w:val="16"/><w:szCs w:val="16"/>',
+        ),
+        paragraph_style(
+            "FootnoteText",
+            "footnote text",
+            ppr='<w:spacing w:after="0" w:line="240" w:lineRule="auto"/>',
+            rpr='<w:sz w:val="18"/><w:szCs w:val="18"/>',
+        ),
         '<w:style w:type="character" w:styleId="FootnoteReference"><w:name w:val="footnote reference"/><w:basedOn w:val="DefaultParagraphFont"/><w:rPr><w:vertAlign w:val="superscript"/></w:rPr></w:style>',
-        paragraph_style("TOCHeading", "TOC Heading", ppr='<w:keepNext/><w:spacing w:before="240" w:after="120"/>', rpr='<w:b/><w:caps/><w:sz w:val="24"/><w:szCs w:val="24"/>', next_style="Normal"),
-        paragraph_style("TOC1", "toc 1", ppr='<w:tabs><w:tab w:val="left" w:pos="567"/><w:tab w:val="right" w:leader="dot" w:pos="9062"/></w:tabs><w:spacing w:after="60"/>', rpr="<w:caps/>"),
-        paragraph_style("TOC2", "toc 2", ppr='<w:tabs><w:tab w:val="left" w:pos="1134"/><w:tab w:val="right" w:leader="dot" w:pos="9062"/></w:tabs><w:spacing w:after="60"/><w:ind w:left="284"/>'),
-        paragraph_style("TOC3", "toc 3", ppr='<w:tabs><w:tab w:val="left" w:pos="1701"/><w:tab w:val="right" w:leader="dot" w:pos="9062"/></w:tabs><w:spacing w:after="60"/><w:ind w:left="567"/>', rpr="<w:i/>"),
-        paragraph_style("Brevhuvud", "Brevhuvud", ppr='<w:spacing w:after="0"/>', rpr='<w:b/><w:sz w:val="24"/><w:szCs w:val="24"/>', extra="custom"),
-        paragraph_style("Dokumenttyp", "Dokumenttyp", ppr='<w:spacing w:after="0"/>', rpr='<w:b/><w:sz w:val="20"/><w:szCs w:val="20"/>', extra="custom"),
+        paragraph_style(
+            "TOCHeading",
+            "TOC Heading",
+            ppr='<w:keepNext/><w:spacing w:before="240" w:after="120"/>',
+            rpr='<w:b/><w:caps/><w:sz w:val="24"/><w:szCs w:val="24"/>',
+            next_style="Normal",
+        ),
+        paragraph_style(
+            "TOC1",
+            "toc 1",
+            ppr='<w:tabs><w:tab w:val="left" w:pos="567"/><w:tab w:val="right" w:leader="dot" w:pos="9062"/></w:tabs><w:spacing w:after="60"/>',
+            rpr="<w:caps/>",
+        ),
+        paragraph_style(
+            "TOC2",
+            "toc 2",
+            ppr='<w:tabs><w:tab w:val="left" w:pos="1134"/><w:tab w:val="right" w:leader="dot" w:pos="9062"/></w:tabs><w:spacing w:after="60"/><w:ind w:left="284"/>',
+        ),
+        paragraph_style(
+            "TOC3",
+            "toc 3",
+            ppr='<w:tabs><w:tab w:val="left" w:pos="1701"/><w:tab w:val="right" w:leader="dot" w:pos="9062"/></w:tabs><w:spacing w:after="60"/><w:ind w:left="567"/>',
+            rpr="<w:i/>",
+        ),
+        paragraph_style(
+            "Brevhuvud", "Brevhuvud", ppr='<w:spacing w:after="0"/>', rpr='<w:b/><w:sz w:val="24"/><w:szCs w:val="24"/>', extra="custom"
+        ),
+        paragraph_style(
+            "Dokumenttyp", "Dokumenttyp", ppr='<w:spacing w:after="0"/>', rpr='<w:b/><w:sz w:val="20"/><w:szCs w:val="20"/>', extra="custom"
+        ),
         paragraph_style("Mottagare", "Mottagare", ppr='<w:spacing w:before="240" w:after="240"/>', extra="custom"),
-        paragraph_style("Forslagsinledning", "Förslagsinledning", ppr='<w:keepNext/><w:keepLines/><w:spacing w:before="240" w:after="120"/>', rpr="<w:b/>", extra="custom"),
+        paragraph_style(
+            "Forslagsinledning",
+            "Förslagsinledning",
+            ppr='<w:keepNext/><w:keepLines/><w:spacing w:before="240" w:after="120"/>',
+            rpr="<w:b/>",
+            extra="custom",
+        ),
         # "att", a tab to the hanging indent, every line of the sats at that indent; kept with the next sats and whole.
         # The last sats of a proposal takes the -Sista style, which lets the page break after it.
-        paragraph_style("Attsats", "Att-sats", ppr=f'<w:keepNext/><w:keepLines/><w:tabs><w:tab w:val="left" w:pos="{CLAUSE_INDENT}"/></w:tabs><w:spacing w:after="120"/><w:ind w:left="{CLAUSE_INDENT}" w:hanging="{CLAUSE_INDENT}"/>', extra="custom"),
+        paragraph_style(
+            "Attsats",
+            "Att-sats",
+            ppr=f'<w:keepNext/><w:keepLines/><w:tabs><w:tab w:val="left" w:pos="{CLAUSE_INDENT}"/></w:tabs><w:spacing w:after="120"/><w:ind w:left="{CLAUSE_INDENT}" w:hanging="{CLAUSE_INDENT}"/>',
+            extra="custom",
+        ),
         paragraph_style("AttsatsSista", "Att-sats, sista", ppr='<w:keepNext w:val="0"/>', based_on="Attsats", extra="custom"),
-        paragraph_style("Beslutspunkt", "Beslutspunkt", ppr=f'<w:keepNext/><w:keepLines/><w:numPr><w:numId w:val="2"/></w:numPr><w:tabs><w:tab w:val="left" w:pos="{CLAUSE_INDENT}"/></w:tabs><w:spacing w:after="120"/><w:ind w:left="{CLAUSE_INDENT}" w:hanging="{CLAUSE_INDENT}"/>', extra="custom"),
+        paragraph_style(
+            "Beslutspunkt",
+            "Beslutspunkt",
+            ppr=f'<w:keepNext/><w:keepLines/><w:numPr><w:numId w:val="2"/></w:numPr><w:tabs><w:tab w:val="left" w:pos="{CLAUSE_INDENT}"/></w:tabs><w:spacing w:after="120"/><w:ind w:left="{CLAUSE_INDENT}" w:hanging="{CLAUSE_INDENT}"/>',
+            extra="custom",
+        ),
         paragraph_style("BeslutspunktSista", "Beslutspunkt, sista", ppr='<w:keepNext w:val="0"/>', based_on="Beslutspunkt", extra="custom"),
         paragraph_style("Avslutning", "Avslutning", ppr='<w:keepNext/><w:spacing w:before="360" w:after="240"/>', extra="custom"),
-        paragraph_style("Underskrift", "Underskrift", ppr='<w:keepNext/><w:keepLines/><w:pBdr><w:top w:val="single" w:sz="4" w:space="4" w:color="auto"/></w:pBdr><w:spacing w:before="720" w:after="0"/><w:ind w:right="4536"/>', extra="custom"),
+        paragraph_style(
+            "Underskrift",
+            "Underskrift",
+            ppr='<w:keepNext/><w:keepLines/><w:pBdr><w:top w:val="single" w:sz="4" w:space="4" w:color="auto"/></w:pBdr><w:spacing w:before="720" w:after="0"/><w:ind w:right="4536"/>',
+            extra="custom",
+        ),
         paragraph_style("UnderskriftBredvid", "Underskrift bredvid", ppr='<w:ind w:right="567"/>', based_on="Underskrift", extra="custom"),
         paragraph_style("Underskriftstitel", "Underskriftstitel", ppr='<w:spacing w:after="0"/>', extra="custom"),
         paragraph_style("Logotyp", "Logotyp", ppr='<w:spacing w:after="60"/>', extra="custom"),
-        paragraph_style("Bilagerubrik", "Bilagerubrik", ppr='<w:keepNext/><w:spacing w:before="360" w:after="60"/>', rpr="<w:b/>", extra="custom"),
-        paragraph_style("Bilaga", "Bilaga", ppr='<w:numPr><w:numId w:val="3"/></w:numPr><w:spacing w:after="60"/><w:ind w:left="284" w:hanging="284"/>', extra="custom"),
-        paragraph_style("Figur", "Figur", ppr='<w:keepNext/><w:spacing w:before="120" w:after="60"/><w:jc w:val="center"/>', extra="custom"),
+        paragraph_style(
+            "Bilagerubrik", "Bilagerubrik", ppr='<w:keepNext/><w:spacing w:before="360" w:after="60"/>', rpr="<w:b/>", extra="custom"
+        ),
+        paragraph_style(
+            "Bilaga",
+            "Bilaga",
+            ppr='<w:numPr><w:numId w:val="3"/></w:numPr><w:spacing w:after="60"/><w:ind w:left="284" w:hanging="284"/>',
+            extra="custom",
+        ),
+        paragraph_style(
+            "Figur", "Figur", ppr='<w:keepNext/><w:spacing w:before="120" w:after="60"/><w:jc w:val="center"/>', extra="custom"
+        ),
         paragraph_style("Sandlista", "Sändlista", ppr='<w:spacing w:after="0"/><w:ind w:left="284"/>', extra="custom"),
         paragraph_style("Justering", "Justering", ppr='<w:keepNext/><w:spacing w:after="60"/>', extra="custom"),
         paragraph_style("Beslutsrad", "Beslutsrad", ppr='<w:spacing w:after="240"/>', rpr="<w:i/>", extra="custom"),
-        paragraph_style("Avsandare", "Avsändare", ppr='<w:spacing w:after="0"/>', rpr='<w:b/><w:sz w:val="24"/><w:szCs w:val="24"/>', extra="custom"),
-        paragraph_style("Tabelltext", "Tabelltext", ppr='<w:spacing w:before="20" w:after="20" w:line="240" w:lineRule="auto"/>', rpr='<w:sz w:val="20"/><w:szCs w:val="20"/>', extra="custom"),
+        paragraph_style(
+            "Avsandare", "Avsändare", ppr='<w:spacing w:after="0"/>', rpr='<w:b/><w:sz w:val="24"/><w:szCs w:val="24"/>', extra="custom"
+        ),
+        paragraph_style(
+            "Tabelltext",
+            "Tabelltext",
+            ppr='<w:spacing w:before="20" w:after="20" w:line="240" w:lineRule="auto"/>',
+            rpr='<w:sz w:val="20"/><w:szCs w:val="20"/>',
+            extra="custom",
+        ),
         paragraph_style("Tabellbelopp", "Tabellbelopp", ppr='<w:jc w:val="right"/>', based_on="Tabelltext", extra="custom"),
         '<w:style w:type="table" w:customStyle="1" w:styleId="Beslutstabell"><w:name w:val="Beslutstabell"/><w:basedOn w:val="TableNormal"/>'
         '<w:tblPr><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="auto"/><w:left w:val="single" w:sz="4" w:space="0" w:color="auto"/>'
@@ -176,7 +267,9 @@ def numbering_xml() -> str:
     Body lists get their own w:num per list when a paper is written, so each list restarts.
     """
     headings = "".join(
-        level(i, "decimal", ".".join(f"%{k + 1}" for k in range(i + 1)), 567 + 142 * i, 567 + 142 * i, f'<w:pStyle w:val="Heading{i + 1}"/>')
+        level(
+            i, "decimal", ".".join(f"%{k + 1}" for k in range(i + 1)), 567 + 142 * i, 567 + 142 * i, f'<w:pStyle w:val="Heading{i + 1}"/>'
+        )
         for i in range(3)
     )
     bullets = "".join(level(i, "bullet", "\u2022" if i % 2 == 0 else "\u2013", 720 + 360 * i) for i in range(6))
@@ -298,7 +391,13 @@ def letterhead(kind_title: str) -> str:
 
 def running_header() -> str:
     """Header of later pages: organisation, diarienummer, page."""
-    text = run("{{ org.namn }}") + "<w:r><w:tab/></w:r>" + run("{% if arende.dnr %}Dnr {{ arende.dnr }}{% endif %}") + "<w:r><w:tab/></w:r>" + page_of_pages()
+    text = (
+        run("{{ org.namn }}")
+        + "<w:r><w:tab/></w:r>"
+        + run("{% if arende.dnr %}Dnr {{ arende.dnr }}{% endif %}")
+        + "<w:r><w:tab/></w:r>"
+        + page_of_pages()
+    )
     return XML_DECL + f"<w:hdr {W_NS}>{para(text, 'Header')}{para()}</w:hdr>"
 
 
@@ -340,10 +439,13 @@ def proposal() -> str:
 
 def signatures(source: str) -> str:
     """Signature lines with name and title: side by side in a one-row layout table, or stacked, as the profile says."""
+
     def one(style: str) -> str:
         return para("{{ u.namn }}", style) + tag("{%p if u.titel %}") + para("{{ u.titel }}", "Underskriftstitel") + tag("{%p endif %}")
 
-    beside = layout_table([[tag(f"{{%tc for u in {source} %}}"), one("UnderskriftBredvid"), tag("{%tc endfor %}")]], [3023, 3023, 3023])  # docxtpl keeps one grid column per signature
+    beside = layout_table(
+        [[tag(f"{{%tc for u in {source} %}}"), one("UnderskriftBredvid"), tag("{%tc endfor %}")]], [3023, 3023, 3023]
+    )  # docxtpl keeps one grid column per signature
     stacked = tag(f"{{%p for u in {source} %}}") + one("Underskrift") + tag("{%p endfor %}")
     return tag(f"{{%p if {source} and org.underskrifter_bredvid %}}") + beside + tag("{%p else %}") + stacked + tag("{%p endif %}")
 
@@ -454,7 +556,11 @@ def protokollsutdrag_body() -> str:
 def protocol_header() -> str:
     """First-page header of an extract: organisation, 'Protokollsutdrag' and page; the body and the meeting date."""
     left = logo() + para("{{ org.brevhuvud }}", "Brevhuvud") + para("{{ protokoll.organ }}", "Header")
-    right = para("Protokollsutdrag", "Dokumenttyp") + para(page_of_pages(), "Header") + para("Sammanträdesdatum {{ protokoll.datum }}", "Header")
+    right = (
+        para("Protokollsutdrag", "Dokumenttyp")
+        + para(page_of_pages(), "Header")
+        + para("Sammanträdesdatum {{ protokoll.datum }}", "Header")
+    )
     table = layout_table([[left, right]], [5670, 3402])
     return XML_DECL + f"<w:hdr {W_NS}>{table}{para()}</w:hdr>"
 
@@ -473,7 +579,15 @@ def attachment_header() -> str:
 
 def simple_letterhead() -> str:
     """First-page header for papers without a unit and official: organisation and page."""
-    table = layout_table([[logo() + para("{{ org.brevhuvud }}", "Brevhuvud"), para("{{ arende.dokumenttyp }}", "Dokumenttyp") + para(page_of_pages(), "Header")]], [5670, 3402])
+    table = layout_table(
+        [
+            [
+                logo() + para("{{ org.brevhuvud }}", "Brevhuvud"),
+                para("{{ arende.dokumenttyp }}", "Dokumenttyp") + para(page_of_pages(), "Header"),
+            ]
+        ],
+        [5670, 3402],
+    )
     return XML_DECL + f"<w:hdr {W_NS}>{table}{para()}</w:hdr>"
 
 
@@ -512,7 +626,9 @@ def template(body: str, kind_title: str, title: str, numbered_headings: bool = F
 TEMPLATES = {
     "beslut/tjansteskrivelse.docx": lambda: template(tjansteskrivelse_body(), "{{ arende.dokumenttyp }}", "Mall: tjänsteskrivelse"),
     "beslut/underlag.docx": lambda: template(tjansteskrivelse_body(), "{{ arende.dokumenttyp }}", "Mall: underlag"),
-    "beslut/beslutsunderlag.docx": lambda: template(beslutsunderlag_body(), "", "Mall: beslutsunderlag", numbered_headings=True, first_header=simple_letterhead()),
+    "beslut/beslutsunderlag.docx": lambda: template(
+        beslutsunderlag_body(), "", "Mall: beslutsunderlag", numbered_headings=True, first_header=simple_letterhead()
+    ),
     "beslut/andringsforslag.docx": lambda: template(andringsforslag_body(), "", "Mall: ändringsförslag", first_header=simple_letterhead()),
     "beslut/protokollsutdrag.docx": lambda: template(protokollsutdrag_body(), "", "Mall: protokollsutdrag", first_header=protocol_header()),
     "bilaga/bilaga.docx": lambda: template(bilaga_body(), "", "Mall: bilaga", first_header=attachment_header()),

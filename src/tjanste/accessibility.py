@@ -83,7 +83,6 @@ def _quote(text: str) -> str:
     return f"”{text[: _QUOTE_LENGTH - 1]}…”" if len(text) > _QUOTE_LENGTH else f"”{text}”"
 
 
-
 def _text(el: ET.Element) -> str:
     """The visible text of a paragraph or row, without text boxes and deleted text."""
     parts: list[str] = []
@@ -166,8 +165,7 @@ class _Inspection:
             found = "saknas" if title is None else "är tom"
             self.error(
                 "titel",
-                f"dokumentets titel {found} (dc:title i {core}); förväntade en titel i dokumentegenskaperna, "
-                "t.ex. ärendets rubrik.",
+                f"dokumentets titel {found} (dc:title i {core}); förväntade en titel i dokumentegenskaperna, t.ex. ärendets rubrik.",
             )
 
     # -------------------------------------------------------------- the body
@@ -209,8 +207,7 @@ class _Inspection:
         if previous is None and level > 1:
             self.error(
                 "rubriknivå",
-                f"dokumentets första rubrik {name} har nivå {level}; förväntade nivå 1 (Rubrik 1), "
-                "rubriknivåer får inte hoppas över.",
+                f"dokumentets första rubrik {name} har nivå {level}; förväntade nivå 1 (Rubrik 1), rubriknivåer får inte hoppas över.",
                 paragraph.number,
             )
         elif previous is not None and level > previous[0] + 1:

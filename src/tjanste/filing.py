@@ -88,8 +88,11 @@ def _check_filable(case: Case, dnr: str) -> None:
         )
     if "diariefort" in case.source.front_mapping:
         raise CaseError(
-            [Problem(case.source.front_mapping["diariefort"].place,
-             "diariefort finns men är tomt; ta bort raden och diarieför igen", FIELD)]
+            [
+                Problem(
+                    case.source.front_mapping["diariefort"].place, "diariefort finns men är tomt; ta bort raden och diarieför igen", FIELD
+                )
+            ]
         )
     if not dnr.strip() or dnr != dnr.strip() or FORBIDDEN.search(dnr) or "\n" in dnr:
         raise CaseError(

@@ -75,6 +75,6 @@ def _jpeg_problem(data: bytes) -> str | None:
             if length < 7:
                 return "är en skadad JPEG-bild (bildhuvudet är för kort)"
             height, width = struct.unpack(">HH", data[position + 5 : position + 9])
-            return (_size_problem(width, height) if width and height else "är en JPEG-bild utan storlek")
+            return _size_problem(width, height) if width and height else "är en JPEG-bild utan storlek"
         position += 2 + length
     return "är en avbruten JPEG-bild (saknar bildhuvud)"

@@ -39,23 +39,36 @@ class LimitError(ValueError):
         self.line = line
         super().__init__(limit.message(found))
 
+
 # --- case files and front matter (yamlsource, case) ---------------------------------------
 
 CASE_FILE_BYTES = Limit(
-    "CASE_FILE_BYTES", 8_000_000, "byte", "filen",
+    "CASE_FILE_BYTES",
+    8_000_000,
+    "byte",
+    "filen",
     "en ärendefil är text; dela upp den eller flytta stora tabeller till bilagor",
 )
 PROFILE_FILE_BYTES = Limit("PROFILE_FILE_BYTES", 200_000, "byte", "organisationsprofilen", "en profil är några rader YAML")
 YAML_DEPTH = Limit(
-    "YAML_DEPTH", 32, "nivåer", "nästlingen av listor och fält",
+    "YAML_DEPTH",
+    32,
+    "nivåer",
+    "nästlingen av listor och fält",
     "ett ärende behöver bara några få nivåer",
 )
 YAML_NODES = Limit(
-    "YAML_NODES", 1_000_000, "värden", "antalet värden i uppgifterna",
+    "YAML_NODES",
+    1_000_000,
+    "värden",
+    "antalet värden i uppgifterna",
     "dela upp ärendet",
 )
 ATTACHMENT_FILE_BYTES = Limit(
-    "ATTACHMENT_FILE_BYTES", 8_000_000, "byte", "bilagans fil",
+    "ATTACHMENT_FILE_BYTES",
+    8_000_000,
+    "byte",
+    "bilagans fil",
     "en bilaga är text; dela upp den",
 )
 
@@ -82,15 +95,24 @@ JINJA_SECONDS_PER_CASE = 5.0  # time all Jinja of one case may take: its prose, 
 # --- images (imagecheck, docx/picture) ----------------------------------------------------
 
 IMAGE_FILE_BYTES = Limit(
-    "IMAGE_FILE_BYTES", 30_000_000, "byte", "bildfilen",
+    "IMAGE_FILE_BYTES",
+    30_000_000,
+    "byte",
+    "bildfilen",
     "spara bilden i lägre upplösning eller som JPEG",
 )
 IMAGE_SIDE_PIXELS = Limit(
-    "IMAGE_SIDE_PIXELS", 20_000, "bildpunkter", "bildens bredd eller höjd",
+    "IMAGE_SIDE_PIXELS",
+    20_000,
+    "bildpunkter",
+    "bildens bredd eller höjd",
     "spara bilden i lägre upplösning",
 )
 IMAGE_PIXELS = Limit(
-    "IMAGE_PIXELS", 100_000_000, "bildpunkter", "bildens yta",
+    "IMAGE_PIXELS",
+    100_000_000,
+    "bildpunkter",
+    "bildens yta",
     "spara bilden i lägre upplösning",
 )
 
@@ -99,42 +121,69 @@ IMAGE_PIXELS = Limit(
 DOCX_FILE_BYTES = Limit("DOCX_FILE_BYTES", 100_000_000, "byte", "filen", "en Word-fil med text är mycket mindre")
 DOCX_PARTS = Limit("DOCX_PARTS", 2_000, "delar", "antalet delar i Word-filen", "filen är inget vanligt Word-dokument")
 DOCX_PART_BYTES = Limit(
-    "DOCX_PART_BYTES", 50_000_000, "byte", "en uppackad del av Word-filen",
+    "DOCX_PART_BYTES",
+    50_000_000,
+    "byte",
+    "en uppackad del av Word-filen",
     "filen är inget vanligt Word-dokument",
 )
 DOCX_TOTAL_BYTES = Limit(
-    "DOCX_TOTAL_BYTES", 200_000_000, "byte", "Word-filen uppackad",
+    "DOCX_TOTAL_BYTES",
+    200_000_000,
+    "byte",
+    "Word-filen uppackad",
     "filen är inget vanligt Word-dokument",
 )
 DOCX_RATIO = Limit(
-    "DOCX_RATIO", 200, "gånger", "packningsgraden för en del av Word-filen",
+    "DOCX_RATIO",
+    200,
+    "gånger",
+    "packningsgraden för en del av Word-filen",
     "så hårt packas bara filer som är gjorda för att fylla minnet (zip-bomb)",
 )
 DOCX_RATIO_FROM_BYTES = 1_000_000  # below this a part may compress as well as it likes: it cannot fill memory
 DOCX_XML_DEPTH = Limit("DOCX_XML_DEPTH", 100, "nivåer", "nästlingen av XML i Word-filen", "filen är inget vanligt Word-dokument")
 DOCX_STYLE_CHAIN = Limit(
-    "DOCX_STYLE_CHAIN", 100, "led", "kedjan av formatmallar som bygger på varandra (w:basedOn)",
+    "DOCX_STYLE_CHAIN",
+    100,
+    "led",
+    "kedjan av formatmallar som bygger på varandra (w:basedOn)",
     "filen är inget vanligt Word-dokument",
 )
 DOCX_FIELD_DEPTH = Limit(
-    "DOCX_FIELD_DEPTH", 100, "nivåer", "nästlingen av fält (w:fldChar) i Word-filen",
+    "DOCX_FIELD_DEPTH",
+    100,
+    "nivåer",
+    "nästlingen av fält (w:fldChar) i Word-filen",
     "filen är inget vanligt Word-dokument",
 )
 DOCX_LIST_NUMBER = Limit(  # markdown numbers a list with up to nine digits; letters for more would print megabytes
-    "DOCX_LIST_NUMBER", 999_999_999, "", "ett listnummer i Word-filen",
+    "DOCX_LIST_NUMBER",
+    999_999_999,
+    "",
+    "ett listnummer i Word-filen",
     "en numrerad lista börjar på högst ett niosiffrigt tal",
 )
 DOCX_LIST_LABEL = Limit(
-    "DOCX_LIST_LABEL", 1_000, "tecken", "ett listnummer skrivet med bokstäver eller romerska siffror",
+    "DOCX_LIST_LABEL",
+    1_000,
+    "tecken",
+    "ett listnummer skrivet med bokstäver eller romerska siffror",
     "en så lång lista numreras med siffror",
 )
 DOCX_LIST_LEVEL = Limit("DOCX_LIST_LEVEL", 8, "", "en listnivå i Word-filen (w:ilvl)", "Word har listnivåerna 0–8")
 DOCX_CHARACTER_CODE = Limit(
-    "DOCX_CHARACTER_CODE", 0x10FFFF, "", "en teckenkod i Word-filen (w:sym)",
+    "DOCX_CHARACTER_CODE",
+    0x10FFFF,
+    "",
+    "en teckenkod i Word-filen (w:sym)",
     "Unicode slutar vid 1114111 (10FFFF)",
 )
 DOCX_TEXT_CHARS = Limit(
-    "DOCX_TEXT_CHARS", 50_000_000, "tecken", "texten i Word-filen",
+    "DOCX_TEXT_CHARS",
+    50_000_000,
+    "tecken",
+    "texten i Word-filen",
     "så mycket text skriver inget beslut",
 )
 

@@ -60,7 +60,7 @@ def unparsed_images(tokens: list[Token]) -> list[tuple[str, int]]:
             if child.type == "text":
                 for match in _UNPARSED_IMAGE.finditer(child.content):
                     target, _, title = match.group(2).strip().partition(' "')
-                    fixed = f'![{match.group(1)}](<{target.strip()}>' + (f' "{title}' if title else "") + ")"
+                    fixed = f"![{match.group(1)}](<{target.strip()}>" + (f' "{title}' if title else "") + ")"
                     found.append((fixed, token.map[0] if token.map else 0))
     return found
 

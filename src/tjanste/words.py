@@ -35,13 +35,36 @@ from decimal import Decimal
 LIMIT = 999_999_999_999
 
 _ONES = (
-    "noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio",
-    "tio", "elva", "tolv", "tretton", "fjorton", "femton", "sexton", "sjutton",
-    "arton", "nitton",
+    "noll",
+    "ett",
+    "två",
+    "tre",
+    "fyra",
+    "fem",
+    "sex",
+    "sju",
+    "åtta",
+    "nio",
+    "tio",
+    "elva",
+    "tolv",
+    "tretton",
+    "fjorton",
+    "femton",
+    "sexton",
+    "sjutton",
+    "arton",
+    "nitton",
 )
 _TENS = {
-    2: "tjugo", 3: "trettio", 4: "fyrtio", 5: "femtio",
-    6: "sextio", 7: "sjuttio", 8: "åttio", 9: "nittio",
+    2: "tjugo",
+    3: "trettio",
+    4: "fyrtio",
+    5: "femtio",
+    6: "sextio",
+    7: "sjuttio",
+    8: "åttio",
+    9: "nittio",
 }
 _GENDERS = ("neutrum", "utrum")
 

@@ -94,8 +94,7 @@ def label_spaced(piece: list[str | NoteMark]) -> list[str | NoteMark]:
     match = _LABEL_TAB.match(text)
     if not match:
         return piece
-    return [f"{match.group(1)} {text[match.end():]}", *piece[lead:]]
-
+    return [f"{match.group(1)} {text[match.end() :]}", *piece[lead:]]
 
 
 def block_lines(blocks: list[Block]) -> list[str]:
@@ -116,11 +115,7 @@ def join_blocks(blocks: list[Block]) -> str:
 
 def toc_block(block: Block, headings: list[Heading]) -> Block:
     low, high = block.toc_levels or (1, 3)
-    entries = [
-        "  " * (h.level - 1) + (h.label + " " if h.label else "") + h.text
-        for h in headings
-        if max(low, 1) <= h.level <= high
-    ]
+    entries = ["  " * (h.level - 1) + (h.label + " " if h.label else "") + h.text for h in headings if max(low, 1) <= h.level <= high]
     return Block("\n".join([TOC_TITLE, *entries]))
 
 

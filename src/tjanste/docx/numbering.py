@@ -154,9 +154,7 @@ def _restarts(level: Level | None, used: int) -> bool:
     return level.restart != 0 and used < level.restart
 
 
-def _format_label(
-    level: Level, levels: dict[int, Level], values: dict[int, int], starts: dict[int, int]
-) -> str:
+def _format_label(level: Level, levels: dict[int, Level], values: dict[int, int], starts: dict[int, int]) -> str:
     if level.fmt == "bullet":
         return "-"
 

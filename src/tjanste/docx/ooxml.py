@@ -24,8 +24,6 @@ FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml
 FOOTNOTES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
 
 
-
-
 def el(name: str, attrs: dict[str, str] | None = None, *children: etree._Element | None) -> etree._Element:
     element = etree.Element(qn(name), nsmap={"w": NAMESPACES["w"]})
     for key, value in (attrs or {}).items():

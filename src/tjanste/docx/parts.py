@@ -25,9 +25,7 @@ class Notes:
     def __init__(self, root: ET.Element | None, prefix: str):
         self.prefix = prefix
         self.bodies = {
-            note.get(_W + "id", ""): note
-            for note in (root if root is not None else ())
-            if note.get(_W + "type") in (None, "normal")
+            note.get(_W + "id", ""): note for note in (root if root is not None else ()) if note.get(_W + "type") in (None, "normal")
         }
         self.order: dict[str, int] = {}
 

@@ -59,9 +59,7 @@ _SDT, _SDT_CONTENT = _W + "sdt", _W + "sdtContent"
 _SECT_PR = _W + "sectPr"
 
 # Containers whose content reads as if it stood directly in the paragraph.
-_TRANSPARENT = frozenset(
-    _W + n for n in ("hyperlink", "smartTag", "customXml", "ins", "moveTo", "dir", "bdo")
-)
+_TRANSPARENT = frozenset(_W + n for n in ("hyperlink", "smartTag", "customXml", "ins", "moveTo", "dir", "bdo"))
 
 
 # ---------------------------------------------------------------- small XML helpers
@@ -126,9 +124,7 @@ class _Renderer:
                 result.append(Block(joined(piece)))
         return result
 
-    def decorate(
-        self, piece: list[str | NoteMark], level: int | None, label: str | None, ilvl: int
-    ) -> Block:
+    def decorate(self, piece: list[str | NoteMark], level: int | None, label: str | None, ilvl: int) -> Block:
         text = joined(piece)
         if level is not None:
             plain = "".join(t for t in piece if isinstance(t, str)).replace("\n", " ").strip()
@@ -426,4 +422,3 @@ def docx_text(source: str | os.PathLike[str] | bytes) -> str:
             raise DocxError(str(error)) from error
     with open_package(source) as package:
         return _render(ReadDocument.load(package))
-
