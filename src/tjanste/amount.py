@@ -352,3 +352,12 @@ def unit_outliers(units: list[str]) -> list[tuple[int, str]]:
         if count * 2 > others and (ratio >= MAGNITUDE or ratio * MAGNITUDE <= 1):
             flagged.append((index, common))
     return flagged
+
+
+def suspect_parts(amounts: list[Amount]) -> list[tuple[int, str | None]]:
+    """(index, the others' unit) of parts written in a unit a thousand times off, then (index, None) of the remaining
+    parts whose size is a thousand times off: the one rule for the parts of a kontroll and of a table column."""
+    units = unit_outliers([a.unit for a in amounts])
+    flagged = {index for index, _ in units}
+    sizes = [(index, None) for index in far_from_siblings([a.kronor for a in amounts]) if index not in flagged]
+    return [*units, *sizes]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .amount import Amount, NotExact, exact_sum, exactly, far_from_siblings, unit_outliers
+from .amount import Amount, NotExact, exact_sum, exactly, suspect_parts
 from .case import Case, Check
 from .citing import cited_value
 from .errors import Problems
@@ -62,22 +62,19 @@ def _warn_units(case: Case, check: Check, name: str, terms: list[Term], values: 
     """A part written in tkr among mnkr, or a figure a thousand times off the others: almost always a unit written wrong."""
     words = case.profile.enhetsord
     amounts = [(t.name, v) for t in terms if isinstance(v := values[t.name], Amount)]
-    flagged = set()
-    for index, common in unit_outliers([a.unit for _, a in amounts]):
-        flagged.add(index)
+    for index, common in suspect_parts([a for _, a in amounts]):
         term, amount = amounts[index]
-        problems.warning(
-            check.place,
-            name,
-            f"'{term}' ({amount.format(unit_words=words)}) är skrivet i {words.get(amount.unit, amount.unit)} men de andra delarna i "
-            f"{words.get(common, common)}; stämmer enheten?",
-        )
-    for index in far_from_siblings([a.kronor for _, a in amounts]):
-        if index not in flagged:
-            term, amount = amounts[index]
+        if common is None:
             problems.warning(
                 check.place,
                 name,
                 f"'{term}' ({amount.format(unit_words=words)}) skiljer sig minst tusen gånger från de andra delarna av summan; "
                 "stämmer enheten?",
             )
+            continue
+        problems.warning(
+            check.place,
+            name,
+            f"'{term}' ({amount.format(unit_words=words)}) är skrivet i {words.get(amount.unit, amount.unit)} men de andra delarna i "
+            f"{words.get(common, common)}; stämmer enheten?",
+        )

@@ -63,19 +63,20 @@ class TableNames:
         self._case = case
         self._unit_words = unit_words
 
-    def __call__(self, name: str) -> str:
+    def _table(self, name: str) -> Table | None:
+        """The table by name (None when it is written but invalid); an unknown name is an error with a suggestion."""
         unknown = unknown_table(self._case, name)
         if unknown:
             raise UnknownName(unknown, name)
-        table = self._case.tabeller.get(name)
+        return self._case.tabeller.get(name)
+
+    def __call__(self, name: str) -> str:
+        table = self._table(name)
         notes = "".join(table.footnotes()) if table else ""
         return TABLE_MARK.format(name=name) + notes  # its cells' footnote references, so the notes are numbered here
 
     def __getitem__(self, name: str) -> Any:
-        unknown = unknown_table(self._case, name)
-        if unknown:
-            raise UnknownName(unknown, name)
-        table = self._case.tabeller.get(name)
+        table = self._table(name)
         if table is None or not table.complete:
             return InvalidAmount()  # its errors are reported under tabeller
         return TableView(table, self._unit_words)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from .amount import Amount, AmountError, exact_sum, exactly, far_from_siblings, unit_outliers
+from .amount import Amount, AmountError, exact_sum, exactly, suspect_parts
 from .errors import Place, Problems
 from .schema import suggest
 from .sums import Term, parse_equation, written
@@ -65,25 +65,22 @@ def _warn_far_values(table: Table, index: int, field_name: str, unit_words: Mapp
     """A cell written in tkr among mnkr, or a figure a thousand times off the others of its column."""
     entries = [(row, cell) for row in table.body_rows() if isinstance(cell := row.cells[index], Amount)]
     column = table.kolumner[index]
-    flagged: set[int] = set()
-    for position, common in unit_outliers([cell.unit for _, cell in entries]):
-        flagged.add(position)
+    for position, common in suspect_parts([cell for _, cell in entries]):
         row, cell = entries[position]
-        problems.warning(
-            row.place,
-            f"{field_name}.rader",
-            f"kolumnen '{column.rubrik}': {cell.format(unit_words=unit_words)} är skrivet i {unit_words.get(cell.unit, cell.unit)} "
-            f"men de andra beloppen i {unit_words.get(common, common)}; stämmer enheten?",
-        )
-    for position in far_from_siblings([cell.kronor for _, cell in entries]):
-        if position not in flagged:
-            row, cell = entries[position]
+        if common is None:
             problems.warning(
                 row.place,
                 f"{field_name}.rader",
                 f"kolumnen '{column.rubrik}': "
                 f"{cell.format(unit_words=unit_words)} skiljer sig minst tusen gånger från de andra beloppen i summan; stämmer enheten?",
             )
+            continue
+        problems.warning(
+            row.place,
+            f"{field_name}.rader",
+            f"kolumnen '{column.rubrik}': {cell.format(unit_words=unit_words)} är skrivet i {unit_words.get(cell.unit, cell.unit)} "
+            f"men de andra beloppen i {unit_words.get(common, common)}; stämmer enheten?",
+        )
 
 
 def _check_rule(
