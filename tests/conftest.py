@@ -30,6 +30,10 @@ def _assemble_corpus() -> Path:
 
 
 KORPUS = _assemble_corpus()
+# Compiled templates are cached in a folder of this test run, not the user's: a test never reads a cache it did not fill.
+_CACHE = Path(tempfile.mkdtemp(prefix="tjanste-cache-"))
+atexit.register(shutil.rmtree, _CACHE, True)
+os.environ["TJANSTE_CACHE"] = str(_CACHE)
 # Module-level constants of test files (e.g. the filed cases) load cases at collection, before any fixture runs.
 os.environ["TJANSTE_ROT"] = str(KORPUS)
 CASES = sorted(p.stem for p in (KORPUS / "cases").glob("*.md"))

@@ -8,20 +8,20 @@ Foreign Word documents, whose XML markdown cannot express, are tested in test_do
 
 from __future__ import annotations
 
-import io
 import struct
 import zlib
 from pathlib import Path
 
-import docx
 import pytest
-from docx.oxml.ns import qn
 from markdown_it.utils import read_fixture_file
 
 from conftest import ROOT
 from tjanste.docx import ooxml
 from tjanste.docx.body import BodyWriter
+from tjanste.docx.document import NUMBERING_REL
+from tjanste.docx.ns import qn
 from tjanste.docx.picture import Pictures
+from tjanste.docx.templating import prepare
 from tjanste.docx.text import docx_text
 from tjanste.markup import parser
 
@@ -43,24 +43,25 @@ def tiny_png() -> bytes:
 
 def markdown_docx(markdown: str, base_dir: Path) -> bytes:
     """The markdown as the body of a document on the template's styles, numbering and footnotes; no letterhead."""
-    document = docx.Document(str(TEMPLATE))
-    body = document.element.body
+    prepared = prepare(TEMPLATE.read_bytes())
+    package = prepared.package.copy()
+    main = package.parts[prepared.main_name]
+    body = main.element.find(qn("w:body"))
     section = body.find(qn("w:sectPr"))
     for child in list(body):
         if child is not section:
             body.remove(child)
     for reference in [*section.findall(qn("w:headerReference")), *section.findall(qn("w:footerReference"))]:
         section.remove(reference)
-    notes_part = ooxml.footnotes_part(document.part)
+    notes_part = ooxml.footnotes_part(package, main)
     footnotes = ooxml.Footnotes(notes_part) if notes_part is not None else None
-    writer = BodyWriter(ooxml.Numbering(document.part.numbering_part.element), footnotes, picture=Pictures(document, base_dir))
+    numbering = package.parts[str(main.related(NUMBERING_REL))]
+    writer = BodyWriter(ooxml.Numbering(numbering.element), footnotes, picture=Pictures(package, main, base_dir))
     for element in writer.write(parser().parse(markdown)):
         section.addprevious(element)
     if footnotes is not None:
         footnotes.save()
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return package.write()
 
 
 CASES = [

@@ -192,3 +192,8 @@ DOCX_TEXT_CHARS = Limit(
 # --- PDF files checked after LibreOffice (pdfcheck) ------------------------------------------
 
 PDF_FORM_DEPTH = 8  # form XObjects inside form XObjects followed when looking for fonts; LibreOffice nests one or two
+
+# --- caches of compiled code (codecache) ------------------------------------------------------
+
+CODE_CACHE_ENTRIES = 4_000  # compiled templates kept in memory by one process (a preview session); then it starts over
+CODE_CACHE_ENTRY_BYTES = 8_000_000  # bytes of one compiled template on disk; a larger one is compiled every time

@@ -23,7 +23,7 @@ from jinja2.runtime import LoopContext, Undefined, markup_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
-from . import jinjamath, jinjawork, limits
+from . import codecache, jinjamath, jinjawork, limits
 from .jinjawork import LimitExceeded
 
 # --- read-only values -----------------------------------------------------------------------
@@ -177,6 +177,8 @@ class Sandbox(ImmutableSandboxedEnvironment):
         self.tests = {name: self.tests[name] for name in TESTS}
         self.output_limit = output_limit
         self.template_class = BoundedTemplate
+        # What decides the code compiled from a text besides the text: the compiled code is cached under it.
+        self.cache_kind = f"autoescape={autoescape},newline={keep_trailing_newline},undefined={undefined.__name__}"
 
     # Parsing: refuse what the sandbox does not offer, and route loops and ~ through the counters.
 
@@ -216,7 +218,8 @@ class Sandbox(ImmutableSandboxedEnvironment):
 
     def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:  # noqa: A002 - Jinja's signature
         try:
-            return super().from_string(source, globals, template_class)
+            code = codecache.compiled(self.cache_kind, str(source), self.compile)  # the same text compiles to the same code
+            return (template_class or self.template_class).from_code(self, code, self.make_globals(globals), None)
         except (RecursionError, SyntaxError) as exc:  # Python's compiler on a deeply nested expression
             raise Refused(_unparsable(str(source), exc), _unparsable_line(str(source), exc)) from None
 

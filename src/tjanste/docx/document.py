@@ -1,17 +1,14 @@
-"""A Paper into a finished .docx: the Word template rendered by docxtpl, the prose body put in its place, the package reproducible."""
+"""A Paper into a finished .docx: the Word template rendered (see templating), the prose body put in its place, reproducibly."""
 
 from __future__ import annotations
 
 import html
-import io
 import re
 import zipfile
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
-from docx.enum.section import WD_HEADER_FOOTER
-from docxtpl import DocxTemplate
 from jinja2 import TemplateError, TemplateSyntaxError
 from lxml import etree
 
@@ -26,12 +23,13 @@ from ..prose import SwedishUndefined, python_message
 from ..sandbox import Sandbox, freeze
 from . import ooxml
 from .body import BodyWriter
+from .ns import NAMESPACES
+from .package import Package, PackageError, Part
 from .picture import Pictures, logo_run
+from .properties import CoreProperties
 from .reading import DocxError, open_package
 from .table import table_elements
-
-if TYPE_CHECKING:
-    from docx.document import Document
+from .templating import PreparedTemplate, prepare, render_package
 
 BODY_MARK = "\u2063tjanste-brodtext\u2063"  # an invisible separator no official types
 
@@ -68,10 +66,17 @@ def template_environment() -> Sandbox:
     )
 
 
-def _render_template(tpl: DocxTemplate, context: dict, template: Path) -> None:
-    """docxtpl's render on read-only values, with a template error turned into a problem naming the template and the tag."""
+def _prepared(data: bytes, template: Path) -> PreparedTemplate:
     try:
-        tpl.render({name: freeze(value) for name, value in context.items()}, template_environment(), autoescape=True)
+        return prepare(data)
+    except (PackageError, ValueError, KeyError, etree.XMLSyntaxError) as exc:
+        raise CaseError([Problem(Place(display_path(template)), f"mallen kan inte läsas som Word-fil: {exc}", "mall")]) from exc
+
+
+def _render_template(prepared: PreparedTemplate, context: dict[str, Any], template: Path) -> Package:
+    """The template rendered on read-only values, with a template error turned into a problem naming the template and the tag."""
+    try:
+        return render_package(prepared, template_environment(), {name: freeze(value) for name, value in context.items()})
     except TemplateSyntaxError as exc:
         lines = [line.strip() for line in getattr(exc, "docx_context", []) if line.strip()]
         near = f" nära '{' '.join(lines)[:120]}'" if lines else ""
@@ -104,37 +109,49 @@ def _tag_naming(template: Path, message: str) -> tuple[str, str] | None:
     return None
 
 
+NUMBERING_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering"
+STYLES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
+
+
 def render_docx(paper: Paper, template: Path) -> bytes:
     """Renders one paper into the bytes of a .docx; the same paper and template give the same bytes."""
-    tpl = DocxTemplate(io.BytesIO(_template_bytes(template, template.stat().st_mtime)))
+    prepared = _prepared(_template_bytes(template, template.stat().st_mtime), template)
     letterhead = {**paper.context["arende"], "dokumenttyp": paper.title}  # the paper says what it is
-    _render_template(tpl, {**paper.context, "arende": letterhead, "brodtext": BODY_MARK}, template)
-    document = tpl.docx
-    numbering = ooxml.Numbering(document.part.numbering_part.element)
-    notes_part = ooxml.footnotes_part(document.part)
+    package = _render_template(prepared, {**paper.context, "arende": letterhead, "brodtext": BODY_MARK}, template)
+    main = package.parts[prepared.main_name]
+    numbering = _related(package, main, NUMBERING_REL)
+    if numbering is None:
+        raise CaseError(
+            [Problem(Place(display_path(template)), "mallen saknar numreringen (word/numbering.xml) som listor behöver", "mall")]
+        )
+    notes_part = ooxml.footnotes_part(package, main)
     footnotes = ooxml.Footnotes(notes_part) if notes_part is not None else None
     unit_words = paper.case.profile.enhetsord
-    writer = BodyWriter(numbering, footnotes, picture=Pictures(document, paper.base_dir))
+    writer = BodyWriter(ooxml.Numbering(numbering.element), footnotes, picture=Pictures(package, main, paper.base_dir))
     writer.blocks["tabell"] = lambda name: table_elements(paper.case.tabeller[name], writer.inline_text, unit_words)
     tokens = parser().parse(paper.prose, writer.env)
     body = writer.write(tokens)
     if paper.context.get("innehallsforteckning") and paper.output == "beslut":
         entries = [(level, text) for level, text, _ in headings(tokens) if level <= 3]
-        if ooxml.style_is_numbered(document.styles.element, "Heading1"):
+        styles = _related(package, main, STYLES_REL)
+        if styles is not None and ooxml.style_is_numbered(styles.element, "Heading1"):
             entries = ooxml.numbered_entries(entries)
         body = ooxml.table_of_contents(entries, "Innehållsförteckning") + body
-    _replace_mark(document.element.body, body, template)
-    _place_logo(document, paper)
+    _replace_mark(main.element.find(ooxml.qn("w:body")), body, template)
+    _place_logo(package, main, paper)
     if footnotes is not None:
         footnotes.save()
-    _set_properties(document, paper)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return ooxml.reproducible_zip(buffer.getvalue())
+    _set_properties(package, paper)
+    return package.write()
 
 
-def _replace_mark(body: etree._Element, elements: list[etree._Element], template: Path) -> None:
-    for paragraph in body.iter(ooxml.qn("w:p")):
+def _related(package: Package, part: Part, reltype: str) -> Part | None:
+    name = part.related(reltype)
+    return package.parts.get(name) if name else None
+
+
+def _replace_mark(body: etree._Element | None, elements: list[etree._Element], template: Path) -> None:
+    for paragraph in body.iter(ooxml.qn("w:p")) if body is not None else ():
         if "".join(t.text or "" for t in paragraph.iter(ooxml.qn("w:t"))) == BODY_MARK:
             parent = paragraph.getparent()
             position = parent.index(paragraph)
@@ -146,36 +163,47 @@ def _replace_mark(body: etree._Element, elements: list[etree._Element], template
     raise CaseError([Problem(Place(display_path(template)), message, "mall")])
 
 
-def _place_logo(document: Document, paper: Paper) -> None:
+def _place_logo(package: Package, main: Part, paper: Paper) -> None:
     """The profile's logotype in the first-page letterhead, where the template's Logotyp paragraph holds its mark."""
     profile = paper.case.profile
     if not profile or not profile.logotyp or profile.logo_path is None:
         return
-    first = document.sections[0]._sectPr.get_headerReference(WD_HEADER_FOOTER.FIRST_PAGE)
-    if first is None:
+    sections = main.element.xpath("./w:body/w:p/w:pPr/w:sectPr | ./w:body/w:sectPr", namespaces=NAMESPACES)
+    references = sections[0].xpath("./w:headerReference[@w:type='first']/@r:id", namespaces=NAMESPACES) if sections else []
+    rel = main.rels.get(references[0]) if references else None
+    part = package.parts.get(rel.target) if rel is not None else None
+    if part is None:
         return
-    part = document.part.rels[first.rId].target_part
     for paragraph in part.element.iter(ooxml.qn("w:p")):
         if "".join(t.text or "" for t in paragraph.iter(ooxml.qn("w:t"))) == LOGO_MARK:
             for run in paragraph.findall(ooxml.qn("w:r")):
                 paragraph.remove(run)
-            paragraph.append(logo_run(part, profile.logo_path, profile.logotyp.alternativtext))
+            paragraph.append(logo_run(package, part, profile.logo_path, profile.logotyp.alternativtext))
 
 
-def _set_properties(document: Document, paper: Paper) -> None:
+# The core properties docxtpl's render sets (to their rendered selves) before tjanste sets its own: their order in core.xml.
+_RENDERED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+
+
+def _set_properties(package: Package, paper: Paper) -> None:
     """Core properties pinned to the case, so that a rebuild on another day gives the same bytes."""
     case = paper.case
-    props = document.core_properties
-    props.title = case.rubrik
-    props.subject = paper.title
-    props.identifier = case.dnr
-    props.author = case.handlaggare or case.profile.namn
-    props.last_modified_by = props.author
-    props.language = LANGUAGE
-    props.created = ooxml.midnight(case.datum)
-    props.modified = ooxml.midnight(case.datum)
-    props.revision = 1
-    props.keywords = ""
-    props.comments = ""
-    props.category = paper.title
-    ooxml.set_custom_properties(document.part.package, custom_properties(paper))
+    props = CoreProperties(package)
+    for name in _RENDERED_PROPERTIES:
+        props._element(name)
+    author = case.handlaggare or case.profile.namn
+    for name, value in (
+        ("title", case.rubrik),
+        ("subject", paper.title),
+        ("identifier", case.dnr),
+        ("author", author),
+        ("last_modified_by", author),
+        ("language", LANGUAGE),
+    ):
+        props.set_text(name, value)
+    props.set_time("created", ooxml.midnight(case.datum))
+    props.set_time("modified", ooxml.midnight(case.datum))
+    props.set_text("revision", 1)
+    for name, text in (("keywords", ""), ("comments", ""), ("category", paper.title)):
+        props.set_text(name, text)
+    ooxml.set_custom_properties(package, custom_properties(paper))

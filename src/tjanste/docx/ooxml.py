@@ -7,8 +7,6 @@ writer and the document assembly call these small functions.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -17,8 +15,7 @@ from lxml import etree
 from .ns import NAMESPACES, qn
 
 if TYPE_CHECKING:
-    from docx.opc.part import Part
-    from docx.package import Package
+    from .package import Package, Part
 
 FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 FOOTNOTES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
@@ -211,15 +208,12 @@ class Footnotes:
 
     def save(self) -> None:
         if self.changed:
-            self.part._blob = etree.tostring(self.root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            self.part.blob = etree.tostring(self.root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def footnotes_part(document_part: Part) -> Part | None:
-    for rel in document_part.rels.values():
-        if rel.reltype == FOOTNOTES_REL:
-            part: Part = rel.target_part
-            return part
-    return None
+def footnotes_part(package: Package, document_part: Part) -> Part | None:
+    name = document_part.related(FOOTNOTES_REL)
+    return package.parts.get(name) if name else None
 
 
 # --- custom properties ---------------------------------------------------------------
@@ -239,37 +233,14 @@ def custom_properties_xml(values: dict[str, str]) -> bytes:
 
 
 def set_custom_properties(package: Package, values: dict[str, str]) -> None:
-    """Adds (or replaces) the custom properties part of a python-docx package."""
-    from docx.opc.packuri import PackURI
-    from docx.opc.part import Part
+    """Adds (or replaces) the custom properties part of a package."""
+    from .package import Part
 
     for rel_id, rel in list(package.rels.items()):
         if rel.reltype == CUSTOM_PROPERTIES_REL:
             del package.rels[rel_id]
-    part = Part(PackURI("/docProps/custom.xml"), CUSTOM_PROPERTIES_TYPE, custom_properties_xml(values), package)
-    package.relate_to(part, CUSTOM_PROPERTIES_REL)
-
-
-# --- packaging -----------------------------------------------------------------------
-
-ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
-_FIRST = ["[Content_Types].xml", "_rels/.rels"]
-
-
-def reproducible_zip(data: bytes) -> bytes:
-    """Rewrites a package with fixed timestamps, permissions and entry order, so the same input gives the same bytes."""
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        names = source.namelist()
-        ordered = [n for n in _FIRST if n in names] + sorted(n for n in names if n not in _FIRST)
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-            for name in ordered:
-                info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                info.create_system = 0
-                target.writestr(info, source.read(name), compresslevel=6)
-    return out.getvalue()
+    package.add_part(Part("/docProps/custom.xml", CUSTOM_PROPERTIES_TYPE, custom_properties_xml(values)))
+    package.relate("/docProps/custom.xml", CUSTOM_PROPERTIES_REL)
 
 
 def midnight(day: dt.date) -> dt.datetime:

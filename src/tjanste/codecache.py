@@ -1,0 +1,139 @@
+"""Compiled Jinja code and prepared Word templates by their source text: in memory, and on disk across processes.
+
+Compiling a template is most of what a render costs (Jinja's lexer, parser and Python's
+compile()), and the same prose fragments and Word templates come back render after render.
+The key of an entry is the text itself plus everything that decides the code made from it:
+the environment's name, the Python and Jinja versions, and the digest of tjanste's own
+sources (the sandbox rewrites the parsed tree). An entry on disk carries the checksum of
+its payload and is used only when it matches, so a torn or damaged file is compiled anew,
+never run. The cache folder is the user's own ($TJANSTE_CACHE, else $XDG_CACHE_HOME/tjanste,
+else ~/.cache/tjanste), never the project: a file there cannot arrive in a pull request.
+A cache that cannot be read or written is no error: the code is compiled as without one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import sys
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from types import CodeType
+from typing import Any, TypeVar
+
+from . import limits
+
+_MAGIC = b"tjanste-jinja-1\n"
+_memory: dict[tuple[str, str], object] = {}
+T = TypeVar("T")
+
+
+def cache_dir() -> Path | None:
+    """The folder compiled code is kept in across processes, or None when TJANSTE_CACHE=av turns it off."""
+    given = os.environ.get("TJANSTE_CACHE")
+    if given == "av":
+        return None
+    if given:
+        return Path(given)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "tjanste"
+
+
+@cache
+def code_digest() -> str:
+    """The digest of tjanste's own sources and the versions of Python and Jinja: what compiled code depends on besides its text."""
+    digest = hashlib.sha256(f"{sys.version}\0{sys.implementation.cache_tag}\0{_distributions()}\0".encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _distributions() -> str:
+    """The installed versions of the libraries that make cached values (Jinja, docxtpl, lxml), from their dist-info names.
+
+    Read from the folder listing rather than importlib.metadata, which costs more than a render's own work.
+    """
+    wanted = ("jinja2-", "docxtpl-", "lxml-")
+    found: set[str] = set()
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        found.update(n for n in names if n.lower().startswith(wanted) and n.endswith(".dist-info"))
+    return ",".join(sorted(found))
+
+
+def compiled(kind: str, source: str, compile_source: Callable[[str], CodeType]) -> CodeType:
+    """The code Jinja makes of `source` in the environment named `kind`; compile_source makes it on a miss and may raise."""
+    return stored(kind, source, compile_source, CodeType)
+
+
+def stored(kind: str, source: str, make: Callable[[str], T], expected: type) -> T:
+    """What `make` gives for `source`, kept under `kind`: a value marshal can write (code, texts, lists of texts)."""
+    key = (kind, source)
+    found = _memory.get(key)
+    if isinstance(found, expected):
+        return found  # type: ignore[return-value]
+    path = _entry_path(kind, source)
+    value = _read(path) if path is not None else None
+    if not isinstance(value, expected):
+        value = make(source)
+        if path is not None:
+            _write(path, value)
+    if len(_memory) >= limits.CODE_CACHE_ENTRIES:  # a long preview session: start over rather than grow without end
+        _memory.clear()
+    _memory[key] = value
+    return value  # type: ignore[return-value]
+
+
+def _entry_path(kind: str, source: str) -> Path | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    digest = hashlib.sha256(f"{code_digest()}\0{kind}\0".encode())
+    digest.update(source.encode("utf-8", "surrogatepass"))
+    name = digest.hexdigest()
+    return folder / "kod" / name[:2] / f"{name}.bin"
+
+
+def _read(path: Path) -> Any:
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read(limits.CODE_CACHE_ENTRY_BYTES + 1)
+    except OSError:
+        return None
+    header = len(_MAGIC) + 32
+    if len(data) > limits.CODE_CACHE_ENTRY_BYTES or data[: len(_MAGIC)] != _MAGIC:
+        return None
+    payload = data[header:]
+    if hashlib.sha256(payload).digest() != data[len(_MAGIC) : header]:
+        return None
+    try:
+        return marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
+        return None
+
+
+def _write(path: Path, value: Any) -> None:
+    payload = marshal.dumps(value)
+    if len(payload) + len(_MAGIC) + 32 > limits.CODE_CACHE_ENTRY_BYTES:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        scratch = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
+        handle = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
+            os.replace(scratch, path)  # whole or not at all: a reader never sees half an entry
+        except BaseException:
+            os.unlink(scratch)  # our own scratch file, never anything else
+            raise
+    except OSError:
+        pass  # a read-only or full cache folder: compiled again next time, as without a cache
