@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from conftest import KORPUS, ROOT
-from tjanste.batch import outputs_intact
 from tjanste.cli import main
+from tjanste.stamp import outputs_intact
 
 CASE = "2015-primarvard"
 

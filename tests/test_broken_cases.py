@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from conftest import KORPUS, ROOT
-from tjanste.batch import outputs_intact
 from tjanste.cli import main
 from tjanste.output import write_all
+from tjanste.stamp import outputs_intact
 
 BROKEN = ROOT / "tests" / "trasiga"
 CASES = sorted(p.name for p in BROKEN.glob("*.md"))

@@ -86,9 +86,9 @@ class SwedishParser(argparse.ArgumentParser):
 
     def _check_value(self, action: argparse.Action, value: Any) -> None:
         """A mistyped command or choice gets the nearest one suggested."""
-        from .schema import suggest
-
         if action.choices is not None and value not in action.choices:
+            from .schema import suggest  # only for a wrong value: importing it costs a right one 50 ms
+
             choices = [str(c) for c in action.choices]
             raise argparse.ArgumentError(action, f"ogiltigt val '{value}'{suggest(str(value), choices)}; välj bland: {', '.join(choices)}")
 

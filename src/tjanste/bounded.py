@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from .limits import Limit, LimitError
+
+# Every file read while recording, by absolute path: its size and mtime as read, and the sha256 of the bytes read.
+Reads = dict[str, tuple[int, int, str]]
+_recording: ContextVar[Reads | None] = ContextVar("tjanste_reads", default=None)
+
+
+@contextmanager
+def recording_reads() -> Iterator[Reads]:
+    """Records every file read_limited reads within the block: what `tjanste alla` checks before it renders a case again."""
+    reads: Reads = {}
+    token = _recording.set(reads)
+    try:
+        yield reads
+    finally:
+        _recording.reset(token)
 
 
 def read_limited(path: Path, limit: Limit) -> bytes:
@@ -22,4 +41,10 @@ def read_limited(path: Path, limit: Limit) -> bytes:
         data = stream.read(limit.value + 1)
     if limit.exceeded_by(len(data)):
         raise LimitError(limit, f"minst {len(data)}")
+    reads = _recording.get()
+    if reads is not None:
+        key, sha = os.path.abspath(path), hashlib.sha256(data).hexdigest()
+        earlier = reads.get(key)
+        # Read twice with other bytes in between: no checksum stands for what the render used, so none will match again.
+        reads[key] = (status.st_size, status.st_mtime_ns, sha if earlier is None or earlier[2] == sha else "")
     return data

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import paths
 from .errors import display_path, os_reason
 
 STAMP = ".indata"  # the batch's record of what a folder's outputs were made from: hidden, and ours
@@ -124,7 +125,8 @@ class _Survey:
     foreign: list[str] = field(default_factory=list)
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """A file's sha256, read in pieces so that a large file does not fill memory."""
     digest = hashlib.sha256()
     with open(path, "rb") as stream:
         for block in iter(lambda: stream.read(1 << 20), b""):
@@ -159,7 +161,7 @@ def survey(folder: Path, files: dict[str, bytes], record: str, listing: Listing)
             found.ours.add(name)
         elif is_temporary(name):
             found.ours.add(name)  # a temporary of ours; removed when stale, never read
-        elif regular and name in listed and _sha256(path) in listed[name] | _new_sha256(files, name):
+        elif regular and name in listed and file_sha256(path) in listed[name] | _new_sha256(files, name):
             found.ours.add(name)
         else:
             found.foreign.append(name)
@@ -304,3 +306,44 @@ def _remove_stale_stagings(folder: Path) -> None:
                 shutil.rmtree(staging, ignore_errors=True)
         except OSError:
             pass
+
+
+def output_root(given: str | Path | None) -> Path:
+    """The folder the cases' folders go into: build/, or what --ut names, which must not be where inputs live.
+
+    Raises OutputError (field `--ut` when the user gave it) for an empty path, a file, a
+    read-only folder, or a folder inside cases/ or templates/, where a render could overwrite an input.
+    """
+    if given is None:
+        root = paths.build_dir()
+    elif not str(given).strip():
+        raise OutputError("tjanste", "sökvägen är tom; ange mappen att skriva i, t.ex. --ut build", "--ut")
+    else:
+        root = Path(given)
+    field_name = "--ut" if given is not None else ""
+    keep_off_inputs(root, root.resolve().is_relative_to, field_name)
+    try:
+        check_folder(root)
+    except OutputError as error:
+        raise OutputError(error.path, error.message, field_name) from None
+    return root
+
+
+def keep_off_inputs(shown: Path, inside: Callable[[Path], bool], field_name: str, own: Path | None = None) -> None:
+    """Refuses an output folder for which `inside(input folder)` holds: cases/, templates/, the case's own folder."""
+    inputs = [
+        (paths.cases_dir(), "ligger i {}/, där ärendena och deras bilder och bilagor finns"),
+        (paths.templates_dir(), "ligger i {}/, där mallarna och organisationernas profiler finns"),
+    ]
+    if own is not None:
+        inputs.append((own, "är ärendets egen mapp med bilder och bilagor ({})"))
+    for folder, what in inputs:
+        if inside(folder.resolve()):
+            raise OutputError(
+                shown, f"{what.format(display_path(folder))}; tjanste skriver aldrig där. Ange en annan mapp, t.ex. --ut build", field_name
+            )
+
+
+def overlapping(folder: Path) -> Callable[[Path], bool]:
+    resolved = folder.resolve()
+    return lambda other: resolved == other or resolved.is_relative_to(other) or other.is_relative_to(resolved)

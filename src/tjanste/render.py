@@ -5,16 +5,15 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 from . import jinjawork, paths
 from .case import Case, resolve_case_path
-from .errors import CaseError, Place, Problem, Problems, display_path, os_reason
+from .errors import CaseError, Place, Problem, Problems, os_reason
 from .markup import MARK_CHARACTER
 from .metadata import listed_files, metadata_json
-from .output import OutputError, check_folder, write_folder
+from .output import OutputError, check_folder, keep_off_inputs, output_root, overlapping, write_folder
 from .paper import Paper, prepare_papers
 from .review import load_and_review
 
@@ -79,47 +78,6 @@ def pdf_copies(files: dict[str, bytes]) -> dict[str, bytes]:
         raise OutputError(tempfile.gettempdir(), f"kan inte göra PDF-filerna i mappen för tillfälliga filer: {os_reason(error)}") from error
 
 
-def output_root(given: str | Path | None) -> Path:
-    """The folder the cases' folders go into: build/, or what --ut names, which must not be where inputs live.
-
-    Raises OutputError (field `--ut` when the user gave it) for an empty path, a file, a
-    read-only folder, or a folder inside cases/ or templates/, where a render could overwrite an input.
-    """
-    if given is None:
-        root = paths.build_dir()
-    elif not str(given).strip():
-        raise OutputError("tjanste", "sökvägen är tom; ange mappen att skriva i, t.ex. --ut build", "--ut")
-    else:
-        root = Path(given)
-    field_name = "--ut" if given is not None else ""
-    _keep_off_inputs(root, root.resolve().is_relative_to, field_name)
-    try:
-        check_folder(root)
-    except OutputError as error:
-        raise OutputError(error.path, error.message, field_name) from None
-    return root
-
-
-def _keep_off_inputs(shown: Path, inside: Callable[[Path], bool], field_name: str, own: Path | None = None) -> None:
-    """Refuses an output folder for which `inside(input folder)` holds: cases/, templates/, the case's own folder."""
-    inputs = [
-        (paths.cases_dir(), "ligger i {}/, där ärendena och deras bilder och bilagor finns"),
-        (paths.templates_dir(), "ligger i {}/, där mallarna och organisationernas profiler finns"),
-    ]
-    if own is not None:
-        inputs.append((own, "är ärendets egen mapp med bilder och bilagor ({})"))
-    for folder, what in inputs:
-        if inside(folder.resolve()):
-            raise OutputError(
-                shown, f"{what.format(display_path(folder))}; tjanste skriver aldrig där. Ange en annan mapp, t.ex. --ut build", field_name
-            )
-
-
-def _overlapping(folder: Path) -> Callable[[Path], bool]:
-    resolved = folder.resolve()
-    return lambda other: resolved == other or resolved.is_relative_to(other) or other.is_relative_to(resolved)
-
-
 def render_case(name_or_path: str, out_root: str | Path | None = None, *, pdf: bool = False) -> list[Path]:
     """Renders a case into out_root/<case>/ (default build/); returns the files written."""
     return render_case_reporting(name_or_path, out_root, pdf=pdf)[0]
@@ -163,7 +121,7 @@ def write_rendering(case: Case, papers: list[Paper], files: dict[str, bytes], ro
     files = {**files, METADATA: metadata_json(case, papers, files)}  # the record is the last name
     folder = output_folder(case, root)
     check_folder(folder)
-    _keep_off_inputs(folder, _overlapping(folder), "--ut" if given else "", own=case.source.path.with_suffix(""))
+    keep_off_inputs(folder, overlapping(folder), "--ut" if given else "", own=case.source.path.with_suffix(""))
     return write_folder(folder, files, record=METADATA, listing=listed_files)
 
 
