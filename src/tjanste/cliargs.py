@@ -21,9 +21,17 @@ def _version() -> str:
         return "okänd version"
 
 
+class _VersionAction(argparse.Action):
+    """--version, looked up only when asked for: importlib.metadata costs more than a check of a case."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object, option: str | None = None) -> None:
+        print(f"tjanste {_version()}")  # on standard output, as argparse's own version action
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = SwedishParser(prog="tjanste", description="Tjänsteskrivelser och beslutsunderlag från ärendefiler till Word.")
-    parser.add_argument("--version", action="version", version=f"tjanste {_version()}", help="visa versionen och avsluta")
+    parser.add_argument("--version", action=_VersionAction, nargs=0, help="visa versionen och avsluta")
     commands = parser.add_subparsers(
         dest="kommando",
         metavar="KOMMANDO",

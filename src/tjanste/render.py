@@ -34,14 +34,16 @@ def check_case(name_or_path: str) -> Case:
 
 def render_documents(case: Case, papers: list[Paper] | None = None) -> dict[str, bytes]:
     """Every document of a case as .docx bytes and its text rendering, by file name."""
-    from .docx.document import render_docx
+    from .docx.document import render_entries
+    from .docx.package import reproducible_zip
     from .docx.text import docx_text
 
     files: dict[str, bytes] = {}
     with jinjawork.budget():  # the Word templates of one case share one time budget and loop count
         for paper in papers if papers is not None else prepare_papers(case):
-            docx = render_docx(paper, paths.templates_dir() / paper.template)
-            text = docx_text(docx)
+            entries = render_entries(paper, paths.templates_dir() / paper.template)
+            docx = reproducible_zip(entries)
+            text = docx_text(dict(entries))  # read back from the parts just written, as from the file
             if MARK_CHARACTER in text:  # the checks in paper.py name the line; this is the last guard before a paper is written
                 raise CaseError(
                     [

@@ -24,7 +24,7 @@ from ..sandbox import Sandbox, freeze
 from . import ooxml
 from .body import BodyWriter
 from .ns import NAMESPACES
-from .package import Package, PackageError, Part
+from .package import Package, PackageError, Part, reproducible_zip
 from .picture import Pictures, logo_run
 from .properties import CoreProperties
 from .reading import DocxError, open_package
@@ -115,6 +115,11 @@ STYLES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationship
 
 def render_docx(paper: Paper, template: Path) -> bytes:
     """Renders one paper into the bytes of a .docx; the same paper and template give the same bytes."""
+    return reproducible_zip(render_entries(paper, template))
+
+
+def render_entries(paper: Paper, template: Path) -> list[tuple[str, bytes]]:
+    """The entries of one paper's .docx zip: name and bytes of each part (see package.Package.entries)."""
     prepared = _prepared(_template_bytes(template, template.stat().st_mtime), template)
     letterhead = {**paper.context["arende"], "dokumenttyp": paper.title}  # the paper says what it is
     package = _render_template(prepared, {**paper.context, "arende": letterhead, "brodtext": BODY_MARK}, template)
@@ -142,7 +147,7 @@ def render_docx(paper: Paper, template: Path) -> bytes:
     if footnotes is not None:
         footnotes.save()
     _set_properties(package, paper)
-    return package.write()
+    return package.entries()
 
 
 def _related(package: Package, part: Part, reltype: str) -> Part | None:

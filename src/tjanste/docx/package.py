@@ -187,13 +187,17 @@ class Package:
 
     def write(self) -> bytes:
         """The package as a zip with fixed times, permissions and order: the same parts give the same bytes."""
+        return reproducible_zip(self.entries())
+
+    def entries(self) -> list[tuple[str, bytes]]:
+        """What the zip holds: each entry's name (as in the zip, no leading '/') and bytes."""
         reachable = self._reachable()
         entries = [("[Content_Types].xml", _content_types_xml(reachable)), ("_rels/.rels", _rels_xml(self.rels, "/"))]
         for part in reachable:
             entries.append((part.name[1:], part.blob))
             if part.rels:
                 entries.append((_rels_name(part.name)[1:], _rels_xml(part.rels, part.name)))
-        return reproducible_zip(entries)
+        return entries
 
     def _reachable(self) -> list[Part]:
         seen: dict[str, Part] = {}

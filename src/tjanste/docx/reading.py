@@ -128,10 +128,17 @@ class Package:
         self._infos = {info.filename: info for info in infos}
         self._names = set(self._infos)
         self._inflated = 0  # bytes inflated so far, against DOCX_TOTAL_BYTES: the declared sizes may lie
+        self._parsed: dict[str, ET.Element] = {}
 
     def xml(self, name: str | None) -> ET.Element | None:
         if name is None or name not in self._names:
             return None
+        parsed = self._parsed.get(name)
+        if parsed is None:  # each part once: the reader asks for relationships and styles again and again
+            parsed = self._parsed[name] = self._parse(name)
+        return parsed
+
+    def _parse(self, name: str) -> ET.Element:
         return _parse(self._read(name), name)
 
     def check_xml(self) -> None:
@@ -185,6 +192,21 @@ class Package:
 
     def main_part(self) -> str:
         return next(iter(self.related("", "officeDocument")), "word/document.xml")
+
+
+class WrittenPackage(Package):
+    """The parts of a .docx tjanste has just written, by name: read without a zip, parsed at once (their depth is our own)."""
+
+    def __init__(self, parts: dict[str, bytes]):
+        self._parts = parts
+        self._names = set(parts)
+        self._parsed = {}
+
+    def _read(self, name: str) -> bytes:
+        return self._parts[name]
+
+    def _parse(self, name: str) -> ET.Element:
+        return ET.fromstring(self._parts[name])
 
 
 def _check_ratio(size: int, compressed: int, where: str) -> None:

@@ -42,6 +42,7 @@ from .reading import VAL as _VAL
 from .reading import (
     DocxError,
     Style,
+    WrittenPackage,
     flat_children,
     hanging_indent,
     heading_level,
@@ -410,11 +411,13 @@ def _render(doc: ReadDocument) -> str:
 # ---------------------------------------------------------------- entry point
 
 
-def docx_text(source: str | os.PathLike[str] | bytes) -> str:
-    """The text of a .docx (a path or its bytes) as Word shows it, for review and snapshots.
+def docx_text(source: str | os.PathLike[str] | bytes | dict[str, bytes]) -> str:
+    """The text of a .docx (a path, its bytes, or the parts tjanste has just written, by name) as Word shows it.
 
     Raises DocxError (in Swedish) for a damaged file or one over a limit, OSError when a path cannot be read.
     """
+    if isinstance(source, dict):
+        return _render(ReadDocument.load(WrittenPackage(source)))
     if not isinstance(source, bytes):
         try:
             source = read_limited(Path(source), limits.DOCX_FILE_BYTES)
