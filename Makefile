@@ -69,7 +69,7 @@ snapshots: $(INSTALLED)
 	$(BIN)/python -m pytest -q tests/test_snapshots.py tests/test_arenden.py --snapshot-update
 
 bench: $(INSTALLED)
-	$(BIN)/python tools/bench.py $(or $(CASE),2015-primarvard)
+	$(BIN)/python tools/bench.py
 
 mallar: $(INSTALLED)
 	$(BIN)/python tools/make_templates.py

@@ -3,8 +3,8 @@
 Compiling a template is most of what a render costs (Jinja's lexer, parser and Python's
 compile()), and the same prose fragments and Word templates come back render after render.
 The key of an entry is the text itself plus everything that decides the code made from it:
-the environment's name, the Python and Jinja versions, and the digest of tjanste's own
-sources (the sandbox rewrites the parsed tree). An entry on disk carries the checksum of
+the environment's name, the Python and library versions, and tjanste's own sources (the
+sandbox rewrites the parsed tree), each known by its size and modification time. An entry on disk carries the checksum of
 its payload and is used only when it matches, so a torn or damaged file is compiled anew,
 never run. The cache folder is the user's own ($TJANSTE_CACHE, else $XDG_CACHE_HOME/tjanste,
 else ~/.cache/tjanste), never the project: a file there cannot arrive in a pull request.
@@ -43,13 +43,16 @@ def cache_dir() -> Path | None:
 
 @cache
 def code_digest() -> str:
-    """The digest of tjanste's own sources and the versions of Python and Jinja: what compiled code depends on besides its text."""
+    """tjanste's own sources and the versions of Python and the libraries: what cached values depend on besides their text.
+
+    The sources are known by name, size and modification time, as Python knows them for its
+    own bytecode cache: reading and hashing them all would cost more than a check of a case.
+    """
     digest = hashlib.sha256(f"{sys.version}\0{sys.implementation.cache_tag}\0{_distributions()}\0".encode())
     package = Path(__file__).resolve().parent
     for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0")
-        digest.update(path.read_bytes())
-        digest.update(b"\0")
+        stat = path.stat()
+        digest.update(f"{path.relative_to(package).as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     return digest.hexdigest()
 
 

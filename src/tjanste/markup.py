@@ -6,16 +6,39 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
+from . import limits
+
 
 @cache
 def parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False, "typographer": False}).use(footnote_plugin)
+
+
+_parsed: dict[str, tuple[list[Token], dict[str, Any]]] = {}
+
+
+def parse_prose(text: str) -> tuple[list[Token], dict[str, Any]]:
+    """The tokens of a piece of prose and its parse's environment (the footnotes), each text parsed once.
+
+    The checks and the writer of a paper read the same tokens, and a preview renders the
+    same prose again and again; nothing changes a token after the parse. The environment is
+    the parse's own: a writer that parses more (table cells) must work on a copy of it.
+    """
+    found = _parsed.get(text)
+    if found is None:
+        env: dict[str, Any] = {}
+        tokens = parser().parse(text, env)
+        if len(_parsed) >= limits.PARSED_PROSE_KEPT:
+            _parsed.clear()
+        found = _parsed[text] = (tokens, env)
+    return found
 
 
 TABLE_MARK = re.compile("\u2063tabell:([A-Za-z_][A-Za-z0-9_]*)\u2063" + r"(?:\[\^[^\]\s]+\])*")  # and its cells' footnote references

@@ -19,7 +19,7 @@ from .errors import Place, Problems
 from .imagecheck import image_problem
 from .kinds import ATTACHMENT, KINDS, PROTOCOL, Kind
 from .limits import LimitError
-from .markup import MARK_CHARACTER, images, misplaced_tables, nested_footnotes, parser, table_references, text_pieces, unparsed_images
+from .markup import MARK_CHARACTER, images, misplaced_tables, nested_footnotes, parse_prose, table_references, text_pieces, unparsed_images
 from .paths import find_file
 from .proposal import att_clause_texts, decided, introduction, numbered_sentences
 from .prose import InvalidAmount, ShownAmount, long_date, render_text
@@ -280,7 +280,7 @@ def _inside(base_dir: Path, relative: str, place: Place, field_name: str, proble
 
 def _check_blocks(prose: str, base_dir: Path, shown_path: str, first_line: int, problems: Problems, case: Case) -> None:
     """Images must exist, stay in the case's folder, be whole and have alt text; tables must exist and stand alone."""
-    tokens = parser().parse(prose)
+    tokens = parse_prose(prose)[0]
 
     def at(line: int) -> Place:
         return Place(shown_path, first_line + line, 1)

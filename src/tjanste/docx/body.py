@@ -6,6 +6,7 @@ function that reads the token and appends OOXML to the writer's output.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -15,6 +16,9 @@ from markdown_it.token import Token
 from ..markup import parser, table_name
 from . import ooxml
 
+# Text markdown reads as itself: no character an inline rule starts at (emphasis, links, images, footnotes, code,
+# escapes, entities, autolinks, breaks), and no space at either end.
+PLAIN_TEXT = re.compile(r"[^\s*_\[\]!`\\&<>~^]([^\n*_\[\]!`\\&<>~^]*[^\s*_\[\]!`\\&<>~^])?")
 HEADING_STYLES = {"h1": "Heading1", "h2": "Heading2", "h3": "Heading3"}
 LEAD_IN_MAX = 200  # characters: a wholly emphasised paragraph up to this long is a lead-in or note, kept with what follows
 LIST_INDENT = 720  # twips per list level, as the template's list numbering indents
@@ -102,6 +106,8 @@ class BodyWriter:
 
     def inline_text(self, text: str) -> list[etree._Element]:
         """Runs for a short text with inline markdown, such as a table cell."""
+        if PLAIN_TEXT.fullmatch(text):  # most cells: what markdown would read as one text token, without parsing it
+            return [ooxml.run(text)]
         tokens = parser().parseInline(text, self.env)
         return self.runs(tokens[0]) if tokens else []
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import html
 import re
 import zipfile
@@ -16,7 +17,7 @@ from .. import limits
 from ..bounded import read_limited
 from ..errors import CaseError, Place, Problem, display_path
 from ..limits import LimitError
-from ..markup import headings, parser
+from ..markup import headings, parse_prose
 from ..metadata import LANGUAGE, custom_properties
 from ..paper import LOGO_MARK, Paper
 from ..prose import SwedishUndefined, python_message
@@ -134,7 +135,8 @@ def render_entries(paper: Paper, template: Path) -> list[tuple[str, bytes]]:
     unit_words = paper.case.profile.enhetsord
     writer = BodyWriter(ooxml.Numbering(numbering.element), footnotes, picture=Pictures(package, main, paper.base_dir))
     writer.blocks["tabell"] = lambda name: table_elements(paper.case.tabeller[name], writer.inline_text, unit_words)
-    tokens = parser().parse(paper.prose, writer.env)
+    tokens, env = parse_prose(paper.prose)
+    writer.env = copy.deepcopy(env)  # table cells parse their footnote references into it
     body = writer.write(tokens)
     if paper.context.get("innehallsforteckning") and paper.output == "beslut":
         entries = [(level, text) for level, text, _ in headings(tokens) if level <= 3]

@@ -7,6 +7,7 @@ writer and the document assembly call these small functions.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -21,10 +22,23 @@ FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml
 FOOTNOTES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
 
 
+_W_NSMAP = {"w": NAMESPACES["w"]}
+_QUALIFIED: dict[str, str] = {}
+
+
+def _qualified(name: str) -> str:
+    """qn, remembered: a paper builds tens of thousands of elements from a few dozen names."""
+    found = _QUALIFIED.get(name)
+    if found is None:
+        found = _QUALIFIED[name] = qn(name)
+    return found
+
+
 def el(name: str, attrs: dict[str, str] | None = None, *children: etree._Element | None) -> etree._Element:
-    element = etree.Element(qn(name), nsmap={"w": NAMESPACES["w"]})
-    for key, value in (attrs or {}).items():
-        element.set(qn(key) if ":" in key else key, value)
+    element = etree.Element(_qualified(name), nsmap=_W_NSMAP)
+    if attrs:
+        for key, value in attrs.items():
+            element.set(_qualified(key) if ":" in key else key, value)
     for child in children:
         if child is not None:
             element.append(child)
@@ -50,27 +64,21 @@ def run(text: str, *, bold: bool = False, italic: bool = False, style: str = "")
         props.append(el("w:i"))
     if props:
         r.append(el("w:rPr", None, *props))
-    buffer: list[str] = []
-
-    def flush() -> None:
-        if buffer:
-            t = el("w:t")
-            t.text = "".join(buffer)
-            t.set(qn("xml:space"), "preserve")
-            r.append(t)
-            buffer.clear()
-
-    for char in text:
-        if char == "\t":
-            flush()
+    for piece in _BREAKS.split(text) if "\t" in text or "\n" in text else (text,):
+        if piece == "\t":
             r.append(el("w:tab"))
-        elif char == "\n":
-            flush()
+        elif piece == "\n":
             r.append(el("w:br"))
-        else:
-            buffer.append(char)
-    flush()
+        elif piece:
+            t = el("w:t")
+            t.text = piece
+            t.set(_XML_SPACE, "preserve")
+            r.append(t)
     return r
+
+
+_BREAKS = re.compile("([\t\n])")
+_XML_SPACE = qn("xml:space")
 
 
 def paragraph(
