@@ -12,7 +12,7 @@ import pytest
 from lxml import etree
 
 from conftest import KORPUS, ROOT
-from tjanste import codecache
+from tjanste import codecache, markup
 from tjanste.docx import templating
 from tjanste.docx.document import BODY_MARK, template_environment
 from tjanste.docx.ns import NAMESPACES, qn
@@ -126,6 +126,7 @@ def _render_bytes(tmp_path: Path, name: str) -> bytes:
 
 def _forget() -> None:
     codecache._memory.clear()
+    markup._parsed.clear()
     templating.prepare.cache_clear()
 
 

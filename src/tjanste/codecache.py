@@ -61,7 +61,7 @@ def _distributions() -> str:
 
     Read from the folder listing rather than importlib.metadata, which costs more than a render's own work.
     """
-    wanted = ("jinja2-", "docxtpl-", "lxml-")
+    wanted = ("jinja2-", "docxtpl-", "lxml-", "markdown_it_py-", "mdit_py_plugins-", "pyyaml-")
     found: set[str] = set()
     for entry in sys.path:
         try:
@@ -79,20 +79,38 @@ def compiled(kind: str, source: str, compile_source: Callable[[str], CodeType]) 
 
 def stored(kind: str, source: str, make: Callable[[str], T], expected: type) -> T:
     """What `make` gives for `source`, kept under `kind`: a value marshal can write (code, texts, lists of texts)."""
-    key = (kind, source)
-    found = _memory.get(key)
+    found = lookup(kind, source, expected)
+    if found is None:
+        found = make(source)
+        keep(kind, source, found)
+    return found  # type: ignore[no-any-return]
+
+
+def lookup(kind: str, source: str, expected: type) -> Any:
+    """The value kept for `source` under `kind` (in memory, else on disk), or None; a value of another type is none."""
+    found = _memory.get((kind, source))
     if isinstance(found, expected):
-        return found  # type: ignore[return-value]
+        return found
     path = _entry_path(kind, source)
-    value = _read(path) if path is not None else None
-    if not isinstance(value, expected):
-        value = make(source)
-        if path is not None:
-            _write(path, value)
+    found = _read(path) if path is not None else None
+    if not isinstance(found, expected):
+        return None
+    _remember(kind, source, found)
+    return found
+
+
+def keep(kind: str, source: str, value: Any) -> None:
+    """Keeps `value` for `source` under `kind`, in memory and on disk."""
+    path = _entry_path(kind, source)
+    if path is not None:
+        _write(path, value)
+    _remember(kind, source, value)
+
+
+def _remember(kind: str, source: str, value: Any) -> None:
     if len(_memory) >= limits.CODE_CACHE_ENTRIES:  # a long preview session: start over rather than grow without end
         _memory.clear()
-    _memory[key] = value
-    return value  # type: ignore[return-value]
+    _memory[(kind, source)] = value
 
 
 def _entry_path(kind: str, source: str) -> Path | None:
@@ -124,7 +142,10 @@ def _read(path: Path) -> Any:
 
 
 def _write(path: Path, value: Any) -> None:
-    payload = marshal.dumps(value)
+    try:
+        payload = marshal.dumps(value)
+    except ValueError:  # a value marshal cannot write: kept in memory only
+        return
     if len(payload) + len(_MAGIC) + 32 > limits.CODE_CACHE_ENTRY_BYTES:
         return
     try:

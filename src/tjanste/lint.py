@@ -17,6 +17,7 @@ _RAW_AMOUNT = re.compile(
 )
 # A long bare number (not a year, not part of a dnr or a date): almost always an amount typed by hand.
 _RAW_NUMBER = re.compile(r"(?<![\w/.,\-\u2212])\d{5,}(?![\w/\-])")
+_DIGIT = re.compile(r"\d")
 _HYPHEN_MINUS = re.compile(r"(?:(?<=^)|(?<=[\s(=:]))-(?=\d)")
 # The words for millions an organisation chooses between (enhetsord), and the foreign ones.
 _UNIT_WORD = re.compile(r"(?<![\w])(" + "|".join(["mkr", "mnkr", *FOREIGN_UNITS]) + r")(?![\w])")
@@ -50,7 +51,10 @@ def lint_case(case: Case, problems: Problems) -> None:
 
 def lint_line(line: str, place: Place, field_name: str, unit_word: str, problems: Problems) -> None:
     """Raw amounts, hyphen-minus before a digit and foreign unit words in one line of prose."""
-    text = _JINJA.sub(lambda m: " " * len(m.group(0)), line)  # blanked, so columns still match the file
+    text = _JINJA.sub(lambda m: " " * len(m.group(0)), line) if "{" in line else line  # blanked: columns still match the file
+    if not _DIGIT.search(text):  # most lines: only the unit words can be wrong
+        _unit_words(text, place, field_name, unit_word, problems)
+        return
 
     def at(match: re.Match[str]) -> Place:
         return Place(place.path, place.line, place.col + match.start())
@@ -76,11 +80,19 @@ def lint_line(line: str, place: Place, field_name: str, unit_word: str, problems
             field_name,
             "bindestreck framför en siffra; ett negativt tal skrivs med minustecken − (U+2212), ett intervall med tankstreck –",
         )
+    _unit_words(text, place, field_name, unit_word, problems)
+
+
+def _unit_words(text: str, place: Place, field_name: str, unit_word: str, problems: Problems) -> None:
     for match in _UNIT_WORD.finditer(text):
         word = match.group(1)
         expected = FOREIGN_UNITS.get(word, unit_word)
         if word != expected:
-            problems.warning(at(match), field_name, f"enhetsordet '{word}'; organisationen skriver '{expected}'")
+            problems.warning(
+                Place(place.path, place.line, place.col + match.start()),
+                field_name,
+                f"enhetsordet '{word}'; organisationen skriver '{expected}'",
+            )
 
 
 def lint_clause(text: str, place: Place, field_name: str, problems: Problems) -> None:

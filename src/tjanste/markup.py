@@ -6,39 +6,53 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.footnote import footnote_plugin
+from . import codecache, limits
+from .prosetokens import ProseToken, copied, from_values, plain_env, to_values
 
-from . import limits
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+Token = ProseToken  # what the checks and the writer read; markdown-it-py's own tokens have the same attributes
 
 
 @cache
 def parser() -> MarkdownIt:
+    """markdown-it-py, imported only when a text is parsed that was not parsed before (see parse_prose)."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+
     return MarkdownIt("commonmark", {"html": False, "typographer": False}).use(footnote_plugin)
 
 
-_parsed: dict[str, tuple[list[Token], dict[str, Any]]] = {}
+_parsed: dict[str, tuple[list[ProseToken], dict[str, Any]]] = {}
 
 
-def parse_prose(text: str) -> tuple[list[Token], dict[str, Any]]:
+def parse_prose(text: str) -> tuple[list[ProseToken], dict[str, Any]]:
     """The tokens of a piece of prose and its parse's environment (the footnotes), each text parsed once.
 
     The checks and the writer of a paper read the same tokens, and a preview renders the
-    same prose again and again; nothing changes a token after the parse. The environment is
-    the parse's own: a writer that parses more (table cells) must work on a copy of it.
+    same prose again and again; nothing changes a token after the parse. The parse is kept
+    in memory and in the cache folder (codecache, keyed by the text and the versions of
+    markdown-it-py and tjanste). The environment is the parse's own: a writer that parses
+    more (table cells) must work on a copy of it.
     """
     found = _parsed.get(text)
     if found is None:
-        env: dict[str, Any] = {}
-        tokens = parser().parse(text, env)
+        values = codecache.stored("markdown", text, _parse_values, tuple)
+        found = ([from_values(token) for token in values[0]], values[1])
         if len(_parsed) >= limits.PARSED_PROSE_KEPT:
             _parsed.clear()
-        found = _parsed[text] = (tokens, env)
+        _parsed[text] = found
     return found
+
+
+def _parse_values(text: str) -> tuple[list[tuple[Any, ...]], dict[str, Any]]:
+    env: dict[str, Any] = {}
+    tokens = parser().parse(text, env)
+    return [to_values(copied(token)) for token in tokens], plain_env(env)
 
 
 TABLE_MARK = re.compile("\u2063tabell:([A-Za-z_][A-Za-z0-9_]*)\u2063" + r"(?:\[\^[^\]\s]+\])*")  # and its cells' footnote references

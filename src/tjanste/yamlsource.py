@@ -10,18 +10,28 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import yaml
-
-from . import limits
+from . import codecache, limits
 from .errors import Place, Problems
-from .yaml_slips import yaml_slip
 
-try:  # libyaml when available: same nodes and marks, several times faster
-    from yaml import CBaseLoader as _Loader
-except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml import BaseLoader as _Loader  # type: ignore[assignment]
+if TYPE_CHECKING:
+    import yaml
+
+
+@cache
+def _loader() -> Any:
+    """PyYAML's loader, imported only for a front matter not read before (see compose): libyaml's when available."""
+    try:  # same nodes and marks, several times faster
+        from yaml import CBaseLoader
+
+        return CBaseLoader
+    except ImportError:  # pragma: no cover - depends on the PyYAML build
+        from yaml import BaseLoader
+
+        return BaseLoader
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,11 +96,51 @@ def split_case(path: Path, shown_path: str, text: str, problems: Problems) -> Ca
 
 
 def compose(text: str, shown_path: str, line_offset: int, problems: Problems) -> Node | None:
-    """Composes YAML text into Nodes; syntax errors become problems with line and column."""
+    """Composes YAML text into Nodes; syntax errors become problems with line and column.
+
+    A text that composed without a problem is kept (codecache, as plain values without the
+    file's name), so reading it again needs neither PyYAML nor its parse.
+    """
+    kept = codecache.lookup("yaml", text, tuple)
+    if kept is not None:
+        return _from_values(kept, shown_path, line_offset)
+    before = len(problems.items)
+    node = _compose(text, shown_path, line_offset, problems)
+    if node is not None and len(problems.items) == before:
+        codecache.keep("yaml", text, _to_values(node, line_offset))
+    return node
+
+
+def _to_values(node: Node, line_offset: int) -> tuple[Any, ...]:
+    """A Node tree as tuples, lists, dicts and texts, lines counted from the start of the YAML text."""
+    value = node.value
+    if isinstance(value, dict):
+        value = {key: _to_values(child, line_offset) for key, child in value.items()}
+    elif isinstance(value, list):
+        value = [_to_values(child, line_offset) for child in value]
+    key = (node.key_place.line - line_offset, node.key_place.col) if node.key_place is not None else None
+    return (value, node.place.line - line_offset, node.place.col, key)
+
+
+def _from_values(values: tuple[Any, ...], shown_path: str, line_offset: int) -> Node:
+    value, line, col, key = values
+    if isinstance(value, dict):
+        value = {name: _from_values(child, shown_path, line_offset) for name, child in value.items()}
+    elif isinstance(value, list):
+        value = [_from_values(child, shown_path, line_offset) for child in value]
+    key_place = Place(shown_path, key[0] + line_offset, key[1]) if key is not None else None
+    return Node(value, Place(shown_path, line + line_offset, col), key_place)
+
+
+def _compose(text: str, shown_path: str, line_offset: int, problems: Problems) -> Node | None:
+    import yaml
+
+    from .yaml_slips import yaml_slip
+
     try:
         if not _within_limits(text, shown_path, line_offset, problems):
             return None
-        root = yaml.compose(text, Loader=_Loader)
+        root = yaml.compose(text, Loader=_loader())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         slip = yaml_slip(text, mark.line + 1, exc.problem or exc.context or "") if mark else None
@@ -112,25 +162,25 @@ def compose(text: str, shown_path: str, line_offset: int, problems: Problems) ->
         return None
 
 
-_OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
-_CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
-_VALUE = (yaml.ScalarEvent, yaml.AliasEvent)
-
-
 def _within_limits(text: str, shown_path: str, line_offset: int, problems: Problems) -> bool:
     """Walks YAML's event stream, which does not recurse, and stops at YAML_DEPTH or YAML_NODES.
 
     The composer recurses once per level (libyaml's in C, where 50 000 levels of '[' end the
     process), so the depth must be known before it runs.
     """
+    import yaml
+
+    opening = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+    closing = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+    values = (yaml.ScalarEvent, yaml.AliasEvent)
     depth = count = 0
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, _OPEN):
+    for event in yaml.parse(text, Loader=_loader()):
+        if isinstance(event, opening):
             depth += 1
             count += 1
-        elif isinstance(event, _CLOSE):
+        elif isinstance(event, closing):
             depth -= 1
-        elif isinstance(event, _VALUE):
+        elif isinstance(event, values):
             count += 1
         else:
             continue
@@ -204,6 +254,8 @@ def _convert(
         problems.error(key_place or place, path, "alias (*namn) kan inte användas i en ärendefil; skriv ut värdet")
         return None
     seen.add(id(node))
+    import yaml
+
     if isinstance(node, yaml.ScalarNode):
         bad = FORBIDDEN.search(node.value)
         if bad:

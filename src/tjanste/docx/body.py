@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lxml import etree
-from markdown_it.token import Token
 
-from ..markup import parser, table_name
+from ..markup import Token, parse_prose, parser, table_name
+from ..prosetokens import copied
 from . import ooxml
 
 # Text markdown reads as itself: no character an inline rule starts at (emphasis, links, images, footnotes, code,
@@ -106,10 +106,12 @@ class BodyWriter:
 
     def inline_text(self, text: str) -> list[etree._Element]:
         """Runs for a short text with inline markdown, such as a table cell."""
+        if not text:  # an empty cell
+            return []
         if PLAIN_TEXT.fullmatch(text):  # most cells: what markdown would read as one text token, without parsing it
             return [ooxml.run(text)]
-        tokens = parser().parseInline(text, self.env)
-        return self.runs(tokens[0]) if tokens else []
+        tokens = parser().parseInline(text, self.env)  # footnote references resolve in the prose's environment
+        return self.runs(copied(tokens[0])) if tokens else []
 
     def _footnote(self, note_id: int) -> etree._Element:
         assert self.footnotes is not None, "the template has no footnotes part"
@@ -260,4 +262,4 @@ RULES: dict[str, Callable[[BodyWriter, list[Token], int], int | None]] = {
 
 
 def write_markdown(markdown: str, writer: BodyWriter) -> list[etree._Element]:
-    return writer.write(parser().parse(markdown))
+    return writer.write(parse_prose(markdown)[0])

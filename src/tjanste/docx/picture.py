@@ -15,10 +15,9 @@ import struct
 from pathlib import Path
 
 from lxml import etree
-from markdown_it.token import Token
 
 from ..errors import CaseError, Place, Problem, display_path
-from ..markup import image_source
+from ..markup import Token, image_source
 from ..paths import find_file
 from . import ooxml
 from .ns import NAMESPACES, qn

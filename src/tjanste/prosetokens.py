@@ -1,0 +1,109 @@
+"""Parsed prose as plain values: markdown-it-py's tokens copied into a small class that can be kept across processes.
+
+A case's prose comes back unchanged render after render, and markdown-it-py costs more to
+import than a check of a case takes. So the parse is kept (in memory and, as plain values,
+in the cache folder; see codecache) and read back into ProseToken, which has the attributes
+and the one method (attrGet) tjanste reads of markdown-it-py's Token. Nothing changes a
+token after the parse; the environment (the footnotes) is copied by whoever parses more.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ProseToken:
+    """One token as markdown-it-py makes it: type, tag, nesting, attributes, source lines, children, text."""
+
+    __slots__ = ("attrs", "block", "children", "content", "hidden", "info", "level", "map", "markup", "meta", "nesting", "tag", "type")
+
+    def __init__(
+        self,
+        type: str,  # noqa: A002 - markdown-it-py's name
+        tag: str,
+        nesting: int,
+        attrs: dict[str, Any],
+        map: list[int] | None,  # noqa: A002 - markdown-it-py's name
+        level: int,
+        children: list[ProseToken] | None,
+        content: str,
+        markup: str,
+        info: str,
+        meta: dict[Any, Any],
+        block: bool,
+        hidden: bool,
+    ):
+        self.type = type
+        self.tag = tag
+        self.nesting = nesting
+        self.attrs = attrs
+        self.map = map
+        self.level = level
+        self.children = children
+        self.content = content
+        self.markup = markup
+        self.info = info
+        self.meta = meta
+        self.block = block
+        self.hidden = hidden
+
+    def attrGet(self, name: str) -> Any:  # noqa: N802 - markdown-it-py's name
+        return self.attrs.get(name)
+
+    def __repr__(self) -> str:
+        return f"ProseToken({self.type!r}, {self.content[:30]!r})"
+
+
+def copied(token: Any) -> ProseToken:
+    """A markdown-it-py Token (and its children) as a ProseToken."""
+    children = [copied(child) for child in token.children] if token.children is not None else None
+    return ProseToken(
+        token.type,
+        token.tag,
+        token.nesting,
+        dict(token.attrs),
+        list(token.map) if token.map is not None else None,
+        token.level,
+        children,
+        token.content,
+        token.markup,
+        token.info,
+        dict(token.meta),
+        token.block,
+        token.hidden,
+    )
+
+
+def to_values(token: ProseToken) -> tuple[Any, ...]:
+    """The token as tuples, lists, dicts and texts: what marshal writes to the cache."""
+    children = [to_values(child) for child in token.children] if token.children is not None else None
+    return (
+        token.type,
+        token.tag,
+        token.nesting,
+        token.attrs,
+        token.map,
+        token.level,
+        children,
+        token.content,
+        token.markup,
+        token.info,
+        token.meta,
+        token.block,
+        token.hidden,
+    )
+
+
+def from_values(values: tuple[Any, ...]) -> ProseToken:
+    kind, tag, nesting, attrs, lines, level, children, content, markup, info, meta, block, hidden = values
+    kids = [from_values(child) for child in children] if children is not None else None
+    return ProseToken(kind, tag, nesting, attrs, lines, level, kids, content, markup, info, meta, block, hidden)
+
+
+def plain_env(env: dict[str, Any]) -> dict[str, Any]:
+    """The parse's environment without the tokens of inline footnotes, which are in the token stream already."""
+    notes = env.get("footnotes")
+    if not isinstance(notes, dict):
+        return dict(env)
+    listed = {key: {k: v for k, v in entry.items() if k != "tokens"} for key, entry in notes.get("list", {}).items()}
+    return {**env, "footnotes": {**notes, "list": listed}}
