@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -40,15 +41,25 @@ def test_every_message_and_place_is_the_same_read_anew_or_from_the_cache(
     assert len(list(BROKEN.glob("*.md"))) == len(CASES)
 
 
-def test_a_check_with_a_filled_cache_imports_neither_pyyaml_nor_markdown_it() -> None:
-    """Both cost more to import than a check's own work: the front matter and the prose are read from the cache."""
+def _libraries_imported(command: str) -> list[str]:
+    """The libraries a command imports in a new process whose cache was filled by the same command before."""
     script = (
         "import sys\n"
         "from tjanste.cli import main\n"
-        "main(['check', '2022-godnara'])\n"
+        f"main({command.split()!r})\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'yaml', 'markdown_it', 'mdit_py_plugins', 'docx', 'docxtpl'}))\n"
     )
     run = [sys.executable, "-c", script]
     subprocess.run(run, check=True, capture_output=True, cwd=ROOT)  # fills the cache, if no test did yet
     found = subprocess.run(run, check=True, capture_output=True, text=True, cwd=ROOT)
-    assert found.stdout.strip().splitlines()[-1] == "[]"
+    return found.stdout.strip().splitlines()[-1]
+
+
+def test_a_check_with_a_filled_cache_imports_neither_pyyaml_nor_markdown_it() -> None:
+    """Both cost more to import than a check's own work: the front matter and the prose are read from the cache."""
+    assert _libraries_imported("check 2022-godnara") == "[]"
+
+
+def test_a_render_imports_no_library_it_does_not_use(tmp_path: Path) -> None:
+    """docxtpl and python-docx cost about 200 ms to import: a template is prepared once and kept, as the prose is."""
+    assert _libraries_imported(f"render 2015-primarvard --ut {tmp_path}") == "[]"

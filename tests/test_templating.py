@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import KORPUS, ROOT
+from conftest import KORPUS
 from tjanste import codecache, markup
 from tjanste.docx import templating
 from tjanste.docx.document import BODY_MARK, template_environment
@@ -166,17 +166,3 @@ def test_the_key_holds_the_environment_and_the_code_version(monkeypatch: pytest.
     assert first != codecache._entry_path("a", "{{ y }}")
     monkeypatch.setattr(codecache, "code_digest", lambda: "en annan version")
     assert first != codecache._entry_path("a", "{{ x }}")
-
-
-def test_a_render_imports_neither_docxtpl_nor_python_docx() -> None:
-    """A cold render cannot afford them (about 200 ms): the template is prepared once and kept."""
-    script = (
-        "import sys, tempfile\n"
-        "from tjanste.render import render_case\n"
-        "render_case('2015-primarvard', tempfile.mkdtemp())\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('docx', 'docxtpl')))\n"
-    )
-    run = [sys.executable, "-c", script]
-    subprocess.run(run, check=True, capture_output=True, cwd=ROOT)  # prepares the templates, if no test did yet
-    found = subprocess.run(run, check=True, capture_output=True, text=True, cwd=ROOT)
-    assert found.stdout.strip().splitlines()[-1] == "[]"

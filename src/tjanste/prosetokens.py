@@ -9,49 +9,30 @@ token after the parse; the environment (the footnotes) is copied by whoever pars
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 
+@dataclass(slots=True)
 class ProseToken:
     """One token as markdown-it-py makes it: type, tag, nesting, attributes, source lines, children, text."""
 
-    __slots__ = ("attrs", "block", "children", "content", "hidden", "info", "level", "map", "markup", "meta", "nesting", "tag", "type")
-
-    def __init__(
-        self,
-        type: str,  # noqa: A002 - markdown-it-py's name
-        tag: str,
-        nesting: int,
-        attrs: dict[str, Any],
-        map: list[int] | None,  # noqa: A002 - markdown-it-py's name
-        level: int,
-        children: list[ProseToken] | None,
-        content: str,
-        markup: str,
-        info: str,
-        meta: dict[Any, Any],
-        block: bool,
-        hidden: bool,
-    ):
-        self.type = type
-        self.tag = tag
-        self.nesting = nesting
-        self.attrs = attrs
-        self.map = map
-        self.level = level
-        self.children = children
-        self.content = content
-        self.markup = markup
-        self.info = info
-        self.meta = meta
-        self.block = block
-        self.hidden = hidden
+    type: str
+    tag: str
+    nesting: int
+    attrs: dict[str, Any]
+    map: list[int] | None
+    level: int
+    children: list[ProseToken] | None
+    content: str
+    markup: str
+    info: str
+    meta: dict[Any, Any]
+    block: bool
+    hidden: bool
 
     def attrGet(self, name: str) -> Any:  # noqa: N802 - markdown-it-py's name
         return self.attrs.get(name)
-
-    def __repr__(self) -> str:
-        return f"ProseToken({self.type!r}, {self.content[:30]!r})"
 
 
 def copied(token: Any) -> ProseToken:
