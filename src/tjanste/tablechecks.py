@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from .amount import Amount, AmountError, exact_sum, exactly, suspect_parts
+from .amount import Amount, AmountError, exactly, suspect_parts
 from .errors import Place, Problems
 from .schema import suggest
-from .sums import Term, parse_equation, written
-from .tables import COMMA_HINT, Table, TableRow, Value, kronor, parse_number, split_cells
+from .sums import parse_equation, written
+from .tables import COMMA_HINT, Group, Table, TableRow, Value, kronor, parse_number, split_cells
 from .yamlsource import Node
 
 
@@ -41,14 +41,18 @@ def _check_decimals(table: Table, field_name: str, problems: Problems) -> None:
     """A figure shown with fewer decimals than it has is rounded silently: an error unless the table says avrunda: ja."""
     if table.avrunda:
         return
-    for row in table.body_rows():
-        for index, cell in enumerate(row.cells):
-            decimals = table.decimals(index) if isinstance(cell, (Amount, Decimal)) else None
-            if decimals is None:
-                continue
+    fixed = [
+        (index, decimals, Decimal(1).scaleb(-decimals))
+        for index in range(len(table.kolumner))
+        if (decimals := table.decimals(index)) is not None
+    ]
+    for row in table.body_rows() if fixed else []:
+        for index, decimals, step in fixed:
+            cell = row.cells[index]
+            if not isinstance(cell, (Amount, Decimal)):
+                continue  # texts have no decimals
             number = cell.in_unit(table.shown_unit) if isinstance(cell, Amount) else cell
-            assert isinstance(number, Decimal)  # texts were left out above: they have no decimals
-            if number != number.quantize(Decimal(1).scaleb(-decimals)):
+            if number != number.quantize(step):
                 exact = Amount(number).format(show_unit=False)
                 rounded = Amount(number).format(show_unit=False, decimals=decimals)
                 column = table.kolumner[index]
@@ -118,32 +122,35 @@ def _check_rule(
     allowed = tolerance.kronor if tolerance else Decimal(0)
     first = next(iter(columns.values()))
 
-    def check(values: dict[int, Value | None], subject: str, where: Place) -> None:
+    # (column, added) per term, looked up once: the rule is checked on every row of up to TABLE_ROWS.
+    left_terms = [(columns[t.name], t.sign > 0) for t in left]
+    right_terms = [(columns[t.name], t.sign > 0) for t in right]
+
+    def side(values: dict[int, Value | None], terms: list[tuple[int, bool]]) -> Decimal:
+        figures = [(kronor(v), added) for index, added in terms if (v := values[index]) is not None]
+        return sum((f if added else f.copy_negate() for f, added in figures), Decimal(0))
+
+    def check(values: dict[int, Value | None], subject: Callable[[], str], where: Place) -> None:
         if any(values[i] is None for i in columns.values()):
             return  # the rule is about rows that have all its columns
-
-        def side(terms: list[Term]) -> Decimal:
-            figures = [kronor(v) for t in terms if (v := values[columns[t.name]]) is not None]
-            return exact_sum([f if t.sign > 0 else f.copy_negate() for t, f in zip(terms, figures, strict=False)])
-
-        left_value, right_value = side(left), side(right)
         with exactly():  # figures of AMOUNT_MAX_DIGITS are far below EXACT_DIGITS: sums and differences are exact
+            left_value, right_value = side(values, left_terms), side(values, right_terms)
             difference = left_value - right_value
         if abs(difference) > allowed:
             show = lambda number: shown(table, first, _like(values[first], number), unit_words)  # noqa: E731
             problems.error(
                 where,
                 field_name,
-                f"'{condition.strip()}' stämmer inte för {subject}: "
+                f"'{condition.strip()}' stämmer inte för {subject()}: "
                 f"{written(left)} är {show(left_value)} men {written(right)} är {show(right_value)}, "
                 f"skillnad {show(abs(difference))}",
             )
 
     for row in table.body_rows():
-        check({i: _cell_value(row, i) for i in columns.values()}, _row_subject(table, row), row.place)
+        check({i: _cell_value(row, i) for i in columns.values()}, functools.partial(_row_subject, table, row), row.place)
     for group in table.groups:
         if any(i < group.columns for i in columns.values()):
-            check({i: group.value(i) for i in columns.values()}, f"gruppen '{group.label}'", group.place)
+            check({i: group.value(i) for i in columns.values()}, functools.partial(_group_subject, group), group.place)
 
 
 def _like(example: Value | None, number: Decimal) -> Value:
@@ -155,6 +162,10 @@ def _cell_value(row: TableRow, index: int) -> Value | None:
         return None  # the group's own cell: checked once, for the group
     cell = row.cells[index]
     return cell if isinstance(cell, (Amount, Decimal)) else None
+
+
+def _group_subject(group: Group) -> str:
+    return f"gruppen '{group.label}'"
 
 
 def _row_subject(table: Table, row: TableRow) -> str:

@@ -9,6 +9,7 @@ them with what the case writes and checks the table's rules.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -139,6 +140,8 @@ class Table(Located):
         """The footnote references written in its cells, '[^1]', in reading order, each once."""
         found: dict[str, None] = {}
         for row in self.rows:
+            if not row.notes and not any(isinstance(cell, str) and "[^" in cell for cell in row.cells):
+                continue  # '[^' starts every reference: most rows have none
             for index, cell in enumerate(row.cells):
                 texts = [cell] if isinstance(cell, str) else []
                 for text in texts + ([row.notes[index]] if index in row.notes else []):
@@ -280,6 +283,7 @@ class _Reader:
     def __init__(self, table: Table, amounts: dict[str, Amount], broken: frozenset[str], problems: Problems):
         self.table, self.amounts, self.broken, self.problems = table, amounts, broken, problems
         self.ok = True
+        self.kinds = [column.kind for column in table.kolumner]  # looked up once, not once per cell
 
     def error(self, place: Place, name: str, message: str) -> None:
         self.problems.error(place, name, message)
@@ -340,7 +344,7 @@ class _Reader:
                 f"gruppen har {columns} celler men tabellen {len(self.table.kolumner)} kolumner; gruppens rader behöver minst en egen",
             )
             return
-        first = self.typed_cells(own.value, 0, f"{name}.grupp")
+        first = self.typed_cells(own.value, 0, f"{name}.grupp", own.place)
         group = Group(str(own.value[0].value).strip(), head.place, columns)
         subtotal = node.value.get("summa")
         if subtotal is not None:
@@ -374,44 +378,51 @@ class _Reader:
     def row(self, node: Node, name: str, offset: int) -> TableRow | None:
         """A row's cells; in a group the first columns are the group's, so the row has that many cells fewer."""
         expected = len(self.table.kolumner) - offset
-        node = split_cells(node)
-        if not isinstance(node.value, list):
+        # A row written 'a | 6,3 | 6,2' is split here into texts at the row's place (what split_cells gives, without
+        # a Node per cell: a table has up to TABLE_ROWS rows).
+        cells = str(node.value).split("|") if node.kind == "text" else node.value
+        if not isinstance(cells, list):
             self.error(node.place, name, f"fick en {node.kind}, väntade en rad med {expected} celler: 'a | b | c' eller en lista")
             return None
-        if len(node.value) != expected:
-            hint = COMMA_HINT if len(node.value) > expected else ""
+        if len(cells) != expected:
+            hint = COMMA_HINT if len(cells) > expected else ""
             self.error(
                 node.place,
                 name,
-                f"raden har {len(node.items)} celler, väntade {expected} (en per kolumn{' utom gruppens' if offset else ''}){hint}",
+                f"raden har {len(cells)} celler, väntade {expected} (en per kolumn{' utom gruppens' if offset else ''}){hint}",
             )
             return None
-        typed = self.typed_cells(node.value, offset, name)
+        typed = self.typed_cells(cells, offset, name, node.place)
         if typed is None:
             return None
         cells, notes = typed
         return TableRow([""] * offset + cells, node.place, notes=notes)
 
-    def typed_cells(self, nodes: list[Node], offset: int, name: str) -> tuple[list[Cell], dict[int, str]] | None:
+    def typed_cells(
+        self, nodes: Sequence[Node | str], offset: int, name: str, row_place: Place
+    ) -> tuple[list[Cell], dict[int, str]] | None:
+        """The typed cells of a row: Nodes, or texts split from a row written 'a | b' (those are at row_place)."""
         cells: list[Cell] = []
         notes: dict[int, str] = {}
         ok = True
         for position, cell in enumerate(nodes):
             index = position + offset
-            column = self.table.kolumner[index]
-            if cell.kind != "text":
+            if isinstance(cell, str):
+                text, place = cell.strip(), row_place
+            elif cell.kind != "text":
                 self.error(cell.place, name, f"cell {index + 1}: fick en {cell.kind}, väntade text")
                 ok = False
                 continue
-            text = str(cell.value).strip()
-            if not column.numeric or not text:
+            else:
+                text, place = str(cell.value).strip(), cell.place
+            if self.kinds[index] == "text" or not text:
                 cells.append(text)
                 continue
-            note = NOTES.search(text)
+            note = NOTES.search(text) if text.endswith("]") else None  # a footnote reference ends in ']'
             if note:
                 notes[index] = note.group(1)
                 text = text[: note.start()].strip()
-            value = self.value(text, column, cell.place, name)
+            value = self.value(text, self.table.kolumner[index], place, name)
             if value is None:
                 ok = False
                 continue
@@ -419,16 +430,21 @@ class _Reader:
         return (cells, notes) if ok else None
 
     def value(self, text: str, column: Column, place: Place, name: str) -> Value | None:
-        if column.kind == "belopp":
-            cited = BELOPP_CELL.fullmatch(text)
+        if column.belopp:
+            cited = BELOPP_CELL.fullmatch(text) if text.startswith("{") else None
             if cited:
                 return self.cited(cited.group(1), column, place, name)
             try:
                 return Amount.parse(text, self.table.enhet)
             except AmountError as exc:
-                self.error(place, name, f"kolumnen '{column.rubrik}': {exc}")
-                return None
-        return self.number(text, column, place, name)
+                message = str(exc)
+        else:
+            number = parse_number(text, column.kind)
+            if not isinstance(number, str):
+                return number
+            message = number
+        self.error(place, name, f"kolumnen '{column.rubrik}': {message}")
+        return None
 
     def cited(self, amount_name: str, column: Column, place: Place, name: str) -> Amount | None:
         if amount_name in self.amounts:
@@ -445,19 +461,16 @@ class _Reader:
         )
         return None
 
-    def number(self, text: str, column: Column, place: Place, name: str) -> Decimal | None:
-        value = parse_number(text, column.kind)
-        if isinstance(value, str):
-            self.error(place, name, f"kolumnen '{column.rubrik}': {value}")
-            return None
-        return value
+
+_NUMBER = re.compile(r"-?\d+(,\d+)?")
+_NUMBER_SIGNS = str.maketrans({" ": None, "\u00a0": None, "\u202f": None, "\u2212": "-"})  # group separators out, U+2212 as '-'
 
 
 def parse_number(text: str, kind: str) -> Decimal | str:
     """A percentage ('55 %', '12,5') or a count ('1 200'); a message for anything else."""
     plain = text.removesuffix("%").strip() if kind == "procent" else text
-    digits = re.sub(r"[ \u00a0\u202f]", "", plain).replace("\u2212", "-")
-    if re.fullmatch(r"-?\d+(,\d+)?", digits) and not (kind == "antal" and "," in digits):
+    digits = plain.translate(_NUMBER_SIGNS)
+    if _NUMBER.fullmatch(digits) and not (kind == "antal" and "," in digits):
         return Decimal(digits.replace(",", "."))
     wanted = "en procentsats, t.ex. 55 % eller 12,5 %" if kind == "procent" else "ett antal, t.ex. 12 eller 1 200"
     return f"'{text}' är inte {wanted}"
