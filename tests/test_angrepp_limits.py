@@ -185,9 +185,10 @@ def _small_case() -> str:
     return "\n".join(line for i, line in enumerate(lines) if i != 1 and "skadad.png" not in line)
 
 
-# Linear work on 100 000 rows: ~4 s on an idle machine, a few times that when the test machine is shared.
-# Quadratic work (the old sibling comparison) took more than ten minutes, so the bound still tells them apart.
-TABLE_SECONDS = 30
+# Issue 8 asks for 100 000 rows checked in under 5 s: this table takes about 2,5 s of CPU on an idle machine (the whole
+# `tjanste check`, start included). CPU time, not wall time, yet a busy shared machine still slows it, so the bound is
+# a safety margin, not a benchmark; quadratic work (the old sibling comparison) took more than ten minutes.
+TABLE_SECONDS = 10
 
 
 def _case_with(tmp_path: Path, name: str, extra: str, prose: str = "") -> tuple[Path, int]:
@@ -296,7 +297,7 @@ def _table_case(tmp_path: Path, count: int) -> Path:
 def test_a_table_of_100_000_rows_is_checked_in_seconds(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The sibling comparison was quadratic: 100 000 rows took more than ten minutes; now about 4 s on an idle machine."""
+    """The sibling comparison was quadratic: 100 000 rows took more than ten minutes; now about 2,5 s on an idle machine."""
     path = _table_case(tmp_path, 100_000)
     code, errors, out = _check_reports([path], capsys, monkeypatch, seconds=TABLE_SECONDS)
     assert errors == [], errors
