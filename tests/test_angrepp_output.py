@@ -221,6 +221,8 @@ def _disk_full(*args: object) -> None:
 def test_a_full_disk_names_the_output_folder_and_changes_nothing(
     command: str, rendered: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    case = rendered.parent.parent / "cases" / f"{CASE}.md"
+    case.write_text(case.read_text(encoding="utf-8") + "\nEtt nytt stycke, så att något ska skrivas.\n", encoding="utf-8")
     before = tree(rendered.parent.parent)
     monkeypatch.setattr("tjanste.output.os.fsync", _disk_full)
     code, line = first_error(capsys, command, CASE)

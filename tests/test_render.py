@@ -166,3 +166,19 @@ def test_two_processes_give_identical_bytes(tmp_path: Path, build: Path) -> None
     first = _render_in_new_process(tmp_path / "a")
     second = _render_in_new_process(tmp_path / "b")
     assert first == second == hashlib.sha256((build / CASE / "beslut.docx").read_bytes()).hexdigest()
+
+
+def test_the_same_render_again_writes_nothing(tmp_path: Path) -> None:
+    """Unchanged outputs keep their bytes and their times: a render again flushes nothing to disk."""
+    from tjanste.output import OutputError
+    from tjanste.render import render_case
+
+    written = render_case("2015-primarvard", tmp_path)
+    times = {path: path.stat().st_mtime_ns for path in written}
+    inodes = {path: path.stat().st_ino for path in written}
+    assert render_case("2015-primarvard", tmp_path) == written
+    assert {path: path.stat().st_mtime_ns for path in written} == times
+    assert {path: path.stat().st_ino for path in written} == inodes
+    (tmp_path / "2015-primarvard" / "beslut.txt").write_text("ändrad för hand\n", encoding="utf-8")
+    with pytest.raises(OutputError):  # an output edited by hand is never overwritten, also not by the same render
+        render_case("2015-primarvard", tmp_path)

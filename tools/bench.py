@@ -4,7 +4,9 @@ Run: make bench. Rows: a new process rendering 2022-godnara and 2015-primarvard 
 on the same file, a new process checking 2022-godnara, a render again in the same process (what
 a preview refresh costs), `alla` over 100 copies of 2022-godnara (first run and again with
 nothing changed), `alla --pdf`, and peak memory. Every figure is the median of at least 7 runs;
-a new-process command and its pandoc baseline run in turns, so the machine's drift hits both.
+a new-process command and its pandoc baseline run in turns, so the machine's drift hits both, and
+each new-process render writes into an empty folder. A render again in the same process finds its
+outputs unchanged and writes nothing, as the preview (which never writes) renders.
 It builds its corpus (copies of the real cases under other names) and its cache of compiled
 templates in a temporary folder and removes both, so it leaves nothing behind. It asserts
 nothing: a timing is a measurement, not a test.
@@ -131,7 +133,10 @@ def main() -> int:
         peaks = []
         for case, ratio_target in (("2022-godnara", 1.5), ("2015-primarvard", 3.0)):
             baseline = [pandoc, str(project / "cases" / f"{case}.md"), "-o", str(folder / "pandoc.docx")] if pandoc else None
-            median, theirs, peak = paired([tjanste, "render", case, "--ut", str(out)], baseline, env)
+            # A new output folder each time, so every run writes (and flushes) its files as pandoc writes its own.
+            median, theirs, peak = paired(
+                [tjanste, "render", case, "--ut", str(out)], baseline, env, prepare=lambda: shutil.rmtree(out, ignore_errors=True)
+            )
             peaks.append(peak)
             ratio = median / theirs if theirs else None
             rows.append(

@@ -211,6 +211,8 @@ def write_folder(folder: Path, files: dict[str, bytes], *, record: str, listing:
     Raises OutputError naming the folder (never the temporary one) for every failure.
     """
     check_folder(folder)
+    if _already_written(folder, files):  # the same render again: nothing to flush to disk, every file keeps its time
+        return [folder / name for name in files]
     staging: Path | None = None
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
@@ -244,6 +246,24 @@ def write_folder(folder: Path, files: dict[str, bytes], *, record: str, listing:
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _already_written(folder: Path, files: dict[str, bytes]) -> bool:
+    """Whether every file is in the folder already, a regular file with these very bytes (the record too, so the same set).
+
+    The record lists every output of the render that wrote it: when it is the same bytes, so is
+    the set of files the render makes, and none of an earlier render is left to remove.
+    """
+    try:
+        if folder.is_symlink() or not folder.is_dir():
+            return False
+        for name, data in files.items():
+            path = folder / name
+            if path.is_symlink() or not path.is_file() or path.stat().st_size != len(data) or path.read_bytes() != data:
+                return False
+    except OSError:
+        return False  # the write then says what is wrong
+    return True
 
 
 def _stage(folder: Path, files: dict[str, bytes]) -> Path:
