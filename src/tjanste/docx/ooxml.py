@@ -22,7 +22,6 @@ FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml
 FOOTNOTES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
 
 
-_W_NSMAP = {"w": NAMESPACES["w"]}
 _QUALIFIED: dict[str, str] = {}
 
 
@@ -35,7 +34,7 @@ def _qualified(name: str) -> str:
 
 
 def el(name: str, attrs: dict[str, str] | None = None, *children: etree._Element | None) -> etree._Element:
-    element = etree.Element(_qualified(name), nsmap=_W_NSMAP)
+    element = etree.Element(_qualified(name))  # the document's root declares w: a declaration here would be one more to reconcile
     if attrs:
         for key, value in attrs.items():
             element.set(_qualified(key) if ":" in key else key, value)

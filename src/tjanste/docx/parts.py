@@ -13,7 +13,7 @@ from .. import limits
 from .ns import R as _R
 from .ns import W as _W
 from .numbering import Numbering
-from .reading import Package, Styles, on, over
+from .reading import Package, Styles, on, over, styles_of
 
 _PPR = _W + "pPr"
 _SECT_PR = _W + "sectPr"
@@ -65,7 +65,7 @@ class ReadDocument:
             targets = (t for k, t in rels.values() if k.endswith("/" + kind))
             return package.xml(next(targets, None))
 
-        styles = Styles(part("styles"))
+        styles = styles_of(part("styles"))
         return cls(
             package=package,
             root=root,

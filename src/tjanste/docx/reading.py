@@ -206,7 +206,16 @@ class WrittenPackage(Package):
         return self._parts[name]
 
     def _parse(self, name: str) -> ET.Element:
-        return ET.fromstring(self._parts[name])
+        data = self._parts[name]
+        found = _written_parts.get(data)
+        if found is None:  # the styles, settings and letterhead come back the same render after render; nothing changes a tree
+            if len(_written_parts) >= limits.WRITTEN_PARTS_KEPT:
+                _written_parts.clear()
+            found = _written_parts[data] = ET.fromstring(data)
+        return found
+
+
+_written_parts: dict[bytes, ET.Element] = {}
 
 
 def _check_ratio(size: int, compressed: int, where: str) -> None:
@@ -348,6 +357,22 @@ class Styles:
 
 
 # ---------------------------------------------------------------- headings
+
+
+_styles_kept: dict[int, tuple[ET.Element | None, Styles]] = {}
+
+
+def styles_of(root: ET.Element | None) -> Styles:
+    """The styles of a parsed styles part, made once per tree (a tree read again is the same object, see WrittenPackage)."""
+    kept = _styles_kept.get(id(root))
+    if kept is not None and kept[0] is root:
+        return kept[1]
+    if len(_styles_kept) >= limits.WRITTEN_PARTS_KEPT:
+        _styles_kept.clear()
+    styles = Styles(root)
+    _styles_kept[id(root)] = (root, styles)  # the tree is kept with it, so its id is not reused
+    return styles
+
 
 HEADING_NAME = re.compile(r"heading ([1-9])", re.IGNORECASE)
 TITLE_LEVEL = 0
