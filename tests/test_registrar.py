@@ -136,7 +136,7 @@ def test_alla_renders_only_what_changed(tmp_path: Path, project_copy: Path, caps
     assert "4 ärenden: 4 skrivna, 0 oförändrade, 0 med fel" in first
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*.docx")}
     case = root / "cases" / "2022-godnara.md"
-    case.write_text(case.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    case.write_text(case.read_text(encoding="utf-8") + "\nEtt nytt stycke.\n", encoding="utf-8")
     assert main(["alla", "--ut", str(out)]) == 0
     second = capsys.readouterr().err
     assert "[4/4] 2022-godnara: skrivet" in second and "[1/4] 2015-primarvard: oförändrat" in second

@@ -69,6 +69,8 @@ _QUOTE_LENGTH = 60
 
 @dataclass
 class _Paragraph:
+    """One paragraph of a story as the inspection reads it: its number, element, text and style chain."""
+
     number: int
     element: ET.Element
     text: str

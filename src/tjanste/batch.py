@@ -27,6 +27,8 @@ class Status(Enum):
 
 @dataclass
 class Outcome:
+    """What became of one case in a batch: its status, problems, time and the warnings render showed."""
+
     name: str
     status: Status
     problems: list[Problem]

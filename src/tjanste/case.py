@@ -23,18 +23,24 @@ from .yamlsource import FORBIDDEN, CaseSource, Node, forbidden_character_message
 
 @dataclass
 class Signature(Located):
+    """A signatory under the paper: name and title."""
+
     namn: str = ""
     titel: str = ""
 
 
 @dataclass
 class Attachment(Located):
+    """A bilaga: its title and the file beside the case it is made from."""
+
     titel: str = ""
     fil: str = ""
 
 
 @dataclass
 class Clause(Located):
+    """One att-sats of the proposal, as written."""
+
     text: str = ""
 
 
@@ -75,6 +81,8 @@ class Filing(Located):
 
 @dataclass
 class Proposal(Located):
+    """The proposal (förslag till beslut): who decides, who proposes, its heading, style and att-satser."""
+
     beslutar: str = ""
     foreslar: str = ""
     rubrik: str = ""
@@ -84,6 +92,8 @@ class Proposal(Located):
 
 @dataclass
 class Check(Located):
+    """A kontroll: an equation between amounts that must hold, within a tolerance."""
+
     villkor: str = ""
     tolerans: Amount | None = None
 

@@ -104,6 +104,8 @@ def unparsed_images(tokens: list[Token]) -> list[tuple[str, int]]:
 
 @dataclass(frozen=True)
 class Image:
+    """An image in the prose: its file, alt text, caption and line."""
+
     src: str
     alt: str
     caption: str

@@ -37,6 +37,8 @@ _LEADER = re.compile(r"(?:\.{3,}|\u2026+)")  # a TOC's dot leader, which pdftote
 
 @dataclass(frozen=True)
 class PdfWord:
+    """One word on a page of LibreOffice's PDF, with its position."""
+
     page: int
     y: float  # baseline side of the word's box
     x: float

@@ -11,6 +11,8 @@ _TERM = re.compile(r"\s*([+\-−])?\s*([^\W\d]\w*(?:\.[^\W\d]\w*){0,2})\s*")
 
 @dataclass(frozen=True)
 class Term:
+    """One term of a kontroll's equation: its sign and the amount or cell it names."""
+
     sign: int  # +1 or −1
     name: str  # 'a', 'tabell.kolumn' or 'tabell.rad.kolumn'
 

@@ -29,6 +29,8 @@ BELOPP_CELL = re.compile(r"\{\{\s*belopp\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
 @dataclass
 class Column(Located):
+    """A table column: heading, name, whether it holds amounts, its kind, sum and decimals."""
+
     rubrik: str = ""
     namn: str = ""
     belopp: bool = False
@@ -52,6 +54,8 @@ class Column(Located):
 
 @dataclass
 class SumRow(Located):
+    """A table's sum row: its heading, the totals written in the case, and the tolerance."""
+
     rubrik: str = "Summa"
     skrivet: object = field(default_factory=list)  # a Node (list, or text 'a | b'), typed by tablechecks in the table's unit
     tolerans: Amount | None = None
@@ -59,6 +63,8 @@ class SumRow(Located):
 
 @dataclass
 class Rule(Located):
+    """A regel: an equation that must hold on every row and group of a table."""
+
     villkor: str = ""
     tolerans: Amount | None = None
 
@@ -97,6 +103,8 @@ class Group:
 
 @dataclass
 class Table(Located):
+    """A table of the case: unit, display, decimals, heading, columns, rows, sum row and rules."""
+
     enhet: str = "kr"
     visa: str = ""
     visa_enhet: bool = True

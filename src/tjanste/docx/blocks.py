@@ -46,6 +46,8 @@ Token = str | NoteMark | Block
 
 @dataclass(frozen=True)
 class Heading:
+    """A heading as the text reader shows it: level, its number label, text."""
+
     level: int
     label: str | None
     text: str

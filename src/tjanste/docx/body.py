@@ -26,6 +26,8 @@ LIST_INDENT = 720  # twips per list level, as the template's list numbering inde
 
 @dataclass
 class ListState:
+    """An open list in the body writer: ordered or not, its numbering instance and level."""
+
     ordered: bool
     num_id: int
     level: int

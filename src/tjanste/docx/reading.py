@@ -271,6 +271,8 @@ def _parse(data: bytes, name: str) -> ET.Element:
 
 @dataclass(frozen=True)
 class Style:
+    """One style definition as the reader needs it: id, name, parent, outline level, numbering, hidden, language."""
+
     style_id: str
     name: str
     based_on: str | None
