@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from .archive import METS_FILE, package_files
-from .errors import CaseError
+from .errors import CaseError, os_reason
 from .metadata import metadata_json
 
 ARCHIVE_FOLDER = "arkiv"
@@ -40,7 +40,7 @@ def _earlier_pdfs(folder: Path, files: dict[str, bytes]) -> dict[str, bytes] | N
         return None
 
 
-def archive_case(name_or_path: str, out_root: Path | None = None) -> tuple[Path, dict[str, bytes]]:
+def archive_case(name_or_path: str, out_root: str | Path | None = None) -> tuple[Path, dict[str, bytes]]:
     """Writes the archive package of a case; returns its folder and its files by path. Raises CaseError.
 
     A filed case is archived only as filed: a document that no longer matches its checksum
@@ -74,7 +74,7 @@ def archive_case(name_or_path: str, out_root: Path | None = None) -> tuple[Path,
     try:
         _write_package(target, package)
     except OSError as error:
-        raise OutputError(target, f"kan inte skriva arkivpaketet: {error.strerror}") from error
+        raise OutputError(target, f"kan inte skriva arkivpaketet: {os_reason(error)}") from error
     return target, package
 
 

@@ -259,7 +259,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         return 1
     except OSError as error:  # the port is taken or not allowed
         sys.stderr.write(
-            f"127.0.0.1:{args.port}:1:1: fel: --port: kan inte lyssna där ({error.strerror}); ange en annan port eller ingen\n"
+            f"127.0.0.1:{args.port}:1:1: fel: --port: kan inte lyssna där ({os_reason(error)}); ange en annan port eller ingen\n"
         )
         return 1
 
@@ -291,7 +291,7 @@ def cmd_open(args: argparse.Namespace) -> int:
     try:
         open_file(paper)
     except OSError as error:
-        sys.stderr.write(f"{paper}:1:1: fel: oppna: kunde inte öppna filen ({error.strerror}); öppna den själv\n")
+        sys.stderr.write(f"{paper}:1:1: fel: oppna: kunde inte öppna filen ({os_reason(error)}); öppna den själv\n")
         return 1
     return 0
 
@@ -306,10 +306,14 @@ def cmd_schema(args: argparse.Namespace) -> int:
     if args.ut is None:
         sys.stdout.write(text)
         return 0
+    if not args.ut.strip():  # Path('') would be the working folder
+        sys.stderr.write("tjanste: fel: --ut: sökvägen är tom; ange filen att skriva, t.ex. --ut .vscode/tjanste-schema.json\n")
+        return 1
+    target = Path(args.ut)
     try:
-        write_all(args.ut.parent, {args.ut.name: text.encode("utf-8")})
+        write_all(target.parent, {target.name: text.encode("utf-8")})
     except OSError as error:
-        sys.stderr.write(f"{args.ut}:1:1: fel: --ut: kan inte skriva där ({error.strerror}); ange en fil du kan skriva\n")
+        sys.stderr.write(f"{args.ut}:1:1: fel: --ut: kan inte skriva där ({os_reason(error)}); ange en fil du kan skriva\n")
         return 1
     print(f"skrev {args.ut}")
     return 0
@@ -332,7 +336,7 @@ def cmd_file(args: argparse.Namespace) -> int:
         return 1
     except OSError as error:
         sys.stderr.write(
-            f"{error.filename or args.ut or 'build'}:1:1: fel: kan inte skriva där ({error.strerror}); ärendefilen är oförändrad\n"
+            f"{error.filename or args.ut or 'build'}:1:1: fel: kan inte skriva där ({os_reason(error)}); ärendefilen är oförändrad\n"
         )
         return 1
     if filed.previous_dnr and filed.previous_dnr != args.dnr:
@@ -356,7 +360,7 @@ def cmd_archive(args: argparse.Namespace) -> int:
         sys.stderr.write(f"{error}\n")
         return 1
     except OSError as error:
-        sys.stderr.write(f"{error.filename or args.ut or 'build'}:1:1: fel: kan inte skriva där ({error.strerror})\n")
+        sys.stderr.write(f"{error.filename or args.ut or 'build'}:1:1: fel: kan inte skriva där ({os_reason(error)})\n")
         return 1
     print(f"skrev arkivpaketet {folder} ({len(files)} filer):")
     for path in sorted(files):

@@ -128,7 +128,6 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument(
         "--ut",
         metavar="FIL",
-        type=Path,
         help="skriv schemat till filen (UTF-8) i stället för att skriva ut det, t.ex. .vscode/tjanste-schema.json",
     )
     filing = commands.add_parser(
@@ -143,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--dnr", metavar="DNR", required=True, help="diarienumret, t.ex. RS/123/2026; det ska följa organisationens form (dnr_monster)"
     )
     filing.add_argument("--datum", metavar="ÅÅÅÅ-MM-DD", type=_iso_date, help="diarieföringsdag (standard: i dag)")
-    filing.add_argument("--ut", metavar="MAPP", type=Path, help="mapp att skriva dokumenten i (standard: build/)")
+    filing.add_argument("--ut", metavar="MAPP", help="mapp att skriva dokumenten i (standard: build/)")
     archive = commands.add_parser(
         "arkiv",
         help="skriv ett arkivpaket (METS och ERMS, PDF/A och .docx) i build/<ärende>/arkiv/",
@@ -151,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
         "PDF/A-filerna (arkivformat) och .docx-filerna (arbetsformat). PDF-filerna görs med LibreOffice om de saknas.",
     )
     archive.add_argument("arende", metavar="ÄRENDE", help=CASE_HELP)
-    archive.add_argument("--ut", metavar="MAPP", type=Path, help="mapp att skriva i (standard: build/)")
+    archive.add_argument("--ut", metavar="MAPP", help="mapp att skriva i (standard: build/)")
     return parser
 
 

@@ -73,10 +73,22 @@ def _order(problem: Problem) -> tuple[int, int, str]:
     return (problem.place.line, problem.place.col, problem.message)
 
 
+def resolved(path: Path) -> Path:
+    """path.resolve(), a loop of symbolic links raising OSError (ELOOP) on every Python (3.11 and 3.12 raise RuntimeError)."""
+    try:
+        return path.resolve()
+    except RuntimeError:
+        raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(path)) from None
+
+
 def display_path(path: Path) -> str:
     """A path as the official typed it: relative to the working directory when possible (a link named as the link)."""
     here = Path.cwd().resolve()
-    for candidate in (Path(os.path.abspath(path)), path.resolve()):
+    try:
+        real = resolved(path)
+    except OSError:  # a loop of symbolic links: shown as given
+        real = path
+    for candidate in (Path(os.path.abspath(path)), real):
         try:
             return str(candidate.relative_to(here))
         except ValueError:
@@ -84,6 +96,7 @@ def display_path(path: Path) -> str:
     return str(path)
 
 
+# What the system says, in Swedish: its own texts ("No such file or directory") are English whatever the locale.
 _OS_REASONS = {
     "ENOSPC": "disken är full",
     "EDQUOT": "diskkvoten är slut",
@@ -98,11 +111,59 @@ _OS_REASONS = {
     "ENAMETOOLONG": "namnet är för långt",
     "EIO": "läs- eller skrivfel på disken",
     "EMFILE": "för många öppna filer",
+    "ENFILE": "för många öppna filer i systemet",
     "ELOOP": "för många symboliska länkar i sökvägen",
+    "EBUSY": "filen eller mappen används av ett annat program",
+    "ETXTBSY": "filen används av ett program som körs",
+    "EXDEV": "kan inte flytta mellan två olika filsystem",
+    "EFBIG": "filen är för stor för filsystemet",
+    "ENOMEM": "minnet räcker inte",
+    "EAGAIN": "tillfälligt upptaget; försök igen",
+    "EINTR": "avbrutet av en signal; försök igen",
+    "EINVAL": "ogiltigt värde (t.ex. ett tecken som filsystemet inte tillåter i ett namn)",
+    "EILSEQ": "namnet har tecken som filsystemet inte kan lagra",
+    "ENXIO": "enheten finns inte",
+    "ENODEV": "enheten finns inte",
+    "ESPIPE": "går inte att läsa på valfritt ställe (en pipe?)",
+    "EPIPE": "mottagaren har slutat läsa",
+    "EBADF": "filen är inte öppen för detta",
+    "ESTALE": "filen finns inte längre på nätverksdisken",
+    "ENOTSUP": "åtgärden stöds inte av filsystemet",
+    "EOPNOTSUPP": "åtgärden stöds inte av filsystemet",
+    "ENOSYS": "åtgärden stöds inte av systemet",
+    "ENOEXEC": "filen är inget program som kan köras",
+    "ETIMEDOUT": "tiden tog slut",
+    "EADDRINUSE": "porten används redan av ett annat program",
+    "EADDRNOTAVAIL": "adressen finns inte på den här datorn",
+    "ECONNREFUSED": "anslutningen nekades",
+    "ECONNRESET": "anslutningen bröts",
+}
+# An OSError raised without an errno (FileNotFoundError("pdftotext")) is known by its class.
+_CLASS_ERRNO: dict[type[OSError], int] = {
+    FileNotFoundError: errno.ENOENT,
+    PermissionError: errno.EACCES,
+    IsADirectoryError: errno.EISDIR,
+    NotADirectoryError: errno.ENOTDIR,
+    FileExistsError: errno.EEXIST,
+    TimeoutError: errno.ETIMEDOUT,
+    BrokenPipeError: errno.EPIPE,
+    ConnectionRefusedError: errno.ECONNREFUSED,
+    ConnectionResetError: errno.ECONNRESET,
+    InterruptedError: errno.EINTR,
 }
 
 
 def os_reason(error: OSError) -> str:
-    """Why the system refused, in Swedish (the system's own text, in English, only for the rare errors not named here)."""
-    name = errno.errorcode.get(error.errno or 0, "")
-    return _OS_REASONS.get(name) or (error.strerror or type(error).__name__)
+    """Why the system refused, in Swedish, for every message a user sees; never the system's own English text.
+
+    An error not named here is given by its errno name (ENOLCK), which a technician can look up, in a Swedish sentence.
+    """
+    number = error.errno if isinstance(error.errno, int) else _CLASS_ERRNO.get(type(error))
+    name = errno.errorcode.get(number, "") if number is not None else ""
+    if name in _OS_REASONS:
+        return _OS_REASONS[name]
+    if name:
+        return f"systemet gav felet {name}"
+    if number is not None:  # e.g. a socket's address lookup, whose codes are not errnos
+        return f"systemet gav felkod {number}"
+    return f"systemet gav ett fel ({type(error).__name__})"

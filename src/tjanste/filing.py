@@ -49,7 +49,7 @@ def _order(name: str) -> tuple[int, int, str]:
     return (0 if stem == "beslut" else 2, 0, name)
 
 
-def file_case(name_or_path: str, dnr: str, day: dt.date, out_root: Path | None = None) -> Filed:
+def file_case(name_or_path: str, dnr: str, day: dt.date, out_root: str | Path | None = None) -> Filed:
     """Files a case; raises CaseError, with the case file and its outputs unchanged, when it cannot."""
     from .render import output_root, read_and_word, render_documents, write_rendering
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import paths
-from .errors import display_path, os_reason
+from .errors import display_path, os_reason, resolved
 
 STAMP = ".indata"  # the batch's record of what a folder's outputs were made from: hidden, and ours
 JOURNAL_PREFIX = ".ny-"  # `.ny-metadata.json`: the record about to be written, kept while files are renamed one by one
@@ -41,7 +41,10 @@ def write_all(folder: Path, files: dict[str, bytes]) -> list[Path]:
     A failure before the renames leaves the folder as it was; a rename is atomic,
     so a reader (or a kill -9) never sees a half-written file.
     """
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as error:  # a file where the folder should be: 'is not a folder', not 'exists'
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), error.filename) from None
     remove_stale_temporaries(folder)
     staged: list[tuple[str, Path]] = []
     try:
@@ -341,7 +344,11 @@ def output_root(given: str | Path | None) -> Path:
     else:
         root = Path(given)
     field_name = "--ut" if given is not None else ""
-    keep_off_inputs(root, root.resolve().is_relative_to, field_name)
+    try:
+        real = resolved(root)
+    except OSError as error:  # a loop of symbolic links
+        raise OutputError(root, os_reason(error), field_name) from None
+    keep_off_inputs(root, real.is_relative_to, field_name)
     try:
         check_folder(root)
     except OutputError as error:
@@ -365,5 +372,5 @@ def keep_off_inputs(shown: Path, inside: Callable[[Path], bool], field_name: str
 
 
 def overlapping(folder: Path) -> Callable[[Path], bool]:
-    resolved = folder.resolve()
-    return lambda other: resolved == other or resolved.is_relative_to(other) or other.is_relative_to(resolved)
+    real = resolved(folder)
+    return lambda other: real == other or real.is_relative_to(other) or other.is_relative_to(real)

@@ -15,7 +15,7 @@ from . import jinjawork, limits
 from .bounded import read_limited
 from .case import Attachment, Case, check_characters
 from .citing import TableNames, unknown_table
-from .errors import Place, Problems
+from .errors import Place, Problems, os_reason, resolved
 from .imagecheck import image_problem
 from .kinds import ATTACHMENT, KINDS, PROTOCOL, Kind
 from .limits import LimitError
@@ -268,7 +268,11 @@ def _attachment(
 
 def _inside(base_dir: Path, relative: str, place: Place, field_name: str, problems: Problems) -> Path | None:
     """A file named in a case: it must exist and stay inside the case's folder."""
-    target = find_file(base_dir, relative).resolve()
+    try:
+        target = resolved(find_file(base_dir, relative))
+    except OSError as error:  # a loop of symbolic links
+        problems.error(place, field_name, f"'{relative}': {os_reason(error)}")
+        return None
     if not target.is_relative_to(base_dir.resolve()):
         problems.error(place, field_name, f"'{relative}' ligger utanför ärendets mapp; lägg filen bredvid ärendet")
         return None
