@@ -53,7 +53,7 @@ def test_help_is_swedish_and_every_argument_explained(command: str | None, capsy
     [
         (["rendr", "x"], "tjanste: fel: KOMMANDO: ogiltigt val 'rendr' (menade du 'render'?); välj bland: render, protokoll"),
         (["render"], "tjanste render: fel: de här argumenten måste anges: ÄRENDE"),
-        (["visa", "x", "--port", "åtta"], "tjanste visa: fel: --port: ogiltigt värde 'åtta', väntade ett heltal"),
+        (["visa", "x", "--port", "åtta"], "tjanste visa: fel: --port: 'åtta' är inte ett heltal; ange t.ex. --port 8000"),
         (["check", "--tillganglihet"], "tjanste: fel: okända argument: --tillganglihet"),
         (["render", "x", "--ut"], "tjanste render: fel: --ut: väntade ett värde"),
     ],

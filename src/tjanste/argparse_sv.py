@@ -30,7 +30,8 @@ MESSAGES = {
     "expected at least one argument": "väntade minst ett värde",
     "ambiguous option: %(option)s could match %(matches)s": "flaggan %(option)s kan vara flera: %(matches)s",
     "unexpected option string: %s": "oväntad flagga: %s",
-    "invalid %(type)s value: %(value)r": "ogiltigt värde %(value)r, väntade %(type)s",
+    # A type's own message (argparse.ArgumentTypeError) says what was expected; this is for a type without one.
+    "invalid %(type)s value: %(value)r": "%(value)r är inget giltigt värde här",
     "invalid choice: %(value)r (choose from %(choices)s)": "ogiltigt val %(value)r (välj bland %(choices)s)",
     "%(prog)s: error: %(message)s\n": "%(prog)s: fel: %(message)s\n",
 }
@@ -97,11 +98,3 @@ class SwedishParser(argparse.ArgumentParser):
             self.print_usage(sys.stderr)
         sys.stderr.write(f"{self.prog}: fel: {message}\n")
         sys.exit(2)
-
-
-def integer(text: str) -> int:
-    """A whole number; the function's name is what argparse shows as the expected type."""
-    return int(text)
-
-
-integer.__name__ = "ett heltal"

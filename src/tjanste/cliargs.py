@@ -6,7 +6,7 @@ import argparse
 import datetime
 from pathlib import Path
 
-from .argparse_sv import SwedishParser, integer
+from .argparse_sv import SwedishParser
 
 CASE_HELP = "namn i cases/ (t.ex. 2015-primarvard), med eller utan .md, eller sökväg till en .md-fil"
 OUT_HELP = "mapp att skriva i (standard: build/)"
@@ -98,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     text.add_argument("fil", metavar="FIL.docx", type=Path, help="en .docx-fil, t.ex. build/2015-primarvard/beslut.docx")
     show = commands.add_parser("visa", help="visa ärendet i webbläsaren medan du skriver; sidan uppdateras när du sparar")
     show.add_argument("arende", metavar="ÄRENDE", help=CASE_HELP)
-    show.add_argument("--port", metavar="PORT", type=integer, default=0, help="porten på 127.0.0.1 (standard: en ledig port)")
+    show.add_argument("--port", metavar="PORT", type=_port, default=0, help="porten på 127.0.0.1 (standard: en ledig port)")
     show.add_argument("--ingen-webblasare", action="store_true", help="öppna inte webbläsaren; adressen skrivs ut")
     new = commands.add_parser("ny", help="skriv ett nytt ärende i cases/ med exempel och förklaringar, färdigt att skriva ut")
     new.add_argument("rubrik", metavar="RUBRIK", help='ärendets rubrik, t.ex. "Förstärkt budget för primärvården"; filnamnet görs av den')
@@ -163,3 +163,14 @@ def _iso_date(text: str) -> datetime.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' är inget datum; skriv ÅÅÅÅ-MM-DD, t.ex. 2026-03-14") from None
+
+
+def _port(text: str) -> int:
+    """A port on 127.0.0.1: 0 (any free one) to 65535."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' är inte ett heltal; ange t.ex. --port 8000") from None
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"{number} är ingen port; ange ett heltal 0–65535, t.ex. --port 8000 (0: en ledig port)")
+    return number
