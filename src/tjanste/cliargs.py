@@ -33,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = SwedishParser(prog="tjanste", description="Tjänsteskrivelser och beslutsunderlag från ärendefiler till Word.")
     parser.add_argument("--version", action=_VersionAction, nargs=0, help="visa versionen och avsluta")
     commands = parser.add_subparsers(
+        prog="tjanste",  # given, so argparse does not lay out a usage line (and import shutil) at every start
         dest="kommando",
         metavar="KOMMANDO",
         parser_class=SwedishParser,

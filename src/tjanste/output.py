@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import hashlib
 import os
@@ -106,6 +105,8 @@ def _exchange(first: Path, second: Path) -> bool:
     """Swaps two folders in one step (Linux renameat2 RENAME_EXCHANGE); False where the system cannot."""
     if not sys.platform.startswith("linux"):
         return False
+    import ctypes  # here, not at the top: a check never writes, and ctypes costs it milliseconds
+
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         renameat2 = libc.renameat2

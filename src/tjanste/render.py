@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -62,6 +61,8 @@ def render_documents(case: Case, papers: list[Paper] | None = None) -> dict[str,
 
 def pdf_copies(files: dict[str, bytes]) -> dict[str, bytes]:
     """PDF/A-2b copies of every .docx, in one LibreOffice call, made in a scratch folder and returned as bytes."""
+    import tempfile
+
     from .pdf import to_pdfa
 
     try:
