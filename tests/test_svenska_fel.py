@@ -181,3 +181,13 @@ def test_a_value_of_the_wrong_type_is_a_swedish_usage_error(
     assert err.startswith("användning: tjanste")
     assert f"tjanste {command[0]}: fel: {option}: {message}" in err, err
     assert not english(err), err
+
+
+def test_a_broken_dnr_pattern_is_explained_in_swedish(project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Python's re describes a broken pattern in English ('missing ), unterminated subpattern')."""
+    profile = project_copy / "templates" / "organisationer" / "landstinget-blekinge.yaml"
+    profile.write_text(profile.read_text(encoding="utf-8").replace(r"dnr_monster: '\d{4}/\d{1,5}'", r"dnr_monster: '(\d{4}/\d{1,5}'"))
+    code, err = _run(capsys, "check", CASE)
+    assert code == 1
+    assert err.splitlines()[0].endswith(":7:14: fel: dnr_monster: är inget giltigt mönster: en ( stängs aldrig (tecken 1)"), err
+    assert not english(err), err

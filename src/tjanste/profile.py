@@ -99,7 +99,7 @@ def load_profile(path: Path) -> Profile:
         try:
             re.compile(profile.dnr_monster)
         except re.error as exc:
-            problems.error(profile.place_of("dnr_monster"), "dnr_monster", f"är inget giltigt mönster: {exc}")
+            problems.error(profile.place_of("dnr_monster"), "dnr_monster", f"är inget giltigt mönster: {pattern_problem(exc)}")
     if profile is not INVALID and profile.logotyp:
         logo = path.parent / profile.logotyp.fil
         try:
@@ -119,6 +119,26 @@ def load_profile(path: Path) -> Profile:
     profile.enhetsord = MappingProxyType(dict(profile.enhetsord))
     profile.folder = path.parent
     return profile
+
+
+# What Python's re says of a broken pattern, in Swedish (its own words are English).
+_PATTERN_PROBLEMS = {
+    "missing ), unterminated subpattern": "en ( stängs aldrig",
+    "unbalanced parenthesis": "en ) saknar sin (",
+    "unterminated character set": "en [ stängs aldrig",
+    "nothing to repeat": "*, + eller ? har inget att upprepa",
+    "multiple repeat": "två upprepningar i rad, t.ex. **",
+    "bad escape": "okänd kombination med \\",
+    "bad character range": "ett intervall inom [ ] är baklänges",
+    "missing group name": "en grupp saknar namn",
+    "unknown extension": "okänd (?...)-grupp",
+}
+
+
+def pattern_problem(error: re.error) -> str:
+    """A regular expression's error in Swedish, with the character where it is (counted from 1)."""
+    problem = next((sv for en, sv in _PATTERN_PROBLEMS.items() if error.msg.startswith(en)), "mönstret går inte att läsa")
+    return f"{problem} (tecken {error.pos + 1})" if error.pos is not None else problem
 
 
 def _profile_text(path: Path, shown: str) -> str:
