@@ -63,3 +63,33 @@ def test_a_check_with_a_filled_cache_imports_neither_pyyaml_nor_markdown_it() ->
 def test_a_render_imports_no_library_it_does_not_use(tmp_path: Path) -> None:
     """docxtpl and python-docx cost about 200 ms to import: a template is prepared once and kept, as the prose is."""
     assert _libraries_imported(f"render 2015-primarvard --ut {tmp_path}") == "[]"
+
+
+def test_the_cache_folder_is_kept_under_its_limit_and_only_its_own_files_are_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every edit saved in a preview makes new entries: the oldest go first, and nothing but tjanste's entries is touched."""
+    import os
+
+    from tjanste import limits
+
+    kod = tmp_path / "kod"
+    monkeypatch.setattr(limits, "CODE_CACHE_DISK_BYTES", 10_000)
+    entries = []
+    for number in range(8):
+        name = f"{number:064x}"
+        path = kod / name[:2] / f"{name}.bin"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"x" * 2_000)
+        os.utime(path, (1_000_000 + number, 1_000_000 + number))  # the first made is the oldest
+        entries.append(path)
+    foreign = kod / "00" / "mina-anteckningar.txt"
+    foreign.write_text("inte tjanstes\n", encoding="utf-8")
+    old_scratch = kod / "00" / f".{'0' * 64}.123.tmp"
+    old_scratch.write_bytes(b"halv")
+    os.utime(old_scratch, (1_000_000, 1_000_000))
+    codecache.trim(kod)
+    kept = [path.exists() for path in entries]
+    assert kept == [False] * 5 + [True] * 3  # 16 000 bytes down to at most three quarters of 10 000
+    assert foreign.read_text(encoding="utf-8") == "inte tjanstes\n"
+    assert not old_scratch.exists()

@@ -16,7 +16,9 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import re
 import sys
+import time
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -160,4 +162,51 @@ def _write(path: Path, value: Any) -> None:
             os.unlink(scratch)  # our own scratch file, never anything else
             raise
     except OSError:
-        pass  # a read-only or full cache folder: compiled again next time, as without a cache
+        return  # a read-only or full cache folder: compiled again next time, as without a cache
+    global _writes_until_trim
+    _writes_until_trim -= 1
+    if _writes_until_trim <= 0:  # at a process's first write, then now and then in a long preview session
+        _writes_until_trim = _TRIM_EVERY
+        trim(path.parent.parent)
+
+
+_TRIM_EVERY = 200
+_writes_until_trim = 1
+_ENTRY = re.compile(r"[0-9a-f]{64}\.bin")
+_SCRATCH = re.compile(r"\.[0-9a-f]{64}\.\d+\.tmp")
+_SCRATCH_AGE = 3600.0  # seconds after which a scratch file is one a killed process left
+
+
+def trim(folder: Path) -> None:
+    """Keeps the cache under CODE_CACHE_DISK_BYTES: the entries made longest ago go first; only tjanste's own files are touched.
+
+    Every edit saved during a preview makes new entries, so without a bound the folder would
+    only grow. Only names tjanste gives its entries and scratch files are ever removed.
+    """
+    entries = []
+    now = time.time()
+    try:
+        for sub in os.scandir(folder):
+            if not (sub.is_dir(follow_symlinks=False) and len(sub.name) == 2):
+                continue
+            for entry in os.scandir(sub.path):
+                if not entry.is_file(follow_symlinks=False):
+                    continue
+                info = entry.stat(follow_symlinks=False)
+                if _ENTRY.fullmatch(entry.name):
+                    entries.append((info.st_mtime, info.st_size, entry.path))
+                elif _SCRATCH.fullmatch(entry.name) and now - info.st_mtime > _SCRATCH_AGE:
+                    os.unlink(entry.path)
+    except OSError:
+        return
+    total = sum(size for _, size, _ in entries)
+    if total <= limits.CODE_CACHE_DISK_BYTES:
+        return
+    for _, size, path in sorted(entries):
+        if total <= limits.CODE_CACHE_DISK_BYTES * 3 // 4:
+            break
+        try:
+            os.unlink(path)
+        except OSError:
+            continue
+        total -= size
