@@ -93,3 +93,25 @@ def test_the_cache_folder_is_kept_under_its_limit_and_only_its_own_files_are_rem
     assert kept == [False] * 5 + [True] * 3  # 16 000 bytes down to at most three quarters of 10 000
     assert foreign.read_text(encoding="utf-8") == "inte tjanstes\n"
     assert not old_scratch.exists()
+
+
+@pytest.mark.parametrize("case", ["2015-primarvard", "2016-naravard-blekinge", "2018-patientmiljarden", "2022-godnara"])
+def test_prose_rendered_in_pieces_is_the_same_text(case: str) -> None:
+    """The preview renders paragraph by paragraph; the papers are the same as rendered whole."""
+    from tjanste.prose import in_pieces
+    from tjanste.render import read_and_word
+
+    whole = [paper.prose for paper in read_and_word(case)[1]]
+    with in_pieces():
+        pieces = [paper.prose for paper in read_and_word(case)[1]]
+    assert pieces == whole
+
+
+def test_an_error_in_pieces_names_the_same_place(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every broken case checked in pieces says what it says checked whole: an error makes the prose render whole."""
+    from tjanste.prose import in_pieces
+
+    monkeypatch.chdir(ROOT)
+    whole = _check_all(capsys)
+    with in_pieces():
+        assert _check_all(capsys) == whole

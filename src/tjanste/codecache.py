@@ -74,26 +74,29 @@ def _distributions() -> str:
     return ",".join(sorted(found))
 
 
-def compiled(kind: str, source: str, compile_source: Callable[[str], CodeType]) -> CodeType:
+def compiled(kind: str, source: str, compile_source: Callable[[str], CodeType], *, disk: bool = True) -> CodeType:
     """The code Jinja makes of `source` in the environment named `kind`; compile_source makes it on a miss and may raise."""
-    return stored(kind, source, compile_source, CodeType)
+    return stored(kind, source, compile_source, CodeType, disk=disk)
 
 
-def stored(kind: str, source: str, make: Callable[[str], T], expected: type) -> T:
-    """What `make` gives for `source`, kept under `kind`: a value marshal can write (code, texts, lists of texts)."""
-    found = lookup(kind, source, expected)
+def stored(kind: str, source: str, make: Callable[[str], T], expected: type, *, disk: bool = True) -> T:
+    """What `make` gives for `source`, kept under `kind`: a value marshal can write (code, texts, lists of texts).
+
+    With disk=False it is kept in memory only: small pieces a long-running preview makes by the hundred.
+    """
+    found = lookup(kind, source, expected, disk=disk)
     if found is None:
         found = make(source)
-        keep(kind, source, found)
+        keep(kind, source, found, disk=disk)
     return found  # type: ignore[no-any-return]
 
 
-def lookup(kind: str, source: str, expected: type) -> Any:
+def lookup(kind: str, source: str, expected: type, *, disk: bool = True) -> Any:
     """The value kept for `source` under `kind` (in memory, else on disk), or None; a value of another type is none."""
     found = _memory.get((kind, source))
     if isinstance(found, expected):
         return found
-    path = _entry_path(kind, source)
+    path = _entry_path(kind, source) if disk else None
     found = _read(path) if path is not None else None
     if not isinstance(found, expected):
         return None
@@ -101,9 +104,9 @@ def lookup(kind: str, source: str, expected: type) -> Any:
     return found
 
 
-def keep(kind: str, source: str, value: Any) -> None:
-    """Keeps `value` for `source` under `kind`, in memory and on disk."""
-    path = _entry_path(kind, source)
+def keep(kind: str, source: str, value: Any, *, disk: bool = True) -> None:
+    """Keeps `value` for `source` under `kind`, in memory and (unless disk=False) on disk."""
+    path = _entry_path(kind, source) if disk else None
     if path is not None:
         _write(path, value)
     _remember(kind, source, value)

@@ -91,6 +91,7 @@ class Preview:
         """Renders the case now; on errors keeps the last good papers and records the problems."""
         from .docx.html import docx_html
         from .profile import load_profile
+        from .prose import in_pieces
         from .render import read_and_word, render_documents
 
         load_profile.cache_clear()  # profiles are cached per process; here they change while it runs
@@ -99,7 +100,8 @@ class Preview:
         warnings: list[Problem] = []
         documents: dict[str, bytes] | None = None
         try:
-            case, papers = read_and_word(str(self.case_path))
+            with in_pieces():  # an edit recompiles only the paragraphs it changed
+                case, papers = read_and_word(str(self.case_path))
             files = render_documents(case, papers)
             documents = {name: data for name, data in files.items() if name.endswith(".docx")}
             warnings = list(case.warnings)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, DecimalException
 from types import MappingProxyType
@@ -231,6 +233,41 @@ def environment() -> Sandbox:
     return _ENV
 
 
+_in_pieces: ContextVar[bool] = ContextVar("tjanste_prose_in_pieces", default=False)
+_PARAGRAPH_BREAK = re.compile(r"(\n[ \t]*\n)")
+_WHOLE_ONLY = ("{%", "{#", "{{-", "-}}")  # statements, comments and whitespace control can reach across paragraphs
+
+
+@contextmanager
+def in_pieces() -> Iterator[None]:
+    """Prose rendered paragraph by paragraph, in this thread: the preview's, so that a saved edit recompiles only what it changed.
+
+    The output is the same text: a paragraph holds only {{ ... }} expressions, which cannot reach
+    into another one (prose with {% %}, {# #} or whitespace control is rendered whole), and any
+    error makes the whole prose render again, so that the message names its line as always.
+    """
+    token = _in_pieces.set(True)
+    try:
+        yield
+    finally:
+        _in_pieces.reset(token)
+
+
+def _rendered(source: str, values: dict[str, Any]) -> str:
+    env = environment()
+    if _in_pieces.get() and not any(mark in source for mark in _WHOLE_ONLY):
+        parts = _PARAGRAPH_BREAK.split(source)
+        pieces = ["".join(parts[index : index + 2]) for index in range(0, len(parts), 2)]
+        try:
+            out = [env.piece_from_string(piece).render(values) if "{{" in piece else piece for piece in pieces]
+            if sum(map(len, out)) <= limits.JINJA_MAX_OUTPUT_CHARS:
+                return "".join(out)
+        except Exception:  # noqa: BLE001 - rendered whole below, so that the error names its line as it always has
+            pass
+    text: str = env.from_string(source).render(values)
+    return text
+
+
 def render_text(source: str, context: dict[str, Any], place: Place, field: str, problems: Problems) -> str | None:
     """Renders one piece of prose; an error becomes a problem at the line of the case it came from."""
     slip = prose_slip(source, known_filters=set(environment().filters), suggested=CASE_FILTERS)
@@ -239,9 +276,7 @@ def render_text(source: str, context: dict[str, Any], place: Place, field: str, 
         problems.error(Place(place.path, place.line + line - 1, (place.col if line == 1 else 1) + col - 1), field, message)
         return None
     try:
-        template = environment().from_string(source)
-        text: str = template.render({name: freeze(value) for name, value in context.items()})
-        return text
+        return _rendered(source, {name: freeze(value) for name, value in context.items()})
     except TemplateSyntaxError as exc:
         problems.error(_shift(place, _opening_line(source, exc.lineno)), field, f"mallfel: {_syntax_message(exc)}")
     except UndefinedError as exc:

@@ -223,6 +223,14 @@ class Sandbox(ImmutableSandboxedEnvironment):
         except (RecursionError, SyntaxError) as exc:  # Python's compiler on a deeply nested expression
             raise Refused(_unparsable(str(source), exc), _unparsable_line(str(source), exc)) from None
 
+    def piece_from_string(self, source: str) -> Any:
+        """A template of a small piece (a paragraph the preview renders on its own), its code kept in memory only."""
+        try:
+            code = codecache.compiled(self.cache_kind, source, self.compile, disk=False)
+            return self.template_class.from_code(self, code, self.make_globals(None), None)
+        except (RecursionError, SyntaxError) as exc:
+            raise Refused(_unparsable(source, exc), _unparsable_line(source, exc)) from None
+
     # The hooks: each one counts, and reads nothing but items and loop variables.
 
     def count_loop(self, iterable: Iterable[Any]) -> Iterable[Any]:
