@@ -8,7 +8,6 @@ on after an error so that every problem in a case is reported in one run.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import enum
 import re
 import unicodedata
@@ -321,6 +320,8 @@ class Record(Field, Generic[R]):
 def suggest(word: str, candidates: list[str]) -> str:
     """' (menade du 'x'?)' for the nearest known name, ignoring diacritics."""
     plain = {_fold(c): c for c in candidates}
+    import difflib  # only when a name is wrong: a check of a sound case does not pay for it
+
     close = difflib.get_close_matches(_fold(word), list(plain), n=1, cutoff=0.6)
     return f" (menade du '{plain[close[0]]}'?)" if close else ""
 

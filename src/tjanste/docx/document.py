@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import html
 import re
 import zipfile
@@ -13,7 +14,7 @@ from typing import Any
 from jinja2 import TemplateError, TemplateSyntaxError
 from lxml import etree
 
-from .. import limits
+from .. import codecache, limits
 from ..bounded import read_limited
 from ..errors import CaseError, Place, Problem, display_path
 from ..limits import LimitError
@@ -44,11 +45,17 @@ def _template_bytes(path: Path, mtime: float) -> bytes:
     """
     try:
         data = read_limited(path, limits.DOCX_FILE_BYTES)
-        with open_package(data) as package:
-            package.check_xml()
+        # The verdict is kept with the template's checksum: the same bytes pass the same check.
+        codecache.stored("mallkontroll", hashlib.sha256(data).hexdigest(), lambda _: _checked(data), bool)
     except (LimitError, DocxError) as exc:
         raise CaseError([Problem(Place(display_path(path)), f"mallen kan inte läsas som Word-fil: {exc}", "mall")]) from exc
     return data
+
+
+def _checked(data: bytes) -> bool:
+    with open_package(data) as package:
+        package.check_xml()
+    return True
 
 
 class TemplateUndefined(SwedishUndefined):

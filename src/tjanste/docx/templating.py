@@ -11,6 +11,7 @@ needs (a tag's value with a tab or a line break), which then runs as docxtpl's o
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,7 +21,7 @@ from lxml import etree
 
 from .. import codecache
 from .ns import NAMESPACES, qn
-from .package import Package, Part, parse_part_xml
+from .package import Package, Part, Rel, parse_part_xml
 
 HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
 FOOTER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
@@ -48,7 +49,32 @@ class PreparedTemplate:
 
 @lru_cache(maxsize=32)
 def prepare(data: bytes) -> PreparedTemplate:
-    """The template's parts and Jinja sources; the sources come from the disk cache when this template was prepared before."""
+    """The template's parts and Jinja sources, from the disk cache when this template (these bytes) was prepared before."""
+    values = codecache.stored("mall", hashlib.sha256(data).hexdigest(), lambda _: _to_values(_prepare(data)), tuple)
+    return _from_values(values)
+
+
+def _to_values(prepared: PreparedTemplate) -> tuple[Any, ...]:
+    package = prepared.package
+    rels = {rid: (r.reltype, r.target, r.external) for rid, r in package.rels.items()}
+    parts = {
+        name: (part.content_type, part.blob, {rid: (r.reltype, r.target, r.external) for rid, r in part.rels.items()})
+        for name, part in package.parts.items()
+    }
+    return (rels, parts, prepared.body, prepared.headers_footers, prepared.footnotes)
+
+
+def _from_values(values: tuple[Any, ...]) -> PreparedTemplate:
+    rels, parts, body, headers_footers, footnotes = values
+
+    def relations(found: dict[str, tuple[str, str, bool]]) -> dict[str, Rel]:
+        return {rid: Rel(rid, reltype, target, external) for rid, (reltype, target, external) in found.items()}
+
+    package = Package(relations(rels), {name: Part(name, kind, blob, relations(links)) for name, (kind, blob, links) in parts.items()})
+    return PreparedTemplate(package, body, tuple(map(tuple, headers_footers)), tuple(map(tuple, footnotes)))
+
+
+def _prepare(data: bytes) -> PreparedTemplate:
     package = Package.read(data)
     main = package.related(OFFICE_DOCUMENT)
     if main is None:
