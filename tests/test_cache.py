@@ -12,13 +12,14 @@ from conftest import ROOT
 from test_broken_cases import BROKEN, CASES
 from tjanste import codecache, markup
 from tjanste.cli import main
-from tjanste.docx import templating
+from tjanste.docx import document, templating
 
 
 def _forget() -> None:
     codecache._memory.clear()
     markup._parsed.clear()
     templating.prepare.cache_clear()
+    document._template_bytes.cache_clear()
 
 
 def _check_all(capsys: pytest.CaptureFixture[str]) -> str:

@@ -13,7 +13,7 @@ from lxml import etree
 
 from conftest import KORPUS
 from tjanste import codecache, markup
-from tjanste.docx import templating
+from tjanste.docx import document, templating
 from tjanste.docx.document import BODY_MARK, template_environment
 from tjanste.docx.ns import NAMESPACES, qn
 from tjanste.docx.package import serialize_part_xml
@@ -128,6 +128,7 @@ def _forget() -> None:
     codecache._memory.clear()
     markup._parsed.clear()
     templating.prepare.cache_clear()
+    document._template_bytes.cache_clear()
 
 
 def test_an_empty_a_filled_and_a_damaged_cache_give_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
