@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import os
 import re
+import signal
+import subprocess
+import sys
+import time
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from conftest import soffice
 from tjanste.cli import main
 
 ALL = {"2015-primarvard", "2016-naravard-blekinge", "2018-patientmiljarden", "2022-godnara"}
@@ -104,3 +109,130 @@ def test_an_output_touched_but_not_changed_keeps_its_case_unchanged_and_one_chan
     assert main(["alla", "--ut", str(out)]) == 1
     err = capsys.readouterr().err
     assert "2022-godnara: fel" in err and "beslut.txt:1:1: fel: finns redan och har ändrats efter att tjanste skrev den" in err
+
+
+def _outputs(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".indata"}
+
+
+def test_alla_in_two_processes_writes_what_a_single_render_writes_and_goes_on_after_a_broken_case(
+    tmp_path: Path, project_copy: Path, build: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = project_copy / "cases" / "2017-trasig.md"
+    broken.write_text((project_copy / "cases" / "2018-patientmiljarden.md").read_text(encoding="utf-8").replace("typ: ", "typ: x", 1))
+    out = tmp_path / "ut"
+    capsys.readouterr()
+    assert main(["alla", "-j", "2", "--ut", str(out)]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(":")[0] for line in lines if line.startswith("[")] == [
+        "[1/5] 2015-primarvard",
+        "[2/5] 2016-naravard-blekinge",
+        "[3/5] 2017-trasig",
+        "[4/5] 2018-patientmiljarden",
+        "[5/5] 2022-godnara",
+    ]  # in the order of the cases, whichever process finished first
+    at = next(i for i, line in enumerate(lines) if line.startswith("[3/5] 2017-trasig: fel"))
+    assert "2017-trasig.md:8:6: fel: typ: 'xunderlag' finns inte" in lines[at + 1]
+    assert lines[-1] == "5 ärenden: 4 skrivna, 0 oförändrade, 1 med fel"
+    assert not (out / "2017-trasig").exists()
+    for name in ALL:
+        assert _outputs(out / name) == _outputs(build / name), name
+
+
+def _render_or_die(case_paths: list[Path], *arguments: object) -> list[object]:
+    """Stands in for batch.render_cases in a worker: the worker rendering 2016-naravard-blekinge is killed."""
+
+    from tjanste.batch import render_cases
+
+    if any(p.stem == "2016-naravard-blekinge" for p in case_paths):
+        signal.raise_signal(signal.SIGKILL)
+    return render_cases(case_paths, *arguments)  # type: ignore[arg-type]
+
+
+def test_a_worker_killed_by_a_signal_fails_its_case_alone(
+    tmp_path: Path, project_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import tjanste.batch
+
+    monkeypatch.setattr(tjanste.batch, "render_cases", _render_or_die)  # the task a worker is sent names this function
+    capsys.readouterr()
+    assert main(["alla", "-j", "2", "--ut", str(tmp_path / "ut")]) == 3
+    err = capsys.readouterr().err.splitlines()
+    at = err.index("[2/4] 2016-naravard-blekinge: internt fel")
+    assert err[at + 1] == (
+        f"{project_copy / 'cases' / '2016-naravard-blekinge.md'}:1:1: fel: internt fel i tjanste "
+        "(arbetsprocessen avslutades av signalen SIGKILL); rapportera ärendefilen till förvaltarna"
+    )
+    assert err[-1] == "4 ärenden: 3 skrivna, 0 oförändrade, 1 med fel"
+
+
+def test_the_pool_gives_each_task_its_own_result_or_failure() -> None:
+
+    from tjanste.workers import Pool
+
+    tasks = [(str.upper, ("a",)), (signal.raise_signal, (signal.SIGKILL,)), (int, ("x",)), (str.upper, ("b",))]
+    with Pool(2) as pool:
+        results = dict(pool.run(tasks))
+    assert [results[i].value for i in (0, 3)] == ["A", "B"]
+    assert results[1].error == "arbetsprocessen avslutades av signalen SIGKILL"  # and the tasks after it still ran
+    assert results[2].error == "ValueError: invalid literal for int() with base 10: 'x'"
+
+
+def test_alla_pdf_makes_one_libreoffice_call_per_worker_and_a_case_whose_pdf_fails_fails_alone(
+    tmp_path: Path, project_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tjanste.pdf import pdfa_part
+
+    real = soffice()
+    if real is None:
+        pytest.skip("LibreOffice saknas")
+    calls = tmp_path / "anrop.txt"
+    stand_in = tmp_path / "bin" / "soffice"  # LibreOffice itself, which then loses every protokollsutdrag.pdf (only 2015 has one)
+    stand_in.parent.mkdir()
+    stand_in.write_text(
+        f'#!/bin/sh\necho "$@" >> {calls}\n"{real}" "$@" || exit $?\n'
+        'outdir=$(while [ "$1" != --outdir ]; do shift; done; echo "$2")\nrm -f "$outdir"/*protokollsutdrag.pdf\n',
+        encoding="utf-8",
+    )
+    stand_in.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{stand_in.parent}{os.pathsep}{os.environ['PATH']}")
+    out = tmp_path / "ut"
+    capsys.readouterr()
+    assert main(["alla", "--pdf", "-j", "2", "--ut", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "[1/4] 2015-primarvard: fel" in err
+    assert "protokollsutdrag.docx:1:1: fel: pdf: LibreOffice gav ingen PDF för protokollsutdrag.docx" in err
+    assert "4 ärenden: 3 skrivna, 0 oförändrade, 1 med fel" in err
+    assert not (out / "2015-primarvard").exists()
+    first_calls = [line for line in calls.read_text(encoding="utf-8").splitlines() if ".innehall-" not in line]
+    assert len(first_calls) == 2  # one per worker, each with the documents of its two cases
+    for name in ALL - {"2015-primarvard"}:
+        folder = out / name
+        docx = sorted(p.stem for p in folder.glob("*.docx"))
+        assert docx and sorted(p.stem for p in folder.glob("*.pdf")) == docx, name
+        assert all(pdfa_part(p.read_bytes()) == "2" for p in folder.glob("*.pdf"))
+        assert "beslut.pdf" in (folder / "metadata.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.langsam
+def test_ctrl_c_stops_every_worker_and_leaves_no_half_written_folder(tmp_path: Path, project_copy: Path) -> None:
+    from tjanste.stamp import outputs_intact
+
+    out = tmp_path / "ut"
+    command = [sys.executable, "-m", "tjanste", "alla", "-j", "2", "--ut", str(out)]
+    process = subprocess.Popen(
+        command, env={**os.environ, "TJANSTE_ROT": str(project_copy)}, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    deadline = time.monotonic() + 30
+    while not out.exists() and time.monotonic() < deadline:  # the workers have begun to write
+        time.sleep(0.02)
+    os.killpg(process.pid, signal.SIGINT)  # as Ctrl-C does: to the whole process group
+    _, err = process.communicate(timeout=60)
+    if process.returncode == 0:
+        pytest.skip("alla blev klart före Ctrl-C")
+    assert process.returncode == 130, err
+    assert err.splitlines()[-1].startswith("tjanste: avbrutet; ingen fil är halvskriven")
+    assert "Traceback" not in err
+    for entry in out.iterdir():
+        assert not entry.name.startswith("."), entry  # no staging folder left behind
+        assert outputs_intact(entry) or not (entry / "metadata.json").exists(), entry

@@ -236,7 +236,7 @@ def test_alla_reports_a_full_disk_as_an_error_of_the_case_not_an_internal_one(
     monkeypatch.chdir(project_copy)
     monkeypatch.setattr("tjanste.output.os.fsync", _disk_full)
     capsys.readouterr()
-    assert main(["alla"]) == 1
+    assert main(["alla", "-j", "1"]) == 1  # in this process, where the full disk is
     err = capsys.readouterr().err
     assert err.splitlines()[0].startswith("[1/4] 2015-primarvard: fel")
     assert err.splitlines()[1] == "build/2015-primarvard:1:1: fel: kan inte skriva: disken är full"

@@ -87,11 +87,11 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_all(args: argparse.Namespace) -> int:
-    from .batch import Status, render_all
+    from .batch import Status, default_jobs, render_all
     from .output import OutputError
 
     try:
-        outcomes = render_all(args.ut, pdf=args.pdf)
+        outcomes = render_all(args.ut, pdf=args.pdf, jobs=args.processer or default_jobs())
     except OutputError as error:
         sys.stderr.write(f"{error}\n")
         return 1

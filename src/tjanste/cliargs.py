@@ -65,7 +65,17 @@ def build_parser() -> argparse.ArgumentParser:
         "ett ärende vars ärendefil, bilagor, bilder, mallar och kod är oförändrade skrivs inte om.",
     )
     every.add_argument("--ut", metavar="MAPP", help=OUT_HELP)
-    every.add_argument("--pdf", action="store_true", help="skriv också PDF/A-2b (kräver LibreOffice)")
+    every.add_argument(
+        "--pdf", action="store_true", help="skriv också PDF/A-2b (kräver LibreOffice; ett LibreOffice-anrop per process för alla dokument)"
+    )
+    every.add_argument(
+        "-j",
+        "--processer",
+        metavar="N",
+        type=_jobs,
+        default=None,
+        help="skriv ärendena i N processer samtidigt (standard: en per processorkärna); -j 1 skriver dem ett i taget i samma process",
+    )
     check = commands.add_parser(
         "check",
         help="kontrollera ärenden utan att skriva något (alla i cases/ om inget anges)",
@@ -175,3 +185,18 @@ def _port(text: str) -> int:
     if not 0 <= number <= 65535:
         raise argparse.ArgumentTypeError(f"{number} är ingen port; ange ett heltal 0–65535, t.ex. --port 8000 (0: en ledig port)")
     return number
+
+
+def _jobs(text: str) -> int:
+    """The number of worker processes for alla: 1 to ALLA_JOBS."""
+    from .limits import ALLA_JOBS
+
+    try:
+        jobs = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' är inte ett heltal; ange antalet processer, t.ex. -j 2") from None
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"'{text}': ange minst en process, t.ex. -j 1")
+    if ALLA_JOBS.exceeded_by(jobs):
+        raise argparse.ArgumentTypeError(ALLA_JOBS.message(jobs))
+    return jobs

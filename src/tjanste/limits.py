@@ -189,6 +189,14 @@ DOCX_TEXT_CHARS = Limit(
 
 # --- outputs (output, render) ---------------------------------------------------------------
 
+ALLA_JOBS = Limit(
+    "ALLA_JOBS",
+    64,
+    "processer",
+    "antalet processer (-j)",
+    "varje process behöver sitt eget minne; ange högst en per processorkärna, t.ex. -j 4",
+)
+
 # --- PDF files checked after LibreOffice (pdfcheck) ------------------------------------------
 
 PDF_FORM_DEPTH = 8  # form XObjects inside form XObjects followed when looking for fonts; LibreOffice nests one or two

@@ -13,11 +13,13 @@ import xml.etree.ElementTree as ElementTree
 import zipfile
 import zlib
 from pathlib import Path
+from typing import cast
 
 from .errors import CaseError, Place, Problem, display_path
 
 FIELD = "pdf"
 TIMEOUT_SECONDS = 300.0
+PER_DOCUMENT_SECONDS = 30.0  # more for a call with many documents (tjanste alla --pdf)
 PDFA_PART = "2"
 TOC_PASSES = 3  # conversions that may move a heading after the TOC got its numbers
 PDFTOTEXT_MESSAGE = (
@@ -69,50 +71,100 @@ def to_pdfa_with_sources(
     if not documents:
         return []
     _check_inputs(documents)
-    office = shutil.which("soffice") or shutil.which("libreoffice")
-    if office is None:
-        raise CaseError([Problem(_place(documents[0]), INSTALL_MESSAGE, FIELD)])
-
+    office = _office(documents[0])
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".pdf-", dir=out_dir))  # same file system as out_dir: os.replace is atomic
-    profile = Path(tempfile.mkdtemp(prefix="tjanste-lo-profil-"))
     try:
-        (profile / "user").mkdir()
-        (profile / "user" / "registrymodifications.xcu").write_text(PROFILE_SETTINGS, encoding="utf-8")
-        messages = _convert(office, profile, documents, staging, timeout)
-        sources = {d: d.read_bytes() for d in documents}
-        if number_toc:
-            sources.update(_number_tables_of_contents(office, profile, sources, staging, timeout))
-
-        problems = []
-        for document in documents:
-            pdf = staging / f"{document.stem}.pdf"
-            if not pdf.is_file() or pdf.stat().st_size == 0:
-                problems.append(
-                    Problem(_place(document), f"LibreOffice gav ingen PDF för {document.name}: {messages or 'inget felmeddelande'}", FIELD)
-                )
-                continue
-            part = pdfa_part(pdf.read_bytes())
-            if part != PDFA_PART:
-                claimed = f"pdfaid:part är {part}" if part else "saknar pdfaid:part"
-                problems.append(Problem(_place(document), f"LibreOffice skrev ingen PDF/A-2b för {document.name} ({claimed})", FIELD))
-                continue
-            problems += _rule_problems(document, pdf)
+        results = _convert_all(office, documents, staging, timeout, number_toc)
+        problems = [problem for result in results.values() if isinstance(result, list) for problem in result]
         if problems:
             raise CaseError(problems)
-
         written = []
         for document in documents:
-            pdf = staging / f"{document.stem}.pdf"
+            pdf, source = cast(tuple[Path, bytes], results[document])
             with open(pdf, "rb") as stream:
                 os.fsync(stream.fileno())
             os.chmod(pdf, 0o644)
-            os.replace(pdf, out_dir / pdf.name)
-            written.append((out_dir / pdf.name, sources[document]))
+            os.replace(pdf, out_dir / f"{document.stem}.pdf")
+            written.append((out_dir / f"{document.stem}.pdf", source))
         return written
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def pdfa_each(docx_files: list[Path]) -> dict[Path, bytes | list[Problem]]:
+    """PDF/A-2b bytes of every document in one LibreOffice call (TOC numbered), or the document's own problems.
+
+    For `tjanste alla`: documents of many cases, whose names may repeat (every case has a
+    beslut.docx); each is given to LibreOffice under a name of its own. The call may take
+    TIMEOUT_SECONDS and PER_DOCUMENT_SECONDS for each document. Raises CaseError only for what
+    fails the whole call (no LibreOffice, an exit code, the time), naming the first document.
+    """
+    documents = [Path(d).resolve() for d in docx_files]
+    office = _office(documents[0])
+    staging = Path(tempfile.mkdtemp(prefix="tjanste-pdf-"))
+    try:
+        results = _convert_all(office, documents, staging, TIMEOUT_SECONDS + PER_DOCUMENT_SECONDS * len(documents), True)
+        return {d: result if isinstance(result, list) else result[0].read_bytes() for d, result in results.items()}
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _office(first: Path) -> str:
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        raise CaseError([Problem(_place(first), INSTALL_MESSAGE, FIELD)])
+    return office
+
+
+def _convert_all(
+    office: str, documents: list[Path], staging: Path, timeout: float, number_toc: bool
+) -> dict[Path, tuple[Path, bytes] | list[Problem]]:
+    """One LibreOffice call (and one per TOC pass) for every document; per document its PDF in staging and the bytes it was
+    made from, or its problems. Raises CaseError for a failure of the whole call."""
+    sources = {d: d.read_bytes() for d in documents}
+    names = _names_for_office(documents)
+    given = documents
+    if any(names[d] != d.name for d in documents):  # repeated names: LibreOffice gets copies under names of their own
+        folder = staging / ".dokument"
+        folder.mkdir()
+        given = []
+        for document in documents:
+            (folder / names[document]).write_bytes(sources[document])
+            given.append(folder / names[document])
+    profile = Path(tempfile.mkdtemp(prefix="tjanste-lo-profil-"))  # one per call: calls in other workers run beside it
+    try:
+        (profile / "user").mkdir()
+        (profile / "user" / "registrymodifications.xcu").write_text(PROFILE_SETTINGS, encoding="utf-8")
+        messages = _convert(office, profile, given, staging, timeout)
+        if number_toc:
+            sources.update(_number_tables_of_contents(office, profile, sources, names, staging, timeout))
+    finally:
         shutil.rmtree(profile, ignore_errors=True)
+    results: dict[Path, tuple[Path, bytes] | list[Problem]] = {}
+    for document in documents:
+        pdf = staging / f"{Path(names[document]).stem}.pdf"
+        if not pdf.is_file() or pdf.stat().st_size == 0:
+            results[document] = [
+                Problem(_place(document), f"LibreOffice gav ingen PDF för {document.name}: {messages or 'inget felmeddelande'}", FIELD)
+            ]
+            continue
+        part = pdfa_part(pdf.read_bytes())
+        if part != PDFA_PART:
+            claimed = f"pdfaid:part är {part}" if part else "saknar pdfaid:part"
+            results[document] = [Problem(_place(document), f"LibreOffice skrev ingen PDF/A-2b för {document.name} ({claimed})", FIELD)]
+            continue
+        problems = _rule_problems(document, pdf)
+        results[document] = problems if problems else (pdf, sources[document])
+    return results
+
+
+def _names_for_office(documents: list[Path]) -> dict[Path, str]:
+    """The name each document is given to LibreOffice under, which names its PDF: its own, or numbered where stems repeat."""
+    stems = [d.stem for d in documents]
+    if len(set(stems)) == len(stems):
+        return {d: d.name for d in documents}
+    return {d: f"{number:04d}-{d.name}" for number, d in enumerate(documents, start=1)}
 
 
 def _convert(office: str, profile: Path, documents: list[Path], out: Path, timeout: float) -> str:
@@ -136,7 +188,9 @@ def _convert(office: str, profile: Path, documents: list[Path], out: Path, timeo
     return messages
 
 
-def _number_tables_of_contents(office: str, profile: Path, sources: dict[Path, bytes], staging: Path, timeout: float) -> dict[Path, bytes]:
+def _number_tables_of_contents(
+    office: str, profile: Path, sources: dict[Path, bytes], names: dict[Path, str], staging: Path, timeout: float
+) -> dict[Path, bytes]:
     """Gives every table of contents the page numbers its headings fell on; returns the copies the PDFs were made from.
 
     LibreOffice shows a .docx's TOC as the document caches it and cannot be asked to
@@ -149,7 +203,10 @@ def _number_tables_of_contents(office: str, profile: Path, sources: dict[Path, b
     from .docx.toc import has_toc, with_page_numbers
     from .pagelayout import document_blocks, locate, pdf_words, toc_targets
 
-    pending = {d: data for d, data in sources.items() if has_toc(data) and (staging / f"{d.stem}.pdf").is_file()}
+    def pdf_of(document: Path, folder: Path = staging) -> Path:
+        return folder / f"{Path(names[document]).stem}.pdf"
+
+    pending = {d: data for d, data in sources.items() if has_toc(data) and pdf_of(d).is_file()}
     if pending and shutil.which("pdftotext") is None:
         raise CaseError([Problem(_place(next(iter(pending))), PDFTOTEXT_MESSAGE, FIELD)])
     used = dict(pending)
@@ -158,7 +215,7 @@ def _number_tables_of_contents(office: str, profile: Path, sources: dict[Path, b
         changed = {}
         for document in pending:
             blocks = document_blocks(used[document])
-            locate(blocks, pdf_words(staging / f"{document.stem}.pdf"))
+            locate(blocks, pdf_words(pdf_of(document)))
             numbers = [heading.first_page if heading else None for _, heading in toc_targets(blocks)]
             if numbers != written.get(document):
                 written[document] = numbers
@@ -169,11 +226,11 @@ def _number_tables_of_contents(office: str, profile: Path, sources: dict[Path, b
         folder.mkdir()
         copies = []
         for document, data in changed.items():
-            (folder / document.name).write_bytes(data)
-            copies.append(folder / document.name)
+            (folder / names[document]).write_bytes(data)
+            copies.append(folder / names[document])
         _convert(office, profile, copies, folder, timeout)
         for document, data in changed.items():
-            os.replace(folder / f"{document.stem}.pdf", staging / f"{document.stem}.pdf")
+            os.replace(pdf_of(document, folder), pdf_of(document))
             used[document] = data
         pending = changed
     return used
@@ -242,10 +299,12 @@ def _run(command: list[str], timeout: float, documents: list[Path]) -> tuple[int
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     try:
         stdout, stderr = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
+    except BaseException as error:  # the time, or Ctrl-C and a stopped worker (tjanste alla): LibreOffice stops too
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
+        if not isinstance(error, subprocess.TimeoutExpired):
+            raise
         names = ", ".join(d.name for d in documents)
         raise CaseError(
             [

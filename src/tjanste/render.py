@@ -61,22 +61,49 @@ def render_documents(case: Case, papers: list[Paper] | None = None) -> dict[str,
 
 def pdf_copies(files: dict[str, bytes]) -> dict[str, bytes]:
     """PDF/A-2b copies of every .docx, in one LibreOffice call, made in a scratch folder and returned as bytes."""
+    copies = pdf_copies_each([files])[0]
+    if isinstance(copies, CaseError):
+        raise copies
+    return copies
+
+
+def pdf_copies_each(cases: list[dict[str, bytes]]) -> list[dict[str, bytes] | CaseError]:
+    """PDF/A-2b copies of every .docx of every case (files by name), all in one LibreOffice call, as bytes by name.
+
+    A case whose documents fail gets its CaseError, naming the document (not the scratch folder,
+    gone when the message is read); the others get their copies. Raises CaseError when the call
+    as a whole fails, and OutputError when the folder for temporary files cannot be written.
+    """
     import tempfile
 
-    from .pdf import to_pdfa
+    from .pdf import pdfa_each
+
+    def named(problems: list[Problem]) -> CaseError:
+        return CaseError([replace(p, place=Place(Path(p.place.path).name)) for p in problems])
 
     try:
         with tempfile.TemporaryDirectory(prefix="tjanste-pdf-") as scratch:
-            folder = Path(scratch)
-            documents = []
-            for name, data in files.items():
-                if name.endswith(".docx"):
-                    (folder / name).write_bytes(data)
-                    documents.append(folder / name)
+            documents: dict[Path, tuple[int, str]] = {}
+            for number, files in enumerate(cases):
+                folder = Path(scratch, str(number))
+                folder.mkdir()
+                for name, data in files.items():
+                    if name.endswith(".docx"):
+                        (folder / name).write_bytes(data)
+                        documents[(folder / name).resolve()] = (number, name)
+            copies: list[dict[str, bytes]] = [{} for _ in cases]
+            problems: list[list[Problem]] = [[] for _ in cases]
             try:
-                return {pdf.name: pdf.read_bytes() for pdf in to_pdfa(documents, folder / "pdf")}
-            except CaseError as error:  # name the document, not the scratch folder that is gone when the message is read
-                raise CaseError([replace(p, place=Place(Path(p.place.path).name)) for p in error.problems]) from error
+                results = pdfa_each(list(documents)) if documents else {}
+            except CaseError as error:
+                raise named(error.problems) from error
+            for path, result in results.items():
+                number, name = documents[path]
+                if isinstance(result, list):
+                    problems[number] += result
+                else:
+                    copies[number][f"{Path(name).stem}.pdf"] = result
+            return [named(found) if found else made for made, found in zip(copies, problems, strict=True)]
     except OSError as error:  # the system's folder for temporary files is full or read-only: name it, not the scratch folder
         raise OutputError(tempfile.gettempdir(), f"kan inte göra PDF-filerna i mappen för tillfälliga filer: {os_reason(error)}") from error
 
@@ -98,16 +125,28 @@ def render_case_reporting(
     decision is an error.
     """
     root = output_root(out_root)
+    case, papers, files = render_in_memory(name_or_path, protocol_required=protocol_required)
+    if pdf:
+        files.update(pdf_copies(files))
+    return write_reporting(case, papers, files, root, given=out_root is not None)
+
+
+def render_in_memory(name_or_path: str, *, protocol_required: bool = False) -> tuple[Case, list[Paper], dict[str, bytes]]:
+    """Reads, checks and words a case and makes its documents in memory; nothing is written."""
     case, papers = read_and_word(name_or_path)
     if protocol_required and not (case.beslut and case.beslut.paragraf):
         place = case.beslut.place if case.beslut else case.place
         raise CaseError(
             [Problem(place, "ärendet har inget protokollfört beslut; ange beslut: organ, datum, paragraf och utfall", "beslut")]
         )
-    files = render_documents(case, papers)
-    if pdf:
-        files.update(pdf_copies(files))
-    written = write_rendering(case, papers, files, root, given=out_root is not None)
+    return case, papers, render_documents(case, papers)
+
+
+def write_reporting(
+    case: Case, papers: list[Paper], files: dict[str, bytes], root: Path, *, given: bool
+) -> tuple[list[Path], list[Problem]]:
+    """Writes a case's documents made in memory (see write_rendering); returns the files written and the warnings to show."""
+    written = write_rendering(case, papers, files, root, given=given)
     warnings = [replace(p, severity="varning") for p in filing_problems(case, files)]
     return written, case.warnings + warnings
 
