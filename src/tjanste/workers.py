@@ -55,7 +55,7 @@ def _serve(connection: Connection, environment: dict[str, str], folder: str) -> 
             done = Done(error=f"{type(error).__name__}: {error}")
         try:
             connection.send(done)
-        except (TypeError, ValueError, AttributeError) as error:  # a value that cannot be sent back
+        except Exception as error:  # noqa: BLE001 - a value that cannot be pickled: the task's failure, not the worker's
             connection.send(Done(error=f"{type(error).__name__}: {error}"))
 
 
