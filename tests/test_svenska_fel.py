@@ -150,6 +150,14 @@ TYPED = {
         ["diariefor", CASE, "--dnr", "1"],
         [(v, f"'{v}' är inget datum; skriv ÅÅÅÅ-MM-DD, t.ex. 2026-03-14") for v in ("igår", "2026-13-01", "20260314", "")],
     ),
+    "-j": (
+        ["alla"],
+        [
+            ("två", "'två' är inte ett heltal; ange antalet processer, t.ex. -j 2"),
+            ("0", "'0': ange minst en process, t.ex. -j 1"),
+            ("65", "antalet processer (-j) är 65 processer, över gränsen 64 processer (ALLA_JOBS); varje process behöver sitt eget minne"),
+        ],
+    ),
 }
 PATHS = {"fil"}  # Path() takes any text: a path that cannot be used is an error of the command (tested above)
 

@@ -70,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     every.add_argument(
         "-j",
-        "--processer",
+        dest="processer",
         metavar="N",
         type=_jobs,
         default=None,
