@@ -51,3 +51,31 @@ def test_special_characters_in_prose_come_through_intact(tmp_path: Path) -> None
     assert main(["render", str(case), "--ut", str(tmp_path / "ut")]) == 0
     text = (tmp_path / "ut" / "tecken" / "beslut.txt").read_text(encoding="utf-8")
     assert 'Citat: "A & B" <i>inte taggar</i> ’enkla’ 😀 och R&D < 5 > 3.' in text
+
+
+@pytest.mark.parametrize(
+    ("part", "message"),
+    [
+        ("word/styles.xml", "mallen kan inte läsas som Word-fil: delen /word/styles.xml saknas"),
+        ("word/document.xml", "mallen kan inte läsas som Word-fil: delen /word/document.xml saknas"),
+    ],
+)
+def test_a_template_missing_a_part_it_names_is_refused_in_swedish(
+    root: Path, part: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A relationship to a part the zip lacks: the template is named, and what is missing, before any render."""
+    import io
+    import zipfile
+
+    template = root / "templates" / "beslut" / "tjansteskrivelse.docx"
+    with zipfile.ZipFile(template) as source:
+        entries = {name: source.read(name) for name in source.namelist() if name != part}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for name, data in entries.items():
+            target.writestr(name, data)
+    template.write_bytes(buffer.getvalue())
+    assert main(["render", "2015-primarvard", "--ut", str(root / "build")]) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines()[0] == f"templates/beslut/tjansteskrivelse.docx:1:1: fel: mall: {message}"
+    assert not (root / "build" / "2015-primarvard").exists()

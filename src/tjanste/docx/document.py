@@ -77,8 +77,11 @@ def template_environment() -> Sandbox:
 def _prepared(data: bytes, template: Path) -> PreparedTemplate:
     try:
         return prepare(data)
-    except (PackageError, ValueError, KeyError, etree.XMLSyntaxError) as exc:
+    except PackageError as exc:  # its message is ours, in Swedish
         raise CaseError([Problem(Place(display_path(template)), f"mallen kan inte läsas som Word-fil: {exc}", "mall")]) from exc
+    except (ValueError, KeyError, etree.XMLSyntaxError) as exc:  # lxml's and Python's words are English: say what it means
+        message = "mallen kan inte läsas som Word-fil: delarna eller deras relationer hänger inte ihop; spara om mallen i Word"
+        raise CaseError([Problem(Place(display_path(template)), message, "mall")]) from exc
 
 
 def _render_template(prepared: PreparedTemplate, context: dict[str, Any], template: Path) -> Package:

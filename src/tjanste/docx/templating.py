@@ -21,7 +21,7 @@ from lxml import etree
 
 from .. import codecache
 from .ns import NAMESPACES, qn
-from .package import Package, Part, Rel, parse_part_xml
+from .package import Package, PackageError, Part, Rel, parse_part_xml
 
 HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
 FOOTER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
@@ -78,7 +78,7 @@ def _prepare(data: bytes) -> PreparedTemplate:
     package = Package.read(data)
     main = package.related(OFFICE_DOCUMENT)
     if main is None:
-        raise ValueError("mallen saknar huvuddokumentet word/document.xml")
+        raise PackageError("huvuddokumentet word/document.xml saknas")
     pieces = [_body_xml(main)]
     hf_names = []
     for reltype in (HEADER, FOOTER):  # docxtpl renders the headers, then the footers
