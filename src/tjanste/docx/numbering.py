@@ -90,6 +90,7 @@ class Numbering:
             elif el.tag == _W + "num":
                 self._num_elements[el.get(_W + "numId", "")] = el
         self._cache: dict[str, Num | None] = {}
+        self._levels: dict[str, dict[int, Level]] = {}  # by abstractNum: every list of a paper shares a few
 
     def num(self, num_id: str) -> Num | None:
         if num_id not in self._cache:
@@ -101,7 +102,9 @@ class Numbering:
         abstract_id = self._linked_abstract(val(num, "abstractNumId"))
         if num is None or abstract_id is None:
             return None
-        levels = _parse_levels(self._abstract[abstract_id])
+        if abstract_id not in self._levels:
+            self._levels[abstract_id] = _parse_levels(self._abstract[abstract_id])
+        levels = dict(self._levels[abstract_id])
         starts: dict[int, int] = {}
         for override in num.findall(_W + "lvlOverride"):
             ilvl = list_level(override.get(_W + "ilvl")) or 0

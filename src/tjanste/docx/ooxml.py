@@ -48,36 +48,43 @@ def val(name: str, value: str | int) -> etree._Element:
     return el(name, {"w:val": str(value)})
 
 
+def sub(parent: etree._Element, name: str, value: str | int | None = None) -> etree._Element:
+    """A child element made in place (no move into the parent afterwards: the cheapest way lxml builds), with an optional w:val."""
+    element = etree.SubElement(parent, _qualified(name))
+    if value is not None:
+        element.set(_VAL, str(value))
+    return element
+
+
 # --- runs and paragraphs ---------------------------------------------------------
 
 
 def run(text: str, *, bold: bool = False, italic: bool = False, style: str = "") -> etree._Element:
     """A run; tabs and line breaks in the text become w:tab and w:br."""
     r = el("w:r")
-    props = []
-    if style:
-        props.append(val("w:rStyle", style))
-    if bold:
-        props.append(el("w:b"))
-    if italic:
-        props.append(el("w:i"))
-    if props:
-        r.append(el("w:rPr", None, *props))
+    if style or bold or italic:
+        props = sub(r, "w:rPr")
+        if style:
+            sub(props, "w:rStyle", style)
+        if bold:
+            sub(props, "w:b")
+        if italic:
+            sub(props, "w:i")
     for piece in _BREAKS.split(text) if "\t" in text or "\n" in text else (text,):
         if piece == "\t":
-            r.append(el("w:tab"))
+            sub(r, "w:tab")
         elif piece == "\n":
-            r.append(el("w:br"))
+            sub(r, "w:br")
         elif piece:
-            t = el("w:t")
+            t = sub(r, "w:t")
             t.text = piece
             t.set(_XML_SPACE, "preserve")
-            r.append(t)
     return r
 
 
 _BREAKS = re.compile("([\t\n])")
 _XML_SPACE = qn("xml:space")
+_VAL = qn("w:val")
 
 
 def paragraph(
@@ -90,22 +97,21 @@ def paragraph(
     keep_lines: bool = False,
 ) -> etree._Element:
     p = el("w:p")
-    props = []
-    if style:
-        props.append(val("w:pStyle", style))
-    if keep_next:
-        props.append(el("w:keepNext"))
-    if keep_lines:
-        props.append(el("w:keepLines"))
-    if num is not None:
-        num_id, level = num
-        props.append(el("w:numPr", None, val("w:ilvl", level), val("w:numId", num_id)))
-    if indent_left is not None:
-        props.append(el("w:ind", {"w:left": str(indent_left)}))
-    if props:
-        p.append(el("w:pPr", None, *props))
-    for r in runs:
-        p.append(r)
+    if style or keep_next or keep_lines or num is not None or indent_left is not None:
+        props = sub(p, "w:pPr")  # children in schema order
+        if style:
+            sub(props, "w:pStyle", style)
+        if keep_next:
+            sub(props, "w:keepNext")
+        if keep_lines:
+            sub(props, "w:keepLines")
+        if num is not None:
+            numbering = sub(props, "w:numPr")
+            sub(numbering, "w:ilvl", num[1])
+            sub(numbering, "w:numId", num[0])
+        if indent_left is not None:
+            sub(props, "w:ind").set(_qualified("w:left"), str(indent_left))
+    p.extend(runs)
     return p
 
 

@@ -171,13 +171,22 @@ def _sum_cells(table: Table, widths: list[int], inline_runs: Runs, show: Show) -
 
 
 def _cell(width: int, runs: list[etree._Element], *, amount: bool = False, bold: bool = False, merge: str = "") -> etree._Element:
-    props = ooxml.el("w:tcPr", None, ooxml.el("w:tcW", {"w:w": str(width), "w:type": "dxa"}))
+    cell = ooxml.el("w:tc")
+    props = ooxml.sub(cell, "w:tcPr")
+    size = ooxml.sub(props, "w:tcW")
+    size.set(_W_W, str(width))
+    size.set(_W_TYPE, "dxa")
     if merge:
-        props.append(ooxml.val("w:vMerge", merge) if merge == "restart" else ooxml.el("w:vMerge"))
+        ooxml.sub(props, "w:vMerge", merge if merge == "restart" else None)
     if bold:
         for run in runs:
             _make_bold(run)
-    return ooxml.el("w:tc", None, props, ooxml.paragraph("Tabellbelopp" if amount else "Tabelltext", runs))
+    cell.append(ooxml.paragraph("Tabellbelopp" if amount else "Tabelltext", runs))
+    return cell
+
+
+_W_W = ooxml.qn("w:w")
+_W_TYPE = ooxml.qn("w:type")
 
 
 def _make_bold(run: etree._Element) -> None:
@@ -206,10 +215,9 @@ def _keep_with_next(row: etree._Element) -> None:
 
 def _row(cells: list[etree._Element], *, header_row: bool = False) -> etree._Element:
     row = ooxml.el("w:tr")
-    props = ooxml.el("w:trPr", None, ooxml.el("w:cantSplit"))
+    props = ooxml.sub(row, "w:trPr")
+    ooxml.sub(props, "w:cantSplit")
     if header_row:
-        props.append(ooxml.el("w:tblHeader"))
-    row.append(props)
-    for cell in cells:
-        row.append(cell)
+        ooxml.sub(props, "w:tblHeader")
+    row.extend(cells)
     return row
