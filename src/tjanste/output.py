@@ -34,11 +34,12 @@ class OutputError(Exception):
         super().__init__(f"{display_path(Path(path)) if str(path) else path}: fel: {where}{message}")
 
 
-def write_all(folder: Path, files: dict[str, bytes]) -> list[Path]:
+def write_all(folder: Path, files: dict[str, bytes], *, durable: bool = True) -> list[Path]:
     """Writes every file to a temporary name beside its target, then renames each into place, in the order given.
 
     A failure before the renames leaves the folder as it was; a rename is atomic,
-    so a reader (or a kill -9) never sees a half-written file.
+    so a reader (or a kill -9) never sees a half-written file. With durable=False the data
+    is not flushed to disk first: for a record whose loss after a power cut costs only work.
     """
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -51,8 +52,9 @@ def write_all(folder: Path, files: dict[str, bytes]) -> list[Path]:
             handle, temporary_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
+                if durable:
+                    stream.flush()
+                    os.fsync(stream.fileno())
             staged.append((name, Path(temporary_name)))
         written = []
         for name, temporary in staged:

@@ -67,7 +67,7 @@ def write_stamp(folder: Path, shared: str, reads: Reads, listing: list[str], wri
         "utdata": {path.name: _output_stat(path) for path in written},
         "varningar": warnings,
     }
-    write_all(folder, {STAMP: json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8")})
+    write_all(folder, {STAMP: json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8")}, durable=False)
 
 
 def unchanged(case_path: Path, folder: Path, shared: str) -> list[str] | None:
@@ -101,7 +101,7 @@ def unchanged(case_path: Path, folder: Path, shared: str) -> list[str] | None:
             if not outputs_intact(folder) or set(outputs) != {"metadata.json", *_listed(folder)}:
                 return None
             record["utdata"] = {name: _output_stat(folder / name) for name in outputs}
-            write_all(folder, {STAMP: json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8")})
+            write_all(folder, {STAMP: json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8")}, durable=False)
         return [str(warning) for warning in record["varningar"]]
     except (OSError, ValueError, KeyError, TypeError):
         return None
