@@ -30,7 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 9  # at least 7 for every median
-PDF_COPIES = 8
+PDF_COPIES = 16  # documents per run: one LibreOffice start per worker is shared by all of them
 # alla --pdf on two kinds of paper: one converted once, and one with a table of contents, which needs two or three
 # conversions to get its page numbers (see pdf.py).
 PDF_CASES = {"2018-patientmiljarden": "utan innehållsförteckning", "2022-godnara": "med innehållsförteckning"}
@@ -148,10 +148,10 @@ def main() -> int:
                     f"ny process, render {case} mot pandoc",
                     median,
                     "s",
-                    f"högst {ratio_target}× pandoc",
+                    f"högst {str(ratio_target).replace('.', ',')}× pandoc",
                     ratio <= ratio_target if ratio is not None else None,
                     theirs,
-                    f"kvot {ratio:.2f}" if ratio is not None else "pandoc saknas",
+                    f"kvot {ratio:.2f}".replace(".", ",") if ratio is not None else "pandoc saknas",
                 )
             )
         median, _, peak = paired([tjanste, "check", "2022-godnara"], None, env)
@@ -224,12 +224,13 @@ def _print(rows: list[Row]) -> None:
             return f"{value:.1f} MiB".replace(".", ",")
         return f"{value:.3f} s".replace(".", ",")
 
-    print(f"{'mätning':<62} {'median':>11} {'pandoc':>9}  {'mål':<28} uppnått")
+    width = max(len(row.what) for row in rows)
+    print(f"{'mätning':<{width}} {'median':>11} {'pandoc':>9}  {'mål':<28} uppnått")
     for row in rows:
         baseline = shown(row.baseline, "s") if row.baseline is not None else ""
         met = "" if row.met is None else ("ja" if row.met else "NEJ")
         note = f"  ({row.note})" if row.note else ""
-        print(f"{row.what:<62} {shown(row.median, row.unit):>11} {baseline:>9}  {row.target:<28} {met}{note}")
+        print(f"{row.what:<{width}} {shown(row.median, row.unit):>11} {baseline:>9}  {row.target:<28} {met}{note}")
 
 
 if __name__ == "__main__":
