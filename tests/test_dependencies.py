@@ -26,6 +26,7 @@ FIXED_IN = {
     "pyyaml": ("5.4", "CVE-2020-14343: kodkörning via FullLoader"),
     "markdown-it-py": ("2.2.0", "CVE-2023-26302 och CVE-2023-26303: överbelastning"),
     "python-docx": ("0.8.6", "GHSA-34wj-p5jm-2p96: XXE"),
+    "pypdf": ("6.16.1", "CVE-2025-55197 (6.0.0) till CVE-2026-84310 och CVE-2026-84311 (6.16.1): minne och tid tar slut"),
 }
 
 
