@@ -147,3 +147,18 @@ def test_the_vs_code_task_matches_fel_and_varning_lines(tmp_path: Path, capsys: 
     assert found["error"] and all(g[0] == str(broken) and g[3].startswith("datum:") for g in found["error"])
     assert found["warning"] and any(g[0] == str(warned) and "beloppet '12 mnkr'" in g[3] for g in found["warning"])
     assert len(found["error"]) + len(found["warning"]) == len(lines)
+
+
+def test_the_json_schema_marks_what_a_kind_requires() -> None:
+    """An ändringsförslag without till is marked in the editor as the check reports it (kinds.Kind.requires)."""
+    import jsonschema
+
+    conditions = {"allOf": case_json_schema()["allOf"]}
+    text = (KORPUS / "cases" / "2016-naravard-blekinge.md").read_text(encoding="utf-8")
+    front = yaml.load(text.split("\n---", 1)[0].removeprefix("---\n"), Loader=yaml.BaseLoader)
+    assert front["typ"] == "andringsforslag" and "till" in front
+    jsonschema.validate(front, conditions)
+    del front["till"]
+    with pytest.raises(jsonschema.ValidationError, match="'till' is a required property"):
+        jsonschema.validate(front, conditions)
+    jsonschema.validate({**front, "typ": "tjansteskrivelse"}, conditions)  # other kinds do without

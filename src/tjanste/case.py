@@ -236,11 +236,20 @@ CASE_SCHEMA = Record(
 
 def case_json_schema() -> dict:
     """The front matter as JSON Schema, made from CASE_SCHEMA itself (`tjanste schema`, for editors)."""
-    return {
+    schema = {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "title": "tjanste: uppgifterna överst i en ärendefil",
         **CASE_SCHEMA.json_schema(),
     }
+    # What a kind requires besides the fields every case has (kinds.Kind.requires): an editor marks it missing too.
+    conditions = [
+        {"if": {"properties": {"typ": {"const": kind.typ}}, "required": ["typ"]}, "then": {"required": list(kind.requires)}}
+        for kind in KINDS.values()
+        if kind.case_kind and kind.requires
+    ]
+    if conditions:
+        schema["allOf"] = [*schema.get("allOf", []), *conditions]
+    return schema
 
 
 CASE_NAME = re.compile(r"\w(?:[\w. -]*[\w.-])?")  # the file's stem names its folder under build/: never '..', hidden or blank-ended
