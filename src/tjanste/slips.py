@@ -29,7 +29,7 @@ def prose_slip(source: str, known_filters: set[str], suggested: list[str]) -> Sl
     for number, line in enumerate(source.split("\n"), start=1):
         if line.lstrip().startswith(("```", "~~~")):
             in_fence = not in_fence
-        if in_fence:
+        if in_fence or "{" not in line:  # every slip here is about braces: most lines have none
             continue
         plain = _CODE.sub(lambda m: " " * len(m.group(0)), line)  # `{{ x }}` in a code span is shown as written
         for found in (_missing_brace(plain), _single_braces(plain), _unknown_filter(plain, known_filters, suggested)):

@@ -317,12 +317,19 @@ class Styles:
         self.default_paragraph = next(defaults, None)
         lang = root.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang") if root is not None else None
         self.default_lang = lang.get(VAL) if lang is not None else None
+        self._chains: dict[str | None, list[Style]] = {}  # by style id: every paragraph asks, nobody changes one
 
     def get(self, style_id: str | None) -> Style | None:
         return self._by_id.get(style_id) if style_id is not None else None
 
     def chain(self, style_id: str | None) -> list[Style]:
         """The style and the styles it is based on, nearest first; an unknown style is the default paragraph style."""
+        found = self._chains.get(style_id)
+        if found is None:
+            found = self._chains[style_id] = self._chain(style_id)
+        return found
+
+    def _chain(self, style_id: str | None) -> list[Style]:
         if style_id not in self._by_id:
             style_id = self.default_paragraph
         found: list[Style] = []
@@ -391,6 +398,20 @@ def heading_level(ppr: ET.Element | None, chain: list[Style]) -> int | None:
     direct = as_int(val(ppr, "outlineLvl"))
     if direct is not None:
         return direct + 1 if 0 <= direct < 9 else None
+    kept = _chain_levels.get(id(chain))
+    if kept is not None and kept[0] is chain:  # Styles.chain gives the same list for a style every time
+        return kept[1]
+    level = _chain_level(chain)
+    if len(_chain_levels) >= 256:
+        _chain_levels.clear()
+    _chain_levels[id(chain)] = (chain, level)
+    return level
+
+
+_chain_levels: dict[int, tuple[list[Style], int | None]] = {}
+
+
+def _chain_level(chain: list[Style]) -> int | None:
     for style in chain:
         if style.name.strip().lower() == "title":
             return TITLE_LEVEL

@@ -185,6 +185,8 @@ class _Renderer:
     # -- inline content
 
     def visible(self, skip_top: bool = False) -> bool:
+        if not self.fields:  # outside every field: the common case, asked for each run
+            return True
         frames = self.fields[:-1] if skip_top else self.fields
         return all(f.shows_result for f in frames)
 
