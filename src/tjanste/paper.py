@@ -16,7 +16,6 @@ from .bounded import read_limited
 from .case import Attachment, Case, check_characters
 from .citing import TableNames, unknown_table
 from .errors import Place, Problems, os_reason, resolved
-from .imagecheck import image_problem
 from .kinds import ATTACHMENT, KINDS, PROTOCOL, Kind
 from .limits import LimitError
 from .markup import MARK_CHARACTER, images, misplaced_tables, nested_footnotes, parse_prose, table_references, text_pieces, unparsed_images
@@ -313,6 +312,8 @@ def _check_blocks(prose: str, base_dir: Path, shown_path: str, first_line: int, 
         path = _inside(base_dir, image.src, place, "bild", problems)
         if path is not None:
             try:
+                from .imagecheck import image_problem  # only for a paper with pictures
+
                 wrong = image_problem(read_limited(path, limits.IMAGE_FILE_BYTES), path.suffix.lower())
             except LimitError as exc:
                 wrong = f"är för stor: {exc}"

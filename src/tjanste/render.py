@@ -11,7 +11,6 @@ from . import jinjawork, paths
 from .case import Case, resolve_case_path
 from .errors import CaseError, Place, Problem, Problems, os_reason
 from .markup import MARK_CHARACTER
-from .metadata import listed_files, metadata_json
 from .output import OutputError, check_folder, keep_off_inputs, output_root, overlapping, write_folder
 from .paper import Paper, prepare_papers
 from .review import load_and_review
@@ -160,6 +159,8 @@ def output_folder(case: Case, root: Path) -> Path:
 
 def write_rendering(case: Case, papers: list[Paper], files: dict[str, bytes], root: Path, *, given: bool = False) -> list[Path]:
     """Writes a case's documents (made in memory) and their metadata.json into root/<case>/; see output.write_folder."""
+    from .metadata import listed_files, metadata_json  # here: a check writes no record
+
     files = {**files, METADATA: metadata_json(case, papers, files)}  # the record is the last name
     folder = output_folder(case, root)
     check_folder(folder)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import html
 import re
 import zipfile
 from functools import cache
@@ -116,6 +115,8 @@ def _tag_naming(template: Path, message: str) -> tuple[str, str] | None:
             text = _XML_TAGS.sub("", package.read(part).decode("utf-8", "replace"))  # a tag split over runs reads whole
             for tag in _TAG.findall(text):
                 if name.search(tag):
+                    import html  # only for an error's message
+
                     return part, html.unescape(tag)
     return None
 

@@ -9,7 +9,6 @@ python-docx's image reader, imported only then.
 from __future__ import annotations
 
 import hashlib
-import html
 import posixpath
 import struct
 from pathlib import Path
@@ -161,9 +160,14 @@ _INLINE = (
 )
 
 
+def _attribute(text: str) -> str:
+    """Text as an XML attribute value between double quotes (html.escape's rules, without importing html)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").replace("'", "&#x27;")
+
+
 def inline_picture(shape_id: int, rel_id: str, filename: str, cx: int, cy: int) -> etree._Element:
     """python-docx's CT_Inline.new_pic_inline: the drawing of one picture at cx × cy EMU."""
     xml = _INLINE.format(
-        id=shape_id, rid=rel_id, name=html.escape(filename, quote=True), cx=cx, cy=cy, **{k: NAMESPACES[k] for k in ("wp", "a", "pic", "r")}
+        id=shape_id, rid=rel_id, name=_attribute(filename), cx=cx, cy=cy, **{k: NAMESPACES[k] for k in ("wp", "a", "pic", "r")}
     )
     return parse_part_xml(xml)
