@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import KORPUS
+from conftest import KORPUS, ROOT
 from tjanste import codecache, markup
 from tjanste.docx import document, templating
 from tjanste.docx.document import BODY_MARK, template_environment
@@ -167,3 +167,28 @@ def test_the_key_holds_the_environment_and_the_code_version(monkeypatch: pytest.
     assert first != codecache._entry_path("a", "{{ y }}")
     monkeypatch.setattr(codecache, "code_digest", lambda: "en annan version")
     assert first != codecache._entry_path("a", "{{ x }}")
+
+
+def test_a_jpeg_figure_is_placed_as_python_docx_placed_it(project_copy: Path, tmp_path: Path) -> None:
+    """A JPEG (measured by python-docx's own reader) gets an image part, a Default content type and its size from its dpi."""
+    from docx.image.image import Image
+
+    from tjanste.docx.picture import TEXT_WIDTH_EMU
+
+    case = project_copy / "cases" / "2016-naravard-blekinge.md"
+    jpeg = (ROOT / "tests" / "fixtures" / "figur.jpg").read_bytes()  # pdftoppm's, 20 dpi in its JFIF header
+    (project_copy / "cases" / "2016-naravard-blekinge" / "figur.jpg").write_bytes(jpeg)
+    case.write_text(case.read_text(encoding="utf-8").replace("figur-1.png", "figur.jpg"), encoding="utf-8")
+    render_case("2016-naravard-blekinge", tmp_path)
+    with zipfile.ZipFile(tmp_path / "2016-naravard-blekinge" / "beslut.docx") as package:
+        names = package.namelist()
+        types = package.read("[Content_Types].xml").decode("utf-8")
+        document = etree.fromstring(package.read("word/document.xml"))
+        assert package.read(next(n for n in names if n.endswith(".jpg"))) == jpeg
+    assert '<Default Extension="jpg" ContentType="image/jpeg"/>' in types
+    image = Image.from_blob(jpeg)
+    width, height = int(image.width), int(image.height)
+    if width > TEXT_WIDTH_EMU:
+        width, height = TEXT_WIDTH_EMU, height * TEXT_WIDTH_EMU // width
+    extents = [(int(e.get("cx")), int(e.get("cy"))) for e in document.iter(f"{{{NAMESPACES['wp']}}}extent")]
+    assert (width, height) in extents
