@@ -53,9 +53,10 @@ def markdown_docx(markdown: str, base_dir: Path) -> bytes:
             body.remove(child)
     for reference in [*section.findall(qn("w:headerReference")), *section.findall(qn("w:footerReference"))]:
         section.remove(reference)
-    notes_part = ooxml.footnotes_part(package, main)
+    notes_part = package.related(ooxml.FOOTNOTES_REL, main)
     footnotes = ooxml.Footnotes(notes_part) if notes_part is not None else None
-    numbering = package.parts[str(main.related(NUMBERING_REL))]
+    numbering = package.related(NUMBERING_REL, main)
+    assert numbering is not None
     writer = BodyWriter(ooxml.Numbering(numbering.element), footnotes, picture=Pictures(package, main, base_dir))
     for element in writer.write(parser().parse(markdown)):
         section.addprevious(element)

@@ -136,12 +136,12 @@ def render_entries(paper: Paper, template: Path) -> list[tuple[str, bytes]]:
     letterhead = {**paper.context["arende"], "dokumenttyp": paper.title}  # the paper says what it is
     package = _render_template(prepared, {**paper.context, "arende": letterhead, "brodtext": BODY_MARK}, template)
     main = package.parts[prepared.main_name]
-    numbering = _related(package, main, NUMBERING_REL)
+    numbering = package.related(NUMBERING_REL, main)
     if numbering is None:
         raise CaseError(
             [Problem(Place(display_path(template)), "mallen saknar numreringen (word/numbering.xml) som listor behöver", "mall")]
         )
-    notes_part = ooxml.footnotes_part(package, main)
+    notes_part = package.related(ooxml.FOOTNOTES_REL, main)
     footnotes = ooxml.Footnotes(notes_part) if notes_part is not None else None
     unit_words = paper.case.profile.enhetsord
     writer = BodyWriter(ooxml.Numbering(numbering.element), footnotes, picture=Pictures(package, main, paper.base_dir))
@@ -151,7 +151,7 @@ def render_entries(paper: Paper, template: Path) -> list[tuple[str, bytes]]:
     body = writer.write(tokens)
     if paper.context.get("innehallsforteckning") and paper.output == "beslut":
         entries = [(level, text) for level, text, _ in headings(tokens) if level <= 3]
-        styles = _related(package, main, STYLES_REL)
+        styles = package.related(STYLES_REL, main)
         if styles is not None and ooxml.style_is_numbered(styles.element, "Heading1"):
             entries = ooxml.numbered_entries(entries)
         body = ooxml.table_of_contents(entries, "Innehållsförteckning") + body
@@ -161,11 +161,6 @@ def render_entries(paper: Paper, template: Path) -> list[tuple[str, bytes]]:
         footnotes.save()
     _set_properties(package, paper)
     return package.entries()
-
-
-def _related(package: Package, part: Part, reltype: str) -> Part | None:
-    name = part.related(reltype)
-    return package.parts.get(name) if name else None
 
 
 def _replace_mark(body: etree._Element | None, elements: list[etree._Element], template: Path) -> None:
@@ -208,7 +203,7 @@ def _set_properties(package: Package, paper: Paper) -> None:
     case = paper.case
     props = CoreProperties(package)
     for name in _RENDERED_PROPERTIES:
-        props._element(name)
+        props.ensure(name)
     author = case.handlaggare or case.profile.namn
     for name, value in (
         ("title", case.rubrik),

@@ -224,11 +224,6 @@ class Footnotes:
             self.part.blob = etree.tostring(self.root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def footnotes_part(package: Package, document_part: Part) -> Part | None:
-    name = document_part.related(FOOTNOTES_REL)
-    return package.parts.get(name) if name else None
-
-
 # --- custom properties ---------------------------------------------------------------
 
 CUSTOM_PROPERTIES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"

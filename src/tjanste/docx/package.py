@@ -120,10 +120,6 @@ class Part:
         """The id of this part's relationship of `reltype` to the part named `target`, added when there is none."""
         return _relate(self.rels, target, reltype)
 
-    def related(self, reltype: str) -> str | None:
-        """The name of the first part this part relates to with `reltype`, or None."""
-        return next((rel.target for rel in self.rels.values() if rel.reltype == reltype and not rel.external), None)
-
 
 class PackageError(ValueError):
     """A template that is no OPC package python-docx could open; the message is Swedish."""
@@ -175,8 +171,10 @@ class Package:
             {name: Part(name, part.content_type, part.blob, dict(part.rels)) for name, part in self.parts.items()},
         )
 
-    def related(self, reltype: str) -> Part | None:
-        name = next((rel.target for rel in self.rels.values() if rel.reltype == reltype and not rel.external), None)
+    def related(self, reltype: str, source: Part | None = None) -> Part | None:
+        """The first part the package (or `source`, one of its parts) relates to with `reltype`, or None."""
+        rels = self.rels if source is None else source.rels
+        name = next((rel.target for rel in rels.values() if rel.reltype == reltype and not rel.external), None)
         return self.parts.get(name) if name else None
 
     def relate(self, target: str, reltype: str) -> str:

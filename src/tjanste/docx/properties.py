@@ -56,7 +56,8 @@ class CoreProperties:
             package.relate(part.name, CORE_REL)
         self.root = part.element
 
-    def _element(self, name: str) -> etree._Element:
+    def ensure(self, name: str) -> etree._Element:
+        """The property's element, added at the end when the part has none (python-docx's get-or-add)."""
         tag = _qn(ELEMENTS[name])
         found = self.root.find(tag)
         if found is not None:
@@ -69,10 +70,10 @@ class CoreProperties:
         return element
 
     def set_text(self, name: str, value: object) -> None:
-        self._element(name).text = value if isinstance(value, str) else str(value)
+        self.ensure(name).text = value if isinstance(value, str) else str(value)
 
     def set_time(self, name: str, value: dt.datetime) -> None:
-        element = self._element(name)
+        element = self.ensure(name)
         element.text = value.strftime("%Y-%m-%dT%H:%M:%SZ")
         # python-docx's way to declare xsi on the root rather than on each element that uses it
         self.root.set(_qn("xsi:foo"), "bar")
