@@ -307,6 +307,18 @@ def hanging_indent(ppr: ET.Element | None) -> int | None:
     return as_int(ind.get(W + "hanging")) if ind is not None else None
 
 
+class StyleChain(list[Style]):
+    """A style and the styles it is based on, nearest first; Styles.chain makes it once per style, so what is read from it
+    (its heading level) is decided once and kept on it."""
+
+    __slots__ = ("decided", "level")
+
+    def __init__(self, styles: list[Style]):
+        super().__init__(styles)
+        self.decided = False
+        self.level: int | None = None
+
+
 class Styles:
     """Style definitions, followed through their basedOn chains."""
 
@@ -317,7 +329,7 @@ class Styles:
         self.default_paragraph = next(defaults, None)
         lang = root.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang") if root is not None else None
         self.default_lang = lang.get(VAL) if lang is not None else None
-        self._chains: dict[str | None, list[Style]] = {}  # by style id: every paragraph asks, nobody changes one
+        self._chains: dict[str | None, StyleChain] = {}  # by style id: every paragraph asks, nobody changes one
 
     def get(self, style_id: str | None) -> Style | None:
         return self._by_id.get(style_id) if style_id is not None else None
@@ -329,7 +341,7 @@ class Styles:
             found = self._chains[style_id] = self._chain(style_id)
         return found
 
-    def _chain(self, style_id: str | None) -> list[Style]:
+    def _chain(self, style_id: str | None) -> StyleChain:
         if style_id not in self._by_id:
             style_id = self.default_paragraph
         found: list[Style] = []
@@ -340,7 +352,7 @@ class Styles:
             found.append(style)
             seen.add(style.style_id)
             style_id = style.based_on
-        return found
+        return StyleChain(found)
 
     def paragraph_chain(self, ppr: ET.Element | None) -> list[Style]:
         return self.chain(val(ppr, "pStyle"))
@@ -398,17 +410,11 @@ def heading_level(ppr: ET.Element | None, chain: list[Style]) -> int | None:
     direct = as_int(val(ppr, "outlineLvl"))
     if direct is not None:
         return direct + 1 if 0 <= direct < 9 else None
-    kept = _chain_levels.get(id(chain))
-    if kept is not None and kept[0] is chain:  # Styles.chain gives the same list for a style every time
-        return kept[1]
-    level = _chain_level(chain)
-    if len(_chain_levels) >= 256:
-        _chain_levels.clear()
-    _chain_levels[id(chain)] = (chain, level)
-    return level
-
-
-_chain_levels: dict[int, tuple[list[Style], int | None]] = {}
+    if isinstance(chain, StyleChain):  # made once per style: the level is decided once, and kept on it
+        if not chain.decided:
+            chain.level, chain.decided = _chain_level(chain), True
+        return chain.level
+    return _chain_level(chain)
 
 
 def _chain_level(chain: list[Style]) -> int | None:
