@@ -29,6 +29,7 @@ OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relatio
 FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 _FIRST_DRAWING_ID = 1000  # docxtpl renumbers the body's drawings from 1001
 _LISTING = re.compile("<w:t(?: [^>]*)?>[^<]*[\t\a\n\f]")  # a text with what resolve_listing rewrites
+_PARAGRAPH = re.compile(r"<w:p([ >])")
 _PARAGRAPH_BREAK = re.compile(r"\n<w:p([ >])")
 
 
@@ -104,10 +105,15 @@ def _body_xml(main: Part) -> str:
 
 
 def _patched(joined: str) -> list[str]:
-    """docxtpl's own preparation of each piece (imported only here: a template not seen before)."""
+    return [_jinja_source(piece) for piece in joined.split("\0")]
+
+
+def _jinja_source(xml: str) -> str:
+    """A part's XML as the Jinja source docxtpl renders: its own patch_xml, then a paragraph per line (for Jinja's line
+    numbers, as its render_xml_part does). docxtpl is imported only here: for a template not seen before."""
     from docxtpl import DocxTemplate
 
-    return [DocxTemplate.patch_xml(None, piece) for piece in joined.split("\0")]
+    return _PARAGRAPH.sub(r"\n<w:p\1", str(DocxTemplate.patch_xml(None, xml)))
 
 
 def _encoding(xml: str) -> str:
@@ -125,10 +131,9 @@ class PartError(Exception):
 
 
 def render_source(environment: Any, source: str, context: dict[str, Any]) -> str:
-    """docxtpl's render_xml_part: a paragraph per line for Jinja's line numbers, rendered, then cleaned up."""
+    """docxtpl's render_xml_part on a prepared source (see _jinja_source): rendered, then cleaned up."""
     from jinja2 import TemplateError
 
-    source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
     try:
         rendered: str = environment.from_string(source).render(context)
     except TemplateError as exc:
@@ -163,15 +168,9 @@ def render_package(prepared: PreparedTemplate, environment: Any, context: dict[s
     for name, source in prepared.footnotes:
         text = render_source(environment, source, context)
         for _ in range(sections - 1):  # docxtpl renders the footnotes once per section
-            text = render_source(environment, _patch_again(text), context)
+            text = render_source(environment, _jinja_source(text), context)
         package.parts[name].blob = text.encode("utf-8")
     return package
-
-
-def _patch_again(xml: str) -> str:
-    from docxtpl import DocxTemplate
-
-    return str(DocxTemplate.patch_xml(None, xml))
 
 
 def _body_tree(xml: str) -> etree._Element:
