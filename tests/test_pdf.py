@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import soffice
+from tjanste import pdf as conversion
 from tjanste.case import load_case, resolve_case_path
 from tjanste.errors import CaseError
 from tjanste.paper import prepare_papers
@@ -28,6 +29,14 @@ def needs_libreoffice() -> None:
         pytest.skip("LibreOffice saknas: apt-get install libreoffice-writer")
     if shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None:
         pytest.skip("pdftotext/pdfinfo saknas: apt-get install poppler-utils")
+
+
+def needs_macro_runtime() -> None:
+    office = soffice()
+    if office is None or not conversion.has_macro_runtime(office):
+        if os.environ.get("TJANSTE_KRAV_LIBREOFFICE"):
+            pytest.fail("LibreOffice kan inte köra Python-makron: apt-get install libreoffice-script-provider-python")
+        pytest.skip("LibreOffice kan inte köra Python-makron: apt-get install libreoffice-script-provider-python")
 
 
 def flat(text: str) -> str:
@@ -82,8 +91,18 @@ def test_all_documents_of_a_case_in_one_call(tmp_path: Path) -> None:
     assert "Bilaga 1 till: Provärende med tabeller" in pdf_text(out / "bilaga-1.pdf")
 
 
-def test_a_document_libreoffice_cannot_read_is_named_and_nothing_is_written(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("macro", "words"),
+    [(True, "LibreOffice kunde inte läsa dokumentet"), (False, "could not be loaded")],  # the macro's answer; --convert-to's own words
+    ids=["makro", "convert-to"],
+)
+def test_a_document_libreoffice_cannot_read_is_named_and_nothing_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, macro: bool, words: str
+) -> None:
     needs_libreoffice()
+    if macro:
+        needs_macro_runtime()
+    monkeypatch.setattr(conversion, "has_macro_runtime", lambda office: macro)
     good = render_case("2015-primarvard", tmp_path)[0]
     broken = tmp_path / "trasig.docx"
     broken.write_bytes(b"PK\x03\x04inte en zip-fil")
@@ -93,8 +112,21 @@ def test_a_document_libreoffice_cannot_read_is_named_and_nothing_is_written(tmp_
     [problem] = raised.value.problems
     assert problem.place.path.endswith("trasig.docx")
     assert "LibreOffice gav ingen PDF för trasig.docx" in problem.message
-    assert "could not be loaded" in problem.message  # LibreOffice's own words
+    assert words in problem.message
     assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("macro", [True, False], ids=["makro", "convert-to"])
+def test_the_table_of_contents_gets_the_pages_its_headings_stand_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, macro: bool) -> None:
+    """Both ways to the TOC's numbers: LibreOffice updating the index itself (the macro), and a second conversion of a copy."""
+    from tjanste.pagecheck import check_documents
+
+    needs_libreoffice()
+    if macro:
+        needs_macro_runtime()
+    monkeypatch.setattr(conversion, "has_macro_runtime", lambda office: macro)
+    [docx] = [p for p in render_case(str(WITH_BILAGA), tmp_path) if p.name == "beslut.docx"]
+    assert check_documents({"beslut": docx.read_bytes()}) == {"beslut": []}  # a missing or wrong number is a problem here
 
 
 def test_without_libreoffice_the_error_says_how_to_install_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

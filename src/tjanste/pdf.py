@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -29,9 +30,17 @@ INSTALL_MESSAGE = (
     "LibreOffice saknas; installera det med 'sudo apt-get install libreoffice-writer' (Debian/Ubuntu) eller från libreoffice.org"
 )
 
-# LibreOffice 7.4 and later read JSON filter options after the filter name; SelectPdfVersion 2 is PDF/A-2b.
-# UseTaggedPDF writes the structure tree (tagged PDF) that screen readers and pdfcheck's 'taggad PDF' rule need.
-FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"},"UseTaggedPDF":{"type":"boolean","value":"true"}}'
+# SelectPdfVersion 2 is PDF/A-2b. UseTaggedPDF writes the structure tree (tagged PDF) that screen readers and
+# pdfcheck's 'taggad PDF' rule need. The macro (officeexport.py) hands them to the export as they are; LibreOffice 7.4 and
+# later read them as JSON after the filter name of --convert-to.
+EXPORT_OPTIONS: dict[str, int | bool] = {"SelectPdfVersion": 2, "UseTaggedPDF": True}
+FILTER = "pdf:writer_pdf_Export:" + json.dumps(
+    {name: {"type": "boolean" if isinstance(v, bool) else "long", "value": str(v).lower()} for name, v in EXPORT_OPTIONS.items()},
+    separators=(",", ":"),
+)
+MACRO = Path(__file__).with_name("officeexport.py")
+MACRO_URL = "vnd.sun.star.script:tjanste_export.py$export?language=Python&location=user"
+JOBS_VARIABLE = "TJANSTE_PDF_JOBS"
 
 # Older versions ignore the JSON but read the export defaults from the user profile, so the private
 # profile is seeded with the same setting; either way the result is checked afterwards.
@@ -66,7 +75,8 @@ def to_pdfa(docx_files: list[Path], out_dir: Path, *, timeout: float = TIMEOUT_S
 def to_pdfa_with_sources(
     docx_files: list[Path], out_dir: Path, *, timeout: float = TIMEOUT_SECONDS, number_toc: bool = True
 ) -> list[tuple[Path, bytes]]:
-    """As to_pdfa, with the .docx bytes each PDF was made from (a copy with TOC page numbers, or the file as it is)."""
+    """As to_pdfa, with the .docx bytes each PDF was made from: the file as it is, or (without the macro runtime) a copy
+    with the TOC's page numbers written in."""
     documents = [Path(d).resolve() for d in docx_files]
     if not documents:
         return []
@@ -120,25 +130,20 @@ def _office(first: Path) -> str:
 def _convert_all(
     office: str, documents: list[Path], staging: Path, timeout: float, number_toc: bool
 ) -> dict[Path, tuple[Path, bytes] | list[Problem]]:
-    """One LibreOffice call (and one per TOC pass) for every document; per document its PDF in staging and the bytes it was
-    made from, or its problems. Raises CaseError for a failure of the whole call."""
+    """One LibreOffice call for every document (two or three without the macro runtime, for the TOC's numbers); per document
+    its PDF in staging and the bytes it was made from, or its problems. Raises CaseError for a failure of the whole call."""
     sources = {d: d.read_bytes() for d in documents}
     names = _names_for_office(documents)
-    given = documents
-    if any(names[d] != d.name for d in documents):  # repeated names: LibreOffice gets copies under names of their own
-        folder = staging / ".dokument"
-        folder.mkdir()
-        given = []
-        for document in documents:
-            (folder / names[document]).write_bytes(sources[document])
-            given.append(folder / names[document])
     profile = Path(tempfile.mkdtemp(prefix="tjanste-lo-profil-"))  # one per call: calls in other workers run beside it
     try:
         (profile / "user").mkdir()
         (profile / "user" / "registrymodifications.xcu").write_text(PROFILE_SETTINGS, encoding="utf-8")
-        messages = _convert(office, profile, given, staging, timeout)
-        if number_toc:
-            sources.update(_number_tables_of_contents(office, profile, sources, names, staging, timeout))
+        if has_macro_runtime(office):
+            messages = _export(office, profile, documents, names, staging, timeout, number_toc)
+        else:
+            messages = dict.fromkeys(documents, _convert(office, profile, _given(documents, names, sources, staging), staging, timeout))
+            if number_toc:
+                sources.update(_number_tables_of_contents(office, profile, sources, names, staging, timeout))
     finally:
         shutil.rmtree(profile, ignore_errors=True)
     results: dict[Path, tuple[Path, bytes] | list[Problem]] = {}
@@ -146,7 +151,11 @@ def _convert_all(
         pdf = staging / f"{Path(names[document]).stem}.pdf"
         if not pdf.is_file() or pdf.stat().st_size == 0:
             results[document] = [
-                Problem(_place(document), f"LibreOffice gav ingen PDF för {document.name}: {messages or 'inget felmeddelande'}", FIELD)
+                Problem(
+                    _place(document),
+                    f"LibreOffice gav ingen PDF för {document.name}: {messages[document] or 'inget felmeddelande'}",
+                    FIELD,
+                )
             ]
             continue
         part = pdfa_part(pdf.read_bytes())
@@ -157,6 +166,58 @@ def _convert_all(
         problems = _rule_problems(document, pdf)
         results[document] = problems if problems else (pdf, sources[document])
     return results
+
+
+def has_macro_runtime(office: str) -> bool:
+    """Whether this LibreOffice can run officeexport.py: its Python script provider stands beside the program.
+
+    Debian and Ubuntu ship it apart (libreoffice-script-provider-python); LibreOffice's own
+    packages include it. Without it, --convert-to makes the PDFs and the TOC's numbers take a
+    second call (see _number_tables_of_contents).
+    """
+    return (Path(os.path.realpath(office)).parent / "pythonscript.py").is_file()
+
+
+def _export(
+    office: str, profile: Path, documents: list[Path], names: dict[Path, str], out: Path, timeout: float, number_toc: bool
+) -> dict[Path, str]:
+    """One LibreOffice call running officeexport.py over every document; returns each document's message, if any.
+
+    With number_toc the tables of contents are updated in LibreOffice before the export,
+    so one layout gives both the numbers and the pages they name. The documents are read
+    where they are: each PDF is named by the job, so repeated names need no copies.
+    """
+    scripts = profile / "user" / "Scripts" / "python"
+    scripts.mkdir(parents=True)
+    shutil.copyfile(MACRO, scripts / "tjanste_export.py")
+    jobs = [{"docx": str(d), "pdf": str(out / f"{Path(names[d]).stem}.pdf"), "toc": number_toc} for d in documents]
+    jobs_file = profile / "jobb.json"
+    jobs_file.write_text(json.dumps({"filter": EXPORT_OPTIONS, "jobs": jobs}), encoding="utf-8")
+    command = [office, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", MACRO_URL]
+    returncode, messages = _run(command, timeout, documents, {**os.environ, JOBS_VARIABLE: str(jobs_file)})
+    if returncode != 0:
+        raise CaseError(
+            [Problem(_place(documents[0]), f"LibreOffice avslutades med kod {returncode}: {messages or 'inget felmeddelande'}", FIELD)]
+        )
+    try:
+        answers = json.loads(Path(f"{jobs_file}.svar").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        answers = None
+    if not (isinstance(answers, list) and len(answers) == len(documents) and all(a is None or isinstance(a, str) for a in answers)):
+        ran = "; ".join(filter(None, [messages, "makrot för PDF-exporten kördes inte"]))
+        return dict.fromkeys(documents, ran)
+    return {d: answer or messages for d, answer in zip(documents, answers, strict=True)}
+
+
+def _given(documents: list[Path], names: dict[Path, str], sources: dict[Path, bytes], staging: Path) -> list[Path]:
+    """The files --convert-to is given: the documents, or where names repeat copies under names of their own."""
+    if all(names[d] == d.name for d in documents):
+        return documents
+    folder = staging / ".dokument"
+    folder.mkdir()
+    for document in documents:
+        (folder / names[document]).write_bytes(sources[document])
+    return [folder / names[document] for document in documents]
 
 
 def _names_for_office(documents: list[Path]) -> dict[Path, str]:
@@ -294,9 +355,11 @@ def _check_inputs(documents: list[Path]) -> None:
         raise CaseError(problems)
 
 
-def _run(command: list[str], timeout: float, documents: list[Path]) -> tuple[int, str]:
+def _run(command: list[str], timeout: float, documents: list[Path], env: dict[str, str] | None = None) -> tuple[int, str]:
     """Runs LibreOffice in its own process group, so that a timeout ends soffice.bin and not only its launcher."""
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    process = subprocess.Popen(
+        command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, env=env
+    )
     try:
         stdout, stderr = process.communicate(timeout=timeout)
     except BaseException as error:  # the time, or Ctrl-C and a stopped worker (tjanste alla): LibreOffice stops too
