@@ -1,7 +1,5 @@
 """`python -m tjanste`: the same as the `tjanste` command."""
 
-import sys
+from .cli import run
 
-from .cli import main
-
-sys.exit(main())
+run()
