@@ -7,7 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import KORPUS, ROOT
+from tjanste.cli import main
 
 
 def tjanste(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -101,3 +104,28 @@ def test_the_readme_case_example_is_a_valid_case(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     text = (tmp_path / "ut" / "exempel" / "beslut.txt").read_text(encoding="utf-8")
     assert "att avsätta 2\u00a0mnkr till läkarförsörjning, samt" in text
+
+
+@pytest.mark.parametrize(
+    ("argv", "paused"),
+    [
+        (["render", "2015-primarvard"], True),
+        (["check", "2015-primarvard"], True),
+        (["check", "2015-primarvard", "2018-patientmiljarden"], False),
+        (["check"], False),
+    ],
+)
+def test_the_collector_pauses_for_one_case_and_is_back_afterwards(
+    argv: list[str], paused: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A one-case command runs without the cyclic collector; many cases keep it; main() leaves it as it found it."""
+    import gc
+
+    from tjanste import cli
+
+    seen = []
+    monkeypatch.setitem(cli.COMMANDS, argv[0], lambda args: seen.append(gc.isenabled()) or 0)
+    assert gc.isenabled()
+    assert main(argv) == 0
+    assert seen == [not paused]
+    assert gc.isenabled()
