@@ -129,6 +129,21 @@ def test_the_table_of_contents_gets_the_pages_its_headings_stand_on(tmp_path: Pa
     assert check_documents({"beslut": docx.read_bytes()}) == {"beslut": []}  # a missing or wrong number is a problem here
 
 
+def test_a_macro_that_does_not_run_leaves_the_work_to_convert_to(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A script provider that starts no macro (a broken python3-uno) costs one more start, not the PDFs."""
+    needs_libreoffice()
+    needs_macro_runtime()
+    monkeypatch.setattr(conversion, "MACRO_URL", conversion.MACRO_URL.replace("tjanste_export.py", "finns_inte.py"))
+    calls: list[list[str]] = []
+    real_run = conversion._run
+    monkeypatch.setattr(conversion, "_run", lambda command, *rest: calls.append(command) or real_run(command, *rest))
+    [docx] = [p for p in render_case(str(WITH_BILAGA), tmp_path) if p.name == "beslut.docx"]
+    [written] = to_pdfa([docx], tmp_path / "pdf")
+    check_pdfa(written)
+    assert [any(a.startswith("vnd.sun.star.script:") for a in c) for c in calls][:2] == [True, False]  # the macro, then --convert-to
+    assert "Bakgrund" in pdf_text(written)
+
+
 def test_without_libreoffice_the_error_says_how_to_install_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     document = tmp_path / "beslut.docx"
     document.write_bytes(b"")

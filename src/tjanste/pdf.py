@@ -138,9 +138,10 @@ def _convert_all(
     try:
         (profile / "user").mkdir()
         (profile / "user" / "registrymodifications.xcu").write_text(PROFILE_SETTINGS, encoding="utf-8")
-        if has_macro_runtime(office):
-            messages = _export(office, profile, documents, names, staging, timeout, number_toc)
-        else:
+        exported = _export(office, profile, documents, names, staging, timeout, number_toc) if has_macro_runtime(office) else None
+        if exported is not None:
+            messages = exported
+        else:  # no script provider, or one that did not run the macro (a broken python3-uno): --convert-to does the work
             messages = dict.fromkeys(documents, _convert(office, profile, _given(documents, names, sources, staging), staging, timeout))
             if number_toc:
                 sources.update(_number_tables_of_contents(office, profile, sources, names, staging, timeout))
@@ -180,8 +181,9 @@ def has_macro_runtime(office: str) -> bool:
 
 def _export(
     office: str, profile: Path, documents: list[Path], names: dict[Path, str], out: Path, timeout: float, number_toc: bool
-) -> dict[Path, str]:
-    """One LibreOffice call running officeexport.py over every document; returns each document's message, if any.
+) -> dict[Path, str] | None:
+    """One LibreOffice call running officeexport.py over every document; returns each document's message, if any, or None
+    when the macro did not run (LibreOffice ends with 0 when its script provider cannot start one).
 
     With number_toc the tables of contents are updated in LibreOffice before the export,
     so one layout gives both the numbers and the pages they name. The documents are read
@@ -204,8 +206,7 @@ def _export(
     except (OSError, ValueError):
         answers = None
     if not (isinstance(answers, list) and len(answers) == len(documents) and all(a is None or isinstance(a, str) for a in answers)):
-        ran = "; ".join(filter(None, [messages, "makrot för PDF-exporten kördes inte"]))
-        return dict.fromkeys(documents, ran)
+        return None  # the macro did not run to its end
     return {d: answer or messages for d, answer in zip(documents, answers, strict=True)}
 
 
