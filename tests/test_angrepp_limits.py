@@ -6,7 +6,6 @@ well under the time a hang would take, and `check` must go on with the next file
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import resource
 import subprocess
@@ -242,7 +241,7 @@ def test_deep_front_matter_is_refused_before_the_parser_recurses(
 
 def _lowered(monkeypatch: pytest.MonkeyPatch, name: str, value: int) -> int:
     """A limit lowered for one test, so that going past it is quick; the message and the code path are the real ones."""
-    monkeypatch.setattr(limits, name, dataclasses.replace(getattr(limits, name), value=value))
+    monkeypatch.setattr(limits, name, getattr(limits, name)._replace(value=value))
     return value
 
 

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import limits, paths
 from .amount import Amount
@@ -125,8 +125,7 @@ class CaseFields(Located):
     diariefort: list[Filing] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class WrittenNames:
+class WrittenNames(NamedTuple):
     """The names written under belopp and tabeller, valid or not: citing one whose value is an error adds no second error."""
 
     belopp: frozenset[str] = frozenset()

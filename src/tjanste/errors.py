@@ -6,10 +6,10 @@ import errno
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Place:
+class Place(NamedTuple):
     """A position in a source file; line and column count from 1."""
 
     path: str
@@ -20,8 +20,7 @@ class Place:
         return f"{self.path}:{self.line}:{self.col}"
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """One finding: an error (`fel`) or a warning (`varning`), with the field it concerns."""
 
     place: Place

@@ -7,11 +7,10 @@ from the Paper that carries it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Kind:
+class Kind(NamedTuple):
     """One kind of document: the template it is written from and how the registrar records it."""
 
     typ: str  # the case's `typ` for a case's own kind

@@ -8,11 +8,10 @@ one, the limit and the value found. Change a limit here and in the README's tabl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Limit:
+class Limit(NamedTuple):
     """One bound on an input: its constant's name, its value, the unit it counts and what it measures, in Swedish."""
 
     name: str

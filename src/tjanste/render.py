@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import replace
 from pathlib import Path
 
 from . import jinjawork, paths
@@ -78,7 +77,7 @@ def pdf_copies_each(cases: list[dict[str, bytes]]) -> list[dict[str, bytes] | Ca
     from .pdf import pdfa_each
 
     def named(problems: list[Problem]) -> CaseError:
-        return CaseError([replace(p, place=Place(Path(p.place.path).name)) for p in problems])
+        return CaseError([p._replace(place=Place(Path(p.place.path).name)) for p in problems])
 
     try:
         with tempfile.TemporaryDirectory(prefix="tjanste-pdf-") as scratch:
@@ -146,7 +145,7 @@ def write_reporting(
 ) -> tuple[list[Path], list[Problem]]:
     """Writes a case's documents made in memory (see write_rendering); returns the files written and the warnings to show."""
     written = write_rendering(case, papers, files, root, given=given)
-    warnings = [replace(p, severity="varning") for p in filing_problems(case, files)]
+    warnings = [p._replace(severity="varning") for p in filing_problems(case, files)]
     return written, case.warnings + warnings
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Any letters, so that a name written 'fördelning' is read and can be answered with the nearest real name.
 _TERM = re.compile(r"\s*([+\-−])?\s*([^\W\d]\w*(?:\.[^\W\d]\w*){0,2})\s*")
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     """One term of a kontroll's equation: its sign and the amount or cell it names."""
 
     sign: int  # +1 or −1

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import codecache, limits
 from .errors import Place, Problems
@@ -61,8 +61,7 @@ class Node:
         return self.value if isinstance(self.value, list) else []
 
 
-@dataclass(frozen=True, slots=True)
-class CaseSource:
+class CaseSource(NamedTuple):
     """A case file split into its front matter and its markdown prose."""
 
     path: Path

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .. import limits
 from .reading import over
@@ -34,8 +35,7 @@ class Block:
     sum_row: bool = False
 
 
-@dataclass(frozen=True)
-class NoteMark:
+class NoteMark(NamedTuple):
     """A footnote or endnote reference, left out of table-of-contents entries."""
 
     text: str
@@ -44,8 +44,7 @@ class NoteMark:
 Token = str | NoteMark | Block
 
 
-@dataclass(frozen=True)
-class Heading:
+class Heading(NamedTuple):
     """A heading as the text reader shows it: level, its number label, text."""
 
     level: int

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .. import limits
 from .ns import W as _W
@@ -22,8 +22,7 @@ _ROMAN = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Level:
+class Level(NamedTuple):
     """One level of a list definition (w:lvl): where it starts, how its number is formatted, when it restarts."""
 
     start: int
@@ -34,8 +33,7 @@ class Level:
     pstyle: str | None
 
 
-@dataclass(frozen=True)
-class Num:
+class Num(NamedTuple):
     """A list instance (w:num): its abstractNum's levels with the instance's own overrides and start values."""
 
     num_id: str

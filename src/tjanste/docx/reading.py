@@ -17,7 +17,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .. import limits
 from ..limits import Limit
@@ -269,8 +269,7 @@ def _parse(data: bytes, name: str) -> ET.Element:
 # ---------------------------------------------------------------- styles
 
 
-@dataclass(frozen=True)
-class Style:
+class Style(NamedTuple):
     """One style definition as the reader needs it: id, name, parent, outline level, numbering, hidden, language."""
 
     style_id: str

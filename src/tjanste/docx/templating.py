@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from lxml import etree
 
@@ -33,8 +32,7 @@ _PARAGRAPH = re.compile(r"<w:p([ >])")
 _PARAGRAPH_BREAK = re.compile(r"\n<w:p([ >])")
 
 
-@dataclass(frozen=True)
-class PreparedTemplate:
+class PreparedTemplate(NamedTuple):
     """A template's package and the Jinja source of each part docxtpl renders: the body, headers and footers, footnotes."""
 
     package: Package
