@@ -127,3 +127,22 @@ def test_image_problems(tmp_path: Path, change: tuple[str, str], message: str) -
     with pytest.raises(CaseError) as caught:
         check_case(str(folder / "tabeller.md"))
     assert any(message in p.message and p.place.line == 68 for p in caught.value.problems), [str(p) for p in caught.value.problems]
+
+
+def test_the_same_image_twice_is_stored_once(tmp_path: Path) -> None:
+    """Two figures with the same bytes share one image part and one relationship, as python-docx stores them."""
+    folder = tmp_path / "arenden"
+    folder.mkdir()
+    (folder / "figur.png").write_bytes((HERE / "arenden" / "figur.png").read_bytes())
+    (folder / "kopia.png").write_bytes((HERE / "arenden" / "figur.png").read_bytes())
+    (folder / "tabeller-bilaga.md").write_text((HERE / "arenden" / "tabeller-bilaga.md").read_text(encoding="utf-8"), encoding="utf-8")
+    text = CASE.read_text(encoding="utf-8") + '\n![Samma ruta en gång till](kopia.png "Figur 2. Samma ruta")\n'
+    (folder / "tabeller.md").write_text(text, encoding="utf-8")
+    render_case(str(folder / "tabeller.md"), tmp_path / "ut")
+    docx = tmp_path / "ut" / "tabeller" / "beslut.docx"
+    with zipfile.ZipFile(docx) as package:
+        media = [n for n in package.namelist() if n.startswith("word/media/")]
+    assert media == ["word/media/image1.png"]
+    document = xml(docx)
+    assert document.count("<pic:pic") == 2
+    assert len(set(re.findall(r'r:embed="(rId\d+)"', document))) == 1

@@ -8,7 +8,6 @@ python-docx's image reader, imported only then.
 
 from __future__ import annotations
 
-import hashlib
 import posixpath
 import struct
 from pathlib import Path
@@ -124,9 +123,9 @@ def _dpi(unit: int, per_unit: int) -> int:
 
 def add_image(package: Package, part: Part, data: bytes, filename: str) -> str:
     """The id of `part`'s relationship to an image part with these bytes: the same image is stored once, as /word/media/imageN.ext."""
-    digest = hashlib.sha1(data).hexdigest()
-    images = [p for p in package.parts.values() if _is_image(package, p)]
-    match = next((p for p in images if hashlib.sha1(p.blob).hexdigest() == digest), None)
+    targets = {rel.target for p in package.parts.values() for rel in p.rels.values() if rel.reltype == IMAGE_REL}
+    images = [p for p in package.parts.values() if p.name in targets]
+    match = next((p for p in images if p.blob == data), None)  # the same bytes: python-docx compares their SHA-1
     if match is None:
         ext = posixpath.splitext(filename)[1][1:]
         used = {_image_number(p.name) for p in images}
@@ -135,10 +134,6 @@ def add_image(package: Package, part: Part, data: bytes, filename: str) -> str:
         match = Part(f"/word/media/image{number}.{ext}", content_type, data)
         package.add_part(match)
     return part.relate(match.name, IMAGE_REL)
-
-
-def _is_image(package: Package, part: Part) -> bool:
-    return any(rel.reltype == IMAGE_REL and rel.target == part.name for p in package.parts.values() for rel in p.rels.values())
 
 
 def _image_number(name: str) -> int:
