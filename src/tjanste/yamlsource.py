@@ -150,7 +150,7 @@ def _compose(text: str, shown_path: str, line_offset: int, problems: Problems) -
         problems.error(Place(shown_path, line, col), "", f"YAML kan inte läsas: {_yaml_reason(exc)}")
         return None
     except yaml.YAMLError as exc:
-        problems.error(Place(shown_path, 1 + line_offset, 1), "", f"YAML kan inte läsas: {exc}")
+        problems.error(Place(shown_path, 1 + line_offset, 1), "", f"YAML kan inte läsas: {_in_english(str(exc))}")
         return None
     if root is None:
         return Node({}, Place(shown_path, 1 + line_offset, 1))
@@ -220,7 +220,12 @@ def _yaml_reason(exc: yaml.MarkedYAMLError) -> str:
     for english, swedish in translations.items():
         if problem.startswith(english):
             return swedish
-    return f"({problem})"
+    return _in_english(problem)
+
+
+def _in_english(problem: str) -> str:
+    """A YAML problem without a Swedish wording here: PyYAML's own words, said to be that."""
+    return f"YAML-läsarens beskrivning (på engelska): {problem}"
 
 
 def _place(node: yaml.Node, shown_path: str, line_offset: int) -> Place:
