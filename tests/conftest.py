@@ -108,26 +108,21 @@ def soffice() -> str | None:
 def build_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every case of the corpus and the bilaga test case rendered with PDF/A copies, as `make pdf` writes them, but in one
     LibreOffice call for all (each start costs seconds), once per session: shared by the LibreOffice, PDF/A and archive tests."""
-    from tjanste.pdf import to_pdfa
-    from tjanste.render import read_and_word, render_documents, write_rendering
+    from tjanste.errors import CaseError
+    from tjanste.render import pdf_copies_each, read_and_word, render_documents, write_rendering
 
     if soffice() is None:
         pytest.skip("LibreOffice saknas: apt-get install libreoffice-writer")
     os.environ["TJANSTE_ROT"] = str(KORPUS)
     out = tmp_path_factory.mktemp("build-pdf")
-    scratch = tmp_path_factory.mktemp("pdf-indata")
-    rendered = {}
+    rendered = []
     for path in PDF_CASES:
         case, papers = read_and_word(str(path))
-        rendered[path.stem] = (case, papers, render_documents(case, papers))
-        for name, data in rendered[path.stem][2].items():
-            if name.endswith(".docx"):  # one folder for all: the case in the name keeps same-named files apart
-                (scratch / f"{path.stem}--{name}").write_bytes(data)
-    for pdf in to_pdfa(sorted(scratch.glob("*.docx")), scratch / "pdf"):
-        stem, name = pdf.name.split("--", 1)
-        rendered[stem][2][name] = pdf.read_bytes()
-    for case, papers, files in rendered.values():
-        write_rendering(case, papers, files, out)
+        rendered.append((case, papers, render_documents(case, papers)))
+    for (case, papers, files), copies in zip(rendered, pdf_copies_each([files for _, _, files in rendered]), strict=True):
+        if isinstance(copies, CaseError):
+            raise copies
+        write_rendering(case, papers, {**files, **copies}, out)
     return out
 
 
