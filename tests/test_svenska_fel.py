@@ -159,7 +159,13 @@ TYPED = {
         ],
     ),
 }
-PATHS = {"fil"}  # Path() takes any text: a path that cannot be used is an error of the command (tested above)
+# Arguments that name a case or a file take any text but an empty one, which Path("") would read as the current folder;
+# a name that cannot be used is an error of the command (tested above). The argument, and the command line that gives it empty.
+GIVEN = {
+    "arende": (["render", ""], "ÄRENDE"),
+    "arenden": (["check", CASE, " "], "ÄRENDE"),
+    "fil": (["text", ""], "FIL.docx"),
+}
 
 
 def test_every_option_with_a_type_is_tested() -> None:
@@ -172,7 +178,7 @@ def test_every_option_with_a_type_is_tested() -> None:
                 parsers.extend(action.choices.values())
             elif action.type is not None:
                 typed.add(action.option_strings[0] if action.option_strings else action.dest)
-    assert typed == set(TYPED) | PATHS
+    assert typed == set(TYPED) | set(GIVEN)
 
 
 @pytest.mark.parametrize(
@@ -188,6 +194,17 @@ def test_a_value_of_the_wrong_type_is_a_swedish_usage_error(
     err = capsys.readouterr().err
     assert err.startswith("användning: tjanste")
     assert f"tjanste {command[0]}: fel: {option}: {message}" in err, err
+    assert not english(err), err
+
+
+@pytest.mark.parametrize("argument", sorted(GIVEN))
+def test_an_empty_case_or_file_is_a_swedish_usage_error(argument: str, capsys: pytest.CaptureFixture[str]) -> None:
+    argv, metavar = GIVEN[argument]
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert f"tjanste {argv[0]}: fel: {metavar}: tomt värde; ange ett namn eller en sökväg" in err, err
     assert not english(err), err
 
 

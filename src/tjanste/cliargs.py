@@ -21,12 +21,27 @@ def _version() -> str:
         return "okänd version"
 
 
+def _given(value: str) -> str:
+    """An argument that names a case or a file: an empty one would read as the current folder (Path(""))."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("tomt värde; ange ett namn eller en sökväg")
+    return value
+
+
 class _VersionAction(argparse.Action):
     """--version, looked up only when asked for: importlib.metadata costs more than a check of a case."""
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object, option: str | None = None) -> None:
         print(f"tjanste {_version()}")  # on standard output, as argparse's own version action
         parser.exit()
+
+
+def _rendering_arguments(command: argparse.ArgumentParser, *, protocol_required: bool) -> None:
+    """The arguments render and protokoll share: the case, the output folder and --pdf."""
+    command.add_argument("arende", metavar="ÄRENDE", type=_given, help=CASE_HELP)
+    command.add_argument("--ut", metavar="MAPP", help=OUT_HELP)
+    command.add_argument("--pdf", action="store_true", help="skriv också en PDF/A-2b av varje dokument (kräver LibreOffice)")
+    command.set_defaults(protokoll_kravs=protocol_required)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,19 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="skriv ett ärende till build/<ärende>/ (.docx och .txt)",
         description="Skriver ett ärendes handlingar till build/<ärende>/: .docx, .txt och metadata.json.",
     )
-    render.add_argument("arende", metavar="ÄRENDE", help=CASE_HELP)
-    render.add_argument("--ut", metavar="MAPP", help=OUT_HELP)
-    render.add_argument("--pdf", action="store_true", help="skriv också en PDF/A-2b av varje dokument (kräver LibreOffice)")
-    render.set_defaults(protokoll_kravs=False)
+    _rendering_arguments(render, protocol_required=False)
     protocol = commands.add_parser(
         "protokoll",
         help="skriv ärendet med protokollsutdraget för dess beslut (beslut: paragraf, utfall ...)",
         description="Som render, och protokollsutdraget; fel om ärendet inte har ett protokollfört beslut.",
     )
-    protocol.add_argument("arende", metavar="ÄRENDE", help=CASE_HELP)
-    protocol.add_argument("--ut", metavar="MAPP", help=OUT_HELP)
-    protocol.add_argument("--pdf", action="store_true", help="skriv också PDF/A-2b (kräver LibreOffice)")
-    protocol.set_defaults(protokoll_kravs=True)
+    _rendering_arguments(protocol, protocol_required=True)
     every = commands.add_parser(
         "alla",
         help="skriv alla ärenden i cases/; bara de vars indata ändrats skrivs om",
@@ -85,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
         "arenden",
         metavar="ÄRENDE",
         nargs="*",
+        type=_given,
         help=CASE_HELP + "; med --tillganglighet också en färdig .docx-fil (standard: alla ärenden i cases/)",
     )
     check.add_argument(
@@ -106,9 +116,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="skriv ut texten i en .docx (fungerar som textconv för git diff)",
         description="Skriver ut texten i en .docx-fil så som ögonblicksbilderna visar den.",
     )
-    text.add_argument("fil", metavar="FIL.docx", type=Path, help="en .docx-fil, t.ex. build/2015-primarvard/beslut.docx")
+    text.add_argument(
+        "fil", metavar="FIL.docx", type=lambda value: Path(_given(value)), help="en .docx-fil, t.ex. build/2015-primarvard/beslut.docx"
+    )
     show = commands.add_parser("visa", help="visa ärendet i webbläsaren medan du skriver; sidan uppdateras när du sparar")
-    show.add_argument("arende", metavar="ÄRENDE", help=CASE_HELP)
+    show.add_argument("arende", metavar="ÄRENDE", type=_given, help=CASE_HELP)
     show.add_argument("--port", metavar="PORT", type=_port, default=0, help="porten på 127.0.0.1 (standard: en ledig port)")
     show.add_argument("--ingen-webblasare", action="store_true", help="öppna inte webbläsaren; adressen skrivs ut")
     new = commands.add_parser("ny", help="skriv ett nytt ärende i cases/ med exempel och förklaringar, färdigt att skriva ut")
@@ -129,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Skriver ärendet till build/<ärende>/ som render och öppnar beslut.docx (eller PDF:en) "
         "i det program datorn öppnar sådana filer med.",
     )
-    open_paper.add_argument("arende", metavar="ÄRENDE", help=CASE_HELP)
+    open_paper.add_argument("arende", metavar="ÄRENDE", type=_given, help=CASE_HELP)
     open_paper.add_argument("--pdf", action="store_true", help="öppna PDF/A-filen i stället (kräver LibreOffice)")
     schema = commands.add_parser(
         "schema",
@@ -148,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
         "kontrollsumman för varje dokument under diariefort. Ett ärende med fel, ett diarienummer som inte följer "
         "organisationens form eller ett ärende som redan är diariefört lämnar ärendefilen oförändrad.",
     )
-    filing.add_argument("arende", metavar="ÄRENDE", help=CASE_HELP)
+    filing.add_argument("arende", metavar="ÄRENDE", type=_given, help=CASE_HELP)
     filing.add_argument(
         "--dnr", metavar="DNR", required=True, help="diarienumret, t.ex. RS/123/2026; det ska följa organisationens form (dnr_monster)"
     )
@@ -160,7 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Skriver ärendets arkivpaket i build/<ärende>/arkiv/: METS.xml, ERMS.xml, metadata.json, "
         "PDF/A-filerna (arkivformat) och .docx-filerna (arbetsformat). PDF-filerna görs med LibreOffice om de saknas.",
     )
-    archive.add_argument("arende", metavar="ÄRENDE", help=CASE_HELP)
+    archive.add_argument("arende", metavar="ÄRENDE", type=_given, help=CASE_HELP)
     archive.add_argument("--ut", metavar="MAPP", help="mapp att skriva i (standard: build/)")
     return parser
 
