@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from functools import lru_cache
 
 from lxml import etree
 
@@ -20,6 +21,7 @@ TWIPS_PER_CM = 567
 EM = 200  # twips in an em of the tables' 10 pt text
 # Widths of Liberation Sans / Arial glyphs in ems, by class; bold adds a little. Enough to keep words whole.
 _NARROW, _WIDE, _UPPER_WIDE = set("iljtfrI.,;:'!|()[]- \u00a0"), set("mwMW%"), set("ABCDEGHKNOQRSUVXYZÅÄÖ")
+_MARKS = re.compile(r"\[\^[^\]]*\]|[*_`]")  # markdown marks and footnote references, which take no width
 FIRST_ROWS_KEPT = 3  # a table starts on a page with its header and at least this many body rows (or all it has)
 
 Runs = Callable[[str], list[etree._Element]]
@@ -79,9 +81,10 @@ def _least_width(table: Table, index: int, show: Show) -> int:
 
 def _word_widths(text: str, *, bold: bool = False) -> list[int]:
     """The width of each word of a cell's text (markdown marks and footnote references left out)."""
-    return [_width(word, bold=bold) for word in re.sub(r"\[\^[^\]]*\]|[*_`]", "", text).split()] or [0]
+    return [_width(word, bold=bold) for word in _MARKS.sub("", text).split()] or [0]
 
 
+@lru_cache(maxsize=4096)  # a table's words repeat from row to row, and from render to render in the preview
 def _width(text: str, *, bold: bool = False) -> int:
     ems = sum(0.3 if c in _NARROW else 0.85 if c in _WIDE else 0.72 if c in _UPPER_WIDE else 0.57 for c in text)
     return round(ems * EM * (1.06 if bold else 1.0))
