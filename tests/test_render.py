@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import KORPUS
+from conftest import KORPUS, soffice
 
 CASE = "2015-primarvard"
 ATT_SATSER = [
@@ -121,6 +121,95 @@ def test_a_logotype_that_is_missing_is_named_in_the_profile(tmp_path: Path) -> N
     [problem] = raised.value.problems
     assert (problem.place.line, problem.field) == (5, "logotyp.fil")
     assert problem.message.startswith("'saknas.png' finns inte bredvid profilen")
+
+
+LOGO_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 240 240" width="240" height="240">'
+    '<circle cx="120" cy="120" r="110" fill="#1f4e9c"/>'
+    '<path d="M40 100q40-30 80 0t80 0M40 130q40-30 80 0t80 0M40 160q40-30 80 0t80 0" stroke="#fff" stroke-width="12" fill="none"/>'
+    "</svg>"
+)
+
+
+def _with_svg_logo(root: Path, svg: str) -> Path:
+    """The corpus's Blekinge profile in a project copy, with an SVG beside its PNG logotype; returns the profile."""
+    profile = root / "templates" / "organisationer" / "landstinget-blekinge.yaml"
+    (profile.parent / "landstinget-blekinge-logotyp.svg").write_text(svg, encoding="utf-8")
+    text = profile.read_text(encoding="utf-8")
+    profile.write_text(
+        text.replace(
+            "  fil: landstinget-blekinge-logotyp.png\n",
+            "  fil: landstinget-blekinge-logotyp.png\n  svg: landstinget-blekinge-logotyp.svg\n",
+        )
+    )
+    assert "svg:" in profile.read_text(encoding="utf-8")
+    return profile
+
+
+def test_an_svg_logotype_is_drawn_with_its_png_as_fallback(project_copy: Path) -> None:
+    """Word's svgBlip extension names the SVG part; the blip itself keeps the PNG, which older readers and the size come from."""
+    from tjanste.render import render_case
+
+    _with_svg_logo(project_copy, LOGO_SVG)
+    render_case(CASE, project_copy / "build")
+    docx = project_copy / "build" / CASE / "beslut.docx"
+    first = part(docx, "word/header1.xml")
+    blip = re.search(
+        r'<a:blip r:embed="(rId\d+)"><a:extLst><a:ext uri="\{96DAC541-7B7A-43D3-8B79-37D633B846F1\}">'
+        r'<asvg:svgBlip xmlns:asvg="http://schemas.microsoft.com/office/drawing/2016/SVG/main" r:embed="(rId\d+)"/>',
+        first,
+    )
+    assert blip, first
+    rels = part(docx, "word/_rels/header1.xml.rels")
+    targets = {rid: re.search(rf'Id="{rid}"[^>]*Target="([^"]+)"', rels).group(1) for rid in blip.groups()}
+    with zipfile.ZipFile(docx) as package:
+        png, svg = (package.read(f"word/{targets[rid]}") for rid in blip.groups())
+        types = package.read("[Content_Types].xml").decode()
+    assert png == (KORPUS / "templates" / "organisationer" / "landstinget-blekinge-logotyp.png").read_bytes()
+    assert svg == LOGO_SVG.encode()
+    assert f'PartName="/word/{targets[blip.group(2)]}" ContentType="image/svg+xml"' in types
+
+
+def test_libreoffice_opens_a_paper_with_an_svg_logotype(project_copy: Path) -> None:
+    """LibreOffice 7.4 takes the PNG from such a blip; the PDF/A is made and keeps pdfcheck's rules (render_case checks them)."""
+    from tjanste.render import render_case
+
+    if soffice() is None:
+        pytest.skip("LibreOffice saknas: apt-get install libreoffice-writer")
+    _with_svg_logo(project_copy, LOGO_SVG)
+    written = render_case(CASE, project_copy / "build", pdf=True)
+    assert project_copy / "build" / CASE / "beslut.pdf" in written
+
+
+@pytest.mark.parametrize(
+    ("svg", "message"),
+    [
+        ("<svg", "är ingen giltig XML-fil (rad 1)"),
+        ('<html xmlns="http://www.w3.org/1999/xhtml"/>', "är ingen SVG-bild (det yttersta elementet är inte <svg>)"),
+        ('<!DOCTYPE svg [<!ENTITY a "aaaa">]><svg xmlns="http://www.w3.org/2000/svg">&a;</svg>', "har en DOCTYPE eller egna entiteter"),
+        ('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "innehåller <script>"),
+        ('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "har attributet onload"),
+        (
+            '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+            '<image xlink:href="file:///etc/passwd"/></svg>',
+            "hämtar 'file:///etc/passwd' utanför filen",
+        ),
+        ('<svg xmlns="http://www.w3.org/2000/svg"><style>@import url(https://example.org/a.css);</style></svg>', "med url() i <style>"),
+        ('<svg xmlns="http://www.w3.org/2000/svg"><rect fill="url(https://example.org/p.svg#g)"/></svg>', "url() i attributet fill"),
+    ],
+    ids=["trasig", "inte-svg", "entitet", "script", "onload", "href", "style", "fill"],
+)
+def test_an_svg_logotype_that_is_broken_or_reaches_outside_is_named_in_the_profile(project_copy: Path, svg: str, message: str) -> None:
+    from tjanste.errors import CaseError
+    from tjanste.profile import load_profile
+
+    profile = _with_svg_logo(project_copy, svg)
+    with pytest.raises(CaseError) as raised:
+        load_profile(profile)
+    [problem] = raised.value.problems
+    assert problem.field == "logotyp.svg"
+    assert problem.place.line == profile.read_text(encoding="utf-8").splitlines().index("  svg: landstinget-blekinge-logotyp.svg") + 1
+    assert problem.message.startswith("'landstinget-blekinge-logotyp.svg' ") and message in problem.message, problem.message
 
 
 def test_the_extract_has_signature_lines_for_chair_adjuster_and_secretary(build: Path) -> None:

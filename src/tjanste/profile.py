@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -13,7 +13,7 @@ from . import limits
 from .amount import UNIT_CHOICES, UNIT_PATTERN
 from .bounded import read_limited
 from .errors import CaseError, Place, Problem, Problems, display_path
-from .imagecheck import image_problem
+from .imagecheck import image_problem, svg_problem
 from .limits import LimitError
 from .schema import INVALID, Choice, Flag, Located, MapOf, Record, Text
 from .yamlsource import compose
@@ -21,9 +21,11 @@ from .yamlsource import compose
 
 @dataclass
 class Logo(Located):
-    """The organisation's logotype in the first-page letterhead: a PNG beside the profile, and what it shows in words."""
+    """The organisation's logotype in the first-page letterhead: a PNG beside the profile (and the same drawn as SVG, if given),
+    and what it shows in words."""
 
     fil: str = ""
+    svg: str = ""
     alternativtext: str = ""
 
 
@@ -47,6 +49,10 @@ class Profile(Located):
     @property
     def logo_path(self) -> Path | None:
         return self.folder / self.logotyp.fil if self.logotyp else None
+
+    @property
+    def logo_svg_path(self) -> Path | None:
+        return self.folder / self.logotyp.svg if self.logotyp and self.logotyp.svg else None
 
     def dnr_matches(self, dnr: str) -> bool:
         return not self.dnr_monster or re.fullmatch(self.dnr_monster, dnr) is not None
@@ -76,12 +82,33 @@ PROFILE_SCHEMA = Record(
                 "fil": Text(
                     required=True, pattern=r"[^/\\]+\.png", pattern_help="namnet på en PNG-fil bredvid profilen, t.ex. region-logotyp.png"
                 ),
+                "svg": Text(
+                    default="",
+                    pattern=r"[^/\\]+\.svg",
+                    pattern_help="namnet på en SVG-fil bredvid profilen, t.ex. region-logotyp.svg (PNG-filen visas där SVG inte kan)",
+                ),
                 "alternativtext": Text(required=True),
             },
         ),
         "underskrifter_placering": Choice(["under", "bredvid"], default="under"),
     },
 )
+
+
+def _check_logo_file(profile: Path, logo: Logo, key: str, problem_of: Callable[[bytes], str | None], problems: Problems) -> None:
+    """A logotype file named under `key`: beside the profile, within the size limit, and whole (problem_of says what is wrong)."""
+    name = getattr(logo, key)
+    file = profile.parent / name
+    try:
+        wrong = (
+            problem_of(read_limited(file, limits.IMAGE_FILE_BYTES))
+            if file.is_file()
+            else f"finns inte bredvid profilen (sökt i {display_path(profile.parent)})"
+        )
+    except LimitError as exc:
+        wrong = f"är för stor: {exc}"
+    if wrong:
+        problems.error(logo.place_of(key), f"logotyp.{key}", f"'{name}' {wrong}")
 
 
 def profile_ids(folder: Path) -> list[str]:
@@ -101,17 +128,10 @@ def load_profile(path: Path) -> Profile:
         except re.error as exc:
             problems.error(profile.place_of("dnr_monster"), "dnr_monster", f"är inget giltigt mönster: {pattern_problem(exc)}")
     if profile is not INVALID and profile.logotyp:
-        logo = path.parent / profile.logotyp.fil
-        try:
-            wrong = (
-                image_problem(read_limited(logo, limits.IMAGE_FILE_BYTES), ".png")
-                if logo.is_file()
-                else f"finns inte bredvid profilen (sökt i {display_path(path.parent)})"
-            )
-        except LimitError as exc:
-            wrong = f"är för stor: {exc}"
-        if wrong:
-            problems.error(profile.logotyp.place_of("fil"), "logotyp.fil", f"'{profile.logotyp.fil}' {wrong}")
+        logo = profile.logotyp
+        _check_logo_file(path, logo, "fil", lambda data: image_problem(data, ".png"), problems)
+        if logo.svg:
+            _check_logo_file(path, logo, "svg", svg_problem, problems)
     problems.raise_if_errors()
     if profile is INVALID:  # pragma: no cover - errors were raised above
         raise CaseError([])

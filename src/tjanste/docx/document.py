@@ -191,7 +191,7 @@ def _place_logo(package: Package, main: Part, paper: Paper) -> None:
         if "".join(t.text or "" for t in paragraph.iter(ooxml.qn("w:t"))) == LOGO_MARK:
             for run in paragraph.findall(ooxml.qn("w:r")):
                 paragraph.remove(run)
-            paragraph.append(logo_run(package, part, profile.logo_path, profile.logotyp.alternativtext))
+            paragraph.append(logo_run(package, part, profile.logo_path, profile.logotyp.alternativtext, profile.logo_svg_path))
 
 
 # The core properties docxtpl's render sets (to their rendered selves) before tjanste sets its own: their order in core.xml.

@@ -25,7 +25,17 @@ TEXT_WIDTH_EMU = 9070 * 635  # the template's text width: twips to EMU
 IMAGE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
 EMU_PER_INCH = 914400
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-_CONTENT_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "jpe": "image/jpeg", "gif": "image/gif"}
+_CONTENT_TYPES = {
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "jpe": "image/jpeg",
+    "gif": "image/gif",
+    "svg": "image/svg+xml",
+}
+# Word 2016's extension of a:blip: the picture drawn from an SVG part, the blip's own (PNG) part shown where SVG cannot be.
+SVG_BLIP_EXTENSION = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
+SVG_BLIP_NS = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
 
 
 class Pictures:
@@ -69,8 +79,12 @@ def picture_runs(package: Package, part: Part, token: Token, base_dir: Path) -> 
 LOGO_DRAWING_ID = 9001  # apart from the body's drawings, which are numbered from 1
 
 
-def logo_run(package: Package, part: Part, path: Path, alt: str) -> etree._Element:
-    """A run with the organisation's logotype at its own size, related to the (header) part it stands in, with its alt text."""
+def logo_run(package: Package, part: Part, path: Path, alt: str, svg: Path | None = None) -> etree._Element:
+    """A run with the organisation's logotype at the PNG's size, related to the (header) part it stands in, with its alt text.
+
+    With an SVG the blip carries Word's svgBlip extension: Word 2016 and later and LibreOffice
+    draw the SVG, older readers the PNG.
+    """
     data = path.read_bytes()
     width, height = native_size(data, path)
     rel_id = add_image(package, part, data, path.name)
@@ -78,6 +92,12 @@ def logo_run(package: Package, part: Part, path: Path, alt: str) -> etree._Eleme
     doc_pr = inline.find(qn("wp:docPr"))
     doc_pr.set("name", path.name)
     doc_pr.set("descr", alt)
+    if svg is not None:
+        blip = inline.find(f".//{qn('a:blip')}")
+        extensions = etree.SubElement(blip, qn("a:extLst"))
+        extension = etree.SubElement(extensions, qn("a:ext"), uri=SVG_BLIP_EXTENSION)
+        svg_blip = etree.SubElement(extension, f"{{{SVG_BLIP_NS}}}svgBlip", nsmap={"asvg": SVG_BLIP_NS})
+        svg_blip.set(qn("r:embed"), add_image(package, part, svg.read_bytes(), svg.name))
     return ooxml.el("w:r", None, ooxml.el("w:drawing", None, inline))
 
 
