@@ -7,6 +7,7 @@ changes no test of the tool. The cases in cases/ are covered by test_arenden.py 
 from __future__ import annotations
 
 import atexit
+import multiprocessing
 import os
 import shutil
 import tempfile
@@ -29,10 +30,18 @@ def _assemble_corpus() -> Path:
     return root
 
 
-KORPUS = _assemble_corpus()
+def _temporary_cache() -> Path:
+    cache = Path(tempfile.mkdtemp(prefix="tjanste-cache-"))
+    atexit.register(shutil.rmtree, cache, True)
+    return cache
+
+
+# A worker process of `alla` imports this module when a test hands it one of its own functions. It works in the test's
+# corpus and cache (its environment is the test's); folders of its own would outlive it, since a worker never runs atexit.
+_IN_WORKER = multiprocessing.parent_process() is not None and "TJANSTE_ROT" in os.environ and "TJANSTE_CACHE" in os.environ
+KORPUS = Path(os.environ["TJANSTE_ROT"]) if _IN_WORKER else _assemble_corpus()
 # Compiled templates are cached in a folder of this test run, not the user's: a test never reads a cache it did not fill.
-_CACHE = Path(tempfile.mkdtemp(prefix="tjanste-cache-"))
-atexit.register(shutil.rmtree, _CACHE, True)
+_CACHE = Path(os.environ["TJANSTE_CACHE"]) if _IN_WORKER else _temporary_cache()
 os.environ["TJANSTE_CACHE"] = str(_CACHE)
 # Module-level constants of test files (e.g. the filed cases) load cases at collection, before any fixture runs.
 os.environ["TJANSTE_ROT"] = str(KORPUS)

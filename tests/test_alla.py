@@ -178,6 +178,22 @@ def test_the_pool_gives_each_task_its_own_result_or_failure() -> None:
     assert results[2].error == "ValueError: invalid literal for int() with base 10: 'x'"
 
 
+def _test_folders() -> tuple[str, str]:
+    import conftest
+
+    return str(conftest.KORPUS), os.environ["TJANSTE_CACHE"]
+
+
+def test_a_worker_that_imports_a_test_module_uses_the_test_runs_folders() -> None:
+    """A worker that unpickles a test's function imports conftest; folders of its own would be left in the temp folder."""
+    import conftest
+    from tjanste.workers import Pool
+
+    with Pool(1) as pool:
+        [(_, done)] = list(pool.run([(_test_folders, ())]))
+    assert done.value == (str(conftest.KORPUS), os.environ["TJANSTE_CACHE"])
+
+
 def test_alla_pdf_makes_one_libreoffice_call_per_worker_and_a_case_whose_pdf_fails_fails_alone(
     tmp_path: Path, project_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
