@@ -170,6 +170,19 @@ def test_an_svg_logotype_is_drawn_with_its_png_as_fallback(project_copy: Path) -
     assert f'PartName="/word/{targets[blip.group(2)]}" ContentType="image/svg+xml"' in types
 
 
+def test_the_paper_places_the_logotype_bytes_the_profile_checked(project_copy: Path) -> None:
+    """A file changed after the profile was checked (the profile is cached per process) never reaches the paper unchecked."""
+    from tjanste.render import render_case
+
+    svg_file = _with_svg_logo(project_copy, LOGO_SVG).parent / "landstinget-blekinge-logotyp.svg"
+    render_case(CASE, project_copy / "build")
+    svg_file.write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', encoding="utf-8")
+    render_case(CASE, project_copy / "build")
+    with zipfile.ZipFile(project_copy / "build" / CASE / "beslut.docx") as package:
+        svgs = [package.read(name) for name in package.namelist() if name.endswith(".svg")]
+    assert svgs == [LOGO_SVG.encode()]
+
+
 def test_libreoffice_opens_a_paper_with_an_svg_logotype(project_copy: Path) -> None:
     """LibreOffice 7.4 takes the PNG from such a blip; the PDF/A is made and keeps pdfcheck's rules (render_case checks them)."""
     from tjanste.render import render_case
@@ -194,8 +207,8 @@ def test_libreoffice_opens_a_paper_with_an_svg_logotype(project_copy: Path) -> N
             '<image xlink:href="file:///etc/passwd"/></svg>',
             "hämtar 'file:///etc/passwd' utanför filen",
         ),
-        ('<svg xmlns="http://www.w3.org/2000/svg"><style>@import url(https://example.org/a.css);</style></svg>', "med url() i <style>"),
-        ('<svg xmlns="http://www.w3.org/2000/svg"><rect fill="url(https://example.org/p.svg#g)"/></svg>', "url() i attributet fill"),
+        ('<svg xmlns="http://www.w3.org/2000/svg"><style>@import url(https://example.org/a.css);</style></svg>', "med '@import' i <style>"),
+        ('<svg xmlns="http://www.w3.org/2000/svg"><rect fill="url(https://example.org/p.svg#g)"/></svg>', "med 'url(' i attributet fill"),
     ],
     ids=["trasig", "inte-svg", "entitet", "script", "onload", "href", "style", "fill"],
 )

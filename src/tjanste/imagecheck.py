@@ -1,8 +1,7 @@
-"""Whether a PNG, JPEG or SVG file is whole and harmless enough to be placed in Word: its structure walked, not its pixels decoded."""
+"""Whether a PNG or JPEG file is whole and harmless enough to be placed in Word: its structure walked, not its pixels decoded."""
 
 from __future__ import annotations
 
-import re
 import struct
 
 from . import limits
@@ -79,44 +78,3 @@ def _jpeg_problem(data: bytes) -> str | None:
             return _size_problem(width, height) if width and height else "är en JPEG-bild utan storlek"
         position += 2 + length
     return "är en avbruten JPEG-bild (saknar bildhuvud)"
-
-
-SVG_NS = "http://www.w3.org/2000/svg"
-_OUTSIDE = re.compile(r"url\(\s*['\"]?(?!#)", re.IGNORECASE)  # a CSS url() that does not point inside the file
-
-
-def svg_problem(data: bytes) -> str | None:
-    """What is wrong with an SVG logotype, in Swedish, or None: well-formed, an <svg> root, nothing it would fetch or run.
-
-    The file arrives in pull requests and is drawn by Word, LibreOffice and PDF readers, so it
-    may hold no DOCTYPE (entities can grow a small file into gigabytes), no script or
-    foreignObject, no on* handlers and no reference outside itself (href or CSS url()).
-    """
-    from lxml import etree
-
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        return "har en DOCTYPE eller egna entiteter; spara om den utan dem (t.ex. som 'Optimerad SVG' i Inkscape)"
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        return f"är ingen giltig XML-fil (rad {exc.lineno}); spara om den från ritprogrammet"
-    if root.tag != f"{{{SVG_NS}}}svg":
-        return "är ingen SVG-bild (det yttersta elementet är inte <svg>)"
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue  # a comment or a processing instruction
-        name = etree.QName(element).localname
-        if name in ("script", "foreignObject"):
-            return f"innehåller <{name}>, som kan köra kod eller hämta innehåll; ta bort det"
-        if name == "style" and element.text and _OUTSIDE.search(element.text):
-            return "hämtar något utanför filen med url() i <style>; en logotyp ska vara hel i sig"
-        for attribute, value in element.attrib.items():
-            local = etree.QName(attribute).localname
-            if local.lower().startswith("on"):
-                return f"har attributet {local}, som kan köra kod; ta bort det"
-            if local == "href" and not value.strip().startswith(("#", "data:image/")):
-                return f"hämtar '{value[:60]}' utanför filen; en logotyp ska vara hel i sig"
-            if _OUTSIDE.search(value):
-                return f"hämtar något utanför filen med url() i attributet {local}; en logotyp ska vara hel i sig"
-    return None

@@ -114,6 +114,13 @@ IMAGE_PIXELS = Limit(
     "bildens yta",
     "spara bilden i lägre upplösning",
 )
+SVG_ELEMENTS = Limit(
+    "SVG_ELEMENTS",
+    20_000,
+    "element",
+    "SVG-logotypens antal element",
+    "förenkla logotypen i ritprogrammet (t.ex. 'Förenkla' eller färre noder) och spara om den",
+)
 
 # --- .docx packages read back (docx/reading, docx/text, accessibility) -----------------------
 

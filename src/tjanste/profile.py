@@ -13,9 +13,10 @@ from . import limits
 from .amount import UNIT_CHOICES, UNIT_PATTERN
 from .bounded import read_limited
 from .errors import CaseError, Place, Problem, Problems, display_path
-from .imagecheck import image_problem, svg_problem
+from .imagecheck import image_problem
 from .limits import LimitError
 from .schema import INVALID, Choice, Flag, Located, MapOf, Record, Text
+from .svgcheck import svg_problem
 from .yamlsource import compose
 
 
@@ -27,6 +28,9 @@ class Logo(Located):
     fil: str = ""
     svg: str = ""
     alternativtext: str = ""
+    # The files' bytes as they were checked: the paper places these, never a file that changed after the check.
+    png_data: bytes = field(default=b"", repr=False, compare=False)
+    svg_data: bytes = field(default=b"", repr=False, compare=False)
 
 
 @dataclass
@@ -45,14 +49,6 @@ class Profile(Located):
     underskrifter_placering: str = "under"  # signatures stacked ("under") or side by side ("bredvid")
     id: str = ""
     folder: Path = Path(".")
-
-    @property
-    def logo_path(self) -> Path | None:
-        return self.folder / self.logotyp.fil if self.logotyp else None
-
-    @property
-    def logo_svg_path(self) -> Path | None:
-        return self.folder / self.logotyp.svg if self.logotyp and self.logotyp.svg else None
 
     def dnr_matches(self, dnr: str) -> bool:
         return not self.dnr_monster or re.fullmatch(self.dnr_monster, dnr) is not None
@@ -95,20 +91,26 @@ PROFILE_SCHEMA = Record(
 )
 
 
-def _check_logo_file(profile: Path, logo: Logo, key: str, problem_of: Callable[[bytes], str | None], problems: Problems) -> None:
-    """A logotype file named under `key`: beside the profile, within the size limit, and whole (problem_of says what is wrong)."""
+def _checked_logo_file(profile: Path, logo: Logo, key: str, problem_of: Callable[[bytes], str | None], problems: Problems) -> bytes:
+    """A logotype file named under `key`: beside the profile, within the size limit, and whole (problem_of says what is wrong).
+
+    Returns the bytes that were checked (empty when they are wrong), so that the paper places what was checked.
+    """
     name = getattr(logo, key)
     file = profile.parent / name
+    data = b""
     try:
-        wrong = (
-            problem_of(read_limited(file, limits.IMAGE_FILE_BYTES))
-            if file.is_file()
-            else f"finns inte bredvid profilen (sökt i {display_path(profile.parent)})"
-        )
+        if file.is_file():
+            data = read_limited(file, limits.IMAGE_FILE_BYTES)
+            wrong = problem_of(data)
+        else:
+            wrong = f"finns inte bredvid profilen (sökt i {display_path(profile.parent)})"
     except LimitError as exc:
         wrong = f"är för stor: {exc}"
     if wrong:
         problems.error(logo.place_of(key), f"logotyp.{key}", f"'{name}' {wrong}")
+        return b""
+    return data
 
 
 def profile_ids(folder: Path) -> list[str]:
@@ -129,9 +131,9 @@ def load_profile(path: Path) -> Profile:
             problems.error(profile.place_of("dnr_monster"), "dnr_monster", f"är inget giltigt mönster: {pattern_problem(exc)}")
     if profile is not INVALID and profile.logotyp:
         logo = profile.logotyp
-        _check_logo_file(path, logo, "fil", lambda data: image_problem(data, ".png"), problems)
+        logo.png_data = _checked_logo_file(path, logo, "fil", lambda data: image_problem(data, ".png"), problems)
         if logo.svg:
-            _check_logo_file(path, logo, "svg", svg_problem, problems)
+            logo.svg_data = _checked_logo_file(path, logo, "svg", svg_problem, problems)
     problems.raise_if_errors()
     if profile is INVALID:  # pragma: no cover - errors were raised above
         raise CaseError([])

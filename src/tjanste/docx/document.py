@@ -179,7 +179,7 @@ def _replace_mark(body: etree._Element | None, elements: list[etree._Element], t
 def _place_logo(package: Package, main: Part, paper: Paper) -> None:
     """The profile's logotype in the first-page letterhead, where the template's Logotyp paragraph holds its mark."""
     profile = paper.case.profile
-    if not profile or not profile.logotyp or profile.logo_path is None:
+    if not profile or not profile.logotyp or not profile.logotyp.png_data:
         return
     sections = main.element.xpath("./w:body/w:p/w:pPr/w:sectPr | ./w:body/w:sectPr", namespaces=NAMESPACES)
     references = sections[0].xpath("./w:headerReference[@w:type='first']/@r:id", namespaces=NAMESPACES) if sections else []
@@ -191,7 +191,7 @@ def _place_logo(package: Package, main: Part, paper: Paper) -> None:
         if "".join(t.text or "" for t in paragraph.iter(ooxml.qn("w:t"))) == LOGO_MARK:
             for run in paragraph.findall(ooxml.qn("w:r")):
                 paragraph.remove(run)
-            paragraph.append(logo_run(package, part, profile.logo_path, profile.logotyp.alternativtext, profile.logo_svg_path))
+            paragraph.append(logo_run(package, part, profile.logotyp))
 
 
 # The core properties docxtpl's render sets (to their rendered selves) before tjanste sets its own: their order in core.xml.

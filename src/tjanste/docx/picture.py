@@ -11,6 +11,7 @@ from __future__ import annotations
 import posixpath
 import struct
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
@@ -20,6 +21,9 @@ from ..paths import find_file
 from . import ooxml
 from .ns import NAMESPACES, qn
 from .package import Package, Part, parse_part_xml
+
+if TYPE_CHECKING:
+    from ..profile import Logo
 
 TEXT_WIDTH_EMU = 9070 * 635  # the template's text width: twips to EMU
 IMAGE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
@@ -79,25 +83,24 @@ def picture_runs(package: Package, part: Part, token: Token, base_dir: Path) -> 
 LOGO_DRAWING_ID = 9001  # apart from the body's drawings, which are numbered from 1
 
 
-def logo_run(package: Package, part: Part, path: Path, alt: str, svg: Path | None = None) -> etree._Element:
+def logo_run(package: Package, part: Part, logo: Logo) -> etree._Element:
     """A run with the organisation's logotype at the PNG's size, related to the (header) part it stands in, with its alt text.
 
-    With an SVG the blip carries Word's svgBlip extension: Word 2016 and later and LibreOffice
-    draw the SVG, older readers the PNG.
+    With an SVG the blip carries Word's svgBlip extension: Word 2016 and later draw the SVG, older
+    readers and LibreOffice 7.4 the PNG. Both are the bytes the profile checked when it was loaded.
     """
-    data = path.read_bytes()
-    width, height = native_size(data, path)
-    rel_id = add_image(package, part, data, path.name)
-    inline = inline_picture(LOGO_DRAWING_ID, rel_id, path.name, width, height)
+    width, height = native_size(logo.png_data, Path(logo.fil))
+    rel_id = add_image(package, part, logo.png_data, logo.fil)
+    inline = inline_picture(LOGO_DRAWING_ID, rel_id, logo.fil, width, height)
     doc_pr = inline.find(qn("wp:docPr"))
-    doc_pr.set("name", path.name)
-    doc_pr.set("descr", alt)
-    if svg is not None:
+    doc_pr.set("name", logo.fil)
+    doc_pr.set("descr", logo.alternativtext)
+    if logo.svg_data:
         blip = inline.find(f".//{qn('a:blip')}")
         extensions = etree.SubElement(blip, qn("a:extLst"))
         extension = etree.SubElement(extensions, qn("a:ext"), uri=SVG_BLIP_EXTENSION)
         svg_blip = etree.SubElement(extension, f"{{{SVG_BLIP_NS}}}svgBlip", nsmap={"asvg": SVG_BLIP_NS})
-        svg_blip.set(qn("r:embed"), add_image(package, part, svg.read_bytes(), svg.name))
+        svg_blip.set(qn("r:embed"), add_image(package, part, logo.svg_data, logo.svg))
     return ooxml.el("w:r", None, ooxml.el("w:drawing", None, inline))
 
 
