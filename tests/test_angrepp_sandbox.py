@@ -124,3 +124,13 @@ def test_a_case_renders_to_the_same_bytes_alone_and_among_hostile_cases(
     assert alone, "the session's build renders every case alone"
     for name in alone:
         assert (out / name).read_bytes() == (build / name).read_bytes(), name
+
+
+def test_a_record_of_our_own_never_reaches_a_template_as_a_tuple() -> None:
+    """Records such as Place are NamedTuples; handed to a template by mistake, freeze refuses them instead of exposing fields."""
+    from tjanste.errors import Place
+    from tjanste.sandbox import freeze
+
+    with pytest.raises(TypeError, match="Place is not a read-only value"):
+        freeze({"plats": Place("a.md", 3, 4)})
+    assert freeze({"lista": [1, (2, 3)]})["lista"] == (1, (2, 3))

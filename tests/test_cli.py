@@ -107,7 +107,7 @@ def test_the_readme_case_example_is_a_valid_case(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("argv", "paused"),
+    ("argv", "seldom"),
     [
         (["render", "2015-primarvard"], True),
         (["check", "2015-primarvard"], True),
@@ -115,17 +115,17 @@ def test_the_readme_case_example_is_a_valid_case(tmp_path: Path) -> None:
         (["check"], False),
     ],
 )
-def test_the_collector_pauses_for_one_case_and_is_back_afterwards(
-    argv: list[str], paused: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_the_collector_runs_seldom_for_one_case_and_as_before_afterwards(
+    argv: list[str], seldom: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A one-case command runs without the cyclic collector; many cases keep it; main() leaves it as it found it."""
+    """A one-case command raises the collector's threshold but keeps it on; many cases keep Python's; main() restores it."""
     import gc
 
     from tjanste import cli
 
     seen = []
-    monkeypatch.setitem(cli.COMMANDS, argv[0], lambda args: seen.append(gc.isenabled()) or 0)
-    assert gc.isenabled()
+    monkeypatch.setitem(cli.COMMANDS, argv[0], lambda args: seen.append((gc.isenabled(), gc.get_threshold()[0])) or 0)
+    before = gc.get_threshold()
     assert main(argv) == 0
-    assert seen == [not paused]
-    assert gc.isenabled()
+    assert seen == [(True, cli.ONE_CASE_GC_THRESHOLD if seldom else before[0])]
+    assert gc.get_threshold() == before and gc.isenabled()

@@ -97,15 +97,17 @@ def _export_one(desktop: Any, job: dict[str, Any], filter_data: Any) -> None:
 
 
 def export(*_: Any) -> None:
-    """The macro soffice is started with: every job of TJANSTE_PDF_JOBS, then LibreOffice ends."""
-    jobs_path = os.environ["TJANSTE_PDF_JOBS"]
-    with open(jobs_path, encoding="utf-8") as stream:
-        given = json.load(stream)
+    """The macro soffice is started with: every job of TJANSTE_PDF_JOBS, then LibreOffice ends (whatever failed)."""
     context = uno.getComponentContext()
     desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
-    filter_data = uno.Any("[]com.sun.star.beans.PropertyValue", tuple(_property(name, value) for name, value in given["filter"].items()))
-    answers: list[str | None] = []
+    jobs_path = os.environ.get("TJANSTE_PDF_JOBS", "")
+    answers: list[str | None] | None = None  # no answers file: the caller falls back to --convert-to
     try:
+        with open(jobs_path, encoding="utf-8") as stream:
+            given = json.load(stream)
+        options = tuple(_property(name, value) for name, value in given["filter"].items())
+        filter_data = uno.Any("[]com.sun.star.beans.PropertyValue", options)
+        answers = []
         for job in given["jobs"]:
             try:
                 _export_one(desktop, job, filter_data)
@@ -113,6 +115,7 @@ def export(*_: Any) -> None:
             except Exception as error:  # noqa: BLE001  # UNO's errors share no base but Exception; one failure is its document's own
                 answers.append(getattr(error, "Message", "") or str(error) or type(error).__name__)
     finally:
-        with open(jobs_path + ".svar", "w", encoding="utf-8") as stream:
-            json.dump(answers, stream)
+        if answers is not None:
+            with open(jobs_path + ".svar", "w", encoding="utf-8") as stream:
+                json.dump(answers, stream)
         desktop.terminate()

@@ -83,7 +83,8 @@ def to_pdfa_with_sources(
     _check_inputs(documents)
     office = _office(documents[0])
     out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".pdf-", dir=out_dir))  # same file system as out_dir: os.replace is atomic
+    # Same file system as out_dir, so os.replace is atomic; absolute, since LibreOffice stores to a URL made of it.
+    staging = Path(tempfile.mkdtemp(prefix=".pdf-", dir=out_dir)).resolve()
     try:
         results = _convert_all(office, documents, staging, timeout, number_toc)
         problems = [problem for result in results.values() if isinstance(result, list) for problem in result]

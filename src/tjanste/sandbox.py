@@ -72,7 +72,7 @@ def freeze(value: Any) -> Any:
         return value
     if isinstance(value, Mapping):
         return ReadOnly({key: freeze(item) for key, item in value.items()})
-    if isinstance(value, (list, tuple)):
+    if type(value) in (list, tuple):  # not a subclass: a NamedTuple record would reach the template as an indexable tuple
         return tuple(freeze(item) for item in value)
     if callable(value) and getattr(value, "__module__", "").startswith("tjanste."):
         return value  # a function of ours, such as tabell(); its attributes are out of reach
