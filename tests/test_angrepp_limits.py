@@ -431,3 +431,21 @@ def test_broken_profile_is_the_profiles_error(
     assert code == 1
     assert [line for line in err.splitlines() if ": fel: " in line] == [f"{PROFILE}:{message}"]
     assert out == "1 av 2 ärenden utan fel\n"
+
+
+def test_a_case_of_many_distinct_att_satser_stops_at_the_time_budget_with_one_error(
+    project_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Compiling counts against JINJA_SECONDS_PER_CASE, and once the time is out the rest of the prose is not rendered:
+    100 000 distinct att-satser took five minutes, most of it compiling, and named the limit at every one after it."""
+    monkeypatch.setattr(limits, "JINJA_SECONDS_PER_CASE", 0.2)
+    case = project_copy / "cases" / "2015-primarvard.md"
+    text = case.read_text(encoding="utf-8")
+    many = "".join(f"    - avsätta {{{{ belopp.fortbildning }}}} till insats {n}\n" for n in range(20_000))
+    case.write_text(text.replace("  att:\n", "  att:\n" + many, 1), encoding="utf-8")
+    started = time.monotonic()
+    assert main(["check", "2015-primarvard"]) == 1
+    assert time.monotonic() - started < SECONDS
+    errors = [line for line in capsys.readouterr().err.splitlines() if ": fel: " in line]
+    assert len(errors) == 1, errors[:3]
+    assert "Jinja får arbeta högst 0.2 s per ärende (JINJA_SECONDS_PER_CASE); tiden tog slut här" in errors[0]

@@ -89,7 +89,7 @@ def test_the_cache_folder_is_kept_under_its_limit_and_only_its_own_files_are_rem
     old_scratch = kod / "00" / f".{'0' * 64}.123.tmp"
     old_scratch.write_bytes(b"halv")
     os.utime(old_scratch, (1_000_000, 1_000_000))
-    codecache.trim(kod)
+    assert codecache.trim(kod) == 8  # entries found, before any is removed: the next trim waits a quarter of that
     kept = [path.exists() for path in entries]
     assert kept == [False] * 5 + [True] * 3  # 16 000 bytes down to at most three quarters of 10 000
     assert foreign.read_text(encoding="utf-8") == "inte tjanstes\n"
@@ -116,3 +116,14 @@ def test_an_error_in_pieces_names_the_same_place(capsys: pytest.CaptureFixture[s
     whole = _check_all(capsys)
     with in_pieces():
         assert _check_all(capsys) == whole
+
+
+def test_a_trim_waits_a_quarter_of_the_entries_it_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A trim reads every entry: at most once per a quarter of them written, so a case of many distinct prose pieces
+    does not spend its time reading the cache folder over and over."""
+    trims = []
+    monkeypatch.setattr(codecache, "trim", lambda folder: trims.append(folder) or 4_000)
+    monkeypatch.setattr(codecache, "_writes_until_trim", 1)
+    for number in range(1_500):
+        codecache._write(tmp_path / "kod" / "00" / f"{number:064x}.bin", ("värde", number))
+    assert len(trims) == 2  # at the first write, then after 1 000 more

@@ -30,9 +30,11 @@ class Work:
 
     deadline: float
     rounds: int = 0
+    spent: bool = False  # the time ran out: reported once, where it happened; the rest of the case is not rendered
 
     def tick(self) -> None:
         if time.monotonic() > self.deadline:
+            self.spent = True
             raise LimitExceeded(
                 f"Jinja får arbeta högst {limits.JINJA_SECONDS_PER_CASE:g} s per ärende (JINJA_SECONDS_PER_CASE); "
                 "tiden tog slut här; förenkla uttrycket eller slingan"
@@ -74,6 +76,12 @@ def tick() -> None:
     work = _CURRENT.get()
     if work is not None:
         work.tick()
+
+
+def time_spent() -> bool:
+    """Whether this case's time ran out before: its remaining prose is skipped, the one error already stands."""
+    work = _CURRENT.get()
+    return work is not None and work.spent
 
 
 def counted(iterable: Iterable[object]) -> Iterator[object]:

@@ -89,7 +89,7 @@ JINJA_MAX_TEXT_CHARS = 100_000  # characters of a text an expression makes or pr
 JINJA_MAX_LIST_ITEMS = 10_000  # items of a list an expression makes ([a] * n, a + b)
 JINJA_MAX_OUTPUT_CHARS = 1_000_000  # characters one piece of prose (the text, an att-sats, a bilaga) may become
 JINJA_MAX_TEMPLATE_CHARS = 20_000_000  # characters one part of a Word template (body, header, footer) may become
-JINJA_SECONDS_PER_CASE = 5.0  # time all Jinja of one case may take: its prose, then again its Word templates
+JINJA_SECONDS_PER_CASE = 5.0  # time all Jinja of one case may take, compiling included: its prose, then again its Word templates
 
 # --- images (imagecheck, docx/picture) ----------------------------------------------------
 

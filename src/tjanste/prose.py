@@ -15,7 +15,7 @@ from typing import Any
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.utils import missing
 
-from . import limits
+from . import jinjawork, limits
 from .amount import Amount, NotExact
 from .errors import Place, Problems
 from .jinjamath import kind
@@ -254,6 +254,7 @@ def in_pieces() -> Iterator[None]:
 
 
 def _rendered(source: str, values: dict[str, Any]) -> str:
+    jinjawork.tick()  # compiling counts too: a case of 100 000 distinct att-satser is mostly compiling
     env = environment()
     if _in_pieces.get() and not any(mark in source for mark in _WHOLE_ONLY):
         parts = _PARAGRAPH_BREAK.split(source)
@@ -270,6 +271,8 @@ def _rendered(source: str, values: dict[str, Any]) -> str:
 
 def render_text(source: str, context: dict[str, Any], place: Place, field: str, problems: Problems) -> str | None:
     """Renders one piece of prose; an error becomes a problem at the line of the case it came from."""
+    if jinjawork.time_spent():
+        return None
     slip = prose_slip(source, known_filters=set(environment().filters), suggested=CASE_FILTERS)
     if slip is not None:  # a slip we know, named at its own line and column with what to write instead
         line, col, message = slip
