@@ -73,11 +73,20 @@ def _order(problem: Problem) -> tuple[int, int, str]:
 
 
 def resolved(path: Path) -> Path:
-    """path.resolve(), a loop of symbolic links raising OSError (ELOOP) on every Python (3.11 and 3.12 raise RuntimeError)."""
+    """path.resolve(), a loop of symbolic links raising OSError (ELOOP) on every Python.
+
+    3.11 and 3.12 raise RuntimeError for a loop; 3.13 returns the path unresolved, where stat finds the loop.
+    """
     try:
-        return path.resolve()
+        real = path.resolve()
     except RuntimeError:
         raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(path)) from None
+    try:
+        os.stat(real)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(path)) from None
+    return real
 
 
 def display_path(path: Path) -> str:
