@@ -134,3 +134,35 @@ def test_a_record_of_our_own_never_reaches_a_template_as_a_tuple() -> None:
     with pytest.raises(TypeError, match="Place is not a read-only value"):
         freeze({"plats": Place("a.md", 3, 4)})
     assert freeze({"lista": [1, (2, 3)]})["lista"] == (1, (2, 3))
+
+
+NESTINGS = {
+    "led": lambda n: "{{ a" + ".x" * n + " }}",
+    "parenteser": lambda n: "{{ " + "(" * n + "1" + ")" * n + " }}",
+    "summa": lambda n: "{{ " + " + ".join(["a.b"] * n) + " }}",
+    "listor": lambda n: "{{ " + "[" * n + "]" * n + " }}",
+    "filter": lambda n: "{{ a" + "|lower" * n + " }}",
+    "if": lambda n: "{% if a %}" * n + "x" + "{% endif %}" * n,
+    "for": lambda n: "{% for i in a %}" * n + "x" + "{% endfor %}" * n,
+    "for-if": lambda n: "{% for i in a %}{% if i %}" * n + "x" + "{% endif %}{% endfor %}" * n,
+}
+
+
+@pytest.mark.parametrize("kind", sorted(NESTINGS))
+def test_every_depth_compiles_or_names_the_nesting_limit(kind: str) -> None:
+    """Counted from the tokens before Jinja or Python recurse: no depth reaches a RecursionError (on 3.13 its unwinding
+    printed 'Exception ignored' lines) or Python's limit of 20 nested blocks."""
+    from tjanste.prose import environment
+    from tjanste.sandbox import Refused
+
+    environment_ = environment()
+    outcomes = []
+    for depth in range(1, 80):
+        try:
+            environment_.from_string(NESTINGS[kind](depth))
+            outcomes.append("ok")
+        except Refused as refused:
+            assert "(JINJA_MAX_NESTING)" in str(refused), f"djup {depth}: {refused}"
+            outcomes.append("gräns")
+    assert outcomes[0] == "ok" and outcomes[-1] == "gräns"
+    assert outcomes == sorted(outcomes, key=lambda o: o == "gräns"), "once refused, deeper is refused too"

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from jinja2 import Template, TemplateSyntaxError, nodes
+from jinja2.lexer import Token, TokenStream
 from jinja2.runtime import LoopContext, Undefined, markup_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
@@ -155,6 +156,60 @@ class Refused(TemplateSyntaxError):
 
 
 _NESTING = re.compile(r"[()\[\]{}]")
+_OPENING = frozenset({"lparen", "lbracket", "lbrace"})
+_CLOSING = frozenset({"rparen", "rbracket", "rbrace"})
+_SEPARATOR = frozenset({"comma", "colon", "assign"})
+_STEP = frozenset({"add", "sub", "mul", "div", "floordiv", "mod", "pow", "tilde", "dot", "pipe", "eq", "ne", "gt", "gteq", "lt", "lteq"})
+_STEP_WORDS = frozenset({"and", "or", "not", "if", "else", "in", "is"})
+_BLOCK_OPENING = {"if": 2, "for": 3, "with": 2, "filter": 2}  # levels of the tree's depth one open block costs
+_BLOCK_CLOSING = frozenset({"endif", "endfor", "endwith", "endfilter"})
+
+
+def _bounded_nesting(stream: Iterable[Token], name: str | None, filename: str | None) -> Iterator[Token]:
+    """The parser's tokens, stopped where the template nests deeper than JINJA_MAX_NESTING.
+
+    Jinja's parser, its visitors and Python's compiler recurse once per level of a template's
+    tree. Left to run out of stack, a RecursionError is raised somewhere inside them, and on
+    Python 3.13 their generators print 'Exception ignored' while it unwinds; so the depth is
+    counted here, from the tokens, before any of them recurses. A level is an open bracket,
+    each operator, filter or attribute step since the last comma in it (a chain a.b.c or
+    a + b + c is a tree as deep as it is long), and two or three for each open block ({% for %} costs more).
+    """
+    opened: list[int] = []  # the levels each open block costs
+    steps = [0]  # per open bracket, and the expression itself: the steps since its last comma
+    after_block_begin = False
+    for token in stream:
+        kind = token.type
+        if kind in ("variable_begin", "block_begin"):
+            steps = [0]
+        elif kind in _OPENING:
+            steps[-1] += 1
+            steps.append(0)
+        elif kind in _CLOSING:
+            if len(steps) > 1:
+                steps.pop()
+        elif kind in _SEPARATOR:
+            steps[-1] = 0
+        elif kind in _STEP or (kind == "name" and token.value in _STEP_WORDS and not after_block_begin):
+            steps[-1] += 1
+        elif kind == "name" and after_block_begin:
+            if token.value in _BLOCK_OPENING:
+                opened.append(_BLOCK_OPENING[token.value])
+            elif token.value in _BLOCK_CLOSING and opened:
+                opened.pop()
+        after_block_begin = kind == "block_begin"
+        if sum(opened) + len(steps) + sum(steps) > limits.JINJA_MAX_NESTING:
+            raise Refused(
+                f"uttrycket eller blocken är för djupt nästlade: fler än {limits.JINJA_MAX_NESTING} led, som är gränsen "
+                "(JINJA_MAX_NESTING); ett led är en parentes, ett steg i en rad som a.b.c eller a + b + c, eller ett "
+                "{% if %} eller {% for %} inuti ett annat; dela upp uttrycket med {% set %}",
+                token.lineno,
+                name,
+                filename,
+            )
+        yield token
+
+
 _LONG_NUMBER = re.compile(r"\d{1000,}")
 
 
@@ -181,6 +236,10 @@ class Sandbox(ImmutableSandboxedEnvironment):
         self.cache_kind = f"autoescape={autoescape},newline={keep_trailing_newline},undefined={undefined.__name__}"
 
     # Parsing: refuse what the sandbox does not offer, and route loops and ~ through the counters.
+
+    def _tokenize(self, source: str, name: str | None, filename: str | None = None, state: str | None = None) -> TokenStream:
+        stream = super()._tokenize(source, name, filename, state)
+        return TokenStream(_bounded_nesting(stream, name, filename), name, filename)
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         try:
