@@ -578,12 +578,16 @@ def attachment_header() -> str:
 
 
 def simple_letterhead() -> str:
-    """First-page header for papers without a unit and official: organisation and page."""
+    """First-page header for papers without a unit and official: organisation, kind and page; the paper's date and
+    diarienummer, which the registrar files it by and the closing's "dag som ovan" refers to."""
     table = layout_table(
         [
             [
                 logo() + para("{{ org.brevhuvud }}", "Brevhuvud"),
-                para("{{ arende.dokumenttyp }}", "Dokumenttyp") + para(page_of_pages(), "Header"),
+                para("{{ arende.dokumenttyp }}", "Dokumenttyp")
+                + para(page_of_pages(), "Header")
+                + para("{{ arende.datum }}", "Header")
+                + dnr_line(),
             ]
         ],
         [5670, 3402],
