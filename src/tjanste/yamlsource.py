@@ -154,6 +154,7 @@ def _compose(text: str, shown_path: str, line_offset: int, problems: Problems) -
         return None
     if root is None:
         return Node({}, Place(shown_path, 1 + line_offset, 1))
+    _list_items_read_as_text(root, text.split("\n"), shown_path, line_offset, problems)
     try:
         return _convert(root, shown_path, line_offset, problems)
     except RecursionError:
@@ -226,6 +227,35 @@ def _yaml_reason(exc: yaml.MarkedYAMLError) -> str:
 def _in_english(problem: str) -> str:
     """A YAML problem without a Swedish wording here: PyYAML's own words, said to be that."""
     return f"YAML-läsarens beskrivning (på engelska): {problem}"
+
+
+def _list_items_read_as_text(root: yaml.Node, lines: list[str], shown_path: str, line_offset: int, problems: Problems) -> None:
+    """A line '- ...' indented deeper than the list item above it is, to YAML, more of that item's text: two att-satser
+    become one with a dash in it. In a plain (unquoted, not | or >) value that is never meant, so it is an error there."""
+    import yaml
+
+    stack: list[tuple[yaml.Node, str]] = [(root, "")]
+    seen = set()
+    while stack:
+        node, path = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((item, f"{path}[{index}]") for index, item in enumerate(node.value, start=1))
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend((value, f"{path}.{key.value}" if path else str(key.value)) for key, value in node.value)
+        elif isinstance(node, yaml.ScalarNode) and not node.style and node.end_mark.line > node.start_mark.line:  # plain: None or ""
+            for number in range(node.start_mark.line + 1, min(node.end_mark.line + 1, len(lines))):
+                line = lines[number]
+                content = line.lstrip(" ")
+                if content == "-" or content.startswith("- "):
+                    problems.error(
+                        Place(shown_path, number + 1 + line_offset, len(line) - len(content) + 1),
+                        path,
+                        "raden börjar med '-' men är indragen mer än punkten ovan, så YAML läser den som en fortsättning "
+                        "av punktens text; ska den vara en egen punkt i listan, dra in '-' lika mycket som punkten ovan",
+                    )
 
 
 def _place(node: yaml.Node, shown_path: str, line_offset: int) -> Place:
