@@ -244,3 +244,31 @@ def test_a_belopp_named_like_a_method_is_that_belopp() -> None:
     )
     assert problems.items == []
     assert text == " ".join(["2\u00a0mnkr"] * 4)
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("{% if a %}x", "texten tar slut innan {% if %} är stängt; skriv {% endif %} där det ska sluta"),
+        ("{% for i in a %}x", "texten tar slut innan {% for %} är stängt; skriv {% endfor %} där det ska sluta"),
+        (
+            "{% if a %}x{% endfor %}",
+            "{% endfor %} kan inte stå här, inne i {% if %}, som inte är stängt än; skriv {% endif %} där det ska sluta",
+        ),
+        ("{% endif %}", "{% endif %} står utan något {% if %} före; ta bort det eller börja blocket"),
+        ("{% else %}", "{% else %} står utan något {% if %} före"),
+        ("{{ a | kr( }}", "väntade ')' men fick '}'"),
+        ("{{ a ", "texten tar slut inne i uttrycket; väntade '}}'"),
+        ("{{ a + }}", "oväntat '}}'; något saknas före det"),
+        ("{% if %}{% endif %}", "ett uttryck saknas före '%}'"),
+        ("{{ a | }}", "väntade ett namn men fick '}}'"),
+    ],
+)
+def test_a_syntax_error_is_named_in_swedish_with_the_tag_to_write(source: str, message: str) -> None:
+    from jinja2 import TemplateSyntaxError
+
+    from tjanste.prose import environment, syntax_message
+
+    with pytest.raises(TemplateSyntaxError) as raised:
+        environment().from_string(source)
+    assert syntax_message(raised.value) == message

@@ -281,7 +281,7 @@ def render_text(source: str, context: dict[str, Any], place: Place, field: str, 
     try:
         return _rendered(source, {name: freeze(value) for name, value in context.items()})
     except TemplateSyntaxError as exc:
-        problems.error(_shift(place, _opening_line(source, exc.lineno)), field, f"mallfel: {_syntax_message(exc)}")
+        problems.error(_shift(place, _opening_line(source, exc.lineno)), field, f"mallfel: {syntax_message(exc)}")
     except UndefinedError as exc:
         quoted = re.match(r"'([^']+)'", exc.message or "")
         problems.error(
@@ -329,25 +329,49 @@ def python_message(exc: BaseException) -> str:
 
 
 _SYNTAX_MESSAGES = [
+    (
+        re.compile(r"Unexpected end of template\. Jinja was looking for .*The innermost block that needs to be closed is '(\w+)'.*"),
+        r"texten tar slut innan {% \1 %} är stängt; skriv {% end\1 %} där det ska sluta",
+    ),
+    (
+        re.compile(r"Encountered unknown tag '(\w+)'\. Jinja was looking for .*The innermost block that needs to be closed is '(\w+)'.*"),
+        r"{% \1 %} kan inte stå här, inne i {% \2 %}, som inte är stängt än; skriv {% end\2 %} där det ska sluta",
+    ),
+    (re.compile(r"Encountered unknown tag '(end(\w+))'\.?$"), r"{% \1 %} står utan något {% \2 %} före; ta bort det eller börja blocket"),
+    (re.compile(r"Encountered unknown tag '(else|elif)'\.?$"), r"{% \1 %} står utan något {% if %} före"),
+    (re.compile(r"Encountered unknown tag '(.*?)'.*"), r"okänd tagg '\1'; värden skrivs {{ namn }}"),
+    (re.compile(r"unexpected end of template, expected '(.*?)'\.?$", re.IGNORECASE), r"texten tar slut inne i uttrycket; väntade '\1'"),
     (re.compile(r"unexpected end of template"), "texten tar slut inne i {{ ... }} eller {% ... %}; saknas en avslutande }} eller %}?"),
     (re.compile(r"unexpected char (.+) at \d+"), r"tecknet \1 kan inte stå i ett uttryck"),
     (re.compile(r"expected name or number"), "väntade ett namn eller ett tal efter punkten; saknas en avslutande }}?"),
     (re.compile(r"expected token 'end of print statement', got '(.*)'"), r"väntade }} men fick '\1'"),
     (re.compile(r"expected token '(.*)', got '(.*)'"), r"väntade '\1' men fick '\2'"),
-    (re.compile(r"Encountered unknown tag '(.*?)'.*"), r"okänd tagg '\1'; värden skrivs {{ namn }}"),
-    (re.compile(r"unexpected '(.*)'"), r"oväntat '\1'"),
+    (re.compile(r"Expected an expression, got '(.*)'"), r"ett uttryck saknas före '\1'"),
+    (re.compile(r"unexpected '(.*?)', expected '(.*?)'$"), r"väntade '\2' men fick '\1'"),
+    (re.compile(r"unexpected '(.*)'"), r"oväntat '\1'; något saknas före det"),
     (re.compile(r"tag name expected"), "ett namn saknas efter {%"),
 ]
+# Jinja names tokens in English: the delimiters as the official writes them.
+_TOKEN_NAMES = {
+    "'end of print statement'": "'}}'",
+    "'end of statement block'": "'%}'",
+    "'end of template'": "slutet av texten",
+    "'name'": "ett namn",
+}
 
 
-def _syntax_message(exc: TemplateSyntaxError) -> str:
+def syntax_message(exc: TemplateSyntaxError) -> str:
+    """A Jinja syntax error in Swedish, naming the tag to write; Jinja's own English only for an error not listed here."""
     if isinstance(exc, Refused):
         return exc.message or "syntaxfel"
     message = exc.message or "syntaxfel"
     for pattern, swedish in _SYNTAX_MESSAGES:
         if pattern.match(message):
-            return pattern.sub(swedish, message, count=1)
-    return f"syntaxfel i {{{{ ... }}}} ({message})"
+            translated = pattern.sub(swedish, message, count=1)
+            for english, written in _TOKEN_NAMES.items():
+                translated = translated.replace(english, written)
+            return translated
+    return f"Jinjas beskrivning (på engelska): {message}"
 
 
 _DELIMITERS = re.compile(r"\{\{|\{%|\}\}|%\}")

@@ -90,7 +90,9 @@ def _render_template(prepared: PreparedTemplate, context: dict[str, Any], templa
     except TemplateSyntaxError as exc:
         lines = [line.strip() for line in getattr(exc, "docx_context", []) if line.strip()]
         near = f" nära '{' '.join(lines)[:120]}'" if lines else ""
-        raise CaseError([Problem(Place(display_path(template)), f"mallfel: {exc.message}{near}", "mall")]) from exc
+        from ..prose import syntax_message
+
+        raise CaseError([Problem(Place(display_path(template)), f"mallfel: {syntax_message(exc)}{near}", "mall")]) from exc
     except TemplateError as exc:
         tag = _tag_naming(template, exc.message or "")
         near = f"; taggen är '{tag[1]}' i {tag[0]}" if tag else ""
