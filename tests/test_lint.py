@@ -122,6 +122,11 @@ def test_a_unit_a_thousand_times_off_is_named_whatever_the_sizes(tmp_path: Path)
     assert warning == "11:5: kontroller[1]: 'b' (833\u00a0tkr) är skrivet i tkr men de andra delarna i mnkr; stämmer enheten?"
 
 
+def test_zero_written_in_kronor_among_millions_is_no_unit_warning(tmp_path: Path) -> None:
+    """0 kr is 0 mnkr: a part that is nothing has no scale to have written wrong."""
+    assert warnings_of(tmp_path, **{"  a: 12 mnkr\n  b: 8 mnkr": "  a: 20 mnkr\n  b: 0 kr"}) == []
+
+
 def test_a_figure_a_thousand_times_off_in_the_same_unit_is_still_named(tmp_path: Path) -> None:
     [warning] = warnings_of(
         tmp_path, **{"  totalt: 20 mnkr": "  totalt: 12 008 mnkr", "  a: 12 mnkr\n  b: 8 mnkr": "  a: 12 000 mnkr\n  b: 8 mnkr"}

@@ -387,7 +387,7 @@ def unit_outliers(units: list[str]) -> list[tuple[int, str]]:
 def suspect_parts(amounts: list[Amount]) -> list[tuple[int, str | None]]:
     """(index, the others' unit) of parts written in a unit a thousand times off, then (index, None) of the remaining
     parts whose size is a thousand times off: the one rule for the parts of a kontroll and of a table column."""
-    units = unit_outliers([a.unit for a in amounts])
+    units = [(index, common) for index, common in unit_outliers([a.unit for a in amounts]) if amounts[index].kronor]  # 0 has no scale
     flagged = {index for index, _ in units}
     sizes = [(index, None) for index in far_from_siblings([a.kronor for a in amounts]) if index not in flagged]
     return [*units, *sizes]
