@@ -46,7 +46,7 @@ tillganglighet: $(INSTALLED)
 	$(BIN)/tjanste check --tillganglighet --diarieforda
 
 check: $(INSTALLED)
-	$(BIN)/tjanste check
+	$(BIN)/tjanste check $(CASE)
 
 # ruff check and mypy as configured in pyproject.toml; the tree is not yet run through ruff format.
 lint: $(INSTALLED)
