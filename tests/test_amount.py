@@ -358,3 +358,33 @@ def test_an_amount_has_at_most_amount_max_digits() -> None:
     assert Amount.parse("1" + "0" * 39 + " kr").kronor == Decimal(10**39)
     with pytest.raises(AmountError, match="högst 40"):
         Amount.parse("1 " + "000 " * 12 + "mdkr")
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("24 miljoner", "24 mnkr"),
+        ("4.5 mnkr", "4,5 mnkr"),
+        ("-1.3 mnkr", "-1,3 mnkr"),
+        ("4,5 MSEK", "4,5 mnkr"),
+        ("20 Mkr", "20 mkr"),
+        ("12 TKR", "12 tkr"),
+        ("300 tusen kronor", "300 tkr"),
+        ("2,5 miljarder kronor", "2,5 mdkr"),
+        ("24.000.000 kr", "24 000 000 kr"),
+        ("100:-", "100 kr"),
+        ("1.234 kr", None),  # a decimal point or a thousands separator: no guess
+        ("tjugo", None),
+        ("12 äpplen", None),
+        ("15.1,2 mnkr", None),
+    ],
+)
+def test_a_text_that_is_nearly_an_amount_is_answered_with_the_amount_meant(written: str, meant: str | None) -> None:
+    with pytest.raises(AmountError) as raised:
+        Amount.parse(written)
+    message = str(raised.value)
+    if meant is None:
+        assert "skriv t.ex. 24 000 000 kr" in message, message
+    else:
+        assert message.startswith(f"'{written}' är inget belopp; skriv '{meant}' (decimalkomma"), message
+        assert Amount.parse(meant) is not None

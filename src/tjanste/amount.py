@@ -75,11 +75,41 @@ class AmountError(ValueError):
 
     def __init__(self, text: str, message: str = ""):
         self.text = text
+        meant = _meant(text) if not message else None
         super().__init__(
             message
+            or (f"'{text}' är inget belopp; skriv '{meant}' (decimalkomma, enhet {UNIT_CHOICES})" if meant else "")
             or f"'{text}' är inget belopp; skriv t.ex. 24 000 000 kr, 15,1 mnkr, 0,9 mnkr eller 9,3 tkr "
             f"(decimalkomma, enhet {UNIT_CHOICES})"
         )
+
+
+# Unit words officials write for ours, lower-cased: '24 miljoner', '4,5 MSEK', '20 Mkr', '300 tusen kronor'.
+_UNIT_SYNONYMS = {
+    **{word: "kr" for word in ("kr.", "krona", "sek", ":-")},
+    **{word: "tkr" for word in ("tusen", "tusen kr", "tusen kronor", "ksek", "kkr", "tsek")},
+    **{word: "mnkr" for word in ("miljon", "miljoner", "milj", "milj.", "miljon kronor", "miljoner kronor", "msek", "mn kr", "mn")},
+    **{word: "mdkr" for word in ("miljard", "miljarder", "mdr", "miljard kronor", "miljarder kronor", "mdsek", "md kr")},
+}
+_WRITTEN = re.compile(r"(?P<sign>[-\u2212])?\s*(?P<figure>[0-9][0-9 \u00a0\u202f.,]*?)\s*(?P<unit>(?:[^\W\d_]|:)[^\d]*?)?\s*")
+
+
+def _meant(text: str) -> str | None:
+    """The amount an official most likely meant by a text that is not one: a decimal point or a unit word of their own."""
+    written = _WRITTEN.fullmatch(str(text).strip())
+    if written is None:
+        return None
+    figure, unit = written.group("figure"), (written.group("unit") or "").strip()
+    if re.fullmatch(r"[0-9]{1,3}(?:\.[0-9]{3}){2,}", figure):  # 24.000.000: points between groups of three
+        figure = figure.replace(".", " ")
+    elif re.fullmatch(r"[0-9 ]+\.(?![0-9]{3}$)[0-9]+", figure):  # 4.5: a decimal point (1.234 could be either: no guess)
+        figure = figure.replace(".", ",")
+    lowered = unit.lower()
+    unit = lowered if lowered in UNITS else _UNIT_SYNONYMS.get(lowered, unit)
+    meant = f"{written.group('sign') or ''}{figure.strip()}{' ' + unit if unit else ''}"
+    if meant == str(text).strip() or _AMOUNT.fullmatch(meant) is None:
+        return None
+    return meant
 
 
 # Money arithmetic: exact, or NotExact. Rounded and Inexact are traps, so no digit is ever dropped silently.
