@@ -85,10 +85,16 @@ def clause_warnings(text: str) -> list[str]:
         "planen godkänns",
         "den sammantagna förstärkningen finansieras från anslaget",
         "arbetet ska genomföras",
+        "Region Blekinge ska ansöka om medlen",
+        "Blekinge landsting ska ansöka om medlen",
     ],
 )
 def test_clauses_opened_by_an_infinitive_pass(text: str) -> None:
     assert clause_warnings(text) == []
+
+
+def test_a_clause_opened_by_a_capital_verb_is_named() -> None:
+    assert clause_warnings("Omfördela budgetramen") == ["att-satsen börjar med versal; skriv 'omfördela' med liten bokstav efter 'att'"]
 
 
 @pytest.mark.parametrize(

@@ -114,6 +114,9 @@ def lint_clause(text: str, place: Place, field_name: str, problems: Problems) ->
             f"att-satsen börjar med '{word or plain[:20]}', "
             "inte med ett verb i infinitiv (t.ex. 'avsätta', 'godkänna', 'uppdra') eller en form som 'planen godkänns'",
         )
+    elif word and not passive and plain[:1].isupper() and plain[: len(word)].lower() == word:
+        # 'att Omfördela': the verb read as the start of a sentence; a name ('att Region Blekinge ska ...') is passive above
+        problems.warning(place, field_name, f"att-satsen börjar med versal; skriv '{word}' med liten bokstav efter 'att'")
     joined = re.search(r"\boch att\b", plain, flags=re.IGNORECASE)
     if joined:
         problems.warning(place, field_name, "att-satsen rymmer två beslut förenade med 'och att'; dela den i två att-satser")
