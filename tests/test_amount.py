@@ -388,3 +388,9 @@ def test_a_text_that_is_nearly_an_amount_is_answered_with_the_amount_meant(writt
     else:
         assert message.startswith(f"'{written}' är inget belopp; skriv '{meant}' (decimalkomma"), message
         assert Amount.parse(meant) is not None
+
+
+def test_a_quoted_cell_is_told_to_lose_its_quotes() -> None:
+    """In a row 'a | "12" | b' YAML keeps the quotes: they are part of the cell, which the official did not mean."""
+    with pytest.raises(AmountError, match=r"citattecknen runt en cell blir en del av den; ta bort dem"):
+        Amount.parse('"{{ belopp.barn }}"')

@@ -76,9 +76,16 @@ class AmountError(ValueError):
     def __init__(self, text: str, message: str = ""):
         self.text = text
         meant = _meant(text) if not message else None
+        quoted = not message and re.fullmatch(r"\s*([\"']).*\1\s*", str(text)) is not None
         super().__init__(
             message
             or (f"'{text}' är inget belopp; skriv '{meant}' (decimalkomma, enhet {UNIT_CHOICES})" if meant else "")
+            or (
+                f"'{text}' är inget belopp: citattecknen runt en cell blir en del av den; ta bort dem "
+                "(behöver raden citattecken, sätt dem kring hela raden)"
+                if quoted
+                else ""
+            )
             or f"'{text}' är inget belopp; skriv t.ex. 24 000 000 kr, 15,1 mnkr, 0,9 mnkr eller 9,3 tkr "
             f"(decimalkomma, enhet {UNIT_CHOICES})"
         )
