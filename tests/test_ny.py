@@ -87,7 +87,17 @@ def test_a_new_organisation_is_usable_at_once(project_copy: Path, tmp_path: Path
     assert main(["ny-organisation", "region-gavleborg", "--namn", "Region Gävleborg", "--ort", "Gävle"]) == 0
     path = project_copy / "templates" / "organisationer" / "region-gavleborg.yaml"
     text = path.read_text(encoding="utf-8")
-    for field in ("namn", "brevhuvud", "ort", "forslagsstil", "dnr_monster", "dnr_exempel", "enhetsord", "gruppera_fyrsiffriga"):
+    for field in (
+        "namn",
+        "brevhuvud",
+        "ort",
+        "forslagsstil",
+        "dnr_monster",
+        "dnr_exempel",
+        "enhetsord",
+        "gruppera_fyrsiffriga",
+        "styrelse",
+    ):
         assert re.search(rf"# .*\n{field}:", text), f"{field} is not explained by a comment above it"
     profile = load_profile(path)
     assert (profile.namn, profile.ort) == ("Region Gävleborg", "Gävle")
@@ -102,6 +112,7 @@ def test_a_new_organisation_is_usable_at_once(project_copy: Path, tmp_path: Path
     assert main(["render", "gavle", "--ut", str(tmp_path)]) == 0
     text = (tmp_path / "gavle" / "beslut.txt").read_text(encoding="utf-8")
     assert "Region Gävleborg" in text and "Gävle dag som ovan" in text and "RS 2026/14" in text
+    assert "Regionstyrelsen föreslås besluta" in text
 
     capsys.readouterr()
     assert main(["ny-organisation", "region-gavleborg", "--namn", "Annat namn"]) == 1
@@ -109,3 +120,16 @@ def test_a_new_organisation_is_usable_at_once(project_copy: Path, tmp_path: Path
     assert load_profile.__wrapped__(path).namn == "Region Gävleborg"
     assert main(["ny-organisation", "Region Gävleborg", "--namn", "X"]) == 1
     assert "fel: id: ett id får bara innehålla a–z, 0–9 och -" in capsys.readouterr().err
+
+
+def test_a_new_case_of_a_municipality_is_addressed_to_its_own_board(
+    project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The profile names the body new cases go to; ny-organisation guesses it from the name, for the official to check."""
+    assert main(["ny-organisation", "exempels-kommun", "--namn", "Exempels kommun", "--ort", "Exempelby"]) == 0
+    assert load_profile(project_copy / "templates" / "organisationer" / "exempels-kommun.yaml").styrelse == "Kommunstyrelsen"
+    assert main(["ny", "Omfördelning av budget", "--organisation", "exempels-kommun", "--fil", "kommun"]) == 0
+    case = (project_copy / "cases" / "kommun.md").read_text(encoding="utf-8")
+    assert "till: Kommunstyrelsen " in case and "beslutar: Kommunstyrelsen " in case and "Regionstyrelsen" not in case
+    assert main(["render", "kommun", "--ut", str(tmp_path)]) == 0
+    assert "Kommunstyrelsen föreslås besluta" in (tmp_path / "kommun" / "beslut.txt").read_text(encoding="utf-8")

@@ -47,6 +47,7 @@ class Profile(Located):
     gruppera_fyrsiffriga: bool = True
     logotyp: Logo | None = None
     underskrifter_placering: str = "under"  # signatures stacked ("under") or side by side ("bredvid")
+    styrelse: str = ""  # the body a new case (tjanste ny) is addressed to: Regionstyrelsen, Kommunstyrelsen
     id: str = ""
     folder: Path = Path(".")
 
@@ -87,6 +88,7 @@ PROFILE_SCHEMA = Record(
             },
         ),
         "underskrifter_placering": Choice(["under", "bredvid"], default="under"),
+        "styrelse": Text(default=""),
     },
 )
 

@@ -6,9 +6,13 @@ import datetime as dt
 import re
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import paths
 from .errors import CaseError, Place, Problem
+
+if TYPE_CHECKING:
+    from .profile import Profile
 
 SLUG_WORDS = 6  # of the rubrik in a file name: enough to tell cases apart, short enough to type
 PROFILE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -16,6 +20,7 @@ PROFILE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 # the stub's comment asks the organisation to narrow it to its own.
 DEFAULT_DNR_PATTERN = r"([A-ZÅÄÖ][A-ZÅÄÖa-zåäö]*[ /])?\d{1,6}[/-]\d{1,6}(/\d{4})?"
 DEFAULT_DNR_EXAMPLE = "RS 2026/1"
+DEFAULT_BODY = "Regionstyrelsen"  # a new case's addressee where the profile names none
 
 
 def slug(text: str) -> str:
@@ -43,7 +48,7 @@ dnr: ""                              # diarienummer, t.ex. {dnr_example}; tomt t
 datum: {datum}                   # alltid ÅÅÅÅ-MM-DD
 handlaggare: Förnamn Efternamn       # den som skriver ärendet
 enhet: Enhetens namn                 # förvaltning eller avdelning, i brevhuvudet
-till: Regionstyrelsen                # det organ som ska besluta
+till: {styrelse}{till_pad}# det organ som ska besluta
 rubrik: {rubrik}
 
 # Namngivna belopp, exakta och i den enhet de skrivs (kr, tkr, mnkr, mdkr; decimalkomma).
@@ -75,8 +80,8 @@ tabeller:
 # Förslaget till beslut: att-satserna skrivs utan "att" och utan skiljetecken; verktyget
 # sätter "att", kommatecken, "samt" och punkt. Varje att-sats börjar med ett verb.
 forslag:
-  beslutar: Regionstyrelsen          # "Regionstyrelsen föreslås besluta"
-  # foreslar: Regionfullmäktige      # i stället: "Regionstyrelsen föreslår regionfullmäktige besluta"
+  beslutar: {styrelse}{beslutar_pad}# "{styrelse} föreslås besluta"
+  # foreslar: Fullmäktige            # i stället: "{styrelse} föreslår fullmäktige besluta"
   att:
     - avsätta {{{{ belopp.personal }}}} till personal
     - avsätta {{{{ belopp.lokaler }}}} till lokaler
@@ -152,6 +157,9 @@ enhetsord:
 
 # ja: fyrsiffriga tal grupperas (4 000 kr); nej: de skrivs ihop (4000 kr).
 gruppera_fyrsiffriga: ja
+
+# Det organ som nya ärenden (tjanste ny) ställs till och föreslår beslut för.
+styrelse: {styrelse_yaml}
 """
 
 
@@ -196,6 +204,8 @@ def new_case(
     case_file = paths.cases_dir() / f"{name}.md"
     bilaga = paths.cases_dir() / name / "bilaga-1.md"
     _refuse_existing([case_file, bilaga])
+    house = _profile(organisation)
+    styrelse = house.styrelse or DEFAULT_BODY
     text = CASE_TEXT.format(
         name=name,
         typ=typ,
@@ -204,7 +214,10 @@ def new_case(
         organisation=organisation,
         org_pad=" " * max(1, 23 - len(organisation)),
         organisations=", ".join(known_profiles),
-        dnr_example=_dnr_example(organisation),
+        dnr_example=house.dnr_exempel or DEFAULT_DNR_EXAMPLE,
+        styrelse=styrelse,
+        till_pad=" " * max(1, 31 - len(styrelse)),
+        beslutar_pad=" " * max(1, 25 - len(styrelse)),
         datum=datum.isoformat(),
         rubrik=_quoted(rubrik),
     )
@@ -236,19 +249,27 @@ def new_profile(profile_id: str, namn: str, *, ort: str = "", brevhuvud: str = "
         ort_yaml=_quoted(ort),
         dnr_monster=DEFAULT_DNR_PATTERN,
         dnr_exempel=DEFAULT_DNR_EXAMPLE,
+        styrelse_yaml=_quoted(_body_of(namn)),
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     _write_new(path, text)
     return path
 
 
-def _dnr_example(organisation: str) -> str:
-    from .profile import load_profile
+def _profile(organisation: str) -> Profile:
+    """The organisation's profile for a new case's examples; a profile with errors gives the defaults (check names them)."""
+    from .profile import Profile, load_profile
 
     try:
-        return load_profile(paths.profiles_dir() / f"{organisation}.yaml").dnr_exempel or DEFAULT_DNR_EXAMPLE
+        return load_profile(paths.profiles_dir() / f"{organisation}.yaml")
     except CaseError:
-        return DEFAULT_DNR_EXAMPLE
+        return Profile()
+
+
+def _body_of(namn: str) -> str:
+    """The body a new organisation's cases are addressed to, guessed from its name for the profile's first version."""
+    lowered = namn.lower()
+    return "Kommunstyrelsen" if "kommun" in lowered else "Landstingsstyrelsen" if "landsting" in lowered else DEFAULT_BODY
 
 
 def _refuse_existing(files: list[Path]) -> None:
