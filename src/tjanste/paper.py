@@ -18,7 +18,17 @@ from .citing import TableNames, unknown_table
 from .errors import Place, Problems, os_reason, resolved
 from .kinds import ATTACHMENT, KINDS, PROTOCOL, Kind
 from .limits import LimitError
-from .markup import MARK_CHARACTER, images, misplaced_tables, nested_footnotes, parse_prose, table_references, text_pieces, unparsed_images
+from .markup import (
+    MARK_CHARACTER,
+    Image,
+    images,
+    misplaced_tables,
+    nested_footnotes,
+    parse_prose,
+    table_references,
+    text_pieces,
+    unparsed_images,
+)
 from .paths import find_file
 from .proposal import att_clause_texts, decided, introduction, numbered_sentences
 from .prose import InvalidAmount, ShownAmount, long_date, render_text
@@ -115,6 +125,7 @@ def _prepare_papers(case: Case, problems: Problems | None) -> list[Paper]:
     base_dir = source.path.parent
     prose = render_text(source.body, context, Place(source.shown_path, source.body_line, 1), "text", problems) or ""
     _check_blocks(prose, base_dir, source.shown_path, source.body_line, problems, case)
+    _check_table_images(case, base_dir, problems)
     proposal = _proposal(case, context, problems)
     if case.typ not in KINDS:  # an unknown typ is already an error: its prose and att-satser are checked, no paper is made
         problems.raise_if_errors()
@@ -267,16 +278,19 @@ def _attachment(
 
 def _inside(base_dir: Path, relative: str, place: Place, field_name: str, problems: Problems) -> Path | None:
     """A file named in a case: it must exist and stay inside the case's folder."""
+    if "\x00" in relative:
+        problems.error(place, field_name, f"'{relative.replace(chr(0), '?')}': ett filnamn kan inte innehålla tecknet NUL (%00)")
+        return None
     try:
         target = resolved(find_file(base_dir, relative))
-    except OSError as error:  # a loop of symbolic links
-        problems.error(place, field_name, f"'{relative}': {os_reason(error)}")
-        return None
-    if not target.is_relative_to(base_dir.resolve()):
-        problems.error(place, field_name, f"'{relative}' ligger utanför ärendets mapp; lägg filen bredvid ärendet")
-        return None
-    if not target.is_file():
-        problems.error(place, field_name, f"filen '{relative}' finns inte (sökt i {base_dir})")
+        if not target.is_relative_to(base_dir.resolve()):
+            problems.error(place, field_name, f"'{relative}' ligger utanför ärendets mapp; lägg filen bredvid ärendet")
+            return None
+        if not target.is_file():
+            problems.error(place, field_name, f"filen '{relative}' finns inte (sökt i {base_dir})")
+            return None
+    except OSError as error:  # a loop of symbolic links, a name too long for the file system
+        problems.error(place, field_name, f"'{relative[:80]}': {os_reason(error)}")
         return None
     return target
 
@@ -304,18 +318,40 @@ def _check_blocks(prose: str, base_dir: Path, shown_path: str, first_line: int, 
             problems.error(at(line), "text", forbidden_character_message(bad.group(0)))
             break
     for image in images(tokens):
-        place = at(image.line)
-        if not image.alt.strip():
-            problems.error(
-                place, "bild", f"bilden '{image.src}' saknar alternativtext; skriv den inom hakparenteserna: ![beskrivning]({image.src})"
-            )
-        path = _inside(base_dir, image.src, place, "bild", problems)
-        if path is not None:
-            try:
-                from .imagecheck import image_problem  # only for a paper with pictures
+        _check_image(image, base_dir, at(image.line), "bild", problems)
 
-                wrong = image_problem(read_limited(path, limits.IMAGE_FILE_BYTES), path.suffix.lower())
-            except LimitError as exc:
-                wrong = f"är för stor: {exc}"
-            if wrong:
-                problems.error(place, "bild", f"'{image.src}' {wrong}")
+
+def _check_image(image: Image, base_dir: Path, place: Place, field_name: str, problems: Problems) -> None:
+    """One image: alt text, a file inside the case's folder, whole and within the size limits."""
+    if not image.alt.strip():
+        problems.error(
+            place, field_name, f"bilden '{image.src}' saknar alternativtext; skriv den inom hakparenteserna: ![beskrivning]({image.src})"
+        )
+    path = _inside(base_dir, image.src, place, field_name, problems)
+    if path is not None:
+        try:
+            from .imagecheck import image_problem  # only for a paper with pictures
+
+            wrong = image_problem(read_limited(path, limits.IMAGE_FILE_BYTES), path.suffix.lower())
+        except LimitError as exc:
+            wrong = f"är för stor: {exc}"
+        if wrong:
+            problems.error(place, field_name, f"'{image.src}' {wrong}")
+
+
+def _check_table_images(case: Case, base_dir: Path, problems: Problems) -> None:
+    """Images written in a table's texts (a cell, a column's or the sum row's heading) are placed like the prose's:
+    they get the same checks, at the line of the row or field that holds them."""
+    for name, table in case.tabeller.items():
+        texts: list[tuple[str, Place, str]] = [(table.rubrik, table.place_of("rubrik"), f"tabeller.{name}.rubrik")]
+        texts += [(c.rubrik, c.place, f"tabeller.{name}.kolumner[{i}]") for i, c in enumerate(table.kolumner, start=1)]
+        if table.summa is not None:
+            texts.append((table.summa.rubrik, table.summa.place, f"tabeller.{name}.summa"))
+        for row in table.rows:
+            texts += [(cell, row.place, f"tabeller.{name}.rader") for cell in row.cells if isinstance(cell, str)]
+            if row.group is not None and row.group_first:
+                texts.append((row.group.label, row.group.place, f"tabeller.{name}.rader"))
+        for text, place, field_name in texts:
+            if "![" in text:
+                for image in images(parse_prose(text)[0]):
+                    _check_image(image, base_dir, place, field_name, problems)

@@ -15,7 +15,10 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from .. import limits
+from ..bounded import read_limited
 from ..errors import CaseError, Place, Problem, display_path
+from ..limits import LimitError
 from ..markup import Token, image_source
 from ..paths import find_file
 from . import ooxml
@@ -67,7 +70,13 @@ class Pictures:
 def picture_runs(package: Package, part: Part, token: Token, base_dir: Path) -> list[etree._Element]:
     """One run holding the picture; its alt text (descr) is the markdown image's text."""
     path = find_file(base_dir, image_source(token)).resolve()
-    data = path.read_bytes()
+    # The paper's checks refused this already (_check_image); a picture is never read from outside, or without a bound.
+    if not path.is_relative_to(base_dir.resolve()) or not path.is_file():
+        raise CaseError([Problem(Place(display_path(path)), "bilden ligger utanför ärendets mapp eller finns inte", "bild")])
+    try:
+        data = read_limited(path, limits.IMAGE_FILE_BYTES)
+    except LimitError as exc:
+        raise CaseError([Problem(Place(display_path(path)), f"bilden är för stor: {exc}", "bild")]) from exc
     width, height = native_size(data, path)
     if width > TEXT_WIDTH_EMU:
         height = height * TEXT_WIDTH_EMU // width
