@@ -131,15 +131,38 @@ def test_a_render_killed_midway_leaves_no_half_file(tmp_path: Path, project_copy
 
 
 def test_stale_temporaries_are_removed(tmp_path: Path) -> None:
+    """Only a temporary of a name being written now is ours: '.anteckning.txt.abcdefgh.tmp' has an output's form, but
+    no render writes anteckning.txt."""
     folder = tmp_path / "2015-primarvard"
     folder.mkdir(parents=True)
-    stale, fresh, foreign = folder / ".beslut.docx.abc_1234.tmp", folder / ".beslut.docx.def_5678.tmp", folder / ".anteckning.tmp"
-    for path in (stale, fresh, foreign):
+    stale, fresh = folder / ".beslut.docx.abc_1234.tmp", folder / ".beslut.docx.def_5678.tmp"
+    foreign, lookalike = folder / ".anteckning.tmp", folder / ".anteckning.txt.abcdefgh.tmp"
+    for path in (stale, fresh, foreign, lookalike):
         path.write_bytes(b"half")  # fresh: perhaps another render's, still being written
-    for path in (stale, foreign):
+    for path in (stale, foreign, lookalike):
         os.utime(path, (time.time() - 7200, time.time() - 7200))
-    write_all(folder, {"beslut.txt": b"ny\n"})
-    assert not stale.exists() and fresh.exists() and foreign.exists()
+    write_all(folder, {"beslut.docx": b"ny\n"})
+    assert not stale.exists() and fresh.exists() and foreign.exists() and lookalike.exists()
+
+
+def test_only_a_staging_folder_of_ours_is_removed_when_stale(tmp_path: Path) -> None:
+    """A killed render leaves '.<case>.ny-xxxxxxxx' with outputs in it; a folder of the official's that looks like one
+    (another name after 'ny-', or with their own files in it) is never removed."""
+    out = tmp_path / "build"
+    ours, theirs, with_notes = (
+        out / ".2015-primarvard.ny-abcd_123",
+        out / ".2015-primarvard.ny-mina-utkast",
+        out / ".2015-primarvard.ny-efgh_456",
+    )
+    for folder in (ours, theirs, with_notes):
+        folder.mkdir(parents=True)
+        (folder / "beslut.docx").write_bytes(b"half")
+    (with_notes / "anteckningar.md").write_text("mina\n", encoding="utf-8")
+    for folder in (ours, theirs, with_notes):
+        os.utime(folder, (time.time() - 7200, time.time() - 7200))
+    assert main(["render", "2015-primarvard", "--ut", str(out)]) == 0
+    assert not ours.exists()
+    assert (theirs / "beslut.docx").read_bytes() == b"half" and (with_notes / "anteckningar.md").is_file()
 
 
 def test_a_render_replaces_its_own_outputs_only(tmp_path: Path) -> None:

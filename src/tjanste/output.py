@@ -45,7 +45,7 @@ def write_all(folder: Path, files: dict[str, bytes], *, durable: bool = True) ->
         folder.mkdir(parents=True, exist_ok=True)
     except FileExistsError as error:  # a file where the folder should be: 'is not a folder', not 'exists'
         raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), error.filename) from None
-    remove_stale_temporaries(folder)
+    remove_stale_temporaries(folder, set(files))
     staged: list[tuple[str, Path]] = []
     try:
         for name, data in files.items():
@@ -71,11 +71,13 @@ def write_all(folder: Path, files: dict[str, bytes], *, durable: bool = True) ->
 STALE_AFTER = 3600  # seconds: older than any render, so never a file another render is still writing
 
 
-def remove_stale_temporaries(folder: Path) -> None:
-    """Temporaries left by a render that was killed (kill -9 skips the cleanup above) are removed later."""
+def remove_stale_temporaries(folder: Path, names: set[str]) -> None:
+    """Temporaries left by a render that was killed (kill -9 skips the cleanup above) are removed by the next write of
+    the same names: a file is taken for ours only when it is a temporary of a name being written now."""
     now = time.time()
     for temporary in folder.glob(".*.tmp"):
-        if not is_temporary(temporary.name):
+        match = _TEMPORARY.fullmatch(temporary.name)
+        if match is None or match.group(1) not in names or not is_temporary(temporary.name):
             continue  # someone else's file that happens to end in .tmp
         try:
             if now - temporary.stat().st_mtime > STALE_AFTER:
@@ -325,13 +327,25 @@ def real_path(error: OSError, folder: Path) -> Path:
 
 
 def _remove_stale_stagings(folder: Path) -> None:
+    """Staging folders a killed render left beside the output folder: named as mkdtemp names ours, holding only files
+    named as outputs are, and older than any render. Anything else that looks like one is someone else's, and kept."""
     now = time.time()
+    ours = re.compile(rf"\.{re.escape(folder.name)}\.ny-[a-z0-9_]{{8}}")
     for staging in folder.parent.glob(f".{folder.name}.ny-*"):
         try:
-            if now - staging.stat().st_mtime > STALE_AFTER:
+            if (
+                ours.fullmatch(staging.name)
+                and not staging.is_symlink()
+                and now - staging.stat().st_mtime > STALE_AFTER
+                and all(_output_name(entry) for entry in os.scandir(staging))
+            ):
                 shutil.rmtree(staging, ignore_errors=True)
         except OSError:
             pass
+
+
+def _output_name(entry: os.DirEntry[str]) -> bool:
+    return entry.is_file(follow_symlinks=False) and (entry.name == STAMP or entry.name.endswith(_OUTPUT_SUFFIXES))
 
 
 def output_root(given: str | Path | None) -> Path:
