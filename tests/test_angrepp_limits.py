@@ -449,3 +449,13 @@ def test_a_case_of_many_distinct_att_satser_stops_at_the_time_budget_with_one_er
     errors = [line for line in capsys.readouterr().err.splitlines() if ": fel: " in line]
     assert len(errors) == 1, errors[:3]
     assert "Jinja får arbeta högst 0.2 s per ärende (JINJA_SECONDS_PER_CASE); tiden tog slut här" in errors[0]
+
+
+@pytest.mark.parametrize("text", ["![" * 50_000, "![a](b " * 50_000], ids=["oppna-bilder", "sokvagar-utan-slut"])
+def test_an_image_with_a_space_in_its_path_is_looked_for_in_linear_time(text: str) -> None:
+    """The hint for '![x](min bild.png)' scanned to the end of the text from every '![': hours for an 8 MB case."""
+    from tjanste.markup import _UNPARSED_IMAGE
+
+    started = time.monotonic()
+    assert _UNPARSED_IMAGE.findall(text) == []
+    assert time.monotonic() - started < SECONDS
