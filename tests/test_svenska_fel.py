@@ -216,3 +216,16 @@ def test_a_broken_dnr_pattern_is_explained_in_swedish(project_copy: Path, capsys
     assert code == 1
     assert err.splitlines()[0].endswith(":7:14: fel: dnr_monster: är inget giltigt mönster: en ( stängs aldrig (tecken 1)"), err
     assert not english(err), err
+
+
+@pytest.mark.parametrize("pattern", [r"(a|aa)*b", r"(\d+)+/\d{4}", r"[A-Z]+ \d+(-\d+)*"])
+def test_a_dnr_pattern_that_could_take_hours_is_refused_at_its_line(
+    pattern: str, project_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'(a|aa)*b' against a diarienummer of 48 a's ran for minutes: a repeat inside a repeat is refused before any match."""
+    profile = project_copy / "templates" / "organisationer" / "landstinget-blekinge.yaml"
+    profile.write_text(profile.read_text(encoding="utf-8").replace(r"dnr_monster: '\d{4}/\d{1,5}'", f"dnr_monster: '{pattern}'"))
+    code, err = _run(capsys, "check", CASE)
+    assert code == 1
+    assert ":7:14: fel: dnr_monster: har en upprepning inuti en upprepning" in err.splitlines()[0], err
+    assert not english(err), err

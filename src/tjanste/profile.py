@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from . import limits
 from .amount import UNIT_CHOICES, UNIT_PATTERN
@@ -129,6 +130,14 @@ def load_profile(path: Path) -> Profile:
     if profile is not INVALID and profile.dnr_monster:
         try:
             re.compile(profile.dnr_monster)
+            if nested_repeat(profile.dnr_monster):
+                problems.error(
+                    profile.place_of("dnr_monster"),
+                    "dnr_monster",
+                    "har en upprepning inuti en upprepning (som (a+)+ eller (a|aa)*), som kan ta timmar att pröva mot ett "
+                    "diarienummer; skriv mönstret utan att upprepa en grupp som själv upprepar eller har alternativ, "
+                    r"t.ex. [\d-]+ i stället för \d+(-\d+)*",
+                )
         except re.error as exc:
             problems.error(profile.place_of("dnr_monster"), "dnr_monster", f"är inget giltigt mönster: {pattern_problem(exc)}")
     if profile is not INVALID and profile.logotyp:
@@ -157,6 +166,36 @@ _PATTERN_PROBLEMS = {
     "missing group name": "en grupp saknar namn",
     "unknown extension": "okänd (?...)-grupp",
 }
+
+
+def nested_repeat(pattern: str) -> bool:
+    """Whether a part that repeats more than once holds another such part or alternatives: the shape whose matching time
+    grows exponentially with the text ((a+)+, (a|aa)*). A profile arrives in a pull request; a diarienummer is typed."""
+    from re import _constants as sre  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+
+    repeats = (sre.MAX_REPEAT, sre.MIN_REPEAT)
+
+    def parts(op: Any, value: Any) -> list[Any]:
+        """The subpatterns of one item: a group's, an assertion's, an atomic group's, each branch of alternatives."""
+        if op is sre.BRANCH:
+            return list(value[1])
+        if op in (sre.SUBPATTERN, sre.ASSERT, sre.ASSERT_NOT):
+            return [value[-1]]
+        return [value] if op is sre.ATOMIC_GROUP else []
+
+    def risky(items: Any, inside: bool) -> bool:
+        for op, value in items:
+            if op in repeats:
+                low, high, body = value
+                again = high is sre.MAXREPEAT or high > max(low, 1)  # \d{3} repeats one way only: no choice to retry
+                if (again and inside) or risky(body, inside or again):
+                    return True
+            elif (op is sre.BRANCH and inside) or any(risky(part, inside) for part in parts(op, value)):
+                return True
+        return False
+
+    return risky(_parser.parse(pattern), False)
 
 
 def pattern_problem(error: re.error) -> str:
