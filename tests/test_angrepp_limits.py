@@ -459,3 +459,18 @@ def test_an_image_with_a_space_in_its_path_is_looked_for_in_linear_time(text: st
     started = time.monotonic()
     assert _UNPARSED_IMAGE.findall(text) == []
     assert time.monotonic() - started < SECONDS
+
+
+def test_prose_with_more_tags_than_the_limit_is_refused_before_it_is_compiled(
+    project_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """500 000 '{{ belopp.a }}' lines took 84 s and 7 GB to compile before the time limit could say anything."""
+    case = project_copy / "cases" / "2015-primarvard.md"
+    text = case.read_text(encoding="utf-8")
+    case.write_text(text + "\n" + "{{ belopp.lakarforsorjning }}\n" * limits.JINJA_MAX_TAGS, encoding="utf-8")
+    assert main(["check", "2015-primarvard"]) == 1
+    errors = [e for e in capsys.readouterr().err.splitlines() if ": fel: " in e]
+    assert len(errors) == 1, errors[:3]
+    line = int(errors[0].split(".md:", 1)[1].split(":", 1)[0])
+    assert line > len(text.split("\n"))  # the line of the tag over the limit: one of those added (the prose had some)
+    assert ":1: fel: text: mallfel: texten har fler än 10 000 {{ }} och {% %}, som är gränsen (JINJA_MAX_TAGS)" in errors[0]

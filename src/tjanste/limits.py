@@ -84,6 +84,7 @@ TABLE_ROWS = Limit("TABLE_ROWS", 200_000, "rader", "tabellen", "dela upp tabelle
 
 # Counted by jinjawork and sandbox in every hook Jinja passes through; a case's numbers obey EXACT_DIGITS too.
 JINJA_MAX_LOOP_ROUNDS = 100_000  # rounds of all {% for %} loops of one case (also the longest range())
+JINJA_MAX_TAGS = 10_000  # {{ }} and {% %} in one template (a piece of prose, a part of a Word template)
 JINJA_MAX_NESTING = 60  # levels of one template's tree (brackets, chained steps, open blocks): well within the stack
 JINJA_MAX_EXPONENT = 100  # the largest n in a ** n
 JINJA_MAX_TEXT_CHARS = 100_000  # characters of a text an expression makes or prints ('a' * n, a ~ b, | join, a list in {{ }})

@@ -25,7 +25,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
 from . import codecache, jinjamath, jinjawork, limits
-from .jinjawork import LimitExceeded
+from .jinjawork import LimitExceeded, grouped
 
 # --- read-only values -----------------------------------------------------------------------
 
@@ -178,10 +178,20 @@ def _bounded_nesting(stream: Iterable[Token], name: str | None, filename: str | 
     opened: list[int] = []  # the levels each open block costs
     steps = [0]  # per open bracket, and the expression itself: the steps since its last comma
     after_block_begin = False
+    tags = 0
     for token in stream:
         kind = token.type
         if kind in ("variable_begin", "block_begin"):
             steps = [0]
+            tags += 1
+            if tags > limits.JINJA_MAX_TAGS:  # each becomes nodes, then code: 500 000 of them took 7 GB to compile
+                raise Refused(
+                    f"texten har fler än {grouped(limits.JINJA_MAX_TAGS)} {{{{ }}}} och {{% %}}, som är gränsen "
+                    "(JINJA_MAX_TAGS); dela upp den i bilagor eller skriv upprepningen som en {% for %}",
+                    token.lineno,
+                    name,
+                    filename,
+                )
         elif kind in _OPENING:
             steps[-1] += 1
             steps.append(0)
