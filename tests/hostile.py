@@ -23,6 +23,17 @@ def replace_part(docx: bytes, name: str, change: Callable[[bytes], bytes]) -> by
     return buffer.getvalue()
 
 
+def without_part(docx: bytes, name: str) -> bytes:
+    """A .docx with one part left out, every other part as it was."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as source:
+        parts = [(info, source.read(info.filename)) for info in source.infolist() if info.filename != name]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in parts:
+            target.writestr(info, data)
+    return buffer.getvalue()
+
+
 def raw_zip(entries: list[tuple[str, bytes, int, int]]) -> bytes:
     """A zip written by hand from already deflated entries (name, deflated, crc, declared size): sizes may lie."""
     out, central = bytearray(), bytearray()

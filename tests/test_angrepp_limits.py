@@ -33,6 +33,10 @@ def _sdt(depth: int) -> Callable[[bytes], bytes]:
 # name → (how the good .docx is made hostile, the message after 'kan inte läsa filen som .docx: ')
 DOCX_ATTACKS: dict[str, tuple[Callable[[bytes], bytes], str]] = {
     "inte-zip": (lambda docx: b"PK\x03\x04 inte ett zip-paket", "filen är ingen Word-fil (.docx): den går inte att öppna som zip-paket"),
+    "utan-huvuddokument": (
+        lambda docx: hostile.without_part(docx, "word/document.xml"),
+        "dokumentets huvuddel (word/document.xml) saknas; filen är inget vanligt Word-dokument",
+    ),
     "trasig-packning": (hostile.corrupt_deflate, "delen word/document.xml är skadad och kan inte packas upp (packningen är trasig)"),
     "okand-kodning": (
         lambda docx: hostile.replace_part(
@@ -112,8 +116,17 @@ def _repeated_toc(xml: bytes) -> bytes:
     return xml.replace(b"<w:body>", b"<w:body>" + heading * 5000 + toc * 5000, 1)
 
 
-# Amplifications of the printed text: the accessibility check prints no text, so it reads these files whole.
-TEXT_ONLY = {"innehallsforteckning-upprepad", "bokstavslista", "nastlade-falt", "stort-w-sym", "stor-listnumrering", "stor-listniva"}
+# Amplifications of the printed text: the accessibility check prints no text, so it reads these files whole; and a package
+# without its main part, which the accessibility check names in words of its own.
+TEXT_ONLY = {
+    "innehallsforteckning-upprepad",
+    "bokstavslista",
+    "nastlade-falt",
+    "stort-w-sym",
+    "stor-listnumrering",
+    "stor-listniva",
+    "utan-huvuddokument",
+}
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from .. import limits
 from .ns import R as _R
 from .ns import W as _W
 from .numbering import Numbering
-from .reading import Package, Styles, on, over, styles_of
+from .reading import DocxError, Package, Styles, on, over, styles_of
 
 _PPR = _W + "pPr"
 _SECT_PR = _W + "sectPr"
@@ -58,7 +58,7 @@ class ReadDocument:
         main = package.main_part()
         root = package.xml(main)
         if root is None:
-            raise ValueError(f"no main document part ({main}) in the .docx")
+            raise DocxError(f"dokumentets huvuddel ({main}) saknas; filen är inget vanligt Word-dokument")
         rels = package.relationships(main)
 
         def part(kind: str) -> ET.Element | None:
