@@ -116,3 +116,26 @@ def test_a_changed_bilaga_of_a_filed_case_is_named(tmp_path: Path, capsys: pytes
     assert len(errors) == 1
     assert "fel: diariefort: bilaga-1.docx är diarieförd 2022-05-05" in errors[0]
     assert "beslut.docx" not in errors[0].split("bilaga-1.docx: ")[0]
+
+
+@pytest.mark.parametrize("layout", ["indragna", "varde-pa-nasta-rad"])
+def test_a_front_matter_the_edit_cannot_follow_is_refused_in_swedish_and_changes_nothing(
+    layout: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Valid YAML the line edit does not know (every field indented, a value on the line after its key) read back wrong;
+    that was an internal error, and is now the official's, with what to write instead."""
+    case = copy_case(tmp_path, KORPUS / "cases" / "2015-primarvard.md")
+    text = case.read_text(encoding="utf-8")
+    front, body = text.split("\n---\n", 1)
+    if layout == "indragna":
+        front = "---\n" + "\n".join("  " + line if line else line for line in front.split("\n")[1:])
+    else:
+        front = front.replace('dnr: ""            # förlagan har ännu inget diarienummer', 'dnr:\n  "2015/1"', 1)
+    case.write_text(front + "\n---\n" + body, encoding="utf-8")
+    assert main(["check", str(case)]) == 0  # the case itself is fine
+    before = case.read_bytes()
+    capsys.readouterr()
+    assert main(["diariefor", str(case), "--dnr", "2015/7", "--ut", str(tmp_path / "ut")]) == 1
+    err = capsys.readouterr().err
+    assert "fel: dnr: diarienumret kan inte skrivas in utan att något annat i ärendefilen ändras" in err, err
+    assert "internt fel" not in err and case.read_bytes() == before

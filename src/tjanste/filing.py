@@ -60,6 +60,7 @@ def file_case(name_or_path: str, dnr: str, day: dt.date, out_root: str | Path | 
     _check_filable(case, dnr)
     text = original.decode("utf-8")
     edited = with_filing(text, case, dnr, {}, day)  # the dnr changes the documents; their checksums come after
+    _verify_edit(text, edited, case, dnr, {}, day)  # before the edited text is read as a case: its errors would be the edit's
     filed_case, filed_papers = read_and_word(str(path), text=edited)
     files = render_documents(filed_case, filed_papers)
     sums = document_sums(files)
@@ -218,9 +219,20 @@ def _verify_edit(before: str, after: str, case: Case, dnr: str, sums: dict[str, 
     new = _plain(_front(after, case, problems))
     expected = dict(old) if isinstance(old, dict) else {}
     expected["dnr"] = dnr
-    expected["diariefort"] = [{"datum": day.isoformat(), "dnr": dnr, "handlingar": dict(sums)}]
-    if problems.items or new != expected:
-        raise RuntimeError("the targeted edit of the case file did not read back as intended; nothing was written")
+    if sums:  # without checksums the edit sets the dnr only
+        expected["diariefort"] = [{"datum": day.isoformat(), "dnr": dnr, "handlingar": dict(sums)}]
+    if problems.items or new != expected:  # a layout the edit does not know: indented fields, {...}, a value on the next line
+        raise CaseError(
+            [
+                Problem(
+                    case.place_of("dnr") if case.places.get("dnr") else Place(case.source.shown_path, 1, 1),
+                    "diarienumret kan inte skrivas in utan att något annat i ärendefilen ändras, eftersom uppgifterna är "
+                    "skrivna på ett ovanligt sätt (indragna, inom { } eller med värdet på nästa rad); skriv varje fält på en "
+                    "egen rad utan indrag, med värdet efter kolonet som i README:s exempel, och kör diariefor igen. Inget skrevs",
+                    "dnr",
+                )
+            ]
+        )
 
 
 def _front(text: str, case: Case, problems: Problems) -> Node | None:
