@@ -330,3 +330,18 @@ def test_an_image_path_with_a_space_is_named_not_printed_as_text(
         f'cases/{CASE}.md:{line}:1: fel: bild: sökvägen har ett mellanslag, så bilden blir text; skriv sökvägen inom < >: ![Karta](<2015-primarvard/min bild.png> "Figur 1. Karta")',
     )
     assert tree(project_copy) == before
+
+
+def test_records_nested_deeper_than_json_can_read_are_not_ours(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A metadata.json or .indata of 200 000 '[' reached a RecursionError (an internal error, and alla stopped)."""
+    out = tmp_path / "ut"
+    assert main(["render", CASE, "--ut", str(out)]) == 0
+    folder = out / CASE
+    (folder / ".indata").write_text("[" * 200_000, encoding="utf-8")
+    assert main(["alla", "--ut", str(out)]) == 0  # the record is not ours: the case is rendered again
+    (folder / "metadata.json").write_text("[" * 200_000, encoding="utf-8")
+    before = tree(tmp_path)
+    code, line = first_error(capsys, "render", CASE, "--ut", str(out))
+    assert code == 1
+    assert line == f"{folder / 'metadata.json'}: fel: metadata.json är inte skriven av tjanste; flytta den, eller skriv till en annan mapp"
+    assert tree(tmp_path) == before

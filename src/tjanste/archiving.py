@@ -36,7 +36,7 @@ def _earlier_pdfs(folder: Path, files: dict[str, bytes]) -> dict[str, bytes] | N
                 return None
             pdfs[pdf] = data
         return pdfs
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):  # a record nested 200 000 deep is not ours
         return None
 
 

@@ -95,7 +95,7 @@ def listed_files(record: bytes) -> dict[str, str]:
         if parsed.get("schema") != SCHEMA:
             raise ValueError("not a tjanste record")
         return {entry["namn"]: entry["kontrollsumma"] for handling in parsed["handlingar"] for entry in handling["filer"]}
-    except (UnicodeDecodeError, AttributeError, KeyError, TypeError) as error:
+    except (UnicodeDecodeError, AttributeError, KeyError, TypeError, RecursionError) as error:  # nested 200 000 deep: not ours
         raise ValueError(str(error)) from error
 
 

@@ -103,7 +103,7 @@ def unchanged(case_path: Path, folder: Path, shared: str) -> list[str] | None:
             record["utdata"] = {name: _output_stat(folder / name) for name in outputs}
             write_all(folder, {STAMP: json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8")}, durable=False)
         return [str(warning) for warning in record["varningar"]]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):  # a record nested 200 000 deep is not ours
         return None
 
 
