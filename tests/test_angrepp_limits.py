@@ -487,3 +487,19 @@ def test_prose_with_more_tags_than_the_limit_is_refused_before_it_is_compiled(
     line = int(errors[0].split(".md:", 1)[1].split(":", 1)[0])
     assert line > len(text.split("\n"))  # the line of the tag over the limit: one of those added (the prose had some)
     assert ":1: fel: text: mallfel: texten har fler än 10 000 {{ }} och {% %}, som är gränsen (JINJA_MAX_TAGS)" in errors[0]
+
+
+def test_a_field_longer_than_the_limit_is_named_at_its_line_by_check(project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A rubrik of 100 000 characters passed check, then failed render blaming the Word template that printed it."""
+    case = project_copy / "cases" / "2015-primarvard.md"
+    text = case.read_text(encoding="utf-8")
+    line = text.split("\n").index(next(row for row in text.split("\n") if row.startswith("rubrik:"))) + 1
+    long = "Förstärkt budget " * (limits.TEXT_FIELD_CHARS.value // 17 + 1)
+    case.write_text(re.sub(r"(?m)^rubrik: .*$", "rubrik: " + long.strip(), text, count=1), encoding="utf-8")
+    assert main(["check", "2015-primarvard"]) == 1
+    errors = [e for e in capsys.readouterr().err.splitlines() if ": fel: " in e]
+    assert len(errors) == 1, errors[:3]
+    assert (
+        f".md:{line}:9: fel: rubrik: texten i fältet är {len(long.strip())} tecken, över gränsen 50000 tecken (TEXT_FIELD_CHARS)"
+        in errors[0]
+    )

@@ -48,6 +48,13 @@ CASE_FILE_BYTES = Limit(
     "filen",
     "en ärendefil är text; dela upp den eller flytta stora tabeller till bilagor",
 )
+TEXT_FIELD_CHARS = Limit(
+    "TEXT_FIELD_CHARS",
+    50_000,
+    "tecken",
+    "texten i fältet",
+    "en rubrik, ett namn eller en att-sats är några rader; längre text hör hemma i ärendets text eller i en bilaga",
+)
 PROFILE_FILE_BYTES = Limit("PROFILE_FILE_BYTES", 200_000, "byte", "organisationsprofilen", "en profil är några rader YAML")
 YAML_DEPTH = Limit(
     "YAML_DEPTH",

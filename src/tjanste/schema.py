@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Final, Generic, TypeVar
 
+from . import limits
 from .amount import Amount, AmountError
 from .errors import Place, Problems
 from .yamlsource import Node
@@ -88,6 +89,9 @@ class Text(Field):
         if not value and not self.allow_empty:
             problems.error(node.place, name, "är tomt, väntade en text")
             return INVALID
+        if limits.TEXT_FIELD_CHARS.exceeded_by(len(value)):  # a template prints a field whole: refused here, at its line
+            problems.error(node.place, name, limits.TEXT_FIELD_CHARS.message(len(value)))
+            return INVALID
         if value and self.pattern and not self.pattern.fullmatch(value):
             problems.error(node.place, name, f"'{value}' har fel form, väntade {self.pattern_help}")
             return INVALID
@@ -95,7 +99,11 @@ class Text(Field):
 
     def json_schema(self) -> dict[str, Any]:
         # An editor reads YAML 1.2, where 12 is a number; tjanste reads every scalar as text.
-        schema: dict[str, Any] = {"type": ["string", "number"], "description": self.pattern_help or self.expected}
+        schema: dict[str, Any] = {
+            "type": ["string", "number"],
+            "description": self.pattern_help or self.expected,
+            "maxLength": limits.TEXT_FIELD_CHARS.value,
+        }
         if self.pattern:
             schema["pattern"] = f"^(?:{self.pattern.pattern})$"
         elif not self.allow_empty:
