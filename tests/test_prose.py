@@ -272,3 +272,24 @@ def test_a_syntax_error_is_named_in_swedish_with_the_tag_to_write(source: str, m
     with pytest.raises(TemplateSyntaxError) as raised:
         environment().from_string(source)
     assert syntax_message(raised.value) == message
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("{{ arende }}", "en samling namn kan inte skrivas ut som text; skriv ett av dess fält, t.ex. arende.rubrik eller belopp.totalt"),
+        ("{{ [arende] }}", "en lista kan inte skrivas ut som den är; skriv ut delarna med | join(', ') eller {% for %}"),
+        ("{{ [1, 2] }}", "en lista kan inte skrivas ut som den är; skriv ut delarna med | join(', ') eller {% for %}"),
+    ],
+)
+def test_a_mapping_or_a_list_is_never_printed_in_pythons_notation(source: str, message: str) -> None:
+    """'{{ [arende] }}' printed [ReadOnly({... datetime.date(2015, 1, 19) ...})] into the paper."""
+    from jinja2 import TemplateError
+
+    from tjanste.prose import environment
+    from tjanste.sandbox import freeze
+
+    with pytest.raises(TemplateError) as raised:
+        environment().from_string(source).render({"arende": freeze({"rubrik": "R"})})
+    assert raised.value.message == message
+    assert environment().from_string("{{ [1, 2] | join(', ') }}").render({}) == "1, 2"

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from jinja2 import Template, TemplateSyntaxError, nodes
+from jinja2 import Template, TemplateError, TemplateSyntaxError, nodes
 from jinja2.lexer import Token, TokenStream
 from jinja2.runtime import LoopContext, Undefined, markup_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -310,7 +310,16 @@ class Sandbox(ImmutableSandboxedEnvironment):
         return markup_join(pieces)
 
     def bounded_value(self, value: Any) -> Any:
-        """Every {{ value }} before it is made text: a list of long texts is refused before it takes a gigabyte."""
+        """Every {{ value }} before it is made text: a list of long texts is refused before it takes a gigabyte, and a
+        mapping or a list is refused at all, since Python would print its own notation (ReadOnly({...}), ('a', 'b'))."""
+        if isinstance(value, Mapping):
+            raise TemplateError(
+                f"{jinjamath.kind(value)} kan inte skrivas ut som text; skriv ett av dess fält, t.ex. arende.rubrik eller belopp.totalt"
+            )
+        if isinstance(value, (list, tuple)):
+            raise TemplateError(
+                f"{jinjamath.kind(value)} kan inte skrivas ut som den är; skriv ut delarna med | join(', ') eller {{% for %}}"
+            )
         jinjamath.check_text_size(value)
         return value
 
