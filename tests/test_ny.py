@@ -48,7 +48,7 @@ def test_a_new_case_never_overwrites(project_copy: Path, capsys: pytest.CaptureF
     capsys.readouterr()
     assert main(["ny", "Samma rubrik", "--fil", "samma"]) == 1
     err = capsys.readouterr().err
-    assert "samma.md:1:1: fel: fil: filen finns redan och skrivs inte över" in err
+    assert "samma.md:1:1: fel: fil: filen finns redan och skrivs inte över; välj en annan rubrik eller ange ett filnamn med --fil" in err
     assert case.read_text(encoding="utf-8") == "mitt arbete\n"
 
 
@@ -116,7 +116,7 @@ def test_a_new_organisation_is_usable_at_once(project_copy: Path, tmp_path: Path
 
     capsys.readouterr()
     assert main(["ny-organisation", "region-gavleborg", "--namn", "Annat namn"]) == 1
-    assert "fel: fil: filen finns redan och skrivs inte över" in capsys.readouterr().err
+    assert "fel: fil: filen finns redan och skrivs inte över; välj ett annat id för organisationen" in capsys.readouterr().err
     assert load_profile.__wrapped__(path).namn == "Region Gävleborg"
     assert main(["ny-organisation", "Region Gävleborg", "--namn", "X"]) == 1
     assert "fel: id: ett id får bara innehålla a–z, 0–9 och -" in capsys.readouterr().err

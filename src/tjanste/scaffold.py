@@ -203,7 +203,7 @@ def new_case(
         raise CaseError(problems)
     case_file = paths.cases_dir() / f"{name}.md"
     bilaga = paths.cases_dir() / name / "bilaga-1.md"
-    _refuse_existing([case_file, bilaga])
+    _refuse_existing([case_file, bilaga], "välj en annan rubrik eller ange ett filnamn med --fil")
     house = _profile(organisation)
     styrelse = house.styrelse or DEFAULT_BODY
     text = CASE_TEXT.format(
@@ -237,7 +237,7 @@ def new_profile(profile_id: str, namn: str, *, ort: str = "", brevhuvud: str = "
     if problems:
         raise CaseError(problems)
     path = paths.profiles_dir() / f"{profile_id}.yaml"
-    _refuse_existing([path])
+    _refuse_existing([path], "välj ett annat id för organisationen")
     namn = " ".join(namn.split())
     ort = " ".join(ort.split()) or "Orten"
     text = PROFILE_TEXT.format(
@@ -272,12 +272,10 @@ def _body_of(namn: str) -> str:
     return "Kommunstyrelsen" if "kommun" in lowered else "Landstingsstyrelsen" if "landsting" in lowered else DEFAULT_BODY
 
 
-def _refuse_existing(files: list[Path]) -> None:
+def _refuse_existing(files: list[Path], instead: str) -> None:
     found = [f for f in files if f.exists()]
     if found:
-        raise CaseError(
-            [Problem(Place(str(f)), "filen finns redan och skrivs inte över; välj en annan rubrik eller ange --namn", "fil") for f in found]
-        )
+        raise CaseError([Problem(Place(str(f)), f"filen finns redan och skrivs inte över; {instead}", "fil") for f in found])
 
 
 def _write_new(path: Path, text: str) -> None:
