@@ -133,6 +133,7 @@ def test_arithmetic_is_exact(source: str, expected: str) -> None:
         ("{{ [1] * 10 ** 6 }}", "listan blir 1 000 000 element; gränsen är 10 000 element (JINJA_MAX_LIST_ITEMS)"),
         ("{{ ('a' * 99999) ~ ('b' * 99999) }}", "texten blir 199 998 tecken; gränsen är 100 000 tecken (JINJA_MAX_TEXT_CHARS)"),
         ("{{ range(10 ** 9) | join }}", "range ger 1 000 000 000 tal; gränsen är 100 000 varv per ärende (JINJA_MAX_LOOP_ROUNDS)"),
+        ("{{ range(10 ** 30) | join }}", "range ger fler än 100 000 tal; gränsen är 100 000 varv per ärende (JINJA_MAX_LOOP_ROUNDS)"),
         (
             "{% for i in range(90000) %}{{ 'a' * 99999 }}{% endfor %}",
             "texten blir längre än 1 000 000 tecken, som är gränsen (JINJA_MAX_OUTPUT_CHARS)",
@@ -262,6 +263,8 @@ def test_a_belopp_named_like_a_method_is_that_belopp() -> None:
         ("{{ a + }}", "oväntat '}}'; något saknas före det"),
         ("{% if %}{% endif %}", "ett uttryck saknas före '%}'"),
         ("{{ a | }}", "väntade ett namn men fick '}}'"),
+        ("{{ a }", "ett ensamt '}'; ett uttryck slutar med }}"),
+        ("{# x", "kommentaren {# stängs aldrig; skriv #} där den slutar"),
     ],
 )
 def test_a_syntax_error_is_named_in_swedish_with_the_tag_to_write(source: str, message: str) -> None:

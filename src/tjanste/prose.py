@@ -348,6 +348,9 @@ _SYNTAX_MESSAGES = [
     (re.compile(r"expected token '(.*)', got '(.*)'"), r"väntade '\1' men fick '\2'"),
     (re.compile(r"Expected an expression, got '(.*)'"), r"ett uttryck saknas före '\1'"),
     (re.compile(r"unexpected '(.*?)', expected '(.*?)'$"), r"väntade '\2' men fick '\1'"),
+    (re.compile(r"unexpected '\}'$"), "ett ensamt '}'; ett uttryck slutar med }}"),
+    (re.compile(r"Missing end of comment tag"), "kommentaren {# stängs aldrig; skriv #} där den slutar"),
+    (re.compile(r"Missing end of raw directive"), "{% raw %} stängs aldrig; skriv {% endraw %} där det slutar"),
     (re.compile(r"unexpected '(.*)'"), r"oväntat '\1'; något saknas före det"),
     (re.compile(r"tag name expected"), "ett namn saknas efter {%"),
 ]

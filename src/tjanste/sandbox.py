@@ -108,10 +108,16 @@ def _default(value: Any, default: Any = "") -> Any:
 
 def _range(*args: int) -> range:
     numbers = range(*args)
-    if len(numbers) > limits.JINJA_MAX_LOOP_ROUNDS:
+    try:
+        count = len(numbers)
+    except OverflowError:  # more numbers than a machine word counts: range(10 ** 30)
+        count = limits.JINJA_MAX_LOOP_ROUNDS + 1
+        shown = "fler än " + jinjawork.grouped(limits.JINJA_MAX_LOOP_ROUNDS)
+    else:
+        shown = jinjawork.grouped(count)
+    if count > limits.JINJA_MAX_LOOP_ROUNDS:
         raise LimitExceeded(
-            f"range ger {jinjawork.grouped(len(numbers))} tal; gränsen är {jinjawork.grouped(limits.JINJA_MAX_LOOP_ROUNDS)} "
-            "varv per ärende (JINJA_MAX_LOOP_ROUNDS)"
+            f"range ger {shown} tal; gränsen är {jinjawork.grouped(limits.JINJA_MAX_LOOP_ROUNDS)} varv per ärende (JINJA_MAX_LOOP_ROUNDS)"
         )
     return numbers
 
