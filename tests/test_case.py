@@ -143,3 +143,18 @@ def test_front_matter_errors_do_not_hide_kontroller_tables_or_prose(tmp_path: Pa
     assert found[1][2].startswith("okänt fält (menade du 'handlaggare'?)")
     assert found[2][2].startswith("'totalt = a + b' stämmer inte")
     assert found[3][2].startswith("'totalbelopp' finns inte")
+
+
+def test_a_field_holding_a_word_template_escape_is_refused(tmp_path: Path) -> None:
+    """'{_{' in a rubrik came out of the Word template as '{{': the paper would not say what the case says."""
+    from tjanste.errors import Problems
+    from tjanste.schema import Text
+    from tjanste.yamlsource import compose
+
+    problems = Problems()
+    node = compose('rubrik: "R {_{ r }_}"', "x.md", 0, problems)
+    assert node is not None
+    Text().validate(node.value["rubrik"], "rubrik", problems)
+    assert [str(p) for p in problems.items] == [
+        "x.md:1:9: fel: rubrik: '{_{' kan inte stå i en text: Word-mallarna skriver ut det som '{{'"
+    ]

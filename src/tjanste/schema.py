@@ -71,6 +71,10 @@ def _describe(node: Node) -> str:
     return f"en {node.kind}"
 
 
+# docxtpl's escapes, which a rendered Word template turns into Jinja's delimiters (docx/templating.py does the same).
+TEMPLATE_ESCAPES = {"{_{": "{{", "}_}": "}}", "{_%": "{%", "%_}": "%}"}
+
+
 class Text(Field):
     """A non-empty line or paragraph of text."""
 
@@ -88,6 +92,12 @@ class Text(Field):
         value = str(node.value).strip()
         if not value and not self.allow_empty:
             problems.error(node.place, name, "är tomt, väntade en text")
+            return INVALID
+        escape = next((mark for mark in TEMPLATE_ESCAPES if mark in value), None)
+        if escape:  # the Word template's output turns it into {{, so the paper would not say what the case says
+            problems.error(
+                node.place, name, f"'{escape}' kan inte stå i en text: Word-mallarna skriver ut det som '{TEMPLATE_ESCAPES[escape]}'"
+            )
             return INVALID
         if limits.TEXT_FIELD_CHARS.exceeded_by(len(value)):  # a template prints a field whole: refused here, at its line
             problems.error(node.place, name, limits.TEXT_FIELD_CHARS.message(len(value)))
