@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -146,3 +147,31 @@ def test_the_same_image_twice_is_stored_once(tmp_path: Path) -> None:
     document = xml(docx)
     assert document.count("<pic:pic") == 2
     assert len(set(re.findall(r'r:embed="(rId\d+)"', document))) == 1
+
+
+def test_a_table_heading_stands_above_its_table_as_its_caption(tmp_path: Path) -> None:
+    """A table's rubrik was read and never shown; it is the caption above the table, kept with it, and the table's name,
+    and LibreOffice opens the paper and prints it."""
+    from conftest import soffice
+    from tjanste.pdf import to_pdfa
+
+    folder = tmp_path / "arenden"
+    folder.mkdir()
+    for name in ("figur.png", "tabeller-bilaga.md"):
+        (folder / name).write_bytes((HERE / "arenden" / name).read_bytes())
+    text = CASE.read_text(encoding="utf-8").replace("  fordelning:\n", "  fordelning:\n    rubrik: Tabell 1. Fördelning per *område*\n", 1)
+    (folder / "tabeller.md").write_text(text, encoding="utf-8")
+    render_case(str(folder / "tabeller.md"), tmp_path / "ut")
+    docx = tmp_path / "ut" / "tabeller" / "beslut.docx"
+    document = xml(docx)
+    caption = re.search(r'<w:p><w:pPr><w:pStyle w:val="Caption"/><w:keepNext/></w:pPr>(.*?)</w:p><w:tbl>', document)
+    assert caption, "no caption paragraph right before the table"
+    assert re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", caption.group(1)) == ["Tabell 1. Fördelning per ", "område"]
+    assert '<w:tblCaption w:val="Tabell 1. Fördelning per område"/>' in document
+    lines = (tmp_path / "ut" / "tabeller" / "beslut.txt").read_text(encoding="utf-8").splitlines()
+    assert lines[lines.index("Tabell 1. Fördelning per område") + 2].startswith("| Område |")  # a caption is italic already
+    if soffice() is None:
+        pytest.skip("LibreOffice saknas: apt-get install libreoffice-writer")
+    [pdf] = to_pdfa([docx], tmp_path / "pdf")
+    shown = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    assert "Tabell 1. Fördelning per område" in shown

@@ -118,6 +118,7 @@ def table_elements(table: Table, inline_runs: Runs, unit_words: Mapping[str, str
             ooxml.el("w:tblW", {"w:w": "5000", "w:type": "pct"}),
             ooxml.el("w:tblLayout", {"w:type": "fixed"}),
             ooxml.el("w:tblLook", look),
+            *([ooxml.val("w:tblCaption", _plain(table.rubrik))] if table.rubrik else []),  # a screen reader's name for it
         ),
         ooxml.el("w:tblGrid", None, *(ooxml.el("w:gridCol", {"w:w": str(w)}) for w in widths)),
     )
@@ -130,7 +131,14 @@ def table_elements(table: Table, inline_runs: Runs, unit_words: Mapping[str, str
     for row in rows[: min(FIRST_ROWS_KEPT, len(rows) - 1)]:  # the header and the first body rows hold on to the next row
         _keep_with_next(row)
     tbl.extend(rows)
-    return [tbl, ooxml.paragraph("", [])]
+    # The table's heading stands above it, as Swedish papers place a table's caption, and is kept on its page.
+    caption = [ooxml.paragraph("Caption", inline_runs(table.rubrik), keep_next=True)] if table.rubrik else []
+    return [*caption, tbl, ooxml.paragraph("", [])]
+
+
+def _plain(text: str) -> str:
+    """A heading's words without markdown's emphasis marks, for the table's caption property."""
+    return re.sub(r"[*_`]+", "", text)
 
 
 def _shower(table: Table, unit_words: Mapping[str, str]) -> Show:
