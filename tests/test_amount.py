@@ -394,3 +394,10 @@ def test_a_quoted_cell_is_told_to_lose_its_quotes() -> None:
     """In a row 'a | "12" | b' YAML keeps the quotes: they are part of the cell, which the official did not mean."""
     with pytest.raises(AmountError, match=r"citattecknen runt en cell blir en del av den; ta bort dem"):
         Amount.parse('"{{ belopp.barn }}"')
+
+
+def test_a_long_text_that_is_no_amount_gets_the_general_example_at_once() -> None:
+    """The guess at the amount meant took cubic time on '1', 5 000 spaces and '!' (188 s): it is made on short texts only,
+    with a pattern that splits one way."""
+    with pytest.raises(AmountError, match="skriv t.ex. 24 000 000 kr"):
+        Amount.parse("1" + " " * 5000 + "!")

@@ -98,12 +98,15 @@ _UNIT_SYNONYMS = {
     **{word: "mnkr" for word in ("miljon", "miljoner", "milj", "milj.", "miljon kronor", "miljoner kronor", "msek", "mn kr", "mn")},
     **{word: "mdkr" for word in ("miljard", "miljarder", "mdr", "miljard kronor", "miljarder kronor", "mdsek", "md kr")},
 }
-_WRITTEN = re.compile(r"(?P<sign>[-\u2212])?\s*(?P<figure>[0-9][0-9 \u00a0\u202f.,]*?)\s*(?P<unit>(?:[^\W\d_]|:)[^\d]*?)?\s*")
+# One way to split: the figure ends at a digit, a single space may follow, the unit starts with a letter or ':'.
+_WRITTEN = re.compile(r"(?P<sign>[-\u2212] ?)?(?P<figure>[0-9](?:[ \u00a0\u202f.,]?[0-9])*) ?(?P<unit>(?:[^\W\d_]|:)[^\d]*)?")
+_MEANT_CHARS = 40  # a nearly right amount is short; a longer text gets the general example, never a costly guess
 
 
 def _meant(text: str) -> str | None:
     """The amount an official most likely meant by a text that is not one: a decimal point or a unit word of their own."""
-    written = _WRITTEN.fullmatch(str(text).strip())
+    text = str(text).strip()
+    written = _WRITTEN.fullmatch(text) if len(text) <= _MEANT_CHARS else None
     if written is None:
         return None
     figure, unit = written.group("figure"), (written.group("unit") or "").strip()
@@ -113,8 +116,8 @@ def _meant(text: str) -> str | None:
         figure = figure.replace(".", ",")
     lowered = unit.lower()
     unit = lowered if lowered in UNITS else _UNIT_SYNONYMS.get(lowered, unit)
-    meant = f"{written.group('sign') or ''}{figure.strip()}{' ' + unit if unit else ''}"
-    if meant == str(text).strip() or _AMOUNT.fullmatch(meant) is None:
+    meant = f"{(written.group('sign') or '').strip()}{figure.strip()}{' ' + unit if unit else ''}"
+    if meant == text or _AMOUNT.fullmatch(meant) is None:
         return None
     return meant
 
