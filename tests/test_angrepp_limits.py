@@ -503,3 +503,16 @@ def test_a_field_longer_than_the_limit_is_named_at_its_line_by_check(project_cop
         f".md:{line}:9: fel: rubrik: texten i fältet är {len(long.strip())} tecken, över gränsen 50000 tecken (TEXT_FIELD_CHARS)"
         in errors[0]
     )
+
+
+def test_a_key_made_of_nested_aliases_is_not_expanded_to_be_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """'? *l7' with l7 ten times l6 ... ten times l0: naming the key by its repr expanded 10^8 values (67 s, 6 GB)."""
+    levels = ["l0: &l0 [" + ", ".join(["x"] * 10) + "]"]
+    levels += [f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 10) + "]" for i in range(1, 8)]
+    case = tmp_path / "alias.md"
+    front = "typ: tjansteskrivelse\norganisation: landstinget-blekinge\ndatum: 2015-01-19\nrubrik: R\n"
+    case.write_text("---\n" + front + "\n".join(levels) + "\n? *l7\n: 1\n---\nText.\n", encoding="utf-8")
+    started = time.monotonic()
+    assert main(["check", str(case)]) == 1
+    assert time.monotonic() - started < SECONDS
+    assert "alias (*namn) kan inte användas i en ärendefil" in capsys.readouterr().err

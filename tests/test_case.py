@@ -158,3 +158,15 @@ def test_a_field_holding_a_word_template_escape_is_refused(tmp_path: Path) -> No
     assert [str(p) for p in problems.items] == [
         "x.md:1:9: fel: rubrik: '{_{' kan inte stå i en text: Word-mallarna skriver ut det som '{{'"
     ]
+
+
+def test_a_wrapped_field_value_may_continue_with_a_dash_but_a_list_item_may_not() -> None:
+    """'- ...' indented under a list item merged two att-satser; under a field's wrapped value it may be meant."""
+    from tjanste.errors import Problems
+    from tjanste.yamlsource import compose
+
+    problems = Problems()
+    compose("rubrik: Patientmiljarden 2018\n  - rekvisition av statsbidrag\n", "x.md", 0, problems)
+    assert problems.items == []
+    compose("att:\n  - avsätta medel\n   - uppdra åt direktören\n", "x.md", 0, problems)
+    assert [p.field for p in problems.items] == ["att[1]"]

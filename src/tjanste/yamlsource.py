@@ -231,21 +231,23 @@ def _in_english(problem: str) -> str:
 
 def _list_items_read_as_text(root: yaml.Node, lines: list[str], shown_path: str, line_offset: int, problems: Problems) -> None:
     """A line '- ...' indented deeper than the list item above it is, to YAML, more of that item's text: two att-satser
-    become one with a dash in it. In a plain (unquoted, not | or >) value that is never meant, so it is an error there."""
+    become one with a dash in it. In a plain (unquoted, not | or >) item of a list that is never meant, so it is an error
+    there; a wrapped field value ('rubrik: ...' continued by '- ...') may mean its dash."""
     import yaml
 
-    stack: list[tuple[yaml.Node, str]] = [(root, "")]
+    stack: list[tuple[yaml.Node, str, bool]] = [(root, "", False)]
     seen = set()
     while stack:
-        node, path = stack.pop()
+        node, path, in_list = stack.pop()
         if id(node) in seen:
             continue
         seen.add(id(node))
         if isinstance(node, yaml.SequenceNode):
-            stack.extend((item, f"{path}[{index}]") for index, item in enumerate(node.value, start=1))
+            stack.extend((item, f"{path}[{index}]", True) for index, item in enumerate(node.value, start=1))
         elif isinstance(node, yaml.MappingNode):
-            stack.extend((value, f"{path}.{key.value}" if path else str(key.value)) for key, value in node.value)
-        elif isinstance(node, yaml.ScalarNode) and not node.style and node.end_mark.line > node.start_mark.line:  # plain: None or ""
+            # A key that is not plain text is an error of its own (_convert); its repr would expand every alias in it.
+            stack.extend((value, f"{path}.{_key_name(key)}" if path else _key_name(key), False) for key, value in node.value)
+        elif in_list and isinstance(node, yaml.ScalarNode) and not node.style and node.end_mark.line > node.start_mark.line:
             for number in range(node.start_mark.line + 1, min(node.end_mark.line + 1, len(lines))):
                 line = lines[number]
                 content = line.lstrip(" ")
@@ -256,6 +258,12 @@ def _list_items_read_as_text(root: yaml.Node, lines: list[str], shown_path: str,
                         "raden börjar med '-' men är indragen mer än punkten ovan, så YAML läser den som en fortsättning "
                         "av punktens text; ska den vara en egen punkt i listan, dra in '-' lika mycket som punkten ovan",
                     )
+
+
+def _key_name(key: yaml.Node) -> str:
+    import yaml
+
+    return str(key.value) if isinstance(key, yaml.ScalarNode) else "?"
 
 
 def _place(node: yaml.Node, shown_path: str, line_offset: int) -> Place:
