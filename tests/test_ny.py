@@ -133,3 +133,15 @@ def test_a_new_case_of_a_municipality_is_addressed_to_its_own_board(
     assert "till: Kommunstyrelsen " in case and "beslutar: Kommunstyrelsen " in case and "Regionstyrelsen" not in case
     assert main(["render", "kommun", "--ut", str(tmp_path)]) == 0
     assert "Kommunstyrelsen föreslås besluta" in (tmp_path / "kommun" / "beslut.txt").read_text(encoding="utf-8")
+
+
+def test_a_body_whose_name_yaml_would_misread_is_quoted_in_the_new_case(
+    project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'Nämnden för vård: AU' unquoted made the new case's YAML fail; 'Nämnden #2' lost '#2' as a comment."""
+    assert main(["ny-organisation", "exempels-kommun", "--namn", "Exempels kommun"]) == 0
+    profile = project_copy / "templates" / "organisationer" / "exempels-kommun.yaml"
+    profile.write_text(profile.read_text(encoding="utf-8").replace('styrelse: "Kommunstyrelsen"', 'styrelse: "Nämnden #2: AU"'))
+    assert main(["ny", "Ett ärende", "--organisation", "exempels-kommun", "--fil", "namnd"]) == 0
+    assert main(["render", "namnd", "--ut", str(tmp_path)]) == 0
+    assert "Nämnden #2: AU föreslås besluta" in (tmp_path / "namnd" / "beslut.txt").read_text(encoding="utf-8")

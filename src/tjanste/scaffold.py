@@ -20,7 +20,10 @@ PROFILE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 # the stub's comment asks the organisation to narrow it to its own.
 DEFAULT_DNR_PATTERN = r"([A-ZÅÄÖ][A-ZÅÄÖa-zåäö]*[ /])?\d{1,6}[/-]\d{1,6}(/\d{4})?"
 DEFAULT_DNR_EXAMPLE = "RS 2026/1"
-DEFAULT_BODY = "Regionstyrelsen"  # a new case's addressee where the profile names none
+DEFAULT_BODY = "Regionstyrelsen"
+_PLAIN_WORDS = re.compile(
+    r"[^\W\d_][\w -]*"
+)  # a body's name YAML reads as written, without quotes  # a new case's addressee where the profile names none
 
 
 def slug(text: str) -> str:
@@ -48,7 +51,7 @@ dnr: ""                              # diarienummer, t.ex. {dnr_example}; tomt t
 datum: {datum}                   # alltid ÅÅÅÅ-MM-DD
 handlaggare: Förnamn Efternamn       # den som skriver ärendet
 enhet: Enhetens namn                 # förvaltning eller avdelning, i brevhuvudet
-till: {styrelse}{till_pad}# det organ som ska besluta
+till: {styrelse_yaml}{till_pad}# det organ som ska besluta
 rubrik: {rubrik}
 
 # Namngivna belopp, exakta och i den enhet de skrivs (kr, tkr, mnkr, mdkr; decimalkomma).
@@ -80,7 +83,7 @@ tabeller:
 # Förslaget till beslut: att-satserna skrivs utan "att" och utan skiljetecken; verktyget
 # sätter "att", kommatecken, "samt" och punkt. Varje att-sats börjar med ett verb.
 forslag:
-  beslutar: {styrelse}{beslutar_pad}# "{styrelse} föreslås besluta"
+  beslutar: {styrelse_yaml}{beslutar_pad}# "{styrelse} föreslås besluta"
   # foreslar: Fullmäktige            # i stället: "{styrelse} föreslår fullmäktige besluta"
   att:
     - avsätta {{{{ belopp.personal }}}} till personal
@@ -206,6 +209,7 @@ def new_case(
     _refuse_existing([case_file, bilaga], "välj en annan rubrik eller ange ett filnamn med --fil")
     house = _profile(organisation)
     styrelse = house.styrelse or DEFAULT_BODY
+    styrelse_yaml = styrelse if _PLAIN_WORDS.fullmatch(styrelse) else _quoted(styrelse)  # 'Nämnden för vård: AU' needs quotes
     text = CASE_TEXT.format(
         name=name,
         typ=typ,
@@ -216,8 +220,9 @@ def new_case(
         organisations=", ".join(known_profiles),
         dnr_example=house.dnr_exempel or DEFAULT_DNR_EXAMPLE,
         styrelse=styrelse,
-        till_pad=" " * max(1, 31 - len(styrelse)),
-        beslutar_pad=" " * max(1, 25 - len(styrelse)),
+        styrelse_yaml=styrelse_yaml,
+        till_pad=" " * max(1, 31 - len(styrelse_yaml)),
+        beslutar_pad=" " * max(1, 25 - len(styrelse_yaml)),
         datum=datum.isoformat(),
         rubrik=_quoted(rubrik),
     )
