@@ -145,6 +145,9 @@ NESTINGS = {
     "if": lambda n: "{% if a %}" * n + "x" + "{% endif %}" * n,
     "for": lambda n: "{% for i in a %}" * n + "x" + "{% endfor %}" * n,
     "for-if": lambda n: "{% for i in a %}{% if i %}" * n + "x" + "{% endif %}{% endfor %}" * n,
+    "led-i-parenteser": lambda n: "{{ " + "(" * n + "a" + (".x" * 20 + ")") * n + " }}",
+    "summor-i-parenteser": lambda n: "{{ " + "(" * n + "a" + (" + a" * 20 + ")") * n + " }}",
+    "index-i-index": lambda n: "{{ a" + "[a.b.c.d" * n + "]" * n + " }}",
 }
 
 

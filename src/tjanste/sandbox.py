@@ -182,13 +182,15 @@ def _bounded_nesting(stream: Iterable[Token], name: str | None, filename: str | 
     a + b + c is a tree as deep as it is long), and two or three for each open block ({% for %} costs more).
     """
     opened: list[int] = []  # the levels each open block costs
-    steps = [0]  # per open bracket, and the expression itself: the steps since its last comma
+    # Per open bracket, and the expression itself: [the depth of the operand being written (its steps since the last
+    # comma, and the depth of the brackets closed in it), the deepest operand before it].
+    steps = [[0, 0]]
     after_block_begin = False
     tags = 0
     for token in stream:
         kind = token.type
         if kind in ("variable_begin", "block_begin"):
-            steps = [0]
+            steps = [[0, 0]]
             tags += 1
             if tags > limits.JINJA_MAX_TAGS:  # each becomes nodes, then code: 500 000 of them took 7 GB to compile
                 raise Refused(
@@ -199,22 +201,23 @@ def _bounded_nesting(stream: Iterable[Token], name: str | None, filename: str | 
                     filename,
                 )
         elif kind in _OPENING:
-            steps[-1] += 1
-            steps.append(0)
+            steps[-1][0] += 1
+            steps.append([0, 0])
         elif kind in _CLOSING:
-            if len(steps) > 1:
-                steps.pop()
+            if len(steps) > 1:  # what was built inside is as deep as its deepest operand, and the chain goes on above it
+                current, deepest = steps.pop()
+                steps[-1][0] += max(current, deepest)
         elif kind in _SEPARATOR:
-            steps[-1] = 0
+            steps[-1] = [0, max(steps[-1])]
         elif kind in _STEP or (kind == "name" and token.value in _STEP_WORDS and not after_block_begin):
-            steps[-1] += 1
+            steps[-1][0] += 1
         elif kind == "name" and after_block_begin:
             if token.value in _BLOCK_OPENING:
                 opened.append(_BLOCK_OPENING[token.value])
             elif token.value in _BLOCK_CLOSING and opened:
                 opened.pop()
         after_block_begin = kind == "block_begin"
-        if sum(opened) + len(steps) + sum(steps) > limits.JINJA_MAX_NESTING:
+        if sum(opened) + len(steps) + sum(level[0] for level in steps) > limits.JINJA_MAX_NESTING:
             raise Refused(
                 f"uttrycket eller blocken är för djupt nästlade: fler än {limits.JINJA_MAX_NESTING} led, som är gränsen "
                 "(JINJA_MAX_NESTING); ett led är en parentes, ett steg i en rad som a.b.c eller a + b + c, eller ett "
