@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -283,6 +284,7 @@ def test_a_syntax_error_is_named_in_swedish_with_the_tag_to_write(source: str, m
         ("{{ arende }}", "en samling namn kan inte skrivas ut som text; skriv ett av dess fält, t.ex. arende.rubrik eller belopp.totalt"),
         ("{{ [arende] }}", "en lista kan inte skrivas ut som den är; skriv ut delarna med | join(', ') eller {% for %}"),
         ("{{ [1, 2] }}", "en lista kan inte skrivas ut som den är; skriv ut delarna med | join(', ') eller {% for %}"),
+        ("{{ range(3) }}", "en lista kan inte skrivas ut som den är; skriv ut delarna med | join(', ') eller {% for %}"),
     ],
 )
 def test_a_mapping_or_a_list_is_never_printed_in_pythons_notation(source: str, message: str) -> None:
@@ -296,3 +298,13 @@ def test_a_mapping_or_a_list_is_never_printed_in_pythons_notation(source: str, m
         environment().from_string(source).render({"arende": freeze({"rubrik": "R"})})
     assert raised.value.message == message
     assert environment().from_string("{{ [1, 2] | join(', ') }}").render({}) == "1, 2"
+
+
+def test_an_object_of_ours_is_never_printed_as_python_names_it(project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """'{{ tabell }}' printed '<tjanste.citing.TableNames object at 0x...>' into the paper."""
+    from tjanste.cli import main
+
+    case = project_copy / "cases" / "2018-patientmiljarden.md"
+    case.write_text(case.read_text(encoding="utf-8") + "\nTabellerna: {{ tabell }}\n", encoding="utf-8")
+    assert main(["check", "2018-patientmiljarden"]) == 1
+    assert "kan inte skrivas ut som text; skriv ett av dess värden" in capsys.readouterr().err

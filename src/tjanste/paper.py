@@ -6,10 +6,11 @@ its own text.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from . import jinjawork, limits
 from .bounded import read_limited
@@ -25,6 +26,7 @@ from .markup import (
     misplaced_tables,
     nested_footnotes,
     parse_prose,
+    parser,
     table_references,
     text_pieces,
     unparsed_images,
@@ -32,6 +34,7 @@ from .markup import (
 from .paths import find_file
 from .proposal import att_clause_texts, decided, introduction, numbered_sentences
 from .prose import InvalidAmount, ShownAmount, long_date, render_text
+from .prosetokens import ProseToken
 from .sandbox import freeze
 from .schema import TEMPLATE_ESCAPES
 from .yamlsource import FORBIDDEN, forbidden_character_message
@@ -126,7 +129,7 @@ def _prepare_papers(case: Case, problems: Problems | None) -> list[Paper]:
     base_dir = source.path.parent
     prose = render_text(source.body, context, Place(source.shown_path, source.body_line, 1), "text", problems) or ""
     _check_blocks(prose, base_dir, source.shown_path, source.body_line, problems, case)
-    _check_table_images(case, base_dir, problems)
+    _check_table_images(case, base_dir, prose, problems)
     proposal = _proposal(case, context, problems)
     if case.typ not in KINDS:  # an unknown typ is already an error: its prose and att-satser are checked, no paper is made
         problems.raise_if_errors()
@@ -345,9 +348,10 @@ def _check_image(image: Image, base_dir: Path, place: Place, field_name: str, pr
             problems.error(place, field_name, f"'{image.src}' {wrong}")
 
 
-def _check_table_images(case: Case, base_dir: Path, problems: Problems) -> None:
+def _check_table_images(case: Case, base_dir: Path, prose: str, problems: Problems) -> None:
     """Images written in a table's texts (a cell, a column's or the sum row's heading) are placed like the prose's:
     they get the same checks, at the line of the row or field that holds them."""
+    environment = parse_prose(prose)[1]
     for name, table in case.tabeller.items():
         texts: list[tuple[str, Place, str]] = [(table.rubrik, table.place_of("rubrik"), f"tabeller.{name}.rubrik")]
         texts += [(c.rubrik, c.place, f"tabeller.{name}.kolumner[{i}]") for i, c in enumerate(table.kolumner, start=1)]
@@ -358,6 +362,7 @@ def _check_table_images(case: Case, base_dir: Path, problems: Problems) -> None:
             if row.group is not None and row.group_first:
                 texts.append((row.group.label, row.group.place, f"tabeller.{name}.rader"))
         for text, place, field_name in texts:
-            if "![" in text:
-                for image in images(parse_prose(text)[0]):
+            if "![" in text:  # parsed as the writer parses a cell: with the prose's link references ([k]: bild.png)
+                inline = cast(list[ProseToken], parser().parseInline(text, copy.deepcopy(environment)))  # the same attributes
+                for image in images(inline):
                     _check_image(image, base_dir, place, field_name, problems)

@@ -325,10 +325,11 @@ class Sandbox(ImmutableSandboxedEnvironment):
             raise TemplateError(
                 f"{jinjamath.kind(value)} kan inte skrivas ut som text; skriv ett av dess fält, t.ex. arende.rubrik eller belopp.totalt"
             )
-        if isinstance(value, (list, tuple)):
-            raise TemplateError(
-                f"{jinjamath.kind(value)} kan inte skrivas ut som den är; skriv ut delarna med | join(', ') eller {{% for %}}"
-            )
+        if isinstance(value, (list, tuple, range)):
+            what = "en lista" if isinstance(value, range) else jinjamath.kind(value)
+            raise TemplateError(f"{what} kan inte skrivas ut som den är; skriv ut delarna med | join(', ') eller {{% for %}}")
+        if _printed_as_an_address(value):  # Python would print '<tjanste.citing.TableNames object at 0x...>'
+            raise TemplateError(f"{jinjamath.kind(value)} kan inte skrivas ut som text; skriv ett av dess värden")
         jinjamath.check_text_size(value)
         return value
 
@@ -394,6 +395,11 @@ class _CountedConcat(NodeTransformer):
     def visit_Concat(self, node: nodes.Concat) -> nodes.Call:  # noqa: N802 - Jinja's NodeTransformer names
         self.generic_visit(node)
         return _call("concat_pieces", node.nodes, node.lineno)
+
+
+def _printed_as_an_address(value: Any) -> bool:
+    kind: Any = type(value)
+    return kind.__str__ is object.__str__ and kind.__repr__ is object.__repr__
 
 
 def _call(method: str, arguments: Sequence[nodes.Node], lineno: int) -> nodes.Call:

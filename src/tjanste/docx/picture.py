@@ -8,6 +8,7 @@ python-docx's image reader, imported only then.
 
 from __future__ import annotations
 
+import errno
 import posixpath
 import struct
 from pathlib import Path
@@ -17,7 +18,7 @@ from lxml import etree
 
 from .. import limits
 from ..bounded import read_limited
-from ..errors import CaseError, Place, Problem, display_path
+from ..errors import CaseError, Place, Problem, display_path, os_reason, resolved
 from ..limits import LimitError
 from ..markup import Token, image_source
 from ..paths import find_file
@@ -69,14 +70,20 @@ class Pictures:
 
 def picture_runs(package: Package, part: Part, token: Token, base_dir: Path) -> list[etree._Element]:
     """One run holding the picture; its alt text (descr) is the markdown image's text."""
-    path = find_file(base_dir, image_source(token)).resolve()
-    # The paper's checks refused this already (_check_image); a picture is never read from outside, or without a bound.
-    if not path.is_relative_to(base_dir.resolve()) or not path.is_file():
-        raise CaseError([Problem(Place(display_path(path)), "bilden ligger utanför ärendets mapp eller finns inte", "bild")])
+    source = image_source(token)
+    # The paper's checks refused these already (_check_image); whatever path reached here, a picture is never read from
+    # outside the case's folder or without a bound.
     try:
+        if "\x00" in source:
+            raise OSError(errno.EINVAL, "ett filnamn kan inte innehålla tecknet NUL (%00)")
+        path = resolved(find_file(base_dir, source))
+        if not path.is_relative_to(base_dir.resolve()) or not path.is_file():
+            raise CaseError([Problem(Place(display_path(path)), "bilden ligger utanför ärendets mapp eller finns inte", "bild")])
         data = read_limited(path, limits.IMAGE_FILE_BYTES)
     except LimitError as exc:
-        raise CaseError([Problem(Place(display_path(path)), f"bilden är för stor: {exc}", "bild")]) from exc
+        raise CaseError([Problem(Place(source), f"bilden är för stor: {exc}", "bild")]) from exc
+    except OSError as exc:  # a loop of symbolic links, a name too long, a NUL
+        raise CaseError([Problem(Place(source.replace("\x00", "?")), f"bilden kan inte läsas: {os_reason(exc)}", "bild")]) from exc
     width, height = native_size(data, path)
     if width > TEXT_WIDTH_EMU:
         height = height * TEXT_WIDTH_EMU // width
