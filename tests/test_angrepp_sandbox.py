@@ -169,3 +169,16 @@ def test_every_depth_compiles_or_names_the_nesting_limit(kind: str) -> None:
             outcomes.append("gräns")
     assert outcomes[0] == "ok" and outcomes[-1] == "gräns"
     assert outcomes == sorted(outcomes, key=lambda o: o == "gräns"), "once refused, deeper is refused too"
+
+
+@pytest.mark.parametrize("tag", ["macro m()", "call m()", "block b", "filter upper"])
+def test_a_tag_the_sandbox_does_not_offer_is_refused_before_its_nesting_can_recurse(tag: str) -> None:
+    """400 nested {% macro %} made the parser recurse until a RecursionError, named as too many brackets."""
+    from tjanste.prose import environment
+    from tjanste.sandbox import Refused
+
+    name = tag.split()[0]
+    with pytest.raises(Refused) as refused:
+        environment().from_string(("{% " + tag + " %}") * 400 + "x" + ("{% end" + name + " %}") * 400)
+    assert str(refused.value).startswith("{% " + name), str(refused.value)
+    assert "kan inte användas här" in str(refused.value)

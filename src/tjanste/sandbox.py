@@ -154,6 +154,28 @@ _REFUSED: dict[type[nodes.Node], str] = {
     nodes.NSRef: "{% set namn.fält = ... %}",
     nodes.AssignBlock: "{% set namn %}...{% endset %}",  # collects output past the output limit
 }
+# The same tags by the name that opens them: refused as the name arrives, before 400 nested {% macro %} make the
+# parser recurse (a {% set %} block is told from {% set x = ... %} only by the parse).
+_REFUSED_TAGS = {
+    "macro": "{% macro %}",
+    "call": "{% call %}",
+    "filter": "{% filter %}",
+    "include": "{% include %}",
+    "import": "{% import %}",
+    "from": "{% from ... import %}",
+    "extends": "{% extends %}",
+    "block": "{% block %}",
+    "autoescape": "{% autoescape %}",
+}
+
+
+def _not_offered(tag: str) -> str:
+    return (
+        f"{tag} kan inte användas här; löptext och mallar får läsa namn, använda filter, räkna och ha "
+        + "{% if %}, {% for %} och {% set %}"
+    )
+
+
 _BOOKKEEPING = ("_loop_vars", "_block_vars")  # what Jinja passes along with a call, not the template's values
 
 
@@ -212,6 +234,8 @@ def _bounded_nesting(stream: Iterable[Token], name: str | None, filename: str | 
         elif kind in _STEP or (kind == "name" and token.value in _STEP_WORDS and not after_block_begin):
             steps[-1][0] += 1
         elif kind == "name" and after_block_begin:
+            if token.value in _REFUSED_TAGS:
+                raise Refused(_not_offered(_REFUSED_TAGS[token.value]), token.lineno, name, filename)
             if token.value in _BLOCK_OPENING:
                 opened.append(_BLOCK_OPENING[token.value])
             elif token.value in _BLOCK_CLOSING and opened:
@@ -278,10 +302,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
         """Why a node of a parsed template is refused, or None."""
         refused = _REFUSED.get(type(node))
         if refused:
-            return (
-                f"{refused} kan inte användas här; "
-                "löptext och mallar får läsa namn, använda filter, räkna och ha {% if %}, {% for %} och {% set %}"
-            )
+            return _not_offered(refused)
         if isinstance(node, nodes.For) and node.recursive:
             return "{% for ... recursive %} kan inte användas här; skriv slingan utan recursive"
         if isinstance(node, nodes.Name) and node.name == "self":
