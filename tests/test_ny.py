@@ -145,3 +145,13 @@ def test_a_body_whose_name_yaml_would_misread_is_quoted_in_the_new_case(
     assert main(["ny", "Ett ärende", "--organisation", "exempels-kommun", "--fil", "namnd"]) == 0
     assert main(["render", "namnd", "--ut", str(tmp_path)]) == 0
     assert "Nämnden #2: AU föreslås besluta" in (tmp_path / "namnd" / "beslut.txt").read_text(encoding="utf-8")
+
+
+def test_a_rubrik_with_a_control_character_is_refused_before_anything_is_written(
+    project_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'ny' wrote a case with U+0001 in its rubrik that check then refused."""
+    before = sorted(p.name for p in (project_copy / "cases").iterdir())
+    assert main(["ny", "a\x01b", "--fil", "styrtecken"]) == 1
+    assert "fel: rubrik: tecknet U+0001 är ett styrtecken som inte kan stå i ett dokument" in capsys.readouterr().err
+    assert sorted(p.name for p in (project_copy / "cases").iterdir()) == before

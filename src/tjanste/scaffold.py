@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from . import paths
 from .errors import CaseError, Place, Problem
+from .yamlsource import FORBIDDEN, forbidden_character_message
 
 if TYPE_CHECKING:
     from .profile import Profile
@@ -181,6 +182,8 @@ def new_case(
         problems.append(
             Problem(Place("rubrik"), 'är tom; skriv ärendets rubrik, t.ex. tjanste ny "Förstärkt budget för primärvården"', "rubrik")
         )
+    elif bad := FORBIDDEN.search(rubrik):  # check would refuse the case it wrote
+        problems.append(Problem(Place("rubrik"), forbidden_character_message(bad.group(0)), "rubrik"))
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
         problems.append(
             Problem(Place(name), "ett ärendes namn får bara innehålla a–z, 0–9 och - och ska börja med en bokstav eller siffra", "namn")
