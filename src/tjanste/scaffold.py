@@ -21,10 +21,8 @@ PROFILE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 # the stub's comment asks the organisation to narrow it to its own.
 DEFAULT_DNR_PATTERN = r"([A-ZÅÄÖ][A-ZÅÄÖa-zåäö]*[ /])?\d{1,6}[/-]\d{1,6}(/\d{4})?"
 DEFAULT_DNR_EXAMPLE = "RS 2026/1"
-DEFAULT_BODY = "Regionstyrelsen"
-_PLAIN_WORDS = re.compile(
-    r"[^\W\d_][\w -]*"
-)  # a body's name YAML reads as written, without quotes  # a new case's addressee where the profile names none
+DEFAULT_BODY = "Regionstyrelsen"  # a new case's addressee where the profile names none
+_PLAIN_WORDS = re.compile(r"[^\W\d_][\w -]*")  # a body's name YAML reads as written, without quotes
 
 
 def slug(text: str) -> str:
