@@ -36,7 +36,7 @@ from .proposal import att_clause_texts, decided, introduction, numbered_sentence
 from .prose import InvalidAmount, ShownAmount, long_date, render_text
 from .prosetokens import ProseToken
 from .sandbox import freeze
-from .schema import TEMPLATE_ESCAPES
+from .schema import template_escape
 from .yamlsource import FORBIDDEN, forbidden_character_message
 
 
@@ -316,11 +316,9 @@ def _check_blocks(prose: str, base_dir: Path, shown_path: str, first_line: int, 
             problems.error(at(line), "tabell", unknown)
     for line in nested_footnotes(tokens):
         problems.error(at(line), "fotnot", "en fotnot kan inte ha en egen fotnot; skriv hänvisningen som text")
-    escapes = [(prose.find(mark), mark) for mark in TEMPLATE_ESCAPES if mark in prose]
-    if escapes:  # in the rendered prose (markdown splits '{_{' into pieces): the Word template's output would unescape it
-        at_char, escape = min(escapes)
-        message = f"'{escape}' kan inte stå i en text: Word-mallarna skriver ut det som '{TEMPLATE_ESCAPES[escape]}'"
-        problems.error(at(prose.count("\n", 0, at_char)), "text", message)
+    escape = template_escape(prose)  # in the rendered prose as a whole: markdown splits '{_{' into text pieces
+    if escape:
+        problems.error(at(prose.count("\n", 0, escape[0])), "text", escape[1])
     for text, line in text_pieces(tokens):
         bad = FORBIDDEN.search(text)
         if bad:  # from a Jinja expression or an entity such as &#12;: the raw file was already clean

@@ -71,8 +71,18 @@ def _describe(node: Node) -> str:
     return f"en {node.kind}"
 
 
-# docxtpl's escapes, which a rendered Word template turns into Jinja's delimiters (docx/templating.py does the same).
+# docxtpl's escapes, which a rendered Word template turns into Jinja's delimiters (docx/templating.render_source).
 TEMPLATE_ESCAPES = {"{_{": "{{", "}_}": "}}", "{_%": "{%", "%_}": "%}"}
+
+
+def template_escape(text: str) -> tuple[int, str] | None:
+    """Where the first of docxtpl's escapes stands in a text and the message naming it, or None: a Word template's
+    output would turn it into a delimiter, so the paper would not say what the case says."""
+    found = [(text.find(mark), mark) for mark in TEMPLATE_ESCAPES if mark in text]
+    if not found:
+        return None
+    at, mark = min(found)
+    return at, f"'{mark}' kan inte stå i en text: Word-mallarna skriver ut det som '{TEMPLATE_ESCAPES[mark]}'"
 
 
 class Text(Field):
@@ -93,11 +103,9 @@ class Text(Field):
         if not value and not self.allow_empty:
             problems.error(node.place, name, "är tomt, väntade en text")
             return INVALID
-        escape = next((mark for mark in TEMPLATE_ESCAPES if mark in value), None)
-        if escape:  # the Word template's output turns it into {{, so the paper would not say what the case says
-            problems.error(
-                node.place, name, f"'{escape}' kan inte stå i en text: Word-mallarna skriver ut det som '{TEMPLATE_ESCAPES[escape]}'"
-            )
+        escape = template_escape(value)
+        if escape:
+            problems.error(node.place, name, escape[1])
             return INVALID
         if limits.TEXT_FIELD_CHARS.exceeded_by(len(value)):  # a template prints a field whole: refused here, at its line
             problems.error(node.place, name, limits.TEXT_FIELD_CHARS.message(len(value)))

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 from lxml import etree
 
 from .. import codecache
+from ..schema import TEMPLATE_ESCAPES
 from .ns import NAMESPACES, qn
 from .package import Package, PackageError, Part, Rel, parse_part_xml
 
@@ -141,7 +142,8 @@ def render_source(environment: Any, source: str, context: dict[str, Any]) -> str
             exc.docx_context = [re.sub(r"<[^>]+>", "", line) for line in source.splitlines()[start : start + 7]]  # type: ignore[attr-defined]
         raise
     rendered = _PARAGRAPH_BREAK.sub(r"<w:p\1", rendered)
-    rendered = rendered.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+    for escape, delimiter in TEMPLATE_ESCAPES.items():  # docxtpl's: a template writes a literal {{ as {_{
+        rendered = rendered.replace(escape, delimiter)
     if _LISTING.search(rendered):  # a value with a tab, a line break or a page break: docxtpl's own resolve_listing
         from docxtpl import DocxTemplate
 
