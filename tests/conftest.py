@@ -56,7 +56,7 @@ def _project_root(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="session")
 def build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every case of the corpus rendered once; tests read the files from here."""
-    from tjanste.render import render_case
+    from tjanste.commands.pipeline import render_case
 
     os.environ["TJANSTE_ROT"] = str(KORPUS)
     out = tmp_path_factory.mktemp("build")
@@ -117,8 +117,8 @@ def soffice() -> str | None:
 def build_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every case of the corpus and the bilaga test case rendered with PDF/A copies, as `make pdf` writes them, but in one
     LibreOffice call for all (each start costs seconds), once per session: shared by the LibreOffice, PDF/A and archive tests."""
+    from tjanste.commands.pipeline import pdf_copies_each, read_and_word, render_documents, write_rendering
     from tjanste.errors import CaseError
-    from tjanste.render import pdf_copies_each, read_and_word, render_documents, write_rendering
 
     if soffice() is None:
         pytest.skip("LibreOffice saknas: apt-get install libreoffice-writer")

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import CASES, ROOT
-from tjanste.accessibility import inspect_docx
 from tjanste.errors import Problem
+from tjanste.review.accessibility import inspect_docx
 
 EXTRA = ROOT / "tests" / "arenden" / "tabeller.md"  # the case with a bilaga of its own (bilaga-1.docx)
 WITH_FIGURES = "2016-naravard-blekinge"  # two drawn figures with alt text
@@ -25,7 +25,7 @@ Edit = Callable[[str], str] | str
 
 @pytest.fixture(scope="module")
 def extra(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from tjanste.render import render_case
+    from tjanste.commands.pipeline import render_case
 
     out = tmp_path_factory.mktemp("tillganglighet")
     render_case(str(EXTRA), out)
@@ -97,7 +97,7 @@ def test_the_case_with_a_bilaga_passes_in_both_documents(extra: Path) -> None:
 
 def test_the_inspector_loads_no_word_library() -> None:
     code = (
-        "import sys, tjanste.accessibility; "
+        "import sys, tjanste.review.accessibility; "
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'docx', 'docxtpl', 'lxml', 'jinja2', 'yaml'}))"
     )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
@@ -238,7 +238,7 @@ def test_a_file_that_is_no_docx() -> None:
 
 
 def test_the_command_names_each_problem_of_a_finished_document(build: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from tjanste.cli import main
+    from tjanste.cli.main import main
 
     figures = (build / WITH_FIGURES / "beslut.docx").read_bytes()
     no_alt = tmp_path / "utan-alttext.docx"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import soffice
-from tjanste.cli import main
+from tjanste.cli.main import main
 
 ALL = {"2015-primarvard", "2016-naravard-blekinge", "2018-patientmiljarden", "2022-godnara"}
 
@@ -142,7 +142,7 @@ def test_alla_in_two_processes_writes_what_a_single_render_writes_and_goes_on_af
 def _render_or_die(case_paths: list[Path], *arguments: object) -> list[object]:
     """Stands in for batch.render_cases in a worker: the worker rendering 2016-naravard-blekinge is killed."""
 
-    from tjanste.batch import render_cases
+    from tjanste.commands.batch import render_cases
 
     if any(p.stem == "2016-naravard-blekinge" for p in case_paths):
         signal.raise_signal(signal.SIGKILL)
@@ -152,9 +152,9 @@ def _render_or_die(case_paths: list[Path], *arguments: object) -> list[object]:
 def test_a_worker_killed_by_a_signal_fails_its_case_alone(
     tmp_path: Path, project_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import tjanste.batch
+    import tjanste.commands.batch
 
-    monkeypatch.setattr(tjanste.batch, "render_cases", _render_or_die)  # the task a worker is sent names this function
+    monkeypatch.setattr(tjanste.commands.batch, "render_cases", _render_or_die)  # the task a worker is sent names this function
     capsys.readouterr()
     assert main(["alla", "-j", "2", "--ut", str(tmp_path / "ut")]) == 3
     err = capsys.readouterr().err.splitlines()
@@ -168,7 +168,7 @@ def test_a_worker_killed_by_a_signal_fails_its_case_alone(
 
 def test_the_pool_gives_each_task_its_own_result_or_failure() -> None:
 
-    from tjanste.workers import Pool
+    from tjanste.commands.workers import Pool
 
     tasks = [(str.upper, ("a",)), (signal.raise_signal, (signal.SIGKILL,)), (int, ("x",)), (str.upper, ("b",))]
     with Pool(2) as pool:
@@ -187,7 +187,7 @@ def _test_folders() -> tuple[str, str]:
 def test_a_worker_that_imports_a_test_module_uses_the_test_runs_folders() -> None:
     """A worker that unpickles a test's function imports conftest; folders of its own would be left in the temp folder."""
     import conftest
-    from tjanste.workers import Pool
+    from tjanste.commands.workers import Pool
 
     with Pool(1) as pool:
         [(_, done)] = list(pool.run([(_test_folders, ())]))
@@ -197,7 +197,7 @@ def test_a_worker_that_imports_a_test_module_uses_the_test_runs_folders() -> Non
 def test_alla_pdf_makes_one_libreoffice_call_per_worker_and_a_case_whose_pdf_fails_fails_alone(
     tmp_path: Path, project_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tjanste.pdf import pdfa_part
+    from tjanste.pdf.convert import pdfa_part
 
     real = soffice()
     if real is None:
@@ -232,7 +232,7 @@ def test_alla_pdf_makes_one_libreoffice_call_per_worker_and_a_case_whose_pdf_fai
 
 @pytest.mark.langsam
 def test_ctrl_c_stops_every_worker_and_leaves_no_half_written_folder(tmp_path: Path, project_copy: Path) -> None:
-    from tjanste.stamp import outputs_intact
+    from tjanste.commands.stamp import outputs_intact
 
     out = tmp_path / "ut"
     command = [sys.executable, "-m", "tjanste", "alla", "-j", "2", "--ut", str(out)]

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tjanste.amount import UNITS, Amount, AmountError, NotExact, exact_sum
+from tjanste.values.amount import UNITS, Amount, AmountError, NotExact, exact_sum
 
 NBSP = "\u00a0"
 MINUS = "\u2212"

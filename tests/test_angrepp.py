@@ -11,7 +11,7 @@ import pytest
 
 from conftest import ROOT
 from test_broken_cases import expected_error
-from tjanste.cli import main
+from tjanste.cli.main import main
 
 HOSTILE = ROOT / "tests" / "angrepp"
 CASES = sorted(p.name for p in HOSTILE.glob("*.md"))

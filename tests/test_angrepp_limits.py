@@ -19,7 +19,7 @@ import pytest
 import hostile
 from conftest import KORPUS, ROOT
 from tjanste import limits
-from tjanste.cli import main
+from tjanste.cli.main import main
 
 SECONDS = 5  # a safety property, not a benchmark: a hang or a bomb takes minutes
 READ = "kan inte läsa filen som .docx: "
@@ -467,7 +467,7 @@ def test_a_case_of_many_distinct_att_satser_stops_at_the_time_budget_with_one_er
 @pytest.mark.parametrize("text", ["![" * 50_000, "![a](b " * 50_000], ids=["oppna-bilder", "sokvagar-utan-slut"])
 def test_an_image_with_a_space_in_its_path_is_looked_for_in_linear_time(text: str) -> None:
     """The hint for '![x](min bild.png)' scanned to the end of the text from every '![': hours for an 8 MB case."""
-    from tjanste.markup import _UNPARSED_IMAGE
+    from tjanste.wording.markup import _UNPARSED_IMAGE
 
     started = time.monotonic()
     assert _UNPARSED_IMAGE.findall(text) == []

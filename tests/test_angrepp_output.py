@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from conftest import KORPUS, ROOT
-from tjanste.cli import main
-from tjanste.stamp import outputs_intact
+from tjanste.cli.main import main
+from tjanste.commands.stamp import outputs_intact
 
 CASE = "2015-primarvard"
 
@@ -224,7 +224,7 @@ def test_a_full_disk_names_the_output_folder_and_changes_nothing(
     case = rendered.parent.parent / "cases" / f"{CASE}.md"
     case.write_text(case.read_text(encoding="utf-8") + "\nEtt nytt stycke, så att något ska skrivas.\n", encoding="utf-8")
     before = tree(rendered.parent.parent)
-    monkeypatch.setattr("tjanste.output.os.fsync", _disk_full)
+    monkeypatch.setattr("tjanste.files.writer.os.fsync", _disk_full)
     code, line = first_error(capsys, command, CASE)
     assert (code, line) == (1, "build/2015-primarvard: fel: kan inte skriva: disken är full")
     assert tree(rendered.parent.parent) == before
@@ -234,7 +234,7 @@ def test_alla_reports_a_full_disk_as_an_error_of_the_case_not_an_internal_one(
     project_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(project_copy)
-    monkeypatch.setattr("tjanste.output.os.fsync", _disk_full)
+    monkeypatch.setattr("tjanste.files.writer.os.fsync", _disk_full)
     capsys.readouterr()
     assert main(["alla", "-j", "1"]) == 1  # in this process, where the full disk is
     err = capsys.readouterr().err

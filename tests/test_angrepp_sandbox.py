@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from conftest import KORPUS, ROOT, rewrite_part
-from tjanste.cli import main
-from tjanste.docx.document import render_docx
+from tjanste.cli.main import main
+from tjanste.commands.pipeline import read_and_word
 from tjanste.errors import CaseError
-from tjanste.render import read_and_word
+from tjanste.writing.document import render_docx
 
 SHIPPED = ROOT / "templates" / "beslut" / "tjansteskrivelse.docx"
 TAG = "{{ arende.rubrik }}"
@@ -70,7 +70,7 @@ def test_hostile_template_tag_is_refused(paper, tmp_path: Path, tag: str, messag
 
 
 def test_an_undefined_name_in_a_template_lists_the_templates_names(paper) -> None:
-    from tjanste.docx.document import TemplateUndefined
+    from tjanste.writing.document import TemplateUndefined
 
     assert TemplateUndefined.known_names.split(", ") == [*paper.context, "brodtext"]
 
@@ -129,7 +129,7 @@ def test_a_case_renders_to_the_same_bytes_alone_and_among_hostile_cases(
 def test_a_record_of_our_own_never_reaches_a_template_as_a_tuple() -> None:
     """Records such as Place are NamedTuples; handed to a template by mistake, freeze refuses them instead of exposing fields."""
     from tjanste.errors import Place
-    from tjanste.sandbox import freeze
+    from tjanste.wording.sandbox import freeze
 
     with pytest.raises(TypeError, match="Place is not a read-only value"):
         freeze({"plats": Place("a.md", 3, 4)})
@@ -155,8 +155,8 @@ NESTINGS = {
 def test_every_depth_compiles_or_names_the_nesting_limit(kind: str) -> None:
     """Counted from the tokens before Jinja or Python recurse: no depth reaches a RecursionError (on 3.13 its unwinding
     printed 'Exception ignored' lines) or Python's limit of 20 nested blocks."""
-    from tjanste.prose import environment
-    from tjanste.sandbox import Refused
+    from tjanste.wording.prose import environment
+    from tjanste.wording.sandbox import Refused
 
     environment_ = environment()
     outcomes = []
@@ -174,8 +174,8 @@ def test_every_depth_compiles_or_names_the_nesting_limit(kind: str) -> None:
 @pytest.mark.parametrize("tag", ["macro m()", "call m()", "block b", "filter upper"])
 def test_a_tag_the_sandbox_does_not_offer_is_refused_before_its_nesting_can_recurse(tag: str) -> None:
     """400 nested {% macro %} made the parser recurse until a RecursionError, named as too many brackets."""
-    from tjanste.prose import environment
-    from tjanste.sandbox import Refused
+    from tjanste.wording.prose import environment
+    from tjanste.wording.sandbox import Refused
 
     name = tag.split()[0]
     with pytest.raises(Refused) as refused:

@@ -11,7 +11,7 @@ from xml.etree import ElementTree
 import pytest
 
 from conftest import KORPUS, PDF_CASES, ROOT
-from tjanste.cli import main
+from tjanste.cli.main import main
 
 SCHEMAS = ROOT.parent / "shared" / "schemas"  # CI clones the project with shared/ beside it; the schemas are not copied in
 METADATA_SCHEMA = ROOT / "docs" / "metadata.schema.json"

@@ -30,9 +30,9 @@ def _fail(message: str) -> None:
 
 def _documents(path: Path) -> dict[str, bytes]:
     """Every document of the case as .docx bytes and text, after the checks an official's `make check` makes."""
-    from tjanste.accessibility import inspect_docx
+    from tjanste.commands.pipeline import filing_problems, read_and_word, render_documents
     from tjanste.errors import CaseError
-    from tjanste.render import filing_problems, read_and_word, render_documents
+    from tjanste.review.accessibility import inspect_docx
 
     shown = f"cases/{path.name}"
     try:
@@ -106,7 +106,7 @@ def test_every_snapshot_belongs_to_a_case(request: pytest.FixtureRequest) -> Non
 def test_every_case_passes_the_page_check(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """`tjanste check --sidor` over every case in one LibreOffice call: no stranded heading, lonely att-sats, short table start, split word or wrong TOC page."""
     from conftest import soffice
-    from tjanste.cli import main
+    from tjanste.cli.main import main
 
     if soffice() is None:
         pytest.skip("LibreOffice saknas: apt-get install libreoffice-writer")

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from conftest import KORPUS, ROOT
-from tjanste.cli import main
-from tjanste.output import write_all
-from tjanste.stamp import outputs_intact
+from tjanste.cli.main import main
+from tjanste.commands.stamp import outputs_intact
+from tjanste.files.writer import write_all
 
 BROKEN = ROOT / "tests" / "trasiga"
 CASES = sorted(p.name for p in BROKEN.glob("*.md"))

@@ -10,9 +10,10 @@ import pytest
 
 from conftest import ROOT
 from test_broken_cases import BROKEN, CASES
-from tjanste import codecache, markup
-from tjanste.cli import main
-from tjanste.docx import document, templating
+from tjanste.cli.main import main
+from tjanste.files import codecache
+from tjanste.wording import markup
+from tjanste.writing import document, templating
 
 
 def _forget() -> None:
@@ -46,7 +47,7 @@ def _libraries_imported(command: str) -> list[str]:
     """The libraries a command imports in a new process whose cache was filled by the same command before."""
     script = (
         "import sys\n"
-        "from tjanste.cli import main\n"
+        "from tjanste.cli.main import main\n"
         f"main({command.split()!r})\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'yaml', 'markdown_it', 'mdit_py_plugins', 'docx', 'docxtpl'}))\n"
     )
@@ -99,8 +100,8 @@ def test_the_cache_folder_is_kept_under_its_limit_and_only_its_own_files_are_rem
 @pytest.mark.parametrize("case", ["2015-primarvard", "2016-naravard-blekinge", "2018-patientmiljarden", "2022-godnara"])
 def test_prose_rendered_in_pieces_is_the_same_text(case: str) -> None:
     """The preview renders paragraph by paragraph; the papers are the same as rendered whole."""
-    from tjanste.prose import in_pieces
-    from tjanste.render import read_and_word
+    from tjanste.commands.pipeline import read_and_word
+    from tjanste.wording.prose import in_pieces
 
     whole = [paper.prose for paper in read_and_word(case)[1]]
     with in_pieces():
@@ -110,7 +111,7 @@ def test_prose_rendered_in_pieces_is_the_same_text(case: str) -> None:
 
 def test_an_error_in_pieces_names_the_same_place(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     """Every broken case checked in pieces says what it says checked whole: an error makes the prose render whole."""
-    from tjanste.prose import in_pieces
+    from tjanste.wording.prose import in_pieces
 
     monkeypatch.chdir(ROOT)
     whole = _check_all(capsys)

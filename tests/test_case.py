@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tjanste.errors import CaseError
-from tjanste.review import load_and_review
+from tjanste.review.reviewer import load_and_review
 
 GOOD = """---
 typ: tjansteskrivelse
@@ -51,7 +51,7 @@ def test_a_good_case_is_typed(tmp_path: Path) -> None:
 
 
 def test_reading_only_reads_the_checks_come_after(tmp_path: Path) -> None:
-    from tjanste.case import load_case
+    from tjanste.source.case import load_case
 
     path = write(tmp_path, GOOD.replace("a: 12 mnkr", "a: 13 mnkr"))
     case = load_case(path)  # a sum that does not hold is the checks' business, not the reader's
@@ -131,7 +131,7 @@ def test_a_problem_is_always_one_line() -> None:
 
 def test_front_matter_errors_do_not_hide_kontroller_tables_or_prose(tmp_path: Path) -> None:
     """Only YAML that cannot be read stops the rest: a bad date and an unknown field come with the sum and prose errors."""
-    from tjanste.render import check_case
+    from tjanste.commands.pipeline import check_case
 
     text = GOOD.replace("2015-01-19", "2015-02-30").replace("rubrik: Ett ärende", "rubrik: Ett ärende\nhandläggare: Agneta")
     text = text.replace("a: 12 mnkr", "a: 13 mnkr").replace("---\nText.", "---\nText {{ belopp.totalbelopp }}.")
@@ -148,8 +148,8 @@ def test_front_matter_errors_do_not_hide_kontroller_tables_or_prose(tmp_path: Pa
 def test_a_field_holding_a_word_template_escape_is_refused(tmp_path: Path) -> None:
     """'{_{' in a rubrik came out of the Word template as '{{': the paper would not say what the case says."""
     from tjanste.errors import Problems
-    from tjanste.schema import Text
-    from tjanste.yamlsource import compose
+    from tjanste.source.schema import Text
+    from tjanste.source.yamlsource import compose
 
     problems = Problems()
     node = compose('rubrik: "R {_{ r }_}"', "x.md", 0, problems)
@@ -163,7 +163,7 @@ def test_a_field_holding_a_word_template_escape_is_refused(tmp_path: Path) -> No
 def test_a_wrapped_field_value_may_continue_with_a_dash_but_a_list_item_may_not() -> None:
     """'- ...' indented under a list item merged two att-satser; under a field's wrapped value it may be meant."""
     from tjanste.errors import Problems
-    from tjanste.yamlsource import compose
+    from tjanste.source.yamlsource import compose
 
     problems = Problems()
     compose("rubrik: Patientmiljarden 2018\n  - rekvisition av statsbidrag\n", "x.md", 0, problems)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tjanste.case import Case, load_case
-from tjanste.checks import run_checks
 from tjanste.errors import CaseError, Problems
+from tjanste.review.checks import run_checks
+from tjanste.source.case import Case, load_case
 
 NBSP = "\u00a0"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from tjanste.commands.pipeline import read_and_word
 from tjanste.errors import CaseError
-from tjanste.render import read_and_word
 
 HEAD = """---
 typ: beslutsunderlag

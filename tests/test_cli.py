@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import KORPUS, ROOT
-from tjanste.cli import main
+from tjanste.cli.main import main
 
 
 def tjanste(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -64,8 +64,8 @@ def test_text_of_something_else_is_an_error(tmp_path: Path) -> None:
 
 def test_import_and_check_stay_light() -> None:
     probe = (
-        "import sys, tjanste, tjanste.cli\n"
-        "from tjanste.render import check_case\n"
+        "import sys, tjanste, tjanste.cli.main\n"
+        "from tjanste.commands.pipeline import check_case\n"
         "check_case('2015-primarvard')\n"
         "heavy = sorted(m for m in ('docx', 'lxml', 'docxtpl') if m in sys.modules)\n"
         "print(','.join(heavy))\n"
@@ -121,7 +121,7 @@ def test_the_collector_runs_seldom_for_one_case_and_as_before_afterwards(
     """A one-case command raises the collector's threshold but keeps it on; many cases keep Python's; main() restores it."""
     import gc
 
-    from tjanste import cli
+    from tjanste.cli import main as cli
 
     seen = []
     monkeypatch.setitem(cli.COMMANDS, argv[0], lambda args: seen.append((gc.isenabled(), gc.get_threshold()[0])) or 0)

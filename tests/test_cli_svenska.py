@@ -12,10 +12,10 @@ import pytest
 import yaml
 
 from conftest import KORPUS, ROOT
-from tjanste import cli
-from tjanste.case import CASE_SCHEMA, case_json_schema
-from tjanste.cli import main
-from tjanste.cliargs import build_parser
+from tjanste.cli import main as cli
+from tjanste.cli.arguments import build_parser
+from tjanste.cli.main import main
+from tjanste.source.case import CASE_SCHEMA, case_json_schema
 
 ENGLISH = (
     "usage:",

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import KORPUS, ROOT
-from tjanste.cli import main
+from tjanste.cli.main import main
 
 
 def copy_case(tmp_path: Path, source: Path) -> Path:

@@ -17,13 +17,13 @@ from markdown_it.utils import read_fixture_file
 
 from conftest import ROOT
 from tjanste.docx import ooxml
-from tjanste.docx.body import BodyWriter
-from tjanste.docx.document import NUMBERING_REL
 from tjanste.docx.ns import qn
-from tjanste.docx.picture import Pictures
-from tjanste.docx.templating import prepare
 from tjanste.docx.text import docx_text
-from tjanste.markup import parser
+from tjanste.wording.markup import parser
+from tjanste.writing.body import BodyWriter
+from tjanste.writing.document import NUMBERING_REL
+from tjanste.writing.picture import Pictures
+from tjanste.writing.templating import prepare
 
 FIXTURES = Path(__file__).parent / "fixtures" / "docx_text"
 TEMPLATE = ROOT / "templates" / "beslut" / "tjansteskrivelse.docx"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import CASES, KORPUS, rewrite_part
-from tjanste.case import load_case
-from tjanste.cli import main
-from tjanste.render import filing_problems, render_documents
+from tjanste.cli.main import main
+from tjanste.commands.pipeline import filing_problems, render_documents
+from tjanste.source.case import load_case
 
 FILED = [name for name in CASES if load_case(KORPUS / "cases" / f"{name}.md").diariefort]
 

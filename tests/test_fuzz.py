@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import KORPUS, ROOT
-from tjanste.cli import main
+from tjanste.cli.main import main
 
 # --- what is fuzzed, and how much ------------------------------------------------------
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import KORPUS
-from tjanste.cli import main
+from tjanste.cli.main import main
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git saknas")
 

@@ -12,8 +12,8 @@ import pytest
 
 from conftest import CASES, KORPUS, ROOT, rewrite_part
 from test_snapshots import snapshot_file
-from tjanste.kinds import KINDS, case_kinds
-from tjanste.render import read_and_word, render_case
+from tjanste.commands.pipeline import read_and_word, render_case
+from tjanste.source.kinds import KINDS, case_kinds
 
 PATHS = [KORPUS / "cases" / f"{name}.md" for name in CASES] + [ROOT / "tests" / "arenden" / "tabeller.md"]
 NS = {

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import CASES
 from test_render import ATT_SATSER
-from tjanste.pdf import pdfa_part
+from tjanste.pdf.convert import pdfa_part
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ import pytest
 
 from test_case import GOOD, write
 from tjanste.errors import Place, Problems
-from tjanste.lint import lint_clause, lint_line
-from tjanste.review import load_and_review
+from tjanste.review.language import lint_clause, lint_line
+from tjanste.review.reviewer import load_and_review
 
 
 def warnings_of(tmp_path: Path, prose: str = "Text.", clause: str = "avsätta {{ belopp.totalt }}", **replace: str) -> list[str]:

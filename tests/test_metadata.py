@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tjanste.metadata import FORMATS, ROLES, case_fields, custom_properties, file_entry, handling, metadata_json
-from tjanste.paper import Paper, prepare_papers
-from tjanste.review import load_and_review
+from tjanste.review.reviewer import load_and_review
+from tjanste.wording.paper import Paper, prepare_papers
+from tjanste.writing.metadata import FORMATS, ROLES, case_fields, custom_properties, file_entry, handling, metadata_json
 
 CASE = """---
 typ: beslutsunderlag

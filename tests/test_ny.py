@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tjanste.cli import main
-from tjanste.profile import load_profile
-from tjanste.scaffold import DEFAULT_DNR_PATTERN, slug
+from tjanste.cli.main import main
+from tjanste.commands.scaffold import DEFAULT_DNR_PATTERN, slug
+from tjanste.source.profile import load_profile
 
 
 def test_the_file_name_comes_from_the_rubrik() -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from tjanste.errors import CaseError
-from tjanste.paper import Paper, document_type, prepare_papers, unknown_table
-from tjanste.review import load_and_review
+from tjanste.review.reviewer import load_and_review
+from tjanste.wording.paper import Paper, document_type, prepare_papers, unknown_table
 
 NBSP = "\u00a0"
 

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from conftest import soffice
-from tjanste import pdf as conversion
-from tjanste.case import load_case, resolve_case_path
+from tjanste.commands.pipeline import render_case
 from tjanste.errors import CaseError
-from tjanste.paper import prepare_papers
-from tjanste.pdf import INSTALL_MESSAGE, pdfa_part, to_pdfa
-from tjanste.render import render_case
+from tjanste.pdf import convert as conversion
+from tjanste.pdf.convert import INSTALL_MESSAGE, pdfa_part, to_pdfa
+from tjanste.source.case import load_case, resolve_case_path
+from tjanste.wording.paper import prepare_papers
 
 HERE = Path(__file__).resolve().parent
 WITH_BILAGA = HERE / "arenden" / "tabeller.md"  # no case in cases/ has a bilaga with its own text
@@ -121,7 +121,7 @@ def test_a_document_libreoffice_cannot_read_is_named_and_nothing_is_written(
 @pytest.mark.parametrize("macro", [True, False], ids=["makro", "convert-to"])
 def test_the_table_of_contents_gets_the_pages_its_headings_stand_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, macro: bool) -> None:
     """Both ways to the TOC's numbers: LibreOffice updating the index itself (the macro), and a second conversion of a copy."""
-    from tjanste.pagecheck import check_documents
+    from tjanste.review.pages import check_documents
 
     needs_libreoffice()
     if macro:

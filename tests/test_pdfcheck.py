@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PDF_CASES
-from tjanste.pdfcheck import document_properties, pdfa_problems
+from tjanste.pdf.archival import document_properties, pdfa_problems
 
 TITLE, LANGUAGE = "Förstärkt budget – förslag", "sv-SE"
 XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
@@ -115,9 +115,9 @@ def test_every_pdf_libreoffice_makes_keeps_the_rules(path: Path, build_pdf: Path
 def test_make_pdf_refuses_a_pdf_that_breaks_a_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """to_pdfa (make pdf, render --pdf, arkiv) checks every PDF LibreOffice gives: here an untagged one, from a stand-in soffice."""
     from test_pdf import fake_soffice
+    from tjanste.commands.pipeline import render_case
     from tjanste.errors import CaseError
-    from tjanste.pdf import to_pdfa
-    from tjanste.render import render_case
+    from tjanste.pdf.convert import to_pdfa
 
     [docx] = [p for p in render_case("2015-primarvard", tmp_path / "ut") if p.name == "beslut.docx"]
     title, _ = document_properties(docx.read_bytes())

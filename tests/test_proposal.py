@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tjanste.proposal import att_clauses, clause_core, decided, introduction, numbered_sentences
+from tjanste.wording.proposal import att_clauses, clause_core, decided, introduction, numbered_sentences
 
 
 def test_several_clauses() -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tjanste.amount import Amount
 from tjanste.errors import Place, Problems
-from tjanste.prose import ShownAmount, long_date, render_text
+from tjanste.values.amount import Amount
+from tjanste.wording.prose import ShownAmount, long_date, render_text
 
 
 def context(unit_words: dict[str, str] | None = None) -> dict:
@@ -271,7 +271,7 @@ def test_a_belopp_named_like_a_method_is_that_belopp() -> None:
 def test_a_syntax_error_is_named_in_swedish_with_the_tag_to_write(source: str, message: str) -> None:
     from jinja2 import TemplateSyntaxError
 
-    from tjanste.prose import environment, syntax_message
+    from tjanste.wording.prose import environment, syntax_message
 
     with pytest.raises(TemplateSyntaxError) as raised:
         environment().from_string(source)
@@ -291,8 +291,8 @@ def test_a_mapping_or_a_list_is_never_printed_in_pythons_notation(source: str, m
     """'{{ [arende] }}' printed [ReadOnly({... datetime.date(2015, 1, 19) ...})] into the paper."""
     from jinja2 import TemplateError
 
-    from tjanste.prose import environment
-    from tjanste.sandbox import freeze
+    from tjanste.wording.prose import environment
+    from tjanste.wording.sandbox import freeze
 
     with pytest.raises(TemplateError) as raised:
         environment().from_string(source).render({"arende": freeze({"rubrik": "R"})})
@@ -301,8 +301,8 @@ def test_a_mapping_or_a_list_is_never_printed_in_pythons_notation(source: str, m
 
 
 def test_an_object_of_ours_is_never_printed_as_python_names_it(project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """'{{ tabell }}' printed '<tjanste.citing.TableNames object at 0x...>' into the paper."""
-    from tjanste.cli import main
+    """'{{ tabell }}' printed '<tjanste.review.citing.TableNames object at 0x...>' into the paper."""
+    from tjanste.cli.main import main
 
     case = project_copy / "cases" / "2018-patientmiljarden.md"
     case.write_text(case.read_text(encoding="utf-8") + "\nTabellerna: {{ tabell }}\n", encoding="utf-8")

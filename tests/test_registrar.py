@@ -12,8 +12,8 @@ from xml.etree import ElementTree
 import pytest
 
 from conftest import KORPUS, rewrite_part, soffice
-from tjanste.case import load_case
-from tjanste.cli import main
+from tjanste.cli.main import main
+from tjanste.source.case import load_case
 
 NS = {
     "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
@@ -166,7 +166,7 @@ def test_accessibility_check_passes_for_every_case(capsys: pytest.CaptureFixture
 def test_pdf_render_lists_the_pdfs_in_the_metadata(tmp_path: Path) -> None:
     if soffice() is None:
         pytest.skip("LibreOffice saknas")
-    from tjanste.pdf import pdfa_part
+    from tjanste.pdf.convert import pdfa_part
 
     assert main(["render", "--pdf", "2015-primarvard", "--ut", str(tmp_path)]) == 0
     folder = tmp_path / "2015-primarvard"
@@ -216,16 +216,16 @@ def test_alla_renders_again_when_an_output_is_gone_and_keeps_one_changed_by_hand
 def test_alla_names_an_internal_error_and_goes_on(
     tmp_path: Path, project_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import tjanste.render
+    import tjanste.commands.pipeline
 
-    real = tjanste.render.render_documents
+    real = tjanste.commands.pipeline.render_documents
 
     def failing(case, papers=None):
         if case.name == "2016-naravard-blekinge":
             raise ZeroDivisionError("division by zero")
         return real(case, papers)
 
-    monkeypatch.setattr(tjanste.render, "render_documents", failing)
+    monkeypatch.setattr(tjanste.commands.pipeline, "render_documents", failing)
     assert main(["alla", "-j", "1", "--ut", str(tmp_path / "ut")]) == 3  # in this process, where the stand-in is
     err = capsys.readouterr().err
     assert "2016-naravard-blekinge: internt fel" in err and "ZeroDivisionError" in err

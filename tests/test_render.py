@@ -95,7 +95,7 @@ def test_signatures_side_by_side_or_stacked_as_the_profile_says(build: Path) -> 
 
 
 def test_signatures_stacked_when_the_profile_says_under(project_copy: Path) -> None:
-    from tjanste.render import render_case
+    from tjanste.commands.pipeline import render_case
 
     profile = project_copy / "templates" / "organisationer" / "landstinget-blekinge.yaml"
     profile.write_text(
@@ -110,7 +110,7 @@ def test_signatures_stacked_when_the_profile_says_under(project_copy: Path) -> N
 
 def test_a_logotype_that_is_missing_is_named_in_the_profile(tmp_path: Path) -> None:
     from tjanste.errors import CaseError
-    from tjanste.profile import load_profile
+    from tjanste.source.profile import load_profile
 
     profile = tmp_path / "region.yaml"
     profile.write_text(
@@ -148,7 +148,7 @@ def _with_svg_logo(root: Path, svg: str) -> Path:
 
 def test_an_svg_logotype_is_drawn_with_its_png_as_fallback(project_copy: Path) -> None:
     """Word's svgBlip extension names the SVG part; the blip itself keeps the PNG, which older readers and the size come from."""
-    from tjanste.render import render_case
+    from tjanste.commands.pipeline import render_case
 
     _with_svg_logo(project_copy, LOGO_SVG)
     render_case(CASE, project_copy / "build")
@@ -172,7 +172,7 @@ def test_an_svg_logotype_is_drawn_with_its_png_as_fallback(project_copy: Path) -
 
 def test_the_paper_places_the_logotype_bytes_the_profile_checked(project_copy: Path) -> None:
     """A file changed after the profile was checked (the profile is cached per process) never reaches the paper unchecked."""
-    from tjanste.render import render_case
+    from tjanste.commands.pipeline import render_case
 
     svg_file = _with_svg_logo(project_copy, LOGO_SVG).parent / "landstinget-blekinge-logotyp.svg"
     render_case(CASE, project_copy / "build")
@@ -185,7 +185,7 @@ def test_the_paper_places_the_logotype_bytes_the_profile_checked(project_copy: P
 
 def test_libreoffice_opens_a_paper_with_an_svg_logotype(project_copy: Path) -> None:
     """LibreOffice 7.4 takes the PNG from such a blip; the PDF/A is made and keeps pdfcheck's rules (render_case checks them)."""
-    from tjanste.render import render_case
+    from tjanste.commands.pipeline import render_case
 
     if soffice() is None:
         pytest.skip("LibreOffice saknas: apt-get install libreoffice-writer")
@@ -214,7 +214,7 @@ def test_libreoffice_opens_a_paper_with_an_svg_logotype(project_copy: Path) -> N
 )
 def test_an_svg_logotype_that_is_broken_or_reaches_outside_is_named_in_the_profile(project_copy: Path, svg: str, message: str) -> None:
     from tjanste.errors import CaseError
-    from tjanste.profile import load_profile
+    from tjanste.source.profile import load_profile
 
     profile = _with_svg_logo(project_copy, svg)
     with pytest.raises(CaseError) as raised:
@@ -272,8 +272,8 @@ def test_two_processes_give_identical_bytes(tmp_path: Path, build: Path) -> None
 
 def test_the_same_render_again_writes_nothing(tmp_path: Path) -> None:
     """Unchanged outputs keep their bytes and their times: a render again flushes nothing to disk."""
-    from tjanste.output import OutputError
-    from tjanste.render import render_case
+    from tjanste.commands.pipeline import render_case
+    from tjanste.files.writer import OutputError
 
     written = render_case("2015-primarvard", tmp_path)
     times = {path: path.stat().st_mtime_ns for path in written}

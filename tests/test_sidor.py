@@ -34,8 +34,8 @@ def _expected(path: Path) -> tuple[str, int | None]:
 @pytest.fixture(scope="module")
 def reported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
     """What one `tjanste check --sidor` says about every file in tests/sidor/ and a .docx with a wrong TOC."""
+    from tjanste.commands.pipeline import read_and_word, render_documents
     from tjanste.docx.toc import toc_entries, with_page_numbers
-    from tjanste.render import read_and_word, render_documents
 
     if soffice() is None:
         pytest.skip("LibreOffice saknas: apt-get install libreoffice-writer")

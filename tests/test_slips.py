@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tjanste.errors import Place, Problems
-from tjanste.prose import CASE_FILTERS, environment, render_text
-from tjanste.slips import prose_slip
+from tjanste.source.hints import prose_slip
+from tjanste.wording.prose import CASE_FILTERS, environment, render_text
 
 
 def slip(text: str):

@@ -11,7 +11,7 @@ import pytest
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 from conftest import CASES, KORPUS, ROOT
-from tjanste.render import read_and_word
+from tjanste.commands.pipeline import read_and_word
 
 EXTRA = sorted((ROOT / "tests" / "arenden").glob("*.md"))
 
@@ -54,7 +54,7 @@ def snapshot_txt(snapshot):
 
 @pytest.mark.parametrize("path, output", _params())
 def test_document_text(path: Path, output: str, tmp_path_factory: pytest.TempPathFactory, snapshot_txt) -> None:
-    from tjanste.render import render_case
+    from tjanste.commands.pipeline import render_case
 
     out = tmp_path_factory.getbasetemp() / "snapshots"
     if not (out / path.stem / f"{output}.txt").exists():

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tjanste.cli import main
-from tjanste.cliargs import build_parser
+from tjanste.cli.arguments import build_parser
+from tjanste.cli.main import main
 from tjanste.errors import os_reason
 
 CASE = "2015-primarvard"
@@ -119,7 +119,7 @@ def test_a_read_only_or_full_output_folder_is_named_in_swedish(
         raise OSError(number, os.strerror(number))
 
     monkeypatch.chdir(project_copy)
-    monkeypatch.setattr("tjanste.output.os.fsync", refuse)
+    monkeypatch.setattr("tjanste.files.writer.os.fsync", refuse)
     code, err = _run(capsys, "render", CASE)
     assert (code, err.splitlines()[0]) == (1, f"build/{CASE}: fel: kan inte skriva: {reason}")
     code, err = _run(capsys, "schema", "--ut", "schema.json")

@@ -12,7 +12,7 @@ import pytest
 from markdown_it.utils import read_fixture_file
 
 from tjanste import limits
-from tjanste.svgcheck import svg_problem
+from tjanste.source.svgcheck import svg_problem
 
 FIXTURES = Path(__file__).parent / "fixtures" / "svg"
 

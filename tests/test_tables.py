@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from tjanste.commands.pipeline import render_case
 from tjanste.errors import CaseError
-from tjanste.render import render_case
-from tjanste.review import load_and_review
+from tjanste.review.reviewer import load_and_review
 
 HERE = Path(__file__).resolve().parent
 CASE = HERE / "arenden" / "tabeller.md"
@@ -117,7 +117,7 @@ def test_bilaga_is_its_own_document(rendered: Path) -> None:
     ],
 )
 def test_image_problems(tmp_path: Path, change: tuple[str, str], message: str) -> None:
-    from tjanste.render import check_case
+    from tjanste.commands.pipeline import check_case
 
     folder = tmp_path / "arenden"
     folder.mkdir()
@@ -153,7 +153,7 @@ def test_a_table_heading_stands_above_its_table_as_its_caption(tmp_path: Path) -
     """A table's rubrik was read and never shown; it is the caption above the table, kept with it, and the table's name,
     and LibreOffice opens the paper and prints it."""
     from conftest import soffice
-    from tjanste.pdf import to_pdfa
+    from tjanste.pdf.convert import to_pdfa
 
     folder = tmp_path / "arenden"
     folder.mkdir()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import KORPUS, rewrite_part
-from tjanste.cli import main
+from tjanste.cli.main import main
 
 
 @pytest.fixture

@@ -12,13 +12,14 @@ import pytest
 from lxml import etree
 
 from conftest import KORPUS, ROOT
-from tjanste import codecache, markup
-from tjanste.docx import document, templating
-from tjanste.docx.document import BODY_MARK, template_environment
+from tjanste.commands.pipeline import read_and_word, render_case
 from tjanste.docx.ns import NAMESPACES, qn
 from tjanste.docx.package import serialize_part_xml
-from tjanste.render import read_and_word, render_case
-from tjanste.sandbox import freeze
+from tjanste.files import codecache
+from tjanste.wording import markup
+from tjanste.wording.sandbox import freeze
+from tjanste.writing import document, templating
+from tjanste.writing.document import BODY_MARK, template_environment
 
 W = NAMESPACES["w"]
 
@@ -173,7 +174,7 @@ def test_a_jpeg_figure_is_placed_as_python_docx_placed_it(project_copy: Path, tm
     """A JPEG (measured by python-docx's own reader) gets an image part, a Default content type and its size from its dpi."""
     from docx.image.image import Image
 
-    from tjanste.docx.picture import TEXT_WIDTH_EMU
+    from tjanste.writing.picture import TEXT_WIDTH_EMU
 
     case = project_copy / "cases" / "2016-naravard-blekinge.md"
     jpeg = (ROOT / "tests" / "fixtures" / "figur.jpg").read_bytes()  # pdftoppm's, 20 dpi in its JFIF header

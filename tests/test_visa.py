@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from tjanste.case import load_case
+from tjanste.commands.pipeline import render_documents
+from tjanste.commands.preview import Preview
 from tjanste.docx.html import docx_html
-from tjanste.preview import Preview
-from tjanste.render import render_documents
+from tjanste.source.case import load_case
 
 REFRESH_SECONDS = 1.0  # the promise to the official: a save shows within a second
 

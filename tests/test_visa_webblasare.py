@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import QUICK
-from tjanste.preview import Preview
+from tjanste.commands.preview import Preview
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from tjanste.words import amount_words, number_words
+from tjanste.values.words import amount_words, number_words
 
 FORTIES = [
     (40, "fyrtio"),

@@ -105,7 +105,7 @@ def build_project(folder: Path) -> Path:
 
 def in_process(case: str, out: Path) -> float:
     """Median seconds of render_case again in this process, after two renders that warm it."""
-    from tjanste.render import render_case
+    from tjanste.commands.pipeline import render_case
 
     for _ in range(2):
         render_case(case, out)
@@ -119,8 +119,8 @@ def in_process(case: str, out: Path) -> float:
 
 def after_an_edit(project: Path, case: str) -> float:
     """Median seconds of what the preview does when a paragraph was changed: read, word and render in memory, prose in pieces."""
-    from tjanste.prose import in_pieces
-    from tjanste.render import read_and_word, render_documents
+    from tjanste.commands.pipeline import read_and_word, render_documents
+    from tjanste.wording.prose import in_pieces
 
     path = project / "cases" / f"{case}.md"
     text = path.read_text(encoding="utf-8")
@@ -204,7 +204,7 @@ def main() -> int:
         rows.append(Row("alla igen utan ändringar", median, "s", "högst 0,2 s", median <= 0.2))
 
         if soffice:
-            from tjanste.pdf import has_macro_runtime
+            from tjanste.pdf.convert import has_macro_runtime
 
             way = (
                 "ett LibreOffice-anrop per arbetare (makro)"

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .. import limits
-from .reading import over
+from tjanste import limits
+from tjanste.docx.reading import over
 
 PAGE_BREAK = "[sidbrytning]"
 TOC_TITLE = "[innehållsförteckning]"

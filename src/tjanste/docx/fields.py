@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .blocks import Block, Token
+from tjanste.docx.blocks import Block, Token
 
 _TOC_LEVELS = re.compile(r'\\o\s*"\s*(\d)\s*-\s*(\d)\s*"')
 _TOC_OTHER_SOURCE = re.compile(r"\\[acf]\b")

@@ -7,11 +7,11 @@ import io
 import re
 import zipfile
 
-from .blocks import PAGE_BREAK, TOC_TITLE, Block
-from .ns import W
-from .parts import ReadDocument, default_part, first_page_part, sections
-from .reading import Package
-from .text import _body_with_footnotes, _story
+from tjanste.docx.blocks import PAGE_BREAK, TOC_TITLE, Block
+from tjanste.docx.ns import W
+from tjanste.docx.parts import ReadDocument, default_part, first_page_part, sections
+from tjanste.docx.reading import Package
+from tjanste.docx.text import _body_with_footnotes, _story
 
 # The text reader's marks, turned into markup here: footnote references, pictures, fields of the letterhead.
 _NOTE_REF = re.compile(r"\[\^(\d+)\]")

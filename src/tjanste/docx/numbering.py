@@ -10,10 +10,10 @@ import re
 import xml.etree.ElementTree as ET
 from typing import NamedTuple
 
-from .. import limits
-from .ns import W as _W
-from .reading import VAL as _VAL
-from .reading import Styles, as_int, on, on_value, over, val
+from tjanste import limits
+from tjanste.docx.ns import W as _W
+from tjanste.docx.reading import VAL as _VAL
+from tjanste.docx.reading import Styles, as_int, on, on_value, over, val
 
 _PLACEHOLDER = re.compile(r"%([1-9])")
 _ROMAN = (

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from .ns import NAMESPACES, qn
+from tjanste.docx.ns import NAMESPACES, qn
 
 if TYPE_CHECKING:
-    from .package import Package, Part
+    from tjanste.docx.package import Package, Part
 
 FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 FOOTNOTES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
@@ -242,7 +242,7 @@ def custom_properties_xml(values: dict[str, str]) -> bytes:
 
 def set_custom_properties(package: Package, values: dict[str, str]) -> None:
     """Adds (or replaces) the custom properties part of a package."""
-    from .package import Part
+    from tjanste.docx.package import Part
 
     for rel_id, rel in list(package.rels.items()):
         if rel.reltype == CUSTOM_PROPERTIES_REL:

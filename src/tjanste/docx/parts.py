@@ -9,11 +9,11 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from .. import limits
-from .ns import R as _R
-from .ns import W as _W
-from .numbering import Numbering
-from .reading import DocxError, Package, Styles, on, over, styles_of
+from tjanste import limits
+from tjanste.docx.ns import R as _R
+from tjanste.docx.ns import W as _W
+from tjanste.docx.numbering import Numbering
+from tjanste.docx.reading import DocxError, Package, Styles, on, over, styles_of
 
 _PPR = _W + "pPr"
 _SECT_PR = _W + "sectPr"

@@ -10,7 +10,7 @@ import datetime as dt
 
 from lxml import etree
 
-from .package import Package, Part, parse_part_xml
+from tjanste.docx.package import Package, Part, parse_part_xml
 
 CORE_REL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 CORE_TYPE = "application/vnd.openxmlformats-package.core-properties+xml"

@@ -19,9 +19,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NamedTuple
 
-from .. import limits
-from ..limits import Limit
-from .ns import PKG, W
+from tjanste import limits
+from tjanste.docx.ns import PKG, W
+from tjanste.limits import Limit
 
 VAL = W + "val"
 OFF = frozenset({"0", "false", "off"})

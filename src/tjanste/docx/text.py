@@ -8,10 +8,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .. import limits
-from ..bounded import read_limited
-from ..limits import LimitError
-from .blocks import (
+from tjanste import limits
+from tjanste.docx.blocks import (
     PAGE_BREAK,
     Block,
     Heading,
@@ -30,16 +28,16 @@ from .blocks import (
     tidy,
     toc_block,
 )
-from .fields import Field, field_replacement
-from .ns import MC as _MC
-from .ns import WP as _WP
-from .ns import M as _M
-from .ns import V as _V
-from .ns import W as _W
-from .numbering import ListCounters, Num, list_level
-from .parts import Notes, ReadDocument, default_part, first_page_part, sections
-from .reading import VAL as _VAL
-from .reading import (
+from tjanste.docx.fields import Field, field_replacement
+from tjanste.docx.ns import MC as _MC
+from tjanste.docx.ns import WP as _WP
+from tjanste.docx.ns import M as _M
+from tjanste.docx.ns import V as _V
+from tjanste.docx.ns import W as _W
+from tjanste.docx.numbering import ListCounters, Num, list_level
+from tjanste.docx.parts import Notes, ReadDocument, default_part, first_page_part, sections
+from tjanste.docx.reading import VAL as _VAL
+from tjanste.docx.reading import (
     DocxError,
     Style,
     WrittenPackage,
@@ -53,6 +51,8 @@ from .reading import (
     table_rows,
     val,
 )
+from tjanste.files.bounded import read_limited
+from tjanste.limits import LimitError
 
 _P, _R_RUN, _TBL, _TR, _TC = (_W + n for n in ("p", "r", "tbl", "tr", "tc"))
 _PPR, _RPR, _TCPR, _TRPR = (_W + n for n in ("pPr", "rPr", "tcPr", "trPr"))

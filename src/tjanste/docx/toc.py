@@ -8,7 +8,7 @@ import zipfile
 
 from lxml import etree
 
-from . import ooxml
+from tjanste.docx import ooxml
 
 DOCUMENT = "word/document.xml"
 

@@ -1,0 +1,1 @@
+"""Commands: the one pipeline and the commands built on it."""

@@ -1,0 +1,204 @@
+"""From a case name to files in build/<case>/: the one place that ties reading, wording and writing together."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from tjanste.errors import CaseError, Place, Problem, Problems, os_reason
+from tjanste.files import paths
+from tjanste.files.writer import OutputError, check_folder, keep_off_inputs, output_root, overlapping, write_folder
+from tjanste.review.reviewer import load_and_review
+from tjanste.source.case import Case, resolve_case_path
+from tjanste.wording import jinjawork
+from tjanste.wording.markup import MARK_CHARACTER
+from tjanste.wording.paper import Paper, prepare_papers
+
+METADATA = "metadata.json"
+
+
+def read_and_word(name_or_path: str, text: str | None = None) -> tuple[Case, list[Paper]]:
+    """Reads, checks and words a case (or, given text, the case file as that text would make it); errors raised together."""
+    problems = Problems()
+    case = load_and_review(resolve_case_path(name_or_path), problems, text)
+    return case, prepare_papers(case, problems)
+
+
+def check_case(name_or_path: str) -> Case:
+    """Reads, validates and words a case without touching Word; raises CaseError."""
+    return read_and_word(name_or_path)[0]
+
+
+def render_documents(case: Case, papers: list[Paper] | None = None) -> dict[str, bytes]:
+    """Every document of a case as .docx bytes and its text rendering, by file name."""
+    from tjanste.docx.package import reproducible_zip
+    from tjanste.docx.text import docx_text
+    from tjanste.writing.document import render_entries
+
+    files: dict[str, bytes] = {}
+    with jinjawork.budget():  # the Word templates of one case share one time budget and loop count
+        for paper in papers if papers is not None else prepare_papers(case):
+            entries = render_entries(paper, paths.templates_dir() / paper.template)
+            docx = reproducible_zip(entries)
+            text = docx_text(dict(entries))  # read back from the parts just written, as from the file
+            if MARK_CHARACTER in text:  # the checks in paper.py name the line; this is the last guard before a paper is written
+                raise CaseError(
+                    [
+                        Problem(
+                            Place(paper.case.source.shown_path),
+                            f"{paper.output}.docx skulle få tjanstes interna märke U+2063 i texten; "
+                            "rapportera ärendefilen till förvaltarna",
+                            "text",
+                        )
+                    ]
+                )
+            files[f"{paper.output}.docx"] = docx
+            files[f"{paper.output}.txt"] = text.encode("utf-8")
+    return files
+
+
+def pdf_copies(files: dict[str, bytes]) -> dict[str, bytes]:
+    """PDF/A-2b copies of every .docx, in one LibreOffice call, made in a scratch folder and returned as bytes."""
+    copies = pdf_copies_each([files])[0]
+    if isinstance(copies, CaseError):
+        raise copies
+    return copies
+
+
+def pdf_copies_each(cases: list[dict[str, bytes]]) -> list[dict[str, bytes] | CaseError]:
+    """PDF/A-2b copies of every .docx of every case (files by name), all in one LibreOffice call, as bytes by name.
+
+    A case whose documents fail gets its CaseError, naming the document (not the scratch folder,
+    gone when the message is read); the others get their copies. Raises CaseError when the call
+    as a whole fails, and OutputError when the folder for temporary files cannot be written.
+    """
+    import tempfile
+
+    from tjanste.pdf.convert import pdfa_each
+
+    def named(problems: list[Problem]) -> CaseError:
+        return CaseError([p._replace(place=Place(Path(p.place.path).name)) for p in problems])
+
+    try:
+        with tempfile.TemporaryDirectory(prefix="tjanste-pdf-") as scratch:
+            documents: dict[Path, tuple[int, str]] = {}
+            for number, files in enumerate(cases):
+                folder = Path(scratch, str(number))
+                folder.mkdir()
+                for name, data in files.items():
+                    if name.endswith(".docx"):
+                        (folder / name).write_bytes(data)
+                        documents[(folder / name).resolve()] = (number, name)
+            copies: list[dict[str, bytes]] = [{} for _ in cases]
+            problems: list[list[Problem]] = [[] for _ in cases]
+            try:
+                results = pdfa_each(list(documents)) if documents else {}
+            except CaseError as error:
+                raise named(error.problems) from error
+            for path, result in results.items():
+                number, name = documents[path]
+                if isinstance(result, list):
+                    problems[number] += result
+                else:
+                    copies[number][f"{Path(name).stem}.pdf"] = result
+            return [named(found) if found else made for made, found in zip(copies, problems, strict=True)]
+    except OSError as error:  # the system's folder for temporary files is full or read-only: name it, not the scratch folder
+        raise OutputError(tempfile.gettempdir(), f"kan inte göra PDF-filerna i mappen för tillfälliga filer: {os_reason(error)}") from error
+
+
+def render_case(name_or_path: str, out_root: str | Path | None = None, *, pdf: bool = False) -> list[Path]:
+    """Renders a case into out_root/<case>/ (default build/); returns the files written."""
+    return render_case_reporting(name_or_path, out_root, pdf=pdf)[0]
+
+
+def render_case_reporting(
+    name_or_path: str, out_root: str | Path | None = None, *, pdf: bool = False, protocol_required: bool = False
+) -> tuple[list[Path], list[Problem]]:
+    """Renders a case into out_root/<case>/; returns the files written and the warnings to show.
+
+    Everything is made in memory first (documents, PDFs, metadata with their
+    checksums) and then written at once, so a failure anywhere leaves the folder as it was.
+    Only files an earlier render made (those its metadata.json lists) are replaced or removed;
+    see output.write_folder. With protocol_required (`make protokoll`), a case that records no
+    decision is an error.
+    """
+    root = output_root(out_root)
+    case, papers, files = render_in_memory(name_or_path, protocol_required=protocol_required)
+    if pdf:
+        files.update(pdf_copies(files))
+    return write_reporting(case, papers, files, root, given=out_root is not None)
+
+
+def render_in_memory(name_or_path: str, *, protocol_required: bool = False) -> tuple[Case, list[Paper], dict[str, bytes]]:
+    """Reads, checks and words a case and makes its documents in memory; nothing is written."""
+    case, papers = read_and_word(name_or_path)
+    if protocol_required and not (case.beslut and case.beslut.paragraf):
+        place = case.beslut.place if case.beslut else case.place
+        raise CaseError(
+            [Problem(place, "ärendet har inget protokollfört beslut; ange beslut: organ, datum, paragraf och utfall", "beslut")]
+        )
+    return case, papers, render_documents(case, papers)
+
+
+def write_reporting(
+    case: Case, papers: list[Paper], files: dict[str, bytes], root: Path, *, given: bool
+) -> tuple[list[Path], list[Problem]]:
+    """Writes a case's documents made in memory (see write_rendering); returns the files written and the warnings to show."""
+    written = write_rendering(case, papers, files, root, given=given)
+    warnings = [p._replace(severity="varning") for p in filing_problems(case, files)]
+    return written, case.warnings + warnings
+
+
+def output_folder(case: Case, root: Path) -> Path:
+    """root/<case>/: one folder under the output folder."""
+    folder = root / case.name
+    assert os.path.normpath(folder.parent) == os.path.normpath(root), "a case name must stay one folder under the output folder"
+    return folder
+
+
+def write_rendering(case: Case, papers: list[Paper], files: dict[str, bytes], root: Path, *, given: bool = False) -> list[Path]:
+    """Writes a case's documents (made in memory) and their metadata.json into root/<case>/; see output.write_folder."""
+    from tjanste.writing.metadata import listed_files, metadata_json  # here: a check writes no record
+
+    files = {**files, METADATA: metadata_json(case, papers, files)}  # the record is the last name
+    folder = output_folder(case, root)
+    check_folder(folder)
+    keep_off_inputs(folder, overlapping(folder), "--ut" if given else "", own=case.source.path.with_suffix(""))
+    return write_folder(folder, files, record=METADATA, listing=listed_files)
+
+
+def filing_problems(case: Case, files: dict[str, bytes]) -> list[Problem]:
+    """Every filed document (diariefort, its latest version) must be reproduced byte for byte; each one that changed is named.
+
+    A document the case makes that the filing does not list (a protocol's extract made after
+    the decision) is not filed yet, and so not locked.
+    """
+    if not case.diariefort:
+        return []
+    filed = case.diariefort[-1]
+    problems = []
+    for name, sha in filed.handlingar.items():
+        place = filed.place_of("handlingar")
+        if name not in files:
+            problems.append(
+                Problem(
+                    place,
+                    f"{name} är diarieförd {filed.datum} men ärendet gör den inte längre; en diarieförd handling kan inte tas bort",
+                    "diariefort",
+                )
+            )
+            continue
+        actual = hashlib.sha256(files[name]).hexdigest()
+        if actual != sha:
+            problems.append(
+                Problem(
+                    place,
+                    f"{name} är diarieförd {filed.datum} med sha256 {sha[:12]}… men blir nu {actual[:12]}…; "
+                    "en ändring i ärendet, en bilaga, "
+                    "en mall eller koden ändrar en diarieförd handling. Återställ ändringen, "
+                    f"eller ange en ny version under diariefort med datum och {name}: {actual}",
+                    "diariefort",
+                )
+            )
+    return problems

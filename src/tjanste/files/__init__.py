@@ -1,0 +1,1 @@
+"""Files: reading within limits, the project's folders, the one writer, the compile cache."""

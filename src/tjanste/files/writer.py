@@ -1,0 +1,393 @@
+"""Writing outputs so that nothing is ever half written and nothing tjanste did not make is ever removed or overwritten."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import re
+import shutil
+import stat
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tjanste.errors import display_path, os_reason, resolved
+from tjanste.files import paths
+
+STAMP = ".indata"  # the batch's record of what a folder's outputs were made from: hidden, and ours
+JOURNAL_PREFIX = ".ny-"  # `.ny-metadata.json`: the record about to be written, kept while files are renamed one by one
+
+# Reads a record (metadata.json) and returns every file it lists with its sha256; raises ValueError if it is not ours.
+Listing = Callable[[bytes], dict[str, str]]
+
+
+class OutputError(Exception):
+    """An output folder that cannot, or must not, be written; names the real path (never a temporary one), in Swedish."""
+
+    def __init__(self, path: Path | str, message: str, field_name: str = ""):
+        self.path, self.message, self.field = path, message, field_name
+        where = f"{self.field}: " if self.field else ""
+        super().__init__(f"{display_path(Path(path)) if str(path) else path}: fel: {where}{message}")
+
+
+def write_all(folder: Path, files: dict[str, bytes], *, durable: bool = True) -> list[Path]:
+    """Writes every file to a temporary name beside its target, then renames each into place, in the order given.
+
+    A failure before the renames leaves the folder as it was; a rename is atomic,
+    so a reader (or a kill -9) never sees a half-written file. With durable=False the data
+    is not flushed to disk first: for a record whose loss after a power cut costs only work.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as error:  # a file where the folder should be: 'is not a folder', not 'exists'
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), error.filename) from None
+    remove_stale_temporaries(folder, set(files))
+    staged: list[tuple[str, Path]] = []
+    try:
+        for name, data in files.items():
+            handle, temporary_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+                if durable:
+                    stream.flush()
+                    os.fsync(stream.fileno())
+            staged.append((name, Path(temporary_name)))
+        written = []
+        for name, temporary in staged:
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, folder / name)
+            written.append(folder / name)
+        return written
+    finally:
+        for _, temporary in staged:
+            if temporary.exists():
+                temporary.unlink()
+
+
+STALE_AFTER = 3600  # seconds: older than any render, so never a file another render is still writing
+
+
+def remove_stale_temporaries(folder: Path, names: set[str]) -> None:
+    """Temporaries left by a render that was killed (kill -9 skips the cleanup above) are removed by the next write of
+    the same names: a file is taken for ours only when it is a temporary of a name being written now."""
+    now = time.time()
+    for temporary in folder.glob(".*.tmp"):
+        match = _TEMPORARY.fullmatch(temporary.name)
+        if match is None or match.group(1) not in names or not is_temporary(temporary.name):
+            continue  # someone else's file that happens to end in .tmp
+        try:
+            if now - temporary.stat().st_mtime > STALE_AFTER:
+                temporary.unlink()
+        except OSError:
+            pass  # gone already, or not ours to remove
+
+
+_TEMPORARY = re.compile(r"\.(.+)\.[A-Za-z0-9_]{8}\.tmp")  # tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp")
+_OUTPUT_SUFFIXES = (".docx", ".txt", ".pdf", ".json")
+
+
+def _new_sha256(files: dict[str, bytes], name: str) -> set[str]:
+    """The checksum of the file this render makes under a name, if it makes one."""
+    return {hashlib.sha256(files[name]).hexdigest()} if name in files else set()
+
+
+def is_temporary(name: str) -> bool:
+    """A temporary that write_all makes beside an output (`.beslut.docx.k3j_x9a2.tmp`), and no one else's file."""
+    match = _TEMPORARY.fullmatch(name)
+    return match is not None and (match.group(1) == STAMP or match.group(1).endswith(_OUTPUT_SUFFIXES))
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+_AT_FDCWD = -100
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swaps two folders in one step (Linux renameat2 RENAME_EXCHANGE); False where the system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes  # here, not at the top: a check never writes, and ctypes costs it milliseconds
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EXDEV):
+        return False  # a file system without the exchange: fall back to renaming file by file
+    raise OSError(error, os.strerror(error), str(second))
+
+
+@dataclass
+class _Survey:
+    """What an existing output folder holds: the entries an earlier render made and may be replaced, and all others."""
+
+    ours: set[str] = field(default_factory=set)
+    foreign: list[str] = field(default_factory=list)
+
+
+def file_sha256(path: Path) -> str:
+    """A file's sha256, read in pieces so that a large file does not fill memory."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _listed(folder: Path, record: str, listing: Listing) -> dict[str, set[str]]:
+    """Every file the folder's record (and a record left mid-write by a killed render) lists, with the checksums it may have."""
+    known: dict[str, set[str]] = {}
+    for name in (record, JOURNAL_PREFIX + record):
+        path = folder / name
+        if not path.is_file() or path.is_symlink():
+            continue
+        try:
+            for listed, checksum in listing(path.read_bytes()).items():
+                known.setdefault(listed, set()).add(checksum)
+        except ValueError:
+            if name == record:
+                raise OutputError(path, f"{record} är inte skriven av tjanste; flytta den, eller skriv till en annan mapp") from None
+    return known
+
+
+def survey(folder: Path, files: dict[str, bytes], record: str, listing: Listing) -> _Survey:
+    """Sorts the entries of an existing folder into ours and foreign; refuses when a new file would overwrite a foreign one."""
+    listed = _listed(folder, record, listing)
+    found = _Survey()
+    for name in sorted(os.listdir(folder)):
+        path = folder / name
+        regular = path.is_file() and not path.is_symlink()
+        if name in (record, STAMP, JOURNAL_PREFIX + record) and regular:
+            found.ours.add(name)
+        elif is_temporary(name):
+            found.ours.add(name)  # a temporary of ours; removed when stale, never read
+        elif regular and name in listed and file_sha256(path) in listed[name] | _new_sha256(files, name):
+            found.ours.add(name)
+        else:
+            found.foreign.append(name)
+    for name in files:
+        if name in found.foreign:
+            why = (
+                "har ändrats efter att tjanste skrev den"
+                if name in listed
+                else "är inte skriven av tjanste (den står inte i metadata.json)"
+            )
+            raise OutputError(
+                folder / name, f"finns redan och {why}; tjanste skriver inte över den. Flytta den, eller skriv till en annan mapp"
+            )
+    return found
+
+
+def check_folder(folder: Path) -> None:
+    """An output folder must be a real, writable folder of its own (or not exist yet): never a file, a link or read-only."""
+    if folder.is_symlink():
+        raise OutputError(
+            folder, "är en symbolisk länk; tjanste skriver bara i en vanlig mapp. Ta bort länken, eller skriv till en annan mapp"
+        )
+    for path in (folder, *folder.parents):
+        if not os.path.lexists(path):
+            continue
+        if not path.is_dir():
+            raise OutputError(path, "är en fil, inte en mapp; tjanste skriver inte över den. Ange en mapp att skriva i")
+        if _read_only(path):
+            raise OutputError(path, "mappen är skrivskyddad; tjanste skriver inte i den. Ge skrivrätt, eller skriv till en annan mapp")
+        return
+
+
+def _read_only(path: Path) -> bool:
+    """No write permission for us, or none for anyone (which root would otherwise ignore), or a read-only file system."""
+    return not os.access(path, os.W_OK) or not stat.S_IMODE(path.stat().st_mode) & 0o222
+
+
+def write_folder(folder: Path, files: dict[str, bytes], *, record: str, listing: Listing) -> list[Path]:
+    """Puts `files` into `folder`, replacing only what an earlier render made; every other entry stays as it is.
+
+    What an earlier render made is what its record (`metadata.json`, the last name in `files`)
+    lists with the same checksum. A folder that holds nothing else is exchanged in one step
+    with a new one written beside it, so a failure or a kill -9 leaves every old file or every new
+    one. A folder with files of someone else's has the new files renamed into place one by one,
+    the record last; outputs of earlier renders it no longer makes are then removed. A file of
+    someone else's in the way of a new one is an error before anything is written.
+    Raises OutputError naming the folder (never the temporary one) for every failure.
+    """
+    check_folder(folder)
+    if _already_written(folder, files):  # the same render again: nothing to flush to disk, every file keeps its time
+        return [folder / name for name in files]
+    staging: Path | None = None
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_stagings(folder)
+        staged = staging = _stage(folder, files)
+        while True:
+            if not os.path.lexists(folder):
+                try:
+                    os.rename(staged, folder)
+                    staging = None
+                    return [folder / name for name in files]
+                except OSError as error:
+                    if error.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                        raise
+                    continue  # another render of the same case made the folder first: replace its files instead
+            check_folder(folder)
+            found = survey(folder, files, record, listing)
+            if found.foreign or not _exchange(staged, folder):
+                break
+            if _return_strays(staged, folder, found.ours):
+                return [folder / name for name in files]
+            staging = None  # something could not be moved back: the old folder is kept, never removed
+            raise OutputError(
+                folder, "en fil som kom till under skrivningen kunde inte flyttas tillbaka; den ligger kvar i en mapp bredvid"
+            )
+        shutil.rmtree(staged, ignore_errors=True)
+        staging = None
+        return _replace_one_by_one(folder, files, found, record, listing)
+    except OSError as error:
+        raise OutputError(real_path(error, folder), f"kan inte skriva: {os_reason(error)}") from error
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _already_written(folder: Path, files: dict[str, bytes]) -> bool:
+    """Whether every file is in the folder already, a regular file with these very bytes (the record too, so the same set).
+
+    The record lists every output of the render that wrote it: when it is the same bytes, so is
+    the set of files the render makes, and none of an earlier render is left to remove.
+    """
+    try:
+        if folder.is_symlink() or not folder.is_dir():
+            return False
+        for name, data in files.items():
+            path = folder / name
+            if path.is_symlink() or not path.is_file() or path.stat().st_size != len(data) or path.read_bytes() != data:
+                return False
+    except OSError:
+        return False  # the write then says what is wrong
+    return True
+
+
+def _stage(folder: Path, files: dict[str, bytes]) -> Path:
+    """A complete new folder beside the target, every file flushed to disk."""
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.ny-", dir=folder.parent))
+    try:
+        for name, data in files.items():
+            with open(staging / name, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.chmod(staging / name, 0o644)
+        os.chmod(staging, 0o755)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staging
+
+
+def _return_strays(old: Path, folder: Path, ours: set[str]) -> bool:
+    """After an exchange: anything that came into the old folder since it was surveyed goes back into the new one."""
+    for name in os.listdir(old):
+        if name not in ours:
+            try:
+                os.rename(old / name, folder / name)
+            except OSError:
+                return False
+    shutil.rmtree(old, ignore_errors=True)
+    return True
+
+
+def _replace_one_by_one(folder: Path, files: dict[str, bytes], found: _Survey, record: str, listing: Listing) -> list[Path]:
+    """Beside files of someone else's: the new record is kept hidden while the files are renamed, so a kill -9 in between
+    leaves files whose checksums one of the two records lists (ours, to be replaced by the next render)."""
+    journal = JOURNAL_PREFIX + record
+    write_all(folder, {journal: files[record]})
+    written = write_all(folder, files)  # the record is the last name: renamed into place last
+    stale = found.ours - set(files) - {STAMP}
+    for name in sorted(stale):
+        if not is_temporary(name):
+            (folder / name).unlink(missing_ok=True)
+    (folder / journal).unlink(missing_ok=True)
+    return written
+
+
+def real_path(error: OSError, folder: Path) -> Path:
+    """The path to name in a message: the one that failed, unless it is a temporary of ours (then the output folder)."""
+    if not error.filename:
+        return folder
+    failed = Path(os.fsdecode(error.filename))
+    hidden = [part for part in failed.parts if part.startswith(f".{folder.name}.ny-") or is_temporary(part)]
+    return folder if hidden else failed
+
+
+def _remove_stale_stagings(folder: Path) -> None:
+    """Staging folders a killed render left beside the output folder: named as mkdtemp names ours, holding only files
+    named as outputs are, and older than any render. Anything else that looks like one is someone else's, and kept."""
+    now = time.time()
+    ours = re.compile(rf"\.{re.escape(folder.name)}\.ny-[a-z0-9_]{{8}}")
+    for staging in folder.parent.glob(f".{folder.name}.ny-*"):
+        try:
+            if (
+                ours.fullmatch(staging.name)
+                and not staging.is_symlink()
+                and now - staging.stat().st_mtime > STALE_AFTER
+                and all(_output_name(entry) for entry in os.scandir(staging))
+            ):
+                shutil.rmtree(staging, ignore_errors=True)
+        except OSError:
+            pass
+
+
+def _output_name(entry: os.DirEntry[str]) -> bool:
+    return entry.is_file(follow_symlinks=False) and (entry.name == STAMP or entry.name.endswith(_OUTPUT_SUFFIXES))
+
+
+def output_root(given: str | Path | None) -> Path:
+    """The folder the cases' folders go into: build/, or what --ut names, which must not be where inputs live.
+
+    Raises OutputError (field `--ut` when the user gave it) for an empty path, a file, a
+    read-only folder, or a folder inside cases/ or templates/, where a render could overwrite an input.
+    """
+    if given is None:
+        root = paths.build_dir()
+    elif not str(given).strip():
+        raise OutputError("tjanste", "sökvägen är tom; ange mappen att skriva i, t.ex. --ut build", "--ut")
+    else:
+        root = Path(given)
+    field_name = "--ut" if given is not None else ""
+    try:
+        real = resolved(root)
+    except OSError as error:  # a loop of symbolic links
+        raise OutputError(root, os_reason(error), field_name) from None
+    keep_off_inputs(root, real.is_relative_to, field_name)
+    try:
+        check_folder(root)
+    except OutputError as error:
+        raise OutputError(error.path, error.message, field_name) from None
+    return root
+
+
+def keep_off_inputs(shown: Path, inside: Callable[[Path], bool], field_name: str, own: Path | None = None) -> None:
+    """Refuses an output folder for which `inside(input folder)` holds: cases/, templates/, the case's own folder."""
+    inputs = [
+        (paths.cases_dir(), "ligger i {}/, där ärendena och deras bilder och bilagor finns"),
+        (paths.templates_dir(), "ligger i {}/, där mallarna och organisationernas profiler finns"),
+    ]
+    if own is not None:
+        inputs.append((own, "är ärendets egen mapp med bilder och bilagor ({})"))
+    for folder, what in inputs:
+        if inside(folder.resolve()):
+            raise OutputError(
+                shown, f"{what.format(display_path(folder))}; tjanste skriver aldrig där. Ange en annan mapp, t.ex. --ut build", field_name
+            )
+
+
+def overlapping(folder: Path) -> Callable[[Path], bool]:
+    real = resolved(folder)
+    return lambda other: real == other or real.is_relative_to(other) or other.is_relative_to(real)

@@ -1,0 +1,1 @@
+"""PDF: LibreOffice's conversion, the PDF/A checks, the pages' layout."""

@@ -1,0 +1,425 @@
+"""PDF/A-2b copies of rendered .docx files, made by LibreOffice headless in one call, and a reader for the PDF/A part they claim."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import xml.etree.ElementTree as ElementTree
+import zipfile
+import zlib
+from pathlib import Path
+from typing import cast
+
+from tjanste.errors import CaseError, Place, Problem, display_path
+
+FIELD = "pdf"
+TIMEOUT_SECONDS = 300.0
+PER_DOCUMENT_SECONDS = 30.0  # more for a call with many documents (tjanste alla --pdf)
+PDFA_PART = "2"
+TOC_PASSES = 3  # conversions that may move a heading after the TOC got its numbers
+PDFTOTEXT_MESSAGE = (
+    "pdftotext saknas, och den behövs för innehållsförteckningens sidnummer; installera det med 'sudo apt-get install poppler-utils'"
+)
+INSTALL_MESSAGE = (
+    "LibreOffice saknas; installera det med 'sudo apt-get install libreoffice-writer' (Debian/Ubuntu) eller från libreoffice.org"
+)
+
+# SelectPdfVersion 2 is PDF/A-2b. UseTaggedPDF writes the structure tree (tagged PDF) that screen readers and
+# pdfcheck's 'taggad PDF' rule need. The macro (officeexport.py) hands them to the export as they are; LibreOffice 7.4 and
+# later read them as JSON after the filter name of --convert-to.
+EXPORT_OPTIONS: dict[str, int | bool] = {"SelectPdfVersion": 2, "UseTaggedPDF": True}
+FILTER = "pdf:writer_pdf_Export:" + json.dumps(
+    {name: {"type": "boolean" if isinstance(v, bool) else "long", "value": str(v).lower()} for name, v in EXPORT_OPTIONS.items()},
+    separators=(",", ":"),
+)
+MACRO = Path(__file__).with_name("officeexport.py")
+MACRO_URL = "vnd.sun.star.script:tjanste_export.py$export?language=Python&location=user"
+JOBS_VARIABLE = "TJANSTE_PDF_JOBS"
+
+# Older versions ignore the JSON but read the export defaults from the user profile, so the private
+# profile is seeded with the same setting; either way the result is checked afterwards.
+PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Common/Filter/PDF/Export">
+<prop oor:name="SelectPdfVersion" oor:op="fuse"><value>2</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Filter/PDF/Export">
+<prop oor:name="UseTaggedPDF" oor:op="fuse"><value>true</value></prop></item>
+</oor:items>
+"""
+
+PDFAID_NS = "http://www.aiim.org/pdfa/ns/id/"
+_STREAM = re.compile(rb"<<((?:[^<>]|<(?!<)|>(?!>)|<<(?:[^<>]|<(?!<)|>(?!>))*>>)*)>>\s*stream(?:\r\n|\n|\r)")
+_METADATA = re.compile(rb"/Type\s*/Metadata\b")
+_LENGTH = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)")
+_PART = re.compile(r"""pdfaid:part(?:\s*=\s*["']\s*(\d+)\s*["']|\s*>\s*(\d+)\s*</\s*pdfaid:part\s*>)""")
+
+
+def to_pdfa(docx_files: list[Path], out_dir: Path, *, timeout: float = TIMEOUT_SECONDS) -> list[Path]:
+    """Converts every file to PDF/A-2b in one LibreOffice call and moves each PDF into out_dir; returns their paths.
+
+    LibreOffice writes into a temporary folder inside out_dir with a private profile of its
+    own (so another running LibreOffice, or root in CI, does not disturb it). Only when every
+    PDF is there and claims PDF/A-2 is each renamed into place, so a failure writes nothing
+    and no reader sees a half-written file. Raises CaseError naming the file and LibreOffice's
+    own message. A table of contents gets its page numbers (see _number_tables_of_contents).
+    """
+    return [pdf for pdf, _ in to_pdfa_with_sources(docx_files, out_dir, timeout=timeout)]
+
+
+def to_pdfa_with_sources(
+    docx_files: list[Path], out_dir: Path, *, timeout: float = TIMEOUT_SECONDS, number_toc: bool = True
+) -> list[tuple[Path, bytes]]:
+    """As to_pdfa, with the .docx bytes each PDF was made from: the file as it is, or (without the macro runtime) a copy
+    with the TOC's page numbers written in."""
+    documents = [Path(d).resolve() for d in docx_files]
+    if not documents:
+        return []
+    _check_inputs(documents)
+    office = _office(documents[0])
+    out_dir.mkdir(parents=True, exist_ok=True)
+    # Same file system as out_dir, so os.replace is atomic; absolute, since LibreOffice stores to a URL made of it.
+    staging = Path(tempfile.mkdtemp(prefix=".pdf-", dir=out_dir)).resolve()
+    try:
+        results = _convert_all(office, documents, staging, timeout, number_toc)
+        problems = [problem for result in results.values() if isinstance(result, list) for problem in result]
+        if problems:
+            raise CaseError(problems)
+        written = []
+        for document in documents:
+            pdf, source = cast(tuple[Path, bytes], results[document])
+            with open(pdf, "rb") as stream:
+                os.fsync(stream.fileno())
+            os.chmod(pdf, 0o644)
+            os.replace(pdf, out_dir / f"{document.stem}.pdf")
+            written.append((out_dir / f"{document.stem}.pdf", source))
+        return written
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def pdfa_each(docx_files: list[Path]) -> dict[Path, bytes | list[Problem]]:
+    """PDF/A-2b bytes of every document in one LibreOffice call (TOC numbered), or the document's own problems.
+
+    For `tjanste alla`: documents of many cases, whose names may repeat (every case has a
+    beslut.docx); each is given to LibreOffice under a name of its own. The call may take
+    TIMEOUT_SECONDS and PER_DOCUMENT_SECONDS for each document. Raises CaseError only for what
+    fails the whole call (no LibreOffice, an exit code, the time), naming the first document.
+    """
+    documents = [Path(d).resolve() for d in docx_files]
+    office = _office(documents[0])
+    staging = Path(tempfile.mkdtemp(prefix="tjanste-pdf-"))
+    try:
+        results = _convert_all(office, documents, staging, TIMEOUT_SECONDS + PER_DOCUMENT_SECONDS * len(documents), True)
+        return {d: result if isinstance(result, list) else result[0].read_bytes() for d, result in results.items()}
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _office(first: Path) -> str:
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        raise CaseError([Problem(_place(first), INSTALL_MESSAGE, FIELD)])
+    return office
+
+
+def _convert_all(
+    office: str, documents: list[Path], staging: Path, timeout: float, number_toc: bool
+) -> dict[Path, tuple[Path, bytes] | list[Problem]]:
+    """One LibreOffice call for every document (two or three without the macro runtime, for the TOC's numbers); per document
+    its PDF in staging and the bytes it was made from, or its problems. Raises CaseError for a failure of the whole call."""
+    sources = {d: d.read_bytes() for d in documents}
+    names = _names_for_office(documents)
+    profile = Path(tempfile.mkdtemp(prefix="tjanste-lo-profil-"))  # one per call: calls in other workers run beside it
+    try:
+        (profile / "user").mkdir()
+        (profile / "user" / "registrymodifications.xcu").write_text(PROFILE_SETTINGS, encoding="utf-8")
+        exported = _export(office, profile, documents, names, staging, timeout, number_toc) if has_macro_runtime(office) else None
+        if exported is not None:
+            messages = exported
+        else:  # no script provider, or one that did not run the macro (a broken python3-uno): --convert-to does the work
+            messages = dict.fromkeys(documents, _convert(office, profile, _given(documents, names, sources, staging), staging, timeout))
+            if number_toc:
+                sources.update(_number_tables_of_contents(office, profile, sources, names, staging, timeout))
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    results: dict[Path, tuple[Path, bytes] | list[Problem]] = {}
+    for document in documents:
+        pdf = staging / f"{Path(names[document]).stem}.pdf"
+        if not pdf.is_file() or pdf.stat().st_size == 0:
+            results[document] = [
+                Problem(
+                    _place(document),
+                    f"LibreOffice gav ingen PDF för {document.name}: {messages[document] or 'inget felmeddelande'}",
+                    FIELD,
+                )
+            ]
+            continue
+        part = pdfa_part(pdf.read_bytes())
+        if part != PDFA_PART:
+            claimed = f"pdfaid:part är {part}" if part else "saknar pdfaid:part"
+            results[document] = [Problem(_place(document), f"LibreOffice skrev ingen PDF/A-2b för {document.name} ({claimed})", FIELD)]
+            continue
+        problems = _rule_problems(document, pdf)
+        results[document] = problems if problems else (pdf, sources[document])
+    return results
+
+
+def has_macro_runtime(office: str) -> bool:
+    """Whether this LibreOffice can run officeexport.py: its Python script provider stands beside the program.
+
+    Debian and Ubuntu ship it apart (libreoffice-script-provider-python); LibreOffice's own
+    packages include it. Without it, --convert-to makes the PDFs and the TOC's numbers take a
+    second call (see _number_tables_of_contents).
+    """
+    return (Path(os.path.realpath(office)).parent / "pythonscript.py").is_file()
+
+
+def _export(
+    office: str, profile: Path, documents: list[Path], names: dict[Path, str], out: Path, timeout: float, number_toc: bool
+) -> dict[Path, str] | None:
+    """One LibreOffice call running officeexport.py over every document; returns each document's message, if any, or None
+    when the macro did not run (LibreOffice ends with 0 when its script provider cannot start one).
+
+    With number_toc the tables of contents are updated in LibreOffice before the export,
+    so one layout gives both the numbers and the pages they name. The documents are read
+    where they are: each PDF is named by the job, so repeated names need no copies.
+    """
+    scripts = profile / "user" / "Scripts" / "python"
+    scripts.mkdir(parents=True)
+    shutil.copyfile(MACRO, scripts / "tjanste_export.py")
+    jobs = [{"docx": str(d), "pdf": str(out / f"{Path(names[d]).stem}.pdf"), "toc": number_toc} for d in documents]
+    jobs_file = profile / "jobb.json"
+    jobs_file.write_text(json.dumps({"filter": EXPORT_OPTIONS, "jobs": jobs}), encoding="utf-8")
+    command = [office, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", MACRO_URL]
+    returncode, messages = _run(command, timeout, documents, {**os.environ, JOBS_VARIABLE: str(jobs_file)})
+    if returncode != 0:
+        raise CaseError(
+            [Problem(_place(documents[0]), f"LibreOffice avslutades med kod {returncode}: {messages or 'inget felmeddelande'}", FIELD)]
+        )
+    try:
+        answers = json.loads(Path(f"{jobs_file}.svar").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        answers = None
+    if not (isinstance(answers, list) and len(answers) == len(documents) and all(a is None or isinstance(a, str) for a in answers)):
+        return None  # the macro did not run to its end
+    return {d: answer or messages for d, answer in zip(documents, answers, strict=True)}
+
+
+def _given(documents: list[Path], names: dict[Path, str], sources: dict[Path, bytes], staging: Path) -> list[Path]:
+    """The files --convert-to is given: the documents, or where names repeat copies under names of their own."""
+    if all(names[d] == d.name for d in documents):
+        return documents
+    folder = staging / ".dokument"
+    folder.mkdir()
+    for document in documents:
+        (folder / names[document]).write_bytes(sources[document])
+    return [folder / names[document] for document in documents]
+
+
+def _names_for_office(documents: list[Path]) -> dict[Path, str]:
+    """The name each document is given to LibreOffice under, which names its PDF: its own, or numbered where stems repeat."""
+    stems = [d.stem for d in documents]
+    if len(set(stems)) == len(stems):
+        return {d: d.name for d in documents}
+    return {d: f"{number:04d}-{d.name}" for number, d in enumerate(documents, start=1)}
+
+
+def _convert(office: str, profile: Path, documents: list[Path], out: Path, timeout: float) -> str:
+    """One LibreOffice call that writes a PDF/A-2b of every document into out; returns LibreOffice's messages."""
+    command = [
+        office,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        FILTER,
+        "--outdir",
+        str(out),
+        *map(str, documents),
+    ]
+    returncode, messages = _run(command, timeout, documents)
+    if returncode != 0:
+        raise CaseError(
+            [Problem(_place(documents[0]), f"LibreOffice avslutades med kod {returncode}: {messages or 'inget felmeddelande'}", FIELD)]
+        )
+    return messages
+
+
+def _number_tables_of_contents(
+    office: str, profile: Path, sources: dict[Path, bytes], names: dict[Path, str], staging: Path, timeout: float
+) -> dict[Path, bytes]:
+    """Gives every table of contents the page numbers its headings fell on; returns the copies the PDFs were made from.
+
+    LibreOffice shows a .docx's TOC as the document caches it and cannot be asked to
+    update it without a macro runtime (not part of libreoffice-writer). So the headings'
+    pages are read from the first PDF, written after a dot-leader tab into a copy of the
+    document, and the copies converted again, all in one call; a pass repeats while a
+    number moved a heading (a longer TOC can push the text down), up to TOC_PASSES.
+    The .docx that is filed keeps its TOC field for Word, and its bytes do not change.
+    """
+    from tjanste.docx.toc import has_toc, with_page_numbers
+    from tjanste.pdf.layout import document_blocks, locate, pdf_words, toc_targets
+
+    def pdf_of(document: Path, folder: Path = staging) -> Path:
+        return folder / f"{Path(names[document]).stem}.pdf"
+
+    pending = {d: data for d, data in sources.items() if has_toc(data) and pdf_of(d).is_file()}
+    if pending and shutil.which("pdftotext") is None:
+        raise CaseError([Problem(_place(next(iter(pending))), PDFTOTEXT_MESSAGE, FIELD)])
+    used = dict(pending)
+    written: dict[Path, list[int | None]] = {}
+    for round_number in range(TOC_PASSES):
+        changed = {}
+        for document in pending:
+            blocks = document_blocks(used[document])
+            locate(blocks, pdf_words(pdf_of(document)))
+            numbers = [heading.first_page if heading else None for _, heading in toc_targets(blocks)]
+            if numbers != written.get(document):
+                written[document] = numbers
+                changed[document] = with_page_numbers(sources[document], numbers)
+        if not changed:
+            break
+        folder = staging / f".innehall-{round_number}"
+        folder.mkdir()
+        copies = []
+        for document, data in changed.items():
+            (folder / names[document]).write_bytes(data)
+            copies.append(folder / names[document])
+        _convert(office, profile, copies, folder, timeout)
+        for document, data in changed.items():
+            os.replace(pdf_of(document, folder), pdf_of(document))
+            used[document] = data
+        pending = changed
+    return used
+
+
+def _rule_problems(document: Path, pdf: Path) -> list[Problem]:
+    """The PDF/A rules checked beyond the claim (pdfcheck), with the title and language the .docx states."""
+    from tjanste.pdf.archival import document_properties, pdfa_problems
+
+    try:
+        title, language = document_properties(document.read_bytes())
+    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return [
+            Problem(
+                _place(document), f"titel och språk i {document.name} kan inte läsas; PDF-filens titel och språk kan inte prövas", FIELD
+            )
+        ]
+    return pdfa_problems(pdf.read_bytes(), display_path(document.with_suffix(".pdf")), title, language)
+
+
+def pdfa_part(pdf_bytes: bytes) -> str | None:
+    """The `pdfaid:part` a PDF's XMP metadata claims ("2" for PDF/A-2b), or None when it claims none.
+
+    Reads every metadata stream (inflating FlateDecode ones); the last claim wins, since
+    an incremental update appends the newer metadata after the older.
+    """
+    found = None
+    for match in _STREAM.finditer(pdf_bytes):
+        dictionary = match.group(1)
+        if not _METADATA.search(dictionary):
+            continue
+        data = _stream_data(pdf_bytes, match.end(), dictionary)
+        if b"/FlateDecode" in dictionary:
+            try:
+                data = zlib.decompressobj().decompress(data)
+            except zlib.error:
+                continue
+        elif b"/Filter" in dictionary:
+            continue  # another filter: not one XMP is written with in practice
+        part = _xmp_part(data)
+        if part is not None:
+            found = part
+    return found
+
+
+def _check_inputs(documents: list[Path]) -> None:
+    problems = []
+    seen: dict[str, Path] = {}
+    for document in documents:
+        if not document.is_file():
+            problems.append(Problem(_place(document), "filen finns inte", FIELD))
+        elif document.stem in seen:
+            problems.append(
+                Problem(
+                    _place(document), f"samma namn som {display_path(seen[document.stem])}; PDF-filerna skulle skriva över varandra", FIELD
+                )
+            )
+        else:
+            seen[document.stem] = document
+    if problems:
+        raise CaseError(problems)
+
+
+def _run(command: list[str], timeout: float, documents: list[Path], env: dict[str, str] | None = None) -> tuple[int, str]:
+    """Runs LibreOffice in its own process group, so that a timeout ends soffice.bin and not only its launcher."""
+    process = subprocess.Popen(
+        command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, env=env
+    )
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except BaseException as error:  # the time, or Ctrl-C and a stopped worker (tjanste alla): LibreOffice stops too
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        if not isinstance(error, subprocess.TimeoutExpired):
+            raise
+        names = ", ".join(d.name for d in documents)
+        raise CaseError(
+            [
+                Problem(
+                    _place(documents[0]), f"LibreOffice blev inte klart inom {timeout:g} s och avbröts; ingen PDF skrevs ({names})", FIELD
+                )
+            ]
+        ) from None
+    return process.returncode, _messages(stdout, stderr)
+
+
+def _messages(stdout: bytes, stderr: bytes) -> str:
+    """LibreOffice's own words, without its progress lines and the harmless Java warning."""
+    lines = []
+    for line in (stderr + b"\n" + stdout).decode("utf-8", errors="replace").splitlines():
+        line = line.strip()
+        if not line or line.startswith("convert ") or "javaldx" in line:
+            continue
+        if line not in lines:
+            lines.append(line)
+    return "; ".join(lines)
+
+
+def _place(document: Path) -> Place:
+    return Place(display_path(document))
+
+
+def _stream_data(pdf: bytes, start: int, dictionary: bytes) -> bytes:
+    length = _LENGTH.search(dictionary)
+    if length:
+        end = start + int(length.group(1))
+        if pdf[end : end + 20].lstrip().startswith(b"endstream"):
+            return pdf[start:end]
+    end = pdf.find(b"endstream", start)  # an indirect or wrong /Length: read up to the keyword
+    return pdf[start : end if end >= 0 else len(pdf)].rstrip(b"\r\n")
+
+
+def _xmp_part(data: bytes) -> str | None:
+    text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
+    try:
+        root = ElementTree.fromstring(text.strip())
+    except ElementTree.ParseError:
+        root = None
+    if root is not None:
+        for element in root.iter():
+            value = element.get(f"{{{PDFAID_NS}}}part")
+            if value is None and element.tag == f"{{{PDFAID_NS}}}part":
+                value = element.text
+            if value is not None and value.strip():
+                return value.strip()
+        return None
+    match = _PART.search(text)  # not well-formed XML: fall back to the two usual spellings
+    return (match.group(1) or match.group(2)) if match else None

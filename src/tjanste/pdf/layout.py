@@ -1,0 +1,269 @@
+"""Where a finished document's paragraphs and table rows fell on LibreOffice's pages: the .docx's blocks found in the PDF's words.
+
+The words come from `pdftotext -raw -bbox` (poppler-utils), in the order
+LibreOffice drew them, which is the document's order (a table cell by cell).
+Each block of the .docx (a paragraph, a table cell) is then walked through
+that stream; the words the .docx does not have (running headers, list
+bullets, heading numbers, footnotes, repeated header rows) are skipped.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import itertools
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tjanste.docx.ns import W
+from tjanste.docx.reading import Styles, as_int, on, val
+
+BODY_TOP = 95.0  # points from the top of an A4 page: above this stand the template's headers (top margin 1985 twips)
+START_WINDOW = 600  # PDF words searched for the start of a block
+GAP_MAX = 120  # PDF words skipped inside a block (a running header and footnotes at a page break)
+SPLIT_PIECES = 8  # lines a word broken inside a narrow table cell may take
+PDFTOTEXT_SECONDS = 60
+_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+_PAGE = re.compile(r"<page [^>]*>")
+_FOOTNOTE_MARK = re.compile(r"\d+")
+_LEADER = re.compile(r"(?:\.{3,}|\u2026+)")  # a TOC's dot leader, which pdftotext glues to the words beside it
+
+LEAD_IN_MAX = 200  # characters: a wholly emphasised paragraph up to this long is a lead-in or note, kept with what follows
+
+
+@dataclass(frozen=True)
+class PdfWord:
+    """One word on a page of LibreOffice's PDF, with its position."""
+
+    page: int
+    y: float  # baseline side of the word's box
+    x: float
+    text: str
+
+
+@dataclass
+class Block:
+    """A paragraph or a table cell of the .docx, as the page check needs to know it."""
+
+    kind: str  # "rubrik", "inledning", "sats", "stycke", "cell", "toc"
+    text: str
+    table: int = -1  # which table of the document, for cells
+    row: int = -1
+    header: bool = False
+    level: int = 0
+    number: int | None = None  # a table-of-contents entry's page number, the digits after its last tab
+    words: list[str] = field(default_factory=list)
+    first_page: int | None = None
+    last_page: int | None = None
+    last_y: float = 0.0
+    split_words: list[tuple[int, str]] = field(default_factory=list)  # page and word, for each word broken over two lines
+    after: list[PdfWord] = field(default_factory=list)  # PDF words on the line after the block's last word
+
+
+def pdf_words(pdf: Path) -> list[PdfWord]:
+    """The body words of a PDF in drawing order, headers above the top margin left out."""
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        raise FileNotFoundError("pdftotext")
+    # poppler makes a colour transform from a PDF/A's output intent (an ICC profile) for every page, which makes reading the
+    # words twenty times slower (2 s for the ten pages of 2022-godnara); the words do not depend on it, so pdftotext reads a
+    # copy whose catalog key is renamed, to a name of the same length so that every offset in the file stays right.
+    data = pdf.read_bytes().replace(b"/OutputIntents", b"/OutputIntentX", 1)
+    result = subprocess.run([tool, "-raw", "-bbox", "-", "-"], input=data, capture_output=True, timeout=PDFTOTEXT_SECONDS, check=True)
+    text = result.stdout.decode("utf-8", errors="replace")
+    words: list[PdfWord] = []
+    starts = [m.start() for m in _PAGE.finditer(text)] + [len(text)]
+    for number, (start, end) in enumerate(itertools.pairwise(starts), start=1):
+        for x_min, y_min, _x_max, y_max, word in _WORD.findall(text, start, end):
+            if float(y_min) >= BODY_TOP:
+                for piece in _LEADER.split(html.unescape(word)):
+                    if piece:
+                        words.append(PdfWord(number, float(y_max), float(x_min), piece))
+    return words
+
+
+# ---------------------------------------------------------------- the .docx side
+
+
+def _norm(text: str) -> list[str]:
+    return text.replace("\u00ad", "").casefold().split()
+
+
+def _tabbed_text(paragraph: ET.Element) -> str:
+    return "".join((n.text or "") if n.tag == W + "t" else "\t" for n in paragraph.iter() if n.tag in (W + "t", W + "tab"))
+
+
+def _text(paragraph: ET.Element) -> str:
+    parts = []
+    for node in paragraph.iter():
+        if node.tag == W + "t":
+            parts.append(node.text or "")
+        elif node.tag in (W + "tab", W + "br"):
+            parts.append(" ")
+    return "".join(parts)
+
+
+class _StyleFacts:
+    """Keep-with-next and outline level through a style's basedOn chain."""
+
+    def __init__(self, root: ET.Element | None):
+        self.styles = Styles(root)
+        self.raw = {} if root is None else {s.get(W + "styleId", ""): s for s in root.findall(W + "style")}
+
+    def keep_next(self, ppr: ET.Element | None) -> bool:
+        direct = ppr.find(W + "keepNext") if ppr is not None else None
+        if direct is not None:
+            return on(direct)
+        for style in self.styles.paragraph_chain(ppr):
+            found = self.raw[style.style_id].find(f"{W}pPr/{W}keepNext")
+            if found is not None:
+                return on(found)
+        return False
+
+    def outline(self, ppr: ET.Element | None) -> int | None:
+        direct = as_int(val(ppr, "outlineLvl"))
+        if direct is not None:
+            return direct
+        return next((s.outline_level for s in self.styles.paragraph_chain(ppr) if s.outline_level is not None), None)
+
+
+def _emphasised(paragraph: ET.Element) -> bool:
+    """Every run with text is bold or italic, by its own properties."""
+    runs = [r for r in paragraph.iter(W + "r") if "".join(t.text or "" for t in r.iter(W + "t")).strip()]
+    return bool(runs) and all(r.find(f"{W}rPr/{W}b") is not None or r.find(f"{W}rPr/{W}i") is not None for r in runs)
+
+
+def document_blocks(docx: bytes) -> list[Block]:
+    """The body of a .docx as blocks in order, each paragraph classified for the page rules."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        document = ET.fromstring(package.read("word/document.xml"))
+        styles_root = ET.fromstring(package.read("word/styles.xml")) if "word/styles.xml" in package.namelist() else None
+    facts = _StyleFacts(styles_root)
+    body = document.find(W + "body")
+    blocks: list[Block] = []
+    tables = 0
+    for child in body if body is not None else []:
+        if child.tag == W + "p":
+            blocks.append(_paragraph_block(child, facts))
+        elif child.tag == W + "tbl":
+            for row_index, row in enumerate(child.findall(W + "tr")):
+                header = row.find(f"{W}trPr/{W}tblHeader") is not None
+                for cell in row.findall(W + "tc"):
+                    text = " ".join(_text(p) for p in cell.iter(W + "p"))
+                    blocks.append(Block("cell", text, table=tables, row=row_index, header=header))
+            tables += 1
+    for index, block in enumerate(blocks):  # a paragraph ending with a colon before a list or a table introduces it
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        if block.kind == "stycke" and block.text.rstrip().endswith(":") and following is not None and following.kind in ("cell", "lista"):
+            block.kind = "inledning"
+        block.words = _norm(block.text)
+    return [b for b in blocks if b.words]
+
+
+def _paragraph_block(paragraph: ET.Element, facts: _StyleFacts) -> Block:
+    ppr = paragraph.find(W + "pPr")
+    style = val(ppr, "pStyle") or ""
+    text = _text(paragraph)
+    outline = facts.outline(ppr)
+    if style.startswith("TOC") and style[3:].isdigit():
+        shown = _tabbed_text(paragraph).rsplit("\t", 1)
+        number = int(shown[1].strip()) if len(shown) == 2 and shown[1].strip().isdigit() else None
+        return Block("toc", text, level=int(style[3:]), number=number)
+    if outline is not None and outline < 9:
+        return Block("rubrik", text, level=outline + 1)
+    if style.startswith(("Attsats", "Beslutspunkt")):
+        return Block("sats", text)
+    if (ppr is not None and ppr.find(W + "numPr") is not None) or style == "ListParagraph":
+        return Block("lista", text)
+    if facts.keep_next(ppr) or (_emphasised(paragraph) and len(text.strip()) <= LEAD_IN_MAX):
+        return Block("inledning", text)
+    return Block("stycke", text)
+
+
+# ---------------------------------------------------------------- the walk
+
+
+def _same(pdf: str, word: str) -> bool:
+    """A PDF word equals a .docx word; a footnote's number may hang on it."""
+    if pdf == word:
+        return True
+    return pdf.startswith(word) and _FOOTNOTE_MARK.fullmatch(pdf[len(word) :]) is not None
+
+
+def _split_at(stream: list[PdfWord], j: int, word: str) -> int:
+    """How many PDF words from j make up one .docx word that was broken over lines (0 if none)."""
+    joined = ""
+    for k in range(j, min(j + SPLIT_PIECES, len(stream))):
+        joined += stream[k].text.casefold()
+        if k > j and _same(joined, word):
+            return k - j + 1
+        if not word.startswith(joined):
+            return 0
+    return 0
+
+
+def locate(blocks: list[Block], stream: list[PdfWord]) -> None:
+    """Sets each block's first and last page (None when it is not found) by walking the PDF's words in order."""
+    folded = [w.text.casefold() for w in stream]
+    cursor = 0
+    for block in blocks:
+        start = _find_start(block.words, folded, stream, cursor)
+        if start is None:
+            continue
+        j, i, gap = start, 0, 0
+        last = None
+        while i < len(block.words) and j < len(stream) and gap <= GAP_MAX:
+            word = block.words[i]
+            if _same(folded[j], word):
+                last = j
+                if block.first_page is None:
+                    block.first_page = stream[j].page
+                i, j, gap = i + 1, j + 1, 0
+                continue
+            parts = _split_at(stream, j, word)
+            if parts:
+                block.split_words.append((stream[j].page, "".join(w.text for w in stream[j : j + parts])))
+                last = j + parts - 1
+                if block.first_page is None:
+                    block.first_page = stream[j].page
+                i, j, gap = i + 1, j + parts, 0
+                continue
+            j, gap = j + 1, gap + 1
+        if last is None:
+            continue
+        block.last_page, block.last_y = stream[last].page, stream[last].y
+        block.after = [w for w in stream[last + 1 : last + 8] if w.page == stream[last].page and abs(w.y - stream[last].y) < 2]
+        cursor = last + 1
+
+
+def _find_start(words: list[str], folded: list[str], stream: list[PdfWord], cursor: int) -> int | None:
+    need = min(len(words), 3)
+    for j in range(cursor, min(cursor + START_WINDOW, len(folded))):
+        if _same(folded[j], words[0]) or _split_at(stream, j, words[0]):
+            if all(j + k < len(folded) and _same(folded[j + k], words[k]) for k in range(1, need)) or need == 1:
+                return j
+            if _split_at(stream, j, words[0]):
+                return j
+    return None
+
+
+def toc_targets(blocks: list[Block]) -> list[tuple[Block, Block | None]]:
+    """Each table-of-contents entry with the heading it names, matched in order (two headings may share a text)."""
+    headings = [b for b in blocks if b.kind == "rubrik"]
+    pairs: list[tuple[Block, Block | None]] = []
+    next_heading = 0
+    for entry in (b for b in blocks if b.kind == "toc"):
+        words = entry.words[:-1] if entry.number is not None else entry.words
+        found = None
+        for index in range(next_heading, len(headings)):
+            heading = headings[index]
+            if heading.words and words[-len(heading.words) :] == heading.words:
+                found, next_heading = heading, index + 1
+                break
+        pairs.append((entry, found))
+    return pairs

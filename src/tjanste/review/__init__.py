@@ -1,0 +1,1 @@
+"""Review: the checks of a read case and of its rendered papers."""

@@ -1,0 +1,122 @@
+"""Språkgranskning: warnings about how prose and att-satser are written, on the case's own lines."""
+
+from __future__ import annotations
+
+import re
+
+from tjanste.errors import Place, Problems
+from tjanste.source.case import Case
+from tjanste.values.amount import FOREIGN_UNITS, UNIT_NAMES
+
+# Jinja expressions and tags are the official's way to bring in checked amounts; never lint inside them.
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
+# A figure followed by a unit: the amount should come from `belopp`, where it is parsed and checked.
+_RAW_AMOUNT = re.compile(
+    r"(?<![\w/.,\-])(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:,\d+)?[ \u00a0\u202f]?"
+    r"(" + "|".join([*UNIT_NAMES, "kronor", "miljoner kronor", "miljarder kronor", *FOREIGN_UNITS]) + r")\b"
+)
+# A long bare number (not a year, not part of a dnr or a date): almost always an amount typed by hand.
+_RAW_NUMBER = re.compile(r"(?<![\w/.,\-\u2212])\d{5,}(?![\w/\-])")
+_DIGIT = re.compile(r"\d")
+_HYPHEN_MINUS = re.compile(r"(?:(?<=^)|(?<=[\s(=:]))-(?=\d)")
+# The words for millions an organisation chooses between (enhetsord), and the foreign ones.
+_UNIT_WORDS = ("mkr", "mnkr", *FOREIGN_UNITS)
+_UNIT_WORD = re.compile(r"(?<![\w])(" + "|".join(_UNIT_WORDS) + r")(?![\w])")
+# Words that open a noun phrase, never an infinitive, though some end in a vowel.
+_NOT_INFINITIVES = {"de", "denna", "detta", "dessa", "alla", "inga", "samtliga", "båda", "flera", "nya", "varje", "regionen"}
+_VOWELS = "aeiouyåäö"
+# 'att den sammantagna förstärkningen finansieras', 'att planen ska genomföras': the passive and
+# modal forms are normal att-satser too; a passive verb ends in -s (a genitive may pass as well).
+_MODALS = {"ska", "skall", "bör", "får", "må"}
+# Adverbs an official puts before the verb: 'att snarast inleda'.
+_ADVERBS = {"snarast", "omgående", "även", "också", "dessutom", "därefter", "fortsatt", "senast", "inte", "ej", "vidare", "härmed"}
+
+
+def lint_case(case: Case, problems: Problems) -> None:
+    """Every warning about the case's prose and att-satser; errors are reported elsewhere."""
+    source = case.source
+    unit_word = case.profile.enhetsord.get("mnkr") or "mnkr"
+    in_code = False
+    for offset, line in enumerate(source.body.split("\n")):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_code = not in_code
+        if in_code:
+            continue
+        lint_line(line, Place(source.shown_path, source.body_line + offset, 1), "text", unit_word, problems)
+    if case.forslag:
+        for index, clause in enumerate(case.forslag.att, start=1):
+            field_name = f"forslag.att[{index}]"
+            lint_line(clause.text, clause.place, field_name, unit_word, problems)
+            lint_clause(clause.text, clause.place, field_name, problems)
+
+
+def lint_line(line: str, place: Place, field_name: str, unit_word: str, problems: Problems) -> None:
+    """Raw amounts, hyphen-minus before a digit and foreign unit words in one line of prose."""
+    text = _JINJA.sub(lambda m: " " * len(m.group(0)), line) if "{" in line else line  # blanked: columns still match the file
+    if not _DIGIT.search(text):  # most lines: only the unit words can be wrong
+        _unit_words(text, place, field_name, unit_word, problems)
+        return
+
+    def at(match: re.Match[str]) -> Place:
+        return Place(place.path, place.line, place.col + match.start())
+
+    amounts = list(_RAW_AMOUNT.finditer(text))
+    for match in amounts:
+        problems.warning(
+            at(match),
+            field_name,
+            f"beloppet '{match.group(0)}' är skrivet direkt i texten; "
+            "lägg det under belopp och skriv t.ex. {{ belopp.namn }}, så formateras och kontrolleras det",
+        )
+    for match in _RAW_NUMBER.finditer(text):
+        if not any(a.start() <= match.start() < a.end() for a in amounts):
+            problems.warning(
+                at(match),
+                field_name,
+                f"talet '{match.group(0)}' är skrivet med siffror utan gruppering; är det ett belopp, lägg det under belopp",
+            )
+    for match in _HYPHEN_MINUS.finditer(text):
+        problems.warning(
+            at(match),
+            field_name,
+            "bindestreck framför en siffra; ett negativt tal skrivs med minustecken − (U+2212), ett intervall med tankstreck –",
+        )
+    _unit_words(text, place, field_name, unit_word, problems)
+
+
+def _unit_words(text: str, place: Place, field_name: str, unit_word: str, problems: Problems) -> None:
+    if not any(word in text for word in _UNIT_WORDS):  # a plain search first: most lines name no unit at all
+        return
+    for match in _UNIT_WORD.finditer(text):
+        word = match.group(1)
+        expected = FOREIGN_UNITS.get(word, unit_word)
+        if word != expected:
+            problems.warning(
+                Place(place.path, place.line, place.col + match.start()),
+                field_name,
+                f"enhetsordet '{word}'; organisationen skriver '{expected}'",
+            )
+
+
+def lint_clause(text: str, place: Place, field_name: str, problems: Problems) -> None:
+    """An att-sats is one action, opened by a verb in the infinitive: 'att avsätta ...'."""
+    plain = _JINJA.sub("x", text).strip()
+    plain = re.sub(r"^(samt\s+)?att\s+", "", plain, flags=re.IGNORECASE)
+    words = [w.lower() for w in re.findall(r"[\w-]+", plain)]
+    while words and words[0] in _ADVERBS:
+        words.pop(0)
+    word = words[0] if words else ""
+    passive = any(w in _MODALS or (len(w) >= 6 and w.endswith("s") and not w.endswith("ss")) for w in words[1:])
+    if (not word or word in _NOT_INFINITIVES or word[-1] not in _VOWELS) and not passive:
+        problems.warning(
+            place,
+            field_name,
+            f"att-satsen börjar med '{word or plain[:20]}', "
+            "inte med ett verb i infinitiv (t.ex. 'avsätta', 'godkänna', 'uppdra') eller en form som 'planen godkänns'",
+        )
+    elif word and not passive and plain[:1].isupper() and plain[: len(word)].lower() == word:
+        # 'att Omfördela': the verb read as the start of a sentence; a name ('att Region Blekinge ska ...') is passive above
+        problems.warning(place, field_name, f"att-satsen börjar med versal; skriv '{word}' med liten bokstav efter 'att'")
+    joined = re.search(r"\boch att\b", plain, flags=re.IGNORECASE)
+    if joined:
+        problems.warning(place, field_name, "att-satsen rymmer två beslut förenade med 'och att'; dela den i två att-satser")

@@ -1,0 +1,220 @@
+"""Organisation profiles: letterhead, place, unit words and house style, kept as data in templates/organisationer/."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from tjanste import limits
+from tjanste.errors import CaseError, Place, Problem, Problems, display_path
+from tjanste.files.bounded import read_limited
+from tjanste.limits import LimitError
+from tjanste.source.imagecheck import image_problem
+from tjanste.source.schema import INVALID, Choice, Flag, Located, MapOf, Record, Text
+from tjanste.source.svgcheck import svg_problem
+from tjanste.source.yamlsource import compose
+from tjanste.values.amount import UNIT_CHOICES, UNIT_PATTERN
+
+
+@dataclass
+class Logo(Located):
+    """The organisation's logotype in the first-page letterhead: a PNG beside the profile (and the same drawn as SVG, if given),
+    and what it shows in words."""
+
+    fil: str = ""
+    svg: str = ""
+    alternativtext: str = ""
+    # The files' bytes as they were checked: the paper places these, never a file that changed after the check.
+    png_data: bytes = field(default=b"", repr=False, compare=False)
+    svg_data: bytes = field(default=b"", repr=False, compare=False)
+
+
+@dataclass
+class Profile(Located):
+    """How one organisation writes its papers."""
+
+    namn: str = ""
+    brevhuvud: str = ""
+    ort: str = ""
+    forslagsstil: str = "att"
+    dnr_monster: str = ""
+    dnr_exempel: str = ""
+    enhetsord: Mapping[str, str] = field(default_factory=dict)  # read-only once loaded: the profile is cached for every case
+    gruppera_fyrsiffriga: bool = True
+    logotyp: Logo | None = None
+    underskrifter_placering: str = "under"  # signatures stacked ("under") or side by side ("bredvid")
+    styrelse: str = ""  # the body a new case (tjanste ny) is addressed to: Regionstyrelsen, Kommunstyrelsen
+    id: str = ""
+    folder: Path = Path(".")
+
+    def dnr_matches(self, dnr: str) -> bool:
+        return not self.dnr_monster or re.fullmatch(self.dnr_monster, dnr) is not None
+
+
+class _UnitWord(Text):
+    """The word an organisation prints for a unit: millions as mnkr or mkr."""
+
+    def __init__(self) -> None:
+        super().__init__(pattern=UNIT_PATTERN, pattern_help=UNIT_CHOICES)
+
+
+PROFILE_SCHEMA = Record(
+    Profile,
+    {
+        "namn": Text(required=True),
+        "brevhuvud": Text(required=True),
+        "ort": Text(required=True),
+        "forslagsstil": Choice(["att", "numrerad"], default="att"),
+        "dnr_monster": Text(default=""),
+        "dnr_exempel": Text(default=""),
+        "enhetsord": MapOf(_UnitWord()),
+        "gruppera_fyrsiffriga": Flag(default=True),
+        "logotyp": Record(
+            Logo,
+            {
+                "fil": Text(
+                    required=True, pattern=r"[^/\\]+\.png", pattern_help="namnet på en PNG-fil bredvid profilen, t.ex. region-logotyp.png"
+                ),
+                "svg": Text(
+                    default="",
+                    pattern=r"[^/\\]+\.svg",
+                    pattern_help="namnet på en SVG-fil bredvid profilen, t.ex. region-logotyp.svg (PNG-filen visas där SVG inte kan)",
+                ),
+                "alternativtext": Text(required=True),
+            },
+        ),
+        "underskrifter_placering": Choice(["under", "bredvid"], default="under"),
+        "styrelse": Text(default=""),
+    },
+)
+
+
+def _checked_logo_file(profile: Path, logo: Logo, key: str, problem_of: Callable[[bytes], str | None], problems: Problems) -> bytes:
+    """A logotype file named under `key`: beside the profile, within the size limit, and whole (problem_of says what is wrong).
+
+    Returns the bytes that were checked (empty when they are wrong), so that the paper places what was checked.
+    """
+    name = getattr(logo, key)
+    file = profile.parent / name
+    data = b""
+    try:
+        if file.is_file():
+            data = read_limited(file, limits.IMAGE_FILE_BYTES)
+            wrong = problem_of(data)
+        else:
+            wrong = f"finns inte bredvid profilen (sökt i {display_path(profile.parent)})"
+    except LimitError as exc:
+        wrong = f"är för stor: {exc}"
+    if wrong:
+        problems.error(logo.place_of(key), f"logotyp.{key}", f"'{name}' {wrong}")
+        return b""
+    return data
+
+
+def profile_ids(folder: Path) -> list[str]:
+    return sorted(p.stem for p in folder.glob("*.yaml"))
+
+
+@cache
+def load_profile(path: Path) -> Profile:
+    """Reads and validates one profile; raises CaseError naming the profile's own lines."""
+    problems = Problems()
+    shown = display_path(path)
+    root = compose(_profile_text(path, shown), shown, 0, problems)
+    profile = PROFILE_SCHEMA.validate(root, "", problems) if root is not None else INVALID
+    if profile is not INVALID and profile.dnr_monster:
+        try:
+            re.compile(profile.dnr_monster)
+            if nested_repeat(profile.dnr_monster):
+                problems.error(
+                    profile.place_of("dnr_monster"),
+                    "dnr_monster",
+                    "har en upprepning inuti en upprepning (som (a+)+ eller (a|aa)*), som kan ta timmar att pröva mot ett "
+                    "diarienummer; skriv mönstret utan att upprepa en grupp som själv upprepar eller har alternativ, "
+                    r"t.ex. [\d-]+ i stället för \d+(-\d+)*",
+                )
+        except re.error as exc:
+            problems.error(profile.place_of("dnr_monster"), "dnr_monster", f"är inget giltigt mönster: {pattern_problem(exc)}")
+    if profile is not INVALID and profile.logotyp:
+        logo = profile.logotyp
+        logo.png_data = _checked_logo_file(path, logo, "fil", lambda data: image_problem(data, ".png"), problems)
+        if logo.svg:
+            logo.svg_data = _checked_logo_file(path, logo, "svg", svg_problem, problems)
+    problems.raise_if_errors()
+    if profile is INVALID:  # pragma: no cover - errors were raised above
+        raise CaseError([])
+    profile.id = path.stem
+    profile.enhetsord = MappingProxyType(dict(profile.enhetsord))
+    profile.folder = path.parent
+    return profile
+
+
+# What Python's re says of a broken pattern, in Swedish (its own words are English).
+_PATTERN_PROBLEMS = {
+    "missing ), unterminated subpattern": "en ( stängs aldrig",
+    "unbalanced parenthesis": "en ) saknar sin (",
+    "unterminated character set": "en [ stängs aldrig",
+    "nothing to repeat": "*, + eller ? har inget att upprepa",
+    "multiple repeat": "två upprepningar i rad, t.ex. **",
+    "bad escape": "okänd kombination med \\",
+    "bad character range": "ett intervall inom [ ] är baklänges",
+    "missing group name": "en grupp saknar namn",
+    "unknown extension": "okänd (?...)-grupp",
+}
+
+
+def nested_repeat(pattern: str) -> bool:
+    """Whether a part that repeats more than once holds another such part or alternatives: the shape whose matching time
+    grows exponentially with the text ((a+)+, (a|aa)*). A profile arrives in a pull request; a diarienummer is typed."""
+    from re import _constants as sre  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+
+    repeats = (sre.MAX_REPEAT, sre.MIN_REPEAT)
+
+    def parts(op: Any, value: Any) -> list[Any]:
+        """The subpatterns of one item: a group's, an assertion's, an atomic group's, each branch of alternatives."""
+        if op is sre.BRANCH:
+            return list(value[1])
+        if op in (sre.SUBPATTERN, sre.ASSERT, sre.ASSERT_NOT):
+            return [value[-1]]
+        return [value] if op is sre.ATOMIC_GROUP else []
+
+    def risky(items: Any, inside: bool) -> bool:
+        for op, value in items:
+            if op in repeats:
+                low, high, body = value
+                again = high is sre.MAXREPEAT or high > max(low, 1)  # \d{3} repeats one way only: no choice to retry
+                if (again and inside) or risky(body, inside or again):
+                    return True
+            elif (op is sre.BRANCH and inside) or any(risky(part, inside) for part in parts(op, value)):
+                return True
+        return False
+
+    return risky(_parser.parse(pattern), False)
+
+
+def pattern_problem(error: re.error) -> str:
+    """A regular expression's error in Swedish, with the character where it is (counted from 1)."""
+    problem = next((sv for en, sv in _PATTERN_PROBLEMS.items() if error.msg.startswith(en)), "mönstret går inte att läsa")
+    return f"{problem} (tecken {error.pos + 1})" if error.pos is not None else problem
+
+
+def _profile_text(path: Path, shown: str) -> str:
+    """The profile's text; one that is too large or not UTF-8 is an error naming the profile."""
+    try:
+        data = read_limited(path, limits.PROFILE_FILE_BYTES)
+        return data.decode("utf-8")
+    except LimitError as exc:
+        message = str(exc)
+        place = Place(shown)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        message = f"profilen är inte sparad som UTF-8 (byte 0x{data[exc.start]:02X}); spara den som UTF-8"
+        place = Place(shown, line, col)
+    raise CaseError([Problem(place, message, "")])

@@ -1,0 +1,491 @@
+"""Tables from case data: typed cells (text, amounts, percentages, counts), named rows and groups, exact column and group sums.
+
+A row is written 'a | 6,3 | 6,2', and named like a belopp: `vardcentral: Vårdcentral | 6,3`.
+A group's first cells ('grupp: Primärvård | 30,0') stand once, merged down its rows;
+its rows write the remaining cells. Sums are computed here; tablechecks.py compares
+them with what the case writes and checks the table's rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from tjanste import limits
+from tjanste.errors import Place, Problems
+from tjanste.source.schema import AmountValue, Choice, Field, Flag, ListOf, Located, Record, Text, suggest
+from tjanste.source.yamlsource import Node
+from tjanste.values.amount import UNIT_CHOICES, UNIT_PATTERN, Amount, AmountError, NotExact, exact_sum
+
+KINDS = ["text", "belopp", "procent", "antal"]
+Value = Amount | Decimal  # an amount in kronor, or a percentage or count
+Cell = str | Value
+NOTES = re.compile(r"((?:\[\^[^\]\s]+\])+)$")  # footnote references after a figure: '7,9[^1]'
+FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]")
+BELOPP_CELL = re.compile(r"\{\{\s*belopp\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+
+
+@dataclass
+class Column(Located):
+    """A table column: heading, name, whether it holds amounts, its kind, sum and decimals."""
+
+    rubrik: str = ""
+    namn: str = ""
+    belopp: bool = False
+    typ: str = ""
+    summa: bool | None = None  # None: summed when it holds amounts or counts
+    decimaler: str = ""
+    bredd: str = ""
+
+    @property
+    def kind(self) -> str:
+        return "belopp" if self.belopp else (self.typ or "text")
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind != "text"
+
+    @property
+    def summed(self) -> bool:
+        return self.numeric and (self.summa if self.summa is not None else self.kind != "procent")
+
+
+@dataclass
+class SumRow(Located):
+    """A table's sum row: its heading, the totals written in the case, and the tolerance."""
+
+    rubrik: str = "Summa"
+    skrivet: object = field(default_factory=list)  # a Node (list, or text 'a | b'), typed by tablechecks in the table's unit
+    tolerans: Amount | None = None
+
+
+@dataclass
+class Rule(Located):
+    """A regel: an equation that must hold on every row and group of a table."""
+
+    villkor: str = ""
+    tolerans: Amount | None = None
+
+
+@dataclass
+class TableRow:
+    """One row as shown: cells (text or values), its group and name if any; a subtotal row is computed, not written."""
+
+    cells: list[Cell]
+    place: Place
+    name: str = ""
+    group: Group | None = None
+    group_first: bool = False
+    subtotal: bool = False
+    notes: dict[int, str] = field(default_factory=dict)  # footnote references after a figure, by column
+
+
+@dataclass
+class Group:
+    """Rows under one heading: its own first cells, merged down its rows, and optionally a computed subtotal row."""
+
+    label: str
+    place: Place
+    columns: int  # how many leading columns are the group's own
+    name: str = ""
+    rows: list[TableRow] = field(default_factory=list)
+    subtotal: str = ""  # the label of the subtotal row, or '' for none
+
+    def value(self, index: int) -> Value | None:
+        """The group's own cell in its columns; elsewhere the sum of its rows."""
+        if index < self.columns:
+            own = self.rows[0].cells[index] if self.rows else ""
+            return own if isinstance(own, (Amount, Decimal)) else None
+        return sum_values([row.cells[index] for row in self.rows])
+
+
+@dataclass
+class Table(Located):
+    """A table of the case: unit, display, decimals, heading, columns, rows, sum row and rules."""
+
+    enhet: str = "kr"
+    visa: str = ""
+    visa_enhet: bool = True
+    decimaler: str = ""
+    avrunda: bool = False
+    rubrik: str = ""
+    kolumner: list[Column] = field(default_factory=list)
+    rader: object = None  # raw Nodes until read_table
+    regler: list[Rule] = field(default_factory=list)
+    summa: SumRow | None = None
+    # Derived by read_table.
+    name: str = ""
+    rows: list[TableRow] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
+    named: dict[str, TableRow | Group] = field(default_factory=dict)
+    sums: dict[int, Value] = field(default_factory=dict)
+    complete: bool = False  # every row read: its sums mean something
+
+    @property
+    def shown_unit(self) -> str:
+        return self.visa or self.enhet
+
+    @property
+    def amount_columns(self) -> list[int]:
+        return [i for i, c in enumerate(self.kolumner) if c.belopp]
+
+    @property
+    def summed_columns(self) -> list[int]:
+        return [i for i, c in enumerate(self.kolumner) if c.summed]
+
+    def column_index(self, column_name: str) -> int | None:
+        return next((i for i, c in enumerate(self.kolumner) if c.namn == column_name), None)
+
+    def decimals(self, index: int) -> int | None:
+        """The fixed decimals a column shows: its own, or for amounts the table's."""
+        column = self.kolumner[index]
+        written = column.decimaler or (self.decimaler if column.belopp else "")
+        return int(written) if written else None
+
+    def footnotes(self) -> list[str]:
+        """The footnote references written in its cells, '[^1]', in reading order, each once."""
+        found: dict[str, None] = {}
+        for row in self.rows:
+            if not row.notes and not any(isinstance(cell, str) and "[^" in cell for cell in row.cells):
+                continue  # '[^' starts every reference: most rows have none
+            for index, cell in enumerate(row.cells):
+                texts = [cell] if isinstance(cell, str) else []
+                for text in texts + ([row.notes[index]] if index in row.notes else []):
+                    found.update(dict.fromkeys(FOOTNOTE.findall(text)))
+        return list(found)
+
+    def column_sum(self, column_name: str) -> Value | None:
+        index = self.column_index(column_name)
+        return self.sums.get(index) if index is not None else None
+
+    def body_rows(self) -> list[TableRow]:
+        """The written rows, without computed subtotal rows."""
+        return [row for row in self.rows if not row.subtotal]
+
+
+def sum_values(cells: list[Cell]) -> Value | None:
+    """The exact sum of the figures among cells (NotExact rather than rounded); None when there are none."""
+    values = [c for c in cells if isinstance(c, (Amount, Decimal))]
+    if not values:
+        return None
+    total = exact_sum([kronor(v) for v in values])
+    return Amount(total, values[0].unit) if isinstance(values[0], Amount) else total
+
+
+def kronor(value: Value) -> Decimal:
+    return value.kronor if isinstance(value, Amount) else value
+
+
+class Raw(Field):
+    """Kept as a Node, validated later against what other fields say (table rows against columns)."""
+
+    def validate(self, node: Node, name: str, problems: Problems) -> object:
+        return node
+
+    def json_schema(self) -> dict:
+        return {"description": "rader med celler åtskilda av |, eller grupp: med rader under sig"}
+
+
+WIDTH = r"\d+(,\d+)?\s*(cm|%)"
+COLUMN = Record(
+    Column,
+    {
+        "rubrik": Text(allow_empty=True, default=""),
+        "namn": Text(default=""),
+        "belopp": Flag(default=False),
+        "typ": Choice(KINDS, default=""),
+        "summa": Flag(default=None),
+        "decimaler": Text(pattern=r"[0-6]", pattern_help="ett antal decimaler 0–6", default=""),
+        "bredd": Text(pattern=WIDTH, pattern_help="en bredd som 3 cm, 2,5 cm eller 30 %", default=""),
+    },
+    shorthand="rubrik",
+)
+RULE = Record(Rule, {"villkor": Text(required=True), "tolerans": AmountValue()}, shorthand="villkor")
+
+TABLE = Record(
+    Table,
+    {
+        "rubrik": Text(default=""),
+        "enhet": Text(pattern=UNIT_PATTERN, pattern_help=UNIT_CHOICES, default="kr"),
+        "visa": Text(pattern=UNIT_PATTERN, pattern_help=UNIT_CHOICES, default=""),
+        "visa_enhet": Flag(default=True),
+        "decimaler": Text(pattern=r"[0-6]", pattern_help="ett antal decimaler 0–6", default=""),
+        "avrunda": Flag(default=False),
+        "kolumner": ListOf(COLUMN, min_items=1, required=True),
+        "rader": Raw(required=True),
+        "regler": ListOf(RULE),
+        "summa": Record(
+            SumRow,
+            {"rubrik": Text(default="Summa"), "skrivet": Raw(default=list), "tolerans": AmountValue()},
+            shorthand="rubrik",
+        ),
+    },
+)
+
+
+def read_table(
+    name: str, table: Table, problems: Problems, amounts: dict[str, Amount] | None = None, broken: frozenset[str] = frozenset()
+) -> None:
+    """Types the rows against the columns, names rows and groups, and computes the sums; tablechecks checks them.
+
+    amounts are the case's belopp, which a cell may be ('{{ belopp.namn }}'); broken, every name
+    written under belopp, so that one whose value is an error adds no second error.
+    """
+    table.name = name
+    field_name = f"tabeller.{name}"
+    for index, column in enumerate(table.kolumner):
+        column.namn = column.namn or f"kolumn{index + 1}"
+    rows = table.rader
+    if not isinstance(rows, Node) or not isinstance(rows.value, list):
+        problems.error(rows.place if isinstance(rows, Node) else table.place, f"{field_name}.rader", "väntade en lista av rader")
+        return
+    if limits.TABLE_ROWS.exceeded_by(len(rows.value)):
+        problems.error(rows.place, f"{field_name}.rader", limits.TABLE_ROWS.message(len(rows.value)))
+        return
+    reader = _Reader(table, amounts or {}, broken, problems)
+    for index, node in enumerate(rows.items, start=1):
+        reader.entry(node, f"{field_name}.rader[{index}]")
+    table.complete = reader.ok
+    if table.complete:  # a sum over broken rows would only repeat their error
+        for index in table.summed_columns:
+            try:
+                total = sum_values([row.cells[index] for row in table.body_rows()])
+            except NotExact as exc:  # a group's sum is then exact too: its figures are fewer and no longer
+                problems.error(
+                    table.place, f"{field_name}.rader", f"kolumnen '{table.kolumner[index].rubrik}' kan inte summeras exakt: {exc}"
+                )
+                table.complete = False
+                return
+            table.sums[index] = (
+                Amount(total.kronor, table.shown_unit) if isinstance(total, Amount) else total if total is not None else _zero(table, index)
+            )
+        for group in table.groups:
+            if group.subtotal:
+                _add_subtotal(table, group)
+
+
+def _zero(table: Table, index: int) -> Value:
+    return Amount(Decimal(0), table.shown_unit) if table.kolumner[index].belopp else Decimal(0)
+
+
+def _add_subtotal(table: Table, group: Group) -> None:
+    """The group's computed subtotal row, after its last row: its label, and the sum of every summed column of its rows."""
+    cells: list[Cell] = [""] * len(table.kolumner)
+    cells[0] = group.subtotal
+    for index in table.summed_columns:
+        if index >= group.columns:
+            cells[index] = group.value(index) or ""
+    row = TableRow(cells, group.place, subtotal=True)
+    table.rows.insert(table.rows.index(group.rows[-1]) + 1, row)
+
+
+COMMA_HINT = "; står det decimalkomma i en lista inom [ ]? Skriv raden som text med | mellan cellerna: 'a | 6,3 | 6,2'"
+GROUP_KEYS = ["grupp", "namn", "rader", "summa"]
+
+
+class _Reader:
+    """Reads the rows of one table, collecting problems; ok stays True while every row reads."""
+
+    def __init__(self, table: Table, amounts: dict[str, Amount], broken: frozenset[str], problems: Problems):
+        self.table, self.amounts, self.broken, self.problems = table, amounts, broken, problems
+        self.ok = True
+        self.kinds = [column.kind for column in table.kolumner]  # looked up once, not once per cell
+
+    def error(self, place: Place, name: str, message: str) -> None:
+        self.problems.error(place, name, message)
+        self.ok = False
+
+    def entry(self, node: Node, name: str) -> None:
+        if isinstance(node.value, dict) and "grupp" in node.value:
+            self.group(node, name)
+        elif isinstance(node.value, dict) and len(node.value) == 1:
+            [(row_name, cells)] = node.value.items()
+            row = self.row(cells, name, offset=0)
+            if row is not None:
+                self.name(row_name, row, cells.key_place or node.place, name)
+                self.table.rows.append(row)
+        elif isinstance(node.value, dict):
+            self.error(node.place, name, "en rad skrivs 'a | b | c', med namn 'namn: a | b | c', och en grupp med 'grupp:' och 'rader:'")
+        else:
+            row = self.row(node, name, offset=0)
+            if row is not None:
+                self.table.rows.append(row)
+
+    def name(self, name: str, line: TableRow | Group, place: Place, field_name: str) -> None:
+        table = self.table
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            self.error(
+                place,
+                field_name,
+                f"namnet '{name}' får bara innehålla a–z, "
+                f"0–9 och _ och inte börja med en siffra (det används som {{{{ tabell.{table.name}.namn.kolumn }}}})",
+            )
+        elif name in table.named or table.column_index(name) is not None:
+            self.error(
+                place, field_name, f"namnet '{name}' finns redan i tabellen {table.name}; rader, grupper och kolumner behöver var sitt namn"
+            )
+        else:
+            line.name = name
+            table.named[name] = line
+
+    def group(self, node: Node, name: str) -> None:
+        assert isinstance(node.value, dict)
+        for key in sorted(set(node.value) - set(GROUP_KEYS)):
+            self.error(
+                node.value[key].key_place or node.place,
+                f"{name}.{key}",
+                f"okänt fält{suggest(key, GROUP_KEYS)}; en grupp har {', '.join(GROUP_KEYS)}",
+            )
+        head, members = node.value.get("grupp"), node.value.get("rader")
+        if head is None or head.kind != "text" or members is None or not isinstance(members.value, list) or not members.value:
+            self.error(node.place, name, "en grupp behöver 'grupp: <text>' och 'rader:' med minst en rad")
+            return
+        own = split_cells(head)
+        assert isinstance(own.value, list)
+        columns = len(own.value)
+        if columns >= len(self.table.kolumner):
+            self.error(
+                head.place,
+                f"{name}.grupp",
+                f"gruppen har {columns} celler men tabellen {len(self.table.kolumner)} kolumner; gruppens rader behöver minst en egen",
+            )
+            return
+        first = self.typed_cells(own.value, 0, f"{name}.grupp", own.place)
+        group = Group(str(own.value[0].value).strip(), head.place, columns)
+        subtotal = node.value.get("summa")
+        if subtotal is not None:
+            label = str(subtotal.value).strip() if subtotal.kind == "text" else ""
+            group.subtotal = "Summa" if label.lower() == "ja" else "" if label.lower() == "nej" else label
+            if not label:
+                self.error(subtotal.place, f"{name}.summa", "väntade texten på gruppens summarad, t.ex. summa: Summa primärvård")
+        named = node.value.get("namn")
+        if named is not None:
+            self.name(str(named.value).strip() if named.kind == "text" else "", group, named.place, f"{name}.namn")
+        for index, member in enumerate(members.value, start=1):
+            member_name = f"{name}.rader[{index}]"
+            row_name, cells = "", member
+            if isinstance(member.value, dict) and len(member.value) == 1:
+                [(row_name, cells)] = member.value.items()
+            row = self.row(cells, member_name, offset=columns)
+            if row is None:
+                continue
+            if row_name:
+                self.name(row_name, row, cells.key_place or member.place, member_name)
+            row.group = group
+            group.rows.append(row)
+            self.table.rows.append(row)
+        if group.rows and first is not None:
+            group.rows[0].group_first = True
+            cells_, notes = first
+            group.rows[0].cells[:columns] = cells_
+            group.rows[0].notes.update(notes)
+        self.table.groups.append(group)
+
+    def row(self, node: Node, name: str, offset: int) -> TableRow | None:
+        """A row's cells; in a group the first columns are the group's, so the row has that many cells fewer."""
+        expected = len(self.table.kolumner) - offset
+        # A row written 'a | 6,3 | 6,2' is split here into texts at the row's place (what split_cells gives, without
+        # a Node per cell: a table has up to TABLE_ROWS rows).
+        cells = str(node.value).split("|") if node.kind == "text" else node.value
+        if not isinstance(cells, list):
+            self.error(node.place, name, f"fick en {node.kind}, väntade en rad med {expected} celler: 'a | b | c' eller en lista")
+            return None
+        if len(cells) != expected:
+            hint = COMMA_HINT if len(cells) > expected else ""
+            self.error(
+                node.place,
+                name,
+                f"raden har {len(cells)} celler, väntade {expected} (en per kolumn{' utom gruppens' if offset else ''}){hint}",
+            )
+            return None
+        typed = self.typed_cells(cells, offset, name, node.place)
+        if typed is None:
+            return None
+        cells, notes = typed
+        return TableRow([""] * offset + cells, node.place, notes=notes)
+
+    def typed_cells(
+        self, nodes: Sequence[Node | str], offset: int, name: str, row_place: Place
+    ) -> tuple[list[Cell], dict[int, str]] | None:
+        """The typed cells of a row: Nodes, or texts split from a row written 'a | b' (those are at row_place)."""
+        cells: list[Cell] = []
+        notes: dict[int, str] = {}
+        ok = True
+        for position, cell in enumerate(nodes):
+            index = position + offset
+            if isinstance(cell, str):
+                text, place = cell.strip(), row_place
+            elif cell.kind != "text":
+                self.error(cell.place, name, f"cell {index + 1}: fick en {cell.kind}, väntade text")
+                ok = False
+                continue
+            else:
+                text, place = str(cell.value).strip(), cell.place
+            if self.kinds[index] == "text" or not text:
+                cells.append(text)
+                continue
+            note = NOTES.search(text) if text.endswith("]") else None  # a footnote reference ends in ']'
+            if note:
+                notes[index] = note.group(1)
+                text = text[: note.start()].strip()
+            value = self.value(text, self.table.kolumner[index], place, name)
+            if value is None:
+                ok = False
+                continue
+            cells.append(value)
+        return (cells, notes) if ok else None
+
+    def value(self, text: str, column: Column, place: Place, name: str) -> Value | None:
+        if column.belopp:
+            cited = BELOPP_CELL.fullmatch(text) if text.startswith("{") else None
+            if cited:
+                return self.cited(cited.group(1), column, place, name)
+            try:
+                return Amount.parse(text, self.table.enhet)
+            except AmountError as exc:
+                message = str(exc)
+        else:
+            number = parse_number(text, column.kind)
+            if not isinstance(number, str):
+                return number
+            message = number
+        self.error(place, name, f"kolumnen '{column.rubrik}': {message}")
+        return None
+
+    def cited(self, amount_name: str, column: Column, place: Place, name: str) -> Amount | None:
+        if amount_name in self.amounts:
+            return self.amounts[amount_name]
+        if amount_name in self.broken:
+            self.ok = False  # its own error is reported where it is written
+            return None
+        known = ", ".join(sorted(self.amounts)) or "inga"
+        self.error(
+            place,
+            name,
+            f"kolumnen '{column.rubrik}': 'belopp.{amount_name}' finns inte{suggest(amount_name, list(self.amounts))}; "
+            f"kända namn under belopp: {known}",
+        )
+        return None
+
+
+_NUMBER = re.compile(r"-?\d+(,\d+)?")
+_NUMBER_SIGNS = str.maketrans({" ": None, "\u00a0": None, "\u202f": None, "\u2212": "-"})  # group separators out, U+2212 as '-'
+
+
+def parse_number(text: str, kind: str) -> Decimal | str:
+    """A percentage ('55 %', '12,5') or a count ('1 200'); a message for anything else."""
+    plain = text.removesuffix("%").strip() if kind == "procent" else text
+    digits = plain.translate(_NUMBER_SIGNS)
+    if _NUMBER.fullmatch(digits) and not (kind == "antal" and "," in digits):
+        return Decimal(digits.replace(",", "."))
+    wanted = "en procentsats, t.ex. 55 % eller 12,5 %" if kind == "procent" else "ett antal, t.ex. 12 eller 1 200"
+    return f"'{text}' är inte {wanted}"
+
+
+def split_cells(node: Node) -> Node:
+    """A row written as text, 'a | 6,3 | 6,2', as a list of cells: decimal commas cannot live in YAML's [a, b] lists."""
+    if node.kind != "text":
+        return node
+    return Node([Node(part.strip(), node.place) for part in str(node.value).split("|")], node.place, node.key_place)

@@ -1,0 +1,1 @@
+"""Values: amounts, words, sums (no case, no file)."""

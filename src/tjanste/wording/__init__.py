@@ -1,0 +1,1 @@
+"""Wording: a case's prose and proposal through the sandbox into papers."""

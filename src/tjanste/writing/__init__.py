@@ -1,0 +1,1 @@
+"""Writing: papers into .docx files and their metadata."""
