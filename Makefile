@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installerad
 
-.PHONY: ny visa beslut pdf protokoll diariefor arkiv alla check tillganglighet lint test test-snabb snapshots bench mallar clean
+.PHONY: ny ny-organisation visa beslut pdf protokoll diariefor arkiv alla check tillganglighet lint test test-snabb snapshots bench mallar clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,11 @@ $(INSTALLED): pyproject.toml constraints.txt
 ny: $(INSTALLED)
 	@test -n "$(RUBRIK)" || { echo 'ange en rubrik: make ny RUBRIK="Förstärkt budget för primärvården" [TYP=...] [ORGANISATION=...]' >&2; exit 2; }
 	$(BIN)/tjanste ny "$(RUBRIK)" $(if $(TYP),--typ "$(TYP)") $(if $(ORGANISATION),--organisation "$(ORGANISATION)")
+
+# A profile for a kommun or a region: make ny-organisation NAMN="Växjö kommun" (the id, the kind and the ort come from the name).
+ny-organisation: $(INSTALLED)
+	@test -n "$(NAMN)" || { echo 'ange organisationens namn: make ny-organisation NAMN="Växjö kommun" [TYP=kommun|region] [ORT=Växjö] [ID=vaxjo-kommun]' >&2; exit 2; }
+	$(BIN)/tjanste ny-organisation $(if $(ID),"$(ID)") --namn "$(NAMN)" $(if $(TYP),--typ "$(TYP)") $(if $(ORT),--ort "$(ORT)")
 
 visa: $(INSTALLED)
 	@test -n "$(CASE)" || { echo "ange ett ärende: make visa CASE=2015-primarvard" >&2; exit 2; }

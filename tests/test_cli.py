@@ -38,7 +38,7 @@ def test_check_reports_errors_with_place_and_exit_1(tmp_path: Path) -> None:
 def test_unknown_case_name() -> None:
     result = tjanste("render", "finns-inte")
     assert result.returncode == 1
-    assert result.stderr.startswith("finns-inte:1:1: fel: ärende: ärendet finns inte")
+    assert result.stderr.startswith("tjanste: fel: ärende: ärendet 'finns-inte' finns inte; ärendena i cases/ är 2015-primarvard, ")
 
 
 def test_wrong_usage_exits_2() -> None:

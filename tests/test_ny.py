@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from tjanste.cli.main import main
-from tjanste.commands.scaffold import DEFAULT_DNR_PATTERN, slug
+from tjanste.commands.organisation import DEFAULT_DNR_PATTERN
+from tjanste.commands.scaffold import slug
 from tjanste.source.profile import load_profile
 
 
@@ -20,7 +21,7 @@ def test_the_file_name_comes_from_the_rubrik() -> None:
 def test_a_new_case_checks_clean_and_renders_with_its_bilaga(
     project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["ny", "Ny budget: för # vården"]) == 0
+    assert main(["ny", "Ny budget: för # vården", "--organisation", "landstinget-blekinge"]) == 0
     out = capsys.readouterr().out
     name = re.search(r"tjanste render (\S+)", out).group(1)
     assert re.fullmatch(r"\d{4}-ny-budget-for-varden", name)
@@ -42,11 +43,11 @@ def test_a_new_case_checks_clean_and_renders_with_its_bilaga(
 
 
 def test_a_new_case_never_overwrites(project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["ny", "Samma rubrik", "--fil", "samma"]) == 0
+    assert main(["ny", "Samma rubrik", "--fil", "samma", "--organisation", "landstinget-blekinge"]) == 0
     case = project_copy / "cases" / "samma.md"
     case.write_text("mitt arbete\n", encoding="utf-8")
     capsys.readouterr()
-    assert main(["ny", "Samma rubrik", "--fil", "samma"]) == 1
+    assert main(["ny", "Samma rubrik", "--fil", "samma", "--organisation", "landstinget-blekinge"]) == 1
     err = capsys.readouterr().err
     assert "samma.md:1:1: fel: fil: filen finns redan och skrivs inte över; välj en annan rubrik eller ange ett filnamn med --fil" in err
     assert case.read_text(encoding="utf-8") == "mitt arbete\n"
@@ -57,13 +58,13 @@ def test_a_new_case_never_overwrites(project_copy: Path, capsys: pytest.CaptureF
     [
         (
             ["ny", "X", "--typ", "brev"],
-            "fel: --typ: typen finns inte; välj en av: andringsforslag, beslutsunderlag, tjansteskrivelse, underlag",
+            "tjanste: fel: --typ: typen 'brev' finns inte; välj en av: andringsforslag, beslutsunderlag, tjansteskrivelse, underlag",
         ),
         (
             ["ny", "X", "--organisation", "region-okand"],
-            "fel: --organisation: organisationen finns inte; välj en av: landstinget-blekinge, region-jamtland-harjedalen",
+            "tjanste: fel: --organisation: organisationen 'region-okand' finns inte; välj en av: landstinget-blekinge, ",
         ),
-        (["ny", "   "], "fel: rubrik: är tom"),
+        (["ny", "   "], "tjanste: fel: rubrik: är tom"),
     ],
 )
 def test_a_new_case_with_a_wrong_argument_writes_nothing(
@@ -152,6 +153,6 @@ def test_a_rubrik_with_a_control_character_is_refused_before_anything_is_written
 ) -> None:
     """'ny' wrote a case with U+0001 in its rubrik that check then refused."""
     before = sorted(p.name for p in (project_copy / "cases").iterdir())
-    assert main(["ny", "a\x01b", "--fil", "styrtecken"]) == 1
+    assert main(["ny", "a\x01b", "--fil", "styrtecken", "--organisation", "landstinget-blekinge"]) == 1
     assert "fel: rubrik: tecknet U+0001 är ett styrtecken som inte kan stå i ett dokument" in capsys.readouterr().err
     assert sorted(p.name for p in (project_copy / "cases").iterdir()) == before

@@ -17,7 +17,8 @@ from tjanste.commands.pipeline import render_case
 from tjanste.errors import CaseError
 from tjanste.pdf import convert as conversion
 from tjanste.pdf.convert import INSTALL_MESSAGE, pdfa_part, to_pdfa
-from tjanste.source.case import load_case, resolve_case_path
+from tjanste.source.case import load_case
+from tjanste.source.casenames import resolve_case_path
 from tjanste.wording.paper import prepare_papers
 
 HERE = Path(__file__).resolve().parent

@@ -135,7 +135,8 @@ def test_a_port_in_use_is_named_in_swedish(capsys: pytest.CaptureFixture[str]) -
         code, err = _run(capsys, "visa", CASE, "--port", str(port), "--ingen-webblasare")
     assert (code, err) == (
         1,
-        f"127.0.0.1:{port}:1:1: fel: --port: kan inte lyssna där (porten används redan av ett annat program); ange en annan port eller ingen\n",
+        f"tjanste: fel: --port: kan inte lyssna på port {port} på den här datorn (127.0.0.1): porten används redan av ett annat "
+        "program; ange en annan port, eller ingen så väljs en ledig\n",
     )
 
 

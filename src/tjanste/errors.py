@@ -10,29 +10,54 @@ from typing import NamedTuple
 
 
 class Place(NamedTuple):
-    """A position in a source file; line and column count from 1."""
+    """A position in a source file; line and column count from 1. Line 0 is no file: a command's argument (see ARGUMENT)."""
 
     path: str
     line: int = 1
     col: int = 1
 
     def __str__(self) -> str:
+        if self.line == 0:  # `path:line:col` tells an editor to open a file; a case's name or a port is none
+            return self.path
         return f"{self.path}:{self.line}:{self.col}"
 
 
+# Where a problem with what was typed on the command line is reported (a case that does not exist, a port in use):
+# `tjanste: fel: ärende: ...`, never as if it were a place in a file.
+ARGUMENT = Place("tjanste", 0, 0)
+
+# The warnings a case may acknowledge under `kvitterat:`, by the name printed in brackets after the warning,
+# with what each one is about (the case schema's help and the guide list them from here).
+WARNINGS = {
+    "enhet": "ett belopp i en annan enhet än de andra i samma summa eller kolumn, eller minst tusen gånger större eller mindre",
+    "belopp-i-texten": "ett belopp skrivet med siffror i texten i stället för genom belopp",
+    "tal-i-texten": "ett långt tal utan gruppering i texten",
+    "bindestreck": "bindestreck framför en siffra där minustecken eller tankstreck menas",
+    "enhetsord": "ett annat ord för miljoner kronor än organisationens (mkr eller mnkr, MSEK)",
+    "att-verb": "en att-sats som inte börjar med ett verb i infinitiv",
+    "att-versal": "en att-sats som börjar med versal",
+    "och-att": "en att-sats med två beslut förenade med 'och att'",
+}
+
+
 class Problem(NamedTuple):
-    """One finding: an error (`fel`) or a warning (`varning`), with the field it concerns."""
+    """One finding: an error (`fel`) or a warning (`varning`), with the field it concerns.
+
+    A warning that a case may acknowledge carries its name from WARNINGS as code, printed last in brackets.
+    """
 
     place: Place
     message: str
     field: str = ""
     severity: str = "fel"
+    code: str = ""
 
     def __str__(self) -> str:
         where = f"{self.field}: " if self.field else ""
         # One problem, one line: a quoted value with line breaks must not start lines of its own.
         message = self.message.replace("\r", "").replace("\n", "⏎")
-        return f"{self.place}: {self.severity}: {where}{message}"
+        named = f" [{self.code}]" if self.code else ""
+        return f"{self.place}: {self.severity}: {where}{message}{named}"
 
 
 class CaseError(Exception):
@@ -52,8 +77,10 @@ class Problems:
     def error(self, place: Place, field_name: str, message: str) -> None:
         self.items.append(Problem(place, message, field_name, "fel"))
 
-    def warning(self, place: Place, field_name: str, message: str) -> None:
-        self.items.append(Problem(place, message, field_name, "varning"))
+    def warning(self, place: Place, field_name: str, message: str, code: str = "") -> None:
+        """A warning; code names it (a key of WARNINGS) when a case may acknowledge it under kvitterat."""
+        assert not code or code in WARNINGS, code
+        self.items.append(Problem(place, message, field_name, "varning", code))
 
     @property
     def errors(self) -> list[Problem]:

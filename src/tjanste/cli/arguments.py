@@ -45,7 +45,11 @@ def _rendering_arguments(command: argparse.ArgumentParser, *, protocol_required:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = SwedishParser(prog="tjanste", description="Tjänsteskrivelser och beslutsunderlag från ärendefiler till Word.")
+    parser = SwedishParser(
+        prog="tjanste",
+        description="Tjänsteskrivelser, beslutsunderlag och protokollsutdrag för kommuner och regioner: "
+        "från ärendefiler till Word-filer som registratorn kan diarieföra.",
+    )
     parser.add_argument("--version", action=_VersionAction, nargs=0, help="visa versionen och avsluta")
     commands = parser.add_subparsers(
         prog="tjanste",  # given, so argparse does not lay out a usage line (and import shutil) at every start
@@ -57,14 +61,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     render = commands.add_parser(
         "render",
-        help="skriv ett ärende till build/<ärende>/ (.docx och .txt)",
+        help="gör ärendets handlingar (rendera): skriv dem till build/<ärende>/ som Word-fil (.docx) och text (.txt)",
         description="Skriver ett ärendes handlingar till build/<ärende>/: .docx, .txt och metadata.json.",
     )
     _rendering_arguments(render, protocol_required=False)
     protocol = commands.add_parser(
         "protokoll",
         help="skriv ärendet med protokollsutdraget för dess beslut (beslut: paragraf, utfall ...)",
-        description="Som render, och protokollsutdraget; fel om ärendet inte har ett protokollfört beslut.",
+        description="Som tjanste render, och dessutom protokollsutdraget; fel om ärendet inte har ett protokollfört beslut.",
     )
     _rendering_arguments(protocol, protocol_required=True)
     every = commands.add_parser(
@@ -113,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     text = commands.add_parser(
         "text",
-        help="skriv ut texten i en .docx (fungerar som textconv för git diff)",
+        help="skriv ut texten i en .docx, så som granskaren läser den (git diff visar ändringar i Word-filer med den)",
         description="Skriver ut texten i en .docx-fil så som ögonblicksbilderna visar den.",
     )
     text.add_argument(
@@ -126,27 +130,47 @@ def build_parser() -> argparse.ArgumentParser:
     new = commands.add_parser("ny", help="skriv ett nytt ärende i cases/ med exempel och förklaringar, färdigt att skriva ut")
     new.add_argument("rubrik", metavar="RUBRIK", help='ärendets rubrik, t.ex. "Förstärkt budget för primärvården"; filnamnet görs av den')
     new.add_argument("--typ", metavar="TYP", help="dokumenttyp, en mall i templates/beslut/ (standard: tjansteskrivelse)")
-    new.add_argument("--organisation", metavar="ID", help="profil i templates/organisationer/ (standard: den första i bokstavsordning)")
+    new.add_argument(
+        "--organisation",
+        metavar="ID",
+        help="profil i templates/organisationer/; behövs när det finns flera (med en enda används den)",
+    )
     new.add_argument("--fil", metavar="NAMN", help="ärendets filnamn utan .md, i stället för det som görs av rubriken")
     new_profile = commands.add_parser(
         "ny-organisation", help="skriv en ny organisationsprofil i templates/organisationer/ med varje fält förklarat"
     )
-    new_profile.add_argument("id", metavar="ID", help="profilens id, t.ex. region-gavleborg; ärenden skriver organisation: ID")
-    new_profile.add_argument("--namn", metavar="NAMN", required=True, help='organisationens namn, t.ex. "Region Gävleborg"')
+    new_profile.add_argument(
+        "id",
+        metavar="ID",
+        nargs="?",
+        help="profilens id, t.ex. vaxjo-kommun; ärenden skriver organisation: ID (standard: gjort av namnet)",
+    )
+    new_profile.add_argument(
+        "--namn", metavar="NAMN", required=True, help='organisationens namn, t.ex. "Växjö kommun" eller "Region Gävleborg"'
+    )
+    new_profile.add_argument(
+        "--typ",
+        metavar="TYP",
+        choices=["kommun", "region"],
+        help="kommun (Kommunstyrelsen, Kommunfullmäktige, dnr som KS 2026/123) eller region (Regionstyrelsen, RS 2026/123); "
+        "standard: det namnet säger",
+    )
     new_profile.add_argument("--ort", metavar="ORT", default="", help='orten i avslutningen, t.ex. Gävle ("Gävle dag som ovan")')
     new_profile.add_argument("--brevhuvud", metavar="TEXT", default="", help="brevhuvudet överst på första sidan (standard: namnet)")
     open_paper = commands.add_parser(
         "oppna",
         help="skriv ärendet till build/ och öppna beslutet i Word eller LibreOffice",
-        description="Skriver ärendet till build/<ärende>/ som render och öppnar beslut.docx (eller PDF:en) "
+        description="Skriver ärendet till build/<ärende>/ som tjanste render och öppnar beslut.docx (eller PDF:en) "
         "i det program datorn öppnar sådana filer med.",
     )
     open_paper.add_argument("arende", metavar="ÄRENDE", type=_given, help=CASE_HELP)
     open_paper.add_argument("--pdf", action="store_true", help="öppna PDF/A-filen i stället (kräver LibreOffice)")
     schema = commands.add_parser(
         "schema",
-        help="skriv ut ett JSON Schema för ärendefilernas uppgifter (för redigerare som VS Code)",
-        description="Skriver ut ett JSON Schema för uppgifterna överst i en ärendefil, gjort av samma schema som tjanste kontrollerar med.",
+        help="skriv ut en beskrivning av ärendefilernas fält (ett JSON-schema), så att en redigerare som VS Code "
+        "kan föreslå och kontrollera dem",
+        description="Skriver ut en beskrivning av fälten överst i en ärendefil, i det format (JSON-schema) som redigerare som VS Code "
+        "läser: vilka fält som finns, vad de ska innehålla och vilka som krävs. Den görs av samma regler som tjanste kontrollerar med.",
     )
     schema.add_argument(
         "--ut",
@@ -162,7 +186,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     filing.add_argument("arende", metavar="ÄRENDE", type=_given, help=CASE_HELP)
     filing.add_argument(
-        "--dnr", metavar="DNR", required=True, help="diarienumret, t.ex. RS/123/2026; det ska följa organisationens form (dnr_monster)"
+        "--dnr",
+        metavar="DNR",
+        required=True,
+        help="diarienumret, t.ex. KS 2026/123; det ska följa organisationens form (profilens dnr_exempel visar den)",
     )
     filing.add_argument("--datum", metavar="ÅÅÅÅ-MM-DD", type=_iso_date, help="diarieföringsdag (standard: i dag)")
     filing.add_argument("--ut", metavar="MAPP", help="mapp att skriva dokumenten i (standard: build/)")

@@ -256,10 +256,13 @@ def cmd_text(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from tjanste.commands.scaffold import new_case
+    from tjanste.commands.scaffold import ChoiceNeeded, new_case
 
     try:
         written = new_case(args.rubrik, typ=args.typ, organisation=args.organisation, name=args.fil)
+    except ChoiceNeeded as error:  # which organisation: asked, as argparse asks for a missing argument
+        _report(error)
+        return 2
     except CaseError as error:
         _report(error)
         return 1
@@ -270,15 +273,17 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_new_profile(args: argparse.Namespace) -> int:
-    from tjanste.commands.scaffold import new_profile
+    from tjanste.commands.organisation import new_profile
 
     try:
-        path = new_profile(args.id, args.namn, ort=args.ort, brevhuvud=args.brevhuvud)
+        path, kind = new_profile(args.id or "", args.namn, typ=args.typ or "", ort=args.ort, brevhuvud=args.brevhuvud)
     except CaseError as error:
         _report(error)
         return 1
     print(f"skrev {path}")
-    print(f"ett ärende använder den med: organisation: {args.id}")
+    print(f"en {kind.typ}: ärenden till {kind.styrelse}, förslag till {kind.fullmaktige.lower()}, diarienummer som {kind.dnr_exempel}")
+    print("läs igenom profilen och ändra det som inte stämmer (ort, brevhuvud, diarienummer, logotyp)")
+    print(f'ett nytt ärende för den: make ny RUBRIK="..." ORGANISATION={path.stem}   (eller: tjanste ny "..." --organisation {path.stem})')
     return 0
 
 
@@ -292,21 +297,35 @@ def cmd_show(args: argparse.Namespace) -> int:
         return 1
     except OSError as error:  # the port is taken or not allowed
         sys.stderr.write(
-            f"127.0.0.1:{args.port}:1:1: fel: --port: kan inte lyssna där ({os_reason(error)}); ange en annan port eller ingen\n"
+            f"tjanste: fel: --port: kan inte lyssna på port {args.port} på den här datorn (127.0.0.1): {os_reason(error)}; "
+            "ange en annan port, eller ingen så väljs en ledig\n"
         )
         return 1
 
 
+class NoDesktop(Exception):
+    """Nothing here can show a file: a server or a terminal without a desktop. The message says why, in Swedish."""
+
+
 def open_file(path: Path) -> None:
-    """Opens a file in the program the system opens it with (Word, LibreOffice, a PDF reader)."""
+    """Opens a file in the program the system opens it with (Word, LibreOffice, a PDF reader); raises NoDesktop where none can."""
     import subprocess
 
     if sys.platform == "win32":
         os.startfile(path)  # type: ignore[attr-defined]
-    else:
-        subprocess.Popen(
-            ["open" if sys.platform == "darwin" else "xdg-open", str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
+        return
+    if sys.platform == "darwin":
+        subprocess.Popen(["open", str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return
+    # xdg-open without a display exits at once, or starts a program in the terminal; either way nothing opens for the official
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        raise NoDesktop("datorn har inget skrivbord att visa den på (varken DISPLAY eller WAYLAND_DISPLAY är satt)")
+    import shutil
+
+    opener = shutil.which("xdg-open")
+    if opener is None:
+        raise NoDesktop("programmet xdg-open, som öppnar filer i skrivbordets program, finns inte på datorn")
+    subprocess.Popen([opener, str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def cmd_open(args: argparse.Namespace) -> int:
@@ -320,12 +339,17 @@ def cmd_open(args: argparse.Namespace) -> int:
     for warning in warnings:
         sys.stderr.write(f"{warning}\n")
     paper = next(p for p in written if p.name == ("beslut.pdf" if args.pdf else "beslut.docx"))
-    print(f"öppnar {paper}")
     try:
         open_file(paper)
-    except OSError as error:
-        sys.stderr.write(f"{paper}:1:1: fel: oppna: kunde inte öppna filen ({os_reason(error)}); öppna den själv\n")
+    except NoDesktop as reason:
+        sys.stderr.write(f"tjanste: fel: oppna: kan inte öppna handlingen: {reason}. Den är skriven, öppna den själv: {paper}\n")
         return 1
+    except OSError as error:
+        sys.stderr.write(
+            f"tjanste: fel: oppna: kunde inte öppna handlingen ({os_reason(error)}). Den är skriven, öppna den själv: {paper}\n"
+        )
+        return 1
+    print(f"öppnar {paper}")
     return 0
 
 

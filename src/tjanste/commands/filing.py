@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tjanste.errors import CaseError, Place, Problem, Problems
-from tjanste.source.case import Case, resolve_case_path
+from tjanste.source.case import Case
+from tjanste.source.casenames import resolve_case_path
 from tjanste.source.yamlsource import FORBIDDEN, Node, compose
 
 FIELD = "diariefor"
@@ -105,17 +106,7 @@ def _check_filable(case: Case, dnr: str) -> None:
         )
     profile = case.profile
     if not profile.dnr_matches(dnr):
-        example = f", t.ex. {profile.dnr_exempel}" if profile.dnr_exempel else ""
-        raise CaseError(
-            [
-                Problem(
-                    place,
-                    f"--dnr: '{dnr}' följer inte {profile.namn}s form för diarienummer "
-                    f"({profile.dnr_monster}){example}; ingenting ändrades",
-                    FIELD,
-                )
-            ]
-        )
+        raise CaseError([Problem(place, f"--dnr: '{dnr}' följer inte {profile.dnr_form()}; ingenting ändrades", FIELD)])
 
 
 def with_filing(text: str, case: Case, dnr: str, sums: dict[str, str], day: dt.date) -> str:

@@ -10,7 +10,8 @@ from tjanste.errors import CaseError, Place, Problem, Problems, os_reason
 from tjanste.files import paths
 from tjanste.files.writer import OutputError, check_folder, keep_off_inputs, output_root, overlapping, write_folder
 from tjanste.review.reviewer import load_and_review
-from tjanste.source.case import Case, resolve_case_path
+from tjanste.source.case import Case
+from tjanste.source.casenames import resolve_case_path
 from tjanste.wording import jinjawork
 from tjanste.wording.markup import MARK_CHARACTER
 from tjanste.wording.paper import Paper, prepare_papers

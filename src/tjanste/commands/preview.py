@@ -44,7 +44,7 @@ class Preview:
     """Renders one case, watches its files and serves the result; start() returns at once, stop() ends both threads."""
 
     def __init__(self, case: str, port: int = 0):
-        from tjanste.source.case import resolve_case_path
+        from tjanste.source.casenames import resolve_case_path
 
         self.case_path = resolve_case_path(case).resolve()
         self.state = State()

@@ -8,7 +8,7 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tjanste.errors import CaseError, Place, Problem
+from tjanste.errors import ARGUMENT, CaseError, Place, Problem
 from tjanste.files import paths
 from tjanste.source.yamlsource import FORBIDDEN, forbidden_character_message
 
@@ -16,24 +16,19 @@ if TYPE_CHECKING:
     from tjanste.source.profile import Profile
 
 SLUG_WORDS = 6  # of the rubrik in a file name: enough to tell cases apart, short enough to type
-PROFILE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
-# Accepts the usual Swedish forms (RS/2771/2017, VLL 356-2018, RS 2021/69, Dnr 80-2021, 2015/00123);
-# the stub's comment asks the organisation to narrow it to its own.
-DEFAULT_DNR_PATTERN = r"([A-ZÅÄÖ][A-ZÅÄÖa-zåäö]*[ /])?\d{1,6}[/-]\d{1,6}(/\d{4})?"
-DEFAULT_DNR_EXAMPLE = "RS 2026/1"
+DEFAULT_DNR_EXAMPLE = "KS 2026/123"  # in a new case's comment, where the profile gives no example
 DEFAULT_BODY = "Regionstyrelsen"  # a new case's addressee where the profile names none
 _PLAIN_WORDS = re.compile(r"[^\W\d_][\w -]*")  # a body's name YAML reads as written, without quotes
 
 
-def slug(text: str) -> str:
-    """A file name from a rubrik: lower case, å/ä/ö and accents folded, words joined by '-'."""
+def slug(text: str, words: int | None = SLUG_WORDS) -> str:
+    """A file name from a rubrik or a name: lower case, å/ä/ö and accents folded, the first words joined by '-'."""
     folded = unicodedata.normalize("NFKD", text.lower().replace("ß", "ss"))
     plain = "".join(c for c in folded if not unicodedata.combining(c))
-    words = re.findall(r"[a-z0-9]+", plain)
-    return "-".join(words[:SLUG_WORDS])
+    return "-".join(re.findall(r"[a-z0-9]+", plain)[:words])
 
 
-def _quoted(text: str) -> str:
+def quoted(text: str) -> str:
     """A YAML double-quoted scalar: a rubrik may hold ':' or '#', which a plain scalar cannot."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -82,8 +77,11 @@ tabeller:
 # Förslaget till beslut: att-satserna skrivs utan "att" och utan skiljetecken; verktyget
 # sätter "att", kommatecken, "samt" och punkt. Varje att-sats börjar med ett verb.
 forslag:
-  beslutar: {styrelse_yaml}{beslutar_pad}# "{styrelse} föreslås besluta"
-  # foreslar: Fullmäktige            # i stället: "{styrelse} föreslår fullmäktige besluta"
+  beslutar: {styrelse_yaml}{beslutar_pad}# det organ som beslutar: "{styrelse} föreslås besluta"
+  # Ska {fullmaktige_lower} besluta på {styrelse_lower}s förslag? Byt då raden ovan mot de två
+  # nedan (utan #), så blir inledningen "{styrelse} föreslår {fullmaktige_lower} besluta":
+  # beslutar: {fullmaktige_yaml}
+  # foreslar: {styrelse_yaml}
   att:
     - avsätta {{{{ belopp.personal }}}} till personal
     - avsätta {{{{ belopp.lokaler }}}} till lokaler
@@ -92,6 +90,13 @@ forslag:
 underskrifter:
   - namn: Förnamn Efternamn
     titel: Titel
+
+# En varning som är avsiktlig (t.ex. ett belopp i tkr bland mnkr) kvitteras här med namnet
+# inom [ ] sist på varningens rad; den visas sedan inte mer. Se docs/handlaggare.md.
+# kvitterat:
+#   - varning: enhet
+#     galler: fordelning             # tabellen, kontrollen eller beloppet varningen gäller
+#     skal: Bidraget beslutas i tkr
 
 # En bilaga med egen text blir en egen handling (bilaga-1.docx); titeln sätts in överst
 # i den, så bilagans fil behöver ingen rubrik. En bilaga utan fil listas bara.
@@ -127,48 +132,18 @@ Bilagan kan använda ärendets belopp och tabeller: sammanlagt {{ belopp.totalt 
 {{ tabell("fordelning") }}
 """
 
-PROFILE_TEXT = """\
-# Profil för {namn}, skriven av `tjanste ny-organisation`. Ett ärende använder den med
-# "organisation: {id}". Rader som börjar med # är förklaringar; ändra värdena efter dem.
 
-# Organisationens namn: i sidhuvudet från sidan 2 och som avsändare i metadata.json.
-namn: {namn_yaml}
-
-# Brevhuvudet överst på första sidan; ofta namnet, ibland med versaler.
-brevhuvud: {brevhuvud_yaml}
-
-# Orten i avslutningen: "{ort} dag som ovan".
-ort: {ort_yaml}
-
-# Hur förslaget skrivs: att (att-satser, "att avsätta ..., samt") eller numrerad
-# (numrerade beslutspunkter, "1. Regionstyrelsen godkänner ...").
-forslagsstil: att
-
-# Diarienumrets form, som ett reguljärt uttryck (Python). Standarden godtar de vanliga
-# formerna: RS/2771/2017, VLL 356-2018, RS 2021/69, Dnr 80-2021 och 2015/00123.
-# Skriv organisationens egen form, t.ex. '[A-ZÅÄÖ]+ \\d{{4}}/\\d{{1,5}}' för RS 2021/69.
-# Ett ärende utan diarienummer (dnr: "") prövas inte.
-dnr_monster: '{dnr_monster}'
-
-# Ett diarienummer i organisationens form; det visas i felmeddelandet när ett dnr inte följer mönstret.
-dnr_exempel: {dnr_exempel}
-
-# Ordet som skrivs för en enhet: mnkr (Språkrådets rekommendation) eller mkr.
-enhetsord:
-  mnkr: mnkr
-
-# ja: fyrsiffriga tal grupperas (4 000 kr); nej: de skrivs ihop (4000 kr).
-gruppera_fyrsiffriga: ja
-
-# Det organ som nya ärenden (tjanste ny) ställs till och föreslår beslut för.
-styrelse: {styrelse_yaml}
-"""
+class ChoiceNeeded(CaseError):
+    """The command needs a choice it cannot make for the official (which organisation): a usage error, exit 2."""
 
 
 def new_case(
     rubrik: str, *, typ: str | None = None, organisation: str | None = None, name: str | None = None, datum: dt.date | None = None
 ) -> list[Path]:
-    """Writes cases/<name>.md and its bilaga cases/<name>/bilaga-1.md; never overwrites. Returns the files written."""
+    """Writes cases/<name>.md and its bilaga cases/<name>/bilaga-1.md; never overwrites. Returns the files written.
+
+    Without an organisation, the only profile is used; among several, ChoiceNeeded names them.
+    """
     from tjanste.source.kinds import case_kinds as kinds
     from tjanste.source.profile import profile_ids
 
@@ -177,40 +152,58 @@ def new_case(
     name = name or f"{datum.year}-{slug(rubrik)}"
     problems = []
     if not rubrik:
-        problems.append(
-            Problem(Place("rubrik"), 'är tom; skriv ärendets rubrik, t.ex. tjanste ny "Förstärkt budget för primärvården"', "rubrik")
-        )
+        problems.append(Problem(ARGUMENT, 'är tom; skriv ärendets rubrik, t.ex. tjanste ny "Förstärkt budget för primärvården"', "rubrik"))
     elif bad := FORBIDDEN.search(rubrik):  # check would refuse the case it wrote
-        problems.append(Problem(Place("rubrik"), forbidden_character_message(bad.group(0)), "rubrik"))
+        problems.append(Problem(ARGUMENT, forbidden_character_message(bad.group(0)), "rubrik"))
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
         problems.append(
-            Problem(Place(name), "ett ärendes namn får bara innehålla a–z, 0–9 och - och ska börja med en bokstav eller siffra", "namn")
+            Problem(
+                ARGUMENT,
+                f"'{name}': ett ärendes namn får bara innehålla a–z, 0–9 och - och ska börja med en bokstav eller siffra",
+                "namn",
+            )
         )
     known_kinds, known_profiles = kinds(), profile_ids(paths.profiles_dir())
     typ = typ or ("tjansteskrivelse" if "tjansteskrivelse" in known_kinds else (known_kinds or [""])[0])
     if typ not in known_kinds:
-        problems.append(Problem(Place(typ), f"typen finns inte; välj en av: {', '.join(known_kinds)}", "--typ"))
+        problems.append(Problem(ARGUMENT, f"typen '{typ}' finns inte; välj en av: {', '.join(known_kinds)}", "--typ"))
     if not known_profiles:
         problems.append(
             Problem(
-                Place(str(paths.profiles_dir())),
-                'det finns ingen organisation än; skapa en med tjanste ny-organisation ID --namn "..."',
+                ARGUMENT,
+                "det finns ingen organisation än i templates/organisationer/; skapa en med "
+                'make ny-organisation NAMN="Exempels kommun" (eller tjanste ny-organisation --namn "Exempels kommun")',
                 "--organisation",
             )
+        )
+    elif not organisation and len(known_profiles) > 1:
+        if problems:  # the official's own mistakes first: exit 1 with every one of them
+            raise CaseError(problems)
+        example = _newest(known_profiles)  # most likely the official's own, not an example shipped with the tool
+        raise ChoiceNeeded(
+            [
+                Problem(
+                    ARGUMENT,
+                    f"det finns {len(known_profiles)} organisationer ({', '.join(known_profiles)}); ange vilken ärendet gäller "
+                    f"med --organisation, t.ex. --organisation {example} (med make: ORGANISATION={example})",
+                    "--organisation",
+                )
+            ]
         )
     organisation = organisation or (known_profiles or [""])[0]
     if known_profiles and organisation not in known_profiles:
         problems.append(
-            Problem(Place(organisation), f"organisationen finns inte; välj en av: {', '.join(known_profiles)}", "--organisation")
+            Problem(ARGUMENT, f"organisationen '{organisation}' finns inte; välj en av: {', '.join(known_profiles)}", "--organisation")
         )
     if problems:
         raise CaseError(problems)
     case_file = paths.cases_dir() / f"{name}.md"
     bilaga = paths.cases_dir() / name / "bilaga-1.md"
-    _refuse_existing([case_file, bilaga], "välj en annan rubrik eller ange ett filnamn med --fil")
+    refuse_existing([case_file, bilaga], "välj en annan rubrik eller ange ett filnamn med --fil")
     house = _profile(organisation)
     styrelse = house.styrelse or DEFAULT_BODY
-    styrelse_yaml = styrelse if _PLAIN_WORDS.fullmatch(styrelse) else _quoted(styrelse)  # 'Nämnden för vård: AU' needs quotes
+    fullmaktige = house.fullmaktige or assembly_of(styrelse)
+    styrelse_yaml = _yaml_name(styrelse)
     text = CASE_TEXT.format(
         name=name,
         typ=typ,
@@ -221,45 +214,37 @@ def new_case(
         organisations=", ".join(known_profiles),
         dnr_example=house.dnr_exempel or DEFAULT_DNR_EXAMPLE,
         styrelse=styrelse,
+        styrelse_lower=styrelse[:1].lower() + styrelse[1:],
         styrelse_yaml=styrelse_yaml,
+        fullmaktige_lower=fullmaktige[:1].lower() + fullmaktige[1:],
+        fullmaktige_yaml=_yaml_name(fullmaktige),
         till_pad=" " * max(1, 31 - len(styrelse_yaml)),
         beslutar_pad=" " * max(1, 25 - len(styrelse_yaml)),
         datum=datum.isoformat(),
-        rubrik=_quoted(rubrik),
+        rubrik=quoted(rubrik),
     )
     bilaga.parent.mkdir(parents=True, exist_ok=True)
-    _write_new(bilaga, BILAGA_TEXT)
-    _write_new(case_file, text)  # last: a case file exists only with its bilaga beside it
+    write_new(bilaga, BILAGA_TEXT)
+    write_new(case_file, text)  # last: a case file exists only with its bilaga beside it
     return [case_file, bilaga]
 
 
-def new_profile(profile_id: str, namn: str, *, ort: str = "", brevhuvud: str = "") -> Path:
-    """Writes templates/organisationer/<id>.yaml with every field explained; never overwrites."""
-    problems = []
-    if not PROFILE_ID.fullmatch(profile_id):
-        problems.append(Problem(Place(profile_id), "ett id får bara innehålla a–z, 0–9 och - , t.ex. region-gavleborg", "id"))
-    if not namn.strip():
-        problems.append(Problem(Place(profile_id), 'namnet är tomt; ange t.ex. --namn "Region Gävleborg"', "--namn"))
-    if problems:
-        raise CaseError(problems)
-    path = paths.profiles_dir() / f"{profile_id}.yaml"
-    _refuse_existing([path], "välj ett annat id för organisationen")
-    namn = " ".join(namn.split())
-    ort = " ".join(ort.split()) or "Orten"
-    text = PROFILE_TEXT.format(
-        id=profile_id,
-        namn=namn,
-        namn_yaml=_quoted(namn),
-        brevhuvud_yaml=_quoted(" ".join(brevhuvud.split()) or namn),
-        ort=ort,
-        ort_yaml=_quoted(ort),
-        dnr_monster=DEFAULT_DNR_PATTERN,
-        dnr_exempel=DEFAULT_DNR_EXAMPLE,
-        styrelse_yaml=_quoted(_body_of(namn)),
-    )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _write_new(path, text)
-    return path
+def _newest(profile_ids: list[str]) -> str:
+    """The profile changed last, named in the example of --organisation."""
+    folder = paths.profiles_dir()
+    return max(profile_ids, key=lambda found: ((folder / f"{found}.yaml").stat().st_mtime, found))
+
+
+def assembly_of(styrelse: str) -> str:
+    """The fullmäktige a styrelse proposes to, for a profile that names none: Landstingsstyrelsen → Landstingsfullmäktige."""
+    if styrelse.lower().endswith("styrelsen") and len(styrelse) > len("styrelsen"):
+        return styrelse[: -len("styrelsen")] + "fullmäktige"
+    return "Fullmäktige"
+
+
+def _yaml_name(name: str) -> str:
+    """A body's name as YAML reads it: plain where it can be, quoted where ':' or '#' would be misread ('Nämnden #2: AU')."""
+    return name if _PLAIN_WORDS.fullmatch(name) else quoted(name)
 
 
 def _profile(organisation: str) -> Profile:
@@ -272,19 +257,13 @@ def _profile(organisation: str) -> Profile:
         return Profile()
 
 
-def _body_of(namn: str) -> str:
-    """The body a new organisation's cases are addressed to, guessed from its name for the profile's first version."""
-    lowered = namn.lower()
-    return "Kommunstyrelsen" if "kommun" in lowered else "Landstingsstyrelsen" if "landsting" in lowered else DEFAULT_BODY
-
-
-def _refuse_existing(files: list[Path], instead: str) -> None:
+def refuse_existing(files: list[Path], instead: str) -> None:
     found = [f for f in files if f.exists()]
     if found:
         raise CaseError([Problem(Place(str(f)), f"filen finns redan och skrivs inte över; {instead}", "fil") for f in found])
 
 
-def _write_new(path: Path, text: str) -> None:
+def write_new(path: Path, text: str) -> None:
     """Creates the file; 'x' fails rather than overwrite one that appeared meanwhile."""
     with path.open("x", encoding="utf-8", newline="\n") as handle:
         handle.write(text)

@@ -70,6 +70,7 @@ def _warn_units(case: Case, check: Check, name: str, terms: list[Term], values: 
                 name,
                 f"'{term}' ({amount.format(unit_words=words)}) skiljer sig minst tusen gånger från de andra delarna av summan; "
                 "stämmer enheten?",
+                code="enhet",
             )
             continue
         problems.warning(
@@ -77,4 +78,5 @@ def _warn_units(case: Case, check: Check, name: str, terms: list[Term], values: 
             name,
             f"'{term}' ({amount.format(unit_words=words)}) är skrivet i {words.get(amount.unit, amount.unit)} men de andra delarna i "
             f"{words.get(common, common)}; stämmer enheten?",
+            code="enhet",
         )

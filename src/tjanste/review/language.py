@@ -67,6 +67,7 @@ def lint_line(line: str, place: Place, field_name: str, unit_word: str, problems
             field_name,
             f"beloppet '{match.group(0)}' är skrivet direkt i texten; "
             "lägg det under belopp och skriv t.ex. {{ belopp.namn }}, så formateras och kontrolleras det",
+            code="belopp-i-texten",
         )
     for match in _RAW_NUMBER.finditer(text):
         if not any(a.start() <= match.start() < a.end() for a in amounts):
@@ -74,12 +75,14 @@ def lint_line(line: str, place: Place, field_name: str, unit_word: str, problems
                 at(match),
                 field_name,
                 f"talet '{match.group(0)}' är skrivet med siffror utan gruppering; är det ett belopp, lägg det under belopp",
+                code="tal-i-texten",
             )
     for match in _HYPHEN_MINUS.finditer(text):
         problems.warning(
             at(match),
             field_name,
             "bindestreck framför en siffra; ett negativt tal skrivs med minustecken − (U+2212), ett intervall med tankstreck –",
+            code="bindestreck",
         )
     _unit_words(text, place, field_name, unit_word, problems)
 
@@ -95,6 +98,7 @@ def _unit_words(text: str, place: Place, field_name: str, unit_word: str, proble
                 Place(place.path, place.line, place.col + match.start()),
                 field_name,
                 f"enhetsordet '{word}'; organisationen skriver '{expected}'",
+                code="enhetsord",
             )
 
 
@@ -113,10 +117,15 @@ def lint_clause(text: str, place: Place, field_name: str, problems: Problems) ->
             field_name,
             f"att-satsen börjar med '{word or plain[:20]}', "
             "inte med ett verb i infinitiv (t.ex. 'avsätta', 'godkänna', 'uppdra') eller en form som 'planen godkänns'",
+            code="att-verb",
         )
     elif word and not passive and plain[:1].isupper() and plain[: len(word)].lower() == word:
         # 'att Omfördela': the verb read as the start of a sentence; a name ('att Region Blekinge ska ...') is passive above
-        problems.warning(place, field_name, f"att-satsen börjar med versal; skriv '{word}' med liten bokstav efter 'att'")
+        problems.warning(
+            place, field_name, f"att-satsen börjar med versal; skriv '{word}' med liten bokstav efter 'att'", code="att-versal"
+        )
     joined = re.search(r"\boch att\b", plain, flags=re.IGNORECASE)
     if joined:
-        problems.warning(place, field_name, "att-satsen rymmer två beslut förenade med 'och att'; dela den i två att-satser")
+        problems.warning(
+            place, field_name, "att-satsen rymmer två beslut förenade med 'och att'; dela den i två att-satser", code="och-att"
+        )

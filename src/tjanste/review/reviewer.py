@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tjanste.errors import Problems
+from tjanste.errors import Problem, Problems
 from tjanste.review.checks import run_checks
 from tjanste.review.language import lint_case
 from tjanste.review.tables import check_table
@@ -33,7 +33,40 @@ def review_case(case: Case, problems: Problems) -> None:
         check_table(table, case.profile.enhetsord, problems)
     run_checks(case, problems)
     lint_case(case, problems)
+    acknowledge(case, problems)
     case.warnings = problems.warnings
+
+
+def acknowledge(case: Case, problems: Problems) -> None:
+    """Drops the warnings the case acknowledges under kvitterat, the one place every command's warnings pass (check, render,
+    alla and its record, the preview); an acknowledgement that matches no warning is itself a warning, once the case has
+    no errors (an error can keep the check that warns from running)."""
+    if not case.kvitterat:
+        return
+    used = [False] * len(case.kvitterat)
+
+    def acknowledged(problem: Problem) -> bool:
+        if problem.severity != "varning" or not problem.code:
+            return False
+        about = f"{problem.field} {problem.message}".casefold()
+        found = False
+        for index, entry in enumerate(case.kvitterat):
+            if entry.varning == problem.code and entry.galler.casefold() in about:
+                used[index] = found = True  # every entry that matches counts as used, not only the first
+        return found
+
+    problems.items = [p for p in problems.items if not acknowledged(p)]
+    if problems.errors:
+        return
+    for index, entry in enumerate(case.kvitterat):
+        if not used[index]:
+            about = f" som gäller '{entry.galler}'" if entry.galler else ""
+            problems.warning(
+                entry.place,
+                f"kvitterat[{index + 1}]",
+                f"kvitterar ingen varning: ärendet ger ingen varning [{entry.varning}]{about}; "
+                "ta bort kvitteringen, eller rätta galler så att den gäller varningen",
+            )
 
 
 def _check_decision(case: Case, problems: Problems) -> None:

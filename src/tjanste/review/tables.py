@@ -77,6 +77,7 @@ def _warn_far_values(table: Table, index: int, field_name: str, unit_words: Mapp
                 f"{field_name}.rader",
                 f"kolumnen '{column.rubrik}': "
                 f"{cell.format(unit_words=unit_words)} skiljer sig minst tusen gånger från de andra beloppen i summan; stämmer enheten?",
+                code="enhet",
             )
             continue
         problems.warning(
@@ -84,6 +85,7 @@ def _warn_far_values(table: Table, index: int, field_name: str, unit_words: Mapp
             f"{field_name}.rader",
             f"kolumnen '{column.rubrik}': {cell.format(unit_words=unit_words)} är skrivet i {unit_words.get(cell.unit, cell.unit)} "
             f"men de andra beloppen i {unit_words.get(common, common)}; stämmer enheten?",
+            code="enhet",
         )
 
 

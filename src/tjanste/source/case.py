@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from tjanste import limits
-from tjanste.errors import CaseError, Place, Problem, Problems, display_path
+from tjanste.errors import WARNINGS, CaseError, Place, Problem, Problems, display_path
 from tjanste.files import paths
 from tjanste.files.bounded import read_limited
 from tjanste.limits import LimitError
@@ -100,6 +99,15 @@ class Check(Located):
 
 
 @dataclass
+class Acknowledgement(Located):
+    """A warning the case says is intended (kvitterat): its name, what it concerns and why; it is then not shown again."""
+
+    varning: str = ""
+    galler: str = ""  # narrows it to the warnings whose field or text holds this (a table, a kontroll, an amount)
+    skal: str = ""
+
+
+@dataclass
 class CaseFields(Located):
     """The front matter as the official wrote it, validated field by field."""
 
@@ -124,6 +132,7 @@ class CaseFields(Located):
     bilagor: list[Attachment] = field(default_factory=list)
     sekretess: str = ""
     diariefort: list[Filing] = field(default_factory=list)
+    kvitterat: list[Acknowledgement] = field(default_factory=list)
 
 
 class WrittenNames(NamedTuple):
@@ -229,6 +238,13 @@ CASE_SCHEMA = Record(
                 {"datum": Date(required=True), "dnr": Text(default=""), "handlingar": DocumentSums(required=True)},
             )
         ),
+        "kvitterat": ListOf(
+            Record(
+                Acknowledgement,
+                {"varning": Choice(list(WARNINGS), required=True), "galler": Text(default=""), "skal": Text(default="")},
+                shorthand="varning",
+            )
+        ),
     },
     partial=True,  # a bad date or an unknown field does not hide the errors of tables, kontroller and prose
 )
@@ -250,47 +266,6 @@ def case_json_schema() -> dict:
     if conditions:
         schema["allOf"] = [*schema.get("allOf", []), *conditions]
     return schema
-
-
-CASE_NAME = re.compile(r"\w(?:[\w. -]*[\w.-])?")  # the file's stem names its folder under build/: never '..', hidden or blank-ended
-
-
-def resolve_case_path(name_or_path: str) -> Path:
-    """A case name in cases/ (`2022-godnara`, also `2022-godnara.md`) or a path to a case file (with or without .md)."""
-    candidate = Path(name_or_path)
-    for written in (candidate, Path(f"{name_or_path}.md")):  # cases/2022-godnara works as well as cases/2022-godnara.md
-        path = written if written.is_file() else paths.find_file(Path("."), str(written))  # or in the other Unicode form
-        if path.suffix == ".md" and path.is_file():
-            if not CASE_NAME.fullmatch(unicodedata.normalize("NFC", path.stem)):
-                raise CaseError(
-                    [
-                        Problem(
-                            Place(name_or_path),
-                            f"filnamnet '{path.name}' kan inte bli en mapp under build/; "
-                            "börja med en bokstav eller siffra och använd bara bokstäver, siffror, mellanslag, '-', '_' och '.'",
-                            "ärende",
-                        )
-                    ]
-                )
-            return path
-    name = name_or_path.removesuffix(".md")
-    in_cases = paths.find_file(paths.cases_dir(), f"{name}.md")
-    if in_cases.is_file() and "/" not in name and "\\" not in name:
-        return in_cases
-    raise CaseError([_not_found(name_or_path)])
-
-
-def _not_found(name: str) -> Problem:
-    from tjanste.source.schema import suggest
-
-    stems = [p.stem for p in paths.case_files()]
-    known = ", ".join(stems) or "inga"
-    typed = Path(name.removesuffix(".md")).name
-    return Problem(
-        Place(name, 1, 1),
-        f"ärendet finns inte{suggest(typed, stems)}; ange ett namn i cases/ ({known}) eller sökvägen till en .md-fil",
-        "ärende",
-    )
 
 
 def check_characters(text: str, shown_path: str, problems: Problems, limit: int = 5, first_line: int = 1) -> None:
@@ -358,8 +333,7 @@ def load_case(path: Path, problems: Problems | None = None, text: str | None = N
     values = {f.name: getattr(front, f.name) for f in fields(CaseFields)}
     case = Case(**values, name=path.stem, source=source, profile=profile, written=written)
     if case.dnr and not profile.dnr_matches(case.dnr):
-        example = f", t.ex. {profile.dnr_exempel}" if profile.dnr_exempel else ""
-        problems.error(case.place_of("dnr"), "dnr", f"'{case.dnr}' följer inte {profile.namn}s form för diarienummer{example}")
+        problems.error(case.place_of("dnr"), "dnr", f"'{case.dnr}' följer inte {profile.dnr_form()}")
     required = KINDS[case.typ].requires if case.typ in KINDS else ()
     for name in required:
         if not getattr(case, name):

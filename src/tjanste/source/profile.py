@@ -49,11 +49,20 @@ class Profile(Located):
     logotyp: Logo | None = None
     underskrifter_placering: str = "under"  # signatures stacked ("under") or side by side ("bredvid")
     styrelse: str = ""  # the body a new case (tjanste ny) is addressed to: Regionstyrelsen, Kommunstyrelsen
+    fullmaktige: str = ""  # the assembly the styrelse proposes to: Regionfullmäktige, Kommunfullmäktige
     id: str = ""
     folder: Path = Path(".")
 
     def dnr_matches(self, dnr: str) -> bool:
         return not self.dnr_monster or re.fullmatch(self.dnr_monster, dnr) is not None
+
+    def dnr_form(self) -> str:
+        """The organisation's form of diarienummer in words, for a dnr that does not follow it: by example, never the pattern."""
+        name = self.namn or self.id
+        owner = name if name.endswith(("s", "x", "z")) else f"{name}s"  # Swedish genitive: 'Region Västerås form'
+        if self.dnr_exempel:
+            return f"{owner} form för diarienummer, t.ex. {self.dnr_exempel}"
+        return f"{owner} form för diarienummer (profilen {self.id}.yaml har inget dnr_exempel som visar den)"
 
 
 class _UnitWord(Text):
@@ -90,6 +99,7 @@ PROFILE_SCHEMA = Record(
         ),
         "underskrifter_placering": Choice(["under", "bredvid"], default="under"),
         "styrelse": Text(default=""),
+        "fullmaktige": Text(default=""),
     },
 )
 
@@ -137,6 +147,20 @@ def load_profile(path: Path) -> Profile:
                     "har en upprepning inuti en upprepning (som (a+)+ eller (a|aa)*), som kan ta timmar att pröva mot ett "
                     "diarienummer; skriv mönstret utan att upprepa en grupp som själv upprepar eller har alternativ, "
                     r"t.ex. [\d-]+ i stället för \d+(-\d+)*",
+                )
+            elif not profile.dnr_exempel:
+                problems.error(
+                    profile.place_of("dnr_monster"),
+                    "dnr_exempel",
+                    "saknas; ett dnr som inte följer dnr_monster förklaras med ett exempel, aldrig med mönstret: "
+                    "skriv ett diarienummer i organisationens form, t.ex. dnr_exempel: KS 2026/123",
+                )
+            elif not profile.dnr_matches(profile.dnr_exempel):
+                problems.error(
+                    profile.place_of("dnr_exempel"),
+                    "dnr_exempel",
+                    f"'{profile.dnr_exempel}' följer inte dnr_monster; exemplet visas för den som skrivit ett dnr i fel form, "
+                    "så det måste självt ha rätt form",
                 )
         except re.error as exc:
             problems.error(profile.place_of("dnr_monster"), "dnr_monster", f"är inget giltigt mönster: {pattern_problem(exc)}")
