@@ -16,7 +16,7 @@ import pytest
 from conftest import soffice
 from tjanste.cli.main import main
 
-ALL = {"2015-primarvard", "2016-naravard-blekinge", "2018-patientmiljarden", "2022-godnara"}
+ALL = {"2015-primarvard", "2016-naravard-blekinge", "2018-patientmiljarden", "2022-godnara", "2026-ramomfordelning-namnder"}
 
 
 def run_alla(out: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> dict[str, str]:
@@ -125,15 +125,16 @@ def test_alla_in_two_processes_writes_what_a_single_render_writes_and_goes_on_af
     assert main(["alla", "-j", "2", "--ut", str(out)]) == 1
     lines = capsys.readouterr().err.splitlines()
     assert [line.split(":")[0] for line in lines if line.startswith("[")] == [
-        "[1/5] 2015-primarvard",
-        "[2/5] 2016-naravard-blekinge",
-        "[3/5] 2017-trasig",
-        "[4/5] 2018-patientmiljarden",
-        "[5/5] 2022-godnara",
+        "[1/6] 2015-primarvard",
+        "[2/6] 2016-naravard-blekinge",
+        "[3/6] 2017-trasig",
+        "[4/6] 2018-patientmiljarden",
+        "[5/6] 2022-godnara",
+        "[6/6] 2026-ramomfordelning-namnder",
     ]  # in the order of the cases, whichever process finished first
-    at = next(i for i, line in enumerate(lines) if line.startswith("[3/5] 2017-trasig: fel"))
+    at = next(i for i, line in enumerate(lines) if line.startswith("[3/6] 2017-trasig: fel"))
     assert "2017-trasig.md:8:6: fel: typ: 'xunderlag' finns inte" in lines[at + 1]
-    assert lines[-1] == "5 ärenden: 4 skrivna, 0 oförändrade, 1 med fel"
+    assert lines[-1] == "6 ärenden: 5 skrivna, 0 oförändrade, 1 med fel"
     assert not (out / "2017-trasig").exists()
     for name in ALL:
         assert _outputs(out / name) == _outputs(build / name), name
@@ -158,12 +159,12 @@ def test_a_worker_killed_by_a_signal_fails_its_case_alone(
     capsys.readouterr()
     assert main(["alla", "-j", "2", "--ut", str(tmp_path / "ut")]) == 3
     err = capsys.readouterr().err.splitlines()
-    at = err.index("[2/4] 2016-naravard-blekinge: internt fel")
+    at = err.index("[2/5] 2016-naravard-blekinge: internt fel")
     assert err[at + 1] == (
         f"{project_copy / 'cases' / '2016-naravard-blekinge.md'}:1:1: fel: internt fel i tjanste "
         "(arbetsprocessen avslutades av signalen SIGKILL); rapportera ärendefilen till förvaltarna"
     )
-    assert err[-1] == "4 ärenden: 3 skrivna, 0 oförändrade, 1 med fel"
+    assert err[-1] == "5 ärenden: 4 skrivna, 0 oförändrade, 1 med fel"
 
 
 def test_the_pool_gives_each_task_its_own_result_or_failure() -> None:
@@ -203,7 +204,7 @@ def test_alla_pdf_makes_one_libreoffice_call_per_worker_and_a_case_whose_pdf_fai
     if real is None:
         pytest.skip("LibreOffice saknas")
     calls = tmp_path / "anrop.txt"
-    stand_in = tmp_path / "bin" / "soffice"  # LibreOffice itself, which then loses every protokollsutdrag.pdf (only 2015 has one)
+    stand_in = tmp_path / "bin" / "soffice"  # LibreOffice itself, which then loses every protokollsutdrag.pdf (2015's and 2026's)
     stand_in.parent.mkdir()
     stand_in.write_text(
         f'#!/bin/sh\necho "$@" >> {calls}\n"{real}" "$@" || exit $?\n'
@@ -216,13 +217,13 @@ def test_alla_pdf_makes_one_libreoffice_call_per_worker_and_a_case_whose_pdf_fai
     capsys.readouterr()
     assert main(["alla", "--pdf", "-j", "2", "--ut", str(out)]) == 1
     err = capsys.readouterr().err
-    assert "[1/4] 2015-primarvard: fel" in err
+    assert "[1/5] 2015-primarvard: fel" in err and "[5/5] 2026-ramomfordelning-namnder: fel" in err
     assert "protokollsutdrag.docx:1:1: fel: pdf: LibreOffice gav ingen PDF för protokollsutdrag.docx" in err
-    assert "4 ärenden: 3 skrivna, 0 oförändrade, 1 med fel" in err
-    assert not (out / "2015-primarvard").exists()
+    assert "5 ärenden: 3 skrivna, 0 oförändrade, 2 med fel" in err
+    assert not (out / "2015-primarvard").exists() and not (out / "2026-ramomfordelning-namnder").exists()
     first_calls = [line for line in calls.read_text(encoding="utf-8").splitlines() if ".innehall-" not in line]
     assert len(first_calls) == 2  # one per worker, each with the documents of its two cases
-    for name in ALL - {"2015-primarvard"}:
+    for name in ALL - {"2015-primarvard", "2026-ramomfordelning-namnder"}:
         folder = out / name
         docx = sorted(p.stem for p in folder.glob("*.docx"))
         assert docx and sorted(p.stem for p in folder.glob("*.pdf")) == docx, name

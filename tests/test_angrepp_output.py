@@ -238,7 +238,7 @@ def test_alla_reports_a_full_disk_as_an_error_of_the_case_not_an_internal_one(
     capsys.readouterr()
     assert main(["alla", "-j", "1"]) == 1  # in this process, where the full disk is
     err = capsys.readouterr().err
-    assert err.splitlines()[0].startswith("[1/4] 2015-primarvard: fel")
+    assert err.splitlines()[0].startswith("[1/5] 2015-primarvard: fel")
     assert err.splitlines()[1] == "build/2015-primarvard:1:1: fel: kan inte skriva: disken är full"
     assert "internt fel" not in err and ".ny-" not in err and "--ut" not in err
     assert tree(project_copy / "build") == {

@@ -97,6 +97,51 @@ def test_oppna_renders_and_opens_the_paper(project_copy: Path, monkeypatch: pyte
     assert main(["oppna", "2022-gdonara"]) == 1 and "menade du '2022-godnara'" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("environment", "path", "reason"),
+    [
+        ({}, None, "datorn har inget skrivbord att visa den på (varken DISPLAY eller WAYLAND_DISPLAY är satt)"),
+        ({"DISPLAY": ":0"}, "tom", "programmet xdg-open, som öppnar filer i skrivbordets program, finns inte på datorn"),
+    ],
+    ids=["utan-skarm", "utan-xdg-open"],
+)
+def test_oppna_without_a_desktop_says_so_and_where_the_paper_is(
+    environment: dict[str, str],
+    path: str | None,
+    reason: str,
+    project_copy: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """On a server, xdg-open exited at once and oppna said 'öppnar ...' with exit 0 while nothing opened."""
+    monkeypatch.setattr(cli.sys, "platform", "linux")
+    for name in ("DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    if path:
+        (tmp_path / path).mkdir()
+        monkeypatch.setenv("PATH", str(tmp_path / path))
+    assert main(["oppna", "2022-godnara"]) == 1
+    paper = project_copy / "build" / "2022-godnara" / "beslut.docx"
+    captured = capsys.readouterr()
+    assert captured.err == f"tjanste: fel: oppna: kan inte öppna handlingen: {reason}. Den är skriven, öppna den själv: {paper}\n"
+    assert captured.out == "" and paper.read_bytes()[:2] == b"PK"
+
+
+@pytest.mark.parametrize("command", [None, *subcommands()])
+def test_help_uses_no_english_words(command: str | None, capsys: pytest.CaptureFixture[str]) -> None:
+    """'render' is a command's name, said as 'tjanste render' and explained; textconv and JSON Schema are not Swedish."""
+    with pytest.raises(SystemExit):
+        main([command, "--help"] if command else ["--help"])
+    out = capsys.readouterr().out
+    words = re.sub(r"^ {4}render ", "", out, flags=re.MULTILINE).replace("tjanste render", "")
+    assert not re.search(r"\brender\b|textconv|JSON Schema", words), out
+    if command is None:
+        assert "för kommuner och regioner" in " ".join(out.split())
+
+
 def test_alla_shows_the_warnings_render_shows_also_for_an_unchanged_case(
     project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -72,7 +72,12 @@ def test_a_dnr_is_inserted_where_the_case_has_none(tmp_path: Path, capsys: pytes
 @pytest.mark.parametrize(
     "dnr, change, message",
     [
-        ("KS 2015-42", None, "fel: diariefor: --dnr: 'KS 2015-42' följer inte Landstinget Blekinges form för diarienummer"),
+        (
+            "KS 2015-42",
+            None,
+            "fel: diariefor: --dnr: 'KS 2015-42' följer inte Landstinget Blekinges form för diarienummer, t.ex. 2015/00123; "
+            "ingenting ändrades\n",  # the example, never the pattern (\\d{4}/\\d{1,5})
+        ),
         (" 2015/1", None, "fel: diariefor: --dnr: ' 2015/1' är inget diarienummer"),
         ("2015/1", ("fortbildning: 0,9 mnkr", "fortbildning: 0,8 mnkr"), "fel: kontroller[1]"),
     ],

@@ -65,7 +65,10 @@ def test_a_unit_warning_names_itself_for_kvitterat(project_copy: Path, capsys: p
     assert len(warnings) == 2, warnings
     assert all(w.endswith("stämmer enheten? [enhet]") for w in warnings), warnings
     assert any(":13:5: varning: kontroller[1]: 'kultur' (850\u00a0tkr) är skrivet i tkr" in w for w in warnings), warnings
-    assert any(":24:9: varning: tabeller.fordelning.rader: kolumnen 'Belopp': 850\u00a0tkr" in w for w in warnings), warnings
+    assert any(
+        ":24:9: varning: tabeller.fordelning.rader: kolumnen 'Belopp', raden 'Kultur- och fritidsnämnden': 850\u00a0tkr" in w
+        for w in warnings
+    ), warnings
 
 
 def test_an_acknowledged_warning_is_silent_in_check_render_alla_and_the_preview(
@@ -120,3 +123,16 @@ def test_every_warning_name_is_given_by_a_check_and_documented() -> None:
     guide = (ROOT / "docs" / "handlaggare.md").read_text(encoding="utf-8")
     for name in WARNINGS:
         assert f"`{name}`" in guide, name
+
+
+def test_the_corpus_kommun_case_acknowledges_its_tkr_and_is_otherwise_silent(
+    project_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = project_copy / "cases" / "2026-ramomfordelning-namnder.md"
+    assert main(["check", "2026-ram"]) == 0
+    assert capsys.readouterr().err == ""
+    text = case.read_text(encoding="utf-8")
+    case.write_text(re.sub(r"\nkvitterat:\n(  .*\n)+", "\n", text), encoding="utf-8")
+    assert main(["check", "2026-ram"]) == 0
+    warnings = warnings_of(capsys)
+    assert len(warnings) == 2 and all("850\u00a0tkr" in w and w.endswith("[enhet]") for w in warnings), warnings

@@ -152,5 +152,6 @@ def test_mixed_magnitude_in_a_table_column(tmp_path: Path) -> None:
 forslag:"""
     [warning] = warnings_of(tmp_path, **{"forslag:": table})
     assert (
-        warning == "18:9: tabeller.t.rader: kolumnen 'Belopp': 9,3\u00a0tkr är skrivet i tkr men de andra beloppen i mnkr; stämmer enheten?"
+        warning
+        == "18:9: tabeller.t.rader: kolumnen 'Belopp', raden 'B': 9,3\u00a0tkr är skrivet i tkr men de andra beloppen i mnkr; stämmer enheten?"
     )

@@ -133,20 +133,20 @@ def test_alla_renders_only_what_changed(tmp_path: Path, project_copy: Path, caps
     out = tmp_path / "ut"
     assert main(["alla", "--ut", str(out)]) == 0
     first = capsys.readouterr().err
-    assert "4 ärenden: 4 skrivna, 0 oförändrade, 0 med fel" in first
+    assert "5 ärenden: 5 skrivna, 0 oförändrade, 0 med fel" in first
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*.docx")}
     case = root / "cases" / "2022-godnara.md"
     case.write_text(case.read_text(encoding="utf-8") + "\nEtt nytt stycke.\n", encoding="utf-8")
     assert main(["alla", "--ut", str(out)]) == 0
     second = capsys.readouterr().err
-    assert "[4/4] 2022-godnara: skrivet" in second and "[1/4] 2015-primarvard: oförändrat" in second
-    assert "4 ärenden: 1 skrivna, 3 oförändrade, 0 med fel" in second
+    assert "[4/5] 2022-godnara: skrivet" in second and "[1/5] 2015-primarvard: oförändrat" in second
+    assert "5 ärenden: 1 skrivna, 4 oförändrade, 0 med fel" in second
     changed = {p for p, t in before.items() if p.stat().st_mtime_ns != t}
     assert changed == {out / "2022-godnara" / "beslut.docx"}
     template = root / "templates" / "bilaga" / "bilaga.docx"
     template.write_bytes(template.read_bytes())  # same bytes: nothing to do
     assert main(["alla", "--ut", str(out)]) == 0
-    assert "0 skrivna, 4 oförändrade" in capsys.readouterr().err
+    assert "0 skrivna, 5 oförändrade" in capsys.readouterr().err
 
 
 def test_alla_goes_on_after_a_broken_case(tmp_path: Path, project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -155,7 +155,7 @@ def test_alla_goes_on_after_a_broken_case(tmp_path: Path, project_copy: Path, ca
     assert main(["alla", "--ut", str(tmp_path / "ut")]) == 1
     err = capsys.readouterr().err
     assert "2016-naravard-blekinge: fel" in err and "fel: typ: 'andringsforslagg' finns inte" in err
-    assert "4 ärenden: 3 skrivna, 0 oförändrade, 1 med fel" in err
+    assert "5 ärenden: 4 skrivna, 0 oförändrade, 1 med fel" in err
 
 
 def test_accessibility_check_passes_for_every_case(capsys: pytest.CaptureFixture[str]) -> None:
@@ -207,7 +207,7 @@ def test_alla_renders_again_when_an_output_is_gone_and_keeps_one_changed_by_hand
     capsys.readouterr()
     assert main(["alla", "--ut", str(out)]) == 1
     err = capsys.readouterr().err
-    assert "2015-primarvard: skrivet" in err and "2022-godnara: fel" in err and "1 skrivna, 2 oförändrade, 1 med fel" in err
+    assert "2015-primarvard: skrivet" in err and "2022-godnara: fel" in err and "1 skrivna, 3 oförändrade, 1 med fel" in err
     assert f"{out / '2022-godnara' / 'beslut.txt'}:1:1: fel: finns redan och har ändrats efter att tjanste skrev den" in err
     assert (out / "2015-primarvard" / "protokollsutdrag.docx").is_file()
     assert (out / "2022-godnara" / "beslut.txt").read_text(encoding="utf-8") == "ändrad för hand\n"
@@ -229,7 +229,7 @@ def test_alla_names_an_internal_error_and_goes_on(
     assert main(["alla", "-j", "1", "--ut", str(tmp_path / "ut")]) == 3  # in this process, where the stand-in is
     err = capsys.readouterr().err
     assert "2016-naravard-blekinge: internt fel" in err and "ZeroDivisionError" in err
-    assert "4 ärenden: 3 skrivna, 0 oförändrade, 1 med fel" in err
+    assert "5 ärenden: 4 skrivna, 0 oförändrade, 1 med fel" in err
 
 
 def test_hidden_files_in_cases_are_not_cases(tmp_path: Path, project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -237,7 +237,7 @@ def test_hidden_files_in_cases_are_not_cases(tmp_path: Path, project_copy: Path,
     (root / "cases" / ".#2015-primarvard.md").symlink_to("finns-inte")  # an editor's lock file
     (root / "cases" / ".utkast.md").write_text("inget ärende\n", encoding="utf-8")
     assert main(["check"]) == 0
-    assert "4 av 4 ärenden utan fel" in capsys.readouterr().out
+    assert "5 av 5 ärenden utan fel" in capsys.readouterr().out
     assert main(["alla", "--ut", str(tmp_path / "ut")]) == 0
 
 
@@ -251,7 +251,7 @@ def test_a_template_error_in_the_accessibility_check_is_a_case_error(
     assert main(["check", "--tillganglighet"]) == 1
     captured = capsys.readouterr()
     assert "templates/beslut/tjansteskrivelse.docx:1:1: fel: mall: mallfel: 'rubrikk' finns inte" in captured.err
-    assert "3 av 4 ärenden utan fel" in captured.out  # the other cases were still inspected
+    assert "3 av 5 ärenden utan fel" in captured.out  # the other cases were still inspected (two are tjänsteskrivelser)
 
 
 def test_recording_the_decision_leaves_a_filed_paper_unchanged(

@@ -75,7 +75,7 @@ def _warn_far_values(table: Table, index: int, field_name: str, unit_words: Mapp
             problems.warning(
                 row.place,
                 f"{field_name}.rader",
-                f"kolumnen '{column.rubrik}': "
+                f"kolumnen '{column.rubrik}', {_row_subject(table, row)}: "
                 f"{cell.format(unit_words=unit_words)} skiljer sig minst tusen gånger från de andra beloppen i summan; stämmer enheten?",
                 code="enhet",
             )
@@ -83,7 +83,8 @@ def _warn_far_values(table: Table, index: int, field_name: str, unit_words: Mapp
         problems.warning(
             row.place,
             f"{field_name}.rader",
-            f"kolumnen '{column.rubrik}': {cell.format(unit_words=unit_words)} är skrivet i {unit_words.get(cell.unit, cell.unit)} "
+            f"kolumnen '{column.rubrik}', {_row_subject(table, row)}: {cell.format(unit_words=unit_words)} är skrivet i "
+            f"{unit_words.get(cell.unit, cell.unit)} "
             f"men de andra beloppen i {unit_words.get(common, common)}; stämmer enheten?",
             code="enhet",
         )
