@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
-from tjanste.errors import CaseError, os_reason
-from tjanste.writing.erms import METS_FILE, package_files
+from tjanste.errors import CaseError
+from tjanste.files.writer import write_folder
+from tjanste.writing.erms import METS_FILE, mets_listing, package_files
 from tjanste.writing.metadata import metadata_json
 
 ARCHIVE_FOLDER = "arkiv"
@@ -56,7 +54,6 @@ def archive_case(name_or_path: str, out_root: str | Path | None = None) -> tuple
         render_documents,
         write_rendering,
     )
-    from tjanste.files.writer import OutputError, check_folder
 
     root = output_root(out_root)
     case, papers = read_and_word(name_or_path)
@@ -74,35 +71,6 @@ def archive_case(name_or_path: str, out_root: str | Path | None = None) -> tuple
         files.update(pdfs)
     package = package_files(case, papers, files, metadata_json(case, papers, files))
     target = folder / ARCHIVE_FOLDER
-    check_folder(target)
-    if target.exists() and not (target / METS_FILE).is_file():
-        raise OutputError(
-            target, "finns redan men är inget arkivpaket från tjanste (METS.xml saknas); flytta mappen, eller skriv till en annan mapp"
-        )
-    try:
-        _write_package(target, package)
-    except OSError as error:
-        raise OutputError(target, f"kan inte skriva arkivpaketet: {os_reason(error)}") from error
+    # Through the one writer: the earlier package (what its METS.xml lists) is replaced, anything else in arkiv/ stays.
+    write_folder(target, package, record=METS_FILE, listing=mets_listing)
     return target, package
-
-
-def _write_package(target: Path, package: dict[str, bytes]) -> None:
-    """The whole package made beside the old one and put in its place; the old package (ours) is removed only after."""
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.ny-", dir=target.parent))
-    try:
-        for name, data in package.items():
-            path = staging / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with open(path, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.gammal-", dir=target.parent))
-            os.rename(target, old / target.name)
-            os.rename(staging, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.rename(staging, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)

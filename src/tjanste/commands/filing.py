@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from tjanste.errors import CaseError, Place, Problem, Problems
+from tjanste.files.writer import replace_file
 from tjanste.source.case import Case, resolve_case_path
 from tjanste.source.yamlsource import FORBIDDEN, Node, compose
 
@@ -69,7 +68,7 @@ def file_case(name_or_path: str, dnr: str, day: dt.date, out_root: str | Path | 
     written = write_rendering(filed_case, filed_papers, files, root, given=out_root is not None)
     if path.read_bytes() != original:
         raise CaseError([Problem(Place(case.source.shown_path), "ärendefilen ändrades medan den diariefördes; kör kommandot igen", FIELD)])
-    write_atomically(path, final.encode("utf-8"))
+    replace_file(path, final.encode("utf-8"))
     return Filed(path, written, sums, case.dnr)
 
 
@@ -239,19 +238,3 @@ def _front(text: str, case: Case, problems: Problems) -> Node | None:
     lines = text.split("\n")
     end = _front_matter_end(lines)
     return compose("\n".join(lines[1:end]), case.source.shown_path, 1, problems)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replaces a file in one step: a reader, a failure or a kill -9 sees the old bytes or the new, never half."""
-    mode = path.stat().st_mode & 0o7777
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)

@@ -11,7 +11,8 @@ import stat
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +42,12 @@ def write_all(folder: Path, files: dict[str, bytes], *, durable: bool = True) ->
     so a reader (or a kill -9) never sees a half-written file. With durable=False the data
     is not flushed to disk first: for a record whose loss after a power cut costs only work.
     """
+    if any("/" in name for name in files):  # a package's subfolders: each written as its own folder, the last name last
+        written: list[Path] = []
+        for name, data in files.items():
+            parent, _, leaf = name.rpartition("/")
+            written += write_all(folder / parent if parent else folder, {leaf: data}, durable=durable)
+        return written
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except FileExistsError as error:  # a file where the folder should be: 'is not a folder', not 'exists'
@@ -66,6 +73,59 @@ def write_all(folder: Path, files: dict[str, bytes], *, durable: bool = True) ->
         for _, temporary in staged:
             if temporary.exists():
                 temporary.unlink()
+
+
+def replace_file(path: Path, data: bytes, *, mode: int | None = None, durable: bool = True) -> None:
+    """Replaces one file in one step, keeping its mode (or giving `mode`): a reader or a kill -9 sees the old bytes or the new.
+
+    For files that are not a render's outputs: the case file a filing edits, a compile-cache entry.
+    Raises OSError; the temporary is removed whatever fails.
+    """
+    if mode is None:
+        mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    finally:
+        if os.path.lexists(temporary):
+            os.unlink(temporary)
+
+
+def move(source: Path, target: Path) -> None:
+    """Moves a finished file of ours (a PDF LibreOffice wrote in our scratch folder) into place, in one step, flushed first."""
+    with open(source, "rb") as stream:
+        os.fsync(stream.fileno())
+    os.chmod(source, 0o644)
+    os.replace(source, target)
+
+
+@contextmanager
+def exclusive(path: Path, busy: str) -> Iterator[None]:
+    """Holds an exclusive lock on a file for the block; another holder makes OutputError(path, busy) at once, never a wait.
+
+    Locks `path` itself (opened for reading, never changed by the lock), so no lock file is left
+    behind. Where the system has no flock (Windows), the block runs unlocked.
+    """
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    with open(path, "rb") as stream:
+        try:
+            fcntl.flock(stream.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputError(path, busy) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(stream.fileno(), fcntl.LOCK_UN)
 
 
 STALE_AFTER = 3600  # seconds: older than any render, so never a file another render is still writing
@@ -162,17 +222,7 @@ def survey(folder: Path, files: dict[str, bytes], record: str, listing: Listing)
     """Sorts the entries of an existing folder into ours and foreign; refuses when a new file would overwrite a foreign one."""
     listed = _listed(folder, record, listing)
     found = _Survey()
-    for name in sorted(os.listdir(folder)):
-        path = folder / name
-        regular = path.is_file() and not path.is_symlink()
-        if name in (record, STAMP, JOURNAL_PREFIX + record) and regular:
-            found.ours.add(name)
-        elif is_temporary(name):
-            found.ours.add(name)  # a temporary of ours; removed when stale, never read
-        elif regular and name in listed and file_sha256(path) in listed[name] | _new_sha256(files, name):
-            found.ours.add(name)
-        else:
-            found.foreign.append(name)
+    _sort_entries(folder, "", files, record, listed, found)
     for name in files:
         if name in found.foreign:
             why = (
@@ -184,6 +234,25 @@ def survey(folder: Path, files: dict[str, bytes], record: str, listing: Listing)
                 folder / name, f"finns redan och {why}; tjanste skriver inte över den. Flytta den, eller skriv till en annan mapp"
             )
     return found
+
+
+def _sort_entries(folder: Path, prefix: str, files: dict[str, bytes], record: str, listed: dict[str, set[str]], found: _Survey) -> None:
+    """Sorts one folder's entries (names relative to the output folder); a subfolder is looked into only when a listed or
+    new name lies in it, so the walk is bounded by the record, never by what someone put beside it."""
+    folders = {name.rsplit("/", 1)[0] for name in [*listed, *files] if "/" in name}
+    for entry in sorted(os.listdir(folder)):
+        name, path = prefix + entry, folder / entry
+        regular = path.is_file() and not path.is_symlink()
+        if name in (record, STAMP, JOURNAL_PREFIX + record) and regular:
+            found.ours.add(name)
+        elif is_temporary(entry):
+            found.ours.add(name)  # a temporary of ours; removed when stale, never read
+        elif regular and name in listed and file_sha256(path) in listed[name] | _new_sha256(files, name):
+            found.ours.add(name)
+        elif path.is_dir() and not path.is_symlink() and any(f == name or f.startswith(name + "/") for f in folders):
+            _sort_entries(path, name + "/", files, record, listed, found)
+        else:
+            found.foreign.append(name)
 
 
 def check_folder(folder: Path) -> None:
@@ -279,6 +348,8 @@ def _stage(folder: Path, files: dict[str, bytes]) -> Path:
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.ny-", dir=folder.parent))
     try:
         for name, data in files.items():
+            if "/" in name:
+                (staging / name).parent.mkdir(mode=0o755, parents=True, exist_ok=True)
             with open(staging / name, "wb") as stream:
                 stream.write(data)
                 stream.flush()
@@ -293,8 +364,9 @@ def _stage(folder: Path, files: dict[str, bytes]) -> Path:
 
 def _return_strays(old: Path, folder: Path, ours: set[str]) -> bool:
     """After an exchange: anything that came into the old folder since it was surveyed goes back into the new one."""
+    tops = {name.split("/", 1)[0] for name in ours}
     for name in os.listdir(old):
-        if name not in ours:
+        if name not in tops:
             try:
                 os.rename(old / name, folder / name)
             except OSError:
@@ -311,8 +383,13 @@ def _replace_one_by_one(folder: Path, files: dict[str, bytes], found: _Survey, r
     written = write_all(folder, files)  # the record is the last name: renamed into place last
     stale = found.ours - set(files) - {STAMP}
     for name in sorted(stale):
-        if not is_temporary(name):
+        if not is_temporary(name.rsplit("/", 1)[-1]):
             (folder / name).unlink(missing_ok=True)
+            for parent in Path(name).parents[:-1]:  # a subfolder of ours left empty; one holding anything else stays
+                try:
+                    (folder / parent).rmdir()
+                except OSError:
+                    break
     (folder / journal).unlink(missing_ok=True)
     return written
 
