@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tjanste.errors import display_path, os_reason, resolved
+from tjanste.errors import TjansteError, display_path, os_reason, resolved
 from tjanste.files import paths
 
 STAMP = ".indata"  # the batch's record of what a folder's outputs were made from: hidden, and ours
@@ -26,7 +26,7 @@ JOURNAL_PREFIX = ".ny-"  # `.ny-metadata.json`: the record about to be written, 
 Listing = Callable[[bytes], dict[str, str]]
 
 
-class OutputError(Exception):
+class OutputError(TjansteError):
     """An output folder that cannot, or must not, be written; names the real path (never a temporary one), in Swedish."""
 
     def __init__(self, path: Path | str, message: str, field_name: str = ""):
