@@ -15,7 +15,8 @@ from tjanste.commands.stamp import folder_listing, shared_digest, unchanged, wri
 from tjanste.errors import CaseError, Place, Problem, display_path, os_reason
 from tjanste.files import paths
 from tjanste.files.bounded import Reads, recording_reads
-from tjanste.files.writer import OutputError, output_root, real_path
+from tjanste.files.folders import OutputError, output_root
+from tjanste.files.writer import real_path
 
 if TYPE_CHECKING:
     from tjanste.commands.pipeline import Rendering

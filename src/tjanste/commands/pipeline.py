@@ -15,7 +15,8 @@ from typing import NamedTuple
 
 from tjanste.errors import CaseError, Place, Problem, Problems, os_reason
 from tjanste.files import paths
-from tjanste.files.writer import OutputError, check_folder, keep_off_inputs, output_root, overlapping, write_folder
+from tjanste.files.folders import OutputError, check_folder, keep_off_inputs, output_root, overlapping
+from tjanste.files.writer import write_folder
 from tjanste.review.reviewer import load_and_review
 from tjanste.source.case import Case, resolve_case_path
 from tjanste.wording import jinjawork
