@@ -136,6 +136,8 @@ Bilagan kan använda ärendets belopp och tabeller: sammanlagt {{ belopp.totalt 
 class ChoiceNeeded(CaseError):
     """The command needs a choice it cannot make for the official (which organisation): a usage error, exit 2."""
 
+    exit_code = 2
+
 
 def new_case(
     rubrik: str, *, typ: str | None = None, organisation: str | None = None, name: str | None = None, datum: dt.date | None = None
