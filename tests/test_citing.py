@@ -1,4 +1,4 @@
-"""One source for every figure: the README's table example reads, its rules hold, and every citation in its table renders as it says."""
+"""One source for every figure: the official's guide's table example reads, its rules hold, and every citation in its table renders as it says."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ rubrik: Exempel
 
 
 def readme_example() -> tuple[str, list[tuple[str, str]]]:
-    """The YAML of the README's section on citing, and its table of (written, shown) citations."""
-    section = (ROOT / "README.md").read_text(encoding="utf-8").split("### Varje tal har en källa", 1)[1]
+    """The YAML of the guide's section on citing (docs/handlaggare.md), and its table of (written, shown) citations."""
+    section = (ROOT / "docs" / "handlaggare.md").read_text(encoding="utf-8").split("### Varje tal har en källa", 1)[1]
     yaml = section.split("```yaml\n", 1)[1].split("\n```", 1)[0]
     rows = re.findall(r"^\| `(\{\{.*?\}\})` \| .*?`([^`]+)` \|$", section.split("```text", 1)[0], flags=re.MULTILINE)
     return yaml, [(written.replace("\\|", "|"), shown) for written, shown in rows]
@@ -33,7 +33,7 @@ def write_case(tmp_path: Path, yaml: str, prose: str) -> Path:
     return path
 
 
-def test_the_readme_example_reads_and_its_citations_render_as_the_readme_says(tmp_path: Path) -> None:
+def test_the_guide_example_reads_and_its_citations_render_as_the_guide_says(tmp_path: Path) -> None:
     yaml, citations = readme_example()
     assert len(citations) >= 5
     prose = "\n\n".join(written for written, _ in citations) + '\n\n{{ tabell("fordelning") }}\n\n[^1]: En fotnot.'

@@ -94,8 +94,8 @@ def test_an_output_folder_that_is_a_file_is_a_plain_error(tmp_path: Path) -> Non
     assert result.stderr == f"{blocker}: fel: --ut: är en fil, inte en mapp; tjanste skriver inte över den. Ange en mapp att skriva i\n"
 
 
-def test_the_readme_case_example_is_a_valid_case(tmp_path: Path) -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_guide_case_example_is_a_valid_case(tmp_path: Path) -> None:
+    readme = (ROOT / "docs" / "handlaggare.md").read_text(encoding="utf-8")
     section = readme.split("## Ett ärende", 1)[1]
     example = section.split("```markdown\n", 1)[1].split("\n```", 1)[0]
     case = tmp_path / "exempel.md"

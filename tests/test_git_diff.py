@@ -1,4 +1,4 @@
-"""`git diff` of a .docx shows its text through `tjanste text`, as the README's .gitattributes and textconv lines set up."""
+"""`git diff` of a .docx shows its text through `tjanste text`, as docs/referens.md's .gitattributes and textconv lines set up."""
 
 from __future__ import annotations
 

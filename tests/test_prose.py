@@ -192,13 +192,13 @@ def test_time_budget_holds_in_a_worker_thread(monkeypatch: pytest.MonkeyPatch) -
     assert str(problem).startswith("cases/x.md:11:1: fel: text: Jinja får arbeta högst 0.05 s per ärende (JINJA_SECONDS_PER_CASE)")
 
 
-def test_the_readme_arithmetic_table_is_what_prose_gives() -> None:
-    """Each row of the README's 'Räkna med belopp' with a {{ }} gives what the README says, for the README's example case."""
+def test_the_guide_arithmetic_table_is_what_prose_gives() -> None:
+    """Each row of the guide's 'Räkna med belopp' with a {{ }} gives what the guide says, for its example case (docs/handlaggare.md)."""
     import re
 
     from conftest import ROOT
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "handlaggare.md").read_text(encoding="utf-8")
     table = readme.split("### Räkna med belopp", 1)[1].split("\n\n", 2)[1]
     amounts = {
         name: ShownAmount(Amount.parse(text), {}) for name, text in [("totalt", "20 mnkr"), ("lakare", "2 mnkr"), ("ovrigt", "18 mnkr")]
@@ -209,7 +209,7 @@ def test_the_readme_arithmetic_table_is_what_prose_gives() -> None:
         expressions = [c for c in cells if c.startswith("{{")]
         for expression, shown in zip(expressions, [c for c in cells if not c.startswith("{")], strict=True):
             problems = Problems()
-            text = render_text(expression, {"belopp": amounts}, Place("README.md", 1, 1), "text", problems)
+            text = render_text(expression, {"belopp": amounts}, Place("docs/handlaggare.md", 1, 1), "text", problems)
             assert text == shown.replace(" ", "\u00a0"), (expression, text, problems.items)
             checked += 1
     assert checked >= 5
