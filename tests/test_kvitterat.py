@@ -74,6 +74,9 @@ def test_a_unit_warning_names_itself_for_kvitterat(project_copy: Path, capsys: p
 def test_an_acknowledged_warning_is_silent_in_check_render_alla_and_the_preview(
     project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    write_case(project_copy, "kvitterat: [enhet]  # som förhandsvisningen visar det\n")
+    assert main(["check", "omfordelning"]) == 0
+    assert capsys.readouterr().err == ""
     write_case(project_copy, "kvitterat:\n  - varning: enhet\n    skal: Kulturnämndens ram beslutas i tkr\n")
     assert main(["check", "omfordelning"]) == 0
     assert capsys.readouterr().err == ""
@@ -86,6 +89,16 @@ def test_an_acknowledged_warning_is_silent_in_check_render_alla_and_the_preview(
     preview = Preview("omfordelning")
     preview.render()
     assert (preview.state.errors, preview.state.warnings) == ([], [])
+
+
+def test_the_preview_shows_how_to_acknowledge_a_warning(project_copy: Path) -> None:
+    from tjanste.commands.preview import _content_html
+
+    write_case(project_copy)
+    preview = Preview("omfordelning")
+    preview.render()
+    page = _content_html(preview.state, preview.case_path, pdf=False)
+    assert page.count("(avsiktlig? kvittera med <code>kvitterat: [enhet]</code>)") == 2
 
 
 def test_galler_narrows_an_acknowledgement_to_what_it_names(project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -184,8 +184,15 @@ def _problem_html(problem: Problem) -> str:
     place = problem.place
     where = f"{html.escape(str(place.path))}, rad {place.line}" + (f", kolumn {place.col}" if place.col > 1 else "")
     name = f"<code>{html.escape(problem.field)}</code>: " if problem.field else ""
+    # the name a case acknowledges the warning by, under kvitterat: (docs/handlaggare.md)
+    named = (
+        f' <span class="kvittera">(avsiktlig? kvittera med <code>kvitterat: [{html.escape(problem.code)}]</code>)</span>'
+        if problem.code
+        else ""
+    )
     return (
-        f'<li class="{problem.severity}" data-rad="{place.line}"><span class="var">{where}</span> {name}{html.escape(problem.message)}</li>'
+        f'<li class="{problem.severity}" data-rad="{place.line}"><span class="var">{where}</span> {name}{html.escape(problem.message)}'
+        f"{named}</li>"
     )
 
 

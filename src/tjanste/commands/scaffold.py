@@ -45,7 +45,7 @@ dnr: ""                              # diarienummer, t.ex. {dnr_example}; tomt t
 datum: {datum}                   # alltid ÅÅÅÅ-MM-DD
 handlaggare: Förnamn Efternamn       # den som skriver ärendet
 enhet: Enhetens namn                 # förvaltning eller avdelning, i brevhuvudet
-till: {styrelse_yaml}{till_pad}# det organ som ska besluta
+till: {styrelse_yaml}{till_pad}# det organ handlingen ställs till
 rubrik: {rubrik}
 
 # Namngivna belopp, exakta och i den enhet de skrivs (kr, tkr, mnkr, mdkr; decimalkomma).
