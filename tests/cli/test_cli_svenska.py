@@ -208,3 +208,18 @@ def test_the_json_schema_marks_what_a_kind_requires() -> None:
     with pytest.raises(jsonschema.ValidationError, match="'till' is a required property"):
         jsonschema.validate(front, conditions)
     jsonschema.validate({**front, "typ": "tjansteskrivelse"}, conditions)  # other kinds do without
+
+
+def test_an_internal_error_names_what_was_typed_in_words(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A case's name is no place in a file: the line was '2015-prim:1:1: fel: internt fel ...'."""
+
+    def broken(args: argparse.Namespace) -> int:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.delenv("TJANSTE_FELSOK", raising=False)
+    monkeypatch.setitem(cli.COMMANDS, "render", broken)
+    assert main(["render", "2015-prim"]) == cli.INTERNAL_ERROR
+    assert capsys.readouterr().err == (
+        "tjanste: fel: internt fel i tjanste (ZeroDivisionError: division by zero) med 2015-prim; inget skrevs. "
+        "Rapportera ärendefilen till förvaltarna; TJANSTE_FELSOK=1 visar detaljerna\n"
+    )

@@ -64,9 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:
         if os.environ.get("TJANSTE_FELSOK"):
             raise
-        where = getattr(args, "arende", None) or getattr(args, "fil", None) or "tjanste"
+        given = getattr(args, "arende", None) or getattr(args, "fil", None)
+        about = f" med {given}" if given else ""  # a name as typed, not a place in a file: no path:line:col
         sys.stderr.write(
-            f"{where}:1:1: fel: internt fel i tjanste ({type(error).__name__}: {error}); "
+            f"tjanste: fel: internt fel i tjanste ({type(error).__name__}: {error}){about}; "
             "inget skrevs. Rapportera ärendefilen till förvaltarna; TJANSTE_FELSOK=1 visar detaljerna\n"
         )
         return INTERNAL_ERROR
