@@ -88,6 +88,15 @@ EXACT_DIGITS = 100  # digits a sum, difference, product or quotient is carried w
 AMOUNT_MAX_DECIMALS = 6  # decimals an amount may be shown with (| mnkr(1), a table's decimaler)
 
 TABLE_ROWS = Limit("TABLE_ROWS", 200_000, "rader", "tabellen", "dela upp tabellen eller lägg den som bilaga")
+# Each acknowledgement is tried against each warning of its name: a list of thousands against a case of 100 000
+# warnings took minutes. A real case acknowledges a handful.
+KVITTERAT_ENTRIES = Limit(
+    "KVITTERAT_ENTRIES",
+    100,
+    "kvitteringar",
+    "listan kvitterat",
+    "kvittera en sorts varning i hela ärendet med bara dess namn (- enhet), utan galler",
+)
 
 # --- Jinja in prose, att-satser and Word templates (prose, docx/document) ------------------
 

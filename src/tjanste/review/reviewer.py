@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tjanste import limits
 from tjanste.errors import Problem, Problems
 from tjanste.review.checks import run_checks
 from tjanste.review.language import lint_case
@@ -41,24 +42,35 @@ def acknowledge(case: Case, problems: Problems) -> None:
     """Drops the warnings the case acknowledges under kvitterat, the one place every command's warnings pass (check, render,
     alla and its record, the preview); an acknowledgement that matches no warning is itself a warning, once the case has
     no errors (an error can keep the check that warns from running)."""
-    if not case.kvitterat:
+    entries = case.kvitterat
+    if not entries:
         return
-    used = [False] * len(case.kvitterat)
+    if limits.KVITTERAT_ENTRIES.exceeded_by(len(entries)):
+        first_over = entries[limits.KVITTERAT_ENTRIES.value]
+        problems.error(first_over.place, "kvitterat", limits.KVITTERAT_ENTRIES.message(len(entries)))
+        return
+    # By warning name, each distinct galler once (folded): a warning is tried only against the entries of its own name.
+    by_code: dict[str, dict[str, list[int]]] = {}
+    for index, entry in enumerate(entries):
+        by_code.setdefault(entry.varning, {}).setdefault(entry.galler.casefold(), []).append(index)
+    used = [False] * len(entries)
 
     def acknowledged(problem: Problem) -> bool:
-        if problem.severity != "varning" or not problem.code:
+        if problem.severity != "varning" or problem.code not in by_code:
             return False
         about = f"{problem.field} {problem.message}".casefold()
         found = False
-        for index, entry in enumerate(case.kvitterat):
-            if entry.varning == problem.code and entry.galler.casefold() in about:
-                used[index] = found = True  # every entry that matches counts as used, not only the first
+        for galler, indexes in by_code[problem.code].items():
+            if galler in about:  # "" (no galler) is in every text: the whole case's warnings of that name
+                for index in indexes:
+                    used[index] = True  # every entry that matches counts as used, not only the first
+                found = True
         return found
 
     problems.items = [p for p in problems.items if not acknowledged(p)]
     if problems.errors:
         return
-    for index, entry in enumerate(case.kvitterat):
+    for index, entry in enumerate(entries):
         if not used[index]:
             about = f" som gäller '{entry.galler}'" if entry.galler else ""
             problems.warning(
