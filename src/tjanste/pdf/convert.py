@@ -31,9 +31,10 @@ INSTALL_MESSAGE = (
 )
 
 # SelectPdfVersion 2 is PDF/A-2b. UseTaggedPDF writes the structure tree (tagged PDF) that screen readers and
-# pdfcheck's 'taggad PDF' rule need. The macro (officeexport.py) hands them to the export as they are; LibreOffice 7.4 and
-# later read them as JSON after the filter name of --convert-to.
-EXPORT_OPTIONS: dict[str, int | bool] = {"SelectPdfVersion": 2, "UseTaggedPDF": True}
+# pdfcheck's 'taggad PDF' rule need; PDFUACompliance makes it PDF/UA-1 (a role map without loops, the pdfuaid claim,
+# headers and footers as artifacts), which accessible.finish completes. The macro (officeexport.py) hands them to the
+# export as they are; LibreOffice 7.4 and later read them as JSON after the filter name of --convert-to.
+EXPORT_OPTIONS: dict[str, int | bool] = {"SelectPdfVersion": 2, "UseTaggedPDF": True, "PDFUACompliance": True}
 FILTER = "pdf:writer_pdf_Export:" + json.dumps(
     {name: {"type": "boolean" if isinstance(v, bool) else "long", "value": str(v).lower()} for name, v in EXPORT_OPTIONS.items()},
     separators=(",", ":"),
@@ -50,6 +51,8 @@ PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 <prop oor:name="SelectPdfVersion" oor:op="fuse"><value>2</value></prop></item>
 <item oor:path="/org.openoffice.Office.Common/Filter/PDF/Export">
 <prop oor:name="UseTaggedPDF" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Filter/PDF/Export">
+<prop oor:name="PDFUACompliance" oor:op="fuse"><value>true</value></prop></item>
 </oor:items>
 """
 
@@ -165,7 +168,7 @@ def _convert_all(
             claimed = f"pdfaid:part är {part}" if part else "saknar pdfaid:part"
             results[document] = [Problem(_place(document), f"LibreOffice skrev ingen PDF/A-2b för {document.name} ({claimed})", FIELD)]
             continue
-        problems = _rule_problems(document, pdf)
+        problems = _finish(document, pdf) or _rule_problems(document, pdf)
         results[document] = problems if problems else (pdf, sources[document])
     return results
 
@@ -297,6 +300,19 @@ def _number_tables_of_contents(
             used[document] = data
         pending = changed
     return used
+
+
+def _finish(document: Path, pdf: Path) -> list[Problem]:
+    """LibreOffice's PDF made PDF/UA-1 where it stops short (accessible.finish), in place; a problem if it cannot be read."""
+    import pikepdf
+
+    from tjanste.pdf.accessible import finish
+
+    try:
+        pdf.write_bytes(finish(pdf.read_bytes()))
+    except pikepdf.PdfError as error:
+        return [Problem(_place(document), f"LibreOffice gav en PDF för {document.name} som inte kan läsas ({error})", FIELD)]
+    return []
 
 
 def _rule_problems(document: Path, pdf: Path) -> list[Problem]:
