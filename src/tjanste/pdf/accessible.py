@@ -62,8 +62,9 @@ xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http:
 # Operators of drawing alone: path construction, painting and clipping, and the graphics state they use.
 _PAINTING = frozenset(("S", "s", "f", "F", "f*", "B", "B*", "b", "b*"))
 _PATH = frozenset(("m", "l", "c", "v", "y", "h", "re", "n", "W", "W*"))
-_STATE = frozenset(("q", "Q", "cm", "w", "J", "j", "M", "d", "ri", "i", "gs", "CS", "cs", "SC", "SCN", "sc", "scn", "G", "g", "RG", "rg", "K", "k"))
-_DRAWING = _PAINTING | _PATH | _STATE
+_STATE = frozenset(("q", "Q", "cm", "w", "J", "j", "M", "d", "ri", "i", "gs"))
+_COLOUR = frozenset(("CS", "cs", "SC", "SCN", "sc", "scn", "G", "g", "RG", "rg", "K", "k"))
+_DRAWING = _PAINTING | _PATH | _STATE | _COLOUR
 _MARKED_START = frozenset(("BMC", "BDC"))
 
 
