@@ -215,7 +215,7 @@ def _artifact_drawing(pdf: Any, page: Any) -> None:
         return
     starts = {start for start, _ in spans}
     ends = {end for _, end in spans}
-    result = []
+    result: list[Any] = []
     for index, instruction in enumerate(instructions):
         if index in starts:
             result.append(pikepdf.ContentStreamInstruction([pikepdf.Name.Artifact], pikepdf.Operator("BMC")))
@@ -297,12 +297,13 @@ def _unambiguous_stream_ends(pdf: Any) -> None:
         raw = stream.read_raw_bytes()
         if not raw.endswith(b"\r"):
             continue
-        filters = stream.get("/Filter")
-        filters = list(filters) if isinstance(filters, pikepdf.Array) else [] if filters is None else [filters]
-        parms = stream.get("/DecodeParms")
+        given: Any = stream.get("/Filter")
+        filters = list(given) if isinstance(given, pikepdf.Array) else [] if given is None else [given]
+        given = stream.get("/DecodeParms")
         encoded = base64.a85encode(raw) + b"~>"
-        if parms is None:
-            stream.write(encoded, filter=[pikepdf.Name.ASCII85Decode, *filters])
+        layered = pikepdf.Array([pikepdf.Name.ASCII85Decode, *filters])
+        if given is None:
+            stream.write(encoded, filter=layered)
         else:
-            parms = list(parms) if isinstance(parms, pikepdf.Array) else [parms]
-            stream.write(encoded, filter=[pikepdf.Name.ASCII85Decode, *filters], decode_parms=[pikepdf.Dictionary(), *parms])
+            parms = list(given) if isinstance(given, pikepdf.Array) else [given]
+            stream.write(encoded, filter=layered, decode_parms=pikepdf.Array([pikepdf.Dictionary(), *parms]))
