@@ -138,37 +138,36 @@ def cmd_check(args: argparse.Namespace) -> int:
     from tjanste.files import paths
 
     names = args.arenden or [str(p) for p in paths.case_files()]
-    failed = 0
+    failed: set[str] = set()  # the cases and files with an error, by the path their lines start with
     pages: dict[str, tuple[Place, str, bytes]] = {}  # for --sidor: every document of every case, checked in one LibreOffice call
     for name in names:
-        if name.endswith(".docx") and args.sidor and not args.tillganglighet:
-            try:
-                pages[name] = (Place(name), "", Path(name).read_bytes())
-            except OSError as error:
-                sys.stderr.write(f"{Problem(Place(name), f'filen kan inte läsas: {os_reason(error)}', 'fil')}\n")
-                failed += 1
-            continue
         if name.endswith(".docx"):  # a finished document, e.g. one edited by hand in Word: inspected as it is
-            found = _inspect_file(Path(name)) if args.tillganglighet else [_usage_problem(name)]
+            found = _inspect_file(Path(name)) if args.tillganglighet else [] if args.sidor else [_usage_problem(name)]
             for problem in found:
                 sys.stderr.write(f"{problem}\n")
-            failed += bool(found)
+                failed.add(name)
+            if args.sidor and not any(p.field == "fil" for p in found):  # a file Word cannot open is not given to LibreOffice
+                try:
+                    pages[name] = (Place(name), "", Path(name).read_bytes())
+                except OSError as error:
+                    sys.stderr.write(f"{Problem(Place(name), f'filen kan inte läsas: {os_reason(error)}', 'fil')}\n")
+                    failed.add(name)
             continue
         try:
             case, papers = read_and_word(name)
             found = _inspect_documents(case, papers, args)
         except CaseError as error:
             _report(error)
-            failed += 1
+            failed.add(name)
             continue
         for problem in [*case.warnings, *found]:
             sys.stderr.write(f"{problem}\n")
         if any(p.severity == "fel" for p in found):
-            failed += 1
-        elif args.sidor:
+            failed.add(case.place.path)
+        if args.sidor and (args.tillganglighet or case.place.path not in failed):  # PDF and Word are judged side by side
             pages.update(_documents_of(case, papers))
-    failed += _check_pages(pages)
-    print(f"{len(names) - failed} av {len(names)} ärenden utan fel")
+    failed |= _check_pages(pages, validate=args.tillganglighet)
+    print(f"{len(names) - len(failed)} av {len(names)} ärenden utan fel")
     return 1 if failed else 0
 
 
@@ -179,28 +178,34 @@ def _documents_of(case: Case, papers: list[Paper]) -> dict[str, tuple[Place, str
     return {f"{case.name}/{n}": (case.place, n, data) for n, data in sorted(files.items()) if n.endswith(".docx")}
 
 
-def _check_pages(pages: dict[str, tuple[Place, str, bytes]]) -> int:
-    """The page-layout check over every collected document; returns how many cases or files failed it."""
+def _check_pages(pages: dict[str, tuple[Place, str, bytes]], *, validate: bool = False) -> set[str]:
+    """The page-layout check over every collected document, and with validate the validator over their PDFs; returns the
+    cases and files that failed."""
     if not pages:
-        return 0
+        return set()
+    from tjanste.pdf.validation import pdf_failures
     from tjanste.review.pages import check_documents
 
+    pdfs: dict[str, bytes] = {}
     try:
         found = {}
         for rendered in (True, False):  # a case's documents get TOC page numbers as `make pdf` gives them; a .docx file is checked as it is
             group = {key: data for key, (_, document, data) in pages.items() if bool(document) == rendered}
             if group:
-                found.update(check_documents(group, number_toc=rendered))
+                found.update(check_documents(group, number_toc=rendered, pdfs=pdfs))
     except CaseError as error:
         _report(error)
-        return len({place.path for place, _, _ in pages.values()})
+        return {place.path for place, _, _ in pages.values()}
     failing = set()
     for key, messages in found.items():
         place, document, _ = pages[key]
         for message in messages:
             sys.stderr.write(f"{Problem(Place(place.path), f'{document}, {message}' if document else message, 'sidor')}\n")
             failing.add(place.path)
-    return len(failing)
+        for message in pdf_failures(pdfs[key], str(Path(document or place.path).with_suffix(".pdf").name)) if validate else []:
+            sys.stderr.write(f"{Problem(Place(place.path), message, 'pdf')}\n")
+            failing.add(place.path)
+    return failing
 
 
 def _inspect_file(path: Path) -> list:
@@ -236,7 +241,26 @@ def _inspect_documents(case: Case, papers: list[Paper], args: argparse.Namespace
         for name in sorted(files):
             if name.endswith(".docx"):
                 found += inspect_docx(files[name], folder + name)
+        if not args.sidor:  # --sidor makes the PDFs and checks them; else those `make pdf` made of these very documents
+            found += _earlier_pdf_problems(case, files)
     return found
+
+
+def _earlier_pdf_problems(case: Case, files: dict[str, bytes]) -> list[Problem]:
+    """The validator's findings on the PDFs in build/<case>/ made of these documents; a warning where there are none."""
+    from tjanste.commands.archive import earlier_pdfs
+    from tjanste.files.paths import build_dir
+    from tjanste.pdf.validation import pdf_failures
+
+    place = Place(case.place.path)
+    pdfs = earlier_pdfs(build_dir() / case.name, files)
+    if not pdfs:
+        message = (
+            f"PDF-filerna är inte granskade mot PDF/A-2b och PDF/UA-1: build/{case.name}/ har inga PDF-filer av dessa dokument; "
+            f"gör dem med make pdf CASE={case.name}, eller kör check --tillganglighet --sidor"
+        )
+        return [Problem(place, message, "pdf", "varning")]
+    return [Problem(place, message, "pdf") for name, data in sorted(pdfs.items()) for message in pdf_failures(data, name)]
 
 
 def cmd_text(args: argparse.Namespace) -> int:

@@ -9,14 +9,14 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from tjanste.errors import CaseError, os_reason
+from tjanste.errors import CaseError, Place, Problem, os_reason
 from tjanste.writing.erms import METS_FILE, package_files
 from tjanste.writing.metadata import metadata_json
 
 ARCHIVE_FOLDER = "arkiv"
 
 
-def _earlier_pdfs(folder: Path, files: dict[str, bytes]) -> dict[str, bytes] | None:
+def earlier_pdfs(folder: Path, files: dict[str, bytes]) -> dict[str, bytes] | None:
     """The PDF/A copies of an earlier `render --pdf`, when they are of exactly these documents; else None.
 
     metadata.json of that render ties each PDF to its .docx: the same checksum for every .docx,
@@ -40,12 +40,20 @@ def _earlier_pdfs(folder: Path, files: dict[str, bytes]) -> dict[str, bytes] | N
         return None
 
 
+def _failures(pdfs: dict[str, bytes]) -> list[str]:
+    from tjanste.pdf.validation import pdf_failures
+
+    return [message for name, data in sorted(pdfs.items()) for message in pdf_failures(data, name)]
+
+
 def archive_case(name_or_path: str, out_root: str | Path | None = None) -> tuple[Path, dict[str, bytes]]:
     """Writes the archive package of a case; returns its folder and its files by path. Raises CaseError.
 
     A filed case is archived only as filed: a document that no longer matches its checksum
     is an error. The PDFs of an earlier `render --pdf` are reused when they are of the same
-    documents; otherwise LibreOffice makes them and the case's folder is written anew with them.
+    documents and pass the independent validator (PDF/A-2b and PDF/UA-1, pdf/validation.py); otherwise
+    LibreOffice makes them and the case's folder is written anew with them. A PDF that still fails a
+    rule of either is an error naming the document and the rule, and no package is written.
     """
     from tjanste.commands.pipeline import (
         filing_problems,
@@ -65,13 +73,16 @@ def archive_case(name_or_path: str, out_root: str | Path | None = None) -> tuple
     if changed:
         raise CaseError(changed)
     folder = output_folder(case, root)
-    pdfs = _earlier_pdfs(folder, files)
-    if pdfs is None:
+    pdfs = earlier_pdfs(folder, files)
+    if pdfs is None or _failures(pdfs):  # none, or made by an earlier tjanste that did not finish them
         pdfs = pdf_copies(files)
         files.update(pdfs)
         write_rendering(case, papers, files, root, given=out_root is not None)
     else:
         files.update(pdfs)
+    failing = _failures(pdfs)
+    if failing:
+        raise CaseError([Problem(Place(case.place.path), message, "pdf") for message in failing])
     package = package_files(case, papers, files, metadata_json(case, papers, files))
     target = folder / ARCHIVE_FOLDER
     check_folder(target)
