@@ -87,7 +87,7 @@ def test_the_cache_folder_is_kept_under_its_limit_and_only_its_own_files_are_rem
         entries.append(path)
     foreign = kod / "00" / "mina-anteckningar.txt"
     foreign.write_text("inte tjanstes\n", encoding="utf-8")
-    old_scratch = kod / "00" / f".{'0' * 64}.123.tmp"
+    old_scratch = kod / "00" / f".{'0' * 64}.bin.k3j_x9a2.tmp"  # writer.replace_file's temporary, left by a kill -9
     old_scratch.write_bytes(b"halv")
     os.utime(old_scratch, (1_000_000, 1_000_000))
     assert codecache.trim(kod) == 8  # entries found, before any is removed: the next trim waits a quarter of that

@@ -273,7 +273,7 @@ def test_two_processes_give_identical_bytes(tmp_path: Path, build: Path) -> None
 def test_the_same_render_again_writes_nothing(tmp_path: Path) -> None:
     """Unchanged outputs keep their bytes and their times: a render again flushes nothing to disk."""
     from tjanste.commands.pipeline import render_case
-    from tjanste.files.writer import OutputError
+    from tjanste.files.folders import OutputError
 
     written = render_case("2015-primarvard", tmp_path)
     times = {path: path.stat().st_mtime_ns for path in written}
