@@ -29,7 +29,10 @@ import base64
 import io
 import zlib
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
+
+from tjanste.errors import Place, Problem
 
 NOTE_ID_PREFIX = "tjanste-fotnot-"
 PDFUA_NS = "http://www.aiim.org/pdfua/ns/id/"
@@ -66,6 +69,17 @@ _STATE = frozenset(("q", "Q", "cm", "w", "J", "j", "M", "d", "ri", "i", "gs"))
 _COLOUR = frozenset(("CS", "cs", "SC", "SCN", "sc", "scn", "G", "g", "RG", "rg", "K", "k"))
 _DRAWING = _PAINTING | _PATH | _STATE | _COLOUR
 _MARKED_START = frozenset(("BMC", "BDC"))
+
+
+def finish_file(pdf: Path, place: Place, document: str) -> list[Problem]:
+    """The PDF LibreOffice wrote for document, finished in place; a problem at place when it cannot be read."""
+    import pikepdf
+
+    try:
+        pdf.write_bytes(finish(pdf.read_bytes()))
+    except pikepdf.PdfError as error:
+        return [Problem(place, f"LibreOffice gav en PDF för {document} som inte kan läsas ({error})", "pdf")]
+    return []
 
 
 def finish(data: bytes) -> bytes:

@@ -18,6 +18,7 @@ from typing import cast
 
 from tjanste.errors import CaseError, Place, Problem, display_path
 from tjanste.files.writer import move
+from tjanste.pdf.accessible import finish_file
 
 FIELD = "pdf"
 TIMEOUT_SECONDS = 300.0
@@ -166,7 +167,7 @@ def _convert_all(
             claimed = f"pdfaid:part är {part}" if part else "saknar pdfaid:part"
             results[document] = [Problem(_place(document), f"LibreOffice skrev ingen PDF/A-2b för {document.name} ({claimed})", FIELD)]
             continue
-        problems = _finish(document, pdf) or _rule_problems(document, pdf)
+        problems = finish_file(pdf, _place(document), document.name) or _rule_problems(document, pdf)
         results[document] = problems if problems else (pdf, sources[document])
     return results
 
@@ -298,19 +299,6 @@ def _number_tables_of_contents(
             used[document] = data
         pending = changed
     return used
-
-
-def _finish(document: Path, pdf: Path) -> list[Problem]:
-    """LibreOffice's PDF made PDF/UA-1 where it stops short (accessible.finish), in place; a problem if it cannot be read."""
-    import pikepdf
-
-    from tjanste.pdf.accessible import finish
-
-    try:
-        pdf.write_bytes(finish(pdf.read_bytes()))
-    except pikepdf.PdfError as error:
-        return [Problem(_place(document), f"LibreOffice gav en PDF för {document.name} som inte kan läsas ({error})", FIELD)]
-    return []
 
 
 def _rule_problems(document: Path, pdf: Path) -> list[Problem]:
