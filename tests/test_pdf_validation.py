@@ -1,6 +1,7 @@
 """PDF/A-2b and PDF/UA-1 judged by a validator the project did not write (page-validation): every PDF of every test case
 passes both; each repair of pdf/accessible.py does what it says on a PDF made for it; a Word file with an image without
-alt text fails `check --tillganglighet` in the .docx and in its PDF, each naming its rule."""
+alt text fails `check --tillganglighet` in the .docx and in its PDF, and arkiv refuses a PDF that breaks a rule, each
+naming the rule."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import PDF_CASES, soffice
+from conftest import PDF_CASES, ROOT, soffice
 from tjanste.cli.main import main
 from tjanste.pdf.accessible import PDFUA_NS, finish
 from tjanste.pdf.validation import pdf_failures
@@ -163,3 +164,16 @@ def test_an_image_without_alt_text_fails_in_the_docx_and_in_its_pdf(
         for line in err
     ), err
     assert not any("PDFA2B" in line for line in err), err  # missing alt text is an accessibility failure, not an archival one
+
+
+def test_arkiv_names_the_rule_a_pdf_breaks_and_writes_no_package(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A case whose first heading is Rubrik 2 (tests/sidor/rubrik-sist.md) gives a PDF that breaks PDF/UA-1's heading rule."""
+    if soffice() is None:
+        pytest.skip("LibreOffice saknas: apt-get install libreoffice-writer")
+    case = ROOT / "tests" / "sidor" / "rubrik-sist.md"
+    assert main(["arkiv", str(case), "--ut", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert (
+        "rubrik-sist.md:1:1: fel: pdf: beslut.pdf: uppfyller inte PDF/UA-1, regel PDFUA1-HEADING-NESTING-001: rubriknivåerna hoppar" in err
+    ), err
+    assert not (tmp_path / "rubrik-sist" / "arkiv").exists()
