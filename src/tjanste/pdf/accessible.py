@@ -199,12 +199,12 @@ def _tag_footnote_links(pdf: Any, notes: list[Any]) -> None:
         for annotation in page.obj.get("/Annots") or []
         if annotation.get("/Subtype") == "/Link" and "/StructParent" not in annotation
     ]
-    if not loose or len(loose) != len(notes):
+    root = pdf.Root.get("/StructTreeRoot")
+    if not loose or len(loose) != len(notes) or root is None or "/ParentTree" not in root:
         return
     pages = [_note_page(note) for note in notes]
     if any(page is None or page.objgen != on.obj.objgen for page, (on, _) in zip(pages, loose, strict=True)):
         return
-    root = pdf.Root.StructTreeRoot
     parents = pikepdf.NumberTree(root.ParentTree)
     key = int(root.get("/ParentTreeNextKey", 0))
     key = max(key, *(number + 1 for number, _ in parents.items()), 0)
