@@ -12,16 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import KORPUS, soffice
+from conftest import ATT_SATSER_2015, KORPUS, soffice
 
 CASE = "2015-primarvard"
-ATT_SATSER = [
-    "att avsätta 2\u00a0mnkr till läkarförsörjning under anslag för centrala personalkostnader, landstingsgemensamt,",
-    "att avsätta 0,9\u00a0mnkr till hälsovalet för kompetensutveckling till allmänläkare inom primärvården,",
-    "att avsätta 2\u00a0mnkr till utvecklingsprojekt inom området psykisk ohälsa till centralt till landstingsgemensamt,",
-    "att förstärka primärvårdens verksamhetsområde inom Hälsoval Blekinge med 15,1\u00a0mnkr för utvecklingsinsatser",
-    "att den sammantagna förstärkningen, 20\u00a0mnkr, finansieras från landstingsstyrelsens förfogandeanslag.",
-]
 
 
 def part(docx: Path, name: str) -> str:
@@ -40,7 +33,7 @@ def test_att_satser_in_document(build: Path) -> None:
     clauses = re.findall(r'<w:p>(?:(?!</w:p>).)*?<w:pStyle w:val="(Attsats(?:Sista)?)"/>((?:(?!</w:p>).)*)</w:p>', xml)
     shown = [(style, plain_text(body.replace("<w:tab/>", "<w:t>\t</w:t>"))) for style, body in clauses]
     assert [style for style, _ in shown] == ["Attsats"] * 4 + ["AttsatsSista"]
-    for (_, text), expected in zip(shown, ATT_SATSER, strict=True):
+    for (_, text), expected in zip(shown, ATT_SATSER_2015, strict=True):
         assert text.startswith("att\t" + expected[len("att ") :])
 
 
