@@ -113,7 +113,8 @@ def _check_pages(
         for message in messages:
             problems.append(Problem(Place(place.path), f"{document}, {message}" if document else message, "sidor"))
         pdf = Path(document or place.path).with_suffix(".pdf").name
-        problems += [Problem(Place(place.path), message, "pdf") for message in (pdf_failures(pdfs[key], pdf) if validate else [])]
+        if validate and key in pdfs:
+            problems += [Problem(Place(place.path), message, "pdf") for message in pdf_failures(pdfs[key], pdf)]
     return Outcome(problems, len({p.place.path for p in problems} - counted))
 
 
