@@ -63,8 +63,9 @@ def _listen(name: str, port: int | None, handler: type[BaseHTTPRequestHandler]) 
 class Preview:
     """Renders one case, watches its files and serves the result; start() returns at once, stop() ends both threads."""
 
-    def __init__(self, case: str, port: int | None = None, *, pages: bool = True):
-        """port None: the case's own port (or the next free); pages False: the text view only (no LibreOffice)."""
+    def __init__(self, case: str, port: int | None = None, *, pages: bool = True, office: WarmOffice | None = None):
+        """port None: the case's own port (or the next free); pages False: the text view only (no LibreOffice); office: a
+        warm LibreOffice to share (tests open many previews), left running by stop()."""
         from tjanste.source.case import resolve_case_path
 
         self.case_path = resolve_case_path(case).resolve()
@@ -74,7 +75,8 @@ class Preview:
         self.stopping = threading.Event()
         self.wanted = threading.Event()  # the documents changed: their pages are to be drawn
         self.pages = pages and _pdf_available() and page_drawing.available()
-        self.office = WarmOffice()
+        self.office = office or WarmOffice()
+        self._own_office = office is None
         self.instance = secrets.token_hex(4)  # a restarted preview's generations differ from those a tab left open saw
         self.server = _listen(self.case_path.stem, port, _handler(self))
         self.server.daemon_threads = True
@@ -236,7 +238,8 @@ class Preview:
         self.server.server_close()
         for thread in self._threads:
             thread.join(timeout=5)
-        self.office.stop()
+        if self._own_office:
+            self.office.stop()
 
     # -- the page
 

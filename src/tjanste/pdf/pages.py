@@ -61,7 +61,8 @@ def page_images(pdf: bytes) -> list[PageImage]:
                 page = document[index]
                 width, height = page.get_size()  # points
                 textpage = page.get_textpage()
-                text = textpage.get_text_bounded().replace("\r\n", "\n")
+                # PDFium marks a hyphen that ends a line with U+0002; the page shows a hyphen
+                text = textpage.get_text_bounded().replace("\r\n", "\n").replace("\x02", "-")
                 textpage.close()
                 page.close()
                 pages.append(PageImage(pdf, index, round(width * DPI / 72), round(height * DPI / 72), text))
