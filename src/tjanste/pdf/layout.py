@@ -56,6 +56,7 @@ class Block:
     row: int = -1
     header: bool = False
     sum_row: bool = False  # a cell of a table's sum row (the table's look marks its last row)
+    plain: bool = False  # a paragraph of body text: no style, no list, not a bold or italic lead-in
     level: int = 0
     number: int | None = None  # a table-of-contents entry's page number, the digits after its last tab
     words: list[str] = field(default_factory=list)
@@ -241,9 +242,11 @@ def _paragraph_block(paragraph: ET.Element, facts: _StyleFacts) -> Block:
         return Block("underskrift", text)
     if (ppr is not None and ppr.find(W + "numPr") is not None) or style == "ListParagraph":
         return Block("lista", text)
-    if facts.keep_next(ppr) or (_emphasised(paragraph) and len(text.strip()) <= LEAD_IN_MAX):
-        return Block("inledning", text)
-    return Block("stycke", text)
+    emphasised = _emphasised(paragraph)
+    plain = not style and not emphasised
+    if facts.keep_next(ppr) or (emphasised and len(text.strip()) <= LEAD_IN_MAX):
+        return Block("inledning", text, plain=plain)
+    return Block("stycke", text, plain=plain)
 
 
 # ---------------------------------------------------------------- the walk

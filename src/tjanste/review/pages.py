@@ -168,15 +168,16 @@ def _lonely_group_lines(blocks: list[Block]) -> list[tuple[int, str]]:
     """A one-line paragraph alone at a page's top whose group of one-line paragraphs began on the page before."""
     found = []
     placed = [b for b in _placed(blocks) if b.kind != "toc"]
-    plain = ("stycke", "inledning")
+
+    def line(block: Block | None) -> bool:
+        return block is not None and block.plain and block.kind in ("stycke", "inledning") and _one_line(block)
+
     for index in range(1, len(placed)):
         before, block = placed[index - 1], placed[index]
         after = placed[index + 1] if index + 1 < len(placed) else None
-        if not (block.kind in plain and before.kind in plain and _one_line(block) and _one_line(before)):
+        if not (line(block) and line(before)) or (block.first_page or 0) <= (before.last_page or 0):
             continue
-        if (block.first_page or 0) <= (before.last_page or 0):
-            continue
-        if after is not None and after.kind in plain and _one_line(after) and after.first_page == block.first_page:
+        if line(after) and after is not None and after.first_page == block.first_page:
             continue  # two or more lines of the group carried over together
         found.append(
             (

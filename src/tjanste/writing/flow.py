@@ -43,18 +43,21 @@ def spacer() -> etree._Element:
 
 
 def keep_line_groups(out: list[etree._Element]) -> None:
-    """Consecutive plain paragraphs of one line each are kept together, so that no page begins with one of them alone.
+    """In a run of plain paragraphs of one line each, the first keeps with the second and the last with the one before.
 
     Such a group (a responsible party, a note, an account number) reads as one; its last line at the top of
-    the next page was cut from the lines it closes.
+    the next page was cut from the lines it closes. As widow and orphan control does for the lines of a paragraph, a
+    page may break inside a long group but never leave one of its lines alone; keeping a whole long group together would
+    ask for more than a page and be ignored.
     """
     group: list[etree._Element] = []
     for element in [*out, None]:
         if element is not None and element.tag == _P and _one_plain_line(element):
             group.append(element)
             continue
-        for paragraph in group[:-1]:
-            _keep_next(paragraph)
+        if len(group) >= 2:
+            _keep_next(group[0])
+            _keep_next(group[-2])
         group = []
 
 
