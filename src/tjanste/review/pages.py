@@ -154,9 +154,7 @@ def _lonely_signatures(blocks: list[Block]) -> list[tuple[int, str]]:
         here = [b for b in placed if (b.first_page or 0) <= page <= (b.last_page or 0)]
         if all(b.kind in ("underskrift", "rubrik") for b in here):
             first = next(b for b in here if b.kind == "underskrift")
-            found.append(
-                (page, f"sida {page}: underskrifterna ({_quote(first.text)}) står på en sida utan text ur det de skriver under")
-            )
+            found.append((page, f"sida {page}: underskrifterna ({_quote(first.text)}) står på en sida utan text ur det de skriver under"))
     return found
 
 
@@ -195,9 +193,7 @@ def _empty_after_tables(blocks: list[Block], tables: list[TableFacts]) -> list[t
         cells = [b for b in _placed(blocks) if b.kind == "cell" and b.table == facts.index]
         if facts.empty_after and cells:
             page = max(b.last_page or 0 for b in cells)
-            found.append(
-                (page, f"sida {page}: ett tomt stycke står efter tabellen som börjar med {_quote(cells[0].text)}; ta bort det")
-            )
+            found.append((page, f"sida {page}: ett tomt stycke står efter tabellen som börjar med {_quote(cells[0].text)}; ta bort det"))
     return found
 
 
