@@ -174,8 +174,10 @@ def table_facts(docx: bytes) -> list[TableFacts]:
         following = children[index + 1] if index + 1 < len(children) else None
         after = children[index + 2] if index + 2 < len(children) else None
         empty = following is not None and following.tag == W + "p" and not _text(following).strip()
-        spacer = empty and _exact_height(following) and (after is None or after.tag in (W + "tbl", W + "sectPr"))
-        found.append(TableFacts(position, headings, widths, empty and not spacer and following.find(f".//{W}drawing") is None))
+        if following is not None and empty:
+            spacer = _exact_height(following) and (after is None or after.tag in (W + "tbl", W + "sectPr"))
+            empty = not spacer and following.find(f".//{W}drawing") is None
+        found.append(TableFacts(position, headings, widths, empty))
     return found
 
 

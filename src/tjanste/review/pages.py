@@ -149,8 +149,7 @@ def _lonely_signatures(blocks: list[Block]) -> list[tuple[int, str]]:
     """Signatures (or a justering) on a page where nothing of the text they sign stands: only headings and the signing."""
     found = []
     placed = _placed(blocks)
-    for page in sorted({b.first_page for b in placed if b.kind == "underskrift"}):
-        assert page is not None
+    for page in sorted({b.first_page or 0 for b in placed if b.kind == "underskrift"}):
         here = [b for b in placed if (b.first_page or 0) <= page <= (b.last_page or 0)]
         if all(b.kind in ("underskrift", "rubrik") for b in here):
             first = next(b for b in here if b.kind == "underskrift")

@@ -23,6 +23,7 @@ _WORD = re.compile(r"[^\s,()]+")
 
 def placeholder_word(name: str) -> str | None:
     """The word of a name that stands in for one, if any."""
+    word: str
     for word in _WORD.findall(name):
         folded = word.casefold()
         if folded in PLACEHOLDER_WORDS or _REPEATED_X.match(folded):
