@@ -14,12 +14,18 @@ import xml.etree.ElementTree as ElementTree
 import zipfile
 import zlib
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import Any, Protocol, cast
 
 from tjanste.errors import CaseError, Place, Problem, display_path
 
-if TYPE_CHECKING:  # warm.py imports this module's constants
-    from tjanste.pdf.warm import WarmOffice
+
+class WarmOffice(Protocol):
+    """A LibreOffice kept running that takes the jobs of one call (pdf/warm.py's WarmOffice)."""
+
+    @property
+    def usable(self) -> bool: ...
+
+    def export(self, filter_options: dict[str, Any], jobs: list[dict[str, Any]], timeout: float) -> list[str | None] | None: ...
 
 FIELD = "pdf"
 TIMEOUT_SECONDS = 300.0
