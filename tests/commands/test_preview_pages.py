@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PDF_CASES, soffice
-from test_visa_webblasare import CHROMIUM_ARGS, chromium
+from test_preview_browser import CHROMIUM_ARGS, chromium
 from tjanste.commands.preview import Preview
 from tjanste.pdf.warm import WarmOffice
 

@@ -52,7 +52,7 @@ def wait_for(preview: Preview, condition, seconds: float = 5.0) -> tuple[str, fl
 
 @pytest.fixture
 def preview(project_copy: Path) -> Iterator[Preview]:
-    running = Preview("2015-primarvard", pages=False).start()  # the text view; the pages: test_visa_sidor.py
+    running = Preview("2015-primarvard", pages=False).start()  # the text view; the pages: test_preview_pages.py
     yield running
     running.stop()
 
