@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from test_preview_browser import CHROMIUM_ARGS, chromium
 
 from conftest import PDF_CASES, soffice
-from test_preview_browser import CHROMIUM_ARGS, chromium
 from tjanste.commands.preview import Preview
 from tjanste.pdf.warm import WarmOffice
 

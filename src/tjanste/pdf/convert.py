@@ -28,6 +28,7 @@ class WarmOffice(Protocol):
 
     def export(self, filter_options: dict[str, Any], jobs: list[dict[str, Any]], timeout: float) -> list[str | None] | None: ...
 
+
 FIELD = "pdf"
 TIMEOUT_SECONDS = 300.0
 PER_DOCUMENT_SECONDS = 30.0  # more for a call with many documents (tjanste alla --pdf)
