@@ -46,22 +46,31 @@ class WarmOffice:
         return self.office is not None and has_macro_runtime(self.office)
 
     def export(self, filter_options: dict[str, Any], jobs: list[dict[str, Any]], timeout: float) -> list[str | None] | None:
-        """Each job's message (None when its PDF was written), or None when the warm LibreOffice could not do them."""
+        """Each job's message (None when its PDF was written), or None when the warm LibreOffice could not do them.
+
+        One that was running and fails (it died or hung since the last change) is started again for a second try."""
         with self._lock:
-            try:
-                stream = self._started()
-                assert self._connection is not None
-                self._connection.settimeout(timeout)
-                stream.write(json.dumps({"filter": filter_options, "jobs": jobs}) + "\n")
-                stream.flush()
-                answers = json.loads(stream.readline() or "null")
-            except (OSError, ValueError):  # it died, hung or never ran the macro: the next request starts a new one
-                self._end()
-                return None
-            if not (isinstance(answers, list) and len(answers) == len(jobs)):
-                self._end()
-                return None
-            return [a if isinstance(a, str) else None for a in answers]
+            was_running = self._stream is not None
+            answers = self._send(filter_options, jobs, timeout)
+            if answers is None and was_running:
+                answers = self._send(filter_options, jobs, timeout)
+            return answers
+
+    def _send(self, filter_options: dict[str, Any], jobs: list[dict[str, Any]], timeout: float) -> list[str | None] | None:
+        try:
+            stream = self._started()
+            assert self._connection is not None
+            self._connection.settimeout(timeout)
+            stream.write(json.dumps({"filter": filter_options, "jobs": jobs}) + "\n")
+            stream.flush()
+            answers = json.loads(stream.readline() or "null")
+        except (OSError, ValueError):  # it died, hung or never ran the macro: it is ended, and the next try starts anew
+            self._end()
+            return None
+        if not (isinstance(answers, list) and len(answers) == len(jobs)):
+            self._end()
+            return None
+        return [a if isinstance(a, str) else None for a in answers]
 
     def stop(self) -> None:
         with self._lock:
@@ -107,12 +116,11 @@ class WarmOffice:
                     closable.close()
         self._stream = self._connection = None
         if self._process is not None:
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self._process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self._process.pid, signal.SIGKILL)
-                self._process.wait()
+            with contextlib.suppress(ProcessLookupError):  # soffice.bin outlives its launcher, or hangs: its group ends here
+                os.killpg(self._process.pid, signal.SIGKILL)
+            self._process.wait()
             self._process = None
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
