@@ -82,3 +82,40 @@ def test_the_preview_shows_the_pages_of_the_filed_pdf(path: Path, build_pdf: Pat
             assert first.evaluate("img => img.decode().then(() => img.naturalWidth)", timeout=PAGES_WITHIN_MS) > 500
     finally:
         preview.stop()
+
+
+def test_only_the_pages_of_the_last_drawing_are_served(office: WarmOffice) -> None:
+    import http.client
+    import time
+
+    preview = Preview("2015-primarvard", office=office).start()
+    try:
+        deadline = time.monotonic() + PAGES_WITHIN_MS / 1000
+        while 'data-vy="sidor"' not in preview.content()[1] and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+        def get(path: str) -> tuple[int, bytes, str]:
+            connection = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=30)
+            connection.putrequest("GET", path, skip_host=True)
+            connection.putheader("Host", f"127.0.0.1:{preview.port}")
+            connection.endheaders()
+            response = connection.getresponse()
+            body = response.read()
+            connection.close()
+            return response.status, body, response.getheader("Content-Type") or ""
+
+        status, body, kind = get("/sida/protokollsutdrag/2.png?v=gammal")
+        assert status == 200 and body.startswith(b"\x89PNG\r\n\x1a\n") and kind == "image/png"
+        for path in [
+            "/sida/protokollsutdrag/3.png",
+            "/sida/protokollsutdrag/0.png",
+            "/sida/protokollsutdrag/-1.png",
+            "/sida/beslut%2F1/1.png",
+            "/sida/beslut/1/1.png",
+            "/sida/../fil/beslut.docx.png",
+            "/sida/beslut/1",
+            "/sida/beslut.docx/1.png",
+        ]:
+            assert get(path)[0] == 404, path
+    finally:
+        preview.stop()

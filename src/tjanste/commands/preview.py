@@ -279,9 +279,9 @@ def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
                 return self._send(HTTPStatus.OK, body, "application/json; charset=utf-8")
             if url.path.startswith("/fil/"):
                 return self._file(unquote(url.path.removeprefix("/fil/")))
-            if url.path.startswith("/sida/") and url.path.count("/") == 3 and url.path.endswith(".png"):
-                stem, number = unquote(url.path.removeprefix("/sida/").removesuffix(".png")).split("/")
-                image = preview.page_image(stem, number)  # an exact document and page number of the last drawing
+            parts = url.path.removesuffix(".png").split("/")
+            if url.path.endswith(".png") and len(parts) == 4 and parts[:2] == ["", "sida"]:
+                image = preview.page_image(unquote(parts[2]), parts[3])  # an exact document and page number of the last drawing
                 if image is not None:
                     return self._send(HTTPStatus.OK, image, "image/png", {"Cache-Control": IMAGE_CACHE})
             return self._send(HTTPStatus.NOT_FOUND, b"finns inte", "text/plain; charset=utf-8")
