@@ -58,6 +58,7 @@ class Block:
     header: bool = False
     sum_row: bool = False  # a cell of a table's sum row (the table's look marks its last row)
     plain: bool = False  # a paragraph of body text: no style, no list, not a bold or italic lead-in
+    around_signatures: bool = False  # the list of bilagor or of recipients (AROUND_SIGNATURES)
     level: int = 0
     number: int | None = None  # a table-of-contents entry's page number, the digits after its last tab
     words: list[str] = field(default_factory=list)
@@ -143,6 +144,7 @@ def _emphasised(paragraph: ET.Element) -> bool:
 
 
 SIGNATURE_STYLES = ("Underskrift", "Justering", "Avslutning")  # the closing, the signatures and a justering's date
+AROUND_SIGNATURES = ("Bilagerubrik", "Bilaga", "Sandlista")  # what stands beside the signing and is no text of the decision
 
 
 @dataclass(frozen=True)
@@ -243,6 +245,8 @@ def _paragraph_block(paragraph: ET.Element, facts: _StyleFacts) -> Block:
         return Block("sats", text)
     if style.startswith(SIGNATURE_STYLES):
         return Block("underskrift", text)
+    if style.startswith(AROUND_SIGNATURES):
+        return Block("lista" if style == "Bilaga" else "stycke", text, around_signatures=True)
     if (ppr is not None and ppr.find(W + "numPr") is not None) or style == "ListParagraph":
         return Block("lista", text)
     emphasised = _emphasised(paragraph)

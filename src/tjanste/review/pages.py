@@ -138,7 +138,8 @@ def _sum_rows(blocks: list[Block]) -> list[tuple[int, str]]:
             found.append(
                 (
                     page,
-                    f"sida {page}: summaraden {_quote(total.text)} står med {len(on_page)} rad av sin tabell på sidan; "
+                    f"sida {page}: summaraden {_quote(total.text)} står med {len(on_page)} "
+                    f"{'rad' if len(on_page) == 1 else 'rader'} av sin tabell på sidan; "
                     f"minst {SUM_ROW_COMPANY} ska stå med den",
                 )
             )
@@ -146,12 +147,13 @@ def _sum_rows(blocks: list[Block]) -> list[tuple[int, str]]:
 
 
 def _lonely_signatures(blocks: list[Block]) -> list[tuple[int, str]]:
-    """Signatures (or a justering) on a page where nothing of the text they sign stands: only headings and the signing."""
+    """Signatures (or a justering) on a page where nothing of the text they sign stands: only headings, the signing, the
+    list of bilagor and the recipients."""
     found = []
     placed = _placed(blocks)
     for page in sorted({b.first_page or 0 for b in placed if b.kind == "underskrift"}):
         here = [b for b in placed if (b.first_page or 0) <= page <= (b.last_page or 0)]
-        if all(b.kind in ("underskrift", "rubrik") for b in here):
+        if all(b.kind in ("underskrift", "rubrik") or b.around_signatures for b in here):
             first = next(b for b in here if b.kind == "underskrift")
             found.append((page, f"sida {page}: underskrifterna ({_quote(first.text)}) står på en sida utan text ur det de skriver under"))
     return found
