@@ -187,3 +187,25 @@ def test_a_tab_left_open_is_answered_by_a_restarted_preview(project_copy: Path) 
         assert status == 200 and "Peter Lilja" in json.loads(body)["innehall"]
     finally:
         after.stop()
+
+
+def test_the_pages_request_is_answered_when_the_case_changes(preview: Preview, project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page's request (vanta=1) waits for a change instead of asking four times a second: a save shows at once."""
+    import threading
+
+    from tjanste.commands import preview as module
+
+    seen, _ = preview.content()
+    monkeypatch.setattr(module, "LONG_POLL_SECONDS", 0.3)
+    start = time.monotonic()
+    assert get(preview, f"/tillstand?vanta=1&sedan={seen}")[0] == 204  # nothing changed: 'nothing new' after the wait
+    assert time.monotonic() - start >= 0.3
+
+    monkeypatch.setattr(module, "LONG_POLL_SECONDS", 30)
+    case = project_copy / "cases" / "2015-primarvard.md"
+    text = case.read_text(encoding="utf-8")
+    threading.Timer(0.5, lambda: save(case, text.replace("utveckling: 20 mnkr", "utveckling: 21 mnkr"))).start()
+    start = time.monotonic()
+    status, body, _ = get(preview, f"/tillstand?vanta=1&sedan={seen}")
+    assert status == 200 and "stämmer inte" in json.loads(body)["innehall"]
+    assert 0.5 <= time.monotonic() - start < REFRESH_SECONDS + 1.0

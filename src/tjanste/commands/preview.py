@@ -32,9 +32,10 @@ from tjanste.files import paths
 from tjanste.pdf import pages as page_drawing
 from tjanste.pdf.warm import WarmOffice
 
-POLL_SECONDS = 0.25  # how often the files are looked at; with the page's own poll, a save shows within a second
+POLL_SECONDS = 0.1  # how often the files are looked at (a stat of each watched file); the page is told of a change at once
 MAX_WATCHED_FILES = 5000  # files looked at per poll; a larger tree is cut off (named in the page) rather than slow
-PAGE_POLL_MS = 250
+PAGE_POLL_MS = 1000  # the page asks again this long after a failed request (the preview stopped, or restarting)
+LONG_POLL_SECONDS = 20  # a page's request for news waits this long for a change before it is answered 'nothing new'
 PORT_FIRST = 47100  # a case's own port is in PORT_FIRST ... PORT_FIRST + PORT_COUNT - 1, above the usual servers' ports
 PORT_COUNT = 800
 PORT_TRIES = 20  # taken ports passed over (another case's preview, another program) before the system picks one
@@ -70,7 +71,7 @@ class Preview:
 
         self.case_path = resolve_case_path(case).resolve()
         self.state = State()
-        self.lock = threading.Lock()
+        self.lock = threading.Condition()  # guards the state; notified when it changes (the page's request waits on it)
         self.draw_lock = threading.Lock()
         self.stopping = threading.Event()
         self.wanted = threading.Event()  # the documents changed: their pages are to be drawn
@@ -148,6 +149,7 @@ class Preview:
             else:
                 self.state = State(generation=old.generation + 1, documents=documents, pages=pages or [], errors=errors, warnings=warnings)
                 self.wanted.set()
+            self.lock.notify_all()
 
     def draw(self) -> None:
         """Makes the PDF/A of the last good papers as `render --pdf` does (in the warm LibreOffice) and draws their pages."""
@@ -187,6 +189,7 @@ class Preview:
                         drawn=f"{self.instance}.{self.state.generation + 1}",
                         drawing_failed=failed,
                     )
+                    self.lock.notify_all()
 
     def pdf(self, name: str) -> bytes | None:
         """The PDF/A of one document of the last good render, made once per render (one LibreOffice call for all)."""
@@ -230,6 +233,8 @@ class Preview:
     def stop(self) -> None:
         self.stopping.set()
         self.wanted.set()
+        with self.lock:
+            self.lock.notify_all()  # the pages' waiting requests are answered
         if self._threads:  # shutdown() waits for serve_forever, which a preview never started does not run
             self.server.shutdown()
         self.server.server_close()
@@ -239,6 +244,16 @@ class Preview:
             self.office.stop()
 
     # -- the page
+
+    def wait_for_change(self, seen: str, seconds: float) -> None:
+        """Returns when the generation is no longer `seen`, the preview stops, or after seconds."""
+        deadline = time.monotonic() + seconds
+        with self.lock:
+            while f"{self.instance}.{self.state.generation}" == seen and not self.stopping.is_set():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return
+                self.lock.wait(left)
 
     def content(self) -> tuple[str, str]:
         """The generation (unique to this run of the preview) and the page's content."""
@@ -271,7 +286,10 @@ def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
                 page = PAGE.format(title=title, generation=generation, content=content, poll_ms=PAGE_POLL_MS)
                 return self._send(HTTPStatus.OK, page.encode("utf-8"), "text/html; charset=utf-8")
             if url.path == "/tillstand":
-                since = parse_qs(url.query).get("sedan", [""])[0]
+                query = parse_qs(url.query)
+                since = query.get("sedan", [""])[0]
+                if query.get("vanta") == ["1"]:  # the page's own request: answered when something changed
+                    preview.wait_for_change(since, LONG_POLL_SECONDS)
                 generation, content = preview.content()
                 if since == generation:
                     return self._send(HTTPStatus.NO_CONTENT, b"", "text/plain")

@@ -119,22 +119,27 @@ hr.sidbrytning {{ border: 0; border-top: 1px dashed #999; }}
 <main id="innehall" data-generation="{generation}">{content}</main>
 <script>
 let generation = "{generation}";
+// The server answers when something changed (or after a while with 204); the next request goes at once.
 async function poll() {{
+  let wait = 0;
   try {{
-    const response = await fetch("/tillstand?sedan=" + encodeURIComponent(generation), {{cache: "no-store"}});
+    const response = await fetch("/tillstand?vanta=1&sedan=" + encodeURIComponent(generation), {{cache: "no-store"}});
     if (response.status === 200) {{
       const data = await response.json();
       generation = data.generation;
       const main = document.getElementById("innehall");
       main.innerHTML = data.innehall;
       main.dataset.generation = generation;
+    }} else if (response.status !== 204) {{
+      wait = {poll_ms};
     }}
     document.getElementById("status").textContent = "uppdateras när du sparar";
   }} catch (error) {{
     document.getElementById("status").textContent = "förhandsvisningen är avslutad; sidan kopplar upp sig igen när du startar tjanste visa";
+    wait = {poll_ms};
   }}
-  setTimeout(poll, {poll_ms});
+  setTimeout(poll, wait);
 }}
-setTimeout(poll, {poll_ms});
+setTimeout(poll, 0);
 </script></body></html>
 """
