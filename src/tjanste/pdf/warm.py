@@ -19,12 +19,14 @@ import socket
 import subprocess
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import IO, Any
 
 from tjanste.pdf.convert import MACRO, PROFILE_SETTINGS, has_macro_runtime
 
 START_SECONDS = 60.0  # a first start on a loaded machine; later conversions take a fifth of a second
+ACCEPT_STEP_SECONDS = 0.2  # how often a starting LibreOffice is looked at: one that ended (no macro ran) is not waited for
 SERVE_URL = "vnd.sun.star.script:tjanste_export.py$serve?language=Python&location=user"
 SOCKET_VARIABLE = "TJANSTE_PDF_SOCKET"
 
@@ -93,7 +95,7 @@ class WarmOffice:
         try:
             listener.bind(address)
             listener.listen(1)
-            listener.settimeout(START_SECONDS)
+            listener.settimeout(ACCEPT_STEP_SECONDS)
             command = [self.office, f"-env:UserInstallation={folder.as_uri()}", "--headless", "--norestore", SERVE_URL]
             self._process = subprocess.Popen(
                 command,
@@ -103,7 +105,7 @@ class WarmOffice:
                 start_new_session=True,  # its own process group: stop() ends soffice.bin, not only the launcher
                 env={**os.environ, SOCKET_VARIABLE: address},
             )
-            self._connection, _ = listener.accept()
+            self._connection = _accept(listener, self._process)
         finally:
             listener.close()
         self._stream = self._connection.makefile("rw", encoding="utf-8", newline="\n")
@@ -125,3 +127,17 @@ class WarmOffice:
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None
+
+
+def _accept(listener: socket.socket, process: subprocess.Popen[bytes]) -> socket.socket:
+    """The macro's connection; OSError when LibreOffice ended without running it, or did not connect in START_SECONDS."""
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        try:
+            connection, _ = listener.accept()
+            connection.settimeout(None)
+            return connection
+        except TimeoutError:
+            if process.poll() is not None:
+                raise OSError("LibreOffice slutade utan att köra makrot") from None
+    raise OSError("LibreOffice startade inte makrot i tid")
