@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 DPI = 96  # CSS pixels: the page at 100 % in the browser is the page at its real size
+SHARPNESS = 1.5  # pixels drawn per CSS pixel: 11 pt text stays crisp, also zoomed; a page in 40 ms and 300 kB
 PNG_LEVEL = 1  # zlib level: pages are mostly white, level 1 is a third of the time of level 6 for a few per cent more bytes
 
 
@@ -83,11 +84,11 @@ def _open(pdf: bytes) -> Any:  # a pypdfium2.PdfDocument
 
 
 def _draw(pdf: bytes, index: int) -> bytes:
-    """One page as a PNG at DPI; the document is opened anew (a millisecond), so no PDFium object outlives a call."""
+    """One page as a PNG at DPI × SHARPNESS; the document is opened anew (a millisecond), so no PDFium object outlives a call."""
     document = _open(pdf)
     try:
         page = document[index]
-        bitmap = page.render(scale=DPI / 72, rev_byteorder=True)  # RGB, not PDFium's BGR
+        bitmap = page.render(scale=DPI * SHARPNESS / 72, rev_byteorder=True)  # RGB, not PDFium's BGR
         png = _png(bitmap.width, bitmap.height, bytes(bitmap.buffer), bitmap.stride, bitmap.n_channels)
         bitmap.close()
         page.close()
