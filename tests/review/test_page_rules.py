@@ -3,6 +3,10 @@ test_pages.py runs them on LibreOffice's pages)."""
 
 from __future__ import annotations
 
+import io
+import zipfile
+from pathlib import Path
+
 from tjanste.pdf.layout import Block, TableFacts
 from tjanste.review.pages import page_problems
 
@@ -70,3 +74,26 @@ def test_tables_of_the_same_columns_in_other_widths_and_an_empty_paragraph_after
     ]
     same = [facts[0], TableFacts(1, ("Insats", "Belopp"), (5103, 3967), empty_after=False)]
     assert page_problems([*first, *second], same) == []
+
+
+def test_the_writer_leaves_no_empty_paragraph_after_a_table_and_the_old_one_is_found(tmp_path: Path) -> None:
+    """A table at the end of the prose gets a spacer of exact height (the template's next table must not touch it): that is
+    no empty paragraph; the old writer's empty paragraph after every table is."""
+    from conftest import ROOT, rewrite_part
+    from sidor_andringar import edited
+    from tjanste.commands.pipeline import read_and_word, render_documents
+    from tjanste.pdf.layout import table_facts
+
+    source = (ROOT / "tests" / "sidor" / "tomt-stycke-efter-tabell.md").read_text(encoding="utf-8")
+    case = tmp_path / "tabell-sist.md"
+    case.write_text(source.replace("\n\nUppföljning sker varje kvartal.\n", "\n"), encoding="utf-8")
+    docx = render_documents(*read_and_word(str(case)))["beslut.docx"]
+    assert [facts.empty_after for facts in table_facts(docx)] == [False]
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        body = package.read("word/document.xml").decode("utf-8")
+    after_table = body[body.rindex("</w:tbl>") :]
+    assert after_table.startswith('</w:tbl><w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="160" w:lineRule="exact"/>')
+    old = tmp_path / "gammal.docx"
+    old.write_bytes(docx)
+    rewrite_part(old, "word/document.xml", lambda data: edited(data, "tomt-stycke-efter-tabell"))
+    assert [facts.empty_after for facts in table_facts(old.read_bytes())] == [True]

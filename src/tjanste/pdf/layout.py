@@ -154,7 +154,7 @@ class TableFacts:
     index: int
     headings: tuple[str, ...]
     widths: tuple[int, ...]  # twips, the w:gridCol of w:tblGrid
-    empty_after: bool  # an empty paragraph follows, which is not a spacer of exact height before another table or the end
+    empty_after: bool  # an empty paragraph follows, which is not a spacer of exact height (before another table or the end)
 
 
 def _body(docx: bytes) -> tuple[ET.Element | None, ET.Element | None]:
@@ -175,11 +175,9 @@ def table_facts(docx: bytes) -> list[TableFacts]:
         widths = tuple(as_int(col.get(W + "w")) or 0 for col in child.findall(f"{W}tblGrid/{W}gridCol"))
         index = children.index(child)
         following = children[index + 1] if index + 1 < len(children) else None
-        after = children[index + 2] if index + 2 < len(children) else None
         empty = following is not None and following.tag == W + "p" and not _text(following).strip()
-        if following is not None and empty:
-            spacer = _exact_height(following) and (after is None or after.tag in (W + "tbl", W + "sectPr"))
-            empty = not spacer and following.find(f".//{W}drawing") is None
+        if following is not None and empty:  # a spacer of exact height (writing/flow.py) is meant: Word would join two tables
+            empty = not _exact_height(following) and following.find(f".//{W}drawing") is None
         found.append(TableFacts(position, headings, widths, empty))
     return found
 
