@@ -128,8 +128,11 @@ async function poll() {{
       const data = await response.json();
       generation = data.generation;
       const main = document.getElementById("innehall");
+      // the text view and the pages differ in height: keep the official at the same share of the paper
+      const share = window.scrollY / Math.max(1, document.documentElement.scrollHeight);
       main.innerHTML = data.innehall;
       main.dataset.generation = generation;
+      if (window.scrollY > 0) window.scrollTo(0, share * document.documentElement.scrollHeight);
     }} else if (response.status !== 204) {{
       wait = {poll_ms};
     }}
