@@ -149,6 +149,7 @@ def render_entries(paper: Paper, template: Path) -> list[tuple[str, bytes]]:
     footnotes = ooxml.Footnotes(notes_part) if notes_part is not None else None
     unit_words = paper.case.profile.enhetsord
     writer = BodyWriter(ooxml.Numbering(numbering.element), footnotes, picture=Pictures(package, main, paper.base_dir))
+    # every table of the case, so a bilaga's table of the beslut's columns gets the beslut's widths too
     widths = shared_widths(list(paper.case.tabeller.values()), unit_words)
     writer.blocks["tabell"] = lambda name: table_elements(
         (table := paper.case.tabeller[name]), writer.inline_text, unit_words, widths[signature(table)]
