@@ -63,3 +63,19 @@ def test_a_bilaga_letterhead_has_the_columns_of_the_tjansteskrivelse_and_its_lin
     assert _letterhead_columns(bilaga) == _letterhead_columns(ROOT / "templates" / "beslut" / "tjansteskrivelse.docx")
     header = next(xml for xml in _parts(bilaga, "word/header").values() if "Bilaga" in xml)
     assert header.index("Bilaga") > header.index("</w:tbl>"), "'Bilaga N till: ...' stands under the columns, across the page"
+
+
+def test_tables_of_the_same_columns_get_one_set_of_widths() -> None:
+    """2022-godnara's tables 3.1.1 and 3.1.2 (Aktivitet, Summa, Ansvarig) were 8.7/2.8/4.5 and 8.0/2.8/5.2 cm."""
+    case, papers = read_and_word(str(KORPUS / "cases" / "2022-godnara.md"))
+    body = _parts(render_documents(case, papers)["beslut.docx"], "word/document.xml")["word/document.xml"]
+    grids: dict[str, list[tuple[str, ...]]] = {}
+    for table in re.findall(r"<w:tbl>.*?</w:tbl>", body):
+        header = re.search(r"<w:tr>.*?</w:tr>", table)
+        assert header
+        headings = "|".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", header.group(0)))
+        grids.setdefault(headings, []).append(tuple(re.findall(r'<w:gridCol w:w="(\d+)"/>', table)))
+    alike = [widths for widths in grids.values() if len(widths) > 1]
+    assert alike, "2022-godnara has tables of the same columns"
+    for widths in alike:
+        assert len(set(widths)) == 1, widths
