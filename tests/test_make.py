@@ -48,7 +48,7 @@ def test_make_takes_a_new_kommun_from_its_profile_to_its_paper(project_copy: Pat
 
     done = make(project_copy, "beslut", f"CASE={name[:8]}")  # the start of the name is enough
     assert done.returncode == 0, done.stderr
-    assert done.stderr == ""
+    assert [line for line in done.stderr.splitlines() if "[platshallare]" not in line] == []  # the example signatory only
     paper = (project_copy / "build" / name / "beslut.txt").read_text(encoding="utf-8")
     assert paper.startswith("[sidhuvud, första sidan]\n| Växjö kommun | Tjänsteskrivelse")
     assert "\nKommunstyrelsen föreslås besluta\n" in paper and "\nVäxjö dag som ovan\n" in paper

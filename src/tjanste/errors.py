@@ -37,6 +37,7 @@ WARNINGS = {
     "att-verb": "en att-sats som inte börjar med ett verb i infinitiv",
     "att-versal": "en att-sats som börjar med versal",
     "och-att": "en att-sats med två beslut förenade med 'och att'",
+    "platshallare": "ett namn under papperet som ser ut som en platshållare (Exempel, XXX, Förnamn Efternamn)",
 }
 
 

@@ -92,12 +92,12 @@ def test_an_acknowledged_warning_is_silent_in_check_render_alla_and_the_preview(
 
 
 def test_the_preview_shows_how_to_acknowledge_a_warning(project_copy: Path) -> None:
-    from tjanste.commands.preview import _content_html
+    from tjanste.commands.preview_page import content_html
 
     write_case(project_copy)
     preview = Preview("omfordelning")
     preview.render()
-    page = _content_html(preview.state, preview.case_path, pdf=False)
+    page = content_html(preview.state, pdf=False, drawing=False)
     assert page.count("(avsiktlig? kvittera med <code>kvitterat: [enhet]</code>)") == 2
 
 

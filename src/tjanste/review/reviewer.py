@@ -12,6 +12,7 @@ from tjanste import limits
 from tjanste.errors import Problem, Problems
 from tjanste.review.checks import run_checks
 from tjanste.review.language import lint_case
+from tjanste.review.signatures import check_signatures
 from tjanste.review.tables import check_table
 from tjanste.source.case import Case, load_case
 
@@ -34,7 +35,8 @@ def review_case(case: Case, problems: Problems) -> None:
         check_table(table, case.profile.enhetsord, problems)
     run_checks(case, problems)
     lint_case(case, problems)
-    acknowledge(case, problems)
+    check_signatures(case, problems)
+    acknowledge(case, problems)  # last: it sees every warning the checks above gave
     case.warnings = problems.warnings
 
 
