@@ -136,14 +136,90 @@ def test_a_macro_that_does_not_run_leaves_the_work_to_convert_to(tmp_path: Path,
     needs_libreoffice()
     needs_macro_runtime()
     monkeypatch.setattr(conversion, "MACRO_URL", conversion.MACRO_URL.replace("tjanste_export.py", "finns_inte.py"))
-    calls: list[list[str]] = []
-    real_run = conversion._run
-    monkeypatch.setattr(conversion, "_run", lambda command, *rest: calls.append(command) or real_run(command, *rest))
+    calls = recorded_calls(monkeypatch)
     [docx] = [p for p in render_case(str(WITH_BILAGA), tmp_path) if p.name == "beslut.docx"]
     [written] = to_pdfa([docx], tmp_path / "pdf")
     check_pdfa(written)
-    assert [any(a.startswith("vnd.sun.star.script:") for a in c) for c in calls][:2] == [True, False]  # the macro, then --convert-to
+    assert macro_calls(calls)[:2] == [True, False]  # the macro, then --convert-to
     assert "Bakgrund" in pdf_text(written)
+
+
+def recorded_calls(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Every LibreOffice command line the conversion runs, recorded as it runs them."""
+    calls: list[list[str]] = []
+    real_run = conversion._run
+    monkeypatch.setattr(conversion, "_run", lambda command, *rest: calls.append(command) or real_run(command, *rest))
+    return calls
+
+
+def macro_calls(calls: list[list[str]]) -> list[bool]:
+    return [any(a.startswith("vnd.sun.star.script:") for a in c) for c in calls]
+
+
+def test_a_macro_path_that_aborts_libreoffice_leaves_the_work_to_convert_to(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """libreoffice-writer-nogui (Debian's server package) aborts where a missing macro ends with 0 elsewhere: a stand-in
+    LibreOffice that dies of SIGABRT on the macro, and is the real one for --convert-to, must still give the PDF."""
+    needs_libreoffice()
+    needs_macro_runtime()
+    real = shutil.which("soffice")
+    folder = tmp_path / "program"
+    folder.mkdir()
+    (folder / "pythonscript.py").write_text("", encoding="utf-8")  # a script provider beside it: the macro path is tried
+    stand_in = folder / "soffice"
+    stand_in.write_text(
+        f'#!/bin/sh\nfor a in "$@"; do case "$a" in vnd.sun.star.script:*) kill -ABRT $$;; esac; done\nexec "{real}" "$@"\n',
+        encoding="utf-8",
+    )
+    stand_in.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    calls = recorded_calls(monkeypatch)
+    [docx] = [p for p in render_case(str(WITH_BILAGA), tmp_path) if p.name == "beslut.docx"]
+    [written] = to_pdfa([docx], tmp_path / "pdf")
+    check_pdfa(written)
+    assert macro_calls(calls)[:2] == [True, False]  # the macro (aborted), then --convert-to
+    assert "Bakgrund" in pdf_text(written)
+
+
+def another_python(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str) -> None:
+    """A developer's setup: another Python first on PATH (pyenv, conda, python.org), or PYTHONHOME/PYTHONPATH set."""
+    if how == "PYTHONHOME":
+        monkeypatch.setenv("PYTHONHOME", str(tmp_path / "ingen-python"))
+        monkeypatch.setenv("PYTHONPATH", str(tmp_path / "ingen-python" / "lib"))
+        return
+    # A python3 whose standard library is another's: LibreOffice's Python finds its library beside the first python3 on PATH.
+    home = tmp_path / "annan-python"
+    (home / "bin").mkdir(parents=True)
+    (home / "lib" / "python3.11" / "lib-dynload").mkdir(parents=True)
+    (home / "lib" / "python3.11" / "os.py").write_text("raise SystemExit('ett annat pythons bibliotek')\n", encoding="utf-8")
+    (home / "bin" / "python3").write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
+    (home / "bin" / "python3").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{home / 'bin'}{os.pathsep}{os.environ['PATH']}")
+
+
+@pytest.mark.parametrize("how", ["PYTHONHOME", "python3-forst-i-PATH"])
+def test_another_python_does_not_reach_libreoffices_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str) -> None:
+    """LibreOffice runs with an environment of its own: the macro itself runs (no fallback needed) and the PDF is made."""
+    needs_libreoffice()
+    needs_macro_runtime()
+    [docx] = [p for p in render_case(str(WITH_BILAGA), tmp_path) if p.name == "beslut.docx"]
+    another_python(tmp_path, monkeypatch, how)
+    calls = recorded_calls(monkeypatch)
+    [written] = to_pdfa([docx], tmp_path / "pdf")
+    check_pdfa(written)
+    assert macro_calls(calls) == [True]  # the macro ran: LibreOffice's Python started with its own library
+
+
+def test_libreoffice_is_started_without_another_pythons_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tjanste.pdf.office import office_environment
+
+    monkeypatch.setenv("PYTHONHOME", "/opt/conda")
+    monkeypatch.setenv("PYTHONPATH", "/opt/conda/lib")
+    monkeypatch.setenv("PATH", f"/root/.pyenv/shims{os.pathsep}/usr/bin{os.pathsep}/opt/bin")
+    environment = office_environment({"TJANSTE_PDF_JOBS": "/tmp/jobb.json"})
+    assert not [name for name in environment if name.startswith("PYTHON")]
+    assert environment["PATH"].split(os.pathsep)[-2:] == ["/root/.pyenv/shims", "/opt/bin"]  # after the system's folders
+    assert environment["PATH"].split(os.pathsep)[0] == "/usr/bin"
+    assert environment["TJANSTE_PDF_JOBS"] == "/tmp/jobb.json"
 
 
 def test_without_libreoffice_the_error_says_how_to_install_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

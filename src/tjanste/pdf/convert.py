@@ -7,16 +7,17 @@ import json
 import os
 import re
 import shutil
-import signal
-import subprocess
 import tempfile
 import xml.etree.ElementTree as ElementTree
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import cast
 
 from tjanste.errors import CaseError, Place, Problem, display_path
+from tjanste.pdf.office import ending
+from tjanste.pdf.office import run as _run
 
 FIELD = "pdf"
 TIMEOUT_SECONDS = 300.0
@@ -135,19 +136,33 @@ def _convert_all(
     its PDF in staging and the bytes it was made from, or its problems. Raises CaseError for a failure of the whole call."""
     sources = {d: d.read_bytes() for d in documents}
     names = _names_for_office(documents)
-    profile = Path(tempfile.mkdtemp(prefix="tjanste-lo-profil-"))  # one per call: calls in other workers run beside it
-    try:
-        (profile / "user").mkdir()
-        (profile / "user" / "registrymodifications.xcu").write_text(PROFILE_SETTINGS, encoding="utf-8")
-        exported = _export(office, profile, documents, names, staging, timeout, number_toc) if has_macro_runtime(office) else None
-        if exported is not None:
-            messages = exported
-        else:  # no script provider, or one that did not run the macro (a broken python3-uno): --convert-to does the work
-            messages = dict.fromkeys(documents, _convert(office, profile, _given(documents, names, sources, staging), staging, timeout))
-            if number_toc:
-                sources.update(_number_tables_of_contents(office, profile, sources, names, staging, timeout))
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
+    exported: dict[Path, str] | None = None
+    failure = ""
+    if has_macro_runtime(office):
+        with _profile() as profile:
+            try:
+                exported = _export(office, profile, documents, names, staging, timeout, number_toc)
+            except _MacroFailed as failed:
+                failure = str(failed)
+    if exported is not None:
+        messages = exported
+    else:
+        # No script provider, or a macro that did not run or took LibreOffice down with it (a broken python3-uno; on
+        # libreoffice-writer-nogui a missing macro aborts): --convert-to does the work, in a fresh profile, and nothing
+        # the macro left half made is taken for a PDF.
+        for pdf in staging.glob("*.pdf"):
+            pdf.unlink()
+        with _profile() as profile:
+            try:
+                given = _given(documents, names, sources, staging)
+                messages = dict.fromkeys(documents, _convert(office, profile, given, staging, timeout))
+                if number_toc:
+                    sources.update(_number_tables_of_contents(office, profile, sources, names, staging, timeout))
+            except CaseError as error:
+                if not failure:
+                    raise
+                # both ways failed: say what the first one met too
+                raise CaseError([p._replace(message=f"{p.message}; dessförinnan: {failure}") for p in error.problems]) from None
     results: dict[Path, tuple[Path, bytes] | list[Problem]] = {}
     for document in documents:
         pdf = staging / f"{Path(names[document]).stem}.pdf"
@@ -182,9 +197,11 @@ def has_macro_runtime(office: str) -> bool:
 
 def _export(
     office: str, profile: Path, documents: list[Path], names: dict[Path, str], out: Path, timeout: float, number_toc: bool
-) -> dict[Path, str] | None:
-    """One LibreOffice call running officeexport.py over every document; returns each document's message, if any, or None
-    when the macro did not run (LibreOffice ends with 0 when its script provider cannot start one).
+) -> dict[Path, str]:
+    """One LibreOffice call running officeexport.py over every document; returns each document's message, if any.
+
+    Raises _MacroFailed when the macro did not run to its end: LibreOffice ends with 0 when its script provider cannot
+    start one, aborts on libreoffice-writer-nogui, or ends with another status or a signal.
 
     With number_toc the tables of contents are updated in LibreOffice before the export,
     so one layout gives both the numbers and the pages they name. The documents are read
@@ -197,18 +214,36 @@ def _export(
     jobs_file = profile / "jobb.json"
     jobs_file.write_text(json.dumps({"filter": EXPORT_OPTIONS, "jobs": jobs}), encoding="utf-8")
     command = [office, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", MACRO_URL]
-    returncode, messages = _run(command, timeout, documents, {**os.environ, JOBS_VARIABLE: str(jobs_file)})
-    if returncode != 0:
-        raise CaseError(
-            [Problem(_place(documents[0]), f"LibreOffice avslutades med kod {returncode}: {messages or 'inget felmeddelande'}", FIELD)]
-        )
+    returncode, messages = _run(command, timeout, documents, {JOBS_VARIABLE: str(jobs_file)})
+    if returncode != 0:  # any status or signal: the macro's failure, which --convert-to may not share
+        raise _MacroFailed(f"LibreOffice {ending(returncode)}: {messages or 'inget felmeddelande'}")
     try:
         answers = json.loads(Path(f"{jobs_file}.svar").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         answers = None
     if not (isinstance(answers, list) and len(answers) == len(documents) and all(a is None or isinstance(a, str) for a in answers)):
-        return None  # the macro did not run to its end
+        raise _MacroFailed(f"makrot kördes inte till slut: {messages or 'inget felmeddelande'}")
     return {d: answer or messages for d, answer in zip(documents, answers, strict=True)}
+
+
+class _MacroFailed(Exception):
+    """The macro path ended without every document's answer; its message (Swedish) says how."""
+
+
+@contextlib.contextmanager
+def _profile() -> Iterator[Path]:
+    """A private LibreOffice profile for one start, seeded with the PDF/A export settings; removed afterwards.
+
+    One per call, so that calls in other workers run beside it, and a new one after a start that failed: an aborted
+    LibreOffice may leave its lock and recovery state behind.
+    """
+    profile = Path(tempfile.mkdtemp(prefix="tjanste-lo-profil-"))
+    try:
+        (profile / "user").mkdir()
+        (profile / "user" / "registrymodifications.xcu").write_text(PROFILE_SETTINGS, encoding="utf-8")
+        yield profile
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
 
 
 def _given(documents: list[Path], names: dict[Path, str], sources: dict[Path, bytes], staging: Path) -> list[Path]:
@@ -245,9 +280,7 @@ def _convert(office: str, profile: Path, documents: list[Path], out: Path, timeo
     ]
     returncode, messages = _run(command, timeout, documents)
     if returncode != 0:
-        raise CaseError(
-            [Problem(_place(documents[0]), f"LibreOffice avslutades med kod {returncode}: {messages or 'inget felmeddelande'}", FIELD)]
-        )
+        raise CaseError([Problem(_place(documents[0]), f"LibreOffice {ending(returncode)}: {messages or 'inget felmeddelande'}", FIELD)])
     return messages
 
 
@@ -355,42 +388,6 @@ def _check_inputs(documents: list[Path]) -> None:
             seen[document.stem] = document
     if problems:
         raise CaseError(problems)
-
-
-def _run(command: list[str], timeout: float, documents: list[Path], env: dict[str, str] | None = None) -> tuple[int, str]:
-    """Runs LibreOffice in its own process group, so that a timeout ends soffice.bin and not only its launcher."""
-    process = subprocess.Popen(
-        command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, env=env
-    )
-    try:
-        stdout, stderr = process.communicate(timeout=timeout)
-    except BaseException as error:  # the time, or Ctrl-C and a stopped worker (tjanste alla): LibreOffice stops too
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        if not isinstance(error, subprocess.TimeoutExpired):
-            raise
-        names = ", ".join(d.name for d in documents)
-        raise CaseError(
-            [
-                Problem(
-                    _place(documents[0]), f"LibreOffice blev inte klart inom {timeout:g} s och avbröts; ingen PDF skrevs ({names})", FIELD
-                )
-            ]
-        ) from None
-    return process.returncode, _messages(stdout, stderr)
-
-
-def _messages(stdout: bytes, stderr: bytes) -> str:
-    """LibreOffice's own words, without its progress lines and the harmless Java warning."""
-    lines = []
-    for line in (stderr + b"\n" + stdout).decode("utf-8", errors="replace").splitlines():
-        line = line.strip()
-        if not line or line.startswith("convert ") or "javaldx" in line:
-            continue
-        if line not in lines:
-            lines.append(line)
-    return "; ".join(lines)
 
 
 def _place(document: Path) -> Place:
