@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import soffice
+from conftest import KORPUS, soffice
 from tjanste.commands.pipeline import render_case
 from tjanste.errors import CaseError
 from tjanste.pdf import convert as conversion
@@ -220,6 +221,57 @@ def test_libreoffice_is_started_without_another_pythons_variables(monkeypatch: p
     assert environment["PATH"].split(os.pathsep)[-2:] == ["/root/.pyenv/shims", "/opt/bin"]  # after the system's folders
     assert environment["PATH"].split(os.pathsep)[0] == "/usr/bin"
     assert environment["TJANSTE_PDF_JOBS"] == "/tmp/jobb.json"
+
+
+TITLE_WITH_MARKUP = 'Hälso- & sjukvård <2026> "Nära vård" &amp;'
+
+
+def test_a_rubrik_with_ampersand_and_brackets_gets_its_pdf_with_that_title(tmp_path: Path) -> None:
+    """LibreOffice 7.4 escapes the XMP title twice ('&amp;amp;'); the PDF/A rule 'XMP-titel' then failed every such paper."""
+    needs_libreoffice()
+    case = tmp_path / "halso.md"
+    text = (KORPUS / "cases" / "2015-primarvard.md").read_text(encoding="utf-8")
+    case.write_text(re.sub(r"(?m)^rubrik: .*$", "rubrik: '" + TITLE_WITH_MARKUP + "'", text, count=1), encoding="utf-8")
+    [docx] = [p for p in render_case(str(case), tmp_path / "ut") if p.name == "beslut.docx"]
+    [written] = to_pdfa([docx], tmp_path / "pdf")
+    check_pdfa(written)
+    from pypdf import PdfReader
+
+    reader = PdfReader(written)
+    assert reader.xmp_metadata.dc_title == {"x-default": TITLE_WITH_MARKUP}
+    assert reader.metadata.title == TITLE_WITH_MARKUP
+
+
+def xmp_packet(title_xml: str, padding: int = 200) -> bytes:
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title><rdf:Alt><rdf:li xml:lang="x-default">'
+        f"{title_xml}</rdf:li></rdf:Alt></dc:title></rdf:Description></rdf:RDF></x:xmpmeta>\n" + " " * padding + '<?xpacket end="w"?>'
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("A &amp;amp; B &amp;lt;C&amp;gt; &amp;quot;D&amp;quot; &amp;amp;amp;", 'A & B <C> "D" &amp;'),  # 7.4: escaped twice
+        ("A &amp; B &lt;C&gt;", None),  # escaped once (a later LibreOffice): left as it is
+        ("Utan tecken", None),
+    ],
+)
+def test_an_xmp_title_escaped_twice_is_escaped_once_in_place(written: str, expected: str | None) -> None:
+    from tjanste.pdf.xmp import with_title_unescaped
+
+    pdf = b"%PDF-1.6\n1 0 obj\n<</Type/Metadata/Subtype/XML/Length 9>>\nstream\n" + xmp_packet(written) + b"\nendstream\nendobj\n"
+    title = expected if expected is not None else written.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    repaired = with_title_unescaped(pdf, title)
+    assert len(repaired) == len(pdf)  # no offset in the file moves
+    if expected is None:
+        assert repaired == pdf
+    else:
+        shown = re.search(r'x-default">(.*?)</rdf:li>', repaired.decode()).group(1)
+        assert html.unescape(shown) == expected and repaired.endswith(b'<?xpacket end="w"?>\nendstream\nendobj\n')
+        assert with_title_unescaped(pdf, "en annan titel") == pdf  # only when it gives the document's own title
 
 
 def test_without_libreoffice_the_error_says_how_to_install_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

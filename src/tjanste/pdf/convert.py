@@ -18,6 +18,7 @@ from typing import cast
 from tjanste.errors import CaseError, Place, Problem, display_path
 from tjanste.pdf.office import ending
 from tjanste.pdf.office import run as _run
+from tjanste.pdf.xmp import with_title_unescaped
 
 FIELD = "pdf"
 TIMEOUT_SECONDS = 300.0
@@ -333,7 +334,8 @@ def _number_tables_of_contents(
 
 
 def _rule_problems(document: Path, pdf: Path) -> list[Problem]:
-    """The PDF/A rules checked beyond the claim (pdfcheck), with the title and language the .docx states."""
+    """The PDF/A rules checked beyond the claim (pdfcheck), with the title and language the .docx states; a title LibreOffice
+    escaped twice in the XMP is set right first."""
     from tjanste.pdf.archival import document_properties, pdfa_problems
 
     try:
@@ -344,7 +346,11 @@ def _rule_problems(document: Path, pdf: Path) -> list[Problem]:
                 _place(document), f"titel och språk i {document.name} kan inte läsas; PDF-filens titel och språk kan inte prövas", FIELD
             )
         ]
-    return pdfa_problems(pdf.read_bytes(), display_path(document.with_suffix(".pdf")), title, language)
+    data = pdf.read_bytes()
+    repaired = with_title_unescaped(data, title)  # LibreOffice 7.4 escapes a title with & < > " twice in the XMP
+    if repaired != data:
+        pdf.write_bytes(repaired)
+    return pdfa_problems(repaired, display_path(document.with_suffix(".pdf")), title, language)
 
 
 def pdfa_part(pdf_bytes: bytes) -> str | None:
