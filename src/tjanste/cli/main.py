@@ -15,6 +15,7 @@ from tjanste.errors import CaseError, Place, Problem, os_reason
 if TYPE_CHECKING:
     from tjanste.source.case import Case
     from tjanste.wording.paper import Paper
+from tjanste.files import codecache
 from tjanste.files.paths import ProjectError
 
 INTERNAL_ERROR = 3  # a bug in tjanste, not in the case: kept apart from 1 so tests and CI can tell them apart
@@ -50,10 +51,11 @@ def main(argv: list[str] | None = None) -> int:
     if _one_case(args):
         gc.set_threshold(max(thresholds[0], ONE_CASE_GC_THRESHOLD), *thresholds[1:])
     try:
+        codecache.check_folder()  # a shared TJANSTE_CACHE is refused before any work: its entries are code that runs
         code = COMMANDS[args.kommando](args)
         sys.stdout.flush()  # a full disk under a redirected stdout is reported here, not as a traceback at exit
         return code
-    except ProjectError as error:  # run outside the project, or TJANSTE_ROT pointing elsewhere
+    except (ProjectError, codecache.UnsafeCache) as error:  # outside the project, TJANSTE_ROT elsewhere, a shared cache
         sys.stderr.write(f"{error}\n")
         return 1
     except OSError as error:  # a folder missing or read-only, a full disk: the machine's state, not a bug
