@@ -103,19 +103,9 @@ def _check_filable(case: Case, dnr: str) -> None:
                 )
             ]
         )
-    profile = case.profile
-    if not profile.dnr_matches(dnr):
-        example = f", t.ex. {profile.dnr_exempel}" if profile.dnr_exempel else ""
-        raise CaseError(
-            [
-                Problem(
-                    place,
-                    f"--dnr: '{dnr}' följer inte {profile.namn}s form för diarienummer "
-                    f"({profile.dnr_monster}){example}; ingenting ändrades",
-                    FIELD,
-                )
-            ]
-        )
+    dnr_problem = case.profile.dnr_problem(dnr)
+    if dnr_problem:
+        raise CaseError([Problem(place, f"--dnr: {dnr_problem}; ingenting ändrades", FIELD)])
 
 
 def with_filing(text: str, case: Case, dnr: str, sums: dict[str, str], day: dt.date) -> str:

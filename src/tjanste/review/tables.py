@@ -12,7 +12,7 @@ from tjanste.source.schema import suggest
 from tjanste.source.tables import COMMA_HINT, Group, Table, TableRow, Value, kronor, parse_number, split_cells
 from tjanste.source.yamlsource import Node
 from tjanste.values.amount import Amount, AmountError, exactly, suspect_parts
-from tjanste.values.sums import parse_equation, written
+from tjanste.values.sums import mixed_kinds, parse_equation, written
 
 
 def check_table(table: Table, unit_words: Mapping[str, str], problems: Problems) -> None:
@@ -115,9 +115,9 @@ def _check_rule(
             )
             return
         columns[term.name] = index
-    kinds = {table.kolumner[i].kind for i in columns.values()}
-    if len(kinds) > 1:
-        problems.error(place, field_name, f"'{condition.strip()}' blandar {' och '.join(sorted(kinds))}; en regel räknar med en sorts tal")
+    mixed = mixed_kinds(condition, (table.kolumner[i].kind for i in columns.values()), "en regel")
+    if mixed:
+        problems.error(place, field_name, mixed)
         return
     allowed = tolerance.kronor if tolerance else Decimal(0)
     first = next(iter(columns.values()))

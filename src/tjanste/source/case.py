@@ -357,9 +357,9 @@ def load_case(path: Path, problems: Problems | None = None, text: str | None = N
     profile = load_profile(profile_path) if front.organisation and profile_path.is_file() else Profile()  # an unknown one is reported
     values = {f.name: getattr(front, f.name) for f in fields(CaseFields)}
     case = Case(**values, name=path.stem, source=source, profile=profile, written=written)
-    if case.dnr and not profile.dnr_matches(case.dnr):
-        example = f", t.ex. {profile.dnr_exempel}" if profile.dnr_exempel else ""
-        problems.error(case.place_of("dnr"), "dnr", f"'{case.dnr}' följer inte {profile.namn}s form för diarienummer{example}")
+    dnr_problem = profile.dnr_problem(case.dnr) if case.dnr else None
+    if dnr_problem:
+        problems.error(case.place_of("dnr"), "dnr", dnr_problem)
     required = KINDS[case.typ].requires if case.typ in KINDS else ()
     for name in required:
         if not getattr(case, name):

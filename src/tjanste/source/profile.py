@@ -19,6 +19,7 @@ from tjanste.source.schema import INVALID, Choice, Flag, Located, MapOf, Record,
 from tjanste.source.svgcheck import svg_problem
 from tjanste.source.yamlsource import compose
 from tjanste.values.amount import UNIT_CHOICES, UNIT_PATTERN
+from tjanste.values.characters import odd_character_message
 
 
 @dataclass
@@ -54,6 +55,20 @@ class Profile(Located):
 
     def dnr_matches(self, dnr: str) -> bool:
         return not self.dnr_monster or re.fullmatch(self.dnr_monster, dnr) is not None
+
+    def dnr_problem(self, dnr: str) -> str | None:
+        """Why `dnr` cannot be filed as this organisation's diarienummer (Swedish, starting with the dnr), or None.
+
+        A digit of another script or a character nobody sees is refused whatever the pattern says: a
+        pattern's \\d reads '٣' as a digit, and the dnr is locked with the filed papers.
+        """
+        odd = odd_character_message(dnr)
+        if odd:
+            return f"'{dnr}' är inget diarienummer: {odd}"
+        if not self.dnr_matches(dnr):
+            example = f", t.ex. {self.dnr_exempel}" if self.dnr_exempel else ""
+            return f"'{dnr}' följer inte {self.namn}s form för diarienummer{example}"
+        return None
 
 
 class _UnitWord(Text):

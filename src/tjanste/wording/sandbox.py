@@ -12,7 +12,6 @@ Every limit is in limits.py; arithmetic rules are in jinjamath.py.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -26,7 +25,7 @@ from jinja2.visitor import NodeTransformer
 
 from tjanste import limits
 from tjanste.files import codecache
-from tjanste.wording import jinjamath, jinjawork
+from tjanste.wording import jinjamath, jinjawork, literals
 from tjanste.wording.jinjawork import LimitExceeded, grouped
 
 # --- read-only values -----------------------------------------------------------------------
@@ -263,6 +262,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
 
     intercepted_binops = frozenset(jinjamath.BINARY)
     intercepted_unops = frozenset(jinjamath.UNARY)
+    code_generator_class = literals.ExactCodeGenerator  # decimal literals are Decimal, written so in the compiled code
 
     def __init__(
         self, *, autoescape: bool, undefined: type[Undefined], output_limit: tuple[int, str, str], keep_trailing_newline: bool = False
@@ -283,8 +283,14 @@ class Sandbox(ImmutableSandboxedEnvironment):
     # Parsing: refuse what the sandbox does not offer, and route loops and ~ through the counters.
 
     def _tokenize(self, source: str, name: str | None, filename: str | None = None, state: str | None = None) -> TokenStream:
-        stream = super()._tokenize(source, name, filename, state)
-        return TokenStream(_bounded_nesting(stream, name, filename), name, filename)
+        source = self.preprocess(source, name, filename)  # as Jinja's own, with numbers taken before it makes them floats
+        raw = literals.marked_numbers(self.lexer.tokeniter(source, name, filename, state), name, filename, Refused)
+        tokens = literals.exact_numbers(self.lexer.wrap(raw, name, filename))
+        return TokenStream(_bounded_nesting(tokens, name, filename), name, filename)
+
+    def exact_literal(self, text: str) -> Decimal:
+        """A decimal literal of the template, made at run time from its text: compiled code cannot hold a Decimal constant."""
+        return Decimal(text)
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         try:
@@ -309,8 +315,8 @@ class Sandbox(ImmutableSandboxedEnvironment):
             return "{% for ... recursive %} kan inte användas här; skriv slingan utan recursive"
         if isinstance(node, nodes.Name) and node.name == "self":
             return "'self' kan inte användas här"
-        if isinstance(node, nodes.Const) and isinstance(node.value, float) and not math.isfinite(node.value):
-            return "talet är för stort för att räknas med"
+        if isinstance(node, nodes.Const) and isinstance(node.value, Decimal) and jinjamath.too_many_digits(node.value):
+            return f"talet {node.value} har för många siffror; ett tal får ha högst {limits.EXACT_DIGITS} (EXACT_DIGITS)"
         if isinstance(node, nodes.Filter) and node.name not in self.filters:
             return f"okänt filter '{node.name}'; filtren är {', '.join(sorted(self.filters))}"
         if isinstance(node, nodes.Test) and node.name not in self.tests:
