@@ -141,6 +141,10 @@ class Package:
     def _parse(self, name: str) -> ET.Element:
         return _parse(self._read(name), name)
 
+    def names(self) -> list[str]:
+        """Every part's name, in order."""
+        return sorted(self._names)
+
     def check_xml(self) -> None:
         """Parses every XML part once, so that a damaged package is refused before another reader trusts it."""
         for name in sorted(self._names):

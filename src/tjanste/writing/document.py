@@ -15,6 +15,7 @@ from lxml import etree
 
 from tjanste import limits
 from tjanste.docx import ooxml
+from tjanste.docx.external import ReachesOutside, outside_reference
 from tjanste.docx.ns import NAMESPACES
 from tjanste.docx.package import Package, PackageError, Part, reproducible_zip
 from tjanste.docx.properties import CoreProperties
@@ -38,7 +39,8 @@ BODY_MARK = "\u2063tjanste-brodtext\u2063"  # an invisible separator no official
 
 @cache
 def _template_bytes(path: Path, mtime: float) -> bytes:
-    """The template's bytes, refused with its name when it is too large, not a zip, or holds damaged XML.
+    """The template's bytes, refused with its name when it is too large, not a zip, holds damaged XML, or reaches
+    outside itself (an external image or template, macros, a field that includes a file: see docx/external.py).
 
     Templates are edited by hand and arrive in pull requests; the bounded reader checks
     them before docxtpl and python-docx, whose errors are English tracebacks, see them.
@@ -49,12 +51,17 @@ def _template_bytes(path: Path, mtime: float) -> bytes:
         codecache.stored("mallkontroll", hashlib.sha256(data).hexdigest(), lambda _: _checked(data), bool)
     except (LimitError, DocxError) as exc:
         raise CaseError([Problem(Place(display_path(path)), f"mallen kan inte läsas som Word-fil: {exc}", "mall")]) from exc
+    except ReachesOutside as exc:
+        raise CaseError([Problem(Place(display_path(path)), str(exc), "mall")]) from None
     return data
 
 
 def _checked(data: bytes) -> bool:
     with open_package(data) as package:
         package.check_xml()
+        reaching_out = outside_reference(package)  # fetched while the PDF is made, or carried into every paper
+    if reaching_out:
+        raise ReachesOutside(reaching_out)
     return True
 
 
