@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field, fields
@@ -12,7 +13,7 @@ from typing import Any, NamedTuple
 from tjanste import limits
 from tjanste.errors import CaseError, Place, Problem, Problems, display_path
 from tjanste.files import paths
-from tjanste.files.bounded import read_limited
+from tjanste.files.bounded import file_kind, read_limited
 from tjanste.limits import LimitError
 from tjanste.source.kinds import KINDS, case_kinds
 from tjanste.source.profile import Profile, load_profile, profile_ids
@@ -259,25 +260,51 @@ def resolve_case_path(name_or_path: str) -> Path:
     """A case name in cases/ (`2022-godnara`, also `2022-godnara.md`) or a path to a case file (with or without .md)."""
     candidate = Path(name_or_path)
     for written in (candidate, Path(f"{name_or_path}.md")):  # cases/2022-godnara works as well as cases/2022-godnara.md
-        path = written if written.is_file() else paths.find_file(Path("."), str(written))  # or in the other Unicode form
-        if path.suffix == ".md" and path.is_file():
-            if not CASE_NAME.fullmatch(unicodedata.normalize("NFC", path.stem)):
-                raise CaseError(
-                    [
-                        Problem(
-                            Place(name_or_path),
-                            f"filnamnet '{path.name}' kan inte bli en mapp under build/; "
-                            "börja med en bokstav eller siffra och använd bara bokstäver, siffror, mellanslag, '-', '_' och '.'",
-                            "ärende",
-                        )
-                    ]
-                )
-            return path
+        path = written if os.path.lexists(written) else paths.find_file(Path("."), str(written))  # or in the other Unicode form
+        if path.suffix == ".md" and os.path.lexists(path):
+            return _case_file(path, name_or_path)
     name = name_or_path.removesuffix(".md")
     in_cases = paths.find_file(paths.cases_dir(), f"{name}.md")
-    if in_cases.is_file() and "/" not in name and "\\" not in name:
-        return in_cases
+    if os.path.lexists(in_cases) and "/" not in name and "\\" not in name:
+        return _case_file(in_cases, name_or_path)
     raise CaseError([_not_found(name_or_path)])
+
+
+def _case_file(path: Path, given: str) -> Path:
+    """The case file found for what was given, refused when it is no regular file or its name cannot name a folder."""
+    try:
+        kind = file_kind(path.stat().st_mode)
+    except OSError:
+        kind = None  # a link to nothing, or a loop: reading it says so in Swedish
+    if kind is not None:
+        raise CaseError([Problem(Place(given), f"'{path.name}' är ingen vanlig fil utan {kind}; ange en ärendefil (.md)", "ärende")])
+    if not CASE_NAME.fullmatch(unicodedata.normalize("NFC", path.stem)):  # '..md' would name build/. itself
+        raise CaseError(
+            [
+                Problem(
+                    Place(given),
+                    f"filnamnet '{path.name}' kan inte bli en mapp under build/; "
+                    "börja med en bokstav eller siffra och använd bara bokstäver, siffror, mellanslag, '-', '_' och '.'",
+                    "ärende",
+                )
+            ]
+        )
+    return path
+
+
+def outside_its_folder(path: Path) -> str | None:
+    """Why a case file that is a symbolic link out of the folder it stands in is refused, in Swedish; None when it is not.
+
+    Bilagor and images must lie inside the case's folder; a case file in cases/ (or given by its
+    path) that links to a file elsewhere would be rendered by alla and echoed by check the same way.
+    """
+    target = paths.escapes(path, path.parent)
+    if target is None:
+        return None
+    return (
+        f"ärendefilen är en symbolisk länk till '{target}', utanför mappen {display_path(path.parent)}; "
+        "lägg själva filen där, som bilagor och bilder"
+    )
 
 
 def _not_found(name: str) -> Problem:
@@ -324,6 +351,10 @@ def load_case(path: Path, problems: Problems | None = None, text: str | None = N
     collecting = problems is not None
     problems = problems if problems is not None else Problems()
     shown = display_path(path)
+    outside = outside_its_folder(path) if text is None else None
+    if outside:
+        problems.error(Place(shown, 1, 1), "ärende", outside)
+        problems.raise_if_errors()
     try:
         data = (
             read_limited(path, limits.CASE_FILE_BYTES) if text is None else text.encode("utf-8")

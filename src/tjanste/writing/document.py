@@ -21,7 +21,7 @@ from tjanste.docx.package import Package, PackageError, Part, reproducible_zip
 from tjanste.docx.properties import CoreProperties
 from tjanste.docx.reading import DocxError, open_package
 from tjanste.errors import CaseError, Place, Problem, display_path
-from tjanste.files import codecache
+from tjanste.files import codecache, paths
 from tjanste.files.bounded import read_limited
 from tjanste.limits import LimitError
 from tjanste.wording.markup import headings, parse_prose
@@ -45,6 +45,10 @@ def _template_bytes(path: Path, mtime: float) -> bytes:
     Templates are edited by hand and arrive in pull requests; the bounded reader checks
     them before docxtpl and python-docx, whose errors are English tracebacks, see them.
     """
+    outside = paths.escapes(path, paths.templates_dir())
+    if outside is not None:  # templates arrive in pull requests, and git carries symbolic links
+        message = f"mallen är en symbolisk länk till '{outside}', utanför templates/; lägg själva mallen där"
+        raise CaseError([Problem(Place(display_path(path)), message, "mall")])
     try:
         data = read_limited(path, limits.DOCX_FILE_BYTES)
         # The verdict is kept with the template's checksum: the same bytes pass the same check.
