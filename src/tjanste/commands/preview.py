@@ -12,12 +12,14 @@ import html
 import json
 import os
 import shutil
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from tjanste.errors import CaseError, Place, Problem
@@ -40,6 +42,21 @@ class State:
     pdfs: dict[str, bytes] | None = None  # made on request, for this generation only
 
 
+class _Server(ThreadingHTTPServer):
+    """The preview's HTTP server: a browser that goes away mid-answer is normal, and nothing prints a traceback."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):  # reset, broken pipe, aborted: a reload or a closed tab
+            return
+        sys.stderr.write(
+            f"tjanste visa: fel: internt fel när sidan skulle skickas ({type(error).__name__}: {error}); "
+            "förhandsvisningen fortsätter. Rapportera det till förvaltarna\n"
+        )
+
+
 class Preview:
     """Renders one case, watches its files and serves the result; start() returns at once, stop() ends both threads."""
 
@@ -51,8 +68,7 @@ class Preview:
         self.lock = threading.Lock()
         self.pdf_lock = threading.Lock()
         self.stopping = threading.Event()
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
-        self.server.daemon_threads = True
+        self.server = _Server(("127.0.0.1", port), _handler(self))
         self.port = self.server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}/"
         self._signature: tuple = ()
