@@ -538,3 +538,27 @@ def test_a_key_made_of_nested_aliases_is_not_expanded_to_be_named(tmp_path: Path
     assert main(["check", str(case)]) == 1
     assert time.monotonic() - started < SECONDS
     assert "alias (*namn) kan inte användas i en ärendefil" in capsys.readouterr().err
+
+
+def test_a_named_pipe_where_an_output_was_does_not_stop_alla(
+    project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """alla hashes the outputs of a case whose status changed: a FIFO in their place blocked that read forever."""
+    import os
+    import threading
+
+    out = tmp_path / "ut"
+    assert main(["alla", "--ut", str(out)]) == 0
+    output = out / "2015-primarvard" / "beslut.docx"
+    output.unlink()
+    os.mkfifo(output)
+    result: list[int] = []
+    worker = threading.Thread(target=lambda: result.append(main(["alla", "--ut", str(out)])), daemon=True)
+    worker.start()
+    worker.join(60)
+    if worker.is_alive():
+        with open(output, "wb"):
+            pass
+        pytest.fail("tjanste alla väntade på rörledningen")
+    assert result == [1]
+    assert f"{output}:1:1: fel: finns redan och har ändrats efter att tjanste skrev den" in capsys.readouterr().err

@@ -19,7 +19,7 @@ SLUG_WORDS = 6  # of the rubrik in a file name: enough to tell cases apart, shor
 PROFILE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 # Accepts the usual Swedish forms (RS/2771/2017, VLL 356-2018, RS 2021/69, Dnr 80-2021, 2015/00123);
 # the stub's comment asks the organisation to narrow it to its own.
-DEFAULT_DNR_PATTERN = r"([A-ZÅÄÖ][A-ZÅÄÖa-zåäö]*[ /])?\d{1,6}[/-]\d{1,6}(/\d{4})?"
+DEFAULT_DNR_PATTERN = r"([A-ZÅÄÖ][A-ZÅÄÖa-zåäö]*[ /])?[0-9]{1,6}[/-][0-9]{1,6}(/[0-9]{4})?"
 DEFAULT_DNR_EXAMPLE = "RS 2026/1"
 DEFAULT_BODY = "Regionstyrelsen"  # a new case's addressee where the profile names none
 _PLAIN_WORDS = re.compile(r"[^\W\d_][\w -]*")  # a body's name YAML reads as written, without quotes

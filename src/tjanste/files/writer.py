@@ -134,9 +134,12 @@ class _Survey:
 
 
 def file_sha256(path: Path) -> str:
-    """A file's sha256, read in pieces so that a large file does not fill memory."""
+    """A file's sha256, read in pieces so that a large file does not fill memory; '' (no checksum matches) for a named pipe
+    or device put where an output was, which is opened without waiting for a writer and never read."""
     digest = hashlib.sha256()
-    with open(path, "rb") as stream:
+    with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)), "rb") as stream:
+        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            return ""
         for block in iter(lambda: stream.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()

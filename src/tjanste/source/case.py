@@ -193,7 +193,7 @@ CASE_SCHEMA = Record(
             {
                 "organ": Text(required=True),
                 "datum": Date(),
-                "paragraf": Text(pattern=r"(§\s*)?\d+[a-z]?", pattern_help="ett paragrafnummer, t.ex. 12 eller § 12", default=""),
+                "paragraf": Text(pattern=r"(§\s*)?[0-9]+[a-z]?", pattern_help="ett paragrafnummer, t.ex. 12 eller § 12", default=""),
                 "utfall": Choice(OUTCOMES, default=""),
                 "att": ListOf(CLAUSE, min_items=1),
                 "sammanfattning": Text(default=""),

@@ -189,7 +189,7 @@ class Raw(Field):
         return {"description": "rader med celler åtskilda av |, eller grupp: med rader under sig"}
 
 
-WIDTH = r"\d+(,\d+)?\s*(cm|%)"
+WIDTH = r"[0-9]+(,[0-9]+)?\s*(cm|%)"  # 0–9: int() and float() read every script's digits
 COLUMN = Record(
     Column,
     {
