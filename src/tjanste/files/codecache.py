@@ -35,6 +35,8 @@ from types import CodeType
 from typing import Any, TypeVar
 
 from tjanste import limits
+from tjanste.errors import TjansteError
+from tjanste.files.writer import create_new, replace_file
 
 _MAGIC = b"tjanste-jinja-2\n"  # entries of the unsigned format (-1) are never read
 _KEY_NAME = "nyckel"
@@ -56,7 +58,7 @@ def _default_dir() -> Path:
     return Path(base) / "tjanste"
 
 
-class UnsafeCache(Exception):
+class UnsafeCache(TjansteError):
     """The cache folder is not the user's alone; the message (Swedish, one line) names it and what to do."""
 
 
@@ -125,39 +127,42 @@ def _key(folder: Path) -> bytes | None:
     """The folder's secret key, made on first use: 32 random bytes only this user can read."""
     path = folder / _KEY_NAME
     for _ in range(2):
-        try:
-            handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-        except FileNotFoundError:
+        found = _read_key(path)
+        if isinstance(found, bytes):
+            return found
+        if found == "saknas":
             return _new_key(path)
-        except OSError:  # a symbolic link or another kind of file where the key belongs: replaced
-            _discard(path)
-            continue
-        with os.fdopen(handle, "rb") as stream:
-            status = os.fstat(stream.fileno())
-            key = stream.read(_KEY_BYTES + 1)
-        owned = not hasattr(os, "geteuid") or status.st_uid == os.geteuid()
-        if stat.S_ISREG(status.st_mode) and owned and not status.st_mode & 0o077 and len(key) == _KEY_BYTES:
-            return key
-        _discard(path)
+        _discard(path)  # a link, another kind of file, another owner, open to others or torn: never trusted, made anew
     return None
+
+
+def _read_key(path: Path) -> bytes | str:
+    """The key in `path`, or why there is none usable: 'saknas' (no file) or 'fel'."""
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        return "saknas"
+    except OSError:
+        return "fel"
+    with os.fdopen(handle, "rb") as stream:
+        status = os.fstat(stream.fileno())
+        key = stream.read(_KEY_BYTES + 1)
+    owned = not hasattr(os, "geteuid") or status.st_uid == os.geteuid()
+    if stat.S_ISREG(status.st_mode) and owned and not status.st_mode & 0o077 and len(key) == _KEY_BYTES:
+        return key
+    return "fel"
 
 
 def _new_key(path: Path) -> bytes | None:
     key = os.urandom(_KEY_BYTES)
-    scratch = path.with_name(f".{_KEY_NAME}.{os.getpid()}.tmp")
     try:
-        handle = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(key)
-        try:
-            os.link(scratch, path)  # never over a key another process made meanwhile: that one is read instead
-        except FileExistsError:
-            return _key(path.parent)
-        finally:
-            os.unlink(scratch)
+        made = create_new(path, key, mode=0o600)
     except OSError:
         return None
-    return key
+    if made:
+        return key
+    found = _read_key(path)  # another process made one meanwhile: that one is read, so both sign alike
+    return found if isinstance(found, bytes) else None
 
 
 def _discard(path: Path) -> None:
@@ -300,15 +305,8 @@ def _write(path: Path, value: Any) -> None:
         return  # the folder is not private: nothing is kept there
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        scratch = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
-        handle = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(_MAGIC + signature + payload)
-            os.replace(scratch, path)  # whole or not at all: a reader never sees half an entry
-        except BaseException:
-            os.unlink(scratch)  # our own scratch file, never anything else
-            raise
+        # whole or not at all: a reader never sees half an entry; a lost entry after a power cut is compiled again
+        replace_file(path, _MAGIC + signature + payload, mode=0o600, durable=False)
     except OSError:
         return  # a read-only or full cache folder: compiled again next time, as without a cache
     global _writes_until_trim
@@ -322,7 +320,7 @@ def _write(path: Path, value: Any) -> None:
 _TRIM_EVERY = 200
 _writes_until_trim = 1
 _ENTRY = re.compile(r"[0-9a-f]{64}\.bin")
-_SCRATCH = re.compile(r"\.[0-9a-f]{64}\.\d+\.tmp")
+_SCRATCH = re.compile(r"\.[0-9a-f]{64}\.bin\.[A-Za-z0-9_]{8}\.tmp")  # writer.replace_file's temporary
 _SCRATCH_AGE = 3600.0  # seconds after which a scratch file is one a killed process left
 
 

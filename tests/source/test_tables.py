@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ROOT
 from tjanste.cli.main import main
 from tjanste.commands.pipeline import render_case
 from tjanste.errors import CaseError
 from tjanste.review.reviewer import load_and_review
 
-HERE = Path(__file__).resolve().parent
+HERE = ROOT / "tests"
 CASE = HERE / "arenden" / "tabeller.md"
 
 
