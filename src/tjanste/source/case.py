@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from tjanste import limits
-from tjanste.errors import CaseError, Place, Problem, Problems, display_path
+from tjanste.errors import CaseError, Place, Problem, Problems, TjansteError, display_path
 from tjanste.files import paths
 from tjanste.files.bounded import file_kind, read_limited
 from tjanste.limits import LimitError
@@ -292,19 +292,23 @@ def _case_file(path: Path, given: str) -> Path:
     return path
 
 
-def outside_its_folder(path: Path) -> str | None:
-    """Why a case file that is a symbolic link out of the folder it stands in is refused, in Swedish; None when it is not.
+def outside_cases(path: Path) -> str | None:
+    """Why a case file in cases/ that is a symbolic link out of cases/ is refused, in Swedish; None when it is not.
 
-    Bilagor and images must lie inside the case's folder; a case file in cases/ (or given by its
-    path) that links to a file elsewhere would be rendered by alla and echoed by check the same way.
+    Bilagor and images must lie inside the case's folder; a case in cases/ that links to a file
+    elsewhere on the machine would be rendered by alla and echoed by check the same way. A case
+    file given by its own path elsewhere is the user's choice, and is read where it leads.
     """
-    target = paths.escapes(path, path.parent)
+    try:
+        cases = paths.cases_dir()
+    except TjansteError:
+        return None  # no project: the case was named by its path
+    if not Path(os.path.abspath(path)).is_relative_to(os.path.abspath(cases)):
+        return None
+    target = paths.escapes(path, cases)
     if target is None:
         return None
-    return (
-        f"ärendefilen är en symbolisk länk till '{target}', utanför mappen {display_path(path.parent)}; "
-        "lägg själva filen där, som bilagor och bilder"
-    )
+    return f"ärendefilen är en symbolisk länk till '{target}', utanför cases/; lägg själva filen där, som bilagor och bilder"
 
 
 def _not_found(name: str) -> Problem:
@@ -351,7 +355,7 @@ def load_case(path: Path, problems: Problems | None = None, text: str | None = N
     collecting = problems is not None
     problems = problems if problems is not None else Problems()
     shown = display_path(path)
-    outside = outside_its_folder(path) if text is None else None
+    outside = outside_cases(path) if text is None else None
     if outside:
         problems.error(Place(shown, 1, 1), "ärende", outside)
         problems.raise_if_errors()
