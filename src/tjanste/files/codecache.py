@@ -109,7 +109,7 @@ def _examine(folder: Path) -> tuple[str, bytes | None]:
             f"mappen ägs av en annan användare (uid {status.st_uid}); cachen är kod som körs och måste vara din egen: "
             "ange en egen mapp med TJANSTE_CACHE, ta bort mappen eller stäng av cachen med TJANSTE_CACHE=av"
         ), None
-    if status.st_mode & 0o077:
+    if _open_to_others(status.st_mode):
         if folder != _default_dir():
             return (
                 f"mappen kan nås av andra än du (rättigheter {stat.S_IMODE(status.st_mode):04o}); cachen är kod som körs och "
@@ -121,6 +121,12 @@ def _examine(folder: Path) -> tuple[str, bytes | None]:
         except OSError:
             return "", None
     return "", _key(folder)
+
+
+def _open_to_others(mode: int) -> bool:
+    """Whether permission bits let another account in; Windows reports no such bits (its folders under the user's
+    profile are the user's own), so there only the owner check's absence and the signatures guard the cache."""
+    return os.name == "posix" and bool(mode & 0o077)
 
 
 def _key(folder: Path) -> bytes | None:
@@ -148,7 +154,7 @@ def _read_key(path: Path) -> bytes | str:
         status = os.fstat(stream.fileno())
         key = stream.read(_KEY_BYTES + 1)
     owned = not hasattr(os, "geteuid") or status.st_uid == os.geteuid()
-    if stat.S_ISREG(status.st_mode) and owned and not status.st_mode & 0o077 and len(key) == _KEY_BYTES:
+    if stat.S_ISREG(status.st_mode) and owned and not _open_to_others(status.st_mode) and len(key) == _KEY_BYTES:
         return key
     return "fel"
 
