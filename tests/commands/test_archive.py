@@ -11,6 +11,7 @@ from xml.etree import ElementTree
 import pytest
 
 from conftest import KORPUS, PDF_CASES, ROOT, schema_files
+from schematron import schematron_failures
 from tjanste.cli.main import main
 
 METADATA_SCHEMA = ROOT / "docs" / "metadata.schema.json"
@@ -36,6 +37,13 @@ def schemas() -> dict:
 
 
 @pytest.fixture(scope="module")
+def schematron() -> Path:
+    """The DILCIS Board's Schematron rules for ERMS v3, beside the XSD; without them the test skips with one Swedish line,
+    and in CI (TJANSTE_KRAV_SCHEMAN=1) fails."""
+    return schema_files("erms_v3.sch", verifies="ERMS.xml mot Schematron-reglerna")["erms_v3.sch"]
+
+
+@pytest.fixture(scope="module")
 def packages(build_pdf: Path) -> Path:
     """`tjanste arkiv` for every test case, into the folder where `render --pdf` left its PDFs (so they are reused)."""
     for path in PDF_CASES:
@@ -55,6 +63,22 @@ def test_erms_and_mets_validate(path: Path, schemas: dict, packages: Path) -> No
         assert errors == [], f"{path.stem}/arkiv/{name}"
     record = json.loads((folder / "metadata" / "other" / "metadata.json").read_text(encoding="utf-8"))
     assert [e.message for e in metadata_validator().iter_errors(record)] == []  # with its PDFs listed
+
+
+@pytest.mark.parametrize("path", PDF_CASES, ids=IDS)
+def test_erms_keeps_the_schematron_rules(path: Path, schematron: Path, packages: Path) -> None:
+    assert schematron_failures(schematron, packages / path.stem / "arkiv" / "metadata" / "descriptive" / "ERMS.xml") == []
+
+
+def test_the_schematron_rules_are_applied(schematron: Path, packages: Path, tmp_path: Path) -> None:
+    """An ERMS.xml breaking one co-occurrence rule (dateType 'other' without otherDateType) fails with that rule."""
+    erms = (packages / "2015-primarvard" / "arkiv" / "metadata" / "descriptive" / "ERMS.xml").read_text(encoding="utf-8")
+    broken = tmp_path / "ERMS.xml"
+    broken.write_text(erms.replace('dateType="created"', 'dateType="other"', 1), encoding="utf-8")
+    [failure] = schematron_failures(schematron, broken)
+    assert "*[@dateType = 'other']" in failure and "otherDateType attribute must be used" in failure
+    broken.write_text(erms.replace('dateType="created"', 'dateType="other" otherDateType="upprättad"', 1), encoding="utf-8")
+    assert schematron_failures(schematron, broken) == []
 
 
 @pytest.mark.parametrize("path", PDF_CASES, ids=IDS)
