@@ -136,7 +136,7 @@ def schema_files(*names: str, verifies: str) -> dict[str, Path]:
     missing = [name for name, path in found.items() if path is None]
     if missing:
         line = (
-            f"{verifies} prövas inte: schemafilerna {', '.join(missing)} saknas "
+            f"{verifies} prövas inte: {'schemafilerna' if len(missing) > 1 else 'schemafilen'} {', '.join(missing)} saknas "
             f"(de läses ur {SCHEMAS}, alltså shared/schemas/ bredvid projektet)"
         )
         if os.environ.get("TJANSTE_KRAV_SCHEMAN"):
