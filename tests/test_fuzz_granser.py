@@ -257,3 +257,32 @@ def test_a_case_that_is_no_regular_file_inside_cases_is_refused_in_swedish_witho
         assert code == (0 if kind == "link-inside" else 1), err
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+@settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(kind=st.sampled_from(["fifo", "folder", "link-outside", "loop"]), what=st.sampled_from(["bilaga", "bild"]))
+def test_a_bilaga_or_image_that_is_no_regular_file_is_named_without_waiting(
+    kind: str, what: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = Path(tempfile.mkdtemp(prefix="tjanste-fuzz-bilagor-"))
+    try:
+        (root / "cases" / "arende").mkdir(parents=True)
+        shutil.copytree(KORPUS / "templates", root / "templates")
+        text = (KORPUS / "cases" / "2015-primarvard.md").read_text(encoding="utf-8")
+        if what == "bilaga":
+            text = text.replace("\nforslag:", "\nbilagor:\n  - titel: Bilaga\n    fil: arende/prov.md\nforslag:", 1)
+        else:
+            text += "\n![En bild](arende/prov.png)\n"
+        (root / "cases" / "arende.md").write_text(text, encoding="utf-8")
+        outside = root / "utanfor"
+        outside.write_text("x", encoding="utf-8")
+        target = root / "cases" / "arende" / ("prov.md" if what == "bilaga" else "prov.png")
+        _make(kind, target, outside, target)
+        monkeypatch.setenv("TJANSTE_ROT", str(root))
+        capsys.readouterr()
+        code = _within(20, ["check", str(root / "cases" / "arende.md")])
+        err = capsys.readouterr().err
+        assert code == 1 and "Traceback" not in err and "internt fel" not in err, err
+        assert "prov." in err
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
