@@ -1,0 +1,242 @@
+"""One paragraph with Word's tracked changes: the new paragraph's runs, split where words changed, the old words in w:del."""
+
+from __future__ import annotations
+
+import copy
+import difflib
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from tjanste.diffing.words import tokens
+from tjanste.docx.ns import W, qn
+
+# Containers whose runs read as if they stood in the paragraph; a change inside one is marked inside it.
+_CONTAINERS = frozenset(W + n for n in ("hyperlink", "smartTag", "customXml", "dir", "bdo", "ins"))
+_SKIPPED = frozenset(W + n for n in ("pPr", "del", "moveFrom", "proofErr"))
+# What a deleted piece cannot bring along: a reference to a part or a note of the old package, which the new one lacks.
+_REFERENCES = (W + "footnoteReference", W + "endnoteReference", qn("w:drawing"), qn("w:pict"), qn("w:object"))
+_RPR, _T, _PPR = W + "rPr", W + "t", W + "pPr"
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+@dataclass(frozen=True)
+class Atom:
+    """A run's child that is not text (a tab, a break, a field character, a picture), compared by its XML."""
+
+    xml: bytes
+
+
+@dataclass
+class Unit:
+    """A piece of a paragraph: text of one run, or one atom; where it stands (containers) and how it is formatted (rPr)."""
+
+    text: str
+    rpr: etree._Element | None
+    containers: tuple[etree._Element, ...]
+    atom: etree._Element | None = None  # a run child (in_run) or a paragraph child of its own
+    in_run: bool = True
+
+    @property
+    def size(self) -> int:
+        return 1 if self.atom is not None else len(self.text)
+
+
+@dataclass
+class Marks:
+    """The author, date and running id of the changes of one document."""
+
+    author: str
+    date: str
+    next_id: int = 1
+
+    def mark(self, kind: str) -> etree._Element:
+        element = etree.Element(qn(f"w:{kind}"))
+        element.set(qn("w:id"), str(self.next_id))
+        element.set(qn("w:author"), self.author)
+        element.set(qn("w:date"), self.date)
+        self.next_id += 1
+        return element
+
+
+def units(p: etree._Element | None) -> list[Unit]:
+    out: list[Unit] = []
+    if p is not None:
+        _collect(p, (), out)
+    return out
+
+
+def _collect(parent: etree._Element, containers: tuple[etree._Element, ...], out: list[Unit]) -> None:
+    for child in parent:
+        if child.tag in _SKIPPED or not isinstance(child.tag, str):
+            continue
+        if child.tag == W + "r":
+            rpr = child.find(_RPR)
+            for part in child:
+                if part.tag == _RPR:
+                    continue
+                if part.tag == _T:
+                    if part.text:
+                        out.append(Unit(part.text, rpr, containers))
+                else:
+                    out.append(Unit("", rpr, containers, part))
+        elif child.tag in _CONTAINERS:
+            _collect(child, (*containers, child), out)
+        else:
+            out.append(Unit("", None, containers, child, in_run=False))
+
+
+@dataclass
+class _Stream:
+    """A paragraph's units as tokens: text words, and each atom a token of its own; with each token's offsets."""
+
+    units: list[Unit]
+    keys: list[str | Atom] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        offset, text, start = 0, "", 0
+        for unit in self.units:
+            if unit.atom is None:
+                if not text:
+                    start = offset
+                text += unit.text
+                offset += unit.size
+                continue
+            self._words(text, start)
+            text = ""
+            self.keys.append(Atom(etree.tostring(unit.atom)))
+            self.spans.append((offset, offset + 1))
+            offset += 1
+        self._words(text, start)
+
+    def _words(self, text: str, start: int) -> None:
+        for token in tokens(text):
+            self.keys.append(token)
+            self.spans.append((start, start + len(token)))
+            start += len(token)
+
+    def pieces(self, begin: int, end: int) -> list[tuple[Unit, str]]:
+        """The units (with the slice of their text) between two offsets."""
+        out: list[tuple[Unit, str]] = []
+        offset = 0
+        for unit in self.units:
+            low, high = max(begin, offset), min(end, offset + unit.size)
+            if low < high:
+                out.append((unit, unit.text[low - offset : high - offset] if unit.atom is None else ""))
+            offset += unit.size
+            if offset >= end:
+                break
+        return out
+
+
+def tracked_paragraph(
+    old: etree._Element | None, new: etree._Element | None, marks: Marks, *, mark_paragraph: bool = True
+) -> etree._Element:
+    """The new paragraph (or the old one, deleted) with every changed word as w:ins and w:del, and its mark when it is new or gone."""
+    a, b = _Stream(units(old)), _Stream(units(new))
+    items: list[tuple[str, Unit, str]] = []  # kind (lika, bort, till), unit, text slice
+    matcher = difflib.SequenceMatcher(None, a.keys, b.keys, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if i2 > i1 and op != "equal":
+            items += [("bort", u, t) for u, t in a.pieces(a.spans[i1][0], a.spans[i2 - 1][1])]
+        if j2 > j1:
+            kind = "lika" if op == "equal" else "till"
+            items += [(kind, u, t) for u, t in b.pieces(b.spans[j1][0], b.spans[j2 - 1][1])]
+    base = new if new is not None else old
+    assert base is not None
+    p = etree.Element(base.tag, dict(base.attrib))
+    ppr = _paragraph_properties(old, new, marks)
+    if mark_paragraph and (old is None or new is None):
+        _mark_paragraph(ppr, marks.mark("del" if new is None else "ins"))
+    if len(ppr):
+        p.append(ppr)
+    _place(p, items, marks)
+    return p
+
+
+def _paragraph_properties(old: etree._Element | None, new: etree._Element | None, marks: Marks) -> etree._Element:
+    """The new paragraph's properties; when the old one's differ (a style, a list), the old ones in w:pPrChange."""
+    old_ppr = old.find(_PPR) if old is not None else None
+    new_ppr = new.find(_PPR) if new is not None else None
+    ppr = copy.deepcopy(new_ppr if new is not None else old_ppr)
+    if ppr is None:
+        ppr = etree.Element(_PPR)
+    for gone in ppr.findall(W + "sectPr") if new is None else []:
+        ppr.remove(gone)  # a deleted paragraph never ends a section: the new document's sections stay as they are
+    if old is not None and new is not None and _core(old_ppr) != _core(new_ppr):
+        change = marks.mark("pPrChange")
+        before = etree.SubElement(change, _PPR)
+        for child in old_ppr if old_ppr is not None else []:
+            if child.tag not in (_RPR, W + "sectPr", W + "pPrChange"):
+                before.append(copy.deepcopy(child))
+        ppr.append(change)
+    return ppr
+
+
+def _core(ppr: etree._Element | None) -> bytes:
+    """A paragraph's properties without its mark's run properties: what decides its style, list and heading level."""
+    if ppr is None:
+        return b""
+    return b"".join(etree.tostring(c) for c in ppr if c.tag not in (_RPR, W + "sectPr", W + "pPrChange"))
+
+
+def _mark_paragraph(ppr: etree._Element, mark: etree._Element) -> None:
+    rpr = ppr.find(_RPR)
+    if rpr is None:
+        rpr = etree.Element(_RPR)
+        before = next((c for c in ppr if c.tag in (W + "sectPr", W + "pPrChange")), None)
+        if before is None:
+            ppr.append(rpr)
+        else:
+            before.addprevious(rpr)
+    rpr.insert(0, mark)
+
+
+def _place(p: etree._Element, items: list[tuple[str, Unit, str]], marks: Marks) -> None:
+    """The pieces into the paragraph: by container (a hyperlink copied around its pieces), then by kind (w:ins, w:del)."""
+    holder = p
+    last_chain: tuple[etree._Element, ...] | None = None
+    wrapper: tuple[etree._Element, str] | None = None
+    for kind, unit, text in items:
+        chain = () if kind == "bort" else unit.containers
+        if kind == "bort" and (unit.atom is not None and (not unit.in_run or _refers(unit.atom))):
+            continue  # a deleted field, picture or note reference of the old package: it has no part to refer to here
+        if chain != last_chain:
+            holder = p
+            for container in chain:
+                holder = etree.SubElement(holder, container.tag, dict(container.attrib))
+            last_chain, wrapper = chain, None
+        if kind != "lika":
+            if wrapper is None or wrapper[1] != kind:
+                wrapper = (marks.mark("del" if kind == "bort" else "ins"), kind)
+                holder.append(wrapper[0])
+            target = wrapper[0]
+        else:
+            wrapper = None
+            target = holder
+        target.append(_piece(unit, text, deleted=kind == "bort"))
+
+
+def _refers(atom: etree._Element) -> bool:
+    return atom.tag in _REFERENCES or any(d.tag in _REFERENCES for d in atom.iter())
+
+
+def _piece(unit: Unit, text: str, *, deleted: bool) -> etree._Element:
+    if not unit.in_run:
+        assert unit.atom is not None
+        return copy.deepcopy(unit.atom)
+    run = etree.Element(W + "r")
+    if unit.rpr is not None:
+        run.append(copy.deepcopy(unit.rpr))
+    if unit.atom is not None:
+        atom = copy.deepcopy(unit.atom)
+        if deleted and atom.tag == W + "instrText":
+            atom.tag = W + "delInstrText"
+        run.append(atom)
+        return run
+    t = etree.SubElement(run, W + ("delText" if deleted else "t"))
+    t.text = text
+    if text != text.strip(" "):
+        t.set(_XML_SPACE, "preserve")
+    return run
