@@ -68,10 +68,17 @@ def _lines(pieces: list[Piece], mark: Callable[[str, str], str], plain: Callable
             if number:
                 lines.append("")
                 last = ""
-            if part:
-                between = joiner if last == "bort" and piece.kind == "till" else ""
-                lines[-1] += between + (plain(part) if piece.kind == "lika" else mark(piece.kind, part))
-                last = piece.kind
+            if not part:
+                continue
+            if piece.kind == "lika":
+                lines[-1] += plain(part)
+            else:
+                # Blanks at the edges of a change are shown outside its marks: '** nytt**' is no emphasis in markdown.
+                core = part.strip(" \t")
+                lead, trail = (part[: part.index(core)], part[part.index(core) + len(core) :]) if core else ("", "")
+                between = joiner if last == "bort" and piece.kind == "till" and not lead else ""
+                lines[-1] += between + plain(lead) + mark(piece.kind, core or part) + plain(trail)
+            last = piece.kind
     return lines
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -53,7 +52,7 @@ class Piece:
 
 
 def word_diff(old: str, new: str) -> list[Piece]:
-    """The pieces that take old to new, word by word; blanks at the edges of a change are kept out of it."""
+    """The pieces that take old to new, word by word: joined, those not 'till' give the old text, those not 'bort' the new."""
     a, b = tokens(old), tokens(new)
     if limits.DIFF_WORDS.exceeded_by(max(len(a), len(b))):  # difflib is quadratic: a huge change is shown replaced whole
         return _tidy([Piece("bort", old), Piece("till", new)])
@@ -71,9 +70,9 @@ def word_diff(old: str, new: str) -> list[Piece]:
 
 
 def _tidy(pieces: list[Piece]) -> list[Piece]:
-    """Blanks shared at both ends of a change moved out of it; neighbours of one kind joined; empty pieces dropped."""
+    """Neighbours of one kind joined; empty pieces dropped."""
     out: list[Piece] = []
-    for piece in _unblanked(pieces):
+    for piece in pieces:
         if not piece.text:
             continue
         if out and out[-1].kind == piece.kind:
@@ -81,18 +80,6 @@ def _tidy(pieces: list[Piece]) -> list[Piece]:
         else:
             out.append(piece)
     return out
-
-
-def _unblanked(pieces: list[Piece]) -> Iterator[Piece]:
-    for piece in pieces:
-        if piece.kind == "lika" or not piece.text.strip(_SPACE):
-            yield piece
-            continue
-        core = piece.text.strip(_SPACE)
-        start = piece.text.index(core)
-        yield Piece("lika", piece.text[:start]) if piece.kind == "till" else Piece("bort", piece.text[:start])
-        yield Piece(piece.kind, core)
-        yield Piece("lika", piece.text[start + len(core) :]) if piece.kind == "till" else Piece("bort", piece.text[start + len(core) :])
 
 
 def old_text(pieces: list[Piece]) -> str:
