@@ -43,7 +43,7 @@ def figures(case: Case, papers: list[Paper]) -> dict[str, str]:
         for index, total in table.sums.items():
             found[f"tabell.{table_name}.{table.kolumner[index].namn or index + 1}"] = str(show_value(table, index, total, words))
     for number, check in enumerate(case.kontroller, start=1):
-        found[f"kontroller[{number}]"] = _check_text(case, check.villkor)
+        found[f"kontroller[{number}] {check.villkor.strip()}"] = _check_text(case, check.villkor)
     for paper in papers:
         proposal, record = paper.context.get("forslag"), paper.context.get("protokoll")
         if paper.output == "beslut" and proposal:
@@ -60,10 +60,10 @@ def _clauses(field: str, proposal: dict) -> dict[str, str]:
 
 
 def _check_text(case: Case, condition: str) -> str:
-    """'utveckling = lakare + ovrigt' with its figures: '20 mnkr = 2 mnkr + 18 mnkr' after the names."""
+    """'utveckling = lakare + ovrigt' as its figures: '20 mnkr = 2 mnkr + 18 mnkr'."""
     sides = parse_equation(condition)
     if isinstance(sides, str):
-        return condition.strip()
+        return "?"
     shown = []
     for side in sides:
         text = ""
@@ -73,7 +73,7 @@ def _check_text(case: Case, condition: str) -> str:
             sign = "−" if term.sign < 0 else "+"
             text += (f" {sign} " if index else ("−" if term.sign < 0 else "")) + figure
         shown.append(text)
-    return f"{condition.strip()}: {shown[0]} = {shown[1]}"
+    return f"{shown[0]} = {shown[1]}"
 
 
 def _shown(case: Case, value: Value) -> str:

@@ -101,6 +101,8 @@ def as_text(diff: CaseDiff, *, colour: bool = False) -> str:
     if diff.figures:
         out += ["", TITLE, *(f"  {c.name}: {c.old} → {c.new}" for c in diff.figures)]
     for document in diff.documents:
+        while out[-1] == "":
+            out.pop()
         out += ["", document.name + (f" ({_STATES[document.state]})" if document.state in _STATES else "")]
         heading = None
         for passage in document.passages:
