@@ -64,6 +64,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
     sys.stdout.write(report(comparison.diffs, args.format, colour=colour, title=title))
     if args.alla and args.format == "text":
         sys.stdout.write(summary(comparison.diffs, len(comparison.diffs)) + "\n")
+    if args.docx and not args.alla and "beslut.docx" not in copies:
+        sys.stderr.write(f"tjanste: fel: --docx: ärendet har inget beslut i {comparison.new.label}; ingen fil skrevs\n")
+        return 1
     if copies:
         target = Path(args.docx)
         folder, files = (target, copies) if args.alla else (target.parent, {target.name: copies["beslut.docx"]})
