@@ -63,6 +63,15 @@ def test_a_removed_paragraph_stands_under_the_heading_it_had() -> None:
     assert (change.heading, change.pieces) == ("# B", [Piece("bort", "två")])
 
 
+def test_a_changed_heading_and_its_changed_paragraph_are_two_passages_the_second_under_the_new_heading() -> None:
+    old = "# Bakgrund\n\nKostnaden är 2 mnkr.\n\n# Förslag\n\nsamma\n"
+    new = "# Bakgrunden\n\nKostnaden är 3 mnkr.\n\n# Förslag\n\nsamma\n"
+    assert [(c.heading, new_text(c.pieces)) for c in changes(old, new)] == [
+        ("", "# Bakgrunden"),
+        ("# Bakgrunden", "Kostnaden är 3 mnkr."),
+    ]
+
+
 def test_a_long_paragraph_keeps_a_few_words_around_its_change() -> None:
     before = " ".join(f"ord{i}" for i in range(40))
     pieces = word_diff(before + " gammalt " + before, before + " nytt " + before)

@@ -123,19 +123,30 @@ class Change:
 def changes(old: str, new: str) -> list[Change]:
     """Every changed passage between two texts of one paper, with the heading above it (in the new text, or the old for a removal).
 
-    Blocks are aligned first, so an unchanged paragraph never shows; the blocks of a changed run are compared word by word,
-    joined by their empty lines, so a paragraph split in two or two joined show as such.
+    Blocks are aligned first, so an unchanged paragraph never shows. A changed run of as many blocks on each side is
+    compared block by block (each under its own heading); otherwise its blocks are compared word by word joined by their
+    empty lines, so a paragraph split in two or two joined show as such.
     """
     a, b = blocks(old), blocks(new)
     found: list[Change] = []
-    heading_a = heading_b = ""
+    heading = {"a": "", "b": ""}
+
+    def passage(olds: list[str], news: list[str]) -> None:
+        under = heading["b"] if news or not heading["a"] else heading["a"]
+        found.append(Change(under, word_diff("\n\n".join(olds), "\n\n".join(news))))
+        follow(olds, news)
+
+    def follow(olds: list[str], news: list[str]) -> None:
+        heading["a"] = next((h for h in reversed(olds) if is_heading(h)), heading["a"])
+        heading["b"] = next((h for h in reversed(news) if is_heading(h)), heading["b"])
+
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        before_a, before_b = heading_a, heading_b
-        heading_a = next((h for h in reversed(a[i1:i2]) if is_heading(h)), heading_a)
-        heading_b = next((h for h in reversed(b[j1:j2]) if is_heading(h)), heading_b)
         if op == "equal":
-            continue
-        under = before_b if j2 > j1 or not before_a else before_a
-        found.append(Change(under, word_diff("\n\n".join(a[i1:i2]), "\n\n".join(b[j1:j2]))))
+            follow(a[i1:i2], b[j1:j2])
+        elif op == "replace" and i2 - i1 == j2 - j1:
+            for old_block, new_block in zip(a[i1:i2], b[j1:j2], strict=True):
+                passage([old_block], [new_block])
+        else:
+            passage(a[i1:i2], b[j1:j2])
     return found
