@@ -13,7 +13,7 @@ from tjanste.docx.ns import W
 from tjanste.docx.package import parse_part_xml, reproducible_zip, serialize_part_xml
 from tjanste.docx.reading import open_package
 
-_P, _TBL, _TR, _TC, _SDT = (W + n for n in ("p", "tbl", "tr", "tc", "sdt"))
+_P, _TBL, _TR, _TC = (W + n for n in ("p", "tbl", "tr", "tc"))
 _TRPR = W + "trPr"
 # The parts whose text the reader shows: the body, the headers and footers, the notes (each note a story of its own).
 _STORY_PART = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
@@ -73,7 +73,7 @@ def _text(block: etree._Element) -> str:
     return "".join(u.text for p in ([block] if block.tag == _P else block.iter(_P)) for u in units(p))
 
 
-def _track_story(old: etree._Element | None, new: etree._Element, marks: Marks, *, mark_paragraphs: bool = True) -> None:
+def _track_story(old: etree._Element | None, new: etree._Element, marks: Marks) -> None:
     """The blocks of a story (body, header, note, table cell) in place: unchanged ones kept, the others tracked."""
     a, b = _blocks(old), _blocks(new)
     result: list[etree._Element] = []
@@ -82,7 +82,7 @@ def _track_story(old: etree._Element | None, new: etree._Element, marks: Marks, 
         if op == "equal":
             result += b[j1:j2]
         else:
-            result += _changed_run(a[i1:i2], b[j1:j2], marks, mark_paragraphs)
+            result += _changed_run(a[i1:i2], b[j1:j2], marks)
     _replace_blocks(new, b, result)
 
 
@@ -102,7 +102,7 @@ def _block_start(container: etree._Element) -> int:
     return len(container)
 
 
-def _changed_run(a: list[etree._Element], b: list[etree._Element], marks: Marks, mark_paragraphs: bool) -> list[etree._Element]:
+def _changed_run(a: list[etree._Element], b: list[etree._Element], marks: Marks) -> list[etree._Element]:
     """A run of blocks that differ: paired by their text (same kind, in order), the rest deleted or inserted."""
     out: list[etree._Element] = []
     matcher = difflib.SequenceMatcher(None, [_text(x) for x in a], [_text(x) for x in b], autojunk=False)
@@ -112,16 +112,16 @@ def _changed_run(a: list[etree._Element], b: list[etree._Element], marks: Marks,
             old = olds[k] if k < len(olds) else None
             new = news[k] if k < len(news) else None
             if old is not None and new is not None and old.tag != new.tag:
-                out += _block(old, None, marks, mark_paragraphs) + _block(None, new, marks, mark_paragraphs)
+                out += _block(old, None, marks) + _block(None, new, marks)
             else:
-                out += _block(old, new, marks, mark_paragraphs)
+                out += _block(old, new, marks)
     return out
 
 
-def _block(old: etree._Element | None, new: etree._Element | None, marks: Marks, mark_paragraphs: bool) -> list[etree._Element]:
+def _block(old: etree._Element | None, new: etree._Element | None, marks: Marks) -> list[etree._Element]:
     tag = (new if new is not None else old).tag  # type: ignore[union-attr]
     if tag == _P:
-        return [tracked_paragraph(old, new, marks, mark_paragraph=mark_paragraphs)]
+        return [tracked_paragraph(old, new, marks)]
     return _table(old, new, marks)
 
 
@@ -152,7 +152,7 @@ def _table(old: etree._Element | None, new: etree._Element | None, marks: Marks)
             n = news[k] if k < len(news) else None
             if o is not None and n is not None and len(_cells(o)) == len(_cells(n)):
                 for old_cell, new_cell in zip(_cells(o), _cells(n), strict=True):
-                    _track_story(old_cell, new_cell, marks, mark_paragraphs=True)
+                    _track_story(old_cell, new_cell, marks)
                 rows.append(n)
                 continue
             if o is not None:
