@@ -151,3 +151,10 @@ def test_a_table_cell_changes_its_column_sum_and_the_kontroll_that_names_it() ->
     ]
     check = found["kontroller[1] fordelning.summa = narakort.summa + medarbetare.summa + ehalsa_rjh + ambulans_rjh"]
     assert [side.replace(NBSP, " ").split(" = ")[1].split(" + ")[0] for side in check] == ["30 594 000 kr", "30 593 500 kr"]
+
+
+def test_a_document_that_is_gone_is_named_and_a_new_one_shown_whole() -> None:
+    diff = compare_case("x", ("a", "b"), ({"bilaga-1.docx": "Gammal bilaga.\n"}, {"bilaga-2.docx": "Ny bilaga.\n"}), ({}, {}))
+    text = as_text(diff)
+    assert "bilaga-1.docx (handlingen finns inte längre)\n" in text and "Gammal" not in text
+    assert "bilaga-2.docx (ny handling)" in text and "{+Ny bilaga.+}" in text

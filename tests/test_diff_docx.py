@@ -33,10 +33,11 @@ def edited(path: Path, *pairs: tuple[str, str]) -> str:
 
 
 def primarvard() -> tuple[dict[str, bytes], dict[str, bytes]]:
-    """An amount, a word of an att-sats, a paragraph added and one removed."""
+    """An amount, a word of an att-sats, a paragraph added and one removed, a dnr in the headers beside the logotype."""
     path = KORPUS / "cases" / "2015-primarvard.md"
     text = edited(
         path,
+        ('dnr: ""', 'dnr: "2015/00123"'),
         ("  halsovalspeng: 10 mnkr", "  halsovalspeng: 12 mnkr"),
         ("till läkarförsörjning under", "till läkarförsörjningen under"),
         ("fördelas enligt nedan:\n", "fördelas enligt nedan:\n\nEtt nytt stycke.\n"),

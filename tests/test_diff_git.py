@@ -112,6 +112,14 @@ def test_bad_input_is_one_swedish_error_line(repo: Path, capsys, args: list[str]
     assert expected in err and "Traceback" not in err and "fel" in err
 
 
+def test_a_case_with_an_error_in_the_working_tree_is_its_own_error_line_and_no_copy_is_written(repo: Path, tmp_path: Path, capsys) -> None:
+    edit(repo / "cases" / f"{CASE}.md", "datum: 2015-01-19", "datum: 2015-13-19")
+    assert main(["diff", CASE, "--docx", str(tmp_path / "x.docx")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"{repo / 'cases' / CASE}.md:") and ": fel: datum:" in err and "Traceback" not in err
+    assert not (tmp_path / "x.docx").exists()
+
+
 def test_outside_a_git_repository_says_so(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
     bare = tmp_path / "utan-git"
     shutil.copytree(repo, bare, ignore=shutil.ignore_patterns(".git"))

@@ -64,6 +64,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
     sys.stdout.write(report(comparison.diffs, args.format, colour=colour, title=title))
     if args.alla and args.format == "text":
         sys.stdout.write(summary(comparison.diffs, len(comparison.diffs)) + "\n")
+    if comparison.failures:
+        return 1  # the cases that failed are named above; no copy in Word is written for a comparison that is not whole
     if args.docx and not args.alla and "beslut.docx" not in copies:
         sys.stderr.write(f"tjanste: fel: --docx: ärendet har inget beslut i {comparison.new.label}; ingen fil skrevs\n")
         return 1
@@ -77,6 +79,4 @@ def cmd_diff(args: argparse.Namespace) -> int:
             return 1
         for path in written:
             sys.stderr.write(f"skrev {path}\n")
-    if comparison.failures:
-        return 1
     return 1 if args.exit_code and any(d.changed for d in comparison.diffs) else 0

@@ -63,7 +63,7 @@ def compare(case: str | None, fran: str, till: str | None) -> Comparison:
     failures: list[str] = []
     diffs: list[CaseDiff] = []
     for name in names:
-        broken = [f"{side.label}: {line}" for side in (old, new) for line in side.failures.get(name, [])]
+        broken = [line for side in (old, new) for line in side.failures.get(name, [])]
         if broken:
             failures += broken
             continue
@@ -132,13 +132,15 @@ def _revision_side(repo: Path, prefix: Path, revision: Revision, relative: Path 
             folder = out / name
             documents = sorted(folder.glob("*.docx")) if folder.is_dir() else []
             if not documents:
-                side.failures[name] = [line for line in said.splitlines() if name in line] or [f"{name}: kunde inte skrivas ut"]
+                # The revision's own messages, its files named as git names them: 'HEAD~1:cases/x.md:9:6: fel: ...'.
+                lines = [line.replace(f"{project}{os.sep}", f"{revision.name}:") for line in said.splitlines() if name in line]
+                side.failures[name] = lines or [f"{revision.name}:{case_file}:1:1: fel: ärendet kunde inte skrivas ut i {revision.label}"]
                 continue
             try:
                 side.docx[name] = {d.name: d.read_bytes() for d in documents}
                 side.texts[name] = {n: docx_text(data) for n, data in side.docx[name].items()}
             except (OSError, DocxError) as error:
-                side.failures[name] = [f"{name}: {error}"]
+                side.failures[name] = [f"{revision.name}:{case_file}:1:1: fel: en handling kan inte läsas: {error}"]
                 continue
             side.figures[name] = _figures_in(project, project / case_file)
     return side

@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from tjanste.diffing.compare import CaseDiff
-from tjanste.diffing.words import Piece, tokens
+from tjanste.diffing.compare import CaseDiff, DocumentDiff
+from tjanste.diffing.words import Change, Piece, tokens
 
 FORMATS = ("text", "markdown", "html")
 CONTEXT_WORDS = 8  # unchanged words kept on each side of a change; the rest of a long paragraph is shown as …
@@ -82,6 +82,11 @@ def _lines(pieces: list[Piece], mark: Callable[[str, str], str], plain: Callable
     return lines
 
 
+def _shown(document: DocumentDiff) -> list[Change]:
+    """A document's passages; one that is gone is named, its whole text is not repeated as deleted."""
+    return [] if document.state == "borttagen" else document.passages
+
+
 def heading_text(heading: str) -> str:
     return heading.lstrip("#").strip() or START
 
@@ -105,7 +110,7 @@ def as_text(diff: CaseDiff, *, colour: bool = False) -> str:
             out.pop()
         out += ["", document.name + (f" ({_STATES[document.state]})" if document.state in _STATES else "")]
         heading = None
-        for passage in document.passages:
+        for passage in _shown(document):
             if passage.heading != heading:
                 heading = passage.heading
                 out.append(f"  {heading_text(heading)}")
@@ -138,7 +143,7 @@ def as_markdown(diff: CaseDiff) -> str:
         state = f" ({_STATES[document.state]})" if document.state in _STATES else ""
         out += ["", f"### {_md(document.name)}{state}"]
         heading = None
-        for passage in document.passages:
+        for passage in _shown(document):
             if passage.heading != heading:
                 heading = passage.heading
                 out += ["", f"**{_md(heading_text(heading))}**"]
@@ -169,7 +174,7 @@ def as_html_section(diff: CaseDiff) -> str:
         state = f" ({_STATES[document.state]})" if document.state in _STATES else ""
         out.append(f"<h3>{e(document.name)}{e(state)}</h3>")
         heading = None
-        for passage in document.passages:
+        for passage in _shown(document):
             if passage.heading != heading:
                 heading = passage.heading
                 out.append(f"<h4>{e(heading_text(heading))}</h4>")

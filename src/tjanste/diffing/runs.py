@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import re
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -18,6 +19,16 @@ _SKIPPED = frozenset(W + n for n in ("pPr", "del", "moveFrom", "proofErr"))
 _REFERENCES = (W + "footnoteReference", W + "endnoteReference", qn("w:drawing"), qn("w:pict"), qn("w:object"))
 _RPR, _T, _PPR = W + "rPr", W + "t", W + "pPr"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+# Ids a package numbers as it is written (a picture's relationship and drawing id): the same picture in both papers may
+# differ in them, so atoms are compared without; the one kept is the new paper's, whose ids are right in its package.
+_NUMBERING = re.compile(rb'\s(?:[A-Za-z]\w*:)?(?:id|embed|link)="[^"]*"')
+_DECLARATIONS = re.compile(rb'\sxmlns(?::\w+)?="[^"]*"')
+
+
+def xml_key(element: etree._Element) -> bytes:
+    """An element's XML to compare by: without the namespace declarations it inherits, which differ between two parts that
+    declare different sets (a template's header and the next version's) while the elements are the same."""
+    return _DECLARATIONS.sub(b"", etree.tostring(element))
 
 
 @dataclass(frozen=True)
@@ -105,7 +116,7 @@ class _Stream:
                 continue
             self._words(text, start)
             text = ""
-            self.keys.append(Atom(etree.tostring(unit.atom)))
+            self.keys.append(Atom(_NUMBERING.sub(b"", xml_key(unit.atom))))
             self.spans.append((offset, offset + 1))
             offset += 1
         self._words(text, start)
@@ -178,7 +189,7 @@ def _core(ppr: etree._Element | None) -> bytes:
     """A paragraph's properties without its mark's run properties: what decides its style, list and heading level."""
     if ppr is None:
         return b""
-    return b"".join(etree.tostring(c) for c in ppr if c.tag not in (_RPR, W + "sectPr", W + "pPrChange"))
+    return b"".join(xml_key(c) for c in ppr if c.tag not in (_RPR, W + "sectPr", W + "pPrChange"))
 
 
 def _mark_paragraph(ppr: etree._Element, mark: etree._Element) -> None:

@@ -8,7 +8,7 @@ import re
 
 from lxml import etree
 
-from tjanste.diffing.runs import Marks, tracked_paragraph, units
+from tjanste.diffing.runs import Marks, tracked_paragraph, units, xml_key
 from tjanste.docx.ns import W
 from tjanste.docx.package import parse_part_xml, reproducible_zip, serialize_part_xml
 from tjanste.docx.reading import open_package
@@ -77,7 +77,7 @@ def _track_story(old: etree._Element | None, new: etree._Element, marks: Marks) 
     """The blocks of a story (body, header, note, table cell) in place: unchanged ones kept, the others tracked."""
     a, b = _blocks(old), _blocks(new)
     result: list[etree._Element] = []
-    matcher = difflib.SequenceMatcher(None, [etree.tostring(x) for x in a], [etree.tostring(x) for x in b], autojunk=False)
+    matcher = difflib.SequenceMatcher(None, [xml_key(x) for x in a], [xml_key(x) for x in b], autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             result += b[j1:j2]
@@ -141,7 +141,7 @@ def _table(old: etree._Element | None, new: etree._Element | None, marks: Marks)
     if new is None:
         old_rows, new_rows = new_rows, []
     rows: list[etree._Element] = []
-    matcher = difflib.SequenceMatcher(None, [etree.tostring(r) for r in old_rows], [etree.tostring(r) for r in new_rows], autojunk=False)
+    matcher = difflib.SequenceMatcher(None, [xml_key(r) for r in old_rows], [xml_key(r) for r in new_rows], autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             rows += new_rows[j1:j2]
