@@ -23,6 +23,7 @@ _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 # differ in them, so atoms are compared without; the one kept is the new paper's, whose ids are right in its package.
 _NUMBERING = re.compile(rb'\s(?:[A-Za-z]\w*:)?(?:id|embed|link)="[^"]*"')
 _DECLARATIONS = re.compile(rb'\sxmlns(?::\w+)?="[^"]*"')
+_LIST_NUMBER = re.compile(rb'(<w:numId w:val=")([^"]*)"')
 
 
 def xml_key(element: etree._Element) -> bytes:
@@ -55,11 +56,29 @@ class Unit:
 
 @dataclass
 class Marks:
-    """The author, date and running id of the changes of one document."""
+    """The author, date and running id of the changes of one document, and the old paper's list numbers it brought in.
+
+    A deleted list item, or the old properties of a paragraph that was one, names its list by the old paper's
+    w:numId: `old_lists` holds each such element, `same_lists` the new list an old one became (from the paragraphs
+    paired), so that diffing/lists.py can point them at the right list of the new paper.
+    """
 
     author: str
     date: str
     next_id: int = 1
+    old_lists: list[etree._Element] = field(default_factory=list)
+    same_lists: dict[str, str] = field(default_factory=dict)
+    # Each side's lists by number → what the list looks like (a digest): two papers may give one number to different lists.
+    old_definitions: dict[bytes, bytes] = field(default_factory=dict)
+    new_definitions: dict[bytes, bytes] = field(default_factory=dict)
+
+    def key(self, element: etree._Element, *, old: bool) -> bytes:
+        """The element's XML to compare by, each list it names by what the list looks like on its side."""
+        table = self.old_definitions if old else self.new_definitions
+        return _LIST_NUMBER.sub(lambda m: m.group(1) + table.get(m.group(2), m.group(2)) + b'"', xml_key(element))
+
+    def from_old(self, ppr: etree._Element) -> None:
+        self.old_lists.extend(ppr.iterfind(f"{W}numPr/{W}numId"))
 
     def mark(self, kind: str) -> etree._Element:
         element = etree.Element(qn(f"w:{kind}"))
@@ -173,23 +192,35 @@ def _paragraph_properties(old: etree._Element | None, new: etree._Element | None
     ppr = copy.deepcopy(new_ppr if new is not None else old_ppr)
     if ppr is None:
         ppr = etree.Element(_PPR)
-    for gone in ppr.findall(W + "sectPr") if new is None else []:
-        ppr.remove(gone)  # a deleted paragraph never ends a section: the new document's sections stay as they are
-    if old is not None and new is not None and _core(old_ppr) != _core(new_ppr):
+    if new is None:
+        for gone in ppr.findall(W + "sectPr"):
+            ppr.remove(gone)  # a deleted paragraph never ends a section: the new document's sections stay as they are
+        marks.from_old(ppr)
+    if old is not None and new is not None:
+        old_list, new_list = _list_of(old_ppr), _list_of(new_ppr)
+        if old_list and new_list:
+            marks.same_lists.setdefault(old_list, new_list)
+    if old is not None and new is not None and _core(old_ppr, marks, old=True) != _core(new_ppr, marks, old=False):
         change = marks.mark("pPrChange")
         before = etree.SubElement(change, _PPR)
         for child in old_ppr if old_ppr is not None else []:
             if child.tag not in (_RPR, W + "sectPr", W + "pPrChange"):
                 before.append(copy.deepcopy(child))
+        marks.from_old(before)
         ppr.append(change)
     return ppr
 
 
-def _core(ppr: etree._Element | None) -> bytes:
+def _list_of(ppr: etree._Element | None) -> str | None:
+    number = ppr.find(f"{W}numPr/{W}numId") if ppr is not None else None
+    return number.get(W + "val") if number is not None else None
+
+
+def _core(ppr: etree._Element | None, marks: Marks, *, old: bool) -> bytes:
     """A paragraph's properties without its mark's run properties: what decides its style, list and heading level."""
     if ppr is None:
         return b""
-    return b"".join(xml_key(c) for c in ppr if c.tag not in (_RPR, W + "sectPr", W + "pPrChange"))
+    return b"".join(marks.key(c, old=old) for c in ppr if c.tag not in (_RPR, W + "sectPr", W + "pPrChange"))
 
 
 def _mark_paragraph(ppr: etree._Element, mark: etree._Element) -> None:

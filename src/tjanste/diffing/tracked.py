@@ -8,7 +8,8 @@ import re
 
 from lxml import etree
 
-from tjanste.diffing.runs import Marks, tracked_paragraph, units, xml_key
+from tjanste.diffing.lists import adopt_old_lists, list_definitions
+from tjanste.diffing.runs import Marks, tracked_paragraph, units
 from tjanste.docx.ns import W
 from tjanste.docx.package import parse_part_xml, reproducible_zip, serialize_part_xml
 from tjanste.docx.reading import open_package
@@ -17,6 +18,7 @@ _P, _TBL, _TR, _TC = (W + n for n in ("p", "tbl", "tr", "tc"))
 _TRPR = W + "trPr"
 # The parts whose text the reader shows: the body, the headers and footers, the notes (each note a story of its own).
 _STORY_PART = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
+_NUMBERING = "word/numbering.xml"
 _TRPR_AFTER = (W + "trPrChange",)  # w:ins and w:del stand last in w:trPr, before a change of the row's properties
 
 
@@ -28,15 +30,19 @@ def tracked_docx(old: bytes | None, new: bytes, author: str, date: str) -> bytes
     """
     old_parts, new_parts = (_entries(old) if old is not None else {}), _entries(new)
     marks = Marks(author, date, next_id=_first_free_id(new_parts))
-    out: list[tuple[str, bytes]] = []
+    old_numbering = parse_part_xml(old_parts[_NUMBERING]) if _NUMBERING in old_parts else None
+    new_numbering = parse_part_xml(new_parts[_NUMBERING]) if _NUMBERING in new_parts else None
+    marks.old_definitions, marks.new_definitions = list_definitions(old_numbering), list_definitions(new_numbering)
+    roots: dict[str, etree._Element] = {}
     for name, data in new_parts.items():
         if _STORY_PART.fullmatch(name):
-            new_root = parse_part_xml(data)
-            old_root = parse_part_xml(old_parts[name]) if name in old_parts else None
-            _track_part(old_root, new_root, marks)
-            data = serialize_part_xml(new_root)
-        out.append((name, data))
-    return reproducible_zip(out)
+            roots[name] = parse_part_xml(data)
+            _track_part(parse_part_xml(old_parts[name]) if name in old_parts else None, roots[name], marks)
+    if marks.old_lists and old_numbering is not None and new_numbering is not None:
+        adopt_old_lists(marks, old_numbering, new_numbering)
+        roots[_NUMBERING] = new_numbering
+    out = {name: serialize_part_xml(roots[name]) if name in roots else data for name, data in new_parts.items()}
+    return reproducible_zip(list(out.items()))
 
 
 def _entries(data: bytes) -> dict[str, bytes]:
@@ -77,7 +83,7 @@ def _track_story(old: etree._Element | None, new: etree._Element, marks: Marks) 
     """The blocks of a story (body, header, note, table cell) in place: unchanged ones kept, the others tracked."""
     a, b = _blocks(old), _blocks(new)
     result: list[etree._Element] = []
-    matcher = difflib.SequenceMatcher(None, [xml_key(x) for x in a], [xml_key(x) for x in b], autojunk=False)
+    matcher = difflib.SequenceMatcher(None, [marks.key(x, old=True) for x in a], [marks.key(x, old=False) for x in b], autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             result += b[j1:j2]
@@ -141,7 +147,8 @@ def _table(old: etree._Element | None, new: etree._Element | None, marks: Marks)
     if new is None:
         old_rows, new_rows = new_rows, []
     rows: list[etree._Element] = []
-    matcher = difflib.SequenceMatcher(None, [xml_key(r) for r in old_rows], [xml_key(r) for r in new_rows], autojunk=False)
+    old_keys, new_keys = [marks.key(r, old=True) for r in old_rows], [marks.key(r, old=False) for r in new_rows]
+    matcher = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             rows += new_rows[j1:j2]

@@ -1,0 +1,97 @@
+"""The old paper's lists in the tracked-changes copy: a deleted list item must count in its own list when changes are rejected.
+
+Each paper numbers its lists itself (word/numbering.xml, one w:num per list), so an old paragraph's w:numId means
+nothing in the new paper's package. An old list that became a list of the new paper (its items paired with the new
+one's) takes that list's number; one the new paper does not have is copied in, with its definition, under new numbers.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+
+from lxml import etree
+
+from tjanste.diffing.runs import Marks, xml_key
+from tjanste.docx.ns import W
+
+_VAL, _NUM, _ABSTRACT = W + "val", W + "num", W + "abstractNum"
+_NUM_ID, _ABSTRACT_ID = W + "numId", W + "abstractNumId"
+
+
+def adopt_old_lists(marks: Marks, old_numbering: etree._Element | None, new_numbering: etree._Element | None) -> None:
+    """Points every old list number the copy brought in (marks.old_lists) at a list of the new numbering, copying in those
+    it lacks. Without either numbering part there is nothing to point at, and the numbers stay."""
+    if old_numbering is None or new_numbering is None:
+        return
+    fresh: dict[str, str] = {}
+    for element in marks.old_lists:
+        old_id = element.get(_VAL, "")
+        same = marks.same_lists.get(old_id)
+        if same is not None and _definition(old_numbering, old_id) == _definition(new_numbering, same):
+            element.set(_VAL, same)
+            continue
+        if old_id not in fresh:
+            made = _copy_list(old_id, old_numbering, new_numbering)
+            if made is None:
+                continue
+            fresh[old_id] = made
+        element.set(_VAL, fresh[old_id])
+
+
+def list_definitions(numbering: etree._Element | None) -> dict[bytes, bytes]:
+    """Every list number of a numbering part → a digest of what the list looks like (see _definition)."""
+    if numbering is None:
+        return {}
+    found = {}
+    for num in numbering.iter(_NUM):
+        number = num.get(_NUM_ID, "")
+        definition = _definition(numbering, number)
+        if definition is not None:
+            found[number.encode()] = hashlib.sha256(definition).hexdigest()[:16].encode()
+    return found
+
+
+def _definition(numbering: etree._Element, num_id: str) -> bytes | None:
+    """What a list looks like: its abstractNum's levels and the num's overrides, without the ids that name them."""
+    num = next((n for n in numbering.iter(_NUM) if n.get(_NUM_ID) == num_id), None)
+    link = num.find(_ABSTRACT_ID) if num is not None else None
+    abstract = next((a for a in numbering.iter(_ABSTRACT) if link is not None and a.get(_ABSTRACT_ID) == link.get(_VAL)), None)
+    if num is None or abstract is None:
+        return None
+    levels = [xml_key(c) for c in abstract if c.tag not in (W + "nsid", W + "tmpl")]
+    overrides = [xml_key(c) for c in num if c.tag != _ABSTRACT_ID]
+    return b"".join(levels) + b"|" + b"".join(overrides)
+
+
+def _copy_list(old_id: str, old_numbering: etree._Element, new_numbering: etree._Element) -> str | None:
+    num = next((n for n in old_numbering.iter(_NUM) if n.get(_NUM_ID) == old_id), None)
+    link = num.find(_ABSTRACT_ID) if num is not None else None
+    abstract = next((a for a in old_numbering.iter(_ABSTRACT) if link is not None and a.get(_ABSTRACT_ID) == link.get(_VAL)), None)
+    if num is None or link is None or abstract is None:
+        return None
+    abstract = copy.deepcopy(abstract)
+    abstract.set(_ABSTRACT_ID, str(_next(new_numbering, _ABSTRACT, _ABSTRACT_ID)))
+    for nsid in abstract.findall(W + "nsid"):
+        abstract.remove(nsid)  # Word joins lists with one nsid: the copy is a list of its own
+    abstracts = list(new_numbering.iter(_ABSTRACT))
+    if abstracts:
+        abstracts[-1].addnext(abstract)  # every abstractNum stands before the first num
+    else:
+        new_numbering.insert(0, abstract)
+    num = copy.deepcopy(num)
+    new_id = str(_next(new_numbering, _NUM, _NUM_ID))
+    num.set(_NUM_ID, new_id)
+    link = num.find(_ABSTRACT_ID)
+    assert link is not None
+    link.set(_VAL, abstract.get(_ABSTRACT_ID, ""))
+    nums = list(new_numbering.iter(_NUM))
+    if nums:
+        nums[-1].addnext(num)
+    else:
+        abstract.addnext(num)
+    return new_id
+
+
+def _next(root: etree._Element, tag: str, attribute: str) -> int:
+    return max((int(e.get(attribute, "0")) for e in root.iter(tag) if e.get(attribute, "").isdigit()), default=0) + 1

@@ -1,0 +1,44 @@
+"""Random changes to a case's text: the tracked-changes copy always accepts to the new paper's text and rejects to the old's."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import KORPUS
+from tjanste.commands.pipeline import read_and_word, render_documents
+from tjanste.diffing.tracked import tracked_docx
+from tjanste.diffing.views import view
+from tjanste.diffing.words import changes, new_text, old_text
+from tjanste.docx.text import docx_text
+
+CASE = KORPUS / "cases" / "2015-primarvard.md"
+FRONT = CASE.read_text(encoding="utf-8").split("\n---\n", 1)[0] + "\n---\n"
+WORDS = ["budget", "primärvården", "{{ belopp.utveckling }}", "läkare", "och", "*äldre*", "**vård**", "2016"]
+_words = st.lists(st.sampled_from(WORDS), min_size=1, max_size=8).map(" ".join)
+_block = st.one_of(
+    _words.map(lambda w: w[0].upper() + w[1:] + "."),
+    _words.map(lambda w: "## " + w),
+    st.lists(_words, min_size=1, max_size=3).map(lambda items: "\n".join("- " + i for i in items)),
+    st.lists(_words, min_size=1, max_size=3).map(lambda items: "\n".join(f"{n}. {i}" for n, i in enumerate(items, 1))),
+)
+_prose = st.lists(_block, min_size=1, max_size=6)
+
+
+def paper(blocks: list[str]) -> dict[str, bytes]:
+    text = FRONT + "\n\n".join(blocks) + "\n"
+    return render_documents(*read_and_word(str(CASE), text))
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_prose, _prose)
+def test_any_change_of_the_prose_accepts_to_the_new_and_rejects_to_the_old(old_blocks: list[str], new_blocks: list[str]) -> None:
+    old, new = paper(old_blocks), paper(new_blocks)
+    tracked = tracked_docx(old["beslut.docx"], new["beslut.docx"], "Granskare", "2015-01-19T00:00:00Z")
+    assert docx_text(view(tracked, accept=True)) == new["beslut.txt"].decode()
+    assert docx_text(view(tracked, accept=False)) == old["beslut.txt"].decode()
+    assert docx_text(tracked) == new["beslut.txt"].decode()
+    passages = changes(old["beslut.txt"].decode(), new["beslut.txt"].decode())
+    assert bool(passages) == (old["beslut.txt"] != new["beslut.txt"])
+    for passage in passages:  # every passage is a real difference of the two texts
+        assert old_text(passage.pieces) != new_text(passage.pieces)
