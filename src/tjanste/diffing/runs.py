@@ -17,7 +17,7 @@ _CONTAINERS = frozenset(W + n for n in ("hyperlink", "smartTag", "customXml", "d
 _SKIPPED = frozenset(W + n for n in ("pPr", "del", "moveFrom", "proofErr"))
 # What a deleted piece cannot bring along: a reference to a part or a note of the old package, which the new one lacks.
 _REFERENCES = (W + "footnoteReference", W + "endnoteReference", qn("w:drawing"), qn("w:pict"), qn("w:object"))
-_RPR, _T, _PPR = W + "rPr", W + "t", W + "pPr"
+_RPR, _T, _PPR, _NUM_ID = W + "rPr", W + "t", W + "pPr", W + "numId"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 # Ids a package numbers as it is written (a picture's relationship and drawing id): the same picture in both papers may
 # differ in them, so atoms are compared without; the one kept is the new paper's, whose ids are right in its package.
@@ -79,6 +79,13 @@ class Marks:
 
     def from_old(self, ppr: etree._Element) -> None:
         self.old_lists.extend(ppr.iterfind(f"{W}numPr/{W}numId"))
+
+    def same(self, old: etree._Element, new: etree._Element) -> None:
+        """Two blocks that stand for each other: the lists they name, in order, are the same lists if they look the same."""
+        for before, after in zip(old.iter(_NUM_ID), new.iter(_NUM_ID), strict=False):
+            old_id, new_id = before.get(W + "val", ""), after.get(W + "val", "")
+            if self.old_definitions.get(old_id.encode(), b"?") == self.new_definitions.get(new_id.encode(), b"!"):
+                self.same_lists.setdefault(old_id, new_id)
 
     def mark(self, kind: str) -> etree._Element:
         element = etree.Element(qn(f"w:{kind}"))
@@ -196,10 +203,8 @@ def _paragraph_properties(old: etree._Element | None, new: etree._Element | None
         for gone in ppr.findall(W + "sectPr"):
             ppr.remove(gone)  # a deleted paragraph never ends a section: the new document's sections stay as they are
         marks.from_old(ppr)
-    if old is not None and new is not None:
-        old_list, new_list = _list_of(old_ppr), _list_of(new_ppr)
-        if old_list and new_list:
-            marks.same_lists.setdefault(old_list, new_list)
+    if old_ppr is not None and new_ppr is not None:
+        marks.same(old_ppr, new_ppr)
     if old is not None and new is not None and _core(old_ppr, marks, old=True) != _core(new_ppr, marks, old=False):
         change = marks.mark("pPrChange")
         before = etree.SubElement(change, _PPR)
@@ -209,11 +214,6 @@ def _paragraph_properties(old: etree._Element | None, new: etree._Element | None
         marks.from_old(before)
         ppr.append(change)
     return ppr
-
-
-def _list_of(ppr: etree._Element | None) -> str | None:
-    number = ppr.find(f"{W}numPr/{W}numId") if ppr is not None else None
-    return number.get(W + "val") if number is not None else None
 
 
 def _core(ppr: etree._Element | None, marks: Marks, *, old: bool) -> bytes:

@@ -86,6 +86,8 @@ def _track_story(old: etree._Element | None, new: etree._Element, marks: Marks) 
     matcher = difflib.SequenceMatcher(None, [marks.key(x, old=True) for x in a], [marks.key(x, old=False) for x in b], autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
+            for before, after in zip(a[i1:i2], b[j1:j2], strict=True):
+                marks.same(before, after)
             result += b[j1:j2]
         else:
             result += _changed_run(a[i1:i2], b[j1:j2], marks)
@@ -151,6 +153,8 @@ def _table(old: etree._Element | None, new: etree._Element | None, marks: Marks)
     matcher = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
+            for before, after in zip(old_rows[i1:i2], new_rows[j1:j2], strict=True):
+                marks.same(before, after)
             rows += new_rows[j1:j2]
             continue
         olds, news = old_rows[i1:i2], new_rows[j1:j2]
