@@ -137,7 +137,7 @@ def test_a_profile_change_lists_every_case_whose_text_changed(repo: Path, build:
     assert expected
     assert main(["diff", "--alla", "--fran", "HEAD~1", "--exit-code"]) == 1
     out = capsys.readouterr().out
-    assert out.splitlines()[-1] == f"{len(set(expected))} av 4 ärenden ändrade: {', '.join(sorted(set(expected)))}"
+    assert out.splitlines()[-1] == f"{len(set(expected))} av 4 ärenden har ändrats: {', '.join(sorted(set(expected)))}"
     assert "[-Karlskrona-]{+Ronneby+} dag som ovan" in out
 
 

@@ -33,7 +33,7 @@ def add_arguments(commands: argparse._SubParsersAction, case_help: str, given: o
 def cmd_diff(args: argparse.Namespace) -> int:
     from tjanste.commands.diff import compare, tracked_copies
     from tjanste.commands.revisions import RevisionError
-    from tjanste.diffing.report import report, summary
+    from tjanste.diffing.report import report
     from tjanste.docx.reading import DocxError
     from tjanste.errors import CaseError, os_reason
     from tjanste.files.writer import write_all
@@ -61,9 +61,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         sys.stderr.write(f"{line}\n")
     colour = args.format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
     title = f"Ändringar {comparison.old.label} → {comparison.new.label}"
-    sys.stdout.write(report(comparison.diffs, args.format, colour=colour, title=title))
-    if args.alla and args.format == "text":
-        sys.stdout.write(summary(comparison.diffs, len(comparison.diffs)) + "\n")
+    sys.stdout.write(report(comparison.diffs, args.format, colour=colour, title=title, every=args.alla))
     if comparison.failures:
         return 1  # the cases that failed are named above; no copy in Word is written for a comparison that is not whole
     if args.docx and not args.alla and "beslut.docx" not in copies:

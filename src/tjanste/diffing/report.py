@@ -24,8 +24,8 @@ def unchanged_line(diff: CaseDiff) -> str:
 def summary(diffs: list[CaseDiff], total: int) -> str:
     count = sum(d.changed for d in diffs)
     if not count:
-        return f"inga ärenden ändrade av {total}"
-    return f"{count} av {total} ärenden ändrade: {', '.join(d.case for d in diffs if d.changed)}"
+        return f"ingen ändring i texten i något av de {total} ärendena"
+    return f"{count} av {total} ärenden har ändrats: {', '.join(d.case for d in diffs if d.changed)}"
 
 
 def trimmed(pieces: list[Piece]) -> list[Piece]:
@@ -207,11 +207,15 @@ def as_html(diffs: list[CaseDiff], title: str) -> str:
     return PAGE.format(title=html.escape(title), body="".join(as_html_section(d) for d in diffs))
 
 
-def report(diffs: list[CaseDiff], form: str, *, colour: bool = False, title: str = "Ändringar") -> str:
-    """Every case's report in one format; cases that did not change are left out when others did (then one line each)."""
-    shown = [d for d in diffs if d.changed] or diffs
+def report(diffs: list[CaseDiff], form: str, *, colour: bool = False, title: str = "Ändringar", every: bool = False) -> str:
+    """Every changed case's report in one format. One case that did not change is one line; with every (--alla) the
+    unchanged cases are left out and a last line counts the changed ones."""
+    shown = [d for d in diffs if d.changed] if every else diffs
+    last = summary(diffs, len(diffs)) if every else ""
     if form == "html":
-        return as_html(shown, title)
+        return (
+            as_html(shown, title) if shown or not every else as_html([], title).replace("</body>", f"<p>{html.escape(last)}</p>\n</body>")
+        )
     if form == "markdown":
-        return "\n".join(as_markdown(d) for d in shown)
-    return "\n".join(as_text(d, colour=colour) for d in shown)
+        return "\n".join([*(as_markdown(d) for d in shown), *([f"*{_md(last)}*\n"] if last else [])])
+    return "\n".join(as_text(d, colour=colour) for d in shown) + (f"{last}\n" if last else "")
