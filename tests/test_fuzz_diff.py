@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import KORPUS
@@ -32,6 +32,9 @@ def paper(blocks: list[str]) -> dict[str, bytes]:
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_prose, _prose)
+@example(["- budget"], ["Budget."])  # the old list's number meant nothing in the new numbering
+@example(["1. budget\n2. budget"], ["- budget", "1. budget"])  # one list became two: paired by look, not by number
+@example(["1. budget", "Budget.", "1. budget"], ["1. budget\n2. budget"])  # two lists of one look became one
 def test_any_change_of_the_prose_accepts_to_the_new_and_rejects_to_the_old(old_blocks: list[str], new_blocks: list[str]) -> None:
     old, new = paper(old_blocks), paper(new_blocks)
     tracked = tracked_docx(old["beslut.docx"], new["beslut.docx"], "Granskare", "2015-01-19T00:00:00Z")

@@ -39,16 +39,24 @@ def adopt_old_lists(marks: Marks, old_numbering: etree._Element | None, new_numb
         element.set(_VAL, fresh[old_id])
 
 
-def list_definitions(numbering: etree._Element | None) -> dict[bytes, bytes]:
-    """Every list number of a numbering part → a digest of what the list looks like (see _definition)."""
+def list_definitions(numbering: etree._Element | None, stories: list[etree._Element]) -> dict[bytes, bytes]:
+    """Every list number of a paper → what the list looks like (a digest of _definition) and which list of that look it is,
+    counted in the order the stories use them: the second list of bullets is another list than the first."""
     if numbering is None:
         return {}
-    found = {}
-    for num in numbering.iter(_NUM):
-        number = num.get(_NUM_ID, "")
-        definition = _definition(numbering, number)
-        if definition is not None:
-            found[number.encode()] = hashlib.sha256(definition).hexdigest()[:16].encode()
+    found: dict[bytes, bytes] = {}
+    seen: dict[bytes, int] = {}
+    for story in stories:
+        for element in story.iter(W + "numId"):
+            number = element.get(_VAL, "")
+            if number.encode() in found:
+                continue
+            definition = _definition(numbering, number)
+            if definition is None:
+                continue
+            digest = hashlib.sha256(definition).hexdigest()[:16].encode()
+            seen[digest] = seen.get(digest, 0) + 1
+            found[number.encode()] = digest + b"-" + str(seen[digest]).encode()
     return found
 
 

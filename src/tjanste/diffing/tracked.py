@@ -32,12 +32,12 @@ def tracked_docx(old: bytes | None, new: bytes, author: str, date: str) -> bytes
     marks = Marks(author, date, next_id=_first_free_id(new_parts))
     old_numbering = parse_part_xml(old_parts[_NUMBERING]) if _NUMBERING in old_parts else None
     new_numbering = parse_part_xml(new_parts[_NUMBERING]) if _NUMBERING in new_parts else None
-    marks.old_definitions, marks.new_definitions = list_definitions(old_numbering), list_definitions(new_numbering)
-    roots: dict[str, etree._Element] = {}
-    for name, data in new_parts.items():
-        if _STORY_PART.fullmatch(name):
-            roots[name] = parse_part_xml(data)
-            _track_part(parse_part_xml(old_parts[name]) if name in old_parts else None, roots[name], marks)
+    old_roots = {name: parse_part_xml(data) for name, data in old_parts.items() if _STORY_PART.fullmatch(name)}
+    roots = {name: parse_part_xml(data) for name, data in new_parts.items() if _STORY_PART.fullmatch(name)}
+    marks.old_definitions = list_definitions(old_numbering, list(old_roots.values()))
+    marks.new_definitions = list_definitions(new_numbering, list(roots.values()))
+    for name, root in roots.items():
+        _track_part(old_roots.get(name), root, marks)
     if marks.old_lists and old_numbering is not None and new_numbering is not None:
         adopt_old_lists(marks, old_numbering, new_numbering)
         roots[_NUMBERING] = new_numbering
