@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import KORPUS
-from tjanste.commands.pipeline import read_and_word, render_documents
+from tjanste.commands.pipeline import make_rendering
 from tjanste.diffing.compare import compare_case
 from tjanste.diffing.figures import changed, figures
 from tjanste.diffing.report import as_html, as_markdown, as_text, trimmed
@@ -87,12 +87,10 @@ def primarvard_diff():
         ("  halsovalspeng: 10 mnkr", "  halsovalspeng: 12 mnkr"),
         ("till läkarförsörjning under", "till läkarförsörjningen under"),
     )
-    sides = [read_and_word(str(PRIMARVARD)), read_and_word(str(PRIMARVARD), text)]
-    texts = []
-    for case, papers in sides:
-        files = render_documents(case, papers)
-        texts.append({n: files[n.removesuffix(".docx") + ".txt"].decode() for n in files if n.endswith(".docx")})
-    return compare_case("2015-primarvard", ("HEAD", "arbetskatalogen"), (texts[0], texts[1]), tuple(figures(*s) for s in sides))
+    sides = [make_rendering(str(PRIMARVARD)), make_rendering(str(PRIMARVARD), text=text)]
+    texts = [{n: r.files[n.removesuffix(".docx") + ".txt"].decode() for n in r.files if n.endswith(".docx")} for r in sides]
+    figure_sets = (figures(sides[0].case, sides[0].papers), figures(sides[1].case, sides[1].papers))
+    return compare_case("2015-primarvard", ("HEAD", "arbetskatalogen"), (texts[0], texts[1]), figure_sets)
 
 
 def test_the_figures_list_the_amount_and_the_att_sats_as_the_paper_writes_them() -> None:
@@ -144,7 +142,8 @@ def test_a_table_cell_changes_its_column_sum_and_the_kontroll_that_names_it() ->
         ("Fast läkar- och vårdkontakt, 300 000 kr", "Fast läkar- och vårdkontakt, 299 500 kr"),
         ("skrivet: [30 594 000 kr]", "skrivet: [30 593 500 kr]"),
     )
-    found = {c.name: (c.old, c.new) for c in changed(figures(*read_and_word(str(GODNARA))), figures(*read_and_word(str(GODNARA), text)))}
+    before, after = make_rendering(str(GODNARA), documents=False), make_rendering(str(GODNARA), text=text, documents=False)
+    found = {c.name: (c.old, c.new) for c in changed(figures(before.case, before.papers), figures(after.case, after.papers))}
     assert [found["tabell.narakort.summa"][0].replace(NBSP, " "), found["tabell.narakort.summa"][1].replace(NBSP, " ")] == [
         "30 594 000 kr",
         "30 593 500 kr",

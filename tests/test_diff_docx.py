@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import KORPUS, ROOT, soffice
-from tjanste.commands.pipeline import read_and_word, render_documents
+from tjanste.commands.pipeline import make_rendering
 from tjanste.diffing.tracked import tracked_docx
 from tjanste.diffing.views import view
 from tjanste.docx.text import docx_text
@@ -21,7 +21,7 @@ AUTHOR, DATE = "Granskare Gran", "2015-01-19T00:00:00Z"
 
 
 def rendered(path: Path, text: str | None = None) -> dict[str, bytes]:
-    return render_documents(*read_and_word(str(path), text))
+    return make_rendering(str(path), text=text).files
 
 
 def edited(path: Path, *pairs: tuple[str, str]) -> str:

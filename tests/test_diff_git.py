@@ -68,11 +68,11 @@ def change_amount_and_att(root: Path) -> None:
 
 
 def test_the_acceptance_a_changed_amount_and_att_sats_in_markdown_and_in_word(repo: Path, tmp_path: Path, capsys) -> None:
-    from tjanste.commands.pipeline import render_in_memory
+    from tjanste.commands.pipeline import make_rendering
 
-    old = render_in_memory(CASE)[2]
+    old = make_rendering(CASE).files
     change_amount_and_att(repo)
-    new = render_in_memory(CASE)[2]
+    new = make_rendering(CASE).files
     status, index = git(repo, "status", "--porcelain"), git(repo, "diff", "--cached")
     copy = tmp_path / "x.docx"
     assert main(["diff", CASE, "--format", "markdown", "--docx", str(copy)]) == 0

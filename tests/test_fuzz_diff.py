@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import KORPUS
-from tjanste.commands.pipeline import read_and_word, render_documents
+from tjanste.commands.pipeline import make_rendering
 from tjanste.diffing.tracked import tracked_docx
 from tjanste.diffing.views import view
 from tjanste.diffing.words import changes, new_text, old_text
@@ -27,7 +27,7 @@ _prose = st.lists(_block, min_size=1, max_size=6)
 
 def paper(blocks: list[str]) -> dict[str, bytes]:
     text = FRONT + "\n\n".join(blocks) + "\n"
-    return render_documents(*read_and_word(str(CASE), text))
+    return make_rendering(str(CASE), text=text).files
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from tjanste.errors import TjansteError
+
 
 class Limit(NamedTuple):
     """One bound on an input: its constant's name, its value, the unit it counts and what it measures, in Swedish."""
@@ -29,7 +31,7 @@ class Limit(NamedTuple):
         return f"{self.what} är {found}{unit}, över gränsen {self.value}{unit} ({self.name}); {self.advice}"
 
 
-class LimitError(ValueError):
+class LimitError(TjansteError, ValueError):
     """An input over a limit; the message is the limit's own, the caller adds the file and line."""
 
     def __init__(self, limit: Limit, found: int | str, line: int | None = None):
@@ -89,7 +91,7 @@ TABLE_ROWS = Limit("TABLE_ROWS", 200_000, "rader", "tabellen", "dela upp tabelle
 
 # --- Jinja in prose, att-satser and Word templates (prose, docx/document) ------------------
 
-# Counted by jinjawork and sandbox in every hook Jinja passes through; a case's numbers obey EXACT_DIGITS too.
+# Counted by workbudget and sandbox in every hook Jinja passes through; a case's numbers obey EXACT_DIGITS too.
 JINJA_MAX_LOOP_ROUNDS = 100_000  # rounds of all {% for %} loops of one case (also the longest range())
 JINJA_MAX_TAGS = 10_000  # {{ }} and {% %} in one template (a piece of prose, a part of a Word template)
 JINJA_MAX_NESTING = 60  # levels of one template's tree (brackets, chained steps, open blocks): well within the stack

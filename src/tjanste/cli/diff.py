@@ -32,10 +32,9 @@ def add_arguments(commands: argparse._SubParsersAction, case_help: str, given: o
 
 def cmd_diff(args: argparse.Namespace) -> int:
     from tjanste.commands.diff import compare, tracked_copies
-    from tjanste.commands.revisions import RevisionError
     from tjanste.diffing.report import report
     from tjanste.docx.reading import DocxError
-    from tjanste.errors import CaseError, os_reason
+    from tjanste.errors import os_reason
     from tjanste.files.writer import write_all
 
     if (args.arende is None) == (not args.alla):
@@ -44,16 +43,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if args.docx is not None and not args.docx.strip():
         sys.stderr.write("tjanste: fel: --docx: sökvägen är tom; ange filen att skriva, t.ex. --docx beslut-ändringar.docx\n")
         return 1
-    try:
+    try:  # a revision, git or a case that cannot be read: the command line reports its TjansteError
         comparison = compare(args.arende, args.fran, args.till)
         copies = tracked_copies(comparison, every=args.alla) if args.docx else {}
-    except RevisionError as error:
-        sys.stderr.write(f"tjanste: fel: {error}\n")
-        return 1
-    except CaseError as error:
-        for problem in error.problems:
-            sys.stderr.write(f"{problem}\n")
-        return 1
     except DocxError as error:
         sys.stderr.write(f"tjanste: fel: en handling kan inte läsas som .docx: {error}\n")
         return 1

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tjanste.commands.pipeline import read_and_word, render_in_memory
+from tjanste.commands.pipeline import make_rendering
 from tjanste.commands.revisions import WORKING_TREE, Revision, RevisionError, exported, git, render_tree, repository, resolve
 from tjanste.diffing.compare import CaseDiff, compare_case
 from tjanste.diffing.figures import figures
@@ -106,7 +106,7 @@ def _working_side(project: Path, relative: Path | None) -> Side:
         name = case_file.stem
         side.present.add(name)
         try:
-            case, papers, files = render_in_memory(str(project / case_file))
+            case, papers, files, _ = make_rendering(str(project / case_file))
         except CaseError as error:
             side.failures[name] = [str(p) for p in error.problems]
             continue
@@ -150,7 +150,8 @@ def _figures_in(project: Path, case_file: Path) -> dict[str, str] | None:
     """The figures of a case in another tree, read by this code with that tree's profiles; None when this code cannot read it."""
     with _project(project):
         try:
-            return figures(*read_and_word(str(case_file)))
+            rendering = make_rendering(str(case_file), documents=False)
+            return figures(rendering.case, rendering.papers)
         except CaseError:
             return None
 

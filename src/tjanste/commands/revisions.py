@@ -24,12 +24,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tjanste import limits
+from tjanste.errors import TjansteError
 
 WORKING_TREE = "arbetskatalogen"
 
 
-class RevisionError(Exception):
-    """Git or a revision's own tjanste failed; the message is the whole Swedish line after 'fel: '."""
+class RevisionError(TjansteError):
+    """Git or a revision's own tjanste failed; the message is the Swedish line after 'tjanste: fel: '."""
+
+    def report(self) -> list[str]:
+        return [f"tjanste: fel: {self}"]
 
 
 def git(repo: Path, *args: str, binary: bool = False) -> str | bytes:

@@ -8,7 +8,8 @@ from tjanste.errors import Problems
 from tjanste.review.citing import cited_value
 from tjanste.source.case import Case, Check
 from tjanste.source.tables import Value, kronor
-from tjanste.values.amount import Amount, NotExact, exact_sum, exactly, suspect_parts
+from tjanste.values.amount import Amount, NotExact, exact_sum, exactly
+from tjanste.values.magnitude import suspect_parts
 from tjanste.values.sums import Term, parse_equation
 
 

@@ -11,7 +11,8 @@ from tjanste.errors import Place, Problems
 from tjanste.source.schema import suggest
 from tjanste.source.tables import COMMA_HINT, Group, Table, TableRow, Value, kronor, parse_number, split_cells
 from tjanste.source.yamlsource import Node
-from tjanste.values.amount import Amount, AmountError, exactly, suspect_parts
+from tjanste.values.amount import Amount, AmountError, exactly
+from tjanste.values.magnitude import suspect_parts
 from tjanste.values.sums import parse_equation, written
 
 

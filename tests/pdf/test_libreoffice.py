@@ -1,0 +1,58 @@
+"""LibreOffice as the real client: every document of every case converts to PDF/A-2b, and the PDF holds its words."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import ATT_SATSER_2015, CASES
+from tjanste.pdf.convert import pdfa_part
+
+
+@pytest.fixture(scope="module")
+def pdfs(build_pdf: Path) -> Path:
+    """Every document of every case as PDF/A-2b, as `make pdf` makes them, in one LibreOffice call for all (conftest.build_pdf)."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext saknas: apt-get install poppler-utils")
+    return build_pdf
+
+
+def pdf_text(pdf: Path) -> str:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_every_document_converts(case: str, build: Path, pdfs: Path) -> None:
+    for document in sorted((build / case).glob("*.docx")):
+        pdf = pdfs / case / f"{document.stem}.pdf"
+        assert pdf.is_file(), f"LibreOffice gav ingen PDF för {document}"
+        assert pdfa_part(pdf.read_bytes()) == "2", f"{pdf.name} är ingen PDF/A-2"
+        text = pdf_text(pdf)
+        first_heading = next(
+            line for line in (build / case / f"{document.stem}.txt").read_text(encoding="utf-8").splitlines() if line.startswith("# ")
+        )
+        assert " ".join(first_heading[2:].replace("\u00a0", " ").split()) in text
+
+
+def test_the_pdf_holds_every_att_sats(pdfs: Path) -> None:
+    text = pdf_text(pdfs / "2015-primarvard" / "beslut.pdf")
+    for clause in ATT_SATSER_2015:
+        assert " ".join(clause.replace("\u00a0", " ").split()) in text
+    assert "Sida 1 (2)" in text
+
+
+def test_the_footnote_and_totals_reach_the_pdf(pdfs: Path) -> None:
+    text = pdf_text(pdfs / "2022-godnara" / "beslut.pdf")
+    assert "Kontinuitetsindex är ett internationellt index" in text
+    assert "TOTALT 64 410 035" in text
+
+
+def test_the_protocol_pdf_holds_the_decided_att_satser(pdfs: Path) -> None:
+    text = pdf_text(pdfs / "2015-primarvard" / "protokollsutdrag.pdf")
+    assert "Landstingsstyrelsen beslutar" in text
+    for clause in ATT_SATSER_2015:
+        assert " ".join(clause.replace("\u00a0", " ").split()) in text
