@@ -134,7 +134,10 @@ def _revision_side(repo: Path, prefix: Path, revision: Revision, relative: Path 
             if not documents:
                 # The revision's own messages, its files named as git names them: 'HEAD~1:cases/x.md:9:6: fel: ...'.
                 lines = [line.replace(f"{project}{os.sep}", f"{revision.name}:") for line in said.splitlines() if name in line]
-                side.failures[name] = lines or [f"{revision.name}:{case_file}:1:1: fel: ärendet kunde inte skrivas ut i {revision.label}"]
+                said_last = said.strip().splitlines()[-1:] or ["inget sades"]
+                side.failures[name] = lines or [
+                    f"{revision.name}:{case_file}:1:1: fel: ärendet kunde inte skrivas ut i {revision.label} ({said_last[0]})"
+                ]
                 continue
             try:
                 side.docx[name] = {d.name: d.read_bytes() for d in documents}

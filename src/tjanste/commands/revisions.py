@@ -39,7 +39,12 @@ class RevisionError(TjansteError):
 def git(repo: Path, *args: str, binary: bool = False) -> str | bytes:
     try:
         done = subprocess.run(
-            ["git", "-C", str(repo), *args], capture_output=True, check=False, timeout=limits.GIT_SECONDS.value, env=_git_env()
+            ["git", "-C", str(repo), *args],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            check=False,
+            timeout=limits.GIT_SECONDS.value,
+            env=_git_env(),
         )
     except FileNotFoundError as error:
         raise RevisionError("git finns inte på den här datorn; tjanste diff jämför revisioner med git") from error
@@ -138,6 +143,7 @@ def render_tree(tree: Path, project: Path, cases: list[str] | None, out: Path, l
                 [sys.executable, "-m", "tjanste", *command],
                 cwd=project,
                 env=env,
+                stdin=subprocess.DEVNULL,  # nothing to read; an inherited stdin may be another program's channel
                 capture_output=True,
                 check=False,
                 timeout=limits.DIFF_RENDER_SECONDS.value,

@@ -52,13 +52,16 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     git(root, "config", "user.name", "Test Testsson")
     git(root, "add", "-A")
     git(root, "commit", "-qm", "start")
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
+    # The temporary files of the run in a folder of their own, to see that none is left; a short path, since a revision's
+    # `alla` starts its workers through a socket there, and a socket's path is at most 108 bytes.
+    scratch = Path(tempfile.mkdtemp(prefix="td-", dir=tempfile.gettempdir()))
     monkeypatch.setenv("TJANSTE_ROT", str(root))
     monkeypatch.setenv("TMPDIR", str(scratch))
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     yield root
-    assert not list(scratch.iterdir()), "diff lämnade tillfälliga filer kvar"
+    left = list(scratch.iterdir())
+    shutil.rmtree(scratch)
+    assert not left, "diff lämnade tillfälliga filer kvar"
 
 
 def change_amount_and_att(root: Path) -> None:
