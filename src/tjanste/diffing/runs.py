@@ -17,7 +17,7 @@ _CONTAINERS = frozenset(W + n for n in ("hyperlink", "smartTag", "customXml", "d
 _SKIPPED = frozenset(W + n for n in ("pPr", "del", "moveFrom", "proofErr"))
 # What a deleted piece cannot bring along: a reference to a part or a note of the old package, which the new one lacks.
 _REFERENCES = (W + "footnoteReference", W + "endnoteReference", qn("w:drawing"), qn("w:pict"), qn("w:object"))
-_RPR, _T, _PPR, _NUM_ID = W + "rPr", W + "t", W + "pPr", W + "numId"
+_RPR, _T, _PPR, _NUM_ID, _SIMPLE_FIELD = W + "rPr", W + "t", W + "pPr", W + "numId", W + "fldSimple"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 # Ids a package numbers as it is written (a picture's relationship and drawing id): the same picture in both papers may
 # differ in them, so atoms are compared without; the one kept is the new paper's, whose ids are right in its package.
@@ -249,6 +249,10 @@ def _place(p: etree._Element, items: list[tuple[str, Unit, str]], marks: Marks) 
             for container in chain:
                 holder = etree.SubElement(holder, container.tag, dict(container.attrib))
             last_chain, wrapper = chain, None
+        if kind != "lika" and unit.atom is not None and unit.atom.tag == _SIMPLE_FIELD:
+            wrapper = None  # w:ins may not hold a simple field (CT_RunTrackChange): it stands beside the change
+            holder.append(_piece(unit, text, deleted=False))
+            continue
         if kind != "lika":
             if wrapper is None or wrapper[1] != kind:
                 wrapper = (marks.mark("del" if kind == "bort" else "ins"), kind)
