@@ -45,3 +45,28 @@ def test_any_change_of_the_prose_accepts_to_the_new_and_rejects_to_the_old(old_b
     assert bool(passages) == (old["beslut.txt"] != new["beslut.txt"])
     for passage in passages:  # every passage is a real difference of the two texts
         assert old_text(passage.pieces) != new_text(passage.pieces)
+
+
+_rows = st.lists(
+    st.tuples(st.sampled_from(["Ett", "Två", "Tre område"]), st.sampled_from(["2 mnkr", "3 mnkr", "0,5 mnkr"])), min_size=1, max_size=4
+)
+
+
+def paper_with_table(rows: list[tuple[str, str]], note: str, blocks: list[str]) -> dict[str, bytes]:
+    table = "".join(f"      - {name} | {amount}\n" for name, amount in rows)
+    front = FRONT.removesuffix("\n---\n") + (
+        "\ntabeller:\n  t:\n    kolumner:\n      - Område\n      - {rubrik: Belopp, namn: belopp, belopp: ja}\n    rader:\n" + table
+    )
+    prose = "\n\n".join([*blocks, '{{ tabell("t") }}', "Slutet[^1].", f"[^1]: {note}"])
+    return make_rendering(str(CASE), text=f"{front}\n---\n{prose}\n").files
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_rows, _words, _prose, _rows, _words, _prose)
+def test_any_change_of_a_table_or_a_footnote_accepts_to_the_new_and_rejects_to_the_old(
+    old_rows, old_note, old_blocks, new_rows, new_note, new_blocks
+) -> None:
+    old, new = paper_with_table(old_rows, old_note, old_blocks), paper_with_table(new_rows, new_note, new_blocks)
+    tracked = tracked_docx(old["beslut.docx"], new["beslut.docx"], "Granskare", "2015-01-19T00:00:00Z")
+    assert docx_text(view(tracked, accept=True)) == new["beslut.txt"].decode()
+    assert docx_text(view(tracked, accept=False)) == old["beslut.txt"].decode()
