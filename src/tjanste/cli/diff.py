@@ -69,4 +69,6 @@ def cmd_diff(args: argparse.Namespace) -> int:
             return 1
         for path in written:
             sys.stderr.write(f"skrev {path}\n")
+    elif args.docx:
+        sys.stderr.write(f"--docx: ingen handling har ändrats; ingen fil skrevs i {args.docx}\n")
     return 1 if args.exit_code and any(d.changed for d in comparison.diffs) else 0
