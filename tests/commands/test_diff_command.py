@@ -89,6 +89,9 @@ def test_the_acceptance_a_changed_amount_and_att_sats_in_markdown_and_in_word(re
     assert docx_text(view(tracked, accept=True)) == new["beslut.txt"].decode()
     assert docx_text(view(tracked, accept=False)) == old["beslut.txt"].decode()
     assert (git(repo, "status", "--porcelain"), git(repo, "diff", "--cached")) == (status, index)  # the user's tree and index as they were
+    again = tmp_path / "igen.docx"
+    assert main(["diff", CASE, "--docx", str(again)]) == 0
+    assert again.read_bytes() == tracked  # the same change, the same bytes: author and time come from git, not the clock
 
 
 def test_exit_code_one_when_something_changed_and_one_line_when_nothing_did(repo: Path, capsys) -> None:
@@ -97,6 +100,9 @@ def test_exit_code_one_when_something_changed_and_one_line_when_nothing_did(repo
     change_amount_and_att(repo)
     assert main(["diff", CASE, "--exit-code"]) == 1
     assert "[-läkarförsörjning-]{+läkarförsörjningen+}" in capsys.readouterr().out
+    assert main(["diff", CASE, "--format", "html"]) == 0
+    page = capsys.readouterr().out
+    assert page.startswith("<!DOCTYPE html>") and "<del>läkarförsörjning</del><ins>läkarförsörjningen</ins>" in page
 
 
 @pytest.mark.parametrize(
