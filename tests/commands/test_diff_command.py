@@ -129,6 +129,15 @@ def test_a_case_with_an_error_in_the_working_tree_is_its_own_error_line_and_no_c
     assert not (tmp_path / "x.docx").exists()
 
 
+def test_a_revision_that_renders_too_long_is_stopped_at_the_limit(repo: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    from tjanste import limits
+
+    monkeypatch.setattr(limits, "DIFF_RENDER_SECONDS", limits.DIFF_RENDER_SECONDS._replace(value=0.01))
+    assert main(["diff", CASE]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("tjanste: fel: HEAD (") and "över gränsen 0.01 sekunder (DIFF_RENDER_SECONDS)" in err
+
+
 def test_outside_a_git_repository_says_so(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
     bare = tmp_path / "utan-git"
     shutil.copytree(repo, bare, ignore=shutil.ignore_patterns(".git"))

@@ -157,3 +157,11 @@ def test_a_document_that_is_gone_is_named_and_a_new_one_shown_whole() -> None:
     text = as_text(diff)
     assert "bilaga-1.docx (handlingen finns inte längre)\n" in text and "Gammal" not in text
     assert "bilaga-2.docx (ny handling)" in text and "{+Ny bilaga.+}" in text
+
+
+def test_a_change_over_the_word_limit_is_shown_replaced_whole(monkeypatch) -> None:
+    from tjanste import limits
+
+    monkeypatch.setattr(limits, "DIFF_WORDS", limits.DIFF_WORDS._replace(value=5))
+    assert Piece("lika", "ett ") in word_diff("ett två tre", "ett tre fyra")  # five tokens: still word by word
+    assert word_diff("ett två tre fyra", "ett två tre fem") == [Piece("bort", "ett två tre fyra"), Piece("till", "ett två tre fem")]

@@ -49,7 +49,7 @@ def git(repo: Path, *args: str, binary: bool = False) -> str | bytes:
     except FileNotFoundError as error:
         raise RevisionError("git finns inte på den här datorn; tjanste diff jämför revisioner med git") from error
     except subprocess.TimeoutExpired as error:
-        raise RevisionError(f"git {args[0]}: {limits.GIT_SECONDS.message(f'över {limits.GIT_SECONDS.value}')}") from error
+        raise RevisionError(f"git {args[0]}: {limits.GIT_SECONDS.message(f'minst {limits.GIT_SECONDS.value}')}") from error
     if done.returncode != 0:
         reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise RevisionError(f"git {args[0]}: {reason[-1] if reason else f'avslutades med {done.returncode}'}")
@@ -149,7 +149,7 @@ def render_tree(tree: Path, project: Path, cases: list[str] | None, out: Path, l
                 timeout=limits.DIFF_RENDER_SECONDS.value,
             )
         except subprocess.TimeoutExpired as error:
-            raise RevisionError(f"{label}: {limits.DIFF_RENDER_SECONDS.message(f'över {limits.DIFF_RENDER_SECONDS.value}')}") from error
+            raise RevisionError(f"{label}: {limits.DIFF_RENDER_SECONDS.message(f'minst {limits.DIFF_RENDER_SECONDS.value}')}") from error
         said += done.stderr.decode("utf-8", "replace").splitlines()
         if done.returncode not in (0, 1):
             raise RevisionError(f"{label}: revisionens egen tjanste avslutades med {done.returncode}: {' '.join(said[-3:])}")
