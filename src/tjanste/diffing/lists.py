@@ -9,25 +9,27 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import xml.etree.ElementTree as ET
 
 from lxml import etree
 
-from tjanste.diffing.runs import Marks, xml_key
+from tjanste.diffing.xmlkey import xml_key
 from tjanste.docx.ns import W
+from tjanste.docx.styles import heading_level, styles_of
 
 _VAL, _NUM, _ABSTRACT = W + "val", W + "num", W + "abstractNum"
 _NUM_ID, _ABSTRACT_ID = W + "numId", W + "abstractNumId"
 
 
-def adopt_old_lists(marks: Marks, old_numbering: etree._Element | None, new_numbering: etree._Element | None) -> None:
-    """Points every old list number the copy brought in (marks.old_lists) at a list of the new numbering, copying in those
-    it lacks. Without either numbering part there is nothing to point at, and the numbers stay."""
-    if old_numbering is None or new_numbering is None:
-        return
+def adopt_old_lists(
+    old_lists: list[etree._Element], same_lists: dict[str, str], old_numbering: etree._Element, new_numbering: etree._Element
+) -> None:
+    """Points every old list number the copy brought in (old_lists, w:numId elements) at a list of the new numbering: the
+    list it became (same_lists) when that looks the same, else a copy of the old list made in the new numbering."""
     fresh: dict[str, str] = {}
-    for element in marks.old_lists:
+    for element in old_lists:
         old_id = element.get(_VAL, "")
-        same = marks.same_lists.get(old_id)
+        same = same_lists.get(old_id)
         if same is not None and _definition(old_numbering, old_id) == _definition(new_numbering, same):
             element.set(_VAL, same)
             continue
@@ -58,6 +60,60 @@ def list_definitions(numbering: etree._Element | None, stories: list[etree._Elem
             seen[digest] = seen.get(digest, 0) + 1
             found[number.encode()] = digest + b"-" + str(seen[digest]).encode()
     return found
+
+
+class StyleLists:
+    """What each paragraph style makes of its paragraphs' lists and headings on one side: a template may number its
+    headings in one version and not in the next, while the paragraphs name the same style."""
+
+    def __init__(self, styles: bytes | None, definitions: dict[bytes, bytes]):
+        self._styles = styles_of(ET.fromstring(styles) if styles is not None else None)
+        self._definitions = definitions
+
+    def list_of(self, style_id: str) -> tuple[str, str] | None:
+        """The list (w:numId, w:ilvl) the style's chain gives a paragraph, or None."""
+        chain = self._styles.chain(style_id)
+        number = next((s.num_id for s in chain if s.num_id), None)
+        if not number or number == "0":
+            return None
+        level = next((s.ilvl for s in chain if s.ilvl is not None), 0)
+        return number, str(level)
+
+    def key(self, style_id: str) -> bytes:
+        """The style as far as the text is concerned: its list (by look) and its heading level."""
+        chain = self._styles.chain(style_id)
+        listed = self.list_of(style_id)
+        look = self._definitions.get(listed[0].encode(), listed[0].encode()) + b"/" + listed[1].encode() if listed else b"-"
+        return style_id.encode() + b"|" + look + b"|" + str(heading_level(None, chain)).encode()
+
+
+def pin_style_list(ppr: etree._Element, old: StyleLists, new: StyleLists) -> None:
+    """An old paragraph's properties, to stand in the new paper: the list its style gave it in the old paper, said directly
+    (w:numPr), when the new paper's style of that name gives another or none (numId 0: no list)."""
+    if ppr.find(W + "numPr") is not None:
+        return
+    style = ppr.find(W + "pStyle")
+    style_id = style.get(_VAL, "") if style is not None else ""
+    if not style_id:
+        return
+    before, after = old.list_of(style_id), new.list_of(style_id)
+    if before == after:
+        return
+    numbering = etree.Element(W + "numPr")
+    etree.SubElement(numbering, W + "ilvl").set(_VAL, before[1] if before else "0")
+    etree.SubElement(numbering, W + "numId").set(_VAL, before[0] if before else "0")
+    anchor = next(
+        (
+            c
+            for c in ppr
+            if c.tag not in (W + "pStyle", W + "keepNext", W + "keepLines", W + "pageBreakBefore", W + "framePr", W + "widowControl")
+        ),
+        None,
+    )
+    if anchor is None:
+        ppr.append(numbering)
+    else:
+        anchor.addprevious(numbering)
 
 
 def _definition(numbering: etree._Element, num_id: str) -> bytes | None:

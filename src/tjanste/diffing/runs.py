@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from tjanste.diffing.lists import StyleLists, pin_style_list
 from tjanste.diffing.words import tokens
+from tjanste.diffing.xmlkey import xml_key
 from tjanste.docx.ns import W, qn
 
 # Containers whose runs read as if they stood in the paragraph; a change inside one is marked inside it.
@@ -22,14 +24,8 @@ _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 # Ids a package numbers as it is written (a picture's relationship and drawing id): the same picture in both papers may
 # differ in them, so atoms are compared without; the one kept is the new paper's, whose ids are right in its package.
 _NUMBERING = re.compile(rb'\s(?:[A-Za-z]\w*:)?(?:id|embed|link)="[^"]*"')
-_DECLARATIONS = re.compile(rb'\sxmlns(?::\w+)?="[^"]*"')
 _LIST_NUMBER = re.compile(rb'(<w:numId w:val=")([^"]*)"')
-
-
-def xml_key(element: etree._Element) -> bytes:
-    """An element's XML to compare by: without the namespace declarations it inherits, which differ between two parts that
-    declare different sets (a template's header and the next version's) while the elements are the same."""
-    return _DECLARATIONS.sub(b"", etree.tostring(element))
+_STYLE = re.compile(rb'(<w:pStyle w:val=")([^"]*)"')
 
 
 @dataclass(frozen=True)
@@ -71,11 +67,16 @@ class Marks:
     # Each side's lists by number → what the list looks like (a digest): two papers may give one number to different lists.
     old_definitions: dict[bytes, bytes] = field(default_factory=dict)
     new_definitions: dict[bytes, bytes] = field(default_factory=dict)
+    old_styles: StyleLists = field(default_factory=lambda: StyleLists(None, {}))
+    new_styles: StyleLists = field(default_factory=lambda: StyleLists(None, {}))
 
     def key(self, element: etree._Element, *, old: bool) -> bytes:
-        """The element's XML to compare by, each list it names by what the list looks like on its side."""
+        """The element's XML to compare by, each list it names by what the list looks like on its side, and each paragraph
+        style by the list and heading level it gives on its side."""
         table = self.old_definitions if old else self.new_definitions
-        return _LIST_NUMBER.sub(lambda m: m.group(1) + table.get(m.group(2), m.group(2)) + b'"', xml_key(element))
+        styles = self.old_styles if old else self.new_styles
+        key = _LIST_NUMBER.sub(lambda m: m.group(1) + table.get(m.group(2), m.group(2)) + b'"', xml_key(element))
+        return _STYLE.sub(lambda m: m.group(1) + styles.key(m.group(2).decode()) + b'"', key)
 
     def from_old(self, ppr: etree._Element) -> None:
         self.old_lists.extend(ppr.iterfind(f"{W}numPr/{W}numId"))
@@ -202,6 +203,7 @@ def _paragraph_properties(old: etree._Element | None, new: etree._Element | None
     if new is None:
         for gone in ppr.findall(W + "sectPr"):
             ppr.remove(gone)  # a deleted paragraph never ends a section: the new document's sections stay as they are
+        pin_style_list(ppr, marks.old_styles, marks.new_styles)
         marks.from_old(ppr)
     if old_ppr is not None and new_ppr is not None:
         marks.same(old_ppr, new_ppr)
@@ -211,6 +213,7 @@ def _paragraph_properties(old: etree._Element | None, new: etree._Element | None
         for child in old_ppr if old_ppr is not None else []:
             if child.tag not in (_RPR, W + "sectPr", W + "pPrChange"):
                 before.append(copy.deepcopy(child))
+        pin_style_list(before, marks.old_styles, marks.new_styles)
         marks.from_old(before)
         ppr.append(change)
     return ppr

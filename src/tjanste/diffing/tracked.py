@@ -8,7 +8,7 @@ import re
 
 from lxml import etree
 
-from tjanste.diffing.lists import adopt_old_lists, list_definitions
+from tjanste.diffing.lists import StyleLists, adopt_old_lists, list_definitions
 from tjanste.diffing.runs import Marks, tracked_paragraph, units
 from tjanste.docx.ns import W
 from tjanste.docx.package import parse_part_xml, reproducible_zip, serialize_part_xml
@@ -18,7 +18,7 @@ _P, _TBL, _TR, _TC = (W + n for n in ("p", "tbl", "tr", "tc"))
 _TRPR = W + "trPr"
 # The parts whose text the reader shows: the body, the headers and footers, the notes (each note a story of its own).
 _STORY_PART = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
-_NUMBERING = "word/numbering.xml"
+_NUMBERING, _STYLES = "word/numbering.xml", "word/styles.xml"
 _TRPR_AFTER = (W + "trPrChange",)  # w:ins and w:del stand last in w:trPr, before a change of the row's properties
 
 
@@ -36,10 +36,12 @@ def tracked_docx(old: bytes | None, new: bytes, author: str, date: str) -> bytes
     roots = {name: parse_part_xml(data) for name, data in new_parts.items() if _STORY_PART.fullmatch(name)}
     marks.old_definitions = list_definitions(old_numbering, list(old_roots.values()))
     marks.new_definitions = list_definitions(new_numbering, list(roots.values()))
+    marks.old_styles = StyleLists(old_parts.get(_STYLES), marks.old_definitions)
+    marks.new_styles = StyleLists(new_parts.get(_STYLES), marks.new_definitions)
     for name, root in roots.items():
         _track_part(old_roots.get(name), root, marks)
     if marks.old_lists and old_numbering is not None and new_numbering is not None:
-        adopt_old_lists(marks, old_numbering, new_numbering)
+        adopt_old_lists(marks.old_lists, marks.same_lists, old_numbering, new_numbering)
         roots[_NUMBERING] = new_numbering
     out = {name: serialize_part_xml(roots[name]) if name in roots else data for name, data in new_parts.items()}
     return reproducible_zip(list(out.items()))
