@@ -70,3 +70,19 @@ def test_any_change_of_a_table_or_a_footnote_accepts_to_the_new_and_rejects_to_t
     tracked = tracked_docx(old["beslut.docx"], new["beslut.docx"], "Granskare", "2015-01-19T00:00:00Z")
     assert docx_text(view(tracked, accept=True)) == new["beslut.txt"].decode()
     assert docx_text(view(tracked, accept=False)) == old["beslut.txt"].decode()
+
+
+_kinds = st.sampled_from(["tjansteskrivelse", "underlag", "beslutsunderlag", "andringsforslag"])
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_kinds, _prose, _kinds, _prose)
+def test_another_template_accepts_to_the_new_and_rejects_to_the_old(old_kind, old_blocks, new_kind, new_blocks) -> None:
+    def made(kind: str, blocks: list[str]) -> dict[str, bytes]:
+        front = FRONT.replace("typ: tjansteskrivelse", f"typ: {kind}", 1)
+        return make_rendering(str(CASE), text=front + "\n\n".join(blocks) + "\n").files
+
+    old, new = made(old_kind, old_blocks), made(new_kind, new_blocks)
+    tracked = tracked_docx(old["beslut.docx"], new["beslut.docx"], "Granskare", "2015-01-19T00:00:00Z")
+    assert docx_text(view(tracked, accept=True)) == new["beslut.txt"].decode()
+    assert docx_text(view(tracked, accept=False)) == old["beslut.txt"].decode()
