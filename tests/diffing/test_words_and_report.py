@@ -165,3 +165,16 @@ def test_a_change_over_the_word_limit_is_shown_replaced_whole(monkeypatch) -> No
     monkeypatch.setattr(limits, "DIFF_WORDS", limits.DIFF_WORDS._replace(value=5))
     assert Piece("lika", "ett ") in word_diff("ett två tre", "ett tre fyra")  # five tokens: still word by word
     assert word_diff("ett två tre fyra", "ett två tre fem") == [Piece("bort", "ett två tre fyra"), Piece("till", "ett två tre fem")]
+
+
+def test_the_decision_recorded_is_among_the_figures() -> None:
+    text = edited(
+        PRIMARVARD,
+        ("  paragraf: 12", "  paragraf: 13"),
+        ("  utfall: enligt förslaget", "  utfall: med ändringar\n  att:\n    - avslå allt"),
+    )
+    before, after = make_rendering(str(PRIMARVARD), documents=False), make_rendering(str(PRIMARVARD), text=text, documents=False)
+    found = {c.name: (c.old, c.new) for c in changed(figures(before.case, before.papers), figures(after.case, after.papers))}
+    assert found["beslut.paragraf"] == ("12", "13")
+    assert found["beslut.utfall"] == ("enligt förslaget", "med ändringar")
+    assert found["beslut.att[1]"][1].startswith("att avslå allt")

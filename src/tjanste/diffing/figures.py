@@ -1,8 +1,9 @@
 """The figures and decisions a reviewer checks first, by the name the case gives them, written as the paper writes them.
 
 Every named amount (belopp.x), every figure a table names (tabell.t.rad.kolumn, a group's, a column's sum
-tabell.t.kolumn), every kontroll with its figures, and every att-sats as worded: two renderings of a case
-compared name by name give the table "Belopp och beslut".
+tabell.t.kolumn), every kontroll with its figures, who is to decide, the decision recorded (organ, datum,
+paragraf, utfall) and every att-sats as worded: two renderings of a case compared name by name give the
+table "Belopp och beslut".
 """
 
 from __future__ import annotations
@@ -44,6 +45,12 @@ def figures(case: Case, papers: list[Paper]) -> dict[str, str]:
             found[f"tabell.{table_name}.{table.kolumner[index].namn or index + 1}"] = str(show_value(table, index, total, words))
     for number, check in enumerate(case.kontroller, start=1):
         found[f"kontroller[{number}] {check.villkor.strip()}"] = _check_text(case, check.villkor)
+    if case.forslag and case.forslag.beslutar:
+        found["forslag.beslutar"] = case.forslag.beslutar
+    if case.beslut:  # the decision as the protocol records it
+        decision = case.beslut
+        written = {"organ": decision.organ, "datum": decision.datum.isoformat() if decision.datum else "", "paragraf": decision.paragraf}
+        found.update({f"beslut.{key}": value for key, value in {**written, "utfall": decision.utfall}.items() if value})
     for paper in papers:
         proposal, record = paper.context.get("forslag"), paper.context.get("protokoll")
         if paper.output == "beslut" and proposal:
