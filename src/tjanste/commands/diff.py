@@ -182,7 +182,7 @@ def change_author_and_date(comparison: Comparison) -> tuple[str, str]:
         author, when = new.author, new.date
     else:
         try:
-            author = str(git(paths.project_root(), "config", "user.name")) or "tjanste"
+            author = git(paths.project_root(), "config", "user.name") or "tjanste"
         except RevisionError:
             author = "tjanste"
         when = old.date

@@ -11,7 +11,6 @@ installed tjanste. The folder is removed afterwards, whatever happens.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 import shutil
 import subprocess
@@ -36,7 +35,8 @@ class RevisionError(TjansteError):
         return [f"tjanste: fel: {self}"]
 
 
-def git(repo: Path, *args: str, binary: bool = False) -> str | bytes:
+def git(repo: Path, *args: str) -> str:
+    """Git's answer, stripped; RevisionError with its last line of complaint when it fails."""
     try:
         done = subprocess.run(
             ["git", "-C", str(repo), *args],
@@ -53,7 +53,7 @@ def git(repo: Path, *args: str, binary: bool = False) -> str | bytes:
     if done.returncode != 0:
         reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise RevisionError(f"git {args[0]}: {reason[-1] if reason else f'avslutades med {done.returncode}'}")
-    return done.stdout if binary else done.stdout.decode("utf-8", "replace").strip()
+    return done.stdout.decode("utf-8", "replace").strip()
 
 
 def _git_env() -> dict[str, str]:
@@ -64,7 +64,7 @@ def _git_env() -> dict[str, str]:
 def repository(project: Path) -> Path:
     """The top of the git repository holding the project; RevisionError when the project is not in one."""
     try:
-        return Path(str(git(project, "rev-parse", "--show-toplevel")))
+        return Path(git(project, "rev-parse", "--show-toplevel"))
     except RevisionError as error:
         raise RevisionError(f"{project}: projektmappen är inte i ett git-förråd; tjanste diff jämför revisioner med git") from error
 
@@ -88,10 +88,10 @@ def resolve(repo: Path, name: str) -> Revision:
     if not name.strip() or name.startswith("-"):
         raise RevisionError(f"'{name}' är ingen revision; ange t.ex. HEAD, HEAD~1, main eller en commit")
     try:
-        sha = str(git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{name}^{{commit}}"))
+        sha = git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{name}^{{commit}}")
     except RevisionError:
         raise RevisionError(f"'{name}' är ingen revision i {repo}; ange t.ex. HEAD, HEAD~1, main eller en commit") from None
-    author, stamp = str(git(repo, "log", "-1", "--format=%an%x00%ct", sha)).split("\x00")
+    author, stamp = git(repo, "log", "-1", "--format=%an%x00%ct", sha).split("\x00")
     return Revision(name, sha, author, dt.datetime.fromtimestamp(int(stamp), dt.UTC))
 
 
@@ -100,12 +100,13 @@ def exported(repo: Path, revision: Revision) -> Iterator[Path]:
     """The revision's tree in a temporary folder made for it, removed when the block ends."""
     folder = Path(tempfile.mkdtemp(prefix="tjanste-diff-"))
     try:
-        data = git(repo, "archive", "--format=tar", revision.sha, binary=True)
-        assert isinstance(data, bytes)
+        packed = folder / "trad.tar"  # written by git to the folder, not held in memory: a tree may hold large files
+        git(repo, "archive", "--format=tar", "-o", str(packed), revision.sha)
         tree = folder / "trad"
         try:
-            with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as archive:
+            with tarfile.open(packed, mode="r:") as archive:
                 _extract(archive, tree)
+            packed.unlink()
         except tarfile.TarError as error:  # a link out of the tree, say: refused by the filter
             raise RevisionError(f"{revision.label}: trädet kan inte packas upp i en tillfällig mapp ({error})") from error
         yield tree
