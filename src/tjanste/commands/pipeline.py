@@ -300,3 +300,31 @@ def filing_problems(case: Case, files: dict[str, bytes]) -> list[Problem]:
                 )
             )
     return problems
+
+
+def page_problems(documents: dict[str, bytes], *, number_toc: bool = True, pdfs: dict[str, bytes] | None = None) -> dict[str, list[str]]:
+    """Every document laid out as `make pdf` lays it out, in one LibreOffice call, and its page problems by name (`check
+    --sidor`); each PDF goes into pdfs, by the same name, where it is given.
+
+    With number_toc False (a finished .docx, perhaps updated in Word) the TOC is checked as the file shows it.
+    Raises CaseError (from pdf) when LibreOffice or pdftotext is missing or fails.
+    """
+    import tempfile
+
+    from tjanste.pdf.convert import to_pdfa_with_sources
+    from tjanste.review.pages import document_problems
+
+    names = sorted(documents)
+    with tempfile.TemporaryDirectory(prefix="tjanste-sidor-") as scratch:
+        folder = Path(scratch)
+        paths = []
+        for index, name in enumerate(names):  # numbered: two cases' beslut.docx must not share a PDF name
+            path = folder / f"{index:04d}.docx"
+            path.write_bytes(documents[name])
+            paths.append(path)
+        found = {}
+        for name, (pdf, source) in zip(names, to_pdfa_with_sources(paths, folder / "pdf", number_toc=number_toc), strict=False):
+            found[name] = document_problems(pdf, source)
+            if pdfs is not None:
+                pdfs[name] = pdf.read_bytes()
+    return found

@@ -9,6 +9,7 @@ different widths.
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 from tjanste.pdf.layout import Block, TableFacts, toc_targets
 
@@ -279,33 +280,10 @@ def _page_number(entry: Block) -> int | None:
     return None
 
 
-def check_documents(documents: dict[str, bytes], *, number_toc: bool = True, pdfs: dict[str, bytes] | None = None) -> dict[str, list[str]]:
-    """Every document converted as `make pdf` converts it, in one LibreOffice call, and its page problems by name; each PDF
-    goes into pdfs, by the same name, where it is given.
-
-    With number_toc False (a finished .docx, perhaps updated in Word) the TOC is checked as the file shows it.
-
-    Raises CaseError (from pdf) when LibreOffice or pdftotext is missing or fails.
-    """
-    import tempfile
-    from pathlib import Path
-
-    from tjanste.pdf.convert import to_pdfa_with_sources
+def document_problems(pdf: Path, source: bytes) -> list[str]:
+    """The page problems of one document: its blocks read from the .docx it was made from, located on the PDF's pages."""
     from tjanste.pdf.layout import document_blocks, locate, pdf_words, table_facts
 
-    names = sorted(documents)
-    with tempfile.TemporaryDirectory(prefix="tjanste-sidor-") as scratch:
-        folder = Path(scratch)
-        paths = []
-        for index, name in enumerate(names):  # numbered: two cases' beslut.docx must not share a PDF name
-            path = folder / f"{index:04d}.docx"
-            path.write_bytes(documents[name])
-            paths.append(path)
-        found = {}
-        for name, (pdf, source) in zip(names, to_pdfa_with_sources(paths, folder / "pdf", number_toc=number_toc), strict=False):
-            blocks = document_blocks(source)
-            locate(blocks, pdf_words(pdf))
-            found[name] = page_problems(blocks, table_facts(source))
-            if pdfs is not None:
-                pdfs[name] = pdf.read_bytes()
-    return found
+    blocks = document_blocks(source)
+    locate(blocks, pdf_words(pdf))
+    return page_problems(blocks, table_facts(source))
