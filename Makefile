@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installerad
 
-.PHONY: ny visa beslut pdf protokoll diariefor arkiv alla check tillganglighet lint test test-snabb snapshots bench mallar clean
+.PHONY: ny visa beslut pdf protokoll diariefor arkiv alla diff check tillganglighet lint test test-snabb snapshots bench mallar clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ arkiv: $(INSTALLED)
 
 alla: $(INSTALLED)
 	$(BIN)/tjanste alla $(if $(PDF),--pdf)
+
+# What changed in a case's papers (or, without CASE, every case's): FRAN (default HEAD) to TILL (default the working tree).
+diff: $(INSTALLED)
+	$(BIN)/tjanste diff $(if $(CASE),$(CASE),--alla) $(if $(FRAN),--fran "$(FRAN)") $(if $(TILL),--till "$(TILL)") $(if $(FORMAT),--format $(FORMAT))
 
 tillganglighet: $(INSTALLED)
 	$(BIN)/tjanste check --tillganglighet --diarieforda

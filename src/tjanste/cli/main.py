@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from tjanste.cli.arguments import build_parser
+from tjanste.cli.diff import cmd_diff
 from tjanste.errors import TjansteError, os_reason
 from tjanste.files import codecache
 
@@ -275,6 +276,7 @@ COMMANDS = {
     "schema": cmd_schema,
     "diariefor": cmd_file,
     "arkiv": cmd_archive,
+    "diff": cmd_diff,
 }
 
 if __name__ == "__main__":

@@ -176,6 +176,10 @@ class Package:
             raise DocxError(f"delen {name} är skadad och kan inte packas upp ({_reason(error)})") from error
         return b"".join(chunks)
 
+    def entries(self) -> dict[str, bytes]:
+        """Every part's bytes by name, each read within the limits: for a writer that makes a package from this one."""
+        return {name: self._read(name) for name in sorted(self._names)}
+
     def relationships(self, part: str) -> dict[str, tuple[str, str]]:
         """Relationship id → (type, target part name) for `part` ("" is the package)."""
         folder, base = posixpath.split(part)
