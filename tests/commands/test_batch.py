@@ -197,7 +197,7 @@ def test_a_worker_that_imports_a_test_module_uses_the_test_runs_folders() -> Non
 def test_alla_pdf_makes_one_libreoffice_call_per_worker_and_a_case_whose_pdf_fails_fails_alone(
     tmp_path: Path, project_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tjanste.pdf.convert import pdfa_part
+    from tjanste.pdf.xmp import pdfa_part
 
     real = soffice()
     if real is None:

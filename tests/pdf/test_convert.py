@@ -17,7 +17,8 @@ from conftest import KORPUS, ROOT, fake_soffice, soffice
 from tjanste.commands.pipeline import render_case
 from tjanste.errors import CaseError
 from tjanste.pdf import convert as conversion
-from tjanste.pdf.convert import INSTALL_MESSAGE, pdfa_part, to_pdfa
+from tjanste.pdf.convert import INSTALL_MESSAGE, to_pdfa
+from tjanste.pdf.xmp import pdfa_part
 from tjanste.source.case import load_case, resolve_case_path
 from tjanste.wording.paper import prepare_papers
 

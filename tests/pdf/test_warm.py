@@ -13,8 +13,8 @@ import pytest
 
 from conftest import KORPUS, soffice
 from tjanste.commands.pipeline import pdf_copies, read_and_word, render_documents
-from tjanste.pdf.convert import pdfa_part
 from tjanste.pdf.warm import WarmOffice
+from tjanste.pdf.xmp import pdfa_part
 
 
 @pytest.fixture(scope="module")

@@ -5,12 +5,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import shutil
 import tempfile
 import xml.etree.ElementTree as ElementTree
 import zipfile
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol, cast
@@ -20,7 +18,7 @@ from tjanste.files.writer import move
 from tjanste.pdf.accessible import finish_file
 from tjanste.pdf.office import ending
 from tjanste.pdf.office import run as _run
-from tjanste.pdf.xmp import with_title_unescaped
+from tjanste.pdf.xmp import pdfa_part, with_title_unescaped
 
 
 class WarmOffice(Protocol):
@@ -69,12 +67,6 @@ PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 <prop oor:name="PDFUACompliance" oor:op="fuse"><value>true</value></prop></item>
 </oor:items>
 """
-
-PDFAID_NS = "http://www.aiim.org/pdfa/ns/id/"
-_STREAM = re.compile(rb"<<((?:[^<>]|<(?!<)|>(?!>)|<<(?:[^<>]|<(?!<)|>(?!>))*>>)*)>>\s*stream(?:\r\n|\n|\r)")
-_METADATA = re.compile(rb"/Type\s*/Metadata\b")
-_LENGTH = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)")
-_PART = re.compile(r"""pdfaid:part(?:\s*=\s*["']\s*(\d+)\s*["']|\s*>\s*(\d+)\s*</\s*pdfaid:part\s*>)""")
 
 
 def to_pdfa(docx_files: list[Path], out_dir: Path, *, timeout: float = TIMEOUT_SECONDS) -> list[Path]:
@@ -376,31 +368,6 @@ def _rule_problems(document: Path, pdf: Path) -> list[Problem]:
     return pdfa_problems(repaired, display_path(document.with_suffix(".pdf")), title, language)
 
 
-def pdfa_part(pdf_bytes: bytes) -> str | None:
-    """The `pdfaid:part` a PDF's XMP metadata claims ("2" for PDF/A-2b), or None when it claims none.
-
-    Reads every metadata stream (inflating FlateDecode ones); the last claim wins, since
-    an incremental update appends the newer metadata after the older.
-    """
-    found = None
-    for match in _STREAM.finditer(pdf_bytes):
-        dictionary = match.group(1)
-        if not _METADATA.search(dictionary):
-            continue
-        data = _stream_data(pdf_bytes, match.end(), dictionary)
-        if b"/FlateDecode" in dictionary:
-            try:
-                data = zlib.decompressobj().decompress(data)
-            except zlib.error:
-                continue
-        elif b"/Filter" in dictionary:
-            continue  # another filter: not one XMP is written with in practice
-        part = _xmp_part(data)
-        if part is not None:
-            found = part
-    return found
-
-
 def _check_inputs(documents: list[Path]) -> None:
     problems = []
     seen: dict[str, Path] = {}
@@ -421,31 +388,3 @@ def _check_inputs(documents: list[Path]) -> None:
 
 def _place(document: Path) -> Place:
     return Place(display_path(document))
-
-
-def _stream_data(pdf: bytes, start: int, dictionary: bytes) -> bytes:
-    length = _LENGTH.search(dictionary)
-    if length:
-        end = start + int(length.group(1))
-        if pdf[end : end + 20].lstrip().startswith(b"endstream"):
-            return pdf[start:end]
-    end = pdf.find(b"endstream", start)  # an indirect or wrong /Length: read up to the keyword
-    return pdf[start : end if end >= 0 else len(pdf)].rstrip(b"\r\n")
-
-
-def _xmp_part(data: bytes) -> str | None:
-    text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
-    try:
-        root = ElementTree.fromstring(text.strip())
-    except ElementTree.ParseError:
-        root = None
-    if root is not None:
-        for element in root.iter():
-            value = element.get(f"{{{PDFAID_NS}}}part")
-            if value is None and element.tag == f"{{{PDFAID_NS}}}part":
-                value = element.text
-            if value is not None and value.strip():
-                return value.strip()
-        return None
-    match = _PART.search(text)  # not well-formed XML: fall back to the two usual spellings
-    return (match.group(1) or match.group(2)) if match else None
