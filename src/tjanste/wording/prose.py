@@ -24,7 +24,8 @@ from tjanste.values.words import number_words
 from tjanste.wording import workbudget
 from tjanste.wording.arithmetic import kind
 from tjanste.wording.readonly import ReadOnly, freeze
-from tjanste.wording.sandbox import Refused, Sandbox
+from tjanste.wording.sandbox import Sandbox
+from tjanste.wording.tags import Refused
 
 MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december"]
 
