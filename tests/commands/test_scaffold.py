@@ -322,3 +322,15 @@ def test_a_profiles_dnr_pattern_needs_an_example_that_follows_it(
     profile.write_text(text, encoding="utf-8")
     assert main(["check", "2015-primarvard"]) == 1
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("rubrik", ["Бюджет на здравоохранение", "医疗预算", "Προϋπολογισμός"])
+def test_a_rubrik_without_latin_letters_asks_for_a_file_name(rubrik: str, project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """'ny' wrote cases/2026-.md: the file name is made of a–z and 0–9, and such a rubrik has none."""
+    before = sorted(p.name for p in (project_copy / "cases").iterdir())
+    assert main(["ny", rubrik]) == 1
+    err = capsys.readouterr().err
+    assert "fel: rubrik: rubriken har inga bokstäver a–z eller siffror att göra ett filnamn av; ange ett med --fil" in err
+    assert sorted(p.name for p in (project_copy / "cases").iterdir()) == before
+    assert main(["ny", rubrik, "--fil", "2026-budget", "--organisation", "landstinget-blekinge"]) == 0
+    assert f'rubrik: "{rubrik}"' in (project_copy / "cases" / "2026-budget.md").read_text(encoding="utf-8")

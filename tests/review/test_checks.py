@@ -144,3 +144,49 @@ def test_a_table_with_a_wrong_row_gets_no_second_error_from_the_checks(tmp_path:
     assert own.field == "tabeller.fordelning.rader[2]"
     run_checks(case, problems)
     assert problems.errors == [own]
+
+
+MIXED = """---
+typ: tjansteskrivelse
+organisation: landstinget-blekinge
+datum: 2015-01-19
+rubrik: Ett ärende
+belopp:
+  totalt: 105 kr
+tabeller:
+  t:
+    kolumner:
+      - Område
+      - {rubrik: Andel, namn: andel, typ: procent, summa: ja}
+      - {rubrik: Antal, namn: antal, typ: antal}
+      - {rubrik: Kronor, namn: kr, belopp: ja}
+    rader:
+      - a: A | 50 | 3 | 50
+      - b: B | 50 | 2 | 55
+kontroller:
+  - %s
+---
+Text.
+"""
+
+
+@pytest.mark.parametrize(
+    ("check", "kinds"),
+    [
+        ("totalt = t.andel + t.antal", "antal och belopp och procent"),  # 100 % and 5 st made 105 kr: it passed
+        ("totalt = t.kr + t.a.antal - t.a.antal", "antal och belopp"),
+        ("t.kr = t.a.andel + t.b.kr", "belopp och procent"),
+        ("t.antal = t.andel", "antal och procent"),
+    ],
+)
+def test_percentages_and_counts_never_add_up_with_kronor(tmp_path: Path, check: str, kinds: str) -> None:
+    case, problems = read(tmp_path, MIXED % check)
+    assert not problems.errors
+    run_checks(case, problems)
+    assert [p.message for p in problems.errors] == [f"'{check}' blandar {kinds}; en kontroll räknar med en sorts tal"]
+
+
+def test_figures_of_one_sort_are_still_checked(tmp_path: Path) -> None:
+    case, problems = read(tmp_path, MIXED % "totalt = t.kr")
+    run_checks(case, problems)
+    assert problems.errors == []

@@ -13,7 +13,8 @@ from tjanste.files import paths
 PROFILE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 # Accepts the usual Swedish forms (RS/2771/2017, VLL 356-2018, KS 2021/69, Dnr 80-2021, 2015/00123);
 # the profile's comment asks the organisation to narrow it to its own.
-DEFAULT_DNR_PATTERN = r"([A-ZÅÄÖ][A-ZÅÄÖa-zåäö]*[ /])?\d{1,6}[/-]\d{1,6}(/\d{4})?"
+# [0-9], not \d: \d also takes '٣' and other scripts' digits, and the dnr is locked with the filed papers.
+DEFAULT_DNR_PATTERN = r"([A-ZÅÄÖ][A-ZÅÄÖa-zåäö]*[ /])?[0-9]{1,6}[/-][0-9]{1,6}(/[0-9]{4})?"
 
 
 class OrganisationKind(NamedTuple):
@@ -57,7 +58,7 @@ forslagsstil: att
 
 # Diarienumrets form, som ett reguljärt uttryck (Python). Standarden godtar de vanliga
 # formerna: KS 2021/69, RS/2771/2017, VLL 356-2018, Dnr 80-2021 och 2015/00123.
-# Skriv gärna organisationens egen form, t.ex. '[A-ZÅÄÖ]{{2,4}} \\d{{4}}/\\d{{1,5}}' för {dnr_exempel}.
+# Skriv gärna organisationens egen form, t.ex. '[A-ZÅÄÖ]{{2,4}} [0-9]{{4}}/[0-9]{{1,5}}' för {dnr_exempel}.
 # Ett ärende utan diarienummer (dnr: "") prövas inte.
 dnr_monster: '{dnr_monster}'
 

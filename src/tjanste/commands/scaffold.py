@@ -151,13 +151,22 @@ def new_case(
 
     rubrik = " ".join(rubrik.split())
     datum = datum or dt.date.today()
-    name = name or f"{datum.year}-{slug(rubrik)}"
     problems = []
+    if not name and rubrik and not slug(rubrik):  # 'Бюджет 2026' or '预算': no letter a–z to make a name of ('2026-.md')
+        problems.append(
+            Problem(
+                ARGUMENT,
+                f"rubriken har inga bokstäver a–z eller siffror att göra ett filnamn av; ange ett med --fil, "
+                f"t.ex. --fil {datum.year}-budget",
+                "rubrik",
+            )
+        )
+    name = name or f"{datum.year}-{slug(rubrik)}"
     if not rubrik:
         problems.append(Problem(ARGUMENT, 'är tom; skriv ärendets rubrik, t.ex. tjanste ny "Förstärkt budget för primärvården"', "rubrik"))
     elif bad := FORBIDDEN.search(rubrik):  # check would refuse the case it wrote
         problems.append(Problem(ARGUMENT, forbidden_character_message(bad.group(0)), "rubrik"))
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name) and not problems:
         problems.append(
             Problem(
                 ARGUMENT,

@@ -5,12 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from tjanste.errors import Problems
-from tjanste.review.citing import cited_value
+from tjanste.review.citing import cited_kind, cited_value
 from tjanste.source.case import Case, Check
 from tjanste.source.tables import Value, kronor
 from tjanste.values.amount import Amount, NotExact, exact_sum, exactly
 from tjanste.values.magnitude import suspect_parts
-from tjanste.values.sums import Term, parse_equation
+from tjanste.values.sums import Term, mixed_kinds, parse_equation
 
 
 def run_checks(case: Case, problems: Problems) -> None:
@@ -34,6 +34,10 @@ def _run_check(case: Case, check: Check, name: str, problems: Problems) -> None:
             values[term.name] = value
     if any(term.name not in values for term in sides[0] + sides[1]):
         return  # a name that does not exist is reported above; one whose value is an error, where it is written
+    mixed = mixed_kinds(check.villkor, (cited_kind(case, term.name) for term in sides[0] + sides[1]), "en kontroll")
+    if mixed:  # 100 % and 5 st added to kronor: a sum that means nothing, and once passed silently
+        problems.error(check.place, name, mixed)
+        return
     _warn_units(case, check, name, sides[0] + sides[1], values, problems)
     try:
         left, right = _total(sides[0], values), _total(sides[1], values)

@@ -150,6 +150,14 @@ def not_in_table(table: Table, name: str, row: TableRow | Group | None) -> str:
     )
 
 
+def cited_kind(case: Case, dotted: str) -> str:
+    """The sort of figure a name in a kontroll stands for: 'belopp' for a belopp, else its table column's kind."""
+    parts = dotted.split(".")
+    table = case.tabeller.get(parts[0]) if len(parts) > 1 else None
+    index = table.column_index(parts[-1]) if table is not None else None
+    return table.kolumner[index].kind if table is not None and index is not None else "belopp"
+
+
 def cited_value(case: Case, dotted: str) -> Value | str | None:
     """What a kontroll names: 'belopp', 'tabell.kolumn' (its sum) or 'tabell.rad.kolumn'; a message when it does not exist.
 

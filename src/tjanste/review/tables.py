@@ -7,13 +7,14 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from tjanste import limits
 from tjanste.errors import Place, Problems
 from tjanste.source.schema import suggest
 from tjanste.source.tables import COMMA_HINT, Group, Table, TableRow, Value, kronor, parse_number, split_cells
 from tjanste.source.yamlsource import Node
 from tjanste.values.amount import Amount, AmountError, exactly
 from tjanste.values.magnitude import suspect_parts
-from tjanste.values.sums import parse_equation, written
+from tjanste.values.sums import mixed_kinds, parse_equation, written
 
 
 def check_table(table: Table, unit_words: Mapping[str, str], problems: Problems) -> None:
@@ -29,9 +30,14 @@ def check_table(table: Table, unit_words: Mapping[str, str], problems: Problems)
     _check_written_totals(table, field_name, unit_words, problems)
 
 
-def shown(table: Table, index: int, value: Value, unit_words: Mapping[str, str]) -> str:
-    """A value of a column as messages show it: an amount in the table's unit with the organisation's word, '55 %', '1 200'."""
+def shown(table: Table, index: int, value: Value, unit_words: Mapping[str, str], extra_decimals: int = 0) -> str:
+    """A value of a column as messages show it: an amount in the table's unit with the organisation's word, '55 %', '1 200'.
+
+    extra_decimals adds to the column's fixed decimals, where a message needs them (see apart).
+    """
     decimals = table.decimals(index)
+    if decimals is not None and extra_decimals:  # past the most a figure is shown with: exactly, as without fixed decimals
+        decimals = decimals + extra_decimals if decimals + extra_decimals <= limits.AMOUNT_MAX_DECIMALS else None
     if isinstance(value, Amount):
         return Amount(value.kronor, table.shown_unit).format(decimals=decimals, unit_words=unit_words)
     text = Amount(value).format(show_unit=False, decimals=decimals)
@@ -119,9 +125,9 @@ def _check_rule(
             )
             return
         columns[term.name] = index
-    kinds = {table.kolumner[i].kind for i in columns.values()}
-    if len(kinds) > 1:
-        problems.error(place, field_name, f"'{condition.strip()}' blandar {' och '.join(sorted(kinds))}; en regel räknar med en sorts tal")
+    mixed = mixed_kinds(condition, (table.kolumner[i].kind for i in columns.values()), "en regel")
+    if mixed:
+        problems.error(place, field_name, mixed)
         return
     allowed = tolerance.kronor if tolerance else Decimal(0)
     first = next(iter(columns.values()))
@@ -141,7 +147,9 @@ def _check_rule(
             left_value, right_value = side(values, left_terms), side(values, right_terms)
             difference = left_value - right_value
         if abs(difference) > allowed:
-            show = lambda number: shown(table, first, _like(values[first], number), unit_words)  # noqa: E731
+            shown_with = lambda more, number: shown(table, first, _like(values[first], number), unit_words, more)  # noqa: E731
+            extra = apart(shown_with, left_value, right_value, abs(difference))
+            show = functools.partial(shown_with, extra)
             problems.error(
                 where,
                 field_name,
@@ -200,7 +208,8 @@ def _check_written_totals(table: Table, field_name: str, unit_words: Mapping[str
         with exactly():
             difference = kronor(computed) - stated
         if abs(difference) > tolerance:
-            show = functools.partial(_shown_like, table, index, computed, unit_words)
+            extra = apart(functools.partial(_shown_like, table, index, computed, unit_words), stated, kronor(computed), abs(difference))
+            show = functools.partial(_shown_like, table, index, computed, unit_words, extra)
             allowed = f" (tillåten avvikelse {show(tolerance)})" if tolerance else ""
             problems.error(
                 table.summa.place_of("skrivet"),
@@ -244,6 +253,15 @@ def _written_totals(table: Table, field_name: str, problems: Problems) -> list[D
     return totals
 
 
-def _shown_like(table: Table, index: int, computed: Any, unit_words: Mapping[str, str], number: Decimal) -> str:
-    """A figure shown as the column's computed sum is (its unit and decimals)."""
-    return shown(table, index, _like(computed, number), unit_words)
+def _shown_like(table: Table, index: int, computed: Any, unit_words: Mapping[str, str], extra: int, number: Decimal) -> str:
+    """A figure shown as the column's computed sum is (its unit and decimals, and `extra` more)."""
+    return shown(table, index, _like(computed, number), unit_words, extra)
+
+
+def apart(show: Callable[[int, Decimal], str], first: Decimal, second: Decimal, difference: Decimal) -> int:
+    """How many decimals past the column's own a message needs to show two figures that differ as different, and their
+    difference as more than zero: 3,14 and 3,06 mnkr shown with one decimal read '3,1 mnkr men 3,1 mnkr, skillnad 0,0'."""
+    for extra in range(limits.AMOUNT_MAX_DECIMALS + 1):
+        if show(extra, first) != show(extra, second) and any(c in "123456789" for c in show(extra, difference)):
+            return extra
+    return limits.AMOUNT_MAX_DECIMALS + 1  # exactly

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from tjanste import limits
-from tjanste.errors import WARNINGS, CaseError, Place, Problem, Problems, display_path
+from tjanste.errors import WARNINGS, CaseError, Place, Problem, Problems, TjansteError, display_path
 from tjanste.files import paths
 from tjanste.files.bounded import read_limited
 from tjanste.limits import LimitError
@@ -201,7 +202,7 @@ CASE_SCHEMA = Record(
             {
                 "organ": Text(required=True),
                 "datum": Date(),
-                "paragraf": Text(pattern=r"(§\s*)?\d+[a-z]?", pattern_help="ett paragrafnummer, t.ex. 12 eller § 12", default=""),
+                "paragraf": Text(pattern=r"(§\s*)?[0-9]+[a-z]?", pattern_help="ett paragrafnummer, t.ex. 12 eller § 12", default=""),
                 "utfall": Choice(OUTCOMES, default=""),
                 "att": ListOf(CLAUSE, min_items=1),
                 "sammanfattning": Text(default=""),
@@ -268,6 +269,25 @@ def case_json_schema() -> dict:
     return schema
 
 
+def outside_cases(path: Path) -> str | None:
+    """Why a case file in cases/ that is a symbolic link out of cases/ is refused, in Swedish; None when it is not.
+
+    Bilagor and images must lie inside the case's folder; a case in cases/ that links to a file
+    elsewhere on the machine would be rendered by alla and echoed by check the same way. A case
+    file given by its own path elsewhere is the user's choice, and is read where it leads.
+    """
+    try:
+        cases = paths.cases_dir()
+    except TjansteError:
+        return None  # no project: the case was named by its path
+    if not Path(os.path.abspath(path)).is_relative_to(os.path.abspath(cases)):
+        return None
+    target = paths.escapes(path, cases)
+    if target is None:
+        return None
+    return f"ärendefilen är en symbolisk länk till '{target}', utanför cases/; lägg själva filen där, som bilagor och bilder"
+
+
 def check_characters(text: str, shown_path: str, problems: Problems, limit: int = 5, first_line: int = 1) -> None:
     """Control characters cannot be stored in a Word file; each one is named with its place."""
     for found, match in enumerate(FORBIDDEN.finditer(text)):
@@ -299,6 +319,10 @@ def load_case(path: Path, problems: Problems | None = None, text: str | None = N
     collecting = problems is not None
     problems = problems if problems is not None else Problems()
     shown = display_path(path)
+    outside = outside_cases(path) if text is None else None
+    if outside:
+        problems.error(Place(shown, 1, 1), "ärende", outside)
+        problems.raise_if_errors()
     try:
         data = (
             read_limited(path, limits.CASE_FILE_BYTES) if text is None else text.encode("utf-8")
@@ -332,8 +356,9 @@ def load_case(path: Path, problems: Problems | None = None, text: str | None = N
     profile = load_profile(profile_path) if front.organisation and profile_path.is_file() else Profile()  # an unknown one is reported
     values = {f.name: getattr(front, f.name) for f in fields(CaseFields)}
     case = Case(**values, name=path.stem, source=source, profile=profile, written=written)
-    if case.dnr and not profile.dnr_matches(case.dnr):
-        problems.error(case.place_of("dnr"), "dnr", f"'{case.dnr}' följer inte {profile.dnr_form()}")
+    dnr_problem = profile.dnr_problem(case.dnr) if case.dnr else None
+    if dnr_problem:
+        problems.error(case.place_of("dnr"), "dnr", dnr_problem)
     required = KINDS[case.typ].requires if case.typ in KINDS else ()
     for name in required:
         if not getattr(case, name):

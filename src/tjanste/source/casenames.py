@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from pathlib import Path
 
 from tjanste.errors import ARGUMENT, CaseError, Place, Problem
 from tjanste.files import paths
+from tjanste.files.bounded import file_kind
 
 CASE_NAME = re.compile(r"\w(?:[\w. -]*[\w.-])?")  # the file's stem names its folder under build/: never '..', hidden or blank-ended
 LISTED_CASES = 12  # an error lists every case up to this many; a project with more is told to look in cases/
@@ -19,34 +21,45 @@ def resolve_case_path(name_or_path: str) -> Path:
     or the start of exactly one case's name (`2022-god`). Raises CaseError naming the candidates otherwise."""
     candidate = Path(name_or_path)
     for written in (candidate, Path(f"{name_or_path}.md")):  # cases/2022-godnara works as well as cases/2022-godnara.md
-        path = written if written.is_file() else paths.find_file(Path("."), str(written))  # or in the other Unicode form
-        if path.suffix == ".md" and path.is_file():
-            if not CASE_NAME.fullmatch(unicodedata.normalize("NFC", path.stem)):
-                raise CaseError(
-                    [
-                        Problem(
-                            Place(name_or_path),
-                            f"filnamnet '{path.name}' kan inte bli en mapp under build/; "
-                            "börja med en bokstav eller siffra och använd bara bokstäver, siffror, mellanslag, '-', '_' och '.'",
-                            "ärende",
-                        )
-                    ]
-                )
-            return path
+        path = written if os.path.lexists(written) else paths.find_file(Path("."), str(written))  # or in the other Unicode form
+        if path.suffix == ".md" and os.path.lexists(path):
+            return _case_file(path, name_or_path)
     name = name_or_path.removesuffix(".md")
     if "/" in name or "\\" in name:  # a path that is not there: never looked for among the names
         raise CaseError([_not_found(name_or_path, [])])
     in_cases = paths.find_file(paths.cases_dir(), f"{name}.md")
-    if in_cases.is_file():
-        return in_cases
+    if os.path.lexists(in_cases):
+        return _case_file(in_cases, name_or_path)
     files = paths.case_files()
     typed = _folded(name)
     starting = [f for f in files if _folded(f.stem).startswith(typed)] if typed else []
     if len(starting) == 1:
-        return starting[0]
+        return _case_file(starting[0], name_or_path)
     if starting:
         raise CaseError([_ambiguous(name, [f.stem for f in starting])])
     raise CaseError([_not_found(name_or_path, [f.stem for f in files])])
+
+
+def _case_file(path: Path, given: str) -> Path:
+    """The case file found for what was given, refused when it is no regular file or its name cannot name a folder."""
+    try:
+        kind = file_kind(path.stat().st_mode)
+    except OSError:
+        kind = None  # a link to nothing, or a loop: reading it says so in Swedish
+    if kind is not None:
+        raise CaseError([Problem(Place(given), f"'{path.name}' är ingen vanlig fil utan {kind}; ange en ärendefil (.md)", "ärende")])
+    if not CASE_NAME.fullmatch(unicodedata.normalize("NFC", path.stem)):  # '..md' would name build/. itself
+        raise CaseError(
+            [
+                Problem(
+                    Place(given),
+                    f"filnamnet '{path.name}' kan inte bli en mapp under build/; "
+                    "börja med en bokstav eller siffra och använd bara bokstäver, siffror, mellanslag, '-', '_' och '.'",
+                    "ärende",
+                )
+            ]
+        )
+    return path
 
 
 def _folded(name: str) -> str:

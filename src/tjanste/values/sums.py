@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import NamedTuple
 
 # Any letters, so that a name written 'fördelning' is read and can be answered with the nearest real name.
@@ -53,3 +54,15 @@ def written(terms: list[Term]) -> str:
         sign = "−" if term.sign < 0 else "+"
         text += (f"{sign} " if index else ("−" if term.sign < 0 else "")) + term.name + " "
     return text.strip()
+
+
+def mixed_kinds(condition: str, kinds: Iterable[str], what: str) -> str | None:
+    """The one message for a sum over different sorts of figures (belopp, procent, antal), or None when it has one sort.
+
+    Percentages and counts are plain numbers once read: added to kronor they would make a
+    check pass or fail on a sum that means nothing. `what` names the sum: 'en regel', 'en kontroll'.
+    """
+    found = sorted(set(kinds))
+    if len(found) < 2:
+        return None
+    return f"'{condition.strip()}' blandar {' och '.join(found)}; {what} räknar med en sorts tal"
