@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from tjanste.errors import Place, Problems
-from tjanste.source.schema import suggest
-from tjanste.source.tables import COMMA_HINT, Group, Table, TableRow, Value, kronor, parse_number, split_cells
+from tjanste.errors import Problems
+from tjanste.review.rules import check_rule
+from tjanste.source.tables import COMMA_HINT, Table, Value, kronor, parse_number, split_cells
 from tjanste.source.yamlsource import Node
 from tjanste.values.amount import Amount, AmountError, exactly, suspect_parts
-from tjanste.values.sums import parse_equation, written
 
 
 def check_table(table: Table, unit_words: Mapping[str, str], problems: Problems) -> None:
@@ -24,7 +23,7 @@ def check_table(table: Table, unit_words: Mapping[str, str], problems: Problems)
     for index in table.amount_columns:
         _warn_far_values(table, index, field_name, unit_words, problems)
     for number, rule in enumerate(table.regler, start=1):
-        _check_rule(table, rule.villkor, rule.tolerans, rule.place, f"{field_name}.regler[{number}]", unit_words, problems)
+        check_rule(table, rule, f"{field_name}.regler[{number}]", unit_words, problems)
     _check_written_totals(table, field_name, unit_words, problems)
 
 
@@ -87,111 +86,23 @@ def _warn_far_values(table: Table, index: int, field_name: str, unit_words: Mapp
         )
 
 
-def _check_rule(
-    table: Table, condition: str, tolerance: Amount | None, place: Place, field_name: str, unit_words: Mapping[str, str], problems: Problems
-) -> None:
-    """A rule holds on every row that has all its columns, and on every group whose own cells it names."""
-    sides = parse_equation(condition)
-    if isinstance(sides, str):
-        problems.error(
-            place,
-            field_name,
-            sides.replace("skriv t.ex. totalt = a + b", "skriv t.ex. fordelning = intakt - oh").replace(
-                "skriv namn med", "skriv kolumnernas namn med"
-            ),
-        )
-        return
-    left, right = sides
-    columns: dict[str, int] = {}
-    names = [c.namn for c in table.kolumner if c.numeric]
-    for term in left + right:
-        index = table.column_index(term.name)
-        if index is None or not table.kolumner[index].numeric:
-            problems.error(
-                place,
-                field_name,
-                f"'{term.name}' är ingen kolumn med tal i tabellen {table.name}{suggest(term.name, names)}; kolumner: "
-                f"{', '.join(names) or 'inga'}",
-            )
-            return
-        columns[term.name] = index
-    kinds = {table.kolumner[i].kind for i in columns.values()}
-    if len(kinds) > 1:
-        problems.error(place, field_name, f"'{condition.strip()}' blandar {' och '.join(sorted(kinds))}; en regel räknar med en sorts tal")
-        return
-    allowed = tolerance.kronor if tolerance else Decimal(0)
-    first = next(iter(columns.values()))
-
-    # (column, added) per term, looked up once: the rule is checked on every row of up to TABLE_ROWS.
-    left_terms = [(columns[t.name], t.sign > 0) for t in left]
-    right_terms = [(columns[t.name], t.sign > 0) for t in right]
-
-    def side(values: dict[int, Value | None], terms: list[tuple[int, bool]]) -> Decimal:
-        figures = [(kronor(v), added) for index, added in terms if (v := values[index]) is not None]
-        return sum((f if added else f.copy_negate() for f, added in figures), Decimal(0))
-
-    def check(values: dict[int, Value | None], subject: Callable[[], str], where: Place) -> None:
-        if any(values[i] is None for i in columns.values()):
-            return  # the rule is about rows that have all its columns
-        with exactly():  # figures of AMOUNT_MAX_DIGITS are far below EXACT_DIGITS: sums and differences are exact
-            left_value, right_value = side(values, left_terms), side(values, right_terms)
-            difference = left_value - right_value
-        if abs(difference) > allowed:
-            show = lambda number: shown(table, first, _like(values[first], number), unit_words)  # noqa: E731
-            problems.error(
-                where,
-                field_name,
-                f"'{condition.strip()}' stämmer inte för {subject()}: "
-                f"{written(left)} är {show(left_value)} men {written(right)} är {show(right_value)}, "
-                f"skillnad {show(abs(difference))}",
-            )
-
-    for row in table.body_rows():
-        check({i: _cell_value(row, i) for i in columns.values()}, functools.partial(_row_subject, table, row), row.place)
-    for group in table.groups:
-        if any(i < group.columns for i in columns.values()):
-            check({i: group.value(i) for i in columns.values()}, functools.partial(_group_subject, group), group.place)
-
-
-def _like(example: Value | None, number: Decimal) -> Value:
-    return Amount(number) if isinstance(example, Amount) else number
-
-
-def _cell_value(row: TableRow, index: int) -> Value | None:
-    if row.group is not None and index < row.group.columns:
-        return None  # the group's own cell: checked once, for the group
-    cell = row.cells[index]
-    return cell if isinstance(cell, (Amount, Decimal)) else None
-
-
-def _group_subject(group: Group) -> str:
-    return f"gruppen '{group.label}'"
-
-
-def _row_subject(table: Table, row: TableRow) -> str:
-    start = row.group.columns if row.group is not None else 0
-    label = next((c for c in row.cells[start:] if isinstance(c, str) and c), row.name or "?")
-    inside = f" i gruppen '{row.group.label}'" if row.group is not None else ""
-    return f"raden '{label}'{inside}"
-
-
 def _check_written_totals(table: Table, field_name: str, unit_words: Mapping[str, str], problems: Problems) -> None:
     if table.summa is None:
         return
-    written_totals = _written_totals(table, field_name, problems)
-    if written_totals is None:
+    stated_totals = written_totals(table, field_name, problems)
+    if stated_totals is None:
         return
     columns = table.summed_columns
-    if written_totals and len(written_totals) != len(columns):
-        hint = COMMA_HINT if len(written_totals) > len(columns) else ""
+    if stated_totals and len(stated_totals) != len(columns):
+        hint = COMMA_HINT if len(stated_totals) > len(columns) else ""
         problems.error(
             table.summa.place_of("skrivet"),
             f"{field_name}.summa.skrivet",
-            f"har {len(written_totals)} värden, väntade {len(columns)} (ett per kolumn med summa){hint}",
+            f"har {len(stated_totals)} värden, väntade {len(columns)} (ett per kolumn med summa){hint}",
         )
         return
     tolerance = table.summa.tolerans.kronor if table.summa.tolerans else Decimal(0)
-    for index, stated in zip(columns, written_totals, strict=False):
+    for index, stated in zip(columns, stated_totals, strict=False):
         computed = table.sums[index]
         with exactly():
             difference = kronor(computed) - stated
@@ -207,7 +118,7 @@ def _check_written_totals(table: Table, field_name: str, unit_words: Mapping[str
             )
 
 
-def _written_totals(table: Table, field_name: str, problems: Problems) -> list[Decimal] | None:
+def written_totals(table: Table, field_name: str, problems: Problems) -> list[Decimal] | None:
     """The totals the case writes in its sum row, as kronor (or plain numbers), one per summed column."""
     assert table.summa is not None
     totals: list[Decimal] = []
@@ -238,6 +149,10 @@ def _written_totals(table: Table, field_name: str, problems: Problems) -> list[D
                 return None
             totals.append(value)
     return totals
+
+
+def _like(example: Value | None, number: Decimal) -> Value:
+    return Amount(number) if isinstance(example, Amount) else number
 
 
 def _shown_like(table: Table, index: int, computed: Any, unit_words: Mapping[str, str], number: Decimal) -> str:
