@@ -29,7 +29,7 @@ def check_table(table: Table, unit_words: Mapping[str, str], problems: Problems)
 
 def shown(table: Table, index: int, value: Value, unit_words: Mapping[str, str]) -> str:
     """A value of a column as messages show it: an amount in the table's unit with the organisation's word, '55 %', '1 200'."""
-    decimals = table.decimals(index)
+    decimals = table.shown_decimals(index, value)
     if isinstance(value, Amount):
         return Amount(value.kronor, table.shown_unit).format(decimals=decimals, unit_words=unit_words)
     text = Amount(value).format(show_unit=False, decimals=decimals)

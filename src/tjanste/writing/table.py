@@ -143,7 +143,7 @@ def _plain(text: str) -> str:
 
 def _shower(table: Table, unit_words: Mapping[str, str]) -> Show:
     def show(index: int, value: Value) -> str:
-        decimals = table.decimals(index)
+        decimals = table.shown_decimals(index, value)
         if isinstance(value, Amount):
             return value.format(table.shown_unit, decimals=decimals, unit_words=unit_words, show_unit=table.visa_enhet)
         number = Amount(value).format(decimals=decimals, show_unit=False)
