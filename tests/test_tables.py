@@ -103,7 +103,7 @@ def test_figure_has_alt_text_and_caption(rendered: Path) -> None:
 
 def test_bilaga_is_its_own_document(rendered: Path) -> None:
     text = (rendered / "bilaga-1.txt").read_text(encoding="utf-8")
-    assert "Bilaga 1 till: Provärende med tabeller" in text
+    assert "Bilaga 1 till beslutsunderlag" in text
     assert "| SUMMA | 12,6 | 12,5 |" in text
     assert not (rendered / "bilaga-2.docx").exists()
     assert "1. Fördelning per område\n2. Bara en titel" in (rendered / "beslut.txt").read_text(encoding="utf-8")

@@ -566,12 +566,27 @@ def protocol_header() -> str:
 
 
 def bilaga_body() -> str:
-    return para("{{ bilaga.titel }}", "Title") + para("{{ brodtext }}")
+    """A bilaga: its title and text; a letter sent as a bilaga (a yttrande) also its addressee above the title (its lines
+    kept as line breaks in one paragraph) and its own closing and signatures."""
+    return "".join(
+        [
+            tag("{%p if bilaga.mottagare %}"),
+            para("{{ bilaga.mottagare }}", "Mottagare"),
+            tag("{%p endif %}"),
+            para("{{ bilaga.titel }}", "Title"),
+            para("{{ brodtext }}"),
+            tag("{%p if bilaga.avslutning %}"),
+            para("{{ bilaga.avslutning }}", "Avslutning"),
+            tag("{%p endif %}"),
+            signatures("bilaga.underskrifter"),
+        ]
+    )
 
 
 def attachment_header() -> str:
-    """First-page header of a bilaga: which paper it belongs to."""
-    left = logo() + para("{{ org.brevhuvud }}", "Brevhuvud") + para("Bilaga {{ bilaga.nummer }} till: {{ arende.rubrik }}", "Header")
+    """First-page header of a bilaga: which paper it belongs to, in the organisation's words ('Bilaga 1 till tjänsteskrivelse'),
+    beside that paper's date and diarienummer."""
+    left = logo() + para("{{ org.brevhuvud }}", "Brevhuvud") + para("{{ bilaga.huvud }}", "Header")
     right = para(page_of_pages(), "Header") + para("{{ arende.datum }}", "Header") + dnr_line()
     table = layout_table([[left, right]], [6236, 2836])
     return XML_DECL + f"<w:hdr {W_NS}>{table}{para()}</w:hdr>"

@@ -1,0 +1,98 @@
+"""A bilaga that is a letter of its own (a yttrande sent as a bilaga): its addressee above the title, its signatures at the end,
+and a letterhead line in the organisation's words ('Bilaga 1 till tjänsteskrivelse'), on tests/arenden/yttrande.md."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from tjanste.commands.pipeline import read_and_word, render_case
+from tjanste.errors import CaseError
+
+CASE = ROOT / "tests" / "arenden" / "yttrande.md"
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("yttrande")
+    render_case(str(CASE), out)
+    return out / "yttrande"
+
+
+def test_the_addressee_stands_above_the_title_and_the_signatures_after_the_text(rendered: Path) -> None:
+    text = (rendered / "bilaga-1.txt").read_text(encoding="utf-8")
+    body = text.split("[sidhuvud]")[0]
+    assert "| Region Jämtland Härjedalen / Bilaga 1 till tjänsteskrivelse | Sida [sida] ([sidor]) / 2026-03-02 / Dnr RS/412/2026 |" in text
+    assert re.search(
+        r"\n\nFörsvarsdepartementet\n103 33 Stockholm\n\n# Yttrande över remissen Ett stärkt civilt försvar \(Ds 2026:4\)\n\n", body
+    )
+    assert body.rstrip().endswith(
+        "vad det kostar.\n\nÖstersund dag som ovan\n\nAnna Berg\n\nRegionstyrelsens ordförande\n\nPer Ek\n\nRegiondirektör"
+    )
+    decision = (rendered / "beslut.txt").read_text(encoding="utf-8")
+    assert "Försvarsdepartementet" not in decision.split("# Ärendet")[0]  # the paper itself keeps its own addressee
+    assert decision.count("Per Ek") == 1 and "Anna Berg" not in decision
+
+
+def test_the_addressee_is_one_paragraph_with_line_breaks_and_the_signatures_real_signature_lines(rendered: Path) -> None:
+    with zipfile.ZipFile(rendered / "bilaga-1.docx") as package:
+        document = package.read("word/document.xml").decode("utf-8")
+    [addressee] = [p for p in re.findall(r"<w:p>.*?</w:p>", document) if '<w:pStyle w:val="Mottagare"/>' in p]
+    assert re.search(r">Försvarsdepartementet</w:t>.*<w:br/>.*>103 33 Stockholm</w:t>", addressee)
+    assert document.count('<w:pStyle w:val="Underskrift"/>') == 2
+
+
+def test_the_registrar_records_the_bilaga_as_sent_to_its_own_addressee(rendered: Path) -> None:
+    documents = json.loads((rendered / "metadata.json").read_text(encoding="utf-8"))["handlingar"]
+    assert [(d["namn"], d["mottagare"]) for d in documents] == [
+        ("beslut", "Regionstyrelsen"),
+        ("bilaga-1", "Försvarsdepartementet, 103 33 Stockholm"),
+    ]
+
+
+def test_a_bilaga_that_is_only_listed_cannot_carry_an_addressee(tmp_path: Path) -> None:
+    case = tmp_path / "yttrande.md"
+    case.write_text(CASE.read_text(encoding="utf-8").replace("    fil: yttrande/yttrande.md\n", ""), encoding="utf-8")
+    with pytest.raises(CaseError) as caught:
+        read_and_word(str(case))
+    assert [(p.place.line, p.field, p.message) for p in caught.value.problems] == [
+        (
+            line,
+            f"bilagor[1].{key}",
+            f"står i bilagans egen handling, men bilagan har ingen fil; ange fil: med bilagans text, eller ta bort {key}:",
+        )
+        for line, key in ((20, "mottagare"), (24, "underskrifter"))
+    ]
+
+
+def _with_profile(project_copy: Path, header_line: str) -> Path:
+    """The case and its bilaga in a project whose region profile says header_line."""
+    profile = project_copy / "templates" / "organisationer" / "region-jamtland-harjedalen.yaml"
+    profile.write_text(profile.read_text(encoding="utf-8") + header_line, encoding="utf-8")
+    shutil.copy(CASE, project_copy / "cases" / "yttrande.md")
+    shutil.copytree(CASE.parent / "yttrande", project_copy / "cases" / "yttrande")
+    return project_copy / "cases" / "yttrande.md"
+
+
+def test_the_organisation_words_the_bilaga_line_in_its_profile(project_copy: Path, tmp_path: Path) -> None:
+    case = _with_profile(project_copy, 'bilagehuvud: "Bilaga {nummer} till {handling} {datum}, dnr {dnr}"\n')
+    render_case(str(case), tmp_path / "build")
+    text = (tmp_path / "build" / "yttrande" / "bilaga-1.txt").read_text(encoding="utf-8")
+    assert "/ Bilaga 1 till tjänsteskrivelse 2026-03-02, dnr RS/412/2026 |" in text
+
+
+def test_a_profile_line_naming_what_does_not_exist_is_the_profiles_error(project_copy: Path) -> None:
+    case = _with_profile(project_copy, 'bilagehuvud: "Bilaga {nummr} till {handling}"\n')
+    with pytest.raises(CaseError) as caught:
+        read_and_word(str(case))
+    [problem] = caught.value.problems
+    assert problem.place.path.endswith("region-jamtland-harjedalen.yaml") and problem.field == "bilagehuvud"
+    assert problem.message == (
+        "'{nummr}' kan inte stå i bilagehuvud (menade du 'nummer'?); skriv {nummer}, {handling}, {rubrik}, {dnr}, {datum}"
+    )
