@@ -96,3 +96,20 @@ def test_a_profile_line_naming_what_does_not_exist_is_the_profiles_error(project
     assert problem.message == (
         "'{nummr}' kan inte stå i bilagehuvud (menade du 'nummer'?); skriv {nummer}, {handling}, {rubrik}, {dnr}, {datum}"
     )
+
+
+def test_the_documented_bilaga_renders_its_addressee_and_signatures(tmp_path: Path) -> None:
+    """The README's example of a bilaga with mottagare and underskrifter, put in place of the test case's own."""
+    import textwrap
+
+    readme = (ROOT / "docs" / "referens.md") if (ROOT / "docs" / "referens.md").is_file() else ROOT / "README.md"
+    [example] = [b for b in re.findall(r"```yaml\n(.*?)```", readme.read_text(encoding="utf-8"), flags=re.DOTALL) if "mottagare:" in b]
+    example = re.sub(r"fil: \S+", "fil: yttrande/yttrande.md", textwrap.dedent(example))
+    text = CASE.read_text(encoding="utf-8")
+    case = tmp_path / "yttrande.md"
+    case.write_text(text[: text.index("bilagor:\n")] + example + text[text.index("---\n# Ärendet") :], encoding="utf-8")
+    shutil.copytree(CASE.parent / "yttrande", tmp_path / "yttrande")
+    _, papers = read_and_word(str(case))
+    record = papers[1].context["bilaga"]
+    assert record["mottagare"] == "Försvarsdepartementet\n103 33 Stockholm"
+    assert [s["namn"] for s in record["underskrifter"]] == ["Anna Berg", "Per Ek"] and record["huvud"] == "Bilaga 1 till tjänsteskrivelse"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -155,3 +156,60 @@ def test_a_condition_over_the_limits_is_refused_before_it_is_parsed_or_computed(
     )
     with pytest.raises(ConditionError, match="har fler än 40 siffror"):
         parse_condition("a = b * " + "9" * 50_000)
+
+
+def documented(heading: str) -> str:
+    """The section under a heading of the users' reference: docs/referens.md once the reference lives there, else README.md."""
+    from conftest import ROOT
+
+    for path in (ROOT / "docs" / "referens.md", ROOT / "README.md"):
+        lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+        starts = [i for i, line in enumerate(lines) if line.lstrip("#") == f" {heading}" and line.startswith("#")]
+        if not starts:
+            continue
+        level = len(lines[starts[0]]) - len(lines[starts[0]].lstrip("#"))
+        section, fenced = [], False
+        for line in lines[starts[0] + 1 :]:
+            fenced ^= line.startswith("```")
+            if not fenced and line.startswith("#") and len(line) - len(line.lstrip("#")) <= level:
+                break
+            section.append(line)
+        return "\n".join(section)
+    raise AssertionError(f"avsnittet '{heading}' finns varken i docs/referens.md eller README.md")
+
+
+def _blocks(section: str, language: str) -> list[str]:
+    return re.findall(rf"^```{language}\n(.*?)^```$", section, flags=re.MULTILINE | re.DOTALL)
+
+
+def test_the_documented_rules_hold_and_a_broken_row_gives_the_documented_error(tmp_path: Path) -> None:
+    section = documented("Regler och kontroller")
+    yaml = _blocks(section, "yaml")[0]
+    head = "---\ntyp: tjansteskrivelse\norganisation: region-jamtland-harjedalen\ndatum: 2026-03-02\nrubrik: Exempel\n"
+    path = tmp_path / "x.md"
+    path.write_text(head + yaml + '---\n{{ tabell("verksamheter") }}\n', encoding="utf-8")
+    load_and_review(path)  # the example as documented: every rule and kontroll holds
+    variant = re.search(r"med\s+raden `([^`]+)`", section).group(1)
+    row = next(line for line in yaml.splitlines() if line.strip().startswith(f"- {variant.split(' | ')[0]} |"))
+    path.write_text(head + yaml.replace(row, f"      - {variant}") + '---\n{{ tabell("verksamheter") }}\n', encoding="utf-8")
+    with pytest.raises(CaseError) as caught:
+        load_and_review(path)
+    [expected] = _blocks(section, "text")
+    place, message = expected.strip().split(": fel: ", 1)
+    [problem] = [p for p in caught.value.problems if f"{p.field}: {p.message}".replace(NBSP, " ") == message]
+    line = yaml.splitlines().index(row) + 6  # the broken row's line, after the five lines of head
+    assert (problem.place.line, problem.place.col) == (line, 9) and place.endswith(f"x.md:{line}:9")
+
+
+def test_the_documented_written_and_computed_sums_render_as_documented(tmp_path: Path) -> None:
+    from tjanste.commands.pipeline import read_and_word
+
+    section = documented("Skriven och framräknad summa")
+    yaml = _blocks(section, "yaml")[0]
+    citations = re.findall(r"^\| `(\{\{.*?\}\})` \| .*`([^`]+)` \|$", section, flags=re.MULTILINE)
+    assert len(citations) == 3
+    head = "---\ntyp: tjansteskrivelse\norganisation: region-jamtland-harjedalen\ndatum: 2026-03-02\nrubrik: Exempel\n"
+    path = tmp_path / "x.md"
+    path.write_text(head + yaml + "---\n" + "\n\n".join(written for written, _ in citations) + "\n", encoding="utf-8")
+    _, papers = read_and_word(str(path))
+    assert [p.replace(NBSP, " ") for p in papers[0].prose.strip().split("\n\n")] == [shown for _, shown in citations]
