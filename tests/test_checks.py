@@ -185,6 +185,7 @@ def test_bounds_and_proportions_hold_exactly(tmp_path: Path) -> None:
         "(a - b) / totalt <= 20 %",
         "totalt / 3 * 3 = totalt",  # a third of 20 mnkr does not end: carried exactly, not rounded
         "a <= 12 mnkr",
+        "a - b >= 0",
         "a = 12 000 000 kr",
         "fordelning.belopp.summa = totalt",
         "a = fordelning.belopp * 60 %",

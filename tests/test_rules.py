@@ -66,6 +66,8 @@ def test_bounds_and_shares_that_hold_give_nothing(tmp_path: Path) -> None:
             "nya <= enheter",
             "nya ≤ enheter",
             "enheter > 0",
+            "oh >= 0",  # a written 0 compares with any kind
+            "intakt - oh > 0",
             "intakt - oh >= oh * 5",
         )
         == []

@@ -30,6 +30,7 @@ class DividedByZero(ArithmeticError):
 
 
 _KIND_WORDS = {BELOPP: "ett belopp", PROCENT: "en procentsats", ANTAL: "ett antal", TAL: "ett tal"}
+ZERO = "noll"  # the kind of a written 0: of any kind where it is added or compared ('oh >= 0'), a number where it multiplies
 
 
 def condition_kind(condition: Condition, kinds: Mapping[str, str]) -> str:
@@ -45,10 +46,11 @@ def condition_kind(condition: Condition, kinds: Mapping[str, str]) -> str:
 
 
 def side_kind(expr: Expr, kinds: Mapping[str, str]) -> str:
+    """The kind of one side or part of it; ConditionError for a part that cannot be meant, saying what to write."""
     if expr.op == "name":
         return kinds[expr.name]
     if expr.op == "number":
-        return expr.kind
+        return ZERO if expr.kind == TAL and not expr.value else expr.kind
     if expr.op == "neg":
         return side_kind(expr.parts[0], kinds)
     left, right = (side_kind(part, kinds) for part in expr.parts)
@@ -58,6 +60,7 @@ def side_kind(expr: Expr, kinds: Mapping[str, str]) -> str:
             word = "lägger ihop" if expr.op == "+" else "drar av"
             raise ConditionError(f"'{expr.text}' {word} {_KIND_WORDS[left]} och {_KIND_WORDS[right]}; {_mix_advice(left, right)}")
         return joined
+    left, right = (TAL if kind == ZERO else kind for kind in (left, right))
     if expr.op == "*":
         product = _MULTIPLIED.get(frozenset((left, right)) if left != right else frozenset((left,)))
         if product is None:
@@ -103,8 +106,10 @@ _DIVIDED = {
 
 def _added(left: str, right: str) -> str | None:
     """The kind of a sum or a comparison of two kinds, or None: kronor and percentages do not add up."""
-    if left == right:
+    if left == right or right == ZERO:
         return left
+    if left == ZERO:
+        return right
     if {left, right} == {ANTAL, TAL}:
         return ANTAL
     return None
