@@ -162,6 +162,10 @@ gruppera_fyrsiffriga: ja
 
 # Det organ som nya ärenden (tjanste ny) ställs till och föreslår beslut för.
 styrelse: {styrelse_yaml}
+
+# Raden i en bilagas sidhuvud, bredvid handlingens datum och diarienummer. Namnen inom {{ }}
+# fylls i: {{nummer}}, {{handling}} (t.ex. tjänsteskrivelse), {{rubrik}}, {{dnr}} och {{datum}}.
+bilagehuvud: "Bilaga {{nummer}} till {{handling}}"
 """
 
 
