@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from tjanste import limits
 from tjanste.errors import Problems
 from tjanste.review.rules import check_rule
-from tjanste.source.tables import COMMA_HINT, Table, Value, kronor, parse_number, split_cells
+from tjanste.source.tables import AS_WRITTEN, COMMA_HINT, Table, Value, kronor, parse_number, split_cells
 from tjanste.source.yamlsource import Node
 from tjanste.values.amount import Amount, AmountError, exactly, suspect_parts
 
@@ -27,9 +28,20 @@ def check_table(table: Table, unit_words: Mapping[str, str], problems: Problems)
     _check_written_totals(table, field_name, unit_words, problems)
 
 
+def shown_decimals(table: Table, index: int, value: Value) -> int | None:
+    """The decimals a figure is shown with, in the paper and in messages: the column's fixed ones, or with som_skrivet those it
+    was written with (a sum: the most of its parts); None: as many as it has, trailing zeros dropped."""
+    column = table.kolumner[index]
+    if (column.decimaler or (table.decimaler if column.belopp else "")) != AS_WRITTEN:
+        return table.decimals(index)
+    exponent = (value.in_unit(table.shown_unit) if isinstance(value, Amount) else value).as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return places if places <= limits.AMOUNT_MAX_DECIMALS else None
+
+
 def shown(table: Table, index: int, value: Value, unit_words: Mapping[str, str]) -> str:
     """A value of a column as messages show it: an amount in the table's unit with the organisation's word, '55 %', '1 200'."""
-    decimals = table.shown_decimals(index, value)
+    decimals = shown_decimals(table, index, value)
     if isinstance(value, Amount):
         return Amount(value.kronor, table.shown_unit).format(decimals=decimals, unit_words=unit_words)
     text = Amount(value).format(show_unit=False, decimals=decimals)

@@ -144,17 +144,6 @@ class Table(Located):
         written = column.decimaler or (self.decimaler if column.belopp else "")
         return int(written) if written.isdigit() else None
 
-    def shown_decimals(self, index: int, value: Value) -> int | None:
-        """The decimals a figure of the column is shown with: the fixed ones, or with 'som_skrivet' as many as the figure was
-        written with ('5,0', '7,75'; a sum has as many as the most of its parts); None: as many as it has, trailing zeros dropped."""
-        fixed = self.decimals(index)
-        column = self.kolumner[index]
-        if fixed is not None or (column.decimaler or (self.decimaler if column.belopp else "")) != AS_WRITTEN:
-            return fixed
-        exponent = (value.in_unit(self.shown_unit) if isinstance(value, Amount) else value).as_tuple().exponent
-        places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-        return places if places <= limits.AMOUNT_MAX_DECIMALS else None
-
     def footnotes(self) -> list[str]:
         """The footnote references written in its cells, '[^1]', in reading order, each once."""
         found: dict[str, None] = {}
