@@ -241,3 +241,14 @@ def test_a_written_sum_the_table_does_not_write_says_what_to_write(tmp_path: Pat
     )
     [problem] = checked(tmp_path, "totalt = fordelning.belopp.skrivet")
     assert "'skrivet' finns inte för kolumnens summa" in problem and "fordelning.belopp.skriven_summa" in problem
+
+
+def test_a_result_over_the_exact_digits_is_refused_never_rounded(tmp_path: Path) -> None:
+    """Three quotients by 36 nines need some 110 digits: NotExact names EXACT_DIGITS, as in prose (and bounds the work)."""
+    nines = "9" * 36
+    [problem] = checked(tmp_path, f"a / {nines} / {nines} / {nines} <= totalt")
+    assert problem.startswith("20: fel: kontroller[1]: 'a / 999")
+    assert problem.endswith(
+        "kan inte räknas exakt: resultatet behöver fler än 100 siffror för att bli exakt (EXACT_DIGITS), "
+        "och tjanste avrundar aldrig i tysthet"
+    )

@@ -86,8 +86,9 @@ EXACT_DIGITS = 100  # digits a sum, difference, product or quotient is carried w
 AMOUNT_MAX_DECIMALS = 6  # decimals an amount may be shown with (| mnkr(1), a table's decimaler)
 
 TABLE_ROWS = Limit("TABLE_ROWS", 200_000, "rader", "tabellen", "dela upp tabellen eller lägg den som bilaga")
-# A rule is computed on every row of a table: its length bounds the work per row, its nesting the parser's recursion.
-CONDITION_TOKENS = Limit("CONDITION_TOKENS", 200, "led", "villkoret", "en regel eller kontroll är några namn och tal; dela upp den i flera")
+# A rule is computed on every row of a table: its length bounds the work per row (a quotient that does not end is
+# carried as a fraction, some microseconds an operation), its nesting the parser's recursion.
+CONDITION_TOKENS = Limit("CONDITION_TOKENS", 100, "led", "villkoret", "en regel eller kontroll är några namn och tal; dela upp den i flera")
 CONDITION_NESTING = Limit(
     "CONDITION_NESTING", 20, "nivåer", "nästlingen av parenteser och tecken i villkoret", "skriv villkoret med färre parenteser"
 )

@@ -6,7 +6,7 @@ from tjanste.errors import Problems
 from tjanste.review.citing import cited_kind, cited_value
 from tjanste.source.case import Case, Check
 from tjanste.source.tables import Value
-from tjanste.values.amount import Amount, suspect_parts
+from tjanste.values.amount import Amount, NotExact, suspect_parts
 from tjanste.values.computing import (
     DividedByZero,
     Number,
@@ -55,6 +55,9 @@ def _run_check(case: Case, check: Check, name: str, problems: Problems) -> None:
     numbers = {cited: in_kind(value, kinds[cited]) for cited, value in values.items()}
     try:
         left, right, difference = compute(evaluator(condition.left), evaluator(condition.right), numbers)
+    except NotExact as exc:
+        problems.error(check.place, name, f"'{check.villkor.strip()}' kan inte räknas exakt: {exc}")
+        return
     except DividedByZero as exc:
         problems.error(
             check.place, name, f"'{check.villkor.strip()}' kan inte prövas: {exc.divisor} är noll, och ingenting kan delas med noll"

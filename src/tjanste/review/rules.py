@@ -9,7 +9,7 @@ from decimal import Decimal
 from tjanste.errors import Place, Problems
 from tjanste.source.schema import suggest
 from tjanste.source.tables import Group, Rule, Table, TableRow, Value
-from tjanste.values.amount import Amount
+from tjanste.values.amount import Amount, NotExact
 from tjanste.values.computing import (
     DividedByZero,
     Number,
@@ -72,6 +72,9 @@ def check_rule(table: Table, rule: Rule, field_name: str, unit_words: Mapping[st
         numbers = {name: in_kind(value, kinds[name]) for name, value in values.items() if value is not None}
         try:
             left_value, right_value, difference = compute(left, right, numbers)
+        except NotExact as exc:
+            problems.error(where, field_name, f"'{quoted}' kan inte räknas exakt för {subject()}: {exc}")
+            return
         except DividedByZero as exc:
             problems.error(
                 where, field_name, f"'{quoted}' kan inte prövas för {subject()}: {exc.divisor} är noll, och ingenting kan delas med noll"

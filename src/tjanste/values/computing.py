@@ -15,7 +15,7 @@ from decimal import Decimal, Inexact, Rounded, localcontext
 from fractions import Fraction
 
 from tjanste import limits
-from tjanste.values.amount import EXACT, NBSP, UNITS, Amount
+from tjanste.values.amount import EXACT, NBSP, UNITS, Amount, NotExact
 from tjanste.values.conditions import ANTAL, BELOPP, PROCENT, TAL, Condition, ConditionError, Expr
 
 Number = Decimal | Fraction
@@ -170,16 +170,24 @@ def _negated(value: Number) -> Number:
 Operation = Callable[[Number, Number], Number]
 
 
+_EXACT_BITS = math.ceil(limits.EXACT_DIGITS * math.log2(10))  # a fraction's numerator or denominator of EXACT_DIGITS digits
+
+
 def _operation(decimal: Callable[[Decimal, Decimal], Decimal], rational: Callable[[Fraction, Fraction], Fraction]) -> Operation:
-    """An operation on Decimals in the exact context, carried on as Fractions once a result would not end."""
+    """An operation on Decimals in the exact context; a quotient that does not end is carried on as a Fraction. A result
+    needing more than EXACT_DIGITS digits is NotExact, as in prose: refused, never rounded (and bounded work per row)."""
 
     def apply(left: Number, right: Number) -> Number:
         if type(left) is Decimal and type(right) is Decimal:
             try:
                 return decimal(left, right)
-            except (Inexact, Rounded):  # does not end within EXACT_DIGITS: carried exactly as a fraction
-                pass
-        return rational(Fraction(left), Fraction(right))
+            except (Inexact, Rounded):
+                if decimal is not Decimal.__truediv__:
+                    raise NotExact() from None
+        result = rational(Fraction(left), Fraction(right))
+        if max(result.numerator.bit_length(), result.denominator.bit_length()) > _EXACT_BITS:
+            raise NotExact()
+        return result
 
     return apply
 
@@ -252,7 +260,11 @@ def shown_value(
     rounded after 'ca' (the comparison itself was exact). points: a difference of percentages, in procentenheter."""
     with localcontext(EXACT):
         scale = UNITS[unit] if kind == BELOPP else Decimal("0.01") if kind == PROCENT else Decimal(1)
-        number, places, rounded = shown_number(_OPERATIONS["/"](value, scale), decimals)
+        try:
+            in_unit: Number = value / scale if isinstance(value, Decimal) else value / Fraction(scale)
+        except (Inexact, Rounded):  # shown only: any size a computed value has
+            in_unit = Fraction(value) / Fraction(scale)
+        number, places, rounded = shown_number(in_unit, decimals)
     places = min(places, limits.AMOUNT_MAX_DECIMALS) if places is not None else None
     if kind == BELOPP:
         with localcontext(EXACT):
