@@ -120,7 +120,7 @@ def test_each_check_is_named_by_its_place_in_the_list(tmp_path: Path) -> None:
         ),
         (
             "a <= 12",
-            "'a ≤ 12' jämför ett belopp med ett tal; skriv ett belopp med enhet, t.ex. 1,5 mnkr, eller multiplicera beloppet med ett tal",
+            "'a <= 12' jämför ett belopp med ett tal; skriv ett belopp med enhet, t.ex. 1,5 mnkr, eller multiplicera beloppet med ett tal",
         ),
         (
             "a = 10–15 %",

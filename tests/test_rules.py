@@ -115,7 +115,7 @@ def test_a_share_and_a_count_bound_name_percentages_and_counts(tmp_path: Path) -
             "'intakt + 15 %' lägger ihop ett belopp och en procentsats; en procentsats av ett belopp skrivs med *, "
             "t.ex. oh <= intakt * 15 % eller intakt * 110 % för 10 % mer",
         ),
-        ("andel <= 15", "'andel ≤ 15' jämför en procentsats med ett tal; skriv procentsatsen med %, t.ex. andel <= 50 %"),
+        ("andel <= 15", "'andel <= 15' jämför en procentsats med ett tal; skriv procentsatsen med %, t.ex. andel <= 50 %"),
         (
             "oh = andel",
             "'oh = andel' jämför ett belopp med en procentsats; en procentsats av ett belopp skrivs med *, t.ex. oh <= intakt * 15 % eller intakt * 110 % för 10 % mer",

@@ -38,10 +38,7 @@ def condition_kind(condition: Condition, kinds: Mapping[str, str]) -> str:
     left, right = side_kind(condition.left, kinds), side_kind(condition.right, kinds)
     joined = _added(left, right)
     if joined is None:
-        raise ConditionError(
-            f"'{condition.left.text} {condition.shown_comparison} {condition.right.text}' jämför {_KIND_WORDS[left]} med "
-            f"{_KIND_WORDS[right]}; {_mix_advice(left, right)}"
-        )
+        raise ConditionError(f"'{condition.text}' jämför {_KIND_WORDS[left]} med {_KIND_WORDS[right]}; {_mix_advice(left, right)}")
     return joined
 
 

@@ -21,7 +21,6 @@ from tjanste.values.amount import EXACT, Amount, AmountError
 BELOPP, PROCENT, ANTAL, TAL = "belopp", "procent", "antal", "tal"
 
 COMPARISONS = {"=": "=", "==": "=", "<": "<", "<=": "<=", "≤": "<=", ">": ">", ">=": ">=", "≥": ">="}
-SHOWN_COMPARISON = {"=": "=", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
 _TOKEN = re.compile(
     r"""\s*(?:
       (?P<point>\d+\.\d+)
@@ -61,11 +60,8 @@ class Condition:
     comparison: str  # =, <, <=, >, >=
     right: Expr
     names: tuple[str, ...]
+    text: str  # as written, for messages
     additive: bool  # only names joined by + and - on both sides of '=': the parts of a sum, checked for a unit written wrong
-
-    @property
-    def shown_comparison(self) -> str:
-        return SHOWN_COMPARISON[self.comparison]
 
 
 def parse_condition(text: str, example: str = "totalt = a + b") -> Condition:
@@ -89,7 +85,7 @@ def parse_condition(text: str, example: str = "totalt = a + b") -> Condition:
     names = tuple(dict.fromkeys(_names(left) + _names(right)))
     comparison = COMPARISONS[tokens[at].text]
     additive = comparison == "=" and _only_sums(left) and _only_sums(right)
-    return Condition(left, comparison, right, names, additive)
+    return Condition(left, comparison, right, names, quoted, additive)
 
 
 class _Token(NamedTuple):
