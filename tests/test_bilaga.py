@@ -113,3 +113,19 @@ def test_the_documented_bilaga_renders_its_addressee_and_signatures(tmp_path: Pa
     record = papers[1].context["bilaga"]
     assert record["mottagare"] == "Försvarsdepartementet\n103 33 Stockholm"
     assert [s["namn"] for s in record["underskrifter"]] == ["Anna Berg", "Per Ek"] and record["huvud"] == "Bilaga 1 till tjänsteskrivelse"
+
+
+def test_signatures_stand_side_by_side_where_the_profile_says_so(tmp_path: Path) -> None:
+    """Landstinget Blekinge places signatures beside each other: the bilaga's too, in one row of a layout table."""
+    case = tmp_path / "yttrande.md"
+    text = (
+        CASE.read_text(encoding="utf-8").replace("region-jamtland-harjedalen", "landstinget-blekinge").replace("RS/412/2026", "2026/00412")
+    )
+    case.write_text(text, encoding="utf-8")
+    shutil.copytree(CASE.parent / "yttrande", tmp_path / "yttrande")
+    render_case(str(case), tmp_path / "build")
+    with zipfile.ZipFile(tmp_path / "build" / "yttrande" / "bilaga-1.docx") as package:
+        document = package.read("word/document.xml").decode("utf-8")
+    [row] = [r for r in re.findall(r"<w:tr>.*?</w:tr>", document) if "UnderskriftBredvid" in r]
+    assert row.count('<w:pStyle w:val="UnderskriftBredvid"/>') == 2 and "Anna Berg" in row and "Per Ek" in row
+    assert "Karlskrona dag som ovan" in (tmp_path / "build" / "yttrande" / "bilaga-1.txt").read_text(encoding="utf-8")
