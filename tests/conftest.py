@@ -155,3 +155,100 @@ def rewrite_part(docx: Path, name: str, change: Callable[[bytes], bytes]) -> Non
     from hostile import replace_part
 
     docx.write_bytes(replace_part(docx.read_bytes(), name, change))
+
+
+# -- Helpers shared by several test modules (test modules never import each other).
+
+SNAPSHOTS = ROOT / "tests" / "__snapshots__" / "test_snapshots"
+
+
+def snapshot_file(path: Path, output: str) -> Path:
+    """Where a document's reviewed text is kept; its name is the case and the paper's output name."""
+    return SNAPSHOTS / f"test_document_text[{path.stem}-{output}].txt"
+
+
+BROKEN = ROOT / "tests" / "trasiga"
+BROKEN_CASES = sorted(p.name for p in BROKEN.glob("*.md"))
+
+
+def expected_error(path: Path) -> str:
+    """Line 2 of each broken case says what `tjanste check` must report: '# väntat: line:col: fel: field: message'."""
+    second = path.read_bytes().split(b"\n")[1].decode("utf-8")
+    assert second.startswith("# väntat: "), f"{path.name}: rad 2 ska vara '# väntat: rad:kolumn: fel: ...'"
+    return second.removeprefix("# väntat: ")
+
+
+def fake_soffice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str) -> Path:
+    """A stand-in `soffice` first on PATH, to reach the error paths without LibreOffice; returns an empty document to convert."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    program = folder / "soffice"
+    program.write_text(f"#!/bin/sh\n{script}\n", encoding="utf-8")
+    program.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    document = tmp_path / "beslut.docx"
+    document.write_bytes(b"")
+    return document
+
+
+# The att-satser of 2015-primarvard's paper, as the registrar reads them.
+ATT_SATSER_2015 = [
+    "att avsätta 2\u00a0mnkr till läkarförsörjning under anslag för centrala personalkostnader, landstingsgemensamt,",
+    "att avsätta 0,9\u00a0mnkr till hälsovalet för kompetensutveckling till allmänläkare inom primärvården,",
+    "att avsätta 2\u00a0mnkr till utvecklingsprojekt inom området psykisk ohälsa till centralt till landstingsgemensamt,",
+    "att förstärka primärvårdens verksamhetsområde inom Hälsoval Blekinge med 15,1\u00a0mnkr för utvecklingsinsatser",
+    "att den sammantagna förstärkningen, 20\u00a0mnkr, finansieras från landstingsstyrelsens förfogandeanslag.",
+]
+
+
+# -- One way to write a case in a test: keyword arguments, as an official would write the front matter.
+
+CASE_FIELDS: dict[str, object] = {
+    "typ": "tjansteskrivelse",
+    "organisation": "landstinget-blekinge",
+    "datum": "2015-01-19",
+    "rubrik": "Ett ärende",
+    "belopp": {"totalt": "20 mnkr", "a": "12 mnkr", "b": "8 mnkr"},
+    "kontroller": ["totalt = a + b"],
+    "forslag": {"beslutar": "Landstingsstyrelsen", "att": ["avsätta {{ belopp.totalt }}"]},
+}
+
+
+def case_text(prose: str = "Text.", **fields: object) -> str:
+    """A case file from keyword arguments: CASE_FIELDS with each field given replaced (None leaves it out) or added last.
+
+    Values are written as an official types them (plain YAML, block style, two spaces a level),
+    so a test's expected line numbers follow from its fields: typ is line 2.
+    """
+    lines = ["---"]
+    for key, value in {**CASE_FIELDS, **fields}.items():
+        if value is not None:
+            lines += _front_matter_lines(key, value, "")
+    return "\n".join(lines) + f"\n---\n{prose}\n"
+
+
+def _front_matter_lines(key: str, value: object, pad: str) -> list[str]:
+    if isinstance(value, dict):
+        return [f"{pad}{key}:"] + [line for k, v in value.items() for line in _front_matter_lines(k, v, pad + "  ")]
+    if isinstance(value, list):
+        lines = [f"{pad}{key}:"]
+        for item in value:
+            if isinstance(item, dict):  # a list of records (bilagor, diariefort): '- ' before the first field
+                first, *rest = [line for k, v in item.items() for line in _front_matter_lines(k, v, pad + "    ")]
+                lines += [f"{pad}  - {first.lstrip()}", *rest]
+            else:
+                lines.append(f"{pad}  - {item}")
+        return lines
+    return [f"{pad}{key}: {value}"]
+
+
+@pytest.fixture
+def make_case(tmp_path: Path) -> Callable[..., Path]:
+    """Writes a case from keyword arguments (see case_text) into the test's folder; returns its path."""
+
+    def write(name: str = "arende", prose: str = "Text.", **fields: object) -> Path:
+        path = tmp_path / f"{name}.md"
+        path.write_text(case_text(prose, **fields), encoding="utf-8")
+        return path
+
+    return write

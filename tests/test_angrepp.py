@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ROOT
-from test_broken_cases import expected_error
+from conftest import ROOT, expected_error
 from tjanste.cli.main import main
 
 HOSTILE = ROOT / "tests" / "angrepp"

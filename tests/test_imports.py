@@ -130,3 +130,22 @@ def test_no_module_is_over_500_lines() -> None:
     assert sizes["tjanste/docx/text.py"] > 100  # the count sees the modules
     over = {name: lines for name, lines in sizes.items() if lines > MAX_LINES}
     assert not over, f"moduler över {MAX_LINES} rader: {over}"
+
+
+def _renaming_calls(path: Path) -> list[str]:
+    """The calls in a module that put a file in place by renaming: os.replace, os.rename, shutil.move, Path.rename/replace."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            owner = node.func.value.id if isinstance(node.func.value, ast.Name) else ""
+            one_path = len(node.args) == 1 and not node.keywords  # Path.rename(target), Path.replace(target)
+            if (owner, node.func.attr) in {("os", "replace"), ("os", "rename"), ("shutil", "move")} or (
+                node.func.attr in ("rename", "replace") and owner != "os" and one_path
+            ):
+                found.append(f"{owner}.{node.func.attr}:{node.lineno}")
+    return found
+
+
+def test_exactly_one_module_renames_files_into_place() -> None:
+    renaming = {str(p.relative_to(PACKAGE.parent)): calls for p in PACKAGE.rglob("*.py") if (calls := _renaming_calls(p))}
+    assert list(renaming) == ["tjanste/files/writer.py"], f"moduler som byter namn på filer: {renaming}"

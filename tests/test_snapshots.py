@@ -23,17 +23,9 @@ class TextSnapshot(SingleFileSnapshotExtension):
     file_extension = "txt"
 
 
-SNAPSHOTS = ROOT / "tests" / "__snapshots__" / "test_snapshots"
-
-
 def documents(path: Path) -> list[str]:
     """The outputs a case makes, as its papers name them: beslut, bilaga-N, protokollsutdrag."""
     return [paper.output for paper in read_and_word(str(path))[1]]
-
-
-def snapshot_file(path: Path, output: str) -> Path:
-    """Where a document's reviewed text is kept; its name is the case and the paper's output name."""
-    return SNAPSHOTS / f"test_document_text[{path.stem}-{output}].txt"
 
 
 def _params() -> list:

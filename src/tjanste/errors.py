@@ -35,12 +35,28 @@ class Problem(NamedTuple):
         return f"{self.place}: {self.severity}: {where}{message}"
 
 
-class CaseError(Exception):
+class TjansteError(Exception):
+    """The root of every error a user can see: its message is Swedish, whole lines that the command line prints as they are.
+
+    Every error class of tjanste derives from it, so the command line catches one class; anything
+    else that reaches it is a bug (exit 3, `internt fel`).
+    """
+
+    def report(self) -> list[str]:
+        """The lines to print, one per problem."""
+        return str(self).splitlines() or [type(self).__name__]
+
+
+class CaseError(TjansteError):
     """Raised once, after validation, with every problem found."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], closing: str = ""):
         self.problems = problems
+        self.closing = closing  # a line after the problems: what the command left as it was
         super().__init__("\n".join(str(p) for p in problems))
+
+    def report(self) -> list[str]:
+        return [str(p) for p in self.problems] + ([self.closing] if self.closing else [])
 
 
 @dataclass

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from tjanste.errors import TjansteError
+
 
 class Limit(NamedTuple):
     """One bound on an input: its constant's name, its value, the unit it counts and what it measures, in Swedish."""
@@ -29,7 +31,7 @@ class Limit(NamedTuple):
         return f"{self.what} är {found}{unit}, över gränsen {self.value}{unit} ({self.name}); {self.advice}"
 
 
-class LimitError(ValueError):
+class LimitError(TjansteError, ValueError):
     """An input over a limit; the message is the limit's own, the caller adds the file and line."""
 
     def __init__(self, limit: Limit, found: int | str, line: int | None = None):

@@ -10,12 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from tjanste.cli.arguments import build_parser
-from tjanste.errors import CaseError, Place, Problem, os_reason
+from tjanste.errors import TjansteError, os_reason
 
 if TYPE_CHECKING:
-    from tjanste.source.case import Case
-    from tjanste.wording.paper import Paper
-from tjanste.files.paths import ProjectError
+    pass
 
 INTERNAL_ERROR = 3  # a bug in tjanste, not in the case: kept apart from 1 so tests and CI can tell them apart
 # Commands over one case or file (and `check` given one case). What they allocate is mostly long-lived (the modules they
@@ -53,8 +51,9 @@ def main(argv: list[str] | None = None) -> int:
         code = COMMANDS[args.kommando](args)
         sys.stdout.flush()  # a full disk under a redirected stdout is reported here, not as a traceback at exit
         return code
-    except ProjectError as error:  # run outside the project, or TJANSTE_ROT pointing elsewhere
-        sys.stderr.write(f"{error}\n")
+    except TjansteError as error:  # the case, the project, an output folder, a document: every error a user can see
+        for line in error.report():
+            sys.stderr.write(f"{line}\n")
         return 1
     except OSError as error:  # a folder missing or read-only, a full disk: the machine's state, not a bug
         sys.stderr.write(f"{_os_error_line(error)}\n")
@@ -95,23 +94,10 @@ def _os_error_line(error: OSError) -> str:
     return f"tjanste: fel: kan inte skriva till standard ut: {os_reason(error)}"
 
 
-def _report(error: CaseError) -> None:
-    for problem in error.problems:
-        sys.stderr.write(f"{problem}\n")
-
-
 def cmd_render(args: argparse.Namespace) -> int:
     from tjanste.commands.pipeline import render_case_reporting
-    from tjanste.files.writer import OutputError
 
-    try:
-        written, warnings = render_case_reporting(args.arende, args.ut, pdf=args.pdf, protocol_required=args.protokoll_kravs)
-    except CaseError as error:
-        _report(error)
-        return 1
-    except OutputError as error:  # the output folder: a file in its way, no permission, a full disk, a file not ours
-        sys.stderr.write(f"{error}\n")
-        return 1
+    written, warnings = render_case_reporting(args.arende, args.ut, pdf=args.pdf, protocol_required=args.protokoll_kravs)
     for path in written:
         print(f"skrev {path}")
     for warning in warnings:  # språkgranskning, and a filed paper that came out with other bytes
@@ -121,122 +107,25 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 def cmd_all(args: argparse.Namespace) -> int:
     from tjanste.commands.batch import Status, default_jobs, render_all
-    from tjanste.files.writer import OutputError
 
-    try:
-        outcomes = render_all(args.ut, pdf=args.pdf, jobs=args.processer or default_jobs())
-    except OutputError as error:
-        sys.stderr.write(f"{error}\n")
-        return 1
+    outcomes = render_all(args.ut, pdf=args.pdf, jobs=args.processer or default_jobs())
     if any(o.status is Status.INTERNAL_ERROR for o in outcomes):
         return INTERNAL_ERROR
     return 1 if any(o.status is Status.FAILED for o in outcomes) else 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from tjanste.commands.pipeline import read_and_word
+    from tjanste.commands.check import Flags, check_all
     from tjanste.files import paths
 
     names = args.arenden or [str(p) for p in paths.case_files()]
     failed = 0
-    pages: dict[str, tuple[Place, str, bytes]] = {}  # for --sidor: every document of every case, checked in one LibreOffice call
-    for name in names:
-        if name.endswith(".docx") and args.sidor and not args.tillganglighet:
-            try:
-                pages[name] = (Place(name), "", Path(name).read_bytes())
-            except OSError as error:
-                sys.stderr.write(f"{Problem(Place(name), f'filen kan inte läsas: {os_reason(error)}', 'fil')}\n")
-                failed += 1
-            continue
-        if name.endswith(".docx"):  # a finished document, e.g. one edited by hand in Word: inspected as it is
-            found = _inspect_file(Path(name)) if args.tillganglighet else [_usage_problem(name)]
-            for problem in found:
-                sys.stderr.write(f"{problem}\n")
-            failed += bool(found)
-            continue
-        try:
-            case, papers = read_and_word(name)
-            found = _inspect_documents(case, papers, args)
-        except CaseError as error:
-            _report(error)
-            failed += 1
-            continue
-        for problem in [*case.warnings, *found]:
+    for outcome in check_all(names, Flags(args.tillganglighet, args.diarieforda, args.sidor)):
+        for problem in outcome.problems:
             sys.stderr.write(f"{problem}\n")
-        if any(p.severity == "fel" for p in found):
-            failed += 1
-        elif args.sidor:
-            pages.update(_documents_of(case, papers))
-    failed += _check_pages(pages)
+        failed += outcome.failed
     print(f"{len(names) - failed} av {len(names)} ärenden utan fel")
     return 1 if failed else 0
-
-
-def _documents_of(case: Case, papers: list[Paper]) -> dict[str, tuple[Place, str, bytes]]:
-    from tjanste.commands.pipeline import render_documents
-
-    files = render_documents(case, papers)
-    return {f"{case.name}/{n}": (case.place, n, data) for n, data in sorted(files.items()) if n.endswith(".docx")}
-
-
-def _check_pages(pages: dict[str, tuple[Place, str, bytes]]) -> int:
-    """The page-layout check over every collected document; returns how many cases or files failed it."""
-    if not pages:
-        return 0
-    from tjanste.review.pages import check_documents
-
-    try:
-        found = {}
-        for rendered in (True, False):  # a case's documents get TOC page numbers as `make pdf` gives them; a .docx file is checked as it is
-            group = {key: data for key, (_, document, data) in pages.items() if bool(document) == rendered}
-            if group:
-                found.update(check_documents(group, number_toc=rendered))
-    except CaseError as error:
-        _report(error)
-        return len({place.path for place, _, _ in pages.values()})
-    failing = set()
-    for key, messages in found.items():
-        place, document, _ = pages[key]
-        for message in messages:
-            sys.stderr.write(f"{Problem(Place(place.path), f'{document}, {message}' if document else message, 'sidor')}\n")
-            failing.add(place.path)
-    return len(failing)
-
-
-def _inspect_file(path: Path) -> list:
-    from tjanste.files.bounded import read_limited
-    from tjanste.limits import DOCX_FILE_BYTES, LimitError
-    from tjanste.review.accessibility import inspect_docx
-
-    try:
-        return inspect_docx(read_limited(path, DOCX_FILE_BYTES), str(path))
-    except OSError as error:
-        return [Problem(Place(str(path)), f"filen kan inte läsas: {os_reason(error)}", "fil")]
-    except LimitError as error:
-        return [Problem(Place(str(path)), str(error), "fil")]
-
-
-def _usage_problem(name: str) -> Problem:
-    return Problem(Place(name), "en .docx-fil kan bara granskas med --tillganglighet; ett ärende är en .md-fil", "fil")
-
-
-def _inspect_documents(case: Case, papers: list[Paper], args: argparse.Namespace) -> list[Problem]:
-    """The checks that need the finished Word files: made in memory, never written."""
-    if not (args.tillganglighet or args.diarieforda):
-        return []
-    from tjanste.commands.pipeline import filing_problems, render_documents
-    from tjanste.review.accessibility import inspect_docx
-
-    files = render_documents(case, papers)
-    found: list[Problem] = []
-    if args.diarieforda:
-        found += filing_problems(case, files)
-    if args.tillganglighet:
-        folder = f"{case.name}/"
-        for name in sorted(files):
-            if name.endswith(".docx"):
-                found += inspect_docx(files[name], folder + name)
-    return found
 
 
 def cmd_text(args: argparse.Namespace) -> int:
@@ -258,11 +147,7 @@ def cmd_text(args: argparse.Namespace) -> int:
 def cmd_new(args: argparse.Namespace) -> int:
     from tjanste.commands.scaffold import new_case
 
-    try:
-        written = new_case(args.rubrik, typ=args.typ, organisation=args.organisation, name=args.fil)
-    except CaseError as error:
-        _report(error)
-        return 1
+    written = new_case(args.rubrik, typ=args.typ, organisation=args.organisation, name=args.fil)
     for path in written:
         print(f"skrev {path}")
     print(f"skriv ut det med: tjanste render {written[0].stem}   (eller: make beslut CASE={written[0].stem})")
@@ -272,11 +157,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_new_profile(args: argparse.Namespace) -> int:
     from tjanste.commands.scaffold import new_profile
 
-    try:
-        path = new_profile(args.id, args.namn, ort=args.ort, brevhuvud=args.brevhuvud)
-    except CaseError as error:
-        _report(error)
-        return 1
+    path = new_profile(args.id, args.namn, ort=args.ort, brevhuvud=args.brevhuvud)
     print(f"skrev {path}")
     print(f"ett ärende använder den med: organisation: {args.id}")
     return 0
@@ -287,9 +168,6 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     try:
         return serve(args.arende, port=args.port, open_browser=not args.ingen_webblasare)
-    except CaseError as error:
-        _report(error)
-        return 1
     except OSError as error:  # the port is taken or not allowed
         sys.stderr.write(
             f"127.0.0.1:{args.port}:1:1: fel: --port: kan inte lyssna där ({os_reason(error)}); ange en annan port eller ingen\n"
@@ -312,11 +190,7 @@ def open_file(path: Path) -> None:
 def cmd_open(args: argparse.Namespace) -> int:
     from tjanste.commands.pipeline import render_case_reporting
 
-    try:
-        written, warnings = render_case_reporting(args.arende, pdf=args.pdf)
-    except CaseError as error:
-        _report(error)
-        return 1
+    written, warnings = render_case_reporting(args.arende, pdf=args.pdf)
     for warning in warnings:
         sys.stderr.write(f"{warning}\n")
     paper = next(p for p in written if p.name == ("beslut.pdf" if args.pdf else "beslut.docx"))
@@ -356,17 +230,9 @@ def cmd_file(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from tjanste.commands.filing import file_case
-    from tjanste.files.writer import OutputError
 
     try:
         filed = file_case(args.arende, args.dnr, args.datum or dt.date.today(), args.ut)
-    except CaseError as error:
-        _report(error)
-        sys.stderr.write(f"{args.arende}: inte diariefört; ärendefilen är oförändrad\n")
-        return 1
-    except OutputError as error:  # the output folder: a file in its way, no permission, a full disk
-        sys.stderr.write(f"{error}\n")
-        return 1
     except OSError as error:
         sys.stderr.write(
             f"{error.filename or args.ut or 'build'}:1:1: fel: kan inte skriva där ({os_reason(error)}); ärendefilen är oförändrad\n"
@@ -382,16 +248,9 @@ def cmd_file(args: argparse.Namespace) -> int:
 
 def cmd_archive(args: argparse.Namespace) -> int:
     from tjanste.commands.archive import archive_case
-    from tjanste.files.writer import OutputError
 
     try:
         folder, files = archive_case(args.arende, args.ut)
-    except CaseError as error:
-        _report(error)
-        return 1
-    except OutputError as error:  # the output folder: a file in its way, no permission, a full disk
-        sys.stderr.write(f"{error}\n")
-        return 1
     except OSError as error:
         sys.stderr.write(f"{error.filename or args.ut or 'build'}:1:1: fel: kan inte skriva där ({os_reason(error)})\n")
         return 1

@@ -15,11 +15,11 @@ from tjanste.commands.stamp import folder_listing, shared_digest, unchanged, wri
 from tjanste.errors import CaseError, Place, Problem, display_path, os_reason
 from tjanste.files import paths
 from tjanste.files.bounded import Reads, recording_reads
-from tjanste.files.writer import OutputError, output_root, real_path
+from tjanste.files.folders import OutputError, output_root
+from tjanste.files.writer import real_path
 
 if TYPE_CHECKING:
-    from tjanste.source.case import Case
-    from tjanste.wording.paper import Paper
+    from tjanste.commands.pipeline import Rendering
 
 PDF_CASES_PER_CALL = 50  # with --pdf: cases whose documents go to one LibreOffice call (their documents are held in memory)
 
@@ -60,9 +60,7 @@ class _Made:
     case_path: Path
     listing: list[str]
     reads: Reads
-    case: Case
-    papers: list[Paper]
-    files: dict[str, bytes]
+    rendering: Rendering
     seconds: float
 
 
@@ -71,7 +69,7 @@ def render_cases(case_paths: list[Path], root: Path, given: bool, pdf: bool, sha
 
     Every failure is its own case's Outcome, in the order given; the other cases go on.
     """
-    from tjanste.commands.pipeline import render_in_memory, write_reporting
+    from tjanste.commands.pipeline import make_rendering, write
 
     outcomes: dict[Path, Outcome] = {}
     made: list[_Made] = []
@@ -80,8 +78,8 @@ def render_cases(case_paths: list[Path], root: Path, given: bool, pdf: bool, sha
         try:
             listing = folder_listing(case_path)  # before the render: a file added while it runs renders the case again next time
             with recording_reads() as reads:
-                case, papers, files = render_in_memory(str(case_path))
-            made.append(_Made(case_path, listing, reads, case, papers, files, time.perf_counter() - started))
+                rendering = make_rendering(str(case_path))
+            made.append(_Made(case_path, listing, reads, rendering, time.perf_counter() - started))
         except Exception as error:  # noqa: BLE001 - one case's failure, or bug, must not stop the others
             outcomes[case_path] = _failure(case_path, root, error, time.perf_counter() - started)
     if pdf and made:
@@ -96,7 +94,7 @@ def render_cases(case_paths: list[Path], root: Path, given: bool, pdf: bool, sha
             continue
         started = time.perf_counter()
         try:
-            written, found = write_reporting(item.case, item.papers, item.files, root, given=given)
+            written, found = write(item.rendering, root, given=given)
             warnings = [str(w) for w in found]
             write_stamp(root / item.case_path.stem, shared, item.reads, item.listing, written, warnings)
             outcomes[item.case_path] = Outcome(
@@ -113,10 +111,10 @@ def _add_pdfs(made: list[_Made]) -> dict[_Made, Exception]:
     When the call as a whole fails (LibreOffice ended with an error), each case is converted on
     its own, so that only a case that makes it fail fails.
     """
-    from tjanste.commands.pipeline import pdf_copies_each
+    from tjanste.commands.pipeline import pdf_copies_each, with_pdfs
 
     try:
-        copies = pdf_copies_each([item.files for item in made])
+        copies = pdf_copies_each([item.rendering.files for item in made])
     except CaseError as error:
         if len(made) == 1:
             return {made[0]: error}
@@ -131,7 +129,7 @@ def _add_pdfs(made: list[_Made]) -> dict[_Made, Exception]:
         if isinstance(pdfs, CaseError):
             failed[item] = pdfs
         else:
-            item.files.update(pdfs)
+            item.rendering = with_pdfs(item.rendering, pdfs)
     return failed
 
 

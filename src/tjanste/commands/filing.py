@@ -11,11 +11,11 @@ import datetime as dt
 import hashlib
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from tjanste.errors import CaseError, Place, Problem, Problems
+from tjanste.files.writer import exclusive, replace_file
 from tjanste.source.case import Case, resolve_case_path
 from tjanste.source.yamlsource import FORBIDDEN, Node, compose
 
@@ -51,25 +51,38 @@ def _order(name: str) -> tuple[int, int, str]:
 
 def file_case(name_or_path: str, dnr: str, day: dt.date, out_root: str | Path | None = None) -> Filed:
     """Files a case; raises CaseError, with the case file and its outputs unchanged, when it cannot."""
-    from tjanste.commands.pipeline import output_root, read_and_word, render_documents, write_rendering
+    try:
+        return _file_case(name_or_path, dnr, day, out_root)
+    except CaseError as error:
+        raise CaseError(error.problems, f"{name_or_path}: inte diariefört; ärendefilen är oförändrad") from error
+
+
+def _file_case(name_or_path: str, dnr: str, day: dt.date, out_root: str | Path | None) -> Filed:
+    from tjanste.commands.pipeline import make_rendering, output_root, write
 
     root = output_root(out_root)
     path = resolve_case_path(name_or_path)
-    case, _papers = read_and_word(str(path))  # a case with errors is never filed; reading it also keeps to CASE_FILE_BYTES
+    case = make_rendering(str(path), documents=False).case  # a case with errors is never filed; reading keeps to CASE_FILE_BYTES
     original = path.read_bytes()
     _check_filable(case, dnr)
     text = original.decode("utf-8")
     edited = with_filing(text, case, dnr, {}, day)  # the dnr changes the documents; their checksums come after
     _verify_edit(text, edited, case, dnr, {}, day)  # before the edited text is read as a case: its errors would be the edit's
-    filed_case, filed_papers = read_and_word(str(path), text=edited)
-    files = render_documents(filed_case, filed_papers)
-    sums = document_sums(files)
+    filed = make_rendering(str(path), text=edited)
+    sums = document_sums(filed.files)
     final = with_filing(text, case, dnr, sums, day)
     _verify_edit(text, final, case, dnr, sums, day)
-    written = write_rendering(filed_case, filed_papers, files, root, given=out_root is not None)
-    if path.read_bytes() != original:
-        raise CaseError([Problem(Place(case.source.shown_path), "ärendefilen ändrades medan den diariefördes; kör kommandot igen", FIELD)])
-    write_atomically(path, final.encode("utf-8"))
+    # Won only by the run that holds the case file's lock and finds it as it read it: a second diariefor of the same case
+    # stops here, before it writes any paper, so build/ never holds one dnr's papers while the case is locked with another's.
+    with exclusive(
+        path, f"{FIELD}: ärendet diarieförs just nu av en annan körning; ärendefilen är oförändrad. Vänta tills den är klar och kör igen"
+    ):
+        if path.read_bytes() != original:
+            raise CaseError(
+                [Problem(Place(case.source.shown_path), "ärendefilen ändrades medan den diariefördes; kör kommandot igen", FIELD)]
+            )
+        written, _ = write(filed, root, given=out_root is not None)
+        replace_file(Path(os.path.realpath(path)), final.encode("utf-8"))  # a case file that is a link stays a link
     return Filed(path, written, sums, case.dnr)
 
 
@@ -239,19 +252,3 @@ def _front(text: str, case: Case, problems: Problems) -> Node | None:
     lines = text.split("\n")
     end = _front_matter_end(lines)
     return compose("\n".join(lines[1:end]), case.source.shown_path, 1, problems)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replaces a file in one step: a reader, a failure or a kill -9 sees the old bytes or the new, never half."""
-    mode = path.stat().st_mode & 0o7777
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)

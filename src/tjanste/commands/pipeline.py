@@ -1,14 +1,22 @@
-"""From a case name to files in build/<case>/: the one place that ties reading, wording and writing together."""
+"""The one pipeline: a case name to a Rendering (read, reviewed, worded, documents made in memory), and a Rendering to files.
+
+Every command that makes papers (render, protokoll, alla, visa, check, diariefor, arkiv, oppna)
+calls make_rendering, and every one that writes them calls write: no other module calls the
+building steps (load_and_review, prepare_papers, render_documents, the PDF conversion).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
+from contextlib import nullcontext
 from pathlib import Path
+from typing import NamedTuple
 
 from tjanste.errors import CaseError, Place, Problem, Problems, os_reason
 from tjanste.files import paths
-from tjanste.files.writer import OutputError, check_folder, keep_off_inputs, output_root, overlapping, write_folder
+from tjanste.files.folders import OutputError, check_folder, keep_off_inputs, output_root, overlapping
+from tjanste.files.writer import write_folder
 from tjanste.review.reviewer import load_and_review
 from tjanste.source.case import Case, resolve_case_path
 from tjanste.wording import jinjawork
@@ -16,6 +24,115 @@ from tjanste.wording.markup import MARK_CHARACTER
 from tjanste.wording.paper import Paper, prepare_papers
 
 METADATA = "metadata.json"
+
+
+class Rendering(NamedTuple):
+    """A case made in memory: the case read and reviewed, its papers, every file to write by name, and the warnings to show."""
+
+    case: Case
+    papers: list[Paper]
+    files: dict[str, bytes]  # each document's .docx and .txt, and its .pdf when made; metadata.json is added by write
+    warnings: list[Problem]
+
+
+def make_rendering(
+    name_or_path: str,
+    *,
+    text: str | None = None,
+    documents: bool = True,
+    pdf: bool = False,
+    protocol_required: bool = False,
+    pieces: bool = False,
+) -> Rendering:
+    """Reads, reviews and words a case, and makes its documents in memory (and PDF/A copies with pdf); nothing is written.
+
+    text: the case file as it would read (a filing's edit). documents=False stops after the
+    wording (plain `check`, which never imports python-docx). pieces: prose rendered paragraph by
+    paragraph (the preview's, so an edit recompiles only what it changed). protocol_required
+    (`make protokoll`): a case that records no decision is an error. Raises CaseError.
+    """
+    from tjanste.wording.prose import in_pieces
+
+    with in_pieces() if pieces else nullcontext():
+        case, papers = read_and_word(name_or_path, text)
+    if protocol_required and not (case.beslut and case.beslut.paragraf):
+        place = case.beslut.place if case.beslut else case.place
+        raise CaseError(
+            [Problem(place, "ärendet har inget protokollfört beslut; ange beslut: organ, datum, paragraf och utfall", "beslut")]
+        )
+    files = render_documents(case, papers) if documents or pdf else {}
+    if pdf:
+        files.update(pdf_copies(files))
+    return Rendering(case, papers, files, list(case.warnings))
+
+
+def with_pdfs(rendering: Rendering, pdfs: dict[str, bytes]) -> Rendering:
+    """The same rendering with PDF/A copies made elsewhere (alla makes many cases' in one LibreOffice call)."""
+    return rendering._replace(files={**rendering.files, **pdfs})
+
+
+def with_pdfs_of(rendering: Rendering, root: Path) -> tuple[Rendering, bool]:
+    """The rendering with a PDF/A copy of every document: an earlier render's when they are of these very bytes, else new
+    ones from LibreOffice; returns whether new ones were made (then the case's folder needs writing)."""
+    files = rendering.files
+    pdfs, _ = earlier_pdfs(output_folder(rendering.case, root), files)
+    if len(pdfs) == sum(name.endswith(".docx") for name in files):
+        return with_pdfs(rendering, pdfs), False
+    return with_pdfs(rendering, pdf_copies(files)), True
+
+
+def write(rendering: Rendering, root: Path, *, given: bool = False) -> tuple[list[Path], list[Problem]]:
+    """Puts a rendering into root/<case>/ through the one writer; returns the files written and the warnings to show.
+
+    A PDF an earlier `--pdf` made stays while its .docx is the same bytes; when the .docx
+    changed, the PDF is removed with the rest of the old outputs, and a warning says so.
+    Filed documents that came out with other bytes are warnings too.
+    """
+    case, files = rendering.case, rendering.files
+    notes: list[Problem] = []
+    if not any(name.endswith(".pdf") for name in files):
+        kept, dropped = earlier_pdfs(output_folder(case, root), files)
+        files = {**files, **kept}
+        notes = [
+            Problem(
+                Place(case.source.shown_path),
+                f"{name} togs bort: {name.removesuffix('.pdf')}.docx har ändrats sedan PDF-filen gjordes; gör en ny med --pdf",
+                "pdf",
+                "varning",
+            )
+            for name in dropped
+        ]
+    written = write_rendering(case, rendering.papers, files, root, given=given)
+    filed = [p._replace(severity="varning") for p in filing_problems(case, files)]
+    return written, rendering.warnings + notes + filed
+
+
+def earlier_pdfs(folder: Path, files: dict[str, bytes]) -> tuple[dict[str, bytes], list[str]]:
+    """The PDFs an earlier render left in folder that are of these very .docx bytes (kept), and those that are not (dropped).
+
+    The earlier metadata.json ties each PDF to its .docx: the same checksum for the .docx, and
+    the PDF there with its listed checksum. A folder without a record of ours keeps nothing.
+    """
+    from tjanste.writing.metadata import listed_files
+
+    try:
+        listed = listed_files((folder / METADATA).read_bytes())
+    except (OSError, ValueError):
+        return {}, []
+    kept: dict[str, bytes] = {}
+    dropped: list[str] = []
+    for pdf in sorted(name for name in listed if name.endswith(".pdf")):
+        docx = pdf.removesuffix(".pdf") + ".docx"
+        same_source = docx in files and listed.get(docx) == hashlib.sha256(files[docx]).hexdigest()
+        try:
+            data = (folder / pdf).read_bytes() if same_source else b""
+        except OSError:
+            data = b""
+        if same_source and hashlib.sha256(data).hexdigest() == listed[pdf]:
+            kept[pdf] = data
+        elif (folder / pdf).is_file():
+            dropped.append(pdf)
+    return kept, dropped
 
 
 def read_and_word(name_or_path: str, text: str | None = None) -> tuple[Case, list[Paper]]:
@@ -117,37 +234,13 @@ def render_case_reporting(
 ) -> tuple[list[Path], list[Problem]]:
     """Renders a case into out_root/<case>/; returns the files written and the warnings to show.
 
-    Everything is made in memory first (documents, PDFs, metadata with their
-    checksums) and then written at once, so a failure anywhere leaves the folder as it was.
-    Only files an earlier render made (those its metadata.json lists) are replaced or removed;
-    see output.write_folder. With protocol_required (`make protokoll`), a case that records no
-    decision is an error.
+    Everything is made in memory first (documents, PDFs, metadata with their checksums) and then
+    written at once, so a failure anywhere leaves the folder as it was. Only files an earlier
+    render made (those its metadata.json lists) are replaced or removed; see writer.write_folder.
     """
     root = output_root(out_root)
-    case, papers, files = render_in_memory(name_or_path, protocol_required=protocol_required)
-    if pdf:
-        files.update(pdf_copies(files))
-    return write_reporting(case, papers, files, root, given=out_root is not None)
-
-
-def render_in_memory(name_or_path: str, *, protocol_required: bool = False) -> tuple[Case, list[Paper], dict[str, bytes]]:
-    """Reads, checks and words a case and makes its documents in memory; nothing is written."""
-    case, papers = read_and_word(name_or_path)
-    if protocol_required and not (case.beslut and case.beslut.paragraf):
-        place = case.beslut.place if case.beslut else case.place
-        raise CaseError(
-            [Problem(place, "ärendet har inget protokollfört beslut; ange beslut: organ, datum, paragraf och utfall", "beslut")]
-        )
-    return case, papers, render_documents(case, papers)
-
-
-def write_reporting(
-    case: Case, papers: list[Paper], files: dict[str, bytes], root: Path, *, given: bool
-) -> tuple[list[Path], list[Problem]]:
-    """Writes a case's documents made in memory (see write_rendering); returns the files written and the warnings to show."""
-    written = write_rendering(case, papers, files, root, given=given)
-    warnings = [p._replace(severity="varning") for p in filing_problems(case, files)]
-    return written, case.warnings + warnings
+    rendering = make_rendering(name_or_path, pdf=pdf, protocol_required=protocol_required)
+    return write(rendering, root, given=out_root is not None)
 
 
 def output_folder(case: Case, root: Path) -> Path:

@@ -89,10 +89,9 @@ class Preview:
 
     def render(self) -> None:
         """Renders the case now; on errors keeps the last good papers and records the problems."""
-        from tjanste.commands.pipeline import read_and_word, render_documents
+        from tjanste.commands.pipeline import make_rendering
         from tjanste.docx.html import docx_html
         from tjanste.source.profile import load_profile
-        from tjanste.wording.prose import in_pieces
 
         load_profile.cache_clear()  # profiles are cached per process; here they change while it runs
 
@@ -100,11 +99,9 @@ class Preview:
         warnings: list[Problem] = []
         documents: dict[str, bytes] | None = None
         try:
-            with in_pieces():  # an edit recompiles only the paragraphs it changed
-                case, papers = read_and_word(str(self.case_path))
-            files = render_documents(case, papers)
-            documents = {name: data for name, data in files.items() if name.endswith(".docx")}
-            warnings = list(case.warnings)
+            rendering = make_rendering(str(self.case_path), pieces=True)  # an edit recompiles only the paragraphs it changed
+            documents = {name: data for name, data in rendering.files.items() if name.endswith(".docx")}
+            warnings = rendering.warnings
         except CaseError as error:
             errors = [p for p in error.problems if p.severity == "fel"]
             warnings = [p for p in error.problems if p.severity != "fel"]

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from tjanste.errors import TjansteError
+
 CONTENT_TYPES = "/[Content_Types].xml"
 _CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 _RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -121,7 +123,7 @@ class Part:
         return _relate(self.rels, target, reltype)
 
 
-class PackageError(ValueError):
+class PackageError(TjansteError, ValueError):
     """A template that is no OPC package python-docx could open; the message is Swedish."""
 
 

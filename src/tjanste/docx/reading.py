@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from tjanste import limits
 from tjanste.docx.ns import PKG, W
+from tjanste.errors import TjansteError
 from tjanste.limits import Limit
 
 VAL = W + "val"
@@ -78,7 +79,7 @@ def table_rows(tbl: ET.Element) -> list[ET.Element]:
 # ---------------------------------------------------------------- package
 
 
-class DocxError(ValueError):
+class DocxError(TjansteError, ValueError):
     """A .docx that is damaged or over a limit; the message is Swedish and names the part."""
 
 

@@ -26,6 +26,7 @@ from types import CodeType
 from typing import Any, TypeVar
 
 from tjanste import limits
+from tjanste.files.writer import replace_file
 
 _MAGIC = b"tjanste-jinja-1\n"
 _memory: dict[tuple[str, str], object] = {}
@@ -158,15 +159,8 @@ def _write(path: Path, value: Any) -> None:
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        scratch = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
-        handle = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
-            os.replace(scratch, path)  # whole or not at all: a reader never sees half an entry
-        except BaseException:
-            os.unlink(scratch)  # our own scratch file, never anything else
-            raise
+        # whole or not at all: a reader never sees half an entry; a lost entry after a power cut is compiled again
+        replace_file(path, _MAGIC + hashlib.sha256(payload).digest() + payload, mode=0o644, durable=False)
     except OSError:
         return  # a read-only or full cache folder: compiled again next time, as without a cache
     global _writes_until_trim
@@ -180,7 +174,7 @@ def _write(path: Path, value: Any) -> None:
 _TRIM_EVERY = 200
 _writes_until_trim = 1
 _ENTRY = re.compile(r"[0-9a-f]{64}\.bin")
-_SCRATCH = re.compile(r"\.[0-9a-f]{64}\.\d+\.tmp")
+_SCRATCH = re.compile(r"\.[0-9a-f]{64}\.bin\.[A-Za-z0-9_]{8}\.tmp")  # writer.replace_file's temporary
 _SCRATCH_AGE = 3600.0  # seconds after which a scratch file is one a killed process left
 
 

@@ -6,10 +6,10 @@ import os
 import unicodedata
 from pathlib import Path
 
-from tjanste.errors import display_path
+from tjanste.errors import TjansteError, display_path
 
 
-class ProjectError(Exception):
+class ProjectError(TjansteError):
     """No project to work in: TJANSTE_ROT or the working directory has no cases/ and templates/."""
 
 

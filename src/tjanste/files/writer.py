@@ -11,27 +11,19 @@ import stat
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tjanste.errors import display_path, os_reason, resolved
-from tjanste.files import paths
+from tjanste.errors import os_reason
+from tjanste.files.folders import OutputError, check_folder
 
 STAMP = ".indata"  # the batch's record of what a folder's outputs were made from: hidden, and ours
 JOURNAL_PREFIX = ".ny-"  # `.ny-metadata.json`: the record about to be written, kept while files are renamed one by one
 
 # Reads a record (metadata.json) and returns every file it lists with its sha256; raises ValueError if it is not ours.
 Listing = Callable[[bytes], dict[str, str]]
-
-
-class OutputError(Exception):
-    """An output folder that cannot, or must not, be written; names the real path (never a temporary one), in Swedish."""
-
-    def __init__(self, path: Path | str, message: str, field_name: str = ""):
-        self.path, self.message, self.field = path, message, field_name
-        where = f"{self.field}: " if self.field else ""
-        super().__init__(f"{display_path(Path(path)) if str(path) else path}: fel: {where}{message}")
 
 
 def write_all(folder: Path, files: dict[str, bytes], *, durable: bool = True) -> list[Path]:
@@ -41,6 +33,12 @@ def write_all(folder: Path, files: dict[str, bytes], *, durable: bool = True) ->
     so a reader (or a kill -9) never sees a half-written file. With durable=False the data
     is not flushed to disk first: for a record whose loss after a power cut costs only work.
     """
+    if any("/" in name for name in files):  # a package's subfolders: each written as its own folder, the last name last
+        written: list[Path] = []
+        for name, data in files.items():
+            parent, _, leaf = name.rpartition("/")
+            written += write_all(folder / parent if parent else folder, {leaf: data}, durable=durable)
+        return written
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except FileExistsError as error:  # a file where the folder should be: 'is not a folder', not 'exists'
@@ -66,6 +64,59 @@ def write_all(folder: Path, files: dict[str, bytes], *, durable: bool = True) ->
         for _, temporary in staged:
             if temporary.exists():
                 temporary.unlink()
+
+
+def replace_file(path: Path, data: bytes, *, mode: int | None = None, durable: bool = True) -> None:
+    """Replaces one file in one step, keeping its mode (or giving `mode`): a reader or a kill -9 sees the old bytes or the new.
+
+    For files that are not a render's outputs: the case file a filing edits, a compile-cache entry.
+    Raises OSError; the temporary is removed whatever fails.
+    """
+    if mode is None:
+        mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    finally:
+        if os.path.lexists(temporary):
+            os.unlink(temporary)
+
+
+def move(source: Path, target: Path) -> None:
+    """Moves a finished file of ours (a PDF LibreOffice wrote in our scratch folder) into place, in one step, flushed first."""
+    with open(source, "rb") as stream:
+        os.fsync(stream.fileno())
+    os.chmod(source, 0o644)
+    os.replace(source, target)
+
+
+@contextmanager
+def exclusive(path: Path, busy: str) -> Iterator[None]:
+    """Holds an exclusive lock on a file for the block; another holder makes OutputError(path, busy) at once, never a wait.
+
+    Locks `path` itself (opened for reading, never changed by the lock), so no lock file is left
+    behind. Where the system has no flock (Windows), the block runs unlocked.
+    """
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    with open(path, "rb") as stream:
+        try:
+            fcntl.flock(stream.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputError(path, busy) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(stream.fileno(), fcntl.LOCK_UN)
 
 
 STALE_AFTER = 3600  # seconds: older than any render, so never a file another render is still writing
@@ -162,17 +213,7 @@ def survey(folder: Path, files: dict[str, bytes], record: str, listing: Listing)
     """Sorts the entries of an existing folder into ours and foreign; refuses when a new file would overwrite a foreign one."""
     listed = _listed(folder, record, listing)
     found = _Survey()
-    for name in sorted(os.listdir(folder)):
-        path = folder / name
-        regular = path.is_file() and not path.is_symlink()
-        if name in (record, STAMP, JOURNAL_PREFIX + record) and regular:
-            found.ours.add(name)
-        elif is_temporary(name):
-            found.ours.add(name)  # a temporary of ours; removed when stale, never read
-        elif regular and name in listed and file_sha256(path) in listed[name] | _new_sha256(files, name):
-            found.ours.add(name)
-        else:
-            found.foreign.append(name)
+    _sort_entries(folder, "", files, record, listed, found)
     for name in files:
         if name in found.foreign:
             why = (
@@ -186,25 +227,23 @@ def survey(folder: Path, files: dict[str, bytes], record: str, listing: Listing)
     return found
 
 
-def check_folder(folder: Path) -> None:
-    """An output folder must be a real, writable folder of its own (or not exist yet): never a file, a link or read-only."""
-    if folder.is_symlink():
-        raise OutputError(
-            folder, "är en symbolisk länk; tjanste skriver bara i en vanlig mapp. Ta bort länken, eller skriv till en annan mapp"
-        )
-    for path in (folder, *folder.parents):
-        if not os.path.lexists(path):
-            continue
-        if not path.is_dir():
-            raise OutputError(path, "är en fil, inte en mapp; tjanste skriver inte över den. Ange en mapp att skriva i")
-        if _read_only(path):
-            raise OutputError(path, "mappen är skrivskyddad; tjanste skriver inte i den. Ge skrivrätt, eller skriv till en annan mapp")
-        return
-
-
-def _read_only(path: Path) -> bool:
-    """No write permission for us, or none for anyone (which root would otherwise ignore), or a read-only file system."""
-    return not os.access(path, os.W_OK) or not stat.S_IMODE(path.stat().st_mode) & 0o222
+def _sort_entries(folder: Path, prefix: str, files: dict[str, bytes], record: str, listed: dict[str, set[str]], found: _Survey) -> None:
+    """Sorts one folder's entries (names relative to the output folder); a subfolder is looked into only when a listed or
+    new name lies in it, so the walk is bounded by the record, never by what someone put beside it."""
+    folders = {name.rsplit("/", 1)[0] for name in [*listed, *files] if "/" in name}
+    for entry in sorted(os.listdir(folder)):
+        name, path = prefix + entry, folder / entry
+        regular = path.is_file() and not path.is_symlink()
+        if name in (record, STAMP, JOURNAL_PREFIX + record) and regular:
+            found.ours.add(name)
+        elif is_temporary(entry):
+            found.ours.add(name)  # a temporary of ours; removed when stale, never read
+        elif regular and name in listed and file_sha256(path) in listed[name] | _new_sha256(files, name):
+            found.ours.add(name)
+        elif path.is_dir() and not path.is_symlink() and any(f == name or f.startswith(name + "/") for f in folders):
+            _sort_entries(path, name + "/", files, record, listed, found)
+        else:
+            found.foreign.append(name)
 
 
 def write_folder(folder: Path, files: dict[str, bytes], *, record: str, listing: Listing) -> list[Path]:
@@ -279,6 +318,8 @@ def _stage(folder: Path, files: dict[str, bytes]) -> Path:
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.ny-", dir=folder.parent))
     try:
         for name, data in files.items():
+            if "/" in name:
+                (staging / name).parent.mkdir(mode=0o755, parents=True, exist_ok=True)
             with open(staging / name, "wb") as stream:
                 stream.write(data)
                 stream.flush()
@@ -293,8 +334,9 @@ def _stage(folder: Path, files: dict[str, bytes]) -> Path:
 
 def _return_strays(old: Path, folder: Path, ours: set[str]) -> bool:
     """After an exchange: anything that came into the old folder since it was surveyed goes back into the new one."""
+    tops = {name.split("/", 1)[0] for name in ours}
     for name in os.listdir(old):
-        if name not in ours:
+        if name not in tops:
             try:
                 os.rename(old / name, folder / name)
             except OSError:
@@ -311,8 +353,13 @@ def _replace_one_by_one(folder: Path, files: dict[str, bytes], found: _Survey, r
     written = write_all(folder, files)  # the record is the last name: renamed into place last
     stale = found.ours - set(files) - {STAMP}
     for name in sorted(stale):
-        if not is_temporary(name):
+        if not is_temporary(name.rsplit("/", 1)[-1]):
             (folder / name).unlink(missing_ok=True)
+            for parent in Path(name).parents[:-1]:  # a subfolder of ours left empty; one holding anything else stays
+                try:
+                    (folder / parent).rmdir()
+                except OSError:
+                    break
     (folder / journal).unlink(missing_ok=True)
     return written
 
@@ -346,48 +393,3 @@ def _remove_stale_stagings(folder: Path) -> None:
 
 def _output_name(entry: os.DirEntry[str]) -> bool:
     return entry.is_file(follow_symlinks=False) and (entry.name == STAMP or entry.name.endswith(_OUTPUT_SUFFIXES))
-
-
-def output_root(given: str | Path | None) -> Path:
-    """The folder the cases' folders go into: build/, or what --ut names, which must not be where inputs live.
-
-    Raises OutputError (field `--ut` when the user gave it) for an empty path, a file, a
-    read-only folder, or a folder inside cases/ or templates/, where a render could overwrite an input.
-    """
-    if given is None:
-        root = paths.build_dir()
-    elif not str(given).strip():
-        raise OutputError("tjanste", "sökvägen är tom; ange mappen att skriva i, t.ex. --ut build", "--ut")
-    else:
-        root = Path(given)
-    field_name = "--ut" if given is not None else ""
-    try:
-        real = resolved(root)
-    except OSError as error:  # a loop of symbolic links
-        raise OutputError(root, os_reason(error), field_name) from None
-    keep_off_inputs(root, real.is_relative_to, field_name)
-    try:
-        check_folder(root)
-    except OutputError as error:
-        raise OutputError(error.path, error.message, field_name) from None
-    return root
-
-
-def keep_off_inputs(shown: Path, inside: Callable[[Path], bool], field_name: str, own: Path | None = None) -> None:
-    """Refuses an output folder for which `inside(input folder)` holds: cases/, templates/, the case's own folder."""
-    inputs = [
-        (paths.cases_dir(), "ligger i {}/, där ärendena och deras bilder och bilagor finns"),
-        (paths.templates_dir(), "ligger i {}/, där mallarna och organisationernas profiler finns"),
-    ]
-    if own is not None:
-        inputs.append((own, "är ärendets egen mapp med bilder och bilagor ({})"))
-    for folder, what in inputs:
-        if inside(folder.resolve()):
-            raise OutputError(
-                shown, f"{what.format(display_path(folder))}; tjanste skriver aldrig där. Ange en annan mapp, t.ex. --ut build", field_name
-            )
-
-
-def overlapping(folder: Path) -> Callable[[Path], bool]:
-    real = resolved(folder)
-    return lambda other: real == other or real.is_relative_to(other) or other.is_relative_to(real)

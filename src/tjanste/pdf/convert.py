@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import cast
 
 from tjanste.errors import CaseError, Place, Problem, display_path
+from tjanste.files.writer import move
 
 FIELD = "pdf"
 TIMEOUT_SECONDS = 300.0
@@ -83,7 +84,7 @@ def to_pdfa_with_sources(
     _check_inputs(documents)
     office = _office(documents[0])
     out_dir.mkdir(parents=True, exist_ok=True)
-    # Same file system as out_dir, so os.replace is atomic; absolute, since LibreOffice stores to a URL made of it.
+    # Same file system as out_dir, so a move is atomic; absolute, since LibreOffice stores to a URL made of it.
     staging = Path(tempfile.mkdtemp(prefix=".pdf-", dir=out_dir)).resolve()
     try:
         results = _convert_all(office, documents, staging, timeout, number_toc)
@@ -93,10 +94,7 @@ def to_pdfa_with_sources(
         written = []
         for document in documents:
             pdf, source = cast(tuple[Path, bytes], results[document])
-            with open(pdf, "rb") as stream:
-                os.fsync(stream.fileno())
-            os.chmod(pdf, 0o644)
-            os.replace(pdf, out_dir / f"{document.stem}.pdf")
+            move(pdf, out_dir / f"{document.stem}.pdf")
             written.append((out_dir / f"{document.stem}.pdf", source))
         return written
     finally:
@@ -293,7 +291,7 @@ def _number_tables_of_contents(
             copies.append(folder / names[document])
         _convert(office, profile, copies, folder, timeout)
         for document, data in changed.items():
-            os.replace(pdf_of(document, folder), pdf_of(document))
+            move(pdf_of(document, folder), pdf_of(document))
             used[document] = data
         pending = changed
     return used

@@ -25,6 +25,7 @@ from types import TracebackType
 from typing import TypeGuard
 
 from tjanste import limits
+from tjanste.errors import TjansteError
 from tjanste.values.words import amount_words
 
 # The unit vocabulary, in one place: what a case may write, what each is worth, how it is shown.
@@ -70,7 +71,7 @@ _UNIT_ZEROS = {unit: len(str(UNITS[unit])) - 1 for unit in _UNIT_WORDS}  # kr 0,
 _FAST_DIGITS = min(limits.AMOUNT_MAX_DIGITS, limits.EXACT_DIGITS)
 
 
-class AmountError(ValueError):
+class AmountError(TjansteError, ValueError):
     """A text that is not an amount; str() is the Swedish message shown to the official."""
 
     def __init__(self, text: str, message: str = ""):
@@ -130,7 +131,7 @@ _DISPLAY = Context(
 )
 
 
-class NotExact(ArithmeticError):
+class NotExact(TjansteError, ArithmeticError):
     """A result that needs more than EXACT_DIGITS digits: refused, since rounding it would change a checked number."""
 
     def __init__(self) -> None:

@@ -295,3 +295,28 @@ def _md_ref(parent: etree._Element, path: str, content: bytes, md_type: str, mim
 def package_summary(files: dict[str, bytes]) -> str:
     """One line per file of the package: its SHA-256 and path, as sha256sum prints them."""
     return "".join(f"{_sha256(data)}  {path}\n" for path, data in sorted(files.items()))
+
+
+def mets_listing(data: bytes) -> dict[str, str]:
+    """Every file an earlier package's METS.xml lists, with its SHA-256: what `arkiv` may replace. ValueError if not ours.
+
+    Read without entities, network or DTD (the file sits in a folder a user can write), and
+    only names inside the package: a listed '../x' or '/x' makes the file not ours.
+    """
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as error:
+        raise ValueError(f"METS.xml kan inte läsas: {error}") from None
+    if root.tag != f"{{{METS_NS}}}mets":
+        raise ValueError("METS.xml är inget METS-dokument")
+    href = f"{{{XLINK_NS}}}href"
+    listed: dict[str, str] = {}
+    for element in root.iter(f"{{{METS_NS}}}file", f"{{{METS_NS}}}mdRef"):
+        location = element if element.get(href) else element.find(f"{{{METS_NS}}}FLocat")
+        path = location.get(href, "") if location is not None else ""
+        checksum = element.get("CHECKSUM", "")
+        if not path or path.startswith("/") or ".." in path.split("/") or element.get("CHECKSUMTYPE") != "SHA-256":
+            raise ValueError(f"METS.xml listar {path!r}, som inte är en fil i paketet")
+        listed[path] = checksum
+    return listed

@@ -20,6 +20,7 @@ from lxml import etree
 
 from tjanste.docx.ns import NAMESPACES, qn
 from tjanste.docx.package import Package, PackageError, Part, Rel, parse_part_xml
+from tjanste.errors import TjansteError
 from tjanste.files import codecache
 from tjanste.source.schema import TEMPLATE_ESCAPES
 
@@ -120,7 +121,7 @@ def _encoding(xml: str) -> str:
     return found.group(1) if found else "utf-8"
 
 
-class PartError(Exception):
+class PartError(TjansteError):
     """A Jinja error in one part of the template; `lines` are the template's text near it, as docxtpl gives them."""
 
     def __init__(self, error: Exception, lines: list[str]):

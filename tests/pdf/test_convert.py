@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import soffice
+from conftest import ROOT, fake_soffice, soffice
 from tjanste.commands.pipeline import render_case
 from tjanste.errors import CaseError
 from tjanste.pdf import convert as conversion
@@ -20,7 +20,7 @@ from tjanste.pdf.convert import INSTALL_MESSAGE, pdfa_part, to_pdfa
 from tjanste.source.case import load_case, resolve_case_path
 from tjanste.wording.paper import prepare_papers
 
-HERE = Path(__file__).resolve().parent
+HERE = ROOT / "tests"
 WITH_BILAGA = HERE / "arenden" / "tabeller.md"  # no case in cases/ has a bilaga with its own text
 
 
@@ -157,19 +157,6 @@ def test_without_libreoffice_the_error_says_how_to_install_it(tmp_path: Path, mo
     assert "LibreOffice saknas" in str(raised.value) and "apt-get install libreoffice-writer" in str(raised.value)
     assert problem.field == "pdf"
     assert not (tmp_path / "pdf").exists()
-
-
-def fake_soffice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str) -> Path:
-    """A stand-in `soffice` first on PATH, to reach the error paths without LibreOffice; returns an empty document to convert."""
-    folder = tmp_path / "bin"
-    folder.mkdir()
-    program = folder / "soffice"
-    program.write_text(f"#!/bin/sh\n{script}\n", encoding="utf-8")
-    program.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
-    document = tmp_path / "beslut.docx"
-    document.write_bytes(b"")
-    return document
 
 
 def test_a_failing_libreoffice_is_reported_with_its_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

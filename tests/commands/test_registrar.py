@@ -177,8 +177,27 @@ def test_pdf_render_lists_the_pdfs_in_the_metadata(tmp_path: Path) -> None:
         data = (folder / entry["namn"]).read_bytes()
         assert entry["kontrollsumma"] == hashlib.sha256(data).hexdigest() and entry["roll"] == "arkivformat"
         assert pdfa_part(data) == "2"
+    pdf = (folder / "beslut.pdf").read_bytes()
     assert main(["render", "2015-primarvard", "--ut", str(tmp_path)]) == 0
-    assert not (folder / "beslut.pdf").exists()  # a PDF of an older rendering is removed, never left stale
+    assert (folder / "beslut.pdf").read_bytes() == pdf  # the same .docx: its PDF stays, listed again
+    assert "beslut.pdf" in (folder / "metadata.json").read_text(encoding="utf-8")
+
+
+def test_a_pdf_whose_docx_changed_is_removed_and_the_removal_is_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`render --pdf`, then `render` (or `alla`) of a changed case: the old PDF is never left stale, and never removed silently."""
+    if soffice() is None:
+        pytest.skip("LibreOffice saknas")
+    path = copy_case(tmp_path)
+    out = tmp_path / "ut"
+    assert main(["render", "--pdf", str(path), "--ut", str(out)]) == 0
+    folder = out / path.stem
+    assert (folder / "beslut.pdf").is_file()
+    capsys.readouterr()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\n---\n", "\n---\nEn ny första mening.\n\n", 1), encoding="utf-8")  # the prose opens anew
+    assert main(["render", str(path), "--ut", str(out)]) == 0
+    assert not (folder / "beslut.pdf").exists()
+    assert "varning: pdf: beslut.pdf togs bort: beslut.docx har ändrats" in capsys.readouterr().err
 
 
 def test_secrecy_goes_into_the_metadata(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 A fixture file holds cases in markdown-it-py's fixture format: a title line, then a line with '.', the markdown,
 '.', the expected text, '.'. The markdown is written into a Word document by the body writer, on the styles and
 numbering of a real template, and read back with docx_text; a failure names the file and line of its fixture.
-Foreign Word documents, whose XML markdown cannot express, are tested in test_docx_text.py.
+Foreign Word documents, whose XML markdown cannot express, are tested in tests/docx/test_text.py.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from tjanste.writing.document import NUMBERING_REL
 from tjanste.writing.picture import Pictures
 from tjanste.writing.templating import prepare
 
-FIXTURES = Path(__file__).parent / "fixtures" / "docx_text"
+FIXTURES = ROOT / "tests" / "fixtures" / "docx_text"
 TEMPLATE = ROOT / "templates" / "beslut" / "tjansteskrivelse.docx"
 IMAGE = "bild.png"  # every fixture may show this picture
 

@@ -1,6 +1,6 @@
 """The reviewer's text view of foreign Word documents (tjanste.docx.text): what markdown cannot express, in raw XML.
 
-What our own writer makes is tested from markdown fixtures in test_docx_text_fixtures.py.
+What our own writer makes is tested from markdown fixtures in tests/writing/test_written_text.py.
 """
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-import docx
 from docx.document import Document
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -18,6 +17,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.text.paragraph import Paragraph
 
+import docx
 from tjanste.docx.text import docx_text
 
 W = nsdecls("w")

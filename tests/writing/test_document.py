@@ -12,16 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import KORPUS, soffice
+from conftest import ATT_SATSER_2015, KORPUS, soffice
 
 CASE = "2015-primarvard"
-ATT_SATSER = [
-    "att avsätta 2\u00a0mnkr till läkarförsörjning under anslag för centrala personalkostnader, landstingsgemensamt,",
-    "att avsätta 0,9\u00a0mnkr till hälsovalet för kompetensutveckling till allmänläkare inom primärvården,",
-    "att avsätta 2\u00a0mnkr till utvecklingsprojekt inom området psykisk ohälsa till centralt till landstingsgemensamt,",
-    "att förstärka primärvårdens verksamhetsområde inom Hälsoval Blekinge med 15,1\u00a0mnkr för utvecklingsinsatser",
-    "att den sammantagna förstärkningen, 20\u00a0mnkr, finansieras från landstingsstyrelsens förfogandeanslag.",
-]
 
 
 def part(docx: Path, name: str) -> str:
@@ -40,7 +33,7 @@ def test_att_satser_in_document(build: Path) -> None:
     clauses = re.findall(r'<w:p>(?:(?!</w:p>).)*?<w:pStyle w:val="(Attsats(?:Sista)?)"/>((?:(?!</w:p>).)*)</w:p>', xml)
     shown = [(style, plain_text(body.replace("<w:tab/>", "<w:t>\t</w:t>"))) for style, body in clauses]
     assert [style for style, _ in shown] == ["Attsats"] * 4 + ["AttsatsSista"]
-    for (_, text), expected in zip(shown, ATT_SATSER, strict=True):
+    for (_, text), expected in zip(shown, ATT_SATSER_2015, strict=True):
         assert text.startswith("att\t" + expected[len("att ") :])
 
 
@@ -273,7 +266,7 @@ def test_two_processes_give_identical_bytes(tmp_path: Path, build: Path) -> None
 def test_the_same_render_again_writes_nothing(tmp_path: Path) -> None:
     """Unchanged outputs keep their bytes and their times: a render again flushes nothing to disk."""
     from tjanste.commands.pipeline import render_case
-    from tjanste.files.writer import OutputError
+    from tjanste.files.folders import OutputError
 
     written = render_case("2015-primarvard", tmp_path)
     times = {path: path.stat().st_mtime_ns for path in written}

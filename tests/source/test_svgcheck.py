@@ -6,15 +6,14 @@ Swedish message it must give; a failure names the fixture's file and line.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from markdown_it.utils import read_fixture_file
 
+from conftest import ROOT
 from tjanste import limits
 from tjanste.source.svgcheck import svg_problem
 
-FIXTURES = Path(__file__).parent / "fixtures" / "svg"
+FIXTURES = ROOT / "tests" / "fixtures" / "svg"
 
 
 @pytest.mark.parametrize(("line", "title", "svg", "expected"), read_fixture_file(FIXTURES / "tillatna.md"))

@@ -6,18 +6,20 @@ from pathlib import Path
 
 import pytest
 
-from test_case import GOOD, write
+from conftest import case_text
 from tjanste.errors import Place, Problems
 from tjanste.review.language import lint_clause, lint_line
 from tjanste.review.reviewer import load_and_review
 
 
 def warnings_of(tmp_path: Path, prose: str = "Text.", clause: str = "avsätta {{ belopp.totalt }}", **replace: str) -> list[str]:
-    """The warnings of test_case's good case, with its prose, its att-sats and any other text replaced."""
-    text = GOOD.replace("    - avsätta {{ belopp.totalt }}\n", f"    - {clause}\n").replace("---\nText.\n", f"---\n{prose}\n")
+    """The warnings of the good case (conftest.CASE_FIELDS), with its prose, its att-sats and any other text replaced."""
+    text = case_text(prose, forslag={"beslutar": "Landstingsstyrelsen", "att": [clause]})
     for old, new in replace.items():
         text = text.replace(old, new)
-    return [f"{p.place.line}:{p.place.col}: {p.field}: {p.message}" for p in load_and_review(write(tmp_path, text)).warnings]
+    path = tmp_path / "arende.md"
+    path.write_text(text, encoding="utf-8")
+    return [f"{p.place.line}:{p.place.col}: {p.field}: {p.message}" for p in load_and_review(path).warnings]
 
 
 def line_warnings(line: str, unit_word: str = "mnkr") -> list[str]:

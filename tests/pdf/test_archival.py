@@ -114,7 +114,7 @@ def test_every_pdf_libreoffice_makes_keeps_the_rules(path: Path, build_pdf: Path
 
 def test_make_pdf_refuses_a_pdf_that_breaks_a_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """to_pdfa (make pdf, render --pdf, arkiv) checks every PDF LibreOffice gives: here an untagged one, from a stand-in soffice."""
-    from test_pdf import fake_soffice
+    from conftest import fake_soffice
     from tjanste.commands.pipeline import render_case
     from tjanste.errors import CaseError
     from tjanste.pdf.convert import to_pdfa

@@ -14,23 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import KORPUS, ROOT
+from conftest import BROKEN, BROKEN_CASES, KORPUS, ROOT, expected_error
 from tjanste.cli.main import main
 from tjanste.commands.stamp import outputs_intact
 from tjanste.files.writer import write_all
 
-BROKEN = ROOT / "tests" / "trasiga"
-CASES = sorted(p.name for p in BROKEN.glob("*.md"))
 
-
-def expected_error(path: Path) -> str:
-    """Line 2 of each broken case says what `tjanste check` must report: '# väntat: line:col: fel: field: message'."""
-    second = path.read_bytes().split(b"\n")[1].decode("utf-8")
-    assert second.startswith("# väntat: "), f"{path.name}: rad 2 ska vara '# väntat: rad:kolumn: fel: ...'"
-    return second.removeprefix("# väntat: ")
-
-
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", BROKEN_CASES)
 def test_broken_case_gives_exactly_its_error(name: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     shown = f"tests/trasiga/{name}"
@@ -42,12 +32,12 @@ def test_broken_case_gives_exactly_its_error(name: str, capsys: pytest.CaptureFi
 
 
 def test_enough_broken_cases() -> None:
-    assert len(CASES) >= 30
+    assert len(BROKEN_CASES) >= 30
 
 
 def test_one_broken_case_does_not_hide_the_others(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-    shown = [f"tests/trasiga/{name}" for name in CASES] + [str(KORPUS / "cases" / "2015-primarvard.md")]
+    shown = [f"tests/trasiga/{name}" for name in BROKEN_CASES] + [str(KORPUS / "cases" / "2015-primarvard.md")]
     assert main(["check", *shown]) == 1
     out, err = capsys.readouterr()
     reported = {line.split(":", 1)[0] for line in err.splitlines() if ": fel: " in line}
@@ -58,7 +48,7 @@ def test_one_broken_case_does_not_hide_the_others(capsys: pytest.CaptureFixture[
 def test_check_as_a_process_never_shows_a_traceback() -> None:
     env = {**os.environ, "TJANSTE_ROT": str(KORPUS)}
     result = subprocess.run(
-        [sys.executable, "-m", "tjanste", "check", *(str(BROKEN / n) for n in CASES)], capture_output=True, text=True, env=env
+        [sys.executable, "-m", "tjanste", "check", *(str(BROKEN / n) for n in BROKEN_CASES)], capture_output=True, text=True, env=env
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr

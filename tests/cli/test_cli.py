@@ -129,3 +129,37 @@ def test_the_collector_runs_seldom_for_one_case_and_as_before_afterwards(
     assert main(argv) == 0
     assert seen == [(True, cli.ONE_CASE_GC_THRESHOLD if seldom else before[0])]
     assert gc.get_threshold() == before and gc.isenabled()
+
+
+def test_check_with_several_flags_makes_each_case_once(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """--tillganglighet and --diarieforda (and --sidor) inspect the same documents: each case's are made once."""
+    from tjanste.commands import pipeline
+
+    made: list[str] = []
+    real = pipeline.render_documents
+
+    def counting(case, papers=None):  # type: ignore[no-untyped-def]
+        made.append(case.name)
+        return real(case, papers)
+
+    monkeypatch.setattr(pipeline, "render_documents", counting)
+    assert main(["check", "--tillganglighet", "--diarieforda", "2015-primarvard", "2018-patientmiljarden"]) == 0
+    assert made == ["2015-primarvard", "2018-patientmiljarden"]
+    assert "2 av 2 ärenden utan fel" in capsys.readouterr().out
+
+
+def test_every_error_a_user_can_see_derives_from_one_root() -> None:
+    """The command line catches TjansteError once; each error class of tjanste is one."""
+    import ast
+
+    from tjanste.errors import TjansteError
+
+    package = ROOT / "src" / "tjanste"
+    named = []
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and node.name.endswith("Error") and node.name != "TjansteError":
+                module = ".".join(path.relative_to(package.parent).with_suffix("").parts)
+                named.append(getattr(__import__(module, fromlist=[node.name]), node.name))
+    assert len(named) >= 8
+    assert [c.__name__ for c in named if not issubclass(c, TjansteError)] == []

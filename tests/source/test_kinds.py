@@ -10,8 +10,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from conftest import CASES, KORPUS, ROOT, rewrite_part
-from test_snapshots import snapshot_file
+from conftest import CASES, KORPUS, ROOT, rewrite_part, snapshot_file
 from tjanste.commands.pipeline import read_and_word, render_case
 from tjanste.source.kinds import KINDS, case_kinds
 

@@ -139,3 +139,29 @@ def test_a_front_matter_the_edit_cannot_follow_is_refused_in_swedish_and_changes
     err = capsys.readouterr().err
     assert "fel: dnr: diarienumret kan inte skrivas in utan att något annat i ärendefilen ändras" in err, err
     assert "internt fel" not in err and case.read_bytes() == before
+
+
+def test_a_second_filing_of_the_same_case_at_once_writes_no_paper(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The lock is won before any paper is written: a run that finds the case being filed stops with nothing written."""
+    import fcntl
+
+    case = copy_case(tmp_path, KORPUS / "cases" / "2015-primarvard.md")
+    original = case.read_bytes()
+    with open(case, "rb") as other_run:
+        fcntl.flock(other_run.fileno(), fcntl.LOCK_EX)  # as the first diariefor holds it while it writes
+        assert main(["diariefor", str(case), "--dnr", "2015/00043", "--ut", str(tmp_path / "ut")]) == 1
+    err = capsys.readouterr().err
+    assert "diarieförs just nu av en annan körning" in err and "ärendefilen är oförändrad" in err
+    assert case.read_bytes() == original
+    assert not (tmp_path / "ut" / "2015-primarvard").exists()
+
+
+def test_a_case_file_that_is_a_link_stays_a_link_when_filed(tmp_path: Path) -> None:
+    real = copy_case(tmp_path, KORPUS / "cases" / "2015-primarvard.md")
+    folder = tmp_path / "arenden"
+    folder.mkdir()
+    link = folder / real.name
+    link.symlink_to(real)
+    assert main(["diariefor", str(link), "--dnr", "2015/00044", "--ut", str(tmp_path / "ut")]) == 0
+    assert link.is_symlink()
+    assert 'dnr: "2015/00044"' in real.read_text(encoding="utf-8")

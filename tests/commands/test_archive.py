@@ -123,6 +123,21 @@ def test_the_same_case_gives_the_same_package(packages: Path, capsys: pytest.Cap
     assert after == before
 
 
+def test_files_a_registrar_adds_to_the_package_folder_survive_the_next_package(packages: Path) -> None:
+    """arkiv/ is written by the one writer: what the earlier METS.xml lists is replaced, a receipt or signature stays."""
+    folder = packages / "tabeller" / "arkiv"
+    receipt = folder / "kvitto-e-arkiv.xml"
+    receipt.write_text("<kvitto/>\n", encoding="utf-8")
+    signature = next(folder.rglob("beslut.pdf")).parent / "beslut.pdf.sig"
+    signature.write_bytes(b"signatur")
+    mets_before = (folder / "METS.xml").read_bytes()
+    assert main(["arkiv", str(ROOT / "tests" / "arenden" / "tabeller.md"), "--ut", str(packages)]) == 0
+    assert receipt.read_text(encoding="utf-8") == "<kvitto/>\n"
+    assert signature.read_bytes() == b"signatur"
+    assert (folder / "METS.xml").read_bytes() == mets_before
+    assert oct(folder.stat().st_mode & 0o777) == oct(0o755)  # as render's folders, not mkdtemp's 0700
+
+
 def test_a_filed_case_whose_document_changed_is_not_archived(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     case = tmp_path / "2018-patientmiljarden.md"
     shutil.copy(KORPUS / "cases" / "2018-patientmiljarden.md", case)

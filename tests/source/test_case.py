@@ -3,31 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from conftest import case_text
 from tjanste.errors import CaseError
 from tjanste.review.reviewer import load_and_review
 
-GOOD = """---
-typ: tjansteskrivelse
-organisation: landstinget-blekinge
-datum: 2015-01-19
-rubrik: Ett ärende
-belopp:
-  totalt: 20 mnkr
-  a: 12 mnkr
-  b: 8 mnkr
-kontroller:
-  - totalt = a + b
-forslag:
-  beslutar: Landstingsstyrelsen
-  att:
-    - avsätta {{ belopp.totalt }}
----
-Text.
-"""
+GOOD = case_text()  # the fields of conftest.CASE_FIELDS: a case that checks clean
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -42,8 +27,8 @@ def problems_of(tmp_path: Path, text: str) -> list[str]:
     return [f"{p.place.line}: {p.severity}: {p.field}: {p.message}" for p in caught.value.problems]
 
 
-def test_a_good_case_is_typed(tmp_path: Path) -> None:
-    case = load_and_review(write(tmp_path, GOOD))
+def test_a_good_case_is_typed(make_case: Callable[..., Path]) -> None:
+    case = load_and_review(make_case())
     assert case.datum == dt.date(2015, 1, 19)
     assert case.belopp["totalt"].format() == "20\u00a0mnkr"
     assert case.forslag is not None and case.forslag.att[0].text == "avsätta {{ belopp.totalt }}"
@@ -53,10 +38,10 @@ def test_a_good_case_is_typed(tmp_path: Path) -> None:
 def test_reading_only_reads_the_checks_come_after(tmp_path: Path) -> None:
     from tjanste.source.case import load_case
 
-    path = write(tmp_path, GOOD.replace("a: 12 mnkr", "a: 13 mnkr"))
+    path = write(tmp_path, case_text(belopp={"totalt": "20 mnkr", "a": "13 mnkr", "b": "8 mnkr"}))
     case = load_case(path)  # a sum that does not hold is the checks' business, not the reader's
     assert case.belopp["a"].format() == "13\u00a0mnkr" and case.warnings == []
-    [problem] = problems_of(tmp_path, GOOD.replace("a: 12 mnkr", "a: 13 mnkr"))
+    [problem] = problems_of(tmp_path, case_text(belopp={"totalt": "20 mnkr", "a": "13 mnkr", "b": "8 mnkr"}))
     assert problem.startswith("11: fel: kontroller[1]: 'totalt = a + b' stämmer inte")
 
 
@@ -66,7 +51,7 @@ def test_unknown_field_suggests_the_nearest(tmp_path: Path) -> None:
 
 
 def test_missing_required_field(tmp_path: Path) -> None:
-    [problem] = problems_of(tmp_path, GOOD.replace("rubrik: Ett ärende\n", ""))
+    [problem] = problems_of(tmp_path, case_text(rubrik=None))
     assert problem == "2: fel: rubrik: saknas, men måste anges"
 
 
@@ -93,7 +78,7 @@ def test_yaml_syntax_error_has_line_and_column(tmp_path: Path) -> None:
 
 
 def test_failing_check_names_both_sides_and_the_difference(tmp_path: Path) -> None:
-    [problem] = problems_of(tmp_path, GOOD.replace("b: 8 mnkr", "b: 7,5 mnkr"))
+    [problem] = problems_of(tmp_path, case_text(belopp={"totalt": "20 mnkr", "a": "12 mnkr", "b": "7,5 mnkr"}))
     assert problem == (
         "11: fel: kontroller[1]: 'totalt = a + b' stämmer inte: totalt är 20\u00a0mnkr men a + b är 19,5\u00a0mnkr, skillnad 0,5\u00a0mnkr"
     )

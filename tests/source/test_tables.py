@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ROOT
 from tjanste.commands.pipeline import render_case
 from tjanste.errors import CaseError
 from tjanste.review.reviewer import load_and_review
 
-HERE = Path(__file__).resolve().parent
+HERE = ROOT / "tests"
 CASE = HERE / "arenden" / "tabeller.md"
 
 

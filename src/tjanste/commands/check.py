@@ -1,0 +1,113 @@
+"""`tjanste check`: every case read, reviewed and worded, and with the flags its papers made once and inspected; nothing is written."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+from tjanste.errors import CaseError, Place, Problem, os_reason
+
+
+class Flags(NamedTuple):
+    """What to inspect besides the case: the documents' accessibility, the filed documents' bytes, the pages."""
+
+    accessibility: bool = False
+    filed: bool = False
+    pages: bool = False
+
+
+class Outcome(NamedTuple):
+    """One case's or file's problems, in the order to print them, and how many cases or files failed (the pages: several)."""
+
+    problems: list[Problem]
+    failed: int
+
+
+def check_all(names: list[str], flags: Flags) -> Iterator[Outcome]:
+    """Checks each case or .docx file in turn (one broken case never hides the others); the pages of all at the end.
+
+    Each case is made once (make_rendering): its documents, when a flag needs them, serve the
+    accessibility, the filing and the page checks alike; the pages of every case are laid out
+    in one LibreOffice call.
+    """
+    pages: dict[str, tuple[Place, str, bytes]] = {}
+    for name in names:
+        if name.endswith(".docx"):
+            yield _check_file(Path(name), flags, pages)
+            continue
+        outcome, documents = _check_case(name, flags)
+        yield outcome
+        pages.update(documents)
+    if pages:
+        yield _check_pages(pages)
+
+
+def _check_file(path: Path, flags: Flags, pages: dict[str, tuple[Place, str, bytes]]) -> Outcome:
+    """A finished document (e.g. one edited by hand in Word): inspected as it is."""
+    if flags.pages and not flags.accessibility:
+        try:
+            pages[str(path)] = (Place(str(path)), "", path.read_bytes())
+        except OSError as error:
+            return Outcome([Problem(Place(str(path)), f"filen kan inte läsas: {os_reason(error)}", "fil")], 1)
+        return Outcome([], 0)
+    if not flags.accessibility:
+        usage = "en .docx-fil kan bara granskas med --tillganglighet; ett ärende är en .md-fil"
+        return Outcome([Problem(Place(str(path)), usage, "fil")], 1)
+    found = _inspect_file(path)
+    return Outcome(found, int(bool(found)))
+
+
+def _check_case(name: str, flags: Flags) -> tuple[Outcome, dict[str, tuple[Place, str, bytes]]]:
+    from tjanste.commands.pipeline import filing_problems, make_rendering
+
+    try:
+        rendering = make_rendering(name, documents=any(flags))
+    except CaseError as error:
+        return Outcome(error.problems, 1), {}
+    case, files = rendering.case, rendering.files
+    found: list[Problem] = []
+    if flags.filed:
+        found += filing_problems(case, files)
+    if flags.accessibility:
+        from tjanste.review.accessibility import inspect_docx
+
+        found += [p for n in sorted(files) if n.endswith(".docx") for p in inspect_docx(files[n], f"{case.name}/{n}")]
+    failed = any(p.severity == "fel" for p in found)
+    documents = {}
+    if flags.pages and not failed:
+        documents = {f"{case.name}/{n}": (case.place, n, data) for n, data in sorted(files.items()) if n.endswith(".docx")}
+    return Outcome([*rendering.warnings, *found], int(failed)), documents
+
+
+def _check_pages(pages: dict[str, tuple[Place, str, bytes]]) -> Outcome:
+    """The page-layout check over every collected document."""
+    from tjanste.review.pages import check_documents
+
+    try:
+        found = {}
+        for rendered in (True, False):  # a case's documents get TOC page numbers as `make pdf` gives them; a .docx file as it is
+            group = {key: data for key, (_, document, data) in pages.items() if bool(document) == rendered}
+            if group:
+                found.update(check_documents(group, number_toc=rendered))
+    except CaseError as error:
+        return Outcome(error.problems, len({place.path for place, _, _ in pages.values()}))
+    problems = []
+    for key, messages in found.items():
+        place, document, _ = pages[key]
+        for message in messages:
+            problems.append(Problem(Place(place.path), f"{document}, {message}" if document else message, "sidor"))
+    return Outcome(problems, len({p.place.path for p in problems}))
+
+
+def _inspect_file(path: Path) -> list[Problem]:
+    from tjanste.files.bounded import read_limited
+    from tjanste.limits import DOCX_FILE_BYTES, LimitError
+    from tjanste.review.accessibility import inspect_docx
+
+    try:
+        return inspect_docx(read_limited(path, DOCX_FILE_BYTES), str(path))
+    except OSError as error:
+        return [Problem(Place(str(path)), f"filen kan inte läsas: {os_reason(error)}", "fil")]
+    except LimitError as error:
+        return [Problem(Place(str(path)), str(error), "fil")]
