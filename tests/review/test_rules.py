@@ -161,10 +161,10 @@ def test_a_condition_over_the_limits_is_refused_before_it_is_parsed_or_computed(
 
 
 def documented(heading: str) -> str:
-    """The section under a heading of the users' reference: docs/referens.md once the reference lives there, else README.md."""
+    """The section under a heading of the users' documentation: in docs/ (docs/referens.md) once it lives there, or README.md."""
     from conftest import ROOT
 
-    for path in (ROOT / "docs" / "referens.md", ROOT / "README.md"):
+    for path in [ROOT / "docs" / "referens.md", *sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md"]:
         lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
         starts = [i for i, line in enumerate(lines) if line.lstrip("#") == f" {heading}" and line.startswith("#")]
         if not starts:
@@ -177,7 +177,7 @@ def documented(heading: str) -> str:
                 break
             section.append(line)
         return "\n".join(section)
-    raise AssertionError(f"avsnittet '{heading}' finns varken i docs/referens.md eller README.md")
+    raise AssertionError(f"avsnittet '{heading}' finns varken i docs/ eller README.md")
 
 
 def _blocks(section: str, language: str) -> list[str]:

@@ -102,8 +102,8 @@ def test_the_documented_bilaga_renders_its_addressee_and_signatures(tmp_path: Pa
     """The README's example of a bilaga with mottagare and underskrifter, put in place of the test case's own."""
     import textwrap
 
-    readme = (ROOT / "docs" / "referens.md") if (ROOT / "docs" / "referens.md").is_file() else ROOT / "README.md"
-    [example] = [b for b in re.findall(r"```yaml\n(.*?)```", readme.read_text(encoding="utf-8"), flags=re.DOTALL) if "mottagare:" in b]
+    texts = [p.read_text(encoding="utf-8") for p in [*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md"]]
+    [example] = [b for text in texts for b in re.findall(r"```yaml\n(.*?)```", text, flags=re.DOTALL) if "mottagare: |" in b]
     example = re.sub(r"fil: \S+", "fil: yttrande/yttrande.md", textwrap.dedent(example))
     text = CASE.read_text(encoding="utf-8")
     case = tmp_path / "yttrande.md"
