@@ -112,3 +112,14 @@ def test_a_sum_name_that_does_not_exist_names_both(tmp_path: Path) -> None:
     [problem] = caught.value.problems
     assert "'skrivet' finns inte för kolumnens summa (menade du 'skriven_summa'?)" in problem.message
     assert "ar.ar2018.summa" in problem.message and "ar.ar2018.skriven_summa" in problem.message
+
+
+def test_a_written_sum_that_is_itself_wrong_adds_no_second_error(tmp_path: Path) -> None:
+    """A sum row that cannot be read is the table's error; citing its written sum says nothing more."""
+    with pytest.raises(CaseError) as caught:
+        read_and_word(
+            str(
+                write_case(tmp_path, SUMS.replace("skrivet: 12,6 | 100 %", "skrivet: tolv | 100 %"), "{{ tabell.ar.ar2018.skriven_summa }}")
+            )
+        )
+    assert [p.field for p in caught.value.problems] == ["tabeller.ar.summa.skrivet[1]"]

@@ -159,13 +159,13 @@ def sum_value(table: Table, index: int, name: str) -> Value | str | None:
             f"som raderna ger eller {cited}.skriven_summa för summaraden som ärendet skriver"
         )
     totals = written_totals(table, "", Problems()) if table.summa is not None else []
+    if totals is None or (totals and len(totals) != len(table.summed_columns)):
+        return None
     if not totals:
         return (
             f"tabellen {table.name} skriver ingen summa (summa: skrivet:); skriv den under summa: skrivet:, "
             f"eller citera summan som raderna ger: {cited}"
         )
-    if totals is None or len(totals) != len(table.summed_columns):
-        return None
     total = totals[table.summed_columns.index(index)]
     return Amount(total, table.shown_unit) if column.belopp else total
 
