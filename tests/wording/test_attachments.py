@@ -129,3 +129,23 @@ def test_signatures_stand_side_by_side_where_the_profile_says_so(tmp_path: Path)
     [row] = [r for r in re.findall(r"<w:tr>.*?</w:tr>", document) if "UnderskriftBredvid" in r]
     assert row.count('<w:pStyle w:val="UnderskriftBredvid"/>') == 2 and "Anna Berg" in row and "Per Ek" in row
     assert "Karlskrona dag som ovan" in (tmp_path / "build" / "yttrande" / "bilaga-1.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        ("Bilaga {nummer} till {handling}", None),
+        ("Bilaga {nummer}, {rubrik}, {dnr}, {datum}", None),
+        ("Bilaga {{nummer}}", None),  # doubled braces are printed as braces
+        ("Bilaga {nummer:>99999999}", "'{nummer:>99999999}' kan inte stå i bilagehuvud"),  # a width would allocate
+        ("Bilaga {handling.__class__}", "'{handling.__class__}' kan inte stå i bilagehuvud"),  # no attribute access
+        ("Bilaga {nummer!r}", "'{nummer!r}' kan inte stå i bilagehuvud"),
+        ("Bilaga {0}", "'{0}' kan inte stå i bilagehuvud"),
+        ("Bilaga {nummer", "'Bilaga {nummer' har en { eller } utan sin motsvarighet"),
+    ],
+)
+def test_a_profile_line_may_name_only_the_case_s_own_fields(header: str, message: str | None) -> None:
+    from tjanste.source.profile import attachment_header_problem
+
+    problem = attachment_header_problem(header)
+    assert problem == message if message is None else problem is not None and problem.startswith(message)
