@@ -119,16 +119,13 @@ def in_process(case: str, out: Path) -> float:
 
 def after_an_edit(project: Path, case: str) -> float:
     """Median seconds of what the preview does when a paragraph was changed: read, word and render in memory, prose in pieces."""
-    from tjanste.commands.pipeline import read_and_word, render_documents
-    from tjanste.wording.prose import in_pieces
+    from tjanste.commands.pipeline import make_rendering
 
     path = project / "cases" / f"{case}.md"
     text = path.read_text(encoding="utf-8")
 
     def edited(number: int) -> None:
-        with in_pieces():
-            found, papers = read_and_word(str(path), f"{text}\nEtt stycke som ändras vid varje sparning, nummer {number}.\n")
-        render_documents(found, papers)
+        make_rendering(str(path), text=f"{text}\nEtt stycke som ändras vid varje sparning, nummer {number}.\n", pieces=True)
 
     for number in range(2):
         edited(number)
@@ -185,8 +182,9 @@ def main() -> int:
         for case, target_ms in (("2022-godnara", 25), ("2015-primarvard", 15)):
             median = in_process(case, out)
             rows.append(Row(f"render {case} igen i samma process", median, "ms", f"högst {target_ms} ms", median * 1000 <= target_ms))
-            # No target: what a preview refresh after a saved edit of one paragraph costs (it writes nothing).
-            rows.append(Row(f"förhandsvisning av {case} efter en ändring i ett stycke", after_an_edit(project, case), "ms", "", None))
+            # What a preview refresh after a saved edit of one paragraph costs (it writes nothing): the same Rendering as render.
+            refresh = after_an_edit(project, case)
+            rows.append(Row(f"förhandsvisning av {case} efter en ändring i ett stycke", refresh, "ms", "högst 25 ms", refresh * 1000 <= 25))
 
         alla_env = child_env(folder / "alla", cache)
 

@@ -449,7 +449,7 @@ def test_one_heading_rule_for_the_reader_and_the_inspector() -> None:
     """reading.heading_level: the paragraph's own outline level, then per style: Title, outline level, 'heading N'."""
     import xml.etree.ElementTree as ET
 
-    from tjanste.docx.reading import TITLE_LEVEL, Style, heading_level
+    from tjanste.docx.styles import TITLE_LEVEL, Style, heading_level
 
     def style(name: str, outline: int | None = None) -> Style:
         return Style(name.replace(" ", ""), name, None, outline, None, None, False, None)

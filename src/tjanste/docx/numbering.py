@@ -13,7 +13,8 @@ from typing import NamedTuple
 from tjanste import limits
 from tjanste.docx.ns import W as _W
 from tjanste.docx.reading import VAL as _VAL
-from tjanste.docx.reading import Styles, as_int, on, on_value, over, val
+from tjanste.docx.reading import as_int, on, on_value, over, val
+from tjanste.docx.styles import Styles
 
 _PLACEHOLDER = re.compile(r"%([1-9])")
 _ROMAN = (

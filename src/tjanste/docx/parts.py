@@ -13,7 +13,8 @@ from tjanste import limits
 from tjanste.docx.ns import R as _R
 from tjanste.docx.ns import W as _W
 from tjanste.docx.numbering import Numbering
-from tjanste.docx.reading import DocxError, Package, Styles, on, over, styles_of
+from tjanste.docx.reading import DocxError, Package, on, over
+from tjanste.docx.styles import Styles, styles_of
 
 _PPR = _W + "pPr"
 _SECT_PR = _W + "sectPr"

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tjanste.docx.ns import W
-from tjanste.docx.reading import Styles, as_int, on, val
+from tjanste.docx.reading import as_int, on, val
+from tjanste.docx.styles import Styles
 
 BODY_TOP = 95.0  # points from the top of an A4 page: above this stand the template's headers (top margin 1985 twips)
 START_WINDOW = 600  # PDF words searched for the start of a block

@@ -12,20 +12,8 @@ from tjanste.docx.ns import MC as _MC
 from tjanste.docx.ns import WP as _WP
 from tjanste.docx.ns import W as _W
 from tjanste.docx.ns import qn
-from tjanste.docx.reading import (
-    TITLE_LEVEL,
-    DocxError,
-    Package,
-    Style,
-    Styles,
-    flat_children,
-    heading_level,
-    on,
-    on_value,
-    open_package,
-    table_rows,
-    val,
-)
+from tjanste.docx.reading import DocxError, Package, flat_children, on, on_value, open_package, table_rows, val
+from tjanste.docx.styles import TITLE_LEVEL, Style, Styles, heading_level
 from tjanste.errors import Place, Problem
 
 # The checks follow what lagen (2018:1937) om tillgänglighet till digital offentlig service
