@@ -215,3 +215,24 @@ def test_the_documented_written_and_computed_sums_render_as_documented(tmp_path:
     path.write_text(head + yaml + "---\n" + "\n\n".join(written for written, _ in citations) + "\n", encoding="utf-8")
     _, papers = read_and_word(str(path))
     assert [p.replace(NBSP, " ") for p in papers[0].prose.strip().split("\n\n")] == [shown for _, shown in citations]
+
+
+def test_a_share_rounded_in_the_paper_passes_within_a_tolerance_in_percentage_points(tmp_path: Path) -> None:
+    """Stöd's share is 0,4 / 3,2 = 12,5 %; written 13 % it is half a percentage point off, which tolerans: 0,5 allows."""
+    path = tmp_path / "regler.md"
+    rounded = CASE.replace("Stöd | 3,2 | 0,4 | 12,5 %", "Stöd | 3,2 | 0,4 | 13 %")
+    path.write_text(rounded.format(rules="      - andel = oh / intakt"), encoding="utf-8")
+    with pytest.raises(CaseError) as caught:
+        load_and_review(path)
+    assert [p.message for p in caught.value.problems] == [
+        (
+            f"'andel = oh / intakt' stämmer inte för raden 'Stöd': andel är 13{NBSP}% men oh / intakt är 12,5{NBSP}%, "
+            f"skillnad 0,5{NBSP}procentenheter"
+        )
+    ]
+    path.write_text(rounded.format(rules="      - {villkor: andel = oh / intakt, tolerans: '0,5'}"), encoding="utf-8")
+    assert load_and_review(path).tabeller["oh"].complete
+    path.write_text(rounded.format(rules="      - {villkor: andel = oh / intakt, tolerans: '0,4'}"), encoding="utf-8")
+    with pytest.raises(CaseError) as caught:
+        load_and_review(path)
+    assert caught.value.problems[0].message.endswith(f"skillnad 0,5{NBSP}procentenheter (tillåten avvikelse 0,4{NBSP}procentenheter)")

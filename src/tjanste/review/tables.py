@@ -176,7 +176,16 @@ def _check_rule(table: Table, rule: Rule, field_name: str, unit_words: Mapping[s
         check({name: _cell_value(row, index) for name, index in columns.items()}, functools.partial(_row_subject, table, row), row.place)
     for group in table.groups:
         if any(index < group.columns for index in columns.values()):
-            check({name: group.value(index) for name, index in columns.items()}, functools.partial(_group_subject, group), group.place)
+            check(
+                {name: _group_value(table, group, index) for name, index in columns.items()},
+                functools.partial(_group_subject, group),
+                group.place,
+            )
+
+
+def _group_value(table: Table, group: Group, index: int) -> Value | None:
+    """A group's figure for a rule: its own cell, or its rows' sum in a column the table sums (a sum of percentages is none)."""
+    return group.value(index) if index < group.columns or table.kolumner[index].summed else None
 
 
 def _cell_value(row: TableRow, index: int) -> Value | None:
