@@ -15,13 +15,14 @@ from decimal import Decimal, Inexact, Rounded, localcontext
 from fractions import Fraction
 
 from tjanste import limits
+from tjanste.errors import TjansteError
 from tjanste.values.amount import EXACT, NBSP, UNITS, Amount, NotExact
 from tjanste.values.conditions import ANTAL, BELOPP, PROCENT, TAL, Condition, ConditionError, Expr
 
 Number = Decimal | Fraction
 
 
-class DividedByZero(ArithmeticError):
+class DividedByZero(TjansteError, ArithmeticError):
     """A division whose divisor is zero in this row or for these amounts; `divisor` is the divisor as written."""
 
     def __init__(self, divisor: str):

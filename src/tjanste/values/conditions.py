@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from tjanste import limits
+from tjanste.errors import TjansteError
 from tjanste.values.amount import EXACT, Amount, AmountError
 
 BELOPP, PROCENT, ANTAL, TAL = "belopp", "procent", "antal", "tal"
@@ -36,7 +37,7 @@ _TOKEN = re.compile(
 _OPERATOR = {"−": "-", "×": "*"}
 
 
-class ConditionError(ValueError):
+class ConditionError(TjansteError, ValueError):
     """A condition that cannot be read or cannot be meant; str() is the Swedish message saying what to write."""
 
 
