@@ -129,7 +129,7 @@ def test_a_case_renders_to_the_same_bytes_alone_and_among_hostile_cases(
 def test_a_record_of_our_own_never_reaches_a_template_as_a_tuple() -> None:
     """Records such as Place are NamedTuples; handed to a template by mistake, freeze refuses them instead of exposing fields."""
     from tjanste.errors import Place
-    from tjanste.wording.sandbox import freeze
+    from tjanste.wording.readonly import freeze
 
     with pytest.raises(TypeError, match="Place is not a read-only value"):
         freeze({"plats": Place("a.md", 3, 4)})

@@ -6,29 +6,23 @@ from pathlib import Path
 
 import pytest
 
+from conftest import case_text
 from tjanste.errors import CaseError
 from tjanste.review.reviewer import load_and_review
 from tjanste.wording.paper import Paper, document_type, prepare_papers, unknown_table
 
 NBSP = "\u00a0"
 
-CASE = """---
-typ: tjansteskrivelse
-organisation: landstinget-blekinge
-dnr: 2015/00123
-datum: 2015-01-19
-rubrik: Ett ärende
-belopp:
-  totalt: 20 mnkr
-forslag:
-  beslutar: Landstingsstyrelsen
-  att:
-    - att avsätta {{ belopp.totalt }} till primärvården
-    - uppdra åt direktören att återrapportera.
-    - godkänna planen
----
-Landstinget avsätter {{ belopp.totalt }} ({{ belopp.totalt | ord }}, {{ belopp.totalt | kr }}) den {{ arende.datum | datum }}.
-"""
+PROSE = "Landstinget avsätter {{ belopp.totalt }} ({{ belopp.totalt | ord }}, {{ belopp.totalt | kr }}) den {{ arende.datum | datum }}."
+ATT = ["att avsätta {{ belopp.totalt }} till primärvården", "uppdra åt direktören att återrapportera.", "godkänna planen"]
+FIELDS = {
+    "belopp": {"totalt": "20 mnkr"},
+    "kontroller": None,
+    "forslag": {"beslutar": "Landstingsstyrelsen", "att": ATT},
+    "dnr": "2015/00123",
+}
+CASE = case_text(PROSE, **FIELDS)
+DECISION = {"organ": "Landstingsstyrelsen", "datum": "2015-02-03", "paragraf": "§ 12", "utfall": "enligt förslaget"}
 
 
 def papers_of(tmp_path: Path, text: str = CASE, files: dict[str, str] | None = None) -> list[Paper]:
@@ -63,7 +57,9 @@ def test_the_att_satser_are_punctuated_and_introduced(tmp_path: Path) -> None:
 
 
 def test_numbered_style_gives_full_sentences(tmp_path: Path) -> None:
-    [paper] = papers_of(tmp_path, CASE.replace("  beslutar: Landstingsstyrelsen\n", "  beslutar: Landstingsstyrelsen\n  stil: numrerad\n"))
+    [paper] = papers_of(
+        tmp_path, case_text(PROSE, **{**FIELDS, "forslag": {"beslutar": "Landstingsstyrelsen", "stil": "numrerad", "att": ATT}})
+    )
     assert paper.context["forslag"]["satser"][1:] == ["Uppdra åt direktören att återrapportera.", "Godkänna planen."]
     assert paper.context["forslag"]["numrerad"] is True
 
@@ -79,7 +75,7 @@ def test_the_decision_paper_carries_its_kind_template_and_the_letterhead_values(
 
 
 def test_a_case_may_head_its_paper_with_its_own_words_but_its_kind_stays(tmp_path: Path) -> None:
-    [paper] = papers_of(tmp_path, CASE.replace("rubrik: Ett ärende\n", "rubrik: Ett ärende\ndokumentrubrik: Yttrande\n"))
+    [paper] = papers_of(tmp_path, case_text(PROSE, **FIELDS, dokumentrubrik="Yttrande"))
     assert document_type(paper.case) == paper.title == "Yttrande"
     assert paper.handlingstyp == "Tjänsteskrivelse"
     [plain] = papers_of(tmp_path)
@@ -87,14 +83,14 @@ def test_a_case_may_head_its_paper_with_its_own_words_but_its_kind_stays(tmp_pat
 
 
 def test_signatures_close_with_the_place_and_dag_som_ovan(tmp_path: Path) -> None:
-    text = CASE.replace("belopp:", "underskrifter:\n  - {namn: Agneta Nilsson, titel: Direktör}\nort: Ronneby\nbelopp:")
+    text = case_text(PROSE, **FIELDS, underskrifter=["{namn: Agneta Nilsson, titel: Direktör}"], ort="Ronneby")
     [paper] = papers_of(tmp_path, text)
     assert paper.context["avslutning"] == "Ronneby dag som ovan"
     assert paper.context["underskrifter"] == [{"namn": "Agneta Nilsson", "titel": "Direktör"}]
 
 
 def test_a_bilaga_with_a_file_is_a_paper_of_its_own_worded_from_that_file(tmp_path: Path) -> None:
-    text = CASE.replace("forslag:", "bilagor:\n  - titel: Plan\n    fil: plan.md\n  - titel: Karta\nforslag:")
+    text = case_text(PROSE, **FIELDS, bilagor=[{"titel": "Plan", "fil": "plan.md"}, {"titel": "Karta"}])
     papers = papers_of(tmp_path, text, {"plan.md": "Planen gäller {{ belopp.totalt }}.\n"})
     assert [p.output for p in papers] == ["beslut", "bilaga-1"]
     attachment = papers[1]
@@ -107,10 +103,7 @@ def test_a_bilaga_with_a_file_is_a_paper_of_its_own_worded_from_that_file(tmp_pa
 
 
 def test_a_recorded_decision_adds_the_extract_with_the_proposal_word_for_word(tmp_path: Path) -> None:
-    text = CASE.replace(
-        "---\nLandstinget",
-        "beslut:\n  organ: Landstingsstyrelsen\n  datum: 2015-02-03\n  paragraf: § 12\n  utfall: enligt förslaget\n---\nLandstinget",
-    )
+    text = case_text(PROSE, **FIELDS, beslut=DECISION)
     papers = papers_of(tmp_path, text)
     assert [p.output for p in papers] == ["beslut", "protokollsutdrag"]
     record = papers[1].context["protokoll"]
@@ -119,10 +112,8 @@ def test_a_recorded_decision_adds_the_extract_with_the_proposal_word_for_word(tm
 
 
 def test_a_changed_decision_words_its_own_att_satser(tmp_path: Path) -> None:
-    text = CASE.replace(
-        "---\nLandstinget",
-        "beslut:\n  organ: Landstingsstyrelsen\n  datum: 2015-02-03\n  paragraf: '12'\n  utfall: med ändringar\n"
-        "  att:\n    - avsätta 15 mnkr\n    - godkänna planen\n---\nLandstinget",
+    text = case_text(
+        PROSE, **FIELDS, beslut={**DECISION, "paragraf": "'12'", "utfall": "med ändringar", "att": ["avsätta 15 mnkr", "godkänna planen"]}
     )
     record = papers_of(tmp_path, text)[1].context["protokoll"]
     assert record["satser"] == ["avsätta 15 mnkr, samt", "godkänna planen."]
@@ -145,8 +136,8 @@ def test_an_image_needs_alt_text_and_must_exist_inside_the_case_folder(tmp_path:
 
 
 def test_a_bilaga_file_outside_the_folder_or_missing_is_an_error_at_its_fil(tmp_path: Path) -> None:
-    text = CASE.replace("forslag:", "bilagor:\n  - titel: Plan\n    fil: ../plan.md\n  - titel: Karta\n    fil: karta.md\nforslag:")
+    text = case_text(PROSE, **FIELDS, bilagor=[{"titel": "Plan", "fil": "../plan.md"}, {"titel": "Karta", "fil": "karta.md"}])
     assert problems_of(tmp_path, text) == [
-        "11: bilagor[1].fil: '../plan.md' ligger utanför ärendets mapp; lägg filen bredvid ärendet",
-        f"13: bilagor[2].fil: filen 'karta.md' finns inte (sökt i {tmp_path})",
+        "17: bilagor[1].fil: '../plan.md' ligger utanför ärendets mapp; lägg filen bredvid ärendet",
+        f"19: bilagor[2].fil: filen 'karta.md' finns inte (sökt i {tmp_path})",
     ]

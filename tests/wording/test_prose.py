@@ -292,7 +292,7 @@ def test_a_mapping_or_a_list_is_never_printed_in_pythons_notation(source: str, m
     from jinja2 import TemplateError
 
     from tjanste.wording.prose import environment
-    from tjanste.wording.sandbox import freeze
+    from tjanste.wording.readonly import freeze
 
     with pytest.raises(TemplateError) as raised:
         environment().from_string(source).render({"arende": freeze({"rubrik": "R"})})

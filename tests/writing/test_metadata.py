@@ -8,36 +8,31 @@ from pathlib import Path
 
 import pytest
 
+from conftest import case_text
 from tjanste.review.reviewer import load_and_review
 from tjanste.wording.paper import Paper, prepare_papers
 from tjanste.writing.metadata import FORMATS, ROLES, case_fields, custom_properties, file_entry, handling, metadata_json
 
-CASE = """---
-typ: beslutsunderlag
-organisation: landstinget-blekinge
-dnr: 2015/00123
-datum: 2015-01-19
-rubrik: Ett ärende
-handlaggare: Agneta Nilsson
-enhet: Hälso- och sjukvård
-till: Landstingsstyrelsen
-forslag:
-  beslutar: Landstingsstyrelsen
-  att:
-    - godkänna planen
-bilagor:
-  - titel: Plan
-    fil: plan.md
-beslut:
-  organ: Landstingsstyrelsen
-  datum: 2015-02-03
-  paragraf: § 12
-  utfall: enligt förslaget
-  skickas_till: [Ekonomienheten, Revisionen]
-  justerat: 2015-02-05
----
-Text.
-"""
+FIELDS = {  # a filed beslutsunderlag with a bilaga and a recorded decision (conftest.case_text writes it)
+    "typ": "beslutsunderlag",
+    "dnr": "2015/00123",
+    "handlaggare": "Agneta Nilsson",
+    "enhet": "Hälso- och sjukvård",
+    "till": "Landstingsstyrelsen",
+    "belopp": None,
+    "kontroller": None,
+    "forslag": {"beslutar": "Landstingsstyrelsen", "att": ["godkänna planen"]},
+    "bilagor": [{"titel": "Plan", "fil": "plan.md"}],
+    "beslut": {
+        "organ": "Landstingsstyrelsen",
+        "datum": "2015-02-03",
+        "paragraf": "§ 12",
+        "utfall": "enligt förslaget",
+        "skickas_till": ["Ekonomienheten", "Revisionen"],
+        "justerat": "2015-02-05",
+    },
+}
+CASE = case_text(**FIELDS)
 
 
 def papers_of(tmp_path: Path, text: str = CASE) -> list[Paper]:
@@ -67,7 +62,7 @@ def test_the_case_and_its_decision_in_machine_formats(papers: list[Paper]) -> No
 
 
 def test_what_a_case_leaves_out_is_null_not_an_empty_text(tmp_path: Path) -> None:
-    text = CASE.replace("dnr: 2015/00123\n", "").replace("handlaggare: Agneta Nilsson\n", "").replace("enhet: Hälso- och sjukvård\n", "")
+    text = case_text(**{**FIELDS, "dnr": None, "handlaggare": None, "enhet": None})
     text = text[: text.index("beslut:")] + "---\nText.\n"
     fields = case_fields(papers_of(tmp_path, text)[0].case)
     assert fields["arende"]["diarienummer"] is None and fields["arende"]["handlaggare"] is None and fields["arende"]["enhet"] is None
@@ -75,7 +70,7 @@ def test_what_a_case_leaves_out_is_null_not_an_empty_text(tmp_path: Path) -> Non
 
 
 def test_secrecy_names_its_lagrum(tmp_path: Path) -> None:
-    text = CASE.replace("rubrik: Ett ärende\n", "rubrik: Ett ärende\nsekretess: 25 kap. 1 § OSL\n")
+    text = case_text(**FIELDS, sekretess="25 kap. 1 § OSL")
     [paper, *_] = papers_of(tmp_path, text)
     assert case_fields(paper.case)["arende"]["sekretess"] == {"lagrum": "25 kap. 1 § OSL"}
     assert custom_properties(paper)["Sekretess"] == "25 kap. 1 § OSL"

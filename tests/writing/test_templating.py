@@ -17,7 +17,7 @@ from tjanste.docx.ns import NAMESPACES, qn
 from tjanste.docx.package import serialize_part_xml
 from tjanste.files import codecache
 from tjanste.wording import markup
-from tjanste.wording.sandbox import freeze
+from tjanste.wording.readonly import freeze
 from tjanste.writing import document, templating
 from tjanste.writing.document import BODY_MARK, template_environment
 

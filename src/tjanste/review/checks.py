@@ -6,7 +6,7 @@ from tjanste.errors import Problems
 from tjanste.review.citing import cited_kind, cited_value
 from tjanste.source.case import Case, Check
 from tjanste.source.tables import Value
-from tjanste.values.amount import Amount, NotExact, suspect_parts
+from tjanste.values.amount import Amount, NotExact
 from tjanste.values.computing import (
     DividedByZero,
     Number,
@@ -21,6 +21,7 @@ from tjanste.values.computing import (
     shown_value,
 )
 from tjanste.values.conditions import ConditionError, parse_condition
+from tjanste.values.magnitude import suspect_parts
 
 
 def run_checks(case: Case, problems: Problems) -> None:

@@ -12,7 +12,7 @@ from tjanste.errors import Place, Problems
 from tjanste.source.schema import suggest
 from tjanste.source.tables import AS_WRITTEN, COMMA_HINT, Group, Rule, Table, TableRow, Value, kronor, parse_number, split_cells
 from tjanste.source.yamlsource import Node
-from tjanste.values.amount import Amount, AmountError, NotExact, exactly, suspect_parts
+from tjanste.values.amount import Amount, AmountError, NotExact, exactly
 from tjanste.values.computing import (
     DividedByZero,
     Number,
@@ -27,6 +27,7 @@ from tjanste.values.computing import (
     shown_value,
 )
 from tjanste.values.conditions import ConditionError, parse_condition
+from tjanste.values.magnitude import suspect_parts
 
 
 def check_table(table: Table, unit_words: Mapping[str, str], problems: Problems) -> None:

@@ -17,7 +17,6 @@ Comparisons and hashing use the value in kronor only, so 2 mnkr == 2 000 000 kr.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal, DivisionByZero, Inexact, InvalidOperation, Overflow, Rounded, localcontext
@@ -126,7 +125,7 @@ def _meant(text: str) -> str | None:
 # Money arithmetic: exact, or NotExact. Rounded and Inexact are traps, so no digit is ever dropped silently.
 EXACT = Context(prec=limits.EXACT_DIGITS, rounding=ROUND_HALF_UP, traps=[InvalidOperation, DivisionByZero, Overflow, Inexact, Rounded])
 # Display rounding (decimals=n) is stated and half-up; it has digits to spare for any exact value.
-_DISPLAY = Context(
+DISPLAY = Context(
     prec=2 * limits.EXACT_DIGITS + limits.AMOUNT_MAX_DECIMALS, rounding=ROUND_HALF_UP, traps=[InvalidOperation, DivisionByZero, Overflow]
 )
 
@@ -364,7 +363,7 @@ def _number(value: Decimal, decimals: int | None) -> str:
             raise ValueError(
                 f"antalet decimaler ska vara ett heltal 0–{limits.AMOUNT_MAX_DECIMALS} (AMOUNT_MAX_DECIMALS), inte {decimals!r}"
             )
-        with localcontext(_DISPLAY):
+        with localcontext(DISPLAY):
             text = format(value.quantize(Decimal(1).scaleb(-decimals)), "f")
     negative = text.startswith("-")
     whole, _, fraction = text.lstrip("-").partition(".")
@@ -376,59 +375,3 @@ def _number(value: Decimal, decimals: int | None) -> str:
         whole = whole[:-3]
     number = NBSP.join(groups) + (f",{fraction}" if fraction else "")
     return f"{MINUS}{number}" if negative else number
-
-
-MAGNITUDE = Decimal(1000)
-
-
-def far_from_siblings(values: list[Decimal]) -> list[int]:
-    """Indexes of the values a thousand times larger or smaller than the median of the others.
-
-    Parts of one sum are of one order; '9,3 tkr' among amounts in mnkr is almost
-    always a unit written wrong, which an exact sum cannot notice.
-    """
-    flagged = []
-    sizes = [v.copy_abs() for v in values]
-    nonzero = sorted(s for s in sizes if s)  # sorted once: a table of 100 000 rows stays O(n log n)
-    middle = (len(nonzero) - 1) // 2  # the median's place among the siblings, which are one fewer
-    siblings = len(nonzero) - 1
-    with localcontext(_DISPLAY):  # digits to spare: the products are exact
-        for index, size in enumerate(sizes):
-            if not size or siblings < 1:
-                continue
-            # The siblings are `nonzero` without one copy of `size` (equal values are interchangeable):
-            # removing a copy that sorts after the middle leaves the middle, else shifts it one up.
-            median = nonzero[middle] if nonzero[middle] < size else nonzero[middle + 1]
-            # Of two parts only the small one is suspect: the large one is of the order of the total.
-            if size * MAGNITUDE <= median or (size >= median * MAGNITUDE and siblings >= 2):
-                flagged.append(index)
-    return flagged
-
-
-def unit_outliers(units: list[str]) -> list[tuple[int, str]]:
-    """(index, the others' unit) of the parts written in a unit a thousand times off the unit most of the others are written in.
-
-    'tkr' among 'mnkr' is a unit written wrong however large the figure is, which
-    far_from_siblings, comparing sizes, can miss (833 tkr among 1 mnkr is 833 times less).
-    """
-    others = len(units) - 1
-    if others < 2:
-        return []
-    counts = Counter(units)  # counted once: a column of 100 000 cells stays linear
-    suspect: dict[str, str | None] = {}  # per unit written: the others' unit when it is a thousand times off, else None
-    for unit in counts:
-        counts[unit] -= 1  # the others: every part but one written in this unit
-        common, count = counts.most_common(1)[0]
-        counts[unit] += 1
-        ratio = UNITS[unit] / UNITS[common]
-        suspect[unit] = common if count * 2 > others and (ratio >= MAGNITUDE or ratio * MAGNITUDE <= 1) else None
-    return [(index, others_unit) for index, unit in enumerate(units) if (others_unit := suspect[unit]) is not None]
-
-
-def suspect_parts(amounts: list[Amount]) -> list[tuple[int, str | None]]:
-    """(index, the others' unit) of parts written in a unit a thousand times off, then (index, None) of the remaining
-    parts whose size is a thousand times off: the one rule for the parts of a kontroll and of a table column."""
-    units = [(index, common) for index, common in unit_outliers([a.unit for a in amounts]) if amounts[index].kronor]  # 0 has no scale
-    flagged = {index for index, _ in units}
-    sizes = [(index, None) for index in far_from_siblings([a.kronor for a in amounts]) if index not in flagged]
-    return [*units, *sizes]

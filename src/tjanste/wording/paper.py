@@ -38,7 +38,7 @@ from tjanste.wording.markup import (
 from tjanste.wording.proposal import att_clause_texts, decided, introduction, numbered_sentences
 from tjanste.wording.prose import InvalidAmount, ShownAmount, long_date, render_text
 from tjanste.wording.prosetokens import ProseToken
-from tjanste.wording.sandbox import freeze
+from tjanste.wording.readonly import freeze
 
 
 def document_type(case: Case) -> str:

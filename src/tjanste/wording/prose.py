@@ -22,7 +22,8 @@ from tjanste.values.shown import InvalidAmount, ShownAmount
 from tjanste.values.words import number_words
 from tjanste.wording import jinjawork
 from tjanste.wording.jinjamath import kind
-from tjanste.wording.sandbox import ReadOnly, Refused, Sandbox, freeze
+from tjanste.wording.readonly import ReadOnly, freeze
+from tjanste.wording.sandbox import Refused, Sandbox
 
 MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december"]
 

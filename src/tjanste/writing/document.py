@@ -26,7 +26,8 @@ from tjanste.limits import LimitError
 from tjanste.wording.markup import headings, parse_prose
 from tjanste.wording.paper import LOGO_MARK, Paper
 from tjanste.wording.prose import SwedishUndefined, python_message
-from tjanste.wording.sandbox import Sandbox, freeze
+from tjanste.wording.readonly import freeze
+from tjanste.wording.sandbox import Sandbox
 from tjanste.writing.body import BodyWriter
 from tjanste.writing.metadata import LANGUAGE, custom_properties
 from tjanste.writing.picture import Pictures, logo_run
