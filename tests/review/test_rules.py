@@ -62,6 +62,7 @@ def test_bounds_and_shares_that_hold_give_nothing(tmp_path: Path) -> None:
             "oh >= intakt * 10 %",
             "oh <= intakt * 15 %",
             "oh ≤ intakt * 15 %",
+            "oh ≤ intakt × 15 %",
             "oh / intakt >= 10 %",
             "nya <= enheter",
             "nya ≤ enheter",
