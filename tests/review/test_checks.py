@@ -252,3 +252,20 @@ def test_a_result_over_the_exact_digits_is_refused_never_rounded(tmp_path: Path)
         "kan inte räknas exakt: resultatet behöver fler än 100 siffror för att bli exakt (EXACT_DIGITS), "
         "och tjanste avrundar aldrig i tysthet"
     )
+
+
+def test_a_decimal_comma_that_splits_a_flow_mapping_is_named_with_what_to_write(tmp_path: Path) -> None:
+    """YAML reads {villkor: a <= b * 0,5, tolerans: 0,1 mnkr} as the keys villkor, '5', tolerans and '1 mnkr'."""
+    _, problems = read(tmp_path, CASE.format(checks="  - {villkor: a <= b * 0,5, tolerans: 0,1 mnkr}"))
+    assert [(p.field, p.message.split(";")[1].strip()) for p in problems.errors] == [
+        (
+            "kontroller[1].5",
+            "ett fältnamn börjar inte med en siffra: delade ett decimalkomma värdet inom { }? Skriv värdet inom citattecken, t.ex. {villkor: 'oh <= intakt * 0,15', tolerans: '0,1 mnkr'}",
+        ),
+        (
+            "kontroller[1].1 mnkr",
+            "ett fältnamn börjar inte med en siffra: delade ett decimalkomma värdet inom { }? Skriv värdet inom citattecken, t.ex. {villkor: 'oh <= intakt * 0,15', tolerans: '0,1 mnkr'}",
+        ),
+    ]
+    _, problems = read(tmp_path, CASE.format(checks="  - {villkor: 'a <= b * 0,5', tolerans: '0,1 mnkr'}"))
+    assert problems.errors == []
