@@ -229,18 +229,18 @@ def in_kind(value: Amount | Decimal, kind: str) -> Decimal:
     return value.scaleb(-2, EXACT) if kind == PROCENT else value
 
 
-SHOWN_UNIT_DECIMALS = 2  # a quotient that does not end is shown with this many decimals more than its column, after 'ca'
+SHOWN_EXTRA_DECIMALS = 2  # a quotient that does not end is shown with this many decimals more than its column, after 'ca'
 
 
 def shown_number(value: Number, decimals: int | None) -> tuple[Decimal, int | None, bool]:
     """How to show a computed value: the Decimal, the decimals to show it with (None: as many as it has), and whether it is
-    rounded (a quotient that does not end, shown with SHOWN_UNIT_DECIMALS more than the column, after 'ca')."""
+    rounded (a quotient that does not end, shown with SHOWN_EXTRA_DECIMALS more than the column, after 'ca')."""
     if isinstance(value, Fraction):
         try:
             with localcontext(EXACT):
                 value = Decimal(value.numerator) / Decimal(value.denominator)  # exact when it ends within EXACT_DIGITS
         except (Inexact, Rounded):
-            places = (decimals or 0) + SHOWN_UNIT_DECIMALS
+            places = (decimals or 0) + SHOWN_EXTRA_DECIMALS
             scaled = abs(value) * 10**places
             rounded = math.floor(scaled + Fraction(1, 2))  # half-up, as every figure is shown
             return Decimal(f"{'-' if value < 0 else ''}{rounded}E-{places}"), places, True
