@@ -54,9 +54,9 @@ lint: $(INSTALLED)
 	$(BIN)/ruff format --check src tests tools
 	$(BIN)/mypy
 
-# Two workers (pytest-xdist), one per core; a test file runs on one worker, so its module fixtures
-# (one LibreOffice call for all its documents) run once.
-PYTEST_PARALLEL := -n 2 --dist loadfile
+# Two workers (pytest-xdist), one per core; a test module runs on one worker, so its module fixtures
+# (one LibreOffice call for all its documents) run once, and the fuzz inputs go to whichever is free (conftest.py).
+PYTEST_PARALLEL := -n 2 --dist loadgroup
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL)

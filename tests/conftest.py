@@ -78,7 +78,16 @@ def _slow(item: pytest.Item) -> bool:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Leaves out the fuzz modules (test_fuzz*.py) and tests marked langsam in the quick run; `make test` runs everything."""
+    """Groups each module's tests on one worker, except the fuzzing; in the quick run, leaves out the slow tests.
+
+    `make test` runs with `--dist loadgroup`: a module's tests share one worker, so its module
+    fixtures (one LibreOffice call for all its documents) run once, while the fuzz inputs, a
+    third of the suite's time and independent of each other, are dealt to whichever worker is free.
+    `make test-snabb` leaves out the fuzz modules (test_fuzz*.py) and the tests marked langsam.
+    """
+    for item in items:
+        if not item.path.name.startswith("test_fuzz"):
+            item.add_marker(pytest.mark.xdist_group(str(item.path.relative_to(ROOT))))
     if not QUICK:
         return
     slow = [item for item in items if _slow(item)]

@@ -97,7 +97,7 @@ CONDITION_NESTING = Limit(
 
 # --- Jinja in prose, att-satser and Word templates (prose, docx/document) ------------------
 
-# Counted by jinjawork and sandbox in every hook Jinja passes through; a case's numbers obey EXACT_DIGITS too.
+# Counted by workbudget and sandbox in every hook Jinja passes through; a case's numbers obey EXACT_DIGITS too.
 JINJA_MAX_LOOP_ROUNDS = 100_000  # rounds of all {% for %} loops of one case (also the longest range())
 JINJA_MAX_TAGS = 10_000  # {{ }} and {% %} in one template (a piece of prose, a part of a Word template)
 JINJA_MAX_NESTING = 60  # levels of one template's tree (brackets, chained steps, open blocks): well within the stack

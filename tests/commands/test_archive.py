@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 from xml.etree import ElementTree
@@ -11,6 +12,7 @@ from xml.etree import ElementTree
 import pytest
 
 from conftest import KORPUS, PDF_CASES, ROOT
+from schematron import schematron_failures
 from tjanste.cli.main import main
 
 SCHEMAS = ROOT.parent / "shared" / "schemas"  # CI clones the project with shared/ beside it; the schemas are not copied in
@@ -40,6 +42,21 @@ def schemas() -> dict:
 
 
 @pytest.fixture(scope="module")
+def schematron() -> Path:
+    """The DILCIS Board's Schematron rules for ERMS v3, beside the XSD; without them the test skips with one Swedish line,
+    and in CI (TJANSTE_KRAV_SCHEMAN=1) fails."""
+    path = SCHEMAS / "erms_v3.sch"
+    if not path.is_file():
+        line = (
+            f"ERMS.xml prövas inte mot Schematron-reglerna: erms_v3.sch saknas (den läses ur {SCHEMAS}, shared/schemas/ bredvid projektet)"
+        )
+        if os.environ.get("TJANSTE_KRAV_SCHEMAN"):
+            pytest.fail(f"{line}; i CI krävs den (TJANSTE_KRAV_SCHEMAN=1)")
+        pytest.skip(line)
+    return path
+
+
+@pytest.fixture(scope="module")
 def packages(build_pdf: Path) -> Path:
     """`tjanste arkiv` for every test case, into the folder where `render --pdf` left its PDFs (so they are reused)."""
     for path in PDF_CASES:
@@ -59,6 +76,22 @@ def test_erms_and_mets_validate(path: Path, packages: Path, schemas: dict) -> No
         assert errors == [], f"{path.stem}/arkiv/{name}"
     record = json.loads((folder / "metadata" / "other" / "metadata.json").read_text(encoding="utf-8"))
     assert [e.message for e in metadata_validator().iter_errors(record)] == []  # with its PDFs listed
+
+
+@pytest.mark.parametrize("path", PDF_CASES, ids=IDS)
+def test_erms_keeps_the_schematron_rules(path: Path, schematron: Path, packages: Path) -> None:
+    assert schematron_failures(schematron, packages / path.stem / "arkiv" / "metadata" / "descriptive" / "ERMS.xml") == []
+
+
+def test_the_schematron_rules_are_applied(schematron: Path, packages: Path, tmp_path: Path) -> None:
+    """An ERMS.xml breaking one co-occurrence rule (dateType 'other' without otherDateType) fails with that rule."""
+    erms = (packages / "2015-primarvard" / "arkiv" / "metadata" / "descriptive" / "ERMS.xml").read_text(encoding="utf-8")
+    broken = tmp_path / "ERMS.xml"
+    broken.write_text(erms.replace('dateType="created"', 'dateType="other"', 1), encoding="utf-8")
+    [failure] = schematron_failures(schematron, broken)
+    assert "*[@dateType = 'other']" in failure and "otherDateType attribute must be used" in failure
+    broken.write_text(erms.replace('dateType="created"', 'dateType="other" otherDateType="upprättad"', 1), encoding="utf-8")
+    assert schematron_failures(schematron, broken) == []
 
 
 @pytest.mark.parametrize("path", PDF_CASES, ids=IDS)

@@ -232,6 +232,66 @@ def test_a_typed_marker_in_a_real_list_is_no_hand_typed_list(build: Path) -> Non
     assert broken(build, WITH_TABLE, {"word/document.xml": edit}) == []
 
 
+WITH_FOOTNOTE = "2022-godnara"  # one footnote (Kontinuitetsindex), a table of contents linking to bookmarks
+
+
+def test_a_footnote_reference_to_a_missing_or_empty_footnote(build: Path) -> None:
+    missing = only(
+        broken(
+            build, WITH_FOOTNOTE, {"word/document.xml": sub_once(r'<w:footnoteReference w:id="1"/>', '<w:footnoteReference w:id="7"/>')}
+        ),
+        "fotnot",
+    )
+    assert "hänvisar till fotnot 7, som inte finns i word/footnotes.xml" in missing.message
+    assert missing.place.line > 1
+    empty = only(
+        broken(
+            build,
+            WITH_FOOTNOTE,
+            {"word/footnotes.xml": sub_once(r"(<w:footnote w:id=\"1\">.*?<w:footnoteRef/></w:r>).*?(</w:p>)", r"\1\2")},
+        ),
+        "fotnot",
+    )
+    assert "hänvisar till fotnot 1, som är tom" in empty.message
+
+
+def _linked(link: str) -> Callable[[str], str]:
+    """document.xml with a paragraph holding the link before the first heading."""
+    return sub_once(r"(<w:body>)", rf"\1<w:p>{link}</w:p>")
+
+
+LINK_RELATION = '<Relationship Id="rIdLank" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="https://www.example.se/" TargetMode="External"/></Relationships>'
+TEXT = "<w:r><w:t>regionens webbplats</w:t></w:r>"
+
+
+@pytest.mark.parametrize(
+    ("link", "expected"),
+    [
+        (f'<w:hyperlink w:anchor="_Toc_finns_inte">{TEXT}</w:hyperlink>', "leder till bokmärket ”_Toc_finns_inte”, som inte finns"),
+        ('<w:hyperlink r:id="rIdLank"><w:r><w:t> </w:t></w:r></w:hyperlink>', "länken utan text har ingen synlig text"),
+        (f'<w:hyperlink r:id="rIdSaknas">{TEXT}</w:hyperlink>', "har inget mål (relationen rIdSaknas)"),
+        (f"<w:hyperlink>{TEXT}</w:hyperlink>", "har inget mål (relationen saknas)"),
+    ],
+)
+def test_a_link_without_text_or_target(build: Path, link: str, expected: str) -> None:
+    edits: dict[str, Edit] = {
+        "word/document.xml": _linked(link),
+        "word/_rels/document.xml.rels": sub_once("</Relationships>", LINK_RELATION),
+    }
+    assert expected in only(broken(build, WITH_FOOTNOTE, edits), "länk").message
+
+
+def test_links_to_a_web_address_and_to_a_bookmark_pass(build: Path) -> None:
+    edits: dict[str, Edit] = {
+        "word/document.xml": _linked(
+            f'<w:hyperlink r:id="rIdLank">{TEXT}</w:hyperlink><w:bookmarkStart w:id="90" w:name="Mal"/>'
+            f'<w:hyperlink w:anchor="Mal">{TEXT}</w:hyperlink><w:bookmarkEnd w:id="90"/>'
+        ),
+        "word/_rels/document.xml.rels": sub_once("</Relationships>", LINK_RELATION),
+    }
+    assert broken(build, WITH_FOOTNOTE, edits) == []
+
+
 def test_a_file_that_is_no_docx() -> None:
     problems = inspect_docx(b"inte en zip-fil", "beslut.docx")
     assert [(p.field, p.severity) for p in problems] == [("fil", "fel")]

@@ -100,7 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--tillganglighet",
         action="store_true",
-        help="skapa dokumenten i minnet och granska tillgängligheten (språk, titel, rubriknivåer, listor, tabellrubriker, alternativtext)",
+        help="skapa dokumenten i minnet och granska tillgängligheten (språk, titel, rubriknivåer, listor, tabellrubriker, "
+        "alternativtext, fotnoter, länkar), och PDF-filerna från make pdf (eller med --sidor nya) mot PDF/A-2b och PDF/UA-1",
     )
     check.add_argument(
         "--diarieforda", action="store_true", help="kontrollera att diarieförda handlingar (diariefort) blir byte för byte desamma"
@@ -170,7 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
         "arkiv",
         help="skriv ett arkivpaket (METS och ERMS, PDF/A och .docx) i build/<ärende>/arkiv/",
         description="Skriver ärendets arkivpaket i build/<ärende>/arkiv/: METS.xml, ERMS.xml, metadata.json, "
-        "PDF/A-filerna (arkivformat) och .docx-filerna (arbetsformat). PDF-filerna görs med LibreOffice om de saknas.",
+        "PDF/A-filerna (arkivformat) och .docx-filerna (arbetsformat). PDF-filerna görs med LibreOffice om de saknas, "
+        "och prövas mot PDF/A-2b och PDF/UA-1 (page-validation): ingen regel får brytas.",
     )
     archive.add_argument("arende", metavar="ÄRENDE", type=_given, help=CASE_HELP)
     archive.add_argument("--ut", metavar="MAPP", help="mapp att skriva i (standard: build/)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tjanste.errors import CaseError
+from tjanste.errors import CaseError, Place, Problem
 from tjanste.files.writer import write_folder
 from tjanste.writing.erms import METS_FILE, mets_listing, package_files
 from tjanste.writing.metadata import metadata_json
@@ -12,14 +12,31 @@ from tjanste.writing.metadata import metadata_json
 ARCHIVE_FOLDER = "arkiv"
 
 
+def _failures(pdfs: dict[str, bytes]) -> list[str]:
+    from tjanste.pdf.validation import pdf_failures
+
+    return [message for name, data in sorted(pdfs.items()) for message in pdf_failures(data, name)]
+
+
 def archive_case(name_or_path: str, out_root: str | Path | None = None) -> tuple[Path, dict[str, bytes]]:
     """Writes the archive package of a case; returns its folder and its files by path. Raises CaseError.
 
     A filed case is archived only as filed: a document that no longer matches its checksum
     is an error. The PDFs of an earlier `render --pdf` are reused when they are of the same
-    documents; otherwise LibreOffice makes them and the case's folder is written anew with them.
+    documents and pass the independent validator (PDF/A-2b and PDF/UA-1, pdf/validation.py); otherwise
+    LibreOffice makes them and the case's folder is written anew with them. A PDF that still fails a
+    rule of either is an error naming the document and the rule, and no package is written.
     """
-    from tjanste.commands.pipeline import filing_problems, make_rendering, output_folder, output_root, with_pdfs_of, write
+    from tjanste.commands.pipeline import (
+        filing_problems,
+        make_rendering,
+        output_folder,
+        output_root,
+        pdf_copies,
+        with_pdfs,
+        with_pdfs_of,
+        write,
+    )
 
     root = output_root(out_root)
     rendering = make_rendering(name_or_path)
@@ -27,8 +44,13 @@ def archive_case(name_or_path: str, out_root: str | Path | None = None) -> tuple
     if changed:
         raise CaseError(changed)
     rendering, made = with_pdfs_of(rendering, root)
+    if not made and _failures(_pdfs(rendering.files)):  # made by an earlier tjanste that did not finish them: made again
+        rendering, made = with_pdfs(rendering, pdf_copies(rendering.files)), True
     if made:
         write(rendering, root, given=out_root is not None)
+    failing = _failures(_pdfs(rendering.files))
+    if failing:
+        raise CaseError([Problem(Place(rendering.case.place.path), message, "pdf") for message in failing])
     case, papers, files = rendering.case, rendering.papers, rendering.files
     folder = output_folder(case, root)
     package = package_files(case, papers, files, metadata_json(case, papers, files))
@@ -36,3 +58,7 @@ def archive_case(name_or_path: str, out_root: str | Path | None = None) -> tuple
     # Through the one writer: the earlier package (what its METS.xml lists) is replaced, anything else in arkiv/ stays.
     write_folder(target, package, record=METS_FILE, listing=mets_listing)
     return target, package
+
+
+def _pdfs(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {name: data for name, data in files.items() if name.endswith(".pdf")}

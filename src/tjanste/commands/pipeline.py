@@ -19,7 +19,7 @@ from tjanste.files.folders import OutputError, check_folder, keep_off_inputs, ou
 from tjanste.files.writer import write_folder
 from tjanste.review.reviewer import load_and_review
 from tjanste.source.case import Case, resolve_case_path
-from tjanste.wording import jinjawork
+from tjanste.wording import workbudget
 from tjanste.wording.markup import MARK_CHARACTER
 from tjanste.wording.paper import Paper, prepare_papers
 
@@ -154,7 +154,7 @@ def render_documents(case: Case, papers: list[Paper] | None = None) -> dict[str,
     from tjanste.writing.document import render_entries
 
     files: dict[str, bytes] = {}
-    with jinjawork.budget():  # the Word templates of one case share one time budget and loop count
+    with workbudget.budget():  # the Word templates of one case share one time budget and loop count
         for paper in papers if papers is not None else prepare_papers(case):
             entries = render_entries(paper, paths.templates_dir() / paper.template)
             docx = reproducible_zip(entries)

@@ -18,6 +18,7 @@ from typing import cast
 
 from tjanste.errors import CaseError, Place, Problem, display_path
 from tjanste.files.writer import move
+from tjanste.pdf.accessible import finish_file
 
 FIELD = "pdf"
 TIMEOUT_SECONDS = 300.0
@@ -32,9 +33,10 @@ INSTALL_MESSAGE = (
 )
 
 # SelectPdfVersion 2 is PDF/A-2b. UseTaggedPDF writes the structure tree (tagged PDF) that screen readers and
-# pdfcheck's 'taggad PDF' rule need. The macro (officeexport.py) hands them to the export as they are; LibreOffice 7.4 and
-# later read them as JSON after the filter name of --convert-to.
-EXPORT_OPTIONS: dict[str, int | bool] = {"SelectPdfVersion": 2, "UseTaggedPDF": True}
+# pdfcheck's 'taggad PDF' rule need; PDFUACompliance makes it PDF/UA-1 (a role map without loops, the pdfuaid claim,
+# headers and footers as artifacts), which accessible.finish completes. The macro (officeexport.py) hands them to the
+# export as they are; LibreOffice 7.4 and later read them as JSON after the filter name of --convert-to.
+EXPORT_OPTIONS: dict[str, int | bool] = {"SelectPdfVersion": 2, "UseTaggedPDF": True, "PDFUACompliance": True}
 FILTER = "pdf:writer_pdf_Export:" + json.dumps(
     {name: {"type": "boolean" if isinstance(v, bool) else "long", "value": str(v).lower()} for name, v in EXPORT_OPTIONS.items()},
     separators=(",", ":"),
@@ -51,6 +53,8 @@ PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 <prop oor:name="SelectPdfVersion" oor:op="fuse"><value>2</value></prop></item>
 <item oor:path="/org.openoffice.Office.Common/Filter/PDF/Export">
 <prop oor:name="UseTaggedPDF" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Filter/PDF/Export">
+<prop oor:name="PDFUACompliance" oor:op="fuse"><value>true</value></prop></item>
 </oor:items>
 """
 
@@ -163,7 +167,7 @@ def _convert_all(
             claimed = f"pdfaid:part är {part}" if part else "saknar pdfaid:part"
             results[document] = [Problem(_place(document), f"LibreOffice skrev ingen PDF/A-2b för {document.name} ({claimed})", FIELD)]
             continue
-        problems = _rule_problems(document, pdf)
+        problems = finish_file(pdf, _place(document), document.name) or _rule_problems(document, pdf)
         results[document] = problems if problems else (pdf, sources[document])
     return results
 

@@ -1,4 +1,4 @@
-"""Accessibility inspection of a finished .docx: language, title, heading levels, real lists, table header rows, alt text."""
+"""Accessibility inspection of a finished .docx: language, title, headings, lists, table headers, alt text, footnotes, links."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from dataclasses import dataclass
 
 from tjanste.docx.ns import DC as _DC
 from tjanste.docx.ns import MC as _MC
+from tjanste.docx.ns import PKG as _PKG
 from tjanste.docx.ns import WP as _WP
+from tjanste.docx.ns import R as _R
 from tjanste.docx.ns import W as _W
 from tjanste.docx.ns import qn
 from tjanste.docx.reading import DocxError, Package, flat_children, on, on_value, open_package, table_rows, val
@@ -33,6 +35,15 @@ from tjanste.errors import Place, Problem
 #                     row (w:tblHeader, "Upprepa som rubrikrad").
 #   bild       1.1.1  every drawing (w:drawing, inline or anchored) has alternative text
 #                     (wp:docPr/@descr) or is marked decorative (Word's adec:decorative).
+#   fotnot     1.3.1  every footnote reference names a footnote that exists and has text: the
+#                     footnote becomes a Note in the PDF, which PDF/UA (7.9) wants whole.
+#   länk       2.4.4  every hyperlink has visible text (the link's description in the PDF,
+#                     /Contents, PDF/UA 7.18.5) and a target that exists: a bookmark of the
+#                     document (w:anchor) or an external address in the relationships (r:id).
+#
+# The last two are where the independent PDF/UA-1 check of the PDF (pdf/validation.py) found
+# footnotes and links; what it asks that Word cannot give (the Note's /ID, the link's Link
+# element, /Tabs) LibreOffice's export and pdf/accessible.py give the PDF.
 #
 # Only the body (word/document.xml) is checked for headings, lists and tables. The
 # letterheads of the templates are borderless layout tables, and they stand in the
@@ -116,6 +127,15 @@ class _Inspection:
         self.problems: list[Problem] = []
         self.main = next(iter(package.related("", "officeDocument")), "word/document.xml")
         self.styles = Styles(package.xml(next(iter(package.related(self.main, "styles")), None)))
+        self.notes_part = next(iter(package.related(self.main, "footnotes")), "word/footnotes.xml")
+        notes = package.xml(self.notes_part)
+        self.notes = {  # footnote id → its text; the separators (w:type) are not footnotes
+            n.get(_W + "id", ""): _text(n)
+            for n in (notes if notes is not None else ())
+            if n.tag == _W + "footnote" and not n.get(_W + "type")
+        }
+        self.bookmarks: set[str] = set()
+        self.addresses = _external_targets(package, self.main)
 
     def error(self, field: str, message: str, line: int = 1) -> None:
         self.problems.append(Problem(Place(self.path, line, 1), message, field, "fel"))
@@ -128,6 +148,7 @@ class _Inspection:
         self.language()
         self.title()
         body = root.find(_W + "body")
+        self.bookmarks = {b.get(_W + "name", "") for b in root.iter(_W + "bookmarkStart")}
         if body is not None:
             self.body(body)
         self.other_stories()
@@ -170,6 +191,8 @@ class _Inspection:
             elif level is None:
                 self.typed_list(paragraph)
             self.images(paragraph.element, paragraph.number, "")
+            self.footnote_references(paragraph)
+            self.links(paragraph.element, paragraph.number)
 
     def paragraphs(self, container: ET.Element, counter: list[int] | None = None) -> Iterator[_Paragraph]:
         """Body paragraphs in reading order, numbered from 1, tables checked as they are met."""
@@ -245,6 +268,40 @@ class _Inspection:
             first_paragraph,
         )
 
+    # -------------------------------------------------------------- footnotes and links
+
+    def footnote_references(self, paragraph: _Paragraph) -> None:
+        for reference in paragraph.element.iter(_W + "footnoteReference"):
+            number = reference.get(_W + "id", "")
+            text = self.notes.get(number)
+            if text is None:
+                found = f"som inte finns i {self.notes_part}"
+            elif not text.strip():
+                found = "som är tom"
+            else:
+                continue
+            self.error(
+                "fotnot",
+                f"stycket {_quote(paragraph.text)} hänvisar till fotnot {number}, {found}; förväntade en fotnot med text "
+                "(den blir en not i PDF-filen, som en skärmläsare läser vid hänvisningen).",
+                paragraph.number,
+            )
+
+    def links(self, el: ET.Element, line: int) -> None:
+        for link in el.iter(_W + "hyperlink"):
+            text = " ".join(_text(link).split())
+            anchor, relation = link.get(_W + "anchor"), link.get(_R + "id")
+            name = _quote(text) if text else "utan text"
+            if not text:
+                problem = "har ingen synlig text; förväntade en text som säger vart länken leder (länkens beskrivning i PDF-filen)"
+            elif anchor is not None and anchor not in self.bookmarks:
+                problem = f"leder till bokmärket ”{anchor}”, som inte finns i dokumentet; förväntade ett bokmärke med det namnet"
+            elif anchor is None and not self.addresses.get(relation or ""):
+                problem = f"har inget mål (relationen {relation or 'saknas'}); förväntade en webbadress eller ett bokmärke"
+            else:
+                continue
+            self.error("länk", f"länken {name} {problem}.", line)
+
     # -------------------------------------------------------------- images everywhere
 
     def images(self, el: ET.Element, line: int, where: str) -> None:
@@ -265,6 +322,17 @@ class _Inspection:
                 root = self.package.xml(part)
                 if root is not None:
                     self.images(root, 1, f" i {_STORY_NAMES[kind]} ({part})")
+
+
+def _external_targets(package: Package, part: str) -> dict[str, str]:
+    """Relationship id → address, for the part's external hyperlinks (Package.relationships leaves external ones out)."""
+    folder, base = part.rsplit("/", 1) if "/" in part else ("", part)
+    rels = package.xml(f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels")
+    return {
+        rel.get("Id", ""): rel.get("Target", "").strip()
+        for rel in (rels if rels is not None else ())
+        if rel.tag == _PKG + "Relationship" and rel.get("TargetMode") == "External" and rel.get("Type", "").endswith("/hyperlink")
+    }
 
 
 def inspect_docx(data: bytes, shown_path: str) -> list[Problem]:

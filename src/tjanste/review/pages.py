@@ -161,8 +161,9 @@ def _page_number(entry: Block) -> int | None:
     return None
 
 
-def check_documents(documents: dict[str, bytes], *, number_toc: bool = True) -> dict[str, list[str]]:
-    """Every document converted as `make pdf` converts it, in one LibreOffice call, and its page problems by name.
+def check_documents(documents: dict[str, bytes], *, number_toc: bool = True, pdfs: dict[str, bytes] | None = None) -> dict[str, list[str]]:
+    """Every document converted as `make pdf` converts it, in one LibreOffice call, and its page problems by name; each PDF
+    goes into pdfs, by the same name, where it is given.
 
     With number_toc False (a finished .docx, perhaps updated in Word) the TOC is checked as the file shows it.
 
@@ -187,4 +188,6 @@ def check_documents(documents: dict[str, bytes], *, number_toc: bool = True) -> 
             blocks = document_blocks(source)
             locate(blocks, pdf_words(pdf))
             found[name] = page_problems(blocks)
+            if pdfs is not None:
+                pdfs[name] = pdf.read_bytes()
     return found

@@ -1,7 +1,7 @@
 """Common slips in prose, found at the place of the slip with what to write instead, before Jinja words them.
 
 Jinja reports where it gave up, in its own words: a missing '}' as an unexpected one, an unknown filter by its
-English name, single braces not at all. (Arithmetic on amounts is allowed: see sandbox.py and jinjamath.py.) These checks look for the
+English name, single braces not at all. (Arithmetic on amounts is allowed: see sandbox.py and arithmetic.py.) These checks look for the
 slip itself and return (line, column, message) counted within the text they were given, or None.
 The front matter's slips are in yaml_slips.py.
 """

@@ -22,7 +22,7 @@ from tjanste.source.case import Attachment, Case, check_characters
 from tjanste.source.kinds import ATTACHMENT, KINDS, PROTOCOL, Kind
 from tjanste.source.schema import template_escape
 from tjanste.source.yamlsource import FORBIDDEN, forbidden_character_message
-from tjanste.wording import jinjawork
+from tjanste.wording import workbudget
 from tjanste.wording.markup import (
     MARK_CHARACTER,
     Image,
@@ -119,7 +119,7 @@ def prose_context(case: Case) -> dict[str, Any]:
 
 def prepare_papers(case: Case, problems: Problems | None = None) -> list[Paper]:
     """Renders prose, att-satser and bilagor; raises CaseError with every problem found, those already collected included."""
-    with jinjawork.budget():  # one time budget and one loop count for all of a case's prose
+    with workbudget.budget():  # one time budget and one loop count for all of a case's prose
         return _prepare_papers(case, problems)
 
 

@@ -20,8 +20,8 @@ from tjanste.source.schema import suggest
 from tjanste.values.amount import Amount, NotExact
 from tjanste.values.shown import InvalidAmount, ShownAmount
 from tjanste.values.words import number_words
-from tjanste.wording import jinjawork
-from tjanste.wording.jinjamath import kind
+from tjanste.wording import workbudget
+from tjanste.wording.arithmetic import kind
 from tjanste.wording.readonly import ReadOnly, freeze
 from tjanste.wording.sandbox import Refused, Sandbox
 
@@ -160,7 +160,7 @@ def in_pieces() -> Iterator[None]:
 
 
 def _rendered(source: str, values: dict[str, Any]) -> str:
-    jinjawork.tick()  # compiling counts too: a case of 100 000 distinct att-satser is mostly compiling
+    workbudget.tick()  # compiling counts too: a case of 100 000 distinct att-satser is mostly compiling
     env = environment()
     if _in_pieces.get() and not any(mark in source for mark in _WHOLE_ONLY):
         parts = _PARAGRAPH_BREAK.split(source)
@@ -177,7 +177,7 @@ def _rendered(source: str, values: dict[str, Any]) -> str:
 
 def render_text(source: str, context: dict[str, Any], place: Place, field: str, problems: Problems) -> str | None:
     """Renders one piece of prose; an error becomes a problem at the line of the case it came from."""
-    if jinjawork.time_spent():
+    if workbudget.time_spent():
         return None
     slip = prose_slip(source, known_filters=set(environment().filters), suggested=CASE_FILTERS)
     if slip is not None:  # a slip we know, named at its own line and column with what to write instead

@@ -6,7 +6,7 @@ documented filters, compute with + - * / // % ** on numbers and amounts, loop
 and branch. Macros, includes, blocks, set blocks, autoescape changes and recursive
 loops are refused when the template is parsed; Jinja's own helpers (lipsum,
 cycler, joiner, namespace, dict) are simply not there.
-Every limit is in limits.py; arithmetic rules are in jinjamath.py.
+Every limit is in limits.py; arithmetic rules are in arithmetic.py.
 """
 
 from __future__ import annotations
@@ -24,15 +24,15 @@ from jinja2.visitor import NodeTransformer
 
 from tjanste import limits
 from tjanste.files import codecache
-from tjanste.wording import jinjamath, jinjawork
-from tjanste.wording.jinjawork import LimitExceeded, grouped
+from tjanste.wording import arithmetic, workbudget
+from tjanste.wording.workbudget import LimitExceeded, grouped
 
 # --- filters and globals ------------------------------------------------------------------
 
 
 def _join(value: Iterable[Any], separator: str = "") -> str:
-    items = list(jinjawork.counted(value))
-    jinjamath.check_text_length(sum(map(jinjamath.text_size, items)) + jinjamath.text_size(separator) * max(len(items) - 1, 0))
+    items = list(workbudget.counted(value))
+    arithmetic.check_text_length(sum(map(arithmetic.text_size, items)) + arithmetic.text_size(separator) * max(len(items) - 1, 0))
     return str(separator).join(map(str, items))
 
 
@@ -42,7 +42,7 @@ def _length(value: Any) -> int:
 
 def _text(function: Callable[[str], str]) -> Callable[[Any], str]:
     def apply(value: Any) -> str:
-        jinjamath.check_text_size(value)
+        arithmetic.check_text_size(value)
         return function(str(value))
 
     apply.__name__ = function.__name__
@@ -59,12 +59,12 @@ def _range(*args: int) -> range:
         count = len(numbers)
     except OverflowError:  # more numbers than a machine word counts: range(10 ** 30)
         count = limits.JINJA_MAX_LOOP_ROUNDS + 1
-        shown = "fler än " + jinjawork.grouped(limits.JINJA_MAX_LOOP_ROUNDS)
+        shown = "fler än " + workbudget.grouped(limits.JINJA_MAX_LOOP_ROUNDS)
     else:
-        shown = jinjawork.grouped(count)
+        shown = workbudget.grouped(count)
     if count > limits.JINJA_MAX_LOOP_ROUNDS:
         raise LimitExceeded(
-            f"range ger {shown} tal; gränsen är {jinjawork.grouped(limits.JINJA_MAX_LOOP_ROUNDS)} varv per ärende (JINJA_MAX_LOOP_ROUNDS)"
+            f"range ger {shown} tal; gränsen är {workbudget.grouped(limits.JINJA_MAX_LOOP_ROUNDS)} varv per ärende (JINJA_MAX_LOOP_ROUNDS)"
         )
     return numbers
 
@@ -206,8 +206,8 @@ _LONG_NUMBER = re.compile(r"\d{1000,}")
 class Sandbox(ImmutableSandboxedEnvironment):
     """Jinja for tjanste: the immutable sandbox, with every hook counted and every value read-only."""
 
-    intercepted_binops = frozenset(jinjamath.BINARY)
-    intercepted_unops = frozenset(jinjamath.UNARY)
+    intercepted_binops = frozenset(arithmetic.BINARY)
+    intercepted_unops = frozenset(arithmetic.UNARY)
 
     def __init__(
         self, *, autoescape: bool, undefined: type[Undefined], output_limit: tuple[int, str, str], keep_trailing_newline: bool = False
@@ -280,10 +280,10 @@ class Sandbox(ImmutableSandboxedEnvironment):
     # The hooks: each one counts, and reads nothing but items and loop variables.
 
     def count_loop(self, iterable: Iterable[Any]) -> Iterable[Any]:
-        return jinjawork.counted(iterable)
+        return workbudget.counted(iterable)
 
     def concat_pieces(self, *pieces: Any) -> str:
-        jinjamath.check_text_length(sum(map(jinjamath.text_size, pieces)))
+        arithmetic.check_text_length(sum(map(arithmetic.text_size, pieces)))
         return markup_join(pieces)
 
     def bounded_value(self, value: Any) -> Any:
@@ -291,14 +291,14 @@ class Sandbox(ImmutableSandboxedEnvironment):
         mapping or a list is refused at all, since Python would print its own notation (ReadOnly({...}), ('a', 'b'))."""
         if isinstance(value, Mapping):
             raise TemplateError(
-                f"{jinjamath.kind(value)} kan inte skrivas ut som text; skriv ett av dess fält, t.ex. arende.rubrik eller belopp.totalt"
+                f"{arithmetic.kind(value)} kan inte skrivas ut som text; skriv ett av dess fält, t.ex. arende.rubrik eller belopp.totalt"
             )
         if isinstance(value, (list, tuple, range)):
-            what = "en lista" if isinstance(value, range) else jinjamath.kind(value)
+            what = "en lista" if isinstance(value, range) else arithmetic.kind(value)
             raise TemplateError(f"{what} kan inte skrivas ut som den är; skriv ut delarna med | join(', ') eller {{% for %}}")
         if _printed_as_an_address(value):  # Python would print '<tjanste.review.citing.TableNames object at 0x...>'
-            raise TemplateError(f"{jinjamath.kind(value)} kan inte skrivas ut som text; skriv ett av dess värden")
-        jinjamath.check_text_size(value)
+            raise TemplateError(f"{arithmetic.kind(value)} kan inte skrivas ut som text; skriv ett av dess värden")
+        arithmetic.check_text_size(value)
         return value
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
@@ -310,37 +310,37 @@ class Sandbox(ImmutableSandboxedEnvironment):
     def unsafe_undefined(self, obj: Any, attribute: str) -> Undefined:
         filters = ", ".join(sorted(self.filters))
         hint = (
-            f"'{attribute}' går inte att nå i {jinjamath.kind(obj)}; löptext och mallar kan bara läsa namn "
+            f"'{attribute}' går inte att nå i {arithmetic.kind(obj)}; löptext och mallar kan bara läsa namn "
             f"(t.ex. belopp.totalt, arende.rubrik) och använda filtren {filters}"
         )
         return self.undefined(hint, obj=obj, name=attribute)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        jinjawork.tick()
+        workbudget.tick()
         if isinstance(obj, Undefined):
             obj._fail_with_undefined_error()  # 'cycler' is not defined: say that, not that its __init__ is out of reach
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
-        jinjawork.tick()
+        workbudget.tick()
         return super().getitem(obj, argument)
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's signature
-        jinjawork.tick()
+        workbudget.tick()
         if getattr(__obj, "__self__", None) is not __self:  # our own hooks (count_loop, concat_pieces) bound what they make
             arguments = [*args, *(value for name, value in kwargs.items() if name not in _BOOKKEEPING)]
-            jinjamath.check_text_length(sum(map(jinjamath.text_size, arguments)))  # tabell(x) quotes x in its message
+            arithmetic.check_text_length(sum(map(arithmetic.text_size, arguments)))  # tabell(x) quotes x in its message
         if not __self.is_safe_callable(__obj):
-            raise LimitExceeded(f"{jinjamath.kind(__obj)} kan inte anropas här")
+            raise LimitExceeded(f"{arithmetic.kind(__obj)} kan inte anropas här")
         return __context.call(__obj, *args, **kwargs)
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        jinjawork.tick()
-        return jinjamath.binary(operator, left, right)
+        workbudget.tick()
+        return arithmetic.binary(operator, left, right)
 
     def call_unop(self, context: Any, operator: str, arg: Any) -> Any:
-        jinjawork.tick()
-        return jinjamath.unary(operator, arg)
+        workbudget.tick()
+        return arithmetic.unary(operator, arg)
 
 
 class BoundedTemplate(Template):
@@ -348,10 +348,10 @@ class BoundedTemplate(Template):
 
     def render(self, *args: Any, **kwargs: Any) -> str:
         environment: Sandbox = self.environment  # type: ignore[assignment]
-        with jinjawork.budget():
+        with workbudget.budget():
             context = self.new_context(dict(*args, **kwargs))
             try:
-                pieces = jinjawork.bounded_output(self.root_render_func(context), *environment.output_limit)
+                pieces = workbudget.bounded_output(self.root_render_func(context), *environment.output_limit)
                 return environment.concat(pieces)
             except Exception:  # noqa: BLE001 - Jinja's own render: handle_exception re-raises with the template's line
                 environment.handle_exception()

@@ -19,7 +19,7 @@ from jinja2.runtime import Undefined
 
 from tjanste import limits
 from tjanste.values.amount import NotExact, exactly
-from tjanste.wording.jinjawork import LimitExceeded, grouped
+from tjanste.wording.workbudget import LimitExceeded, grouped
 
 BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "+": operator.add,
