@@ -149,3 +149,28 @@ def _renaming_calls(path: Path) -> list[str]:
 def test_exactly_one_module_renames_files_into_place() -> None:
     renaming = {str(p.relative_to(PACKAGE.parent)): calls for p in PACKAGE.rglob("*.py") if (calls := _renaming_calls(p))}
     assert list(renaming) == ["tjanste/files/writer.py"], f"moduler som byter namn på filer: {renaming}"
+
+
+# The steps that make papers; only the pipeline calls them, so a fix in one door is a fix in all.
+BUILDING_STEPS = {"load_and_review", "prepare_papers", "render_entries", "render_docx", "pdfa_each", "to_pdfa", "to_pdfa_with_sources"}
+
+
+def _calls_of(path: Path, names: set[str]) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if name in names:
+                found.add(name)
+    return found
+
+
+def test_only_the_pipeline_calls_the_building_steps() -> None:
+    callers = {}
+    for path in PACKAGE.rglob("*.py"):
+        module = str(path.relative_to(PACKAGE.parent))
+        defined = {n.name for n in ast.walk(ast.parse(path.read_text(encoding="utf-8"))) if isinstance(n, ast.FunctionDef)}
+        calls = _calls_of(path, BUILDING_STEPS - defined)  # a step's own module may call it (render_docx calls render_entries)
+        if calls:
+            callers[module] = sorted(calls)
+    assert list(callers) == ["tjanste/commands/pipeline.py"], f"moduler som bygger papper själva: {callers}"

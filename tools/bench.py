@@ -2,7 +2,8 @@
 
 Run: make bench. Rows: a new process rendering 2022-godnara and 2015-primarvard against pandoc
 on the same file, a new process checking 2022-godnara, a render again in the same process (what
-a preview refresh costs) and, without a target, the preview's refresh after an edit, `alla` over 100 copies of 2022-godnara (first run and again with
+a preview refresh costs) and, without a target, the preview's refresh after an edit, its pages after an edit (the warm
+LibreOffice and PDFium), `alla` over 100 copies of 2022-godnara (first run and again with
 nothing changed), `alla --pdf`, and peak memory. Every figure is the median of at least 7 runs;
 a new-process command and its pandoc baseline run in turns, so the machine's drift hits both, and
 each new-process render writes into an empty folder. A render again in the same process finds its
@@ -137,6 +138,35 @@ def after_an_edit(project: Path, case: str) -> float:
     return statistics.median(samples)
 
 
+def pages_after_an_edit(project: Path, case: str) -> float:
+    """Median seconds from a saved edit to the preview's pages: render in memory, the PDF/A in the warm LibreOffice,
+    each page's size and text, the first page drawn (what the browser asks for first)."""
+    from tjanste.commands.pipeline import make_rendering, pdf_copies
+    from tjanste.pdf.pages import page_images
+    from tjanste.pdf.warm import WarmOffice
+
+    path = project / "cases" / f"{case}.md"
+    text = path.read_text(encoding="utf-8")
+    office = WarmOffice()
+
+    def edited(number: int) -> None:
+        files = make_rendering(str(path), text=f"{text}\nEtt stycke som ändras vid varje sparning, nummer {number}.\n", pieces=True).files
+        pdfs = pdf_copies({name: data for name, data in files.items() if name.endswith(".docx")}, office)
+        for data in pdfs.values():
+            assert page_images(data)[0].png
+
+    try:
+        edited(0)  # LibreOffice's start, once per preview
+        samples = []
+        for number in range(1, 1 + RUNS):
+            start = time.perf_counter()
+            edited(number)
+            samples.append(time.perf_counter() - start)
+    finally:
+        office.stop()
+    return statistics.median(samples)
+
+
 def main() -> int:
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     tjanste = str(Path(sys.executable).parent / "tjanste")
@@ -209,6 +239,9 @@ def main() -> int:
                 if has_macro_runtime(soffice)
                 else "utan LibreOffices Python-stöd: --convert-to"
             )
+            for case in ("2022-godnara", "2015-primarvard"):
+                pages = pages_after_an_edit(project, case)
+                rows.append(Row(f"förhandsvisningens sidor av {case} efter en ändring", pages, "s", "högst 1,5 s", pages <= 1.5))
             for case, kind in PDF_CASES.items():
                 pdf_env = child_env(folder / f"pdf-{case}", cache)
                 pdf_runs = []

@@ -22,6 +22,12 @@ W_NS = (
 XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 FONT = "Arial"
 CLAUSE_INDENT = 567  # twips: where the text of an att-sats or a numbered decision point starts, on every line
+TEXT_WIDTH = 9070  # twips between the margins of A4
+CELL_MARGIN = 108  # TableNormal's left and right cell margins
+SIGNATURE_GAP = 567  # between two signature lines side by side
+# Every signature line is as long as one of two side by side (6.6 cm): stacked lines were 8 cm, those beside them 6.6
+SIGNATURE_LINE = TEXT_WIDTH // 2 - 2 * CELL_MARGIN - SIGNATURE_GAP
+LETTERHEAD_COLUMNS = [5670, 3402]  # every first-page letterhead: the right column starts 10 cm in
 LANG = '<w:lang w:val="sv-SE" w:eastAsia="sv-SE" w:bidi="ar-SA"/>'
 
 # --- paragraphs and runs -----------------------------------------------------------
@@ -68,7 +74,8 @@ def layout_table(rows: list[list[str]], widths: list[int]) -> str:
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     body = "".join("<w:tr>" + "".join(cell(c, w) for c, w in zip(r, widths, strict=False)) + "</w:tr>" for r in rows)
     return (
-        '<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/><w:tblLayout w:type="fixed"/>'
+        # tblInd: the cells' left margin (TableNormal's 108) outside the text margin, so their text stands on it as the body's does
+        '<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/><w:tblInd w:w="-108" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
         '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>'
         f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{body}</w:tbl>"
     )
@@ -205,10 +212,13 @@ def styles_xml(numbered_headings: bool) -> str:
         paragraph_style(
             "Underskrift",
             "Underskrift",
-            ppr='<w:keepNext/><w:keepLines/><w:pBdr><w:top w:val="single" w:sz="4" w:space="4" w:color="auto"/></w:pBdr><w:spacing w:before="720" w:after="0"/><w:ind w:right="4536"/>',
+            ppr='<w:keepNext/><w:keepLines/><w:pBdr><w:top w:val="single" w:sz="4" w:space="4" w:color="auto"/></w:pBdr><w:spacing w:before="720" w:after="0"/>'
+            f'<w:ind w:right="{TEXT_WIDTH - SIGNATURE_LINE}"/>',
             extra="custom",
         ),
-        paragraph_style("UnderskriftBredvid", "Underskrift bredvid", ppr='<w:ind w:right="567"/>', based_on="Underskrift", extra="custom"),
+        paragraph_style(
+            "UnderskriftBredvid", "Underskrift bredvid", ppr=f'<w:ind w:right="{SIGNATURE_GAP}"/>', based_on="Underskrift", extra="custom"
+        ),
         paragraph_style("Underskriftstitel", "Underskriftstitel", ppr='<w:spacing w:after="0"/>', extra="custom"),
         paragraph_style("Logotyp", "Logotyp", ppr='<w:spacing w:after="60"/>', extra="custom"),
         paragraph_style(
@@ -385,7 +395,7 @@ def letterhead(kind_title: str) -> str:
     left = tag("{%p if arende.enhet %}") + para("{{ arende.enhet }}", "Header") + tag("{%p endif %}")
     left += tag("{%p if arende.handlaggare %}") + para("{{ arende.handlaggare }}", "Header") + tag("{%p endif %}")
     right = para("{{ arende.datum }}", "Header") + dnr_line()
-    table = layout_table([[left_top, right_top], [left or para(), right]], [5670, 3402])
+    table = layout_table([[left_top, right_top], [left or para(), right]], LETTERHEAD_COLUMNS)
     return XML_DECL + f"<w:hdr {W_NS}>{table}{para()}</w:hdr>"
 
 
@@ -401,19 +411,21 @@ def running_header() -> str:
     return XML_DECL + f"<w:hdr {W_NS}>{para(text, 'Header')}{para()}</w:hdr>"
 
 
-def clauses(source: str) -> str:
-    """The att-satser (or numbered points) of a proposal or decision: 'att', a tab, the sats; the last in the style that may end a page."""
+def clauses(source: str, signed: str = "") -> str:
+    """The att-satser (or numbered points) of a proposal or decision: 'att', a tab, the sats; the last in the style that may end a
+    page, unless signatures follow (the condition `signed`): they are kept with the decision, never alone on a page."""
     att = run("att") + "<w:r><w:tab/></w:r>" + run("{{ sats }}")
+    last = f"loop.last and not ({signed})" if signed else "loop.last"
     return "".join(
         [
             tag(f"{{%p for sats in {source}.satser %}}"),
             tag(f"{{%p if {source}.numrerad %}}"),
-            tag("{%p if loop.last %}"),
+            tag(f"{{%p if {last} %}}"),
             para("{{ sats }}", "BeslutspunktSista"),
             tag("{%p else %}"),
             para("{{ sats }}", "Beslutspunkt"),
             tag("{%p endif %}"),
-            tag("{%p elif loop.last %}"),
+            tag(f"{{%p elif {last} %}}"),
             para(att, "AttsatsSista"),
             tag("{%p else %}"),
             para(att, "Attsats"),
@@ -431,7 +443,7 @@ def proposal() -> str:
             para("{{ forslag.rubrik }}", "Heading1"),
             tag("{%p endif %}"),
             para("{{ forslag.inledning }}", "Forslagsinledning"),
-            clauses("forslag"),
+            clauses("forslag", signed="avslutning or underskrifter"),
             tag("{%p endif %}"),
         ]
     )
@@ -532,11 +544,11 @@ def protokollsutdrag_body() -> str:
             tag("{%p endif %}"),
             para("Beslut", "Heading1"),
             para("{{ protokoll.inledning }}", "Forslagsinledning"),
-            clauses("protokoll"),
+            clauses("protokoll", signed="true"),
             tag("{%p if protokoll.skickas_till %}"),
             para("Beslutet skickas till", "Heading1"),
             tag("{%p for mottagare in protokoll.skickas_till %}"),
-            para("{{ mottagare }}", "Sandlista"),
+            para("{{ mottagare }}", "Sandlista", "<w:keepNext/>"),  # the justering follows: the decision goes with it
             tag("{%p endfor %}"),
             tag("{%p endif %}"),
             para("Justering", "Heading1"),
@@ -561,7 +573,7 @@ def protocol_header() -> str:
         + para(page_of_pages(), "Header")
         + para("Sammanträdesdatum {{ protokoll.datum }}", "Header")
     )
-    table = layout_table([[left, right]], [5670, 3402])
+    table = layout_table([[left, right]], LETTERHEAD_COLUMNS)
     return XML_DECL + f"<w:hdr {W_NS}>{table}{para()}</w:hdr>"
 
 
@@ -584,12 +596,14 @@ def bilaga_body() -> str:
 
 
 def attachment_header() -> str:
-    """First-page header of a bilaga: which paper it belongs to, in the organisation's words ('Bilaga 1 till tjänsteskrivelse'),
-    beside that paper's date and diarienummer."""
-    left = logo() + para("{{ org.brevhuvud }}", "Brevhuvud") + para("{{ bilaga.huvud }}", "Header")
+    """First-page header of a bilaga: the organisation beside the page, the paper's date and diarienummer; under them, across
+    the page, which paper it belongs to in the organisation's words ('Bilaga 1 till tjänsteskrivelse', profile bilagehuvud)."""
+    left = logo() + para("{{ org.brevhuvud }}", "Brevhuvud")
     right = para(page_of_pages(), "Header") + para("{{ arende.datum }}", "Header") + dnr_line()
-    table = layout_table([[left, right]], [6236, 2836])
-    return XML_DECL + f"<w:hdr {W_NS}>{table}{para()}</w:hdr>"
+    table = layout_table([[left, right]], LETTERHEAD_COLUMNS)
+    # Under the columns, across the page: in the left column a long line (bilagehuvud may name the rubrik) wrapped, and the
+    # columns stood apart from the tjänsteskrivelse's.
+    return XML_DECL + f"<w:hdr {W_NS}>{table}{para('{{ bilaga.huvud }}', 'Header')}{para()}</w:hdr>"
 
 
 def simple_letterhead() -> str:
@@ -605,7 +619,7 @@ def simple_letterhead() -> str:
                 + dnr_line(),
             ]
         ],
-        [5670, 3402],
+        LETTERHEAD_COLUMNS,
     )
     return XML_DECL + f"<w:hdr {W_NS}>{table}{para()}</w:hdr>"
 

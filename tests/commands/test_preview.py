@@ -52,7 +52,7 @@ def wait_for(preview: Preview, condition, seconds: float = 5.0) -> tuple[str, fl
 
 @pytest.fixture
 def preview(project_copy: Path) -> Iterator[Preview]:
-    running = Preview("2015-primarvard").start()
+    running = Preview("2015-primarvard", pages=False).start()  # the text view; the pages: test_preview_pages.py
     yield running
     running.stop()
 
@@ -149,3 +149,63 @@ def test_it_listens_on_localhost_only_and_refuses_other_host_names(preview: Prev
     assert preview.server.server_address[0] == "127.0.0.1"
     assert get(preview, "/", host="exempel.se")[0] == 403  # a page elsewhere reaching in through DNS rebinding
     assert get(preview, "/", host=f"localhost:{preview.port}")[0] == 200
+
+
+def test_a_case_opens_on_its_own_port_again_and_another_takes_the_next(project_copy: Path) -> None:
+    """A tab left open finds the preview after a restart: the same case asks for the same port first."""
+    from tjanste.commands.preview import PORT_COUNT, PORT_FIRST, case_port
+
+    own = case_port("2015-primarvard")
+    assert PORT_FIRST <= own < PORT_FIRST + PORT_COUNT and own != case_port("2022-godnara")
+    first = Preview("2015-primarvard", pages=False)
+    try:
+        second = Preview("2015-primarvard", pages=False)  # the first still listens: the next free port
+        try:
+            assert second.port != first.port and PORT_FIRST <= second.port < PORT_FIRST + PORT_COUNT
+        finally:
+            second.stop()
+        taken = first.port
+    finally:
+        first.stop()
+    if taken == own:  # unless another program held the case's own port when the test ran
+        again = Preview("2015-primarvard", pages=False)
+        try:
+            assert again.port == own
+        finally:
+            again.stop()
+
+
+def test_a_tab_left_open_is_answered_by_a_restarted_preview(project_copy: Path) -> None:
+    """A restarted preview counts its generations anew; a tab that saw the old ones must still get the new content."""
+    before = Preview("2015-primarvard", pages=False).start()
+    seen, _ = before.content()
+    port = before.port
+    before.stop()
+    after = Preview("2015-primarvard", port, pages=False).start()
+    try:
+        status, body, _ = get(after, f"/tillstand?sedan={seen}")
+        assert status == 200 and "Peter Lilja" in json.loads(body)["innehall"]
+    finally:
+        after.stop()
+
+
+def test_the_pages_request_is_answered_when_the_case_changes(preview: Preview, project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page's request (vanta=1) waits for a change instead of asking four times a second: a save shows at once."""
+    import threading
+
+    from tjanste.commands import preview as module
+
+    seen, _ = preview.content()
+    monkeypatch.setattr(module, "LONG_POLL_SECONDS", 0.3)
+    start = time.monotonic()
+    assert get(preview, f"/tillstand?vanta=1&sedan={seen}")[0] == 204  # nothing changed: 'nothing new' after the wait
+    assert time.monotonic() - start >= 0.3
+
+    monkeypatch.setattr(module, "LONG_POLL_SECONDS", 30)
+    case = project_copy / "cases" / "2015-primarvard.md"
+    text = case.read_text(encoding="utf-8")
+    threading.Timer(0.5, lambda: save(case, text.replace("utveckling: 20 mnkr", "utveckling: 21 mnkr"))).start()
+    start = time.monotonic()
+    status, body, _ = get(preview, f"/tillstand?vanta=1&sedan={seen}")
+    assert status == 200 and "stämmer inte" in json.loads(body)["innehall"]
+    assert 0.5 <= time.monotonic() - start < REFRESH_SECONDS + 1.0

@@ -121,14 +121,14 @@ def test_a_document_libreoffice_cannot_read_is_named_and_nothing_is_written(
 @pytest.mark.parametrize("macro", [True, False], ids=["makro", "convert-to"])
 def test_the_table_of_contents_gets_the_pages_its_headings_stand_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, macro: bool) -> None:
     """Both ways to the TOC's numbers: LibreOffice updating the index itself (the macro), and a second conversion of a copy."""
-    from tjanste.review.pages import check_documents
+    from tjanste.commands.pipeline import page_problems
 
     needs_libreoffice()
     if macro:
         needs_macro_runtime()
     monkeypatch.setattr(conversion, "has_macro_runtime", lambda office: macro)
     [docx] = [p for p in render_case(str(WITH_BILAGA), tmp_path) if p.name == "beslut.docx"]
-    assert check_documents({"beslut": docx.read_bytes()}) == {"beslut": []}  # a missing or wrong number is a problem here
+    assert page_problems({"beslut": docx.read_bytes()}) == {"beslut": []}  # a missing or wrong number is a problem here
 
 
 def test_a_macro_that_does_not_run_leaves_the_work_to_convert_to(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -62,7 +62,8 @@ def test_check_judges_the_pdfs_make_pdf_left_for_these_documents(
     assert "varning: pdf: PDF-filerna är inte granskade mot PDF/A-2b och PDF/UA-1" in capsys.readouterr().err
     shutil.copytree(build_pdf / case, project_copy / "build" / case)
     assert main(["check", "--tillganglighet", case]) == 0
-    assert capsys.readouterr().err == ""
+    # nothing about the PDFs; the only warnings left are the corpus protocol's example signatories (review/signatures.py)
+    assert [line for line in capsys.readouterr().err.splitlines() if "platshållare" not in line] == []
     (project_copy / "cases" / f"{case}.md").write_text(
         (project_copy / "cases" / f"{case}.md").read_text(encoding="utf-8").replace("Peter Lilja", "Petra Lilja"), encoding="utf-8"
     )

@@ -28,7 +28,9 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_addressee_stands_above_the_title_and_the_signatures_after_the_text(rendered: Path) -> None:
     text = (rendered / "bilaga-1.txt").read_text(encoding="utf-8")
     body = text.split("[sidhuvud]")[0]
-    assert "| Region Jämtland Härjedalen / Bilaga 1 till tjänsteskrivelse | Sida [sida] ([sidor]) / 2026-03-02 / Dnr RS/412/2026 |" in text
+    assert (
+        "| Region Jämtland Härjedalen | Sida [sida] ([sidor]) / 2026-03-02 / Dnr RS/412/2026 |\n\nBilaga 1 till tjänsteskrivelse\n" in text
+    )
     assert re.search(
         r"\n\nFörsvarsdepartementet\n103 33 Stockholm\n\n# Yttrande över remissen Ett stärkt civilt försvar \(Ds 2026:4\)\n\n", body
     )
@@ -84,7 +86,7 @@ def test_the_organisation_words_the_bilaga_line_in_its_profile(project_copy: Pat
     case = _with_profile(project_copy, 'bilagehuvud: "Bilaga {nummer} till {handling} {datum}, dnr {dnr}"\n')
     render_case(str(case), tmp_path / "build")
     text = (tmp_path / "build" / "yttrande" / "bilaga-1.txt").read_text(encoding="utf-8")
-    assert "/ Bilaga 1 till tjänsteskrivelse 2026-03-02, dnr RS/412/2026 |" in text
+    assert "\n\nBilaga 1 till tjänsteskrivelse 2026-03-02, dnr RS/412/2026\n" in text
 
 
 def test_a_profile_line_naming_what_does_not_exist_is_the_profiles_error(project_copy: Path) -> None:

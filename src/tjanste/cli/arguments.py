@@ -122,7 +122,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     show = commands.add_parser("visa", help="visa ärendet i webbläsaren medan du skriver; sidan uppdateras när du sparar")
     show.add_argument("arende", metavar="ÄRENDE", type=_given, help=CASE_HELP)
-    show.add_argument("--port", metavar="PORT", type=_port, default=0, help="porten på 127.0.0.1 (standard: en ledig port)")
+    show.add_argument(
+        "--port",
+        metavar="PORT",
+        type=_port,
+        default=None,
+        help="porten på 127.0.0.1 (standard: ärendets egen port, samma vid varje start så att en öppen flik hittar tillbaka, "
+        "eller nästa lediga; 0: vilken ledig port som helst)",
+    )
     show.add_argument("--ingen-webblasare", action="store_true", help="öppna inte webbläsaren; adressen skrivs ut")
     new = commands.add_parser("ny", help="skriv ett nytt ärende i cases/ med exempel och förklaringar, färdigt att skriva ut")
     new.add_argument("rubrik", metavar="RUBRIK", help='ärendets rubrik, t.ex. "Förstärkt budget för primärvården"; filnamnet görs av den')

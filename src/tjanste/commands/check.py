@@ -95,8 +95,8 @@ def _check_pages(
     pages: dict[str, tuple[Place, str, bytes]], validate: bool = False, counted: frozenset[str] | set[str] = frozenset()
 ) -> Outcome:
     """The page-layout check over every collected document, and with validate the independent validator over their PDFs."""
+    from tjanste.commands.pipeline import page_problems
     from tjanste.pdf.validation import pdf_failures
-    from tjanste.review.pages import check_documents
 
     pdfs: dict[str, bytes] = {}
     try:
@@ -104,7 +104,7 @@ def _check_pages(
         for rendered in (True, False):  # a case's documents get TOC page numbers as `make pdf` gives them; a .docx file as it is
             group = {key: data for key, (_, document, data) in pages.items() if bool(document) == rendered}
             if group:
-                found.update(check_documents(group, number_toc=rendered, pdfs=pdfs))
+                found.update(page_problems(group, number_toc=rendered, pdfs=pdfs))
     except CaseError as error:
         return Outcome(error.problems, len({place.path for place, _, _ in pages.values()} - counted))
     problems = []

@@ -11,7 +11,7 @@ import hashlib
 import os
 from contextlib import nullcontext
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from tjanste.errors import CaseError, Place, Problem, Problems, os_reason
 from tjanste.files import paths
@@ -22,6 +22,9 @@ from tjanste.source.case import Case, resolve_case_path
 from tjanste.wording import workbudget
 from tjanste.wording.markup import MARK_CHARACTER
 from tjanste.wording.paper import Paper, prepare_papers
+
+if TYPE_CHECKING:
+    from tjanste.pdf.warm import WarmOffice
 
 METADATA = "metadata.json"
 
@@ -175,15 +178,17 @@ def render_documents(case: Case, papers: list[Paper] | None = None) -> dict[str,
     return files
 
 
-def pdf_copies(files: dict[str, bytes]) -> dict[str, bytes]:
-    """PDF/A-2b copies of every .docx, in one LibreOffice call, made in a scratch folder and returned as bytes."""
-    copies = pdf_copies_each([files])[0]
+def pdf_copies(files: dict[str, bytes], warm: WarmOffice | None = None) -> dict[str, bytes]:
+    """PDF/A-2b copies of every .docx, in one LibreOffice call, made in a scratch folder and returned as bytes.
+
+    The live preview passes its warm LibreOffice (pdf/warm.py): the same jobs and checks, without a start."""
+    copies = pdf_copies_each([files], warm)[0]
     if isinstance(copies, CaseError):
         raise copies
     return copies
 
 
-def pdf_copies_each(cases: list[dict[str, bytes]]) -> list[dict[str, bytes] | CaseError]:
+def pdf_copies_each(cases: list[dict[str, bytes]], warm: WarmOffice | None = None) -> list[dict[str, bytes] | CaseError]:
     """PDF/A-2b copies of every .docx of every case (files by name), all in one LibreOffice call, as bytes by name.
 
     A case whose documents fail gets its CaseError, naming the document (not the scratch folder,
@@ -210,7 +215,7 @@ def pdf_copies_each(cases: list[dict[str, bytes]]) -> list[dict[str, bytes] | Ca
             copies: list[dict[str, bytes]] = [{} for _ in cases]
             problems: list[list[Problem]] = [[] for _ in cases]
             try:
-                results = pdfa_each(list(documents)) if documents else {}
+                results = pdfa_each(list(documents), warm) if documents else {}
             except CaseError as error:
                 raise named(error.problems) from error
             for path, result in results.items():
@@ -295,3 +300,31 @@ def filing_problems(case: Case, files: dict[str, bytes]) -> list[Problem]:
                 )
             )
     return problems
+
+
+def page_problems(documents: dict[str, bytes], *, number_toc: bool = True, pdfs: dict[str, bytes] | None = None) -> dict[str, list[str]]:
+    """Every document laid out as `make pdf` lays it out, in one LibreOffice call, and its page problems by name (`check
+    --sidor`); each PDF goes into pdfs, by the same name, where it is given.
+
+    With number_toc False (a finished .docx, perhaps updated in Word) the TOC is checked as the file shows it.
+    Raises CaseError (from pdf) when LibreOffice or pdftotext is missing or fails.
+    """
+    import tempfile
+
+    from tjanste.pdf.convert import to_pdfa_with_sources
+    from tjanste.review.pages import document_problems
+
+    names = sorted(documents)
+    with tempfile.TemporaryDirectory(prefix="tjanste-sidor-") as scratch:
+        folder = Path(scratch)
+        paths = []
+        for index, name in enumerate(names):  # numbered: two cases' beslut.docx must not share a PDF name
+            path = folder / f"{index:04d}.docx"
+            path.write_bytes(documents[name])
+            paths.append(path)
+        found = {}
+        for name, (pdf, source) in zip(names, to_pdfa_with_sources(paths, folder / "pdf", number_toc=number_toc), strict=False):
+            found[name] = document_problems(pdf, source)
+            if pdfs is not None:
+                pdfs[name] = pdf.read_bytes()
+    return found

@@ -1,57 +1,85 @@
 """Live preview (`tjanste visa`): a web server on 127.0.0.1 that shows the case's papers, re-rendered when a file is saved.
 
-The papers are rendered in memory (never into build/) and read back from the .docx as HTML, so the page shows
-what will be filed. A thread polls the case, its folder, the rest of cases/ and templates/ for changes; the page
-polls the server. While the case has errors the page lists them over the last good paper. Only the documents of
-the last render are served, by their exact names: there is no path to walk out of.
+The papers are rendered in memory (never into build/) as `render` renders them. At once the page shows their text read
+back from the .docx; then a warm LibreOffice (pdf/warm.py) makes their PDF/A as `render --pdf` does, and the page shows
+those pages, drawn by PDFium: the page breaks, letterhead, page numbers and signatures that will be filed. A thread polls
+the case, its folder, the rest of cases/ and templates/ for changes; the page polls the server. While the case has errors
+the page lists them over the last good paper. Only the documents of the last render and their pages are served, by their
+exact names: there is no path to walk out of. A case opens on a port of its own (case_port), so that a tab left open
+finds the preview again after a restart.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import errno
 import html
 import json
 import os
+import secrets
 import shutil
 import threading
 import time
-from dataclasses import dataclass, field
+import zlib
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from tjanste.commands.preview_page import PAGE, State, content_html
 from tjanste.errors import CaseError, Place, Problem
 from tjanste.files import paths
+from tjanste.pdf import pages as page_drawing
+from tjanste.pdf.warm import WarmOffice
 
-POLL_SECONDS = 0.25  # how often the files are looked at; with the page's own poll, a save shows within a second
+POLL_SECONDS = 0.1  # how often the files are looked at (a stat of each watched file); the page is told of a change at once
 MAX_WATCHED_FILES = 5000  # files looked at per poll; a larger tree is cut off (named in the page) rather than slow
-PAGE_POLL_MS = 250
+PAGE_POLL_MS = 1000  # the page asks again this long after a failed request (the preview stopped, or restarting)
+LONG_POLL_SECONDS = 20  # a page's request for news waits this long for a change before it is answered 'nothing new'
+PORT_FIRST = 47100  # a case's own port is in PORT_FIRST ... PORT_FIRST + PORT_COUNT - 1, above the usual servers' ports
+PORT_COUNT = 800
+PORT_TRIES = 20  # taken ports passed over (another case's preview, another program) before the system picks one
+IMAGE_CACHE = "private, max-age=86400"  # a page's URL names its drawing: a browser may keep it while the tab is open
 
 
-@dataclass
-class State:
-    """What the page shows: the last good papers, and the problems of the newest version of the case."""
+def case_port(name: str) -> int:
+    """The port a case's preview asks for first: the same for the same case name on every start."""
+    return PORT_FIRST + zlib.crc32(name.encode("utf-8")) % PORT_COUNT
 
-    generation: int = 0
-    documents: dict[str, bytes] = field(default_factory=dict)  # name -> .docx bytes of the last good render
-    pages: list[tuple[str, str]] = field(default_factory=list)  # (document name, HTML) of the last good render
-    errors: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    pdfs: dict[str, bytes] | None = None  # made on request, for this generation only
+
+def _listen(name: str, port: int | None, handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
+    """A server on the port given, or on the case's own port, or the next free one after it in the range, or any."""
+    if port is not None:
+        return ThreadingHTTPServer(("127.0.0.1", port), handler)
+    first = case_port(name) - PORT_FIRST
+    for offset in range(PORT_TRIES):
+        try:
+            return ThreadingHTTPServer(("127.0.0.1", PORT_FIRST + (first + offset) % PORT_COUNT), handler)
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE:
+                raise
+    return ThreadingHTTPServer(("127.0.0.1", 0), handler)
 
 
 class Preview:
     """Renders one case, watches its files and serves the result; start() returns at once, stop() ends both threads."""
 
-    def __init__(self, case: str, port: int = 0):
+    def __init__(self, case: str, port: int | None = None, *, pages: bool = True, office: WarmOffice | None = None):
+        """port None: the case's own port (or the next free); pages False: the text view only (no LibreOffice); office: a
+        warm LibreOffice to share (tests open many previews), left running by stop()."""
         from tjanste.source.case import resolve_case_path
 
         self.case_path = resolve_case_path(case).resolve()
         self.state = State()
-        self.lock = threading.Lock()
-        self.pdf_lock = threading.Lock()
+        self.lock = threading.Condition()  # guards the state; notified when it changes (the page's request waits on it)
+        self.draw_lock = threading.Lock()
         self.stopping = threading.Event()
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
+        self.wanted = threading.Event()  # the documents changed: their pages are to be drawn
+        self.pages = pages and _pdf_available() and page_drawing.available()
+        self.office = office or WarmOffice()
+        self._own_office = office is None
+        self.instance = secrets.token_hex(4)  # a restarted preview's generations differ from those a tab left open saw
+        self.server = _listen(self.case_path.stem, port, _handler(self))
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}/"
@@ -116,31 +144,65 @@ class Preview:
         pages = [(name, docx_html(data)) for name, data in documents.items()] if documents is not None else None
         with self.lock:
             old = self.state
-            self.state = State(
-                generation=old.generation + 1,
-                documents=documents if documents is not None else old.documents,
-                pages=pages if pages is not None else old.pages,
-                errors=errors,
-                warnings=warnings,
-                pdfs=None if documents is not None else old.pdfs,
-            )
+            if documents is None or documents == old.documents:  # the same papers: their PDFs and pages stay
+                self.state = dataclasses.replace(old, generation=old.generation + 1, errors=errors, warnings=warnings)
+            else:
+                self.state = State(generation=old.generation + 1, documents=documents, pages=pages or [], errors=errors, warnings=warnings)
+                self.wanted.set()
+            self.lock.notify_all()
+
+    def draw(self) -> None:
+        """Makes the PDF/A of the last good papers as `render --pdf` does (in the warm LibreOffice) and draws their pages."""
+        from tjanste.commands.pipeline import pdf_copies
+
+        with self.draw_lock:
+            with self.lock:
+                state = self.state
+            if state.pdfs is not None or state.drawing_failed or not state.documents:
+                return
+            failed: list[Problem] = []
+            pdfs: dict[str, bytes] | None = None
+            images = None
+            try:
+                pdfs = pdf_copies(state.documents, self.office)
+                if self.pages:
+                    images = {name.removesuffix(".pdf"): page_drawing.page_images(data) for name, data in pdfs.items()}
+            except CaseError as error:
+                failed = [p._replace(severity="varning", message=f"sidorna kan inte visas: {p.message}") for p in error.problems]
+            except Exception as error:  # noqa: BLE001 - the text view stays; the official sees why the pages do not come
+                failed = [
+                    Problem(
+                        Place(str(self.case_path)),
+                        f"sidorna kan inte visas (internt fel i tjanste, {type(error).__name__}: {error}); "
+                        "rapportera ärendefilen till förvaltarna",
+                        "tjanste",
+                        "varning",
+                    )
+                ]
+            with self.lock:
+                if self.state.documents is state.documents:
+                    self.state = dataclasses.replace(
+                        self.state,
+                        generation=self.state.generation + 1,
+                        pdfs=pdfs,
+                        images=images,
+                        drawn=f"{self.instance}.{self.state.generation + 1}",
+                        drawing_failed=failed,
+                    )
+                    self.lock.notify_all()
 
     def pdf(self, name: str) -> bytes | None:
         """The PDF/A of one document of the last good render, made once per render (one LibreOffice call for all)."""
-        from tjanste.commands.pipeline import pdf_copies
-
-        with self.pdf_lock:
-            with self.lock:
-                state = self.state
-            if state.pdfs is None:
-                try:
-                    pdfs = pdf_copies(state.documents)
-                except CaseError:
-                    return None
-                with self.lock:
-                    if self.state.documents is state.documents:
-                        self.state.pdfs = pdfs
+        self.draw()
+        with self.lock:
             return (self.state.pdfs or {}).get(name)
+
+    def page_image(self, stem: str, number: str) -> bytes | None:
+        with self.lock:
+            images = (self.state.images or {}).get(stem)
+        if images is None or not number.isdigit() or not 1 <= int(number) <= len(images):
+            return None
+        return images[int(number) - 1].png
 
     # -- threads
 
@@ -151,11 +213,18 @@ class Preview:
                 self._signature = signature
                 self.render()
 
+    def _draw(self) -> None:
+        while not self.stopping.is_set():
+            self.wanted.wait()
+            self.wanted.clear()
+            if not self.stopping.is_set():
+                self.draw()
+
     def start(self) -> Preview:
         self._signature = self.signature()
         self.render()
         serve = lambda: self.server.serve_forever(poll_interval=0.05)  # noqa: E731 - stop() returns at once
-        for target in (self._watch, serve):
+        for target in (self._watch, serve, *([self._draw] if self.pages else [])):
             thread = threading.Thread(target=target, daemon=True)
             thread.start()
             self._threads.append(thread)
@@ -163,107 +232,39 @@ class Preview:
 
     def stop(self) -> None:
         self.stopping.set()
-        self.server.shutdown()
+        self.wanted.set()
+        with self.lock:
+            self.lock.notify_all()  # the pages' waiting requests are answered
+        if self._threads:  # shutdown() waits for serve_forever, which a preview never started does not run
+            self.server.shutdown()
         self.server.server_close()
         for thread in self._threads:
             thread.join(timeout=5)
+        if self._own_office:
+            self.office.stop()
 
     # -- the page
 
-    def content(self) -> tuple[int, str]:
+    def wait_for_change(self, seen: str, seconds: float) -> None:
+        """Returns when the generation is no longer `seen`, the preview stops, or after seconds."""
+        deadline = time.monotonic() + seconds
+        with self.lock:
+            while f"{self.instance}.{self.state.generation}" == seen and not self.stopping.is_set():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return
+                self.lock.wait(left)
+
+    def content(self) -> tuple[str, str]:
+        """The generation (unique to this run of the preview) and the page's content."""
         with self.lock:
             state = self.state
-        return state.generation, _content_html(state, self.case_path, pdf=_pdf_available())
+        drawing = self.pages and state.images is None and not state.drawing_failed
+        return f"{self.instance}.{state.generation}", content_html(state, pdf=_pdf_available(), drawing=drawing)
 
 
 def _pdf_available() -> bool:
     return bool(shutil.which("soffice") or shutil.which("libreoffice"))
-
-
-def _problem_html(problem: Problem) -> str:
-    place = problem.place
-    where = f"{html.escape(str(place.path))}, rad {place.line}" + (f", kolumn {place.col}" if place.col > 1 else "")
-    name = f"<code>{html.escape(problem.field)}</code>: " if problem.field else ""
-    return (
-        f'<li class="{problem.severity}" data-rad="{place.line}"><span class="var">{where}</span> {name}{html.escape(problem.message)}</li>'
-    )
-
-
-def _content_html(state: State, case_path: Path, *, pdf: bool) -> str:
-    out = []
-    if state.errors:
-        out.append(
-            '<section id="fel" class="fel"><h2>Ärendet har fel</h2>'
-            "<p>Sidan visar det senaste papperet utan fel tills de är rättade.</p><ul>"
-        )
-        out.extend(_problem_html(p) for p in state.errors)
-        out.append("</ul></section>")
-    if state.warnings:
-        out.append('<section id="varningar" class="varningar"><h2>Varningar</h2><ul>')
-        out.extend(_problem_html(p) for p in state.warnings)
-        out.append("</ul></section>")
-    if not state.pages:
-        out.append('<p class="tomt">Inget papper än: rätta felen ovan, så visas det här.</p>')
-    stale = " inaktuellt" if state.errors else ""
-    for name, page in state.pages:
-        stem = name.removesuffix(".docx")
-        links = f'<a href="/fil/{html.escape(name)}" download>{html.escape(name)}</a>'
-        if pdf:
-            links += f' <a href="/fil/{html.escape(stem)}.pdf" target="_blank">{html.escape(stem)}.pdf</a>'
-        out.append(f'<section class="papper{stale}" data-dokument="{html.escape(stem)}"><nav class="filer">{links}</nav>{page}</section>')
-    return "\n".join(out)
-
-
-PAGE = """<!DOCTYPE html>
-<html lang="sv"><head><meta charset="utf-8"><title>{title} – förhandsvisning</title>
-<style>
-body {{ font-family: "Liberation Serif", "Times New Roman", serif; background: #e8e8e8; margin: 0; }}
-.rad {{ font-family: sans-serif; background: #2d3e50; color: #fff; padding: .5em 1em; position: sticky; top: 0; z-index: 1; }}
-.rad span {{ opacity: .8; font-size: .9em; }}
-main {{ max-width: 52em; margin: 1em auto; }}
-.fel, .varningar {{ font-family: sans-serif; padding: .5em 1em; margin-bottom: 1em; border-radius: 4px; }}
-.fel {{ background: #fde2e1; border: 2px solid #b3261e; }}
-.varningar {{ background: #fff4d6; border: 1px solid #a66b00; }}
-.fel h2, .varningar h2 {{ font-size: 1.1em; margin: .3em 0; }}
-.var {{ font-weight: bold; }}
-.papper {{ background: #fff; padding: 2.5em 3em; margin-bottom: 2em; box-shadow: 0 1px 4px rgba(0,0,0,.3); }}
-.inaktuellt {{ opacity: .45; }}
-.filer {{ font-family: sans-serif; font-size: .9em; text-align: right; }}
-.filer a {{ margin-left: 1em; }}
-.brevhuvud, .sidfot {{ font-family: sans-serif; font-size: .85em; color: #333; border-bottom: 1px solid #999; margin-bottom: 1.5em; }}
-.sidfot {{ border-top: 1px solid #999; border-bottom: 0; margin-top: 1.5em; }}
-.brevhuvud table {{ width: 100%; }}
-table.tabell {{ border-collapse: collapse; margin: 1em 0; }}
-.brodtext table.tabell th, .brodtext table.tabell td {{ border: 1px solid #999; padding: .2em .5em; }}
-td.belopp {{ text-align: right; white-space: nowrap; }}
-tr.summarad td {{ font-weight: bold; border-top: 2px solid #000; }}
-.fotnoter {{ font-size: .85em; border-top: 1px solid #999; margin-top: 1em; }}
-figure.bild {{ border: 1px dashed #999; padding: 1em; color: #555; }}
-hr.sidbrytning {{ border: 0; border-top: 1px dashed #999; }}
-</style></head>
-<body><div class="rad">Förhandsvisning av <b>{title}</b> <span id="status">uppdateras när du sparar</span></div>
-<main id="innehall" data-generation="{generation}">{content}</main>
-<script>
-let generation = {generation};
-async function poll() {{
-  try {{
-    const response = await fetch("/tillstand?sedan=" + generation, {{cache: "no-store"}});
-    if (response.status === 200) {{
-      const data = await response.json();
-      generation = data.generation;
-      const main = document.getElementById("innehall");
-      main.innerHTML = data.innehall;
-      main.dataset.generation = generation;
-    }}
-    document.getElementById("status").textContent = "uppdateras när du sparar";
-  }} catch (error) {{
-    document.getElementById("status").textContent = "förhandsvisningen är avslutad (starta den igen med tjanste visa)";
-  }}
-  setTimeout(poll, {poll_ms});
-}}
-setTimeout(poll, {poll_ms});
-</script></body></html>
-"""
 
 
 def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
@@ -285,14 +286,22 @@ def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
                 page = PAGE.format(title=title, generation=generation, content=content, poll_ms=PAGE_POLL_MS)
                 return self._send(HTTPStatus.OK, page.encode("utf-8"), "text/html; charset=utf-8")
             if url.path == "/tillstand":
-                since = parse_qs(url.query).get("sedan", [""])[0]
+                query = parse_qs(url.query)
+                since = query.get("sedan", [""])[0]
+                if query.get("vanta") == ["1"]:  # the page's own request: answered when something changed
+                    preview.wait_for_change(since, LONG_POLL_SECONDS)
                 generation, content = preview.content()
-                if since == str(generation):
+                if since == generation:
                     return self._send(HTTPStatus.NO_CONTENT, b"", "text/plain")
                 body = json.dumps({"generation": generation, "innehall": content}, ensure_ascii=False).encode("utf-8")
                 return self._send(HTTPStatus.OK, body, "application/json; charset=utf-8")
             if url.path.startswith("/fil/"):
                 return self._file(unquote(url.path.removeprefix("/fil/")))
+            parts = url.path.removesuffix(".png").split("/")
+            if url.path.endswith(".png") and len(parts) == 4 and parts[:2] == ["", "sida"]:
+                image = preview.page_image(unquote(parts[2]), parts[3])  # an exact document and page number of the last drawing
+                if image is not None:
+                    return self._send(HTTPStatus.OK, image, "image/png", {"Cache-Control": IMAGE_CACHE})
             return self._send(HTTPStatus.NOT_FOUND, b"finns inte", "text/plain; charset=utf-8")
 
         def _file(self, name: str) -> None:
@@ -312,9 +321,9 @@ def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
             self.send_response(status)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
+            headers = {"Cache-Control": "no-store", **(headers or {})}
             self.send_header("X-Content-Type-Options", "nosniff")
-            for key, value in (headers or {}).items():
+            for key, value in headers.items():
                 self.send_header(key, value)
             self.end_headers()
             if status != HTTPStatus.NO_CONTENT:
@@ -323,7 +332,7 @@ def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def serve(case: str, *, port: int = 0, open_browser: bool = True) -> int:
+def serve(case: str, *, port: int | None = None, open_browser: bool = True) -> int:
     """Runs the preview until Ctrl+C; returns the exit code."""
     preview = Preview(case, port).start()
     print(f"förhandsvisning av {preview.case_path.name}: {preview.url}  (avsluta med Ctrl+C)", flush=True)

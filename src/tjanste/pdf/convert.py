@@ -14,11 +14,21 @@ import xml.etree.ElementTree as ElementTree
 import zipfile
 import zlib
 from pathlib import Path
-from typing import cast
+from typing import Any, Protocol, cast
 
 from tjanste.errors import CaseError, Place, Problem, display_path
 from tjanste.files.writer import move
 from tjanste.pdf.accessible import finish_file
+
+
+class WarmOffice(Protocol):
+    """A LibreOffice kept running that takes the jobs of one call (pdf/warm.py's WarmOffice)."""
+
+    @property
+    def usable(self) -> bool: ...
+
+    def export(self, filter_options: dict[str, Any], jobs: list[dict[str, Any]], timeout: float) -> list[str | None] | None: ...
+
 
 FIELD = "pdf"
 TIMEOUT_SECONDS = 300.0
@@ -105,19 +115,20 @@ def to_pdfa_with_sources(
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def pdfa_each(docx_files: list[Path]) -> dict[Path, bytes | list[Problem]]:
+def pdfa_each(docx_files: list[Path], warm: WarmOffice | None = None) -> dict[Path, bytes | list[Problem]]:
     """PDF/A-2b bytes of every document in one LibreOffice call (TOC numbered), or the document's own problems.
 
     For `tjanste alla`: documents of many cases, whose names may repeat (every case has a
     beslut.docx); each is given to LibreOffice under a name of its own. The call may take
     TIMEOUT_SECONDS and PER_DOCUMENT_SECONDS for each document. Raises CaseError only for what
     fails the whole call (no LibreOffice, an exit code, the time), naming the first document.
+    With warm (the live preview's LibreOffice, kept running) the jobs go to it instead of a new start.
     """
     documents = [Path(d).resolve() for d in docx_files]
     office = _office(documents[0])
     staging = Path(tempfile.mkdtemp(prefix="tjanste-pdf-"))
     try:
-        results = _convert_all(office, documents, staging, TIMEOUT_SECONDS + PER_DOCUMENT_SECONDS * len(documents), True)
+        results = _convert_all(office, documents, staging, TIMEOUT_SECONDS + PER_DOCUMENT_SECONDS * len(documents), True, warm)
         return {d: result if isinstance(result, list) else result[0].read_bytes() for d, result in results.items()}
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -131,25 +142,20 @@ def _office(first: Path) -> str:
 
 
 def _convert_all(
-    office: str, documents: list[Path], staging: Path, timeout: float, number_toc: bool
+    office: str, documents: list[Path], staging: Path, timeout: float, number_toc: bool, warm: WarmOffice | None = None
 ) -> dict[Path, tuple[Path, bytes] | list[Problem]]:
     """One LibreOffice call for every document (two or three without the macro runtime, for the TOC's numbers); per document
-    its PDF in staging and the bytes it was made from, or its problems. Raises CaseError for a failure of the whole call."""
+    its PDF in staging and the bytes it was made from, or its problems. Raises CaseError for a failure of the whole call.
+
+    With a warm LibreOffice that answers, the same jobs go to it; the PDFs are checked alike."""
     sources = {d: d.read_bytes() for d in documents}
     names = _names_for_office(documents)
-    profile = Path(tempfile.mkdtemp(prefix="tjanste-lo-profil-"))  # one per call: calls in other workers run beside it
-    try:
-        (profile / "user").mkdir()
-        (profile / "user" / "registrymodifications.xcu").write_text(PROFILE_SETTINGS, encoding="utf-8")
-        exported = _export(office, profile, documents, names, staging, timeout, number_toc) if has_macro_runtime(office) else None
-        if exported is not None:
-            messages = exported
-        else:  # no script provider, or one that did not run the macro (a broken python3-uno): --convert-to does the work
-            messages = dict.fromkeys(documents, _convert(office, profile, _given(documents, names, sources, staging), staging, timeout))
-            if number_toc:
-                sources.update(_number_tables_of_contents(office, profile, sources, names, staging, timeout))
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
+    jobs = [{"docx": str(d), "pdf": str(staging / f"{Path(names[d]).stem}.pdf"), "toc": number_toc} for d in documents]
+    answers = warm.export(EXPORT_OPTIONS, jobs, timeout) if warm is not None and warm.usable else None
+    if answers is not None:
+        messages = {d: answer or "" for d, answer in zip(documents, answers, strict=True)}
+    else:
+        messages = _cold(office, documents, names, sources, staging, timeout, number_toc)
     results: dict[Path, tuple[Path, bytes] | list[Problem]] = {}
     for document in documents:
         pdf = staging / f"{Path(names[document]).stem}.pdf"
@@ -170,6 +176,26 @@ def _convert_all(
         problems = finish_file(pdf, _place(document), document.name) or _rule_problems(document, pdf)
         results[document] = problems if problems else (pdf, sources[document])
     return results
+
+
+def _cold(
+    office: str, documents: list[Path], names: dict[Path, str], sources: dict[Path, bytes], staging: Path, timeout: float, number_toc: bool
+) -> dict[Path, str]:
+    """LibreOffice started for this call with a private profile; each document's message (sources get the TOC's copies)."""
+    profile = Path(tempfile.mkdtemp(prefix="tjanste-lo-profil-"))  # one per call: calls in other workers run beside it
+    try:
+        (profile / "user").mkdir()
+        (profile / "user" / "registrymodifications.xcu").write_text(PROFILE_SETTINGS, encoding="utf-8")
+        exported = _export(office, profile, documents, names, staging, timeout, number_toc) if has_macro_runtime(office) else None
+        if exported is not None:
+            return exported
+        # no script provider, or one that did not run the macro (a broken python3-uno): --convert-to does the work
+        messages = dict.fromkeys(documents, _convert(office, profile, _given(documents, names, sources, staging), staging, timeout))
+        if number_toc:
+            sources.update(_number_tables_of_contents(office, profile, sources, names, staging, timeout))
+        return messages
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
 
 
 def has_macro_runtime(office: str) -> bool:

@@ -51,16 +51,20 @@ class PdfWord:
 class Block:
     """A paragraph or a table cell of the .docx, as the page check needs to know it."""
 
-    kind: str  # "rubrik", "inledning", "sats", "stycke", "cell", "toc"
+    kind: str  # "rubrik", "inledning", "sats", "stycke", "lista", "cell", "toc", "underskrift" (a signature, its closing, justering)
     text: str
     table: int = -1  # which table of the document, for cells
     row: int = -1
     header: bool = False
+    sum_row: bool = False  # a cell of a table's sum row (the table's look marks its last row)
+    plain: bool = False  # a paragraph of body text: no style, no list, not a bold or italic lead-in
+    around_signatures: bool = False  # the list of bilagor or of recipients (AROUND_SIGNATURES)
     level: int = 0
     number: int | None = None  # a table-of-contents entry's page number, the digits after its last tab
     words: list[str] = field(default_factory=list)
     first_page: int | None = None
     last_page: int | None = None
+    first_y: float = 0.0
     last_y: float = 0.0
     split_words: list[tuple[int, str]] = field(default_factory=list)  # page and word, for each word broken over two lines
     after: list[PdfWord] = field(default_factory=list)  # PDF words on the line after the block's last word
@@ -139,24 +143,61 @@ def _emphasised(paragraph: ET.Element) -> bool:
     return bool(runs) and all(r.find(f"{W}rPr/{W}b") is not None or r.find(f"{W}rPr/{W}i") is not None for r in runs)
 
 
-def document_blocks(docx: bytes) -> list[Block]:
-    """The body of a .docx as blocks in order, each paragraph classified for the page rules."""
+SIGNATURE_STYLES = ("Underskrift", "Justering", "Avslutning")  # the closing, the signatures and a justering's date
+AROUND_SIGNATURES = ("Bilagerubrik", "Bilaga", "Sandlista")  # what stands beside the signing and is no text of the decision
+
+
+@dataclass(frozen=True)
+class TableFacts:
+    """What the page check reads of a body table beyond its cells: its header row's texts, grid widths, what follows it."""
+
+    index: int
+    headings: tuple[str, ...]
+    widths: tuple[int, ...]  # twips, the w:gridCol of w:tblGrid
+    empty_after: bool  # an empty paragraph follows, which is not a spacer of exact height (before another table or the end)
+
+
+def _body(docx: bytes) -> tuple[ET.Element | None, ET.Element | None]:
     with zipfile.ZipFile(io.BytesIO(docx)) as package:
         document = ET.fromstring(package.read("word/document.xml"))
         styles_root = ET.fromstring(package.read("word/styles.xml")) if "word/styles.xml" in package.namelist() else None
+    return document.find(W + "body"), styles_root
+
+
+def table_facts(docx: bytes) -> list[TableFacts]:
+    """Every body table in order (numbered as the blocks' `table`), signature layout tables included."""
+    body, _ = _body(docx)
+    children = list(body) if body is not None else []
+    found = []
+    for position, child in enumerate(tbl for tbl in children if tbl.tag == W + "tbl"):
+        rows = child.findall(W + "tr")
+        headings = tuple(" ".join(_text(p) for p in cell.iter(W + "p")) for cell in rows[0].findall(W + "tc")) if rows else ()
+        widths = tuple(as_int(col.get(W + "w")) or 0 for col in child.findall(f"{W}tblGrid/{W}gridCol"))
+        index = children.index(child)
+        following = children[index + 1] if index + 1 < len(children) else None
+        empty = following is not None and following.tag == W + "p" and not _text(following).strip()
+        if following is not None and empty:  # a spacer of exact height (writing/flow.py) is meant: Word would join two tables
+            empty = not _exact_height(following) and following.find(f".//{W}drawing") is None
+        found.append(TableFacts(position, headings, widths, empty))
+    return found
+
+
+def _exact_height(paragraph: ET.Element) -> bool:
+    spacing = paragraph.find(f"{W}pPr/{W}spacing")
+    return spacing is not None and spacing.get(W + "lineRule") == "exact"
+
+
+def document_blocks(docx: bytes) -> list[Block]:
+    """The body of a .docx as blocks in order, each paragraph classified for the page rules."""
+    body, styles_root = _body(docx)
     facts = _StyleFacts(styles_root)
-    body = document.find(W + "body")
     blocks: list[Block] = []
     tables = 0
     for child in body if body is not None else []:
         if child.tag == W + "p":
             blocks.append(_paragraph_block(child, facts))
         elif child.tag == W + "tbl":
-            for row_index, row in enumerate(child.findall(W + "tr")):
-                header = row.find(f"{W}trPr/{W}tblHeader") is not None
-                for cell in row.findall(W + "tc"):
-                    text = " ".join(_text(p) for p in cell.iter(W + "p"))
-                    blocks.append(Block("cell", text, table=tables, row=row_index, header=header))
+            blocks.extend(_table_blocks(child, tables))
             tables += 1
     for index, block in enumerate(blocks):  # a paragraph ending with a colon before a list or a table introduces it
         following = blocks[index + 1] if index + 1 < len(blocks) else None
@@ -164,6 +205,27 @@ def document_blocks(docx: bytes) -> list[Block]:
             block.kind = "inledning"
         block.words = _norm(block.text)
     return [b for b in blocks if b.words]
+
+
+def _table_blocks(table: ET.Element, number: int) -> list[Block]:
+    """A case table's cells; a layout table of signatures side by side is read as its signatures."""
+    styles = {val(p.find(W + "pPr"), "pStyle") or "" for p in table.iter(W + "p")}
+    if any(style.startswith(SIGNATURE_STYLES) for style in styles):
+        return [Block("underskrift", " ".join(_text(p) for p in cell.iter(W + "p"))) for cell in table.iter(W + "tc")]
+    look = table.find(f"{W}tblPr/{W}tblLook")
+    rows = table.findall(W + "tr")
+    sums = look is not None and on_value(look.get(W + "lastRow"))
+    blocks = []
+    for row_index, row in enumerate(rows):
+        header = row.find(f"{W}trPr/{W}tblHeader") is not None
+        for cell in row.findall(W + "tc"):
+            text = " ".join(_text(p) for p in cell.iter(W + "p"))
+            blocks.append(Block("cell", text, table=number, row=row_index, header=header, sum_row=sums and row_index == len(rows) - 1))
+    return blocks
+
+
+def on_value(value: str | None) -> bool:
+    return value in ("1", "true", "on")
 
 
 def _paragraph_block(paragraph: ET.Element, facts: _StyleFacts) -> Block:
@@ -179,11 +241,17 @@ def _paragraph_block(paragraph: ET.Element, facts: _StyleFacts) -> Block:
         return Block("rubrik", text, level=outline + 1)
     if style.startswith(("Attsats", "Beslutspunkt")):
         return Block("sats", text)
+    if style.startswith(SIGNATURE_STYLES):
+        return Block("underskrift", text)
+    if style.startswith(AROUND_SIGNATURES):
+        return Block("lista" if style == "Bilaga" else "stycke", text, around_signatures=True)
     if (ppr is not None and ppr.find(W + "numPr") is not None) or style == "ListParagraph":
         return Block("lista", text)
-    if facts.keep_next(ppr) or (_emphasised(paragraph) and len(text.strip()) <= LEAD_IN_MAX):
-        return Block("inledning", text)
-    return Block("stycke", text)
+    emphasised = _emphasised(paragraph)
+    plain = not style and not emphasised
+    if facts.keep_next(ppr) or (emphasised and len(text.strip()) <= LEAD_IN_MAX):
+        return Block("inledning", text, plain=plain)
+    return Block("stycke", text, plain=plain)
 
 
 # ---------------------------------------------------------------- the walk
@@ -223,7 +291,7 @@ def locate(blocks: list[Block], stream: list[PdfWord]) -> None:
             if _same(folded[j], word):
                 last = j
                 if block.first_page is None:
-                    block.first_page = stream[j].page
+                    block.first_page, block.first_y = stream[j].page, stream[j].y
                 i, j, gap = i + 1, j + 1, 0
                 continue
             parts = _split_at(stream, j, word)
@@ -231,7 +299,7 @@ def locate(blocks: list[Block], stream: list[PdfWord]) -> None:
                 block.split_words.append((stream[j].page, "".join(w.text for w in stream[j : j + parts])))
                 last = j + parts - 1
                 if block.first_page is None:
-                    block.first_page = stream[j].page
+                    block.first_page, block.first_y = stream[j].page, stream[j].y
                 i, j, gap = i + 1, j + parts, 0
                 continue
             j, gap = j + 1, gap + 1

@@ -119,3 +119,35 @@ def export(*_: Any) -> None:
             with open(jobs_path + ".svar", "w", encoding="utf-8") as stream:
                 json.dump(answers, stream)
         desktop.terminate()
+
+
+def serve(*_: Any) -> None:
+    """The warm macro of the live preview: jobs arrive one JSON line at a time on a Unix socket, each answered by a line.
+
+    TJANSTE_PDF_SOCKET names the socket tjanste listens on; LibreOffice ends when tjanste closes it (or goes away).
+    A line is {"filter": ..., "jobs": [...]} as in the jobs file of export(); the answer is the list of messages.
+    """
+    import socket
+
+    context = uno.getComponentContext()
+    desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
+    connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        connection.connect(os.environ.get("TJANSTE_PDF_SOCKET", ""))
+        stream = connection.makefile("rw", encoding="utf-8", newline="\n")
+        for line in stream:
+            given = json.loads(line)
+            options = tuple(_property(name, value) for name, value in given["filter"].items())
+            filter_data = uno.Any("[]com.sun.star.beans.PropertyValue", options)
+            answers: list[str | None] = []
+            for job in given["jobs"]:
+                try:
+                    _export_one(desktop, job, filter_data)
+                    answers.append(None)
+                except Exception as error:  # noqa: BLE001
+                    answers.append(getattr(error, "Message", "") or str(error) or type(error).__name__)
+            stream.write(json.dumps(answers) + "\n")
+            stream.flush()
+    finally:
+        connection.close()
+        desktop.terminate()

@@ -11,6 +11,7 @@ from pathlib import Path
 from tjanste.errors import Problems
 from tjanste.review.checks import run_checks
 from tjanste.review.language import lint_case
+from tjanste.review.signatures import check_signatures
 from tjanste.review.tables import check_table
 from tjanste.source.case import Case, load_case
 
@@ -33,6 +34,7 @@ def review_case(case: Case, problems: Problems) -> None:
         check_table(table, case.profile.enhetsord, problems)
     run_checks(case, problems)
     lint_case(case, problems)
+    check_signatures(case, problems)
     case.warnings = problems.warnings
 
 

@@ -16,6 +16,7 @@ from tjanste.docx import ooxml
 from tjanste.pdf.layout import LEAD_IN_MAX
 from tjanste.wording.markup import Token, parse_prose, parser, table_name
 from tjanste.wording.prosetokens import copied
+from tjanste.writing.flow import keep_line_groups, space_after_tables
 
 # Text markdown reads as itself: no character an inline rule starts at (emphasis, links, images, footnotes, code,
 # escapes, entities, autolinks, breaks), and no space at either end.
@@ -57,6 +58,8 @@ class BodyWriter:
             if rule is None:
                 raise ValueError(f"markdown token {token.type} has no writer")
             index = rule(self, tokens, index) or index + 1
+        space_after_tables(self.out)
+        keep_line_groups(self.out)
         return self.out
 
     def _take_footnotes(self, tokens: list[Token]) -> list[Token]:

@@ -23,28 +23,47 @@ EM = 200  # twips in an em of the tables' 10 pt text
 # Widths of Liberation Sans / Arial glyphs in ems, by class; bold adds a little. Enough to keep words whole.
 _NARROW, _WIDE, _UPPER_WIDE = set("iljtfrI.,;:'!|()[]- \u00a0"), set("mwMW%"), set("ABCDEGHKNOQRSUVXYZÅÄÖ")
 _MARKS = re.compile(r"\[\^[^\]]*\]|[*_`]")  # markdown marks and footnote references, which take no width
+LAST_ROWS_KEPT = 2  # a sum row ends a page with at least this many body rows of its table (or all it has)
 FIRST_ROWS_KEPT = 3  # a table starts on a page with its header and at least this many body rows (or all it has)
 
 Runs = Callable[[str], list[etree._Element]]
 Show = Callable[[int, Value], str]
 
 
-def column_widths(table: Table, show: Show) -> list[int]:
-    """Widths that follow the content: figures never wrap, no word is split, text columns share the rest by length.
+def signature(table: Table) -> tuple[tuple[str, str, str], ...]:
+    """What makes two tables alike to a reader: the same headings, kinds and written widths in the same order."""
+    return tuple((c.rubrik, c.kind, c.bredd or "") for c in table.kolumner)
+
+
+def shared_widths(tables: list[Table], unit_words: Mapping[str, str]) -> dict[tuple[tuple[str, str, str], ...], list[int]]:
+    """Column widths per signature: tables with the same columns in one paper get the same widths, made for all their rows.
+
+    Measured one table at a time, the same text wrapped to three lines in one table and fitted one line in the next.
+    """
+    alike: dict[tuple[tuple[str, str, str], ...], list[Table]] = {}
+    for table in tables:
+        alike.setdefault(signature(table), []).append(table)
+    return {key: column_widths(group, [_shower(t, unit_words) for t in group]) for key, group in alike.items()}
+
+
+def column_widths(tables: list[Table], shows: list[Show]) -> list[int]:
+    """Widths that follow the content of tables with the same columns: figures never wrap, no word is split, text columns
+    share the rest by length.
 
     A column's `bredd` (3 cm, 30 %) is kept as written.
     """
+    table = tables[0]
     count = len(table.kolumner)
     fixed: dict[int, int] = {}
     for index, column in enumerate(table.kolumner):
         if column.bredd:
             number = float(column.bredd.rstrip("cm%").strip().replace(",", "."))
             fixed[index] = round(number * TWIPS_PER_CM) if column.bredd.endswith("cm") else round(TEXT_WIDTH * number / 100)
-    least = {i: _least_width(table, i, show) for i in range(count) if i not in fixed}
+    least = {i: max(_least_width(t, i, show) for t, show in zip(tables, shows, strict=True)) for i in range(count) if i not in fixed}
     numeric = {i: w for i, w in least.items() if table.kolumner[i].numeric}
     text = [i for i in least if i not in numeric]
     rest = TEXT_WIDTH - sum(fixed.values()) - sum(numeric.values())
-    lengths = {i: max(1, _text_length(table, i)) for i in text}
+    lengths = {i: max(1, *(_text_length(t, i) for t in tables)) for i in text}
     widths = {**fixed, **numeric}
     need = sum(least[i] for i in text)
     for i in numeric:  # room to spare: a figure column's heading on one line, up to 3 cm
@@ -91,14 +110,22 @@ def _width(text: str, *, bold: bool = False) -> int:
     return round(ems * EM * (1.06 if bold else 1.0))
 
 
+def line_width(text: str, size: float) -> int:
+    """Roughly how many twips a line of plain text takes in the templates' font at size points."""
+    return round(_width(_MARKS.sub("", text)) * size / 10)
+
+
 def _text_length(table: Table, index: int) -> int:
     return max((len(c) for row in table.rows if isinstance(c := row.cells[index], str)), default=0) + len(table.kolumner[index].rubrik) // 2
 
 
-def table_elements(table: Table, inline_runs: Runs, unit_words: Mapping[str, str]) -> list[etree._Element]:
-    """The w:tbl for one case table, followed by an empty paragraph so tables never touch."""
+def table_elements(table: Table, inline_runs: Runs, unit_words: Mapping[str, str], widths: list[int] | None = None) -> list[etree._Element]:
+    """The w:tbl for one case table (its caption above it); widths as shared_widths gives them for its signature.
+
+    No empty paragraph follows: it stood as a blank line of 22 pt before the next heading. The body writer spaces what
+    follows a table (see body.space_after_tables)."""
     show = _shower(table, unit_words)
-    widths = column_widths(table, show)
+    widths = widths or column_widths([table], [show])
     has_sum = table.summa is not None
     look = {  # the legacy w:val bit mask says the same as the attributes: 0x20 first row, 0x40 last row, 0x600 no banding
         "w:val": "0660" if has_sum else "0620",
@@ -131,10 +158,13 @@ def table_elements(table: Table, inline_runs: Runs, unit_words: Mapping[str, str
         rows.append(_row(_sum_cells(table, widths, inline_runs, show)))
     for row in rows[: min(FIRST_ROWS_KEPT, len(rows) - 1)]:  # the header and the first body rows hold on to the next row
         _keep_with_next(row)
+    if table.summa is not None:  # the sum row takes the last body rows with it: a total alone on a page sums nothing shown
+        for row in rows[max(1, len(rows) - 1 - LAST_ROWS_KEPT) : -1]:
+            _keep_with_next(row)
     tbl.extend(rows)
     # The table's heading stands above it, as Swedish papers place a table's caption, and is kept on its page.
     caption = [ooxml.paragraph("Caption", inline_runs(table.rubrik), keep_next=True)] if table.rubrik else []
-    return [*caption, tbl, ooxml.paragraph("", [])]
+    return [*caption, tbl]
 
 
 def _plain(text: str) -> str:
@@ -221,6 +251,8 @@ def _keep_with_next(row: etree._Element) -> None:
         if props is None:
             props = ooxml.el("w:pPr")
             paragraph.insert(0, props)
+        if props.find(ooxml.qn("w:keepNext")) is not None:  # a short table's row may be both among the first and the last
+            continue
         style = props.find(ooxml.qn("w:pStyle"))
         props.insert(0 if style is None else 1, ooxml.el("w:keepNext"))  # w:keepNext follows w:pStyle in schema order
 
