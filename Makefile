@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installerad
 
-.PHONY: ny visa beslut pdf protokoll diariefor arkiv alla check tillganglighet lint test test-snabb snapshots bench mallar clean
+.PHONY: ny visa beslut pdf protokoll diariefor arkiv alla diff check tillganglighet lint test test-snabb fuzz snapshots bench mallar clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ arkiv: $(INSTALLED)
 alla: $(INSTALLED)
 	$(BIN)/tjanste alla $(if $(PDF),--pdf)
 
+# What changed in a case's papers (or, without CASE, every case's): FRAN (default HEAD) to TILL (default the working tree).
+diff: $(INSTALLED)
+	$(BIN)/tjanste diff $(if $(CASE),$(CASE),--alla) $(if $(FRAN),--fran "$(FRAN)") $(if $(TILL),--till "$(TILL)") $(if $(FORMAT),--format $(FORMAT))
+
 tillganglighet: $(INSTALLED)
 	$(BIN)/tjanste check --tillganglighet --diarieforda
 
@@ -60,6 +64,10 @@ PYTEST_PARALLEL := -n 2 --dist loadgroup
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL)
+
+# The long fuzzing: the seeded mutations of test_fuzz.py drawn 10 000 times instead of make test's 1 200 (CI runs both).
+fuzz: $(INSTALLED)
+	TJANSTE_FUZZ_ANTAL=10000 $(BIN)/python -m pytest -q $(PYTEST_PARALLEL) tests/test_fuzz.py
 
 # The edit loop: every test but the fuzzing and LibreOffice.
 test-snabb: $(INSTALLED)

@@ -122,6 +122,42 @@ def soffice() -> str | None:
     return found
 
 
+# The published schemas the archive tests validate against: ../shared/schemas/ beside the project (CI clones it there),
+# never copied in. METS's own schema also ships with the metsrw package (a test dependency) and is read from there.
+SCHEMAS = ROOT.parent / "shared" / "schemas"
+
+
+def schema_files(*names: str, verifies: str) -> dict[str, Path]:
+    """The schema files by name; without them the test skips with one Swedish line saying what is not verified.
+
+    In CI (TJANSTE_KRAV_SCHEMAN=1) a missing schema fails the test instead.
+    """
+    found = {name: _schema_file(name) for name in names}
+    missing = [name for name, path in found.items() if path is None]
+    if missing:
+        line = (
+            f"{verifies} prövas inte: {'schemafilerna' if len(missing) > 1 else 'schemafilen'} {', '.join(missing)} saknas "
+            f"(de läses ur {SCHEMAS}, alltså shared/schemas/ bredvid projektet)"
+        )
+        if os.environ.get("TJANSTE_KRAV_SCHEMAN"):
+            pytest.fail(f"{line}; i CI krävs de (TJANSTE_KRAV_SCHEMAN=1)")
+        pytest.skip(line)
+    return {name: path for name, path in found.items() if path is not None}
+
+
+def _schema_file(name: str) -> Path | None:
+    if (SCHEMAS / name).is_file():
+        return SCHEMAS / name
+    if name == "mets.xsd":  # metsrw ships METS 1.12.1's schema, the same file; found without importing the package
+        import importlib.util
+
+        spec = importlib.util.find_spec("metsrw")
+        for folder in (spec.submodule_search_locations or []) if spec else []:
+            if (Path(folder) / "resources" / "mets.xsd").is_file():
+                return Path(folder) / "resources" / "mets.xsd"
+    return None
+
+
 @pytest.fixture(scope="session")
 def build_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every case of the corpus and the bilaga test case rendered with PDF/A copies, as `make pdf` writes them, but in one

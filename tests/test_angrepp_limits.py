@@ -178,12 +178,34 @@ def test_zip_bomb_is_refused_with_bounded_memory(good_docx: Path, tmp_path: Path
     assert "(DOCX_TOTAL_BYTES)" in result.stderr
 
 
-def test_endless_file_is_read_no_further_than_the_limit(capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_endless_device_is_refused_before_it_is_read(capsys: pytest.CaptureFixture[str]) -> None:
+    """/dev/zero was read up to the limit, 100 MB; a device is no file a user means, and is refused unread."""
     code = main(["text", "/dev/zero"])
     assert code == 1
-    assert capsys.readouterr().err == (
-        f"/dev/zero: fel: {READ}filen är minst 100000001 byte, över gränsen 100000000 byte (DOCX_FILE_BYTES); en Word-fil med text är mycket mindre\n"
-    )
+    assert capsys.readouterr().err == f"/dev/zero: fel: {READ}är ingen vanlig fil utan en enhet; ange en fil\n"
+
+
+@pytest.mark.parametrize("command", [["text"], ["check", "--tillganglighet"], ["check"], ["render"]])
+def test_a_named_pipe_is_refused_without_waiting_for_a_writer(
+    tmp_path: Path, command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Opening a FIFO with no writer blocks the open itself: tjanste text and check --tillganglighet hung forever."""
+    import os
+    import threading
+
+    fifo = tmp_path / ("papper.docx" if command != ["check"] and command != ["render"] else "arende.md")
+    os.mkfifo(fifo)
+    result: list[int] = []
+    worker = threading.Thread(target=lambda: result.append(main([*command, str(fifo)])), daemon=True)
+    worker.start()
+    worker.join(10)
+    if worker.is_alive():  # let the blocked open go, so that the test process can end
+        with open(fifo, "wb"):
+            pass
+        pytest.fail(f"tjanste {' '.join(command)} väntade på rörledningen")
+    assert result == [1]
+    err = capsys.readouterr().err
+    assert "är ingen vanlig fil utan en namngiven rörledning (FIFO)" in err and "Traceback" not in err
 
 
 # --- case files too large or too deep to commit: built here -----------------------------------
@@ -516,3 +538,27 @@ def test_a_key_made_of_nested_aliases_is_not_expanded_to_be_named(tmp_path: Path
     assert main(["check", str(case)]) == 1
     assert time.monotonic() - started < SECONDS
     assert "alias (*namn) kan inte användas i en ärendefil" in capsys.readouterr().err
+
+
+def test_a_named_pipe_where_an_output_was_does_not_stop_alla(
+    project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """alla hashes the outputs of a case whose status changed: a FIFO in their place blocked that read forever."""
+    import os
+    import threading
+
+    out = tmp_path / "ut"
+    assert main(["alla", "--ut", str(out)]) == 0
+    output = out / "2015-primarvard" / "beslut.docx"
+    output.unlink()
+    os.mkfifo(output)
+    result: list[int] = []
+    worker = threading.Thread(target=lambda: result.append(main(["alla", "--ut", str(out)])), daemon=True)
+    worker.start()
+    worker.join(60)
+    if worker.is_alive():
+        with open(output, "wb"):
+            pass
+        pytest.fail("tjanste alla väntade på rörledningen")
+    assert result == [1]
+    assert f"{output}:1:1: fel: finns redan och har ändrats efter att tjanste skrev den" in capsys.readouterr().err

@@ -347,3 +347,82 @@ def test_records_nested_deeper_than_json_can_read_are_not_ours(tmp_path: Path, c
     assert code == 1
     assert line == f"{folder / 'metadata.json'}: fel: metadata.json är inte skriven av tjanste; flytta den, eller skriv till en annan mapp"
     assert tree(tmp_path) == before
+
+
+# --- files the project names that stand for files elsewhere -------------------------------------------------------
+
+
+def _outside(tmp_path: Path, name: str, data: bytes) -> Path:
+    target = tmp_path / "utanfor" / name
+    target.parent.mkdir(exist_ok=True)
+    target.write_bytes(data)
+    return target
+
+
+@pytest.mark.parametrize("command", [["check"], ["render", "--ut", "ut"], ["alla", "--ut", "ut"]])
+def test_a_case_file_that_links_outside_cases_is_refused(
+    tmp_path: Path, project_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    """alla rendered the outside file and check echoed its values; bilagor and images are refused the same way."""
+    monkeypatch.chdir(project_copy)
+    secret = _outside(tmp_path, "hemligt.md", (KORPUS / "cases" / "2015-primarvard.md").read_bytes())
+    (project_copy / "cases" / "lank.md").symlink_to(secret)
+    arguments = [*command[:1], *([] if command[0] == "alla" else ["lank"]), *command[1:]]
+    assert main(arguments) == 1
+    err = capsys.readouterr().err
+    assert f"cases/lank.md:1:1: fel: ärende: ärendefilen är en symbolisk länk till '{secret}', utanför cases/" in err
+    assert not (project_copy / "ut" / "lank").exists()
+
+
+def test_a_link_to_another_case_in_cases_is_read(project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project_copy)
+    (project_copy / "cases" / "kopia.md").symlink_to("2015-primarvard.md")
+    assert main(["check", "kopia"]) == 0
+
+
+@pytest.mark.parametrize("given", ["..md", "..", "cases/..md"])
+def test_a_case_named_dot_dot_md_is_refused_by_name_or_path(
+    project_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, given: str
+) -> None:
+    """'..md' named by its name in cases/ was rendered into build/. itself: an internal error (AssertionError)."""
+    monkeypatch.chdir(project_copy)
+    shutil.copy(KORPUS / "cases" / "2015-primarvard.md", project_copy / "cases" / "..md")
+    for command in (["render", given, "--ut", "ut"], ["arkiv", given, "--ut", "ut"], ["check", given]):
+        assert main(command) == 1
+        err = capsys.readouterr().err
+        assert "internt fel" not in err and ("filnamnet '..md' kan inte bli en mapp under build/" in err or "finns inte" in err), err
+    assert not (project_copy / "ut").exists()
+
+
+def test_a_template_a_profile_or_a_logotype_that_links_outside_templates_is_refused(
+    tmp_path: Path, project_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Templates and profiles arrive in pull requests, and git carries symbolic links."""
+    from tjanste.source.profile import load_profile
+
+    monkeypatch.chdir(project_copy)
+    template = project_copy / "templates" / "beslut" / "tjansteskrivelse.docx"
+    moved = _outside(tmp_path, "mall.docx", template.read_bytes())
+    template.unlink()
+    template.symlink_to(moved)
+    assert main(["render", "2015-primarvard", "--ut", "ut"]) == 1
+    assert "mallen är en symbolisk länk till" in capsys.readouterr().err
+    template.unlink()
+    template.write_bytes(moved.read_bytes())
+
+    profile = project_copy / "templates" / "organisationer" / "landstinget-blekinge.yaml"
+    text = profile.read_text(encoding="utf-8")
+    logo = next(line.split(":", 1)[1].strip() for line in text.splitlines() if line.strip().startswith("fil:"))
+    outside_logo = _outside(tmp_path, "logo.png", (profile.parent / logo).read_bytes())
+    (profile.parent / logo).unlink()
+    (profile.parent / logo).symlink_to(outside_logo)
+    load_profile.cache_clear()  # one process keeps each profile it read
+    assert main(["check", "2015-primarvard"]) == 1
+    assert f"'{logo}' ligger utanför profilens mapp" in capsys.readouterr().err
+
+    moved_profile = _outside(tmp_path, "profil.yaml", text.encode())
+    profile.unlink()
+    profile.symlink_to(moved_profile)
+    load_profile.cache_clear()
+    assert main(["check", "2015-primarvard"]) == 1
+    assert "profilen är en symbolisk länk till" in capsys.readouterr().err

@@ -156,7 +156,7 @@ def test_every_depth_compiles_or_names_the_nesting_limit(kind: str) -> None:
     """Counted from the tokens before Jinja or Python recurse: no depth reaches a RecursionError (on 3.13 its unwinding
     printed 'Exception ignored' lines) or Python's limit of 20 nested blocks."""
     from tjanste.wording.prose import environment
-    from tjanste.wording.sandbox import Refused
+    from tjanste.wording.tags import Refused
 
     environment_ = environment()
     outcomes = []
@@ -175,7 +175,7 @@ def test_every_depth_compiles_or_names_the_nesting_limit(kind: str) -> None:
 def test_a_tag_the_sandbox_does_not_offer_is_refused_before_its_nesting_can_recurse(tag: str) -> None:
     """400 nested {% macro %} made the parser recurse until a RecursionError, named as too many brackets."""
     from tjanste.wording.prose import environment
-    from tjanste.wording.sandbox import Refused
+    from tjanste.wording.tags import Refused
 
     name = tag.split()[0]
     with pytest.raises(Refused) as refused:

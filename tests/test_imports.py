@@ -72,6 +72,7 @@ LAYERS = [
     ["tjanste.review"],
     ["tjanste.wording"],
     ["tjanste.writing"],
+    ["tjanste.diffing"],
     ["tjanste.commands"],
     ["tjanste.cli", "tjanste.__main__"],
 ]

@@ -231,3 +231,21 @@ PARSED_PROSE_KEPT = 8  # pieces of prose whose markdown tokens one process keeps
 WRITTEN_PARTS_KEPT = 32  # parsed parts of papers just written that one process keeps, for reading the next render back
 CODE_CACHE_DISK_BYTES = 100_000_000  # bytes the cache folder may hold; past it, the entries made longest ago are removed
 CODE_CACHE_ENTRY_BYTES = 8_000_000  # bytes of one compiled template on disk; a larger one is compiled every time
+
+# --- diffs between revisions (diffing, commands/revisions) -------------------------------------
+
+GIT_SECONDS = Limit("GIT_SECONDS", 120, "sekunder", "tiden för ett git-anrop", "kontrollera förrådet (git fsck) och försök igen")
+DIFF_RENDER_SECONDS = Limit(
+    "DIFF_RENDER_SECONDS",
+    1_800,
+    "sekunder",
+    "tiden för att skriva ut revisionens ärenden med dess egen kod",
+    "jämför färre ärenden (tjanste diff ÄRENDE) eller närmare revisioner",
+)
+DIFF_WORDS = Limit(
+    "DIFF_WORDS",
+    20_000,
+    "ord",
+    "en ändrad textsträcka",
+    "den visas som borttagen och ny i sin helhet i stället för ord för ord",
+)

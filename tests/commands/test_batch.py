@@ -197,7 +197,7 @@ def test_a_worker_that_imports_a_test_module_uses_the_test_runs_folders() -> Non
 def test_alla_pdf_makes_one_libreoffice_call_per_worker_and_a_case_whose_pdf_fails_fails_alone(
     tmp_path: Path, project_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tjanste.pdf.convert import pdfa_part
+    from tjanste.pdf.xmp import pdfa_part
 
     real = soffice()
     if real is None:
@@ -254,3 +254,23 @@ def test_ctrl_c_stops_every_worker_and_leaves_no_half_written_folder(tmp_path: P
             assert re.fullmatch(r"\.[0-9a-z-]+\.ny-[a-z0-9_]+", entry.name), entry
             continue
         assert outputs_intact(entry), entry  # every case folder whole: all its files from one render
+
+
+@pytest.mark.langsam
+def test_a_worker_whose_parent_was_killed_ends_without_a_traceback(capfd: pytest.CaptureFixture[str]) -> None:
+    """kill -9 of `alla -j 2`: each worker finished its task, found the pipe broken and printed two BrokenPipe tracebacks."""
+    import multiprocessing
+
+    from tjanste.commands import workers
+
+    context = multiprocessing.get_context(workers.START_METHOD)
+    parent_end, child_end = context.Pipe()
+    worker = context.Process(target=workers._serve, args=(child_end, dict(os.environ), os.getcwd()))
+    worker.start()
+    child_end.close()
+    parent_end.send((time.sleep, (0.5,)))  # a task under way when the parent goes
+    parent_end.close()  # as a killed parent's end closes
+    worker.join(30)
+    assert worker.exitcode == 0
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err

@@ -118,7 +118,7 @@ def test_a_changed_bilaga_of_a_filed_case_is_named(tmp_path: Path, capsys: pytes
     assert "beslut.docx" not in errors[0].split("bilaga-1.docx: ")[0]
 
 
-@pytest.mark.parametrize("layout", ["indragna", "varde-pa-nasta-rad"])
+@pytest.mark.parametrize("layout", ["indragna", "varde-pa-nasta-rad", "fragetecken-nyckel"])
 def test_a_front_matter_the_edit_cannot_follow_is_refused_in_swedish_and_changes_nothing(
     layout: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -129,8 +129,10 @@ def test_a_front_matter_the_edit_cannot_follow_is_refused_in_swedish_and_changes
     front, body = text.split("\n---\n", 1)
     if layout == "indragna":
         front = "---\n" + "\n".join("  " + line if line else line for line in front.split("\n")[1:])
-    else:
+    elif layout == "varde-pa-nasta-rad":
         front = front.replace('dnr: ""            # förlagan har ännu inget diarienummer', 'dnr:\n  "2015/1"', 1)
+    else:  # YAML's explicit key, which check accepts: '? dnr' on one line, ': value' on the next (a ValueError before)
+        front = front.replace('dnr: ""            # förlagan har ännu inget diarienummer', '? dnr\n: ""', 1)
     case.write_text(front + "\n---\n" + body, encoding="utf-8")
     assert main(["check", str(case)]) == 0  # the case itself is fine
     before = case.read_bytes()

@@ -6,6 +6,7 @@ import http.client
 import json
 import re
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -209,3 +210,20 @@ def test_the_pages_request_is_answered_when_the_case_changes(preview: Preview, p
     status, body, _ = get(preview, f"/tillstand?vanta=1&sedan={seen}")
     assert status == 200 and "stämmer inte" in json.loads(body)["innehall"]
     assert 0.5 <= time.monotonic() - start < REFRESH_SECONDS + 1.0
+
+
+@pytest.mark.parametrize("sent", [b"GET / HT", b"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"], ids=["halv-fraga", "hel-fraga"])
+def test_a_browser_that_aborts_a_request_prints_nothing(preview: Preview, capsys: pytest.CaptureFixture[str], sent: bytes) -> None:
+    """A reload or a closed tab resets the connection: the official's terminal showed a full traceback."""
+    import socket
+    import struct
+
+    for _ in range(10):
+        client = socket.create_connection(("127.0.0.1", preview.port))
+        client.sendall(sent.replace(b"{port}", str(preview.port).encode()))
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close with a reset, as a browser may
+        client.close()
+    time.sleep(0.5)
+    assert urllib.request.urlopen(preview.url, timeout=10).status == 200  # still serving
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "Exception" not in err and err == "", err

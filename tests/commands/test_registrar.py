@@ -166,7 +166,7 @@ def test_accessibility_check_passes_for_every_case(capsys: pytest.CaptureFixture
 def test_pdf_render_lists_the_pdfs_in_the_metadata(tmp_path: Path) -> None:
     if soffice() is None:
         pytest.skip("LibreOffice saknas")
-    from tjanste.pdf.convert import pdfa_part
+    from tjanste.pdf.xmp import pdfa_part
 
     assert main(["render", "--pdf", "2015-primarvard", "--ut", str(tmp_path)]) == 0
     folder = tmp_path / "2015-primarvard"

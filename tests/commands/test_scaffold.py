@@ -164,3 +164,15 @@ def test_a_rubrik_with_a_control_character_is_refused_before_anything_is_written
     assert main(["ny", "a\x01b", "--fil", "styrtecken"]) == 1
     assert "fel: rubrik: tecknet U+0001 är ett styrtecken som inte kan stå i ett dokument" in capsys.readouterr().err
     assert sorted(p.name for p in (project_copy / "cases").iterdir()) == before
+
+
+@pytest.mark.parametrize("rubrik", ["Бюджет на здравоохранение", "医疗预算", "Προϋπολογισμός"])
+def test_a_rubrik_without_latin_letters_asks_for_a_file_name(rubrik: str, project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """'ny' wrote cases/2026-.md: the file name is made of a–z and 0–9, and such a rubrik has none."""
+    before = sorted(p.name for p in (project_copy / "cases").iterdir())
+    assert main(["ny", rubrik]) == 1
+    err = capsys.readouterr().err
+    assert "fel: rubrik: rubriken har inga bokstäver a–z eller siffror att göra ett filnamn av; ange ett med --fil" in err
+    assert sorted(p.name for p in (project_copy / "cases").iterdir()) == before
+    assert main(["ny", rubrik, "--fil", "2026-budget"]) == 0
+    assert f'rubrik: "{rubrik}"' in (project_copy / "cases" / "2026-budget.md").read_text(encoding="utf-8")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import marshal
+import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import BROKEN, BROKEN_CASES, ROOT
+from conftest import BROKEN, BROKEN_CASES, KORPUS, ROOT
 from tjanste.cli.main import main
 from tjanste.files import codecache
 from tjanste.wording import markup
@@ -127,3 +130,117 @@ def test_a_trim_waits_a_quarter_of_the_entries_it_found(tmp_path: Path, monkeypa
     for number in range(1_500):
         codecache._write(tmp_path / "kod" / "00" / f"{number:064x}.bin", ("värde", number))
     assert len(trims) == 2  # at the first write, then after 1 000 more
+
+
+# --- the cache folder is a trust boundary -------------------------------------------------------
+
+
+def _forged_front_matter(case: Path, cache: Path) -> tuple[Path, bytes]:
+    """What another account could plant without the key: the case's front matter with another amount, checksummed."""
+    from tjanste.errors import Problems
+    from tjanste.source import yamlsource
+
+    text = case.read_text(encoding="utf-8")
+    front = text.split("\n---\n", 1)[0].split("---\n", 1)[1]
+    values = yamlsource._to_values(yamlsource._compose(front, "x", 1, Problems()), 1)
+    forged = eval(repr(values).replace("'10 mnkr'", "'99 mnkr'"))  # our own repr of texts, ints and tuples
+    payload = marshal.dumps(forged)
+    path = codecache._entry_path("yaml", front)
+    assert path is not None and path.is_relative_to(cache)
+    return path, payload
+
+
+@pytest.mark.parametrize("signature", ["sha256", "en annan nyckel"])
+def test_an_entry_planted_without_the_key_is_never_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], signature: str
+) -> None:
+    """A planted entry made the paper print 99 mnkr where the case says 10 mnkr, and the kontroll passed on the same values."""
+    import hashlib
+    import hmac
+
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+    monkeypatch.setenv("TJANSTE_CACHE", str(cache))
+    _forget()
+    case = KORPUS / "cases" / "2015-primarvard.md"
+    path, payload = _forged_front_matter(case, cache)
+    if signature == "sha256":  # the unkeyed checksum entries carried before
+        mark = hashlib.sha256(payload).digest()
+    else:
+        mark = hmac.new(b"\0" * 32, path.name.encode() + b"\0" + payload, hashlib.sha256).digest()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(codecache._MAGIC + mark + payload)
+    _forget()
+    assert main(["render", "2015-primarvard", "--ut", str(tmp_path / "ut")]) == 0
+    text = (tmp_path / "ut" / "2015-primarvard" / "beslut.txt").read_text(encoding="utf-8")
+    assert "Hälsoval Blekinge 10\u00a0mnkr" in text and "99\u00a0mnkr" not in text
+    assert codecache._read(path) is not None  # the render wrote its own, signed entry over it
+
+
+@pytest.mark.parametrize("mode", [0o777, 0o775, 0o755], ids=["0777", "0775", "0755"])
+def test_a_cache_folder_others_can_reach_is_refused_with_a_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], mode: int
+) -> None:
+    """A shared TJANSTE_CACHE: anyone who can write there could plant code, anyone who can read there reads the cases."""
+    shared = tmp_path / "delad"
+    shared.mkdir()
+    shared.chmod(mode)
+    monkeypatch.setenv("TJANSTE_CACHE", str(shared))
+    codecache._folders.clear()
+    assert main(["check", "2015-primarvard"]) == 1
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"{shared}: fel: TJANSTE_CACHE: mappen kan nås av andra än du (rättigheter {mode:04o})")
+    assert "chmod 700" in line and "TJANSTE_CACHE=av" in line
+    assert list(shared.iterdir()) == []  # nothing read, nothing written
+    assert codecache._entry_path("yaml", "a: 1") is not None and codecache.lookup("yaml", "a: 1", tuple) is None
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="bara root kan ge en mapp till en annan användare")
+def test_a_cache_folder_of_another_user_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    foreign = tmp_path / "annans"
+    foreign.mkdir(mode=0o700)
+    os.chown(foreign, 65534, 65534)
+    monkeypatch.setenv("TJANSTE_CACHE", str(foreign))
+    codecache._folders.clear()
+    assert main(["check", "2015-primarvard"]) == 1
+    assert "TJANSTE_CACHE: mappen ägs av en annan användare (uid 65534)" in capsys.readouterr().err
+
+
+def test_the_default_cache_folder_is_made_private_and_gets_a_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """~/.cache/tjanste as an earlier version made it (0755): closed to others; its unsigned entries are never read."""
+    monkeypatch.delenv("TJANSTE_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    old = tmp_path / "tjanste"
+    (old / "kod" / "ab").mkdir(parents=True)
+    old.chmod(0o755)
+    codecache._folders.clear()
+    _forget()
+    assert main(["check", "2015-primarvard"]) == 0
+    assert stat.S_IMODE(old.stat().st_mode) == 0o700
+    key = old / "nyckel"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600 and len(key.read_bytes()) == 32
+    entries = list(old.rglob("*.bin"))
+    assert entries and all(stat.S_IMODE(e.stat().st_mode) == 0o600 for e in entries)
+
+
+def test_the_key_knows_the_sources_by_their_contents(tmp_path: Path) -> None:
+    """Two versions whose files keep their sizes and times (Nix, SOURCE_DATE_EPOCH) must not share entries: the second
+    would skip the sandbox's compile-time refusals of the first."""
+    import shutil
+
+    package = Path(codecache.__file__).resolve().parent.parent
+    digests = []
+    for name, byte in (("a", b"1"), ("b", b"2")):
+        copy = tmp_path / name / "tjanste"
+        shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+        limits_file = copy / "limits.py"
+        limits_file.write_bytes(limits_file.read_bytes() + b"# " + byte + b"\n")
+        os.utime(limits_file, ns=(1_000_000_000, 1_000_000_000))
+        script = "from tjanste.files import codecache; print(codecache.code_digest())"
+        found = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(copy.parent)}
+        )
+        digests.append(found.stdout.strip())
+    assert digests[0] != digests[1]

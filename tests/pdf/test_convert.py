@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -12,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, fake_soffice, soffice
+from conftest import KORPUS, ROOT, fake_soffice, soffice
 from tjanste.commands.pipeline import render_case
 from tjanste.errors import CaseError
 from tjanste.pdf import convert as conversion
-from tjanste.pdf.convert import INSTALL_MESSAGE, pdfa_part, to_pdfa
+from tjanste.pdf.convert import INSTALL_MESSAGE, to_pdfa
+from tjanste.pdf.xmp import pdfa_part
 from tjanste.source.case import load_case, resolve_case_path
 from tjanste.wording.paper import prepare_papers
 
@@ -136,14 +138,141 @@ def test_a_macro_that_does_not_run_leaves_the_work_to_convert_to(tmp_path: Path,
     needs_libreoffice()
     needs_macro_runtime()
     monkeypatch.setattr(conversion, "MACRO_URL", conversion.MACRO_URL.replace("tjanste_export.py", "finns_inte.py"))
-    calls: list[list[str]] = []
-    real_run = conversion._run
-    monkeypatch.setattr(conversion, "_run", lambda command, *rest: calls.append(command) or real_run(command, *rest))
+    calls = recorded_calls(monkeypatch)
     [docx] = [p for p in render_case(str(WITH_BILAGA), tmp_path) if p.name == "beslut.docx"]
     [written] = to_pdfa([docx], tmp_path / "pdf")
     check_pdfa(written)
-    assert [any(a.startswith("vnd.sun.star.script:") for a in c) for c in calls][:2] == [True, False]  # the macro, then --convert-to
+    assert macro_calls(calls)[:2] == [True, False]  # the macro, then --convert-to
     assert "Bakgrund" in pdf_text(written)
+
+
+def recorded_calls(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Every LibreOffice command line the conversion runs, recorded as it runs them."""
+    calls: list[list[str]] = []
+    real_run = conversion._run
+    monkeypatch.setattr(conversion, "_run", lambda command, *rest: calls.append(command) or real_run(command, *rest))
+    return calls
+
+
+def macro_calls(calls: list[list[str]]) -> list[bool]:
+    return [any(a.startswith("vnd.sun.star.script:") for a in c) for c in calls]
+
+
+def test_a_macro_path_that_aborts_libreoffice_leaves_the_work_to_convert_to(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """libreoffice-writer-nogui (Debian's server package) aborts where a missing macro ends with 0 elsewhere: a stand-in
+    LibreOffice that dies of SIGABRT on the macro, and is the real one for --convert-to, must still give the PDF."""
+    needs_libreoffice()
+    needs_macro_runtime()
+    real = shutil.which("soffice")
+    folder = tmp_path / "program"
+    folder.mkdir()
+    (folder / "pythonscript.py").write_text("", encoding="utf-8")  # a script provider beside it: the macro path is tried
+    stand_in = folder / "soffice"
+    stand_in.write_text(
+        f'#!/bin/sh\nfor a in "$@"; do case "$a" in vnd.sun.star.script:*) kill -ABRT $$;; esac; done\nexec "{real}" "$@"\n',
+        encoding="utf-8",
+    )
+    stand_in.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    calls = recorded_calls(monkeypatch)
+    [docx] = [p for p in render_case(str(WITH_BILAGA), tmp_path) if p.name == "beslut.docx"]
+    [written] = to_pdfa([docx], tmp_path / "pdf")
+    check_pdfa(written)
+    assert macro_calls(calls)[:2] == [True, False]  # the macro (aborted), then --convert-to
+    assert "Bakgrund" in pdf_text(written)
+
+
+def another_python(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str) -> None:
+    """A developer's setup: another Python first on PATH (pyenv, conda, python.org), or PYTHONHOME/PYTHONPATH set."""
+    if how == "PYTHONHOME":
+        monkeypatch.setenv("PYTHONHOME", str(tmp_path / "ingen-python"))
+        monkeypatch.setenv("PYTHONPATH", str(tmp_path / "ingen-python" / "lib"))
+        return
+    # A python3 whose standard library is another's: LibreOffice's Python finds its library beside the first python3 on PATH.
+    home = tmp_path / "annan-python"
+    (home / "bin").mkdir(parents=True)
+    (home / "lib" / "python3.11" / "lib-dynload").mkdir(parents=True)
+    (home / "lib" / "python3.11" / "os.py").write_text("raise SystemExit('ett annat pythons bibliotek')\n", encoding="utf-8")
+    (home / "bin" / "python3").write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
+    (home / "bin" / "python3").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{home / 'bin'}{os.pathsep}{os.environ['PATH']}")
+
+
+@pytest.mark.parametrize("how", ["PYTHONHOME", "python3-forst-i-PATH"])
+def test_another_python_does_not_reach_libreoffices_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str) -> None:
+    """LibreOffice runs with an environment of its own: the macro itself runs (no fallback needed) and the PDF is made."""
+    needs_libreoffice()
+    needs_macro_runtime()
+    [docx] = [p for p in render_case(str(WITH_BILAGA), tmp_path) if p.name == "beslut.docx"]
+    another_python(tmp_path, monkeypatch, how)
+    calls = recorded_calls(monkeypatch)
+    [written] = to_pdfa([docx], tmp_path / "pdf")
+    check_pdfa(written)
+    assert macro_calls(calls) == [True]  # the macro ran: LibreOffice's Python started with its own library
+
+
+def test_libreoffice_is_started_without_another_pythons_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tjanste.pdf.office import office_environment
+
+    monkeypatch.setenv("PYTHONHOME", "/opt/conda")
+    monkeypatch.setenv("PYTHONPATH", "/opt/conda/lib")
+    monkeypatch.setenv("PATH", f"/root/.pyenv/shims{os.pathsep}/usr/bin{os.pathsep}/opt/bin")
+    environment = office_environment({"TJANSTE_PDF_JOBS": "/tmp/jobb.json"})
+    assert not [name for name in environment if name.startswith("PYTHON")]
+    assert environment["PATH"].split(os.pathsep)[-2:] == ["/root/.pyenv/shims", "/opt/bin"]  # after the system's folders
+    assert environment["PATH"].split(os.pathsep)[0] == "/usr/bin"
+    assert environment["TJANSTE_PDF_JOBS"] == "/tmp/jobb.json"
+
+
+TITLE_WITH_MARKUP = 'Hälso- & sjukvård <2026> "Nära vård" &amp;'
+
+
+def test_a_rubrik_with_ampersand_and_brackets_gets_its_pdf_with_that_title(tmp_path: Path) -> None:
+    """LibreOffice 7.4 escapes the XMP title twice ('&amp;amp;'); the PDF/A rule 'XMP-titel' then failed every such paper."""
+    needs_libreoffice()
+    case = tmp_path / "halso.md"
+    text = (KORPUS / "cases" / "2015-primarvard.md").read_text(encoding="utf-8")
+    case.write_text(re.sub(r"(?m)^rubrik: .*$", "rubrik: '" + TITLE_WITH_MARKUP + "'", text, count=1), encoding="utf-8")
+    [docx] = [p for p in render_case(str(case), tmp_path / "ut") if p.name == "beslut.docx"]
+    [written] = to_pdfa([docx], tmp_path / "pdf")
+    check_pdfa(written)
+    from pypdf import PdfReader
+
+    reader = PdfReader(written)
+    assert reader.xmp_metadata.dc_title == {"x-default": TITLE_WITH_MARKUP}
+    assert reader.metadata.title == TITLE_WITH_MARKUP
+
+
+def xmp_packet(title_xml: str, padding: int = 200) -> bytes:
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title><rdf:Alt><rdf:li xml:lang="x-default">'
+        f"{title_xml}</rdf:li></rdf:Alt></dc:title></rdf:Description></rdf:RDF></x:xmpmeta>\n" + " " * padding + '<?xpacket end="w"?>'
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("A &amp;amp; B &amp;lt;C&amp;gt; &amp;quot;D&amp;quot; &amp;amp;amp;", 'A & B <C> "D" &amp;'),  # 7.4: escaped twice
+        ("A &amp; B &lt;C&gt;", None),  # escaped once (a later LibreOffice): left as it is
+        ("Utan tecken", None),
+    ],
+)
+def test_an_xmp_title_escaped_twice_is_escaped_once_in_place(written: str, expected: str | None) -> None:
+    from tjanste.pdf.xmp import with_title_unescaped
+
+    pdf = b"%PDF-1.6\n1 0 obj\n<</Type/Metadata/Subtype/XML/Length 9>>\nstream\n" + xmp_packet(written) + b"\nendstream\nendobj\n"
+    title = expected if expected is not None else written.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    repaired = with_title_unescaped(pdf, title)
+    assert len(repaired) == len(pdf)  # no offset in the file moves
+    if expected is None:
+        assert repaired == pdf
+    else:
+        shown = re.search(r'x-default">(.*?)</rdf:li>', repaired.decode()).group(1)
+        assert html.unescape(shown) == expected and repaired.endswith(b'<?xpacket end="w"?>\nendstream\nendobj\n')
+        assert with_title_unescaped(pdf, "en annan titel") == pdf  # only when it gives the document's own title
 
 
 def test_without_libreoffice_the_error_says_how_to_install_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

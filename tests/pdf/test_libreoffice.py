@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ATT_SATSER_2015, CASES
-from tjanste.pdf.convert import pdfa_part
+from tjanste.pdf.xmp import pdfa_part
 
 
 @pytest.fixture(scope="module")

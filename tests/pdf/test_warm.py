@@ -13,8 +13,8 @@ import pytest
 
 from conftest import KORPUS, soffice
 from tjanste.commands.pipeline import pdf_copies, read_and_word, render_documents
-from tjanste.pdf.convert import pdfa_part
 from tjanste.pdf.warm import WarmOffice
+from tjanste.pdf.xmp import pdfa_part
 
 
 @pytest.fixture(scope="module")
@@ -76,3 +76,21 @@ def _group_alive(group: int) -> bool:
             if int(fields[2]) == group and fields[0] != "Z":
                 return True
     return False
+
+
+def test_the_warm_office_runs_its_macro_with_another_python_first_on_path(
+    documents: dict[str, bytes], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """PYTHONHOME set for another Python (conda, pyenv) made LibreOffice's own Python fail: started with an environment of
+    its own, the warm office answers as without it."""
+    monkeypatch.setenv("PYTHONHOME", str(tmp_path / "annan-python"))
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "annan-python" / "lib"))
+    warm = WarmOffice()
+    try:
+        if not warm.usable:
+            pytest.skip("LibreOffice utan Python-makron (libreoffice-script-provider-python): förhandsvisningen startar den kall")
+        made = pdf_copies(documents, warm)
+        assert warm._process is not None and warm._process.poll() is None  # the warm one made them, no cold start
+        assert pdfa_part(made["beslut.pdf"]) == "2"
+    finally:
+        warm.stop()

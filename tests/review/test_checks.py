@@ -269,3 +269,64 @@ def test_a_decimal_comma_that_splits_a_flow_mapping_is_named_with_what_to_write(
     ]
     _, problems = read(tmp_path, CASE.format(checks="  - {villkor: 'a <= b * 0,5', tolerans: '0,1 mnkr'}"))
     assert problems.errors == []
+
+
+MIXED = """---
+typ: tjansteskrivelse
+organisation: landstinget-blekinge
+datum: 2015-01-19
+rubrik: Ett ärende
+belopp:
+  totalt: 105 kr
+tabeller:
+  t:
+    kolumner:
+      - Område
+      - {rubrik: Andel, namn: andel, typ: procent, summa: ja}
+      - {rubrik: Antal, namn: antal, typ: antal}
+      - {rubrik: Kronor, namn: kr, belopp: ja}
+    rader:
+      - a: A | 50 | 3 | 50
+      - b: B | 50 | 2 | 55
+kontroller:
+  - %s
+---
+Text.
+"""
+
+
+@pytest.mark.parametrize(
+    ("check", "message"),
+    [
+        (  # 100 % and 5 st made 105 kr: it passed
+            "totalt = t.andel + t.antal",
+            "'t.andel + t.antal' lägger ihop en procentsats och ett antal; en procentsats av ett antal skrivs med *, t.ex. enheter * 50 %",
+        ),
+        (
+            "totalt = t.kr + t.a.antal - t.a.antal",
+            "'t.kr + t.a.antal' lägger ihop ett belopp och ett antal; ett antal är inga kronor: ett belopp per styck gånger "
+            "ett antal skrivs med *, t.ex. pris * enheter",
+        ),
+        (
+            "t.kr = t.a.andel + t.b.kr",
+            "'t.a.andel + t.b.kr' lägger ihop en procentsats och ett belopp; en procentsats av ett belopp skrivs med *, "
+            "t.ex. oh <= intakt * 15 % eller intakt * 110 % för 10 % mer",
+        ),
+        (
+            "t.antal = t.andel",
+            "'t.antal = t.andel' jämför ett antal med en procentsats; en procentsats av ett antal skrivs med *, t.ex. enheter * 50 %",
+        ),
+    ],
+)
+def test_percentages_and_counts_never_add_up_with_kronor(tmp_path: Path, check: str, message: str) -> None:
+    """A sum over different sorts of figures means nothing and once passed silently; each is refused saying what to write."""
+    case, problems = read(tmp_path, MIXED % check)
+    assert not problems.errors
+    run_checks(case, problems)
+    assert [p.message for p in problems.errors] == [message]
+
+
+def test_figures_of_one_sort_are_still_checked(tmp_path: Path) -> None:
+    case, problems = read(tmp_path, MIXED % "totalt = t.kr")
+    run_checks(case, problems)
+    assert problems.errors == []

@@ -156,3 +156,21 @@ forslag:"""
     assert (
         warning == "18:9: tabeller.t.rader: kolumnen 'Belopp': 9,3\u00a0tkr är skrivet i tkr men de andra beloppen i mnkr; stämmer enheten?"
     )
+
+
+def test_digits_of_another_script_in_prose_are_named_and_never_taken_for_an_amount() -> None:
+    from tjanste.errors import Place, Problems
+    from tjanste.review.language import lint_line
+
+    problems = Problems()
+    lint_line(
+        "Kostnaden är \u0661\u0660\u0660 \u0660\u0660\u0660 kr och \uff11\uff12\uff13\uff14\uff15.",
+        Place("x.md", 3, 1),
+        "text",
+        "mnkr",
+        problems,
+    )
+    messages = [p.message for p in problems.warnings]
+    assert len(messages) == 3 and not any("är skrivet direkt i texten" in m or "utan gruppering" in m for m in messages)
+    assert messages[0].startswith("'\u0661\u0660\u0660' är skrivet med siffror ur en annan skrift än 0–9 (U+0661 (ARABIC-INDIC DIGIT ONE))")
+    assert "U+FF11 (FULLWIDTH DIGIT ONE)" in messages[2]

@@ -79,7 +79,7 @@ def test_a_bound_broken_by_one_row_names_that_row_both_sides_and_the_difference(
     """The acceptance of issue 25: 'oh <= intakt * 15 %' fails for the row that breaks it and names it."""
     [problem] = problems_of(tmp_path, "oh <= intakt * 12 %")
     assert problem == (
-        f"27: tabeller.oh.regler[1]: 'oh <= intakt * 12 %' stämmer inte för raden 'Stöd': oh är 0,4{NBSP}mkr men ska vara "
+        f"27: tabeller.oh.regler[1]: 'oh <= intakt * 12 %' stämmer inte för raden 'Stöd': oh är 0,400{NBSP}mkr men ska vara "
         f"högst intakt * 12 %, som är 0,384{NBSP}mkr; skillnad 0,016{NBSP}mkr"
     )
 
@@ -87,7 +87,7 @@ def test_a_bound_broken_by_one_row_names_that_row_both_sides_and_the_difference(
 def test_a_bound_is_checked_for_a_group_on_its_own_cells(tmp_path: Path) -> None:
     [problem] = problems_of(tmp_path, "oh > intakt * 11 %")
     assert problem == (
-        f"22: tabeller.oh.regler[1]: 'oh > intakt * 11 %' stämmer inte för gruppen 'Skola': oh är 0,5{NBSP}mkr men ska vara "
+        f"22: tabeller.oh.regler[1]: 'oh > intakt * 11 %' stämmer inte för gruppen 'Skola': oh är 0,50{NBSP}mkr men ska vara "
         f"mer än intakt * 11 %, som är 0,55{NBSP}mkr; skillnad 0,05{NBSP}mkr"
     )
 

@@ -155,3 +155,57 @@ def test_a_wrapped_field_value_may_continue_with_a_dash_but_a_list_item_may_not(
     assert problems.items == []
     compose("att:\n  - avsätta medel\n   - uppdra åt direktören\n", "x.md", 0, problems)
     assert [p.field for p in problems.items] == ["att[1]"]
+
+
+# Digits of other scripts count as digits to Python (int('٣') is 3): a figure or a dnr written with them passed.
+ARABIC_ONE, FULLWIDTH_FIVE = "\u0661", "\uff15"
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            ("b: 8 mnkr", f"b: {FULLWIDTH_FIVE} mnkr"),
+            f"9: fel: belopp.b: '{FULLWIDTH_FIVE} mnkr' är inget belopp: '{FULLWIDTH_FIVE}' är siffran 5 ur en annan skrift, "
+            "U+FF15 (FULLWIDTH DIGIT FIVE); skriv siffrorna 0–9",
+        ),
+        (
+            ("datum:", f"dnr: 2015/{ARABIC_ONE}23\ndatum:"),
+            f"4: fel: dnr: '2015/{ARABIC_ONE}23' är inget diarienummer: '{ARABIC_ONE}' är siffran 1 ur en annan skrift, "
+            "U+0661 (ARABIC-INDIC DIGIT ONE); skriv siffrorna 0–9",
+        ),
+        (
+            ("datum:", "dnr: 2015/\u200b123\ndatum:"),
+            "4: fel: dnr: '2015/\u200b123' är inget diarienummer: tecknet U+200B (ZERO WIDTH SPACE) står i talet men syns inte",
+        ),
+    ],
+    ids=["belopp", "dnr", "dnr-osynligt"],
+)
+def test_a_digit_of_another_script_or_an_invisible_character_is_named(tmp_path: Path, change: tuple[str, str], expected: str) -> None:
+    [problem] = problems_of(tmp_path, GOOD.replace(*change, 1))
+    assert problem.startswith(expected), problem
+
+
+@pytest.mark.parametrize(
+    ("character", "name"),
+    [
+        ("\u200b", "U+200B (ZERO WIDTH SPACE)"),
+        ("\u00ad", "U+00AD (SOFT HYPHEN)"),
+        ("\u2007", "U+2007 (FIGURE SPACE)"),
+        ("\u2009", "U+2009 (THIN SPACE)"),
+        ("\ufeff", "U+FEFF (ZERO WIDTH NO-BREAK SPACE)"),
+        ("\u2060", "U+2060 (WORD JOINER)"),
+    ],
+)
+def test_an_invisible_character_in_an_amount_is_named(tmp_path: Path, character: str, name: str) -> None:
+    [problem] = problems_of(tmp_path, GOOD.replace("totalt: 20 mnkr", f"totalt: 20{character}000 000 kr"))
+    assert f"är inget belopp: tecknet {name} står i talet men syns inte eller ser ut som ett mellanslag" in problem
+
+
+def test_a_table_cell_with_digits_of_another_script_is_refused(tmp_path: Path) -> None:
+    table = (
+        "tabeller:\n  t:\n    kolumner:\n      - Område\n      - {rubrik: Antal, namn: antal, typ: antal}\n"
+        f"    rader:\n      - A | {ARABIC_ONE}00\n      - B | 5\nkontroller:"
+    )
+    [problem] = problems_of(tmp_path, GOOD.replace("kontroller:", table, 1))
+    assert f"'{ARABIC_ONE}00' är inte ett antal, t.ex. 12 eller 1 200: '{ARABIC_ONE}' är siffran 1 ur en annan skrift" in problem

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from tjanste.cli.main import main
 from tjanste.commands.pipeline import render_case
 from tjanste.errors import CaseError
 from tjanste.review.reviewer import load_and_review
@@ -241,3 +242,46 @@ def test_decimals_as_written_are_never_a_rounding(tmp_path: Path) -> None:
         load_and_review(case)
     [problem] = caught.value.problems
     assert problem.message == "'fyra' har fel form, väntade ett antal decimaler 0–6, eller som_skrivet"
+
+
+ROUNDED = """---
+typ: beslutsunderlag
+organisation: region-jamtland-harjedalen
+dnr: RS/1/2022
+datum: 2022-05-04
+rubrik: Avrundat
+beslut:
+  organ: Regionstyrelsen
+  datum: 2022-05-04
+tabeller:
+  t:
+    enhet: mnkr
+    decimaler: 1
+    avrunda: ja
+    kolumner:
+      - Område
+      - {rubrik: Belopp, namn: b, belopp: ja}
+      - {rubrik: Andra, namn: c, belopp: ja}
+    rader:
+      - A | 1,04 | 1,04
+      - B | 2,04 | 2,0
+    regler:
+      - b = c
+    summa:
+      skrivet: 3,1 | 3,04
+---
+Text.
+"""
+
+
+def test_a_difference_the_columns_decimals_hide_is_shown_with_enough_decimals(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """With one decimal, 3,08 and 3,1 mnkr read '3,1 mkr men 3,1 mkr, skillnad 0,0': the message showed no difference."""
+    case = tmp_path / "avrundat.md"
+    case.write_text(ROUNDED, encoding="utf-8")
+    assert main(["check", str(case)]) == 1
+    errors = [line.split(": fel: ", 1)[1] for line in capsys.readouterr().err.splitlines() if ": fel: " in line]
+    assert errors == [
+        "tabeller.t.regler[1]: 'b = c' stämmer inte för raden 'B': b är 2,04\u00a0mkr men c är 2,00\u00a0mkr, skillnad 0,04\u00a0mkr",
+        "tabeller.t.summa: kolumnen 'Belopp': summaraden 'Summa' skriver 3,10\u00a0mkr men raderna summerar till 3,08\u00a0mkr, "
+        "skillnad 0,02\u00a0mkr",
+    ]

@@ -79,3 +79,105 @@ def test_a_template_missing_a_part_it_names_is_refused_in_swedish(
     err = capsys.readouterr().err
     assert err.splitlines()[0] == f"templates/beslut/tjansteskrivelse.docx:1:1: fel: mall: {message}"
     assert not (root / "build" / "2015-primarvard").exists()
+
+
+# --- a template reaches outside itself -------------------------------------------------------------
+
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
+
+def _with_relationship(part: str, kind: str, target: str, external: bool = True) -> tuple[str, object]:
+    mode = ' TargetMode="External"' if external else ""
+    rel = f'<Relationship Id="rId99" Type="{REL}{kind}" Target="{target}"{mode}/>'.encode()
+    return part, lambda xml: xml.replace(b"</Relationships>", rel + b"</Relationships>")
+
+
+def _field_in_header(instruction: str) -> tuple[str, object]:
+    runs = (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> '
+        + instruction[:6]
+        + '</w:instrText></w:r><w:r><w:instrText xml:space="preserve">'
+        + instruction[6:]
+        + ' </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>x</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    ).encode()
+    return "word/header1.xml", lambda xml: xml.replace(b"</w:p>", runs + b"</w:p>", 1)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            _with_relationship("word/_rels/document.xml.rels", "image", "file:///etc/passwd"),
+            "mallen hämtar 'file:///etc/passwd' utanför sig själv (image",
+        ),
+        (
+            _with_relationship("word/_rels/document.xml.rels", "image", "http://exempel.invalid/bild.png"),
+            "mallen hämtar 'http://exempel.invalid/bild.png'",
+        ),
+        (
+            _with_relationship("word/_rels/settings.xml.rels", "attachedTemplate", "https://exempel.invalid/mall.dotm"),
+            "mallen hämtar 'https://exempel.invalid/mall.dotm' utanför sig själv (attachedTemplate",
+        ),
+        (
+            _with_relationship("word/_rels/document.xml.rels", "hyperlink", "javascript:alert(1)"),
+            "mallen länkar till 'javascript:alert(1)'",
+        ),
+        (
+            _with_relationship("word/_rels/document.xml.rels", "hyperlink", "file:///C:/hemligt.docx"),
+            "mallen länkar till 'file:///C:/hemligt.docx'",
+        ),
+        (
+            _with_relationship("word/_rels/document.xml.rels", "image", "../../../../etc/passwd", external=False),
+            "mallen pekar på '../../../../etc/passwd'",
+        ),
+        (
+            _field_in_header('INCLUDEPICTURE "file:///etc/passwd"'),
+            "mallen har fältet INCLUDEPICTURE, som hämtar något utanför mallen (word/header1.xml)",
+        ),
+        (_field_in_header('HYPERLINK "javascript:alert(1)"'), "mallen länkar till 'javascript:alert(1)' med ett HYPERLINK-fält"),
+        (("word/vbaProject.bin", None), "mallen har makron eller ActiveX (word/vbaProject.bin)"),
+    ],
+    ids=["bild-fil", "bild-http", "bifogad-mall", "javascript", "fil-lank", "utanfor-paketet", "includepicture", "hyperlink-falt", "makro"],
+)
+def test_a_template_that_reaches_outside_itself_is_refused_when_it_is_loaded(
+    root: Path, change: tuple[str, object], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Templates arrive in pull requests: what they link to would be fetched while the PDF is made, or copied into every paper."""
+    import zipfile
+
+    template = root / "templates" / "beslut" / "tjansteskrivelse.docx"
+    part, edit = change
+    if edit is None:
+        with zipfile.ZipFile(template, "a") as package:
+            package.writestr(part, b"\xd0\xcf\x11\xe0 inte ett riktigt makro")
+    elif part == "word/_rels/settings.xml.rels":
+        empty = b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>'
+        with zipfile.ZipFile(template, "a") as package:
+            package.writestr(part, edit(empty))
+    else:
+        rewrite_part(template, part, edit)
+    out = root / "build"
+    assert main(["render", "2015-primarvard", "--ut", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"templates/beslut/tjansteskrivelse.docx:1:1: fel: mall: {message}"), err
+    assert "spara den som .docx" in err and "Traceback" not in err
+    assert not (out / "2015-primarvard").exists()
+
+
+def test_a_template_may_link_to_a_web_page(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    part, edit = _with_relationship("word/_rels/document.xml.rels", "hyperlink", "https://www.regionjh.se/")
+    rewrite_part(root / "templates" / "beslut" / "tjansteskrivelse.docx", part, edit)
+    assert main(["render", "2015-primarvard", "--ut", str(root / "build")]) == 0, capsys.readouterr().err
+
+
+def test_a_direction_control_in_a_templates_own_text_never_reaches_a_paper(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The case is checked character by character; a Word template's own text is checked in the paper read back."""
+    template = root / "templates" / "beslut" / "tjansteskrivelse.docx"
+    rewrite_part(template, "word/document.xml", lambda xml: xml.replace(b"{{ arende.rubrik }}", "\u202e{{ arende.rubrik }}".encode(), 1))
+    assert main(["render", "2015-primarvard", "--ut", str(root / "build")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "templates/beslut/tjansteskrivelse.docx:1:1: fel: mall: texten i beslut.docx: tecknet U+202E (RIGHT-TO-LEFT OVERRIDE)"
+    )
+    assert not (root / "build" / "2015-primarvard").exists()

@@ -7,6 +7,7 @@ import datetime
 from pathlib import Path
 
 from tjanste.cli.argparse_sv import SwedishParser
+from tjanste.cli.diff import add_arguments as add_diff_arguments
 
 CASE_HELP = "namn i cases/ (t.ex. 2015-primarvard), med eller utan .md, eller sökväg till en .md-fil"
 OUT_HELP = "mapp att skriva i (standard: build/)"
@@ -183,6 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     archive.add_argument("arende", metavar="ÄRENDE", type=_given, help=CASE_HELP)
     archive.add_argument("--ut", metavar="MAPP", help="mapp att skriva i (standard: build/)")
+    add_diff_arguments(commands, CASE_HELP, _given)
     return parser
 
 

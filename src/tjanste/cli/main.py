@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from tjanste.cli.arguments import build_parser
+from tjanste.cli.diff import cmd_diff
 from tjanste.errors import TjansteError, os_reason
+from tjanste.files import codecache
 
 if TYPE_CHECKING:
     pass
@@ -48,10 +50,11 @@ def main(argv: list[str] | None = None) -> int:
     if _one_case(args):
         gc.set_threshold(max(thresholds[0], ONE_CASE_GC_THRESHOLD), *thresholds[1:])
     try:
+        codecache.check_folder()  # a shared TJANSTE_CACHE is refused before any work: its entries are code that runs
         code = COMMANDS[args.kommando](args)
         sys.stdout.flush()  # a full disk under a redirected stdout is reported here, not as a traceback at exit
         return code
-    except TjansteError as error:  # the case, the project, an output folder, a document: every error a user can see
+    except TjansteError as error:  # the case, the project, an output folder, a document, a shared cache: all a user sees
         for line in error.report():
             sys.stderr.write(f"{line}\n")
         return 1
@@ -273,6 +276,7 @@ COMMANDS = {
     "schema": cmd_schema,
     "diariefor": cmd_file,
     "arkiv": cmd_archive,
+    "diff": cmd_diff,
 }
 
 if __name__ == "__main__":

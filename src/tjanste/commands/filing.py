@@ -116,19 +116,9 @@ def _check_filable(case: Case, dnr: str) -> None:
                 )
             ]
         )
-    profile = case.profile
-    if not profile.dnr_matches(dnr):
-        example = f", t.ex. {profile.dnr_exempel}" if profile.dnr_exempel else ""
-        raise CaseError(
-            [
-                Problem(
-                    place,
-                    f"--dnr: '{dnr}' följer inte {profile.namn}s form för diarienummer "
-                    f"({profile.dnr_monster}){example}; ingenting ändrades",
-                    FIELD,
-                )
-            ]
-        )
+    dnr_problem = case.profile.dnr_problem(dnr)
+    if dnr_problem:
+        raise CaseError([Problem(place, f"--dnr: {dnr_problem}; ingenting ändrades", FIELD)])
 
 
 def with_filing(text: str, case: Case, dnr: str, sums: dict[str, str], day: dt.date) -> str:
@@ -139,6 +129,8 @@ def with_filing(text: str, case: Case, dnr: str, sums: dict[str, str], day: dt.d
     node = front.get("dnr")
     if node is not None and node.key_place is not None:
         index = node.key_place.line - 1
+        if ":" not in lines[index][node.key_place.col - 1 :]:  # '? dnr' (YAML's explicit key): its colon is on another line
+            raise _unusual_layout(case)
         lines[index] = _set_value(lines[index], node, dnr)
     else:
         before = front["datum"].key_place
@@ -235,17 +227,23 @@ def _verify_edit(before: str, after: str, case: Case, dnr: str, sums: dict[str, 
     if sums:  # without checksums the edit sets the dnr only
         expected["diariefort"] = [{"datum": day.isoformat(), "dnr": dnr, "handlingar": dict(sums)}]
     if problems.items or new != expected:  # a layout the edit does not know: indented fields, {...}, a value on the next line
-        raise CaseError(
-            [
-                Problem(
-                    case.place_of("dnr") if case.places.get("dnr") else Place(case.source.shown_path, 1, 1),
-                    "diarienumret kan inte skrivas in utan att något annat i ärendefilen ändras, eftersom uppgifterna är "
-                    "skrivna på ett ovanligt sätt (indragna, inom { } eller med värdet på nästa rad); skriv varje fält på en "
-                    "egen rad utan indrag, med värdet efter kolonet som i README:s exempel, och kör diariefor igen. Inget skrevs",
-                    "dnr",
-                )
-            ]
-        )
+        raise _unusual_layout(case)
+
+
+def _unusual_layout(case: Case) -> CaseError:
+    """The one error for a front matter the line edit cannot follow; the case file is left as it is."""
+    return CaseError(
+        [
+            Problem(
+                case.place_of("dnr") if case.places.get("dnr") else Place(case.source.shown_path, 1, 1),
+                "diarienumret kan inte skrivas in utan att något annat i ärendefilen ändras, eftersom uppgifterna är "
+                "skrivna på ett ovanligt sätt (indragna, inom { }, med ? före namnet eller med värdet på nästa rad); skriv "
+                "varje fält på en egen rad utan indrag, med värdet efter kolonet som i README:s exempel, och kör diariefor "
+                "igen. Inget skrevs",
+                "dnr",
+            )
+        ]
+    )
 
 
 def _front(text: str, case: Case, problems: Problems) -> Node | None:

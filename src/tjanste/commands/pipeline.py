@@ -13,12 +13,13 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from tjanste.errors import CaseError, Place, Problem, Problems, os_reason
+from tjanste.errors import CaseError, Place, Problem, Problems, display_path, os_reason
 from tjanste.files import paths
 from tjanste.files.folders import OutputError, check_folder, keep_off_inputs, output_root, overlapping
 from tjanste.files.writer import write_folder
 from tjanste.review.reviewer import load_and_review
 from tjanste.source.case import Case, resolve_case_path
+from tjanste.source.yamlsource import FORBIDDEN, forbidden_character_message
 from tjanste.wording import workbudget
 from tjanste.wording.markup import MARK_CHARACTER
 from tjanste.wording.paper import Paper, prepare_papers
@@ -162,6 +163,18 @@ def render_documents(case: Case, papers: list[Paper] | None = None) -> dict[str,
             entries = render_entries(paper, paths.templates_dir() / paper.template)
             docx = reproducible_zip(entries)
             text = docx_text(dict(entries))  # read back from the parts just written, as from the file
+            bad = FORBIDDEN.search(text)
+            if bad:  # the checks of the case name the line: this one is from a Word template's own text, or a bug
+                raise CaseError(
+                    [
+                        Problem(
+                            Place(display_path(paths.templates_dir() / paper.template)),
+                            f"texten i {paper.output}.docx: {forbidden_character_message(bad.group(0))} "
+                            "(det kommer inte från ärendet, som har prövats; står det i Word-mallen?)",
+                            "mall",
+                        )
+                    ]
+                )
             if MARK_CHARACTER in text:  # the checks in paper.py name the line; this is the last guard before a paper is written
                 raise CaseError(
                     [

@@ -18,12 +18,14 @@ import json
 import os
 import secrets
 import shutil
+import sys
 import threading
 import time
 import zlib
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from tjanste.commands.preview_page import PAGE, State, content_html
@@ -47,18 +49,33 @@ def case_port(name: str) -> int:
     return PORT_FIRST + zlib.crc32(name.encode("utf-8")) % PORT_COUNT
 
 
+class _Server(ThreadingHTTPServer):
+    """The preview's HTTP server: a browser that goes away mid-answer is normal, and nothing prints a traceback."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):  # reset, broken pipe, aborted: a reload or a closed tab
+            return
+        sys.stderr.write(
+            f"tjanste visa: fel: internt fel när sidan skulle skickas ({type(error).__name__}: {error}); "
+            "förhandsvisningen fortsätter. Rapportera det till förvaltarna\n"
+        )
+
+
 def _listen(name: str, port: int | None, handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
     """A server on the port given, or on the case's own port, or the next free one after it in the range, or any."""
     if port is not None:
-        return ThreadingHTTPServer(("127.0.0.1", port), handler)
+        return _Server(("127.0.0.1", port), handler)
     first = case_port(name) - PORT_FIRST
     for offset in range(PORT_TRIES):
         try:
-            return ThreadingHTTPServer(("127.0.0.1", PORT_FIRST + (first + offset) % PORT_COUNT), handler)
+            return _Server(("127.0.0.1", PORT_FIRST + (first + offset) % PORT_COUNT), handler)
         except OSError as error:
             if error.errno != errno.EADDRINUSE:
                 raise
-    return ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    return _Server(("127.0.0.1", 0), handler)
 
 
 class Preview:

@@ -19,7 +19,7 @@ SLUG_WORDS = 6  # of the rubrik in a file name: enough to tell cases apart, shor
 PROFILE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 # Accepts the usual Swedish forms (RS/2771/2017, VLL 356-2018, RS 2021/69, Dnr 80-2021, 2015/00123);
 # the stub's comment asks the organisation to narrow it to its own.
-DEFAULT_DNR_PATTERN = r"([A-ZÅÄÖ][A-ZÅÄÖa-zåäö]*[ /])?\d{1,6}[/-]\d{1,6}(/\d{4})?"
+DEFAULT_DNR_PATTERN = r"([A-ZÅÄÖ][A-ZÅÄÖa-zåäö]*[ /])?[0-9]{1,6}[/-][0-9]{1,6}(/[0-9]{4})?"
 DEFAULT_DNR_EXAMPLE = "RS 2026/1"
 DEFAULT_BODY = "Regionstyrelsen"  # a new case's addressee where the profile names none
 _PLAIN_WORDS = re.compile(r"[^\W\d_][\w -]*")  # a body's name YAML reads as written, without quotes
@@ -178,15 +178,24 @@ def new_case(
 
     rubrik = " ".join(rubrik.split())
     datum = datum or dt.date.today()
-    name = name or f"{datum.year}-{slug(rubrik)}"
     problems = []
+    if not name and rubrik and not slug(rubrik):  # 'Бюджет 2026' or '预算': no letter a–z to make a name of ('2026-.md')
+        problems.append(
+            Problem(
+                Place("rubrik"),
+                f"rubriken har inga bokstäver a–z eller siffror att göra ett filnamn av; ange ett med --fil, "
+                f"t.ex. --fil {datum.year}-budget",
+                "rubrik",
+            )
+        )
+    name = name or f"{datum.year}-{slug(rubrik)}"
     if not rubrik:
         problems.append(
             Problem(Place("rubrik"), 'är tom; skriv ärendets rubrik, t.ex. tjanste ny "Förstärkt budget för primärvården"', "rubrik")
         )
     elif bad := FORBIDDEN.search(rubrik):  # check would refuse the case it wrote
         problems.append(Problem(Place("rubrik"), forbidden_character_message(bad.group(0)), "rubrik"))
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name) and not problems:
         problems.append(
             Problem(Place(name), "ett ärendes namn får bara innehålla a–z, 0–9 och - och ska börja med en bokstav eller siffra", "namn")
         )

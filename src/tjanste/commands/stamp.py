@@ -11,7 +11,8 @@ from pathlib import Path
 
 from tjanste.files import paths
 from tjanste.files.bounded import Reads
-from tjanste.files.writer import STAMP, file_sha256, write_all
+from tjanste.files.ownership import STAMP, file_sha256
+from tjanste.files.writer import write_all
 
 FORMAT = 2  # the record's layout; a record of another layout (or none) means: render again
 

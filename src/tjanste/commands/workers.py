@@ -55,8 +55,13 @@ def _serve(connection: Connection, environment: dict[str, str], folder: str) -> 
             done = Done(error=f"{type(error).__name__}: {error}")
         try:
             connection.send(done)
+        except (BrokenPipeError, ConnectionResetError, EOFError):
+            return  # the parent is gone (killed): nobody to report to, so the worker ends without a word
         except Exception as error:  # noqa: BLE001 - a value that cannot be pickled: the task's failure, not the worker's
-            connection.send(Done(error=f"{type(error).__name__}: {error}"))
+            try:
+                connection.send(Done(error=f"{type(error).__name__}: {error}"))
+            except (BrokenPipeError, ConnectionResetError, EOFError):
+                return
 
 
 def _death(exitcode: int | None) -> str:

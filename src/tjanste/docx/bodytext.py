@@ -81,6 +81,8 @@ class BlockReader:
         if began_hidden and not tokens:
             return []  # wholly inside a field result that is not shown
         ppr = p.find(_PPR)
+        if not tokens and ppr is not None and ppr.find(f"{_RPR}/{_W}del") is not None:
+            return []  # deleted in tracked changes, its mark too: gone (no list label) as Word shows them accepted
         chain = self.doc.styles.paragraph_chain(ppr)
         level = heading_level(ppr, chain)
         numbered = self.list_position(ppr, chain)

@@ -140,6 +140,10 @@ class Package:
     def _parse(self, name: str) -> ET.Element:
         return _parse(self._read(name), name)
 
+    def names(self) -> list[str]:
+        """Every part's name, in order."""
+        return sorted(self._names)
+
     def check_xml(self) -> None:
         """Parses every XML part once, so that a damaged package is refused before another reader trusts it."""
         for name in sorted(self._names):
@@ -171,6 +175,10 @@ class Package:
         except _DAMAGED as error:
             raise DocxError(f"delen {name} är skadad och kan inte packas upp ({_reason(error)})") from error
         return b"".join(chunks)
+
+    def entries(self) -> dict[str, bytes]:
+        """Every part's bytes by name, each read within the limits: for a writer that makes a package from this one."""
+        return {name: self._read(name) for name in sorted(self._names)}
 
     def relationships(self, part: str) -> dict[str, tuple[str, str]]:
         """Relationship id → (type, target part name) for `part` ("" is the package)."""

@@ -3,20 +3,29 @@
 Compiling a template is most of what a render costs (Jinja's lexer, parser and Python's
 compile()), and the same prose fragments and Word templates come back render after render.
 The key of an entry is the text itself plus everything that decides the code made from it:
-the environment's name, the Python and library versions, and tjanste's own sources (the
-sandbox rewrites the parsed tree), each known by its size and modification time. An entry on disk carries the checksum of
-its payload and is used only when it matches, so a torn or damaged file is compiled anew,
-never run. The cache folder is the user's own ($TJANSTE_CACHE, else $XDG_CACHE_HOME/tjanste,
-else ~/.cache/tjanste), never the project: a file there cannot arrive in a pull request.
-A cache that cannot be read or written is no error: the code is compiled as without one.
+the environment's name, the Python and library versions, and the contents of tjanste's own
+sources (the sandbox rewrites the parsed tree and refuses what it does not offer while it
+compiles): two versions whose files keep their sizes and times (Nix, SOURCE_DATE_EPOCH) never
+share an entry.
+
+The folder is a trust boundary: an entry is code that runs, or values a paper prints. It is
+the user's own ($TJANSTE_CACHE, else $XDG_CACHE_HOME/tjanste, else ~/.cache/tjanste), never the
+project, owned by the user with no permission for anyone else (0700), and every entry is signed
+with a secret key kept in it (HMAC-SHA256, `nyckel`, 0600): an entry another account planted, or
+one from before the key, is never loaded (marshal.loads on foreign bytes would run its code).
+A folder that is not private is not used: `check_folder` says why in Swedish, for the CLI to
+refuse a shared TJANSTE_CACHE before any work. A cache that cannot be read or written is no
+error: the code is compiled as without one.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import marshal
 import os
 import re
+import stat
 import sys
 import time
 from collections.abc import Callable
@@ -26,9 +35,12 @@ from types import CodeType
 from typing import Any, TypeVar
 
 from tjanste import limits
-from tjanste.files.writer import replace_file
+from tjanste.errors import TjansteError
+from tjanste.files.writer import create_new, replace_file
 
-_MAGIC = b"tjanste-jinja-1\n"
+_MAGIC = b"tjanste-jinja-2\n"  # entries of the unsigned format (-1) are never read
+_KEY_NAME = "nyckel"
+_KEY_BYTES = 32
 _memory: dict[tuple[str, str], object] = {}
 T = TypeVar("T")
 
@@ -38,27 +50,152 @@ def cache_dir() -> Path | None:
     given = os.environ.get("TJANSTE_CACHE")
     if given == "av":
         return None
-    if given:
-        return Path(given)
+    return Path(given) if given else _default_dir()
+
+
+def _default_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "tjanste"
+
+
+class UnsafeCache(TjansteError):
+    """The cache folder is not the user's alone; the message (Swedish, one line) names it and what to do."""
+
+
+def check_folder() -> None:
+    """Raises UnsafeCache when the cache folder exists (or is made) but is not private to this user.
+
+    The CLI asks before any work, so that a shared TJANSTE_CACHE is refused with a reason; the
+    cache itself never uses such a folder, whoever asks.
+    """
+    folder = cache_dir()
+    if folder is not None:
+        reason = _private(folder)[0]
+        if reason:
+            raise UnsafeCache(f"{folder}: fel: TJANSTE_CACHE: {reason}")
+
+
+_folders: dict[str, tuple[str, bytes | None]] = {}  # per folder: why it is not used ('' when it is), and its key
+
+
+def _private(folder: Path) -> tuple[str, bytes | None]:
+    """Why `folder` is not used for the cache ('' when it is), and the secret key of its entries (None: no disk cache).
+
+    Made 0700 when missing. Owned by another account, or open to others (a folder TJANSTE_CACHE
+    names), it is refused with a reason; the default folder, which tjanste made (0755 before
+    entries were signed), is closed (0700) instead. A folder that cannot be made or is no folder is only
+    no cache, without a reason.
+    """
+    known = _folders.get(str(folder))
+    if known is None:
+        known = _folders[str(folder)] = _examine(folder)
+    return known
+
+
+def _examine(folder: Path) -> tuple[str, bytes | None]:
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.mkdir(folder, 0o700)
+        except FileExistsError:
+            pass
+        status = os.stat(folder)
+    except OSError:
+        return "", None
+    if not stat.S_ISDIR(status.st_mode):
+        return "", None
+    if hasattr(os, "geteuid") and status.st_uid != os.geteuid():
+        return (
+            f"mappen ägs av en annan användare (uid {status.st_uid}); cachen är kod som körs och måste vara din egen: "
+            "ange en egen mapp med TJANSTE_CACHE, ta bort mappen eller stäng av cachen med TJANSTE_CACHE=av"
+        ), None
+    if _open_to_others(status.st_mode):
+        if folder != _default_dir():
+            return (
+                f"mappen kan nås av andra än du (rättigheter {stat.S_IMODE(status.st_mode):04o}); cachen är kod som körs och "
+                f"texter ur ärendena: gör den privat med 'chmod 700 {folder}', ange en egen mapp eller stäng av cachen "
+                "med TJANSTE_CACHE=av"
+            ), None
+        try:
+            os.chmod(folder, 0o700)  # our own default folder, made open by an earlier version: closed; its old entries are unsigned
+        except OSError:
+            return "", None
+    return "", _key(folder)
+
+
+def _open_to_others(mode: int) -> bool:
+    """Whether permission bits let another account in; Windows reports no such bits (its folders under the user's
+    profile are the user's own), so there only the owner check's absence and the signatures guard the cache."""
+    return os.name == "posix" and bool(mode & 0o077)
+
+
+def _key(folder: Path) -> bytes | None:
+    """The folder's secret key, made on first use: 32 random bytes only this user can read."""
+    path = folder / _KEY_NAME
+    for _ in range(2):
+        found = _read_key(path)
+        if isinstance(found, bytes):
+            return found
+        if found == "saknas":
+            return _new_key(path)
+        _discard(path)  # a link, another kind of file, another owner, open to others or torn: never trusted, made anew
+    return None
+
+
+def _read_key(path: Path) -> bytes | str:
+    """The key in `path`, or why there is none usable: 'saknas' (no file) or 'fel'."""
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        return "saknas"
+    except OSError:
+        return "fel"
+    with os.fdopen(handle, "rb") as stream:
+        status = os.fstat(stream.fileno())
+        key = stream.read(_KEY_BYTES + 1)
+    owned = not hasattr(os, "geteuid") or status.st_uid == os.geteuid()
+    if stat.S_ISREG(status.st_mode) and owned and not _open_to_others(status.st_mode) and len(key) == _KEY_BYTES:
+        return key
+    return "fel"
+
+
+def _new_key(path: Path) -> bytes | None:
+    key = os.urandom(_KEY_BYTES)
+    try:
+        made = create_new(path, key, mode=0o600)
+    except OSError:
+        return None
+    if made:
+        return key
+    found = _read_key(path)  # another process made one meanwhile: that one is read, so both sign alike
+    return found if isinstance(found, bytes) else None
+
+
+def _discard(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 @cache
 def code_digest() -> str:
     """tjanste's own sources and the versions of Python and the libraries: what cached values depend on besides their text.
 
-    The sources are known by name, size and modification time, as Python knows them for its
-    own bytecode cache: reading and hashing them all would cost more than a check of a case.
+    The sources are known by their contents, not their size and modification time: builds that
+    fix the times (Nix, SOURCE_DATE_EPOCH) give two versions the same of both. Hashing them all
+    costs about a millisecond.
     """
     digest = hashlib.sha256(f"{sys.version}\0{sys.implementation.cache_tag}\0{_distributions()}\0".encode())
-    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # tjanste/, above files/
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     for folder, subfolders, names in os.walk(package):
         subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
         for name in sorted(name for name in names if name.endswith(".py")):
-            stat = os.stat(os.path.join(folder, name))
             relative = os.path.relpath(os.path.join(folder, name), package).replace(os.sep, "/")
-            digest.update(f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+            with open(os.path.join(folder, name), "rb") as source:
+                contents = source.read()
+            digest.update(f"{relative}\0{len(contents)}\0".encode())
+            digest.update(contents)
     return digest.hexdigest()
 
 
@@ -132,9 +269,20 @@ def _entry_path(kind: str, source: str) -> Path | None:
     return folder / "kod" / name[:2] / f"{name}.bin"
 
 
+def _signature(path: Path, payload: bytes) -> bytes | None:
+    """The entry's HMAC under its folder's key, binding the payload to the entry's name; None when the folder is not used."""
+    key = _private(path.parent.parent.parent)[1]  # <folder>/kod/<ab>/<name>.bin
+    if key is None:
+        return None
+    return hmac.new(key, path.name.encode() + b"\0" + payload, hashlib.sha256).digest()
+
+
 def _read(path: Path) -> Any:
     try:
-        with open(path, "rb") as stream:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(handle, "rb") as stream:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                return None
             data = stream.read(limits.CODE_CACHE_ENTRY_BYTES + 1)
     except OSError:
         return None
@@ -142,8 +290,9 @@ def _read(path: Path) -> Any:
     if len(data) > limits.CODE_CACHE_ENTRY_BYTES or data[: len(_MAGIC)] != _MAGIC:
         return None
     payload = data[header:]
-    if hashlib.sha256(payload).digest() != data[len(_MAGIC) : header]:
-        return None
+    expected = _signature(path, payload)
+    if expected is None or not hmac.compare_digest(expected, data[len(_MAGIC) : header]):
+        return None  # torn, damaged, planted, or signed with another key: compiled anew, never loaded
     try:
         return marshal.loads(payload)
     except (ValueError, EOFError, TypeError):
@@ -157,10 +306,13 @@ def _write(path: Path, value: Any) -> None:
         return
     if len(payload) + len(_MAGIC) + 32 > limits.CODE_CACHE_ENTRY_BYTES:
         return
+    signature = _signature(path, payload)
+    if signature is None:
+        return  # the folder is not private: nothing is kept there
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         # whole or not at all: a reader never sees half an entry; a lost entry after a power cut is compiled again
-        replace_file(path, _MAGIC + hashlib.sha256(payload).digest() + payload, mode=0o644, durable=False)
+        replace_file(path, _MAGIC + signature + payload, mode=0o600, durable=False)
     except OSError:
         return  # a read-only or full cache folder: compiled again next time, as without a cache
     global _writes_until_trim

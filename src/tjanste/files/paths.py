@@ -6,7 +6,7 @@ import os
 import unicodedata
 from pathlib import Path
 
-from tjanste.errors import TjansteError, display_path
+from tjanste.errors import TjansteError, display_path, resolved
 
 
 class ProjectError(TjansteError):
@@ -80,3 +80,17 @@ def case_files() -> list[Path]:
     A case's bilagor and images live in its own folder, cases/<case>/, so they are never taken for cases.
     """
     return sorted(p for p in cases_dir().glob("*.md") if not p.name.startswith(".") and p.is_file())
+
+
+def escapes(path: Path, folder: Path) -> Path | None:
+    """Where `path` really is, when that is outside `folder` (through a symbolic link, '..' or an absolute name); else None.
+
+    The one test for files the project names (a case file in its folder, a template or a profile
+    and its logotype under templates/): a file there may not stand for one anywhere else on the
+    machine. A loop of links is no escape here: reading the file reports it.
+    """
+    try:
+        real, inside = resolved(path), resolved(folder)
+    except OSError:
+        return None
+    return None if real.is_relative_to(inside) else real

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import re
 import shutil
@@ -11,19 +10,13 @@ import stat
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from tjanste.errors import os_reason
 from tjanste.files.folders import OutputError, check_folder
-
-STAMP = ".indata"  # the batch's record of what a folder's outputs were made from: hidden, and ours
-JOURNAL_PREFIX = ".ny-"  # `.ny-metadata.json`: the record about to be written, kept while files are renamed one by one
-
-# Reads a record (metadata.json) and returns every file it lists with its sha256; raises ValueError if it is not ours.
-Listing = Callable[[bytes], dict[str, str]]
+from tjanste.files.ownership import JOURNAL_PREFIX, OUTPUT_SUFFIXES, STAMP, TEMPORARY, Listing, Survey, is_temporary, survey
 
 
 def write_all(folder: Path, files: dict[str, bytes], *, durable: bool = True) -> list[Path]:
@@ -88,6 +81,26 @@ def replace_file(path: Path, data: bytes, *, mode: int | None = None, durable: b
             os.unlink(temporary)
 
 
+def create_new(path: Path, data: bytes, *, mode: int = 0o600) -> bool:
+    """Puts a file where none is, whole, never over one another process made meanwhile; False when one is there already.
+
+    For a secret that must be the same for every process that reads it: the compile cache's key.
+    Raises OSError; the temporary is removed whatever fails.
+    """
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, mode)
+        try:
+            os.link(temporary, path)  # fails when the name exists: the file there stays, the other process's
+        except FileExistsError:
+            return False
+        return True
+    finally:
+        os.unlink(temporary)
+
+
 def move(source: Path, target: Path) -> None:
     """Moves a finished file of ours (a PDF LibreOffice wrote in our scratch folder) into place, in one step, flushed first."""
     with open(source, "rb") as stream:
@@ -127,7 +140,7 @@ def remove_stale_temporaries(folder: Path, names: set[str]) -> None:
     the same names: a file is taken for ours only when it is a temporary of a name being written now."""
     now = time.time()
     for temporary in folder.glob(".*.tmp"):
-        match = _TEMPORARY.fullmatch(temporary.name)
+        match = TEMPORARY.fullmatch(temporary.name)
         if match is None or match.group(1) not in names or not is_temporary(temporary.name):
             continue  # someone else's file that happens to end in .tmp
         try:
@@ -135,21 +148,6 @@ def remove_stale_temporaries(folder: Path, names: set[str]) -> None:
                 temporary.unlink()
         except OSError:
             pass  # gone already, or not ours to remove
-
-
-_TEMPORARY = re.compile(r"\.(.+)\.[A-Za-z0-9_]{8}\.tmp")  # tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp")
-_OUTPUT_SUFFIXES = (".docx", ".txt", ".pdf", ".json")
-
-
-def _new_sha256(files: dict[str, bytes], name: str) -> set[str]:
-    """The checksum of the file this render makes under a name, if it makes one."""
-    return {hashlib.sha256(files[name]).hexdigest()} if name in files else set()
-
-
-def is_temporary(name: str) -> bool:
-    """A temporary that write_all makes beside an output (`.beslut.docx.k3j_x9a2.tmp`), and no one else's file."""
-    match = _TEMPORARY.fullmatch(name)
-    return match is not None and (match.group(1) == STAMP or match.group(1).endswith(_OUTPUT_SUFFIXES))
 
 
 _RENAME_EXCHANGE = 2  # linux/fs.h
@@ -174,76 +172,6 @@ def _exchange(first: Path, second: Path) -> bool:
     if error in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EXDEV):
         return False  # a file system without the exchange: fall back to renaming file by file
     raise OSError(error, os.strerror(error), str(second))
-
-
-@dataclass
-class _Survey:
-    """What an existing output folder holds: the entries an earlier render made and may be replaced, and all others."""
-
-    ours: set[str] = field(default_factory=set)
-    foreign: list[str] = field(default_factory=list)
-
-
-def file_sha256(path: Path) -> str:
-    """A file's sha256, read in pieces so that a large file does not fill memory."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _listed(folder: Path, record: str, listing: Listing) -> dict[str, set[str]]:
-    """Every file the folder's record (and a record left mid-write by a killed render) lists, with the checksums it may have."""
-    known: dict[str, set[str]] = {}
-    for name in (record, JOURNAL_PREFIX + record):
-        path = folder / name
-        if not path.is_file() or path.is_symlink():
-            continue
-        try:
-            for listed, checksum in listing(path.read_bytes()).items():
-                known.setdefault(listed, set()).add(checksum)
-        except ValueError:
-            if name == record:
-                raise OutputError(path, f"{record} är inte skriven av tjanste; flytta den, eller skriv till en annan mapp") from None
-    return known
-
-
-def survey(folder: Path, files: dict[str, bytes], record: str, listing: Listing) -> _Survey:
-    """Sorts the entries of an existing folder into ours and foreign; refuses when a new file would overwrite a foreign one."""
-    listed = _listed(folder, record, listing)
-    found = _Survey()
-    _sort_entries(folder, "", files, record, listed, found)
-    for name in files:
-        if name in found.foreign:
-            why = (
-                "har ändrats efter att tjanste skrev den"
-                if name in listed
-                else "är inte skriven av tjanste (den står inte i metadata.json)"
-            )
-            raise OutputError(
-                folder / name, f"finns redan och {why}; tjanste skriver inte över den. Flytta den, eller skriv till en annan mapp"
-            )
-    return found
-
-
-def _sort_entries(folder: Path, prefix: str, files: dict[str, bytes], record: str, listed: dict[str, set[str]], found: _Survey) -> None:
-    """Sorts one folder's entries (names relative to the output folder); a subfolder is looked into only when a listed or
-    new name lies in it, so the walk is bounded by the record, never by what someone put beside it."""
-    folders = {name.rsplit("/", 1)[0] for name in [*listed, *files] if "/" in name}
-    for entry in sorted(os.listdir(folder)):
-        name, path = prefix + entry, folder / entry
-        regular = path.is_file() and not path.is_symlink()
-        if name in (record, STAMP, JOURNAL_PREFIX + record) and regular:
-            found.ours.add(name)
-        elif is_temporary(entry):
-            found.ours.add(name)  # a temporary of ours; removed when stale, never read
-        elif regular and name in listed and file_sha256(path) in listed[name] | _new_sha256(files, name):
-            found.ours.add(name)
-        elif path.is_dir() and not path.is_symlink() and any(f == name or f.startswith(name + "/") for f in folders):
-            _sort_entries(path, name + "/", files, record, listed, found)
-        else:
-            found.foreign.append(name)
 
 
 def write_folder(folder: Path, files: dict[str, bytes], *, record: str, listing: Listing) -> list[Path]:
@@ -345,7 +273,7 @@ def _return_strays(old: Path, folder: Path, ours: set[str]) -> bool:
     return True
 
 
-def _replace_one_by_one(folder: Path, files: dict[str, bytes], found: _Survey, record: str, listing: Listing) -> list[Path]:
+def _replace_one_by_one(folder: Path, files: dict[str, bytes], found: Survey, record: str, listing: Listing) -> list[Path]:
     """Beside files of someone else's: the new record is kept hidden while the files are renamed, so a kill -9 in between
     leaves files whose checksums one of the two records lists (ours, to be replaced by the next render)."""
     journal = JOURNAL_PREFIX + record
@@ -392,4 +320,4 @@ def _remove_stale_stagings(folder: Path) -> None:
 
 
 def _output_name(entry: os.DirEntry[str]) -> bool:
-    return entry.is_file(follow_symlinks=False) and (entry.name == STAMP or entry.name.endswith(_OUTPUT_SUFFIXES))
+    return entry.is_file(follow_symlinks=False) and (entry.name == STAMP or entry.name.endswith(OUTPUT_SUFFIXES))

@@ -5,20 +5,20 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import shutil
-import signal
-import subprocess
 import tempfile
 import xml.etree.ElementTree as ElementTree
 import zipfile
-import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol, cast
 
 from tjanste.errors import CaseError, Place, Problem, display_path
 from tjanste.files.writer import move
 from tjanste.pdf.accessible import finish_file
+from tjanste.pdf.office import ending
+from tjanste.pdf.office import run as _run
+from tjanste.pdf.xmp import pdfa_part, with_title_unescaped
 
 
 class WarmOffice(Protocol):
@@ -67,12 +67,6 @@ PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 <prop oor:name="PDFUACompliance" oor:op="fuse"><value>true</value></prop></item>
 </oor:items>
 """
-
-PDFAID_NS = "http://www.aiim.org/pdfa/ns/id/"
-_STREAM = re.compile(rb"<<((?:[^<>]|<(?!<)|>(?!>)|<<(?:[^<>]|<(?!<)|>(?!>))*>>)*)>>\s*stream(?:\r\n|\n|\r)")
-_METADATA = re.compile(rb"/Type\s*/Metadata\b")
-_LENGTH = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)")
-_PART = re.compile(r"""pdfaid:part(?:\s*=\s*["']\s*(\d+)\s*["']|\s*>\s*(\d+)\s*</\s*pdfaid:part\s*>)""")
 
 
 def to_pdfa(docx_files: list[Path], out_dir: Path, *, timeout: float = TIMEOUT_SECONDS) -> list[Path]:
@@ -182,20 +176,29 @@ def _cold(
     office: str, documents: list[Path], names: dict[Path, str], sources: dict[Path, bytes], staging: Path, timeout: float, number_toc: bool
 ) -> dict[Path, str]:
     """LibreOffice started for this call with a private profile; each document's message (sources get the TOC's copies)."""
-    profile = Path(tempfile.mkdtemp(prefix="tjanste-lo-profil-"))  # one per call: calls in other workers run beside it
-    try:
-        (profile / "user").mkdir()
-        (profile / "user" / "registrymodifications.xcu").write_text(PROFILE_SETTINGS, encoding="utf-8")
-        exported = _export(office, profile, documents, names, staging, timeout, number_toc) if has_macro_runtime(office) else None
-        if exported is not None:
-            return exported
-        # no script provider, or one that did not run the macro (a broken python3-uno): --convert-to does the work
-        messages = dict.fromkeys(documents, _convert(office, profile, _given(documents, names, sources, staging), staging, timeout))
-        if number_toc:
-            sources.update(_number_tables_of_contents(office, profile, sources, names, staging, timeout))
-        return messages
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
+    failure = ""
+    if has_macro_runtime(office):
+        with _profile() as profile:
+            try:
+                return _export(office, profile, documents, names, staging, timeout, number_toc)
+            except _MacroFailed as failed:
+                failure = str(failed)
+    # No script provider, or a macro that did not run or took LibreOffice down with it (a broken python3-uno; on
+    # libreoffice-writer-nogui a missing macro aborts): --convert-to does the work, in a fresh profile, and nothing
+    # the macro left half made is taken for a PDF.
+    for pdf in staging.glob("*.pdf"):
+        pdf.unlink()
+    with _profile() as profile:
+        try:
+            messages = dict.fromkeys(documents, _convert(office, profile, _given(documents, names, sources, staging), staging, timeout))
+            if number_toc:
+                sources.update(_number_tables_of_contents(office, profile, sources, names, staging, timeout))
+            return messages
+        except CaseError as error:
+            if not failure:
+                raise
+            # both ways failed: say what the first one met too
+            raise CaseError([p._replace(message=f"{p.message}; dessförinnan: {failure}") for p in error.problems]) from None
 
 
 def has_macro_runtime(office: str) -> bool:
@@ -210,9 +213,11 @@ def has_macro_runtime(office: str) -> bool:
 
 def _export(
     office: str, profile: Path, documents: list[Path], names: dict[Path, str], out: Path, timeout: float, number_toc: bool
-) -> dict[Path, str] | None:
-    """One LibreOffice call running officeexport.py over every document; returns each document's message, if any, or None
-    when the macro did not run (LibreOffice ends with 0 when its script provider cannot start one).
+) -> dict[Path, str]:
+    """One LibreOffice call running officeexport.py over every document; returns each document's message, if any.
+
+    Raises _MacroFailed when the macro did not run to its end: LibreOffice ends with 0 when its script provider cannot
+    start one, aborts on libreoffice-writer-nogui, or ends with another status or a signal.
 
     With number_toc the tables of contents are updated in LibreOffice before the export,
     so one layout gives both the numbers and the pages they name. The documents are read
@@ -225,18 +230,36 @@ def _export(
     jobs_file = profile / "jobb.json"
     jobs_file.write_text(json.dumps({"filter": EXPORT_OPTIONS, "jobs": jobs}), encoding="utf-8")
     command = [office, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", MACRO_URL]
-    returncode, messages = _run(command, timeout, documents, {**os.environ, JOBS_VARIABLE: str(jobs_file)})
-    if returncode != 0:
-        raise CaseError(
-            [Problem(_place(documents[0]), f"LibreOffice avslutades med kod {returncode}: {messages or 'inget felmeddelande'}", FIELD)]
-        )
+    returncode, messages = _run(command, timeout, documents, {JOBS_VARIABLE: str(jobs_file)})
+    if returncode != 0:  # any status or signal: the macro's failure, which --convert-to may not share
+        raise _MacroFailed(f"LibreOffice {ending(returncode)}: {messages or 'inget felmeddelande'}")
     try:
         answers = json.loads(Path(f"{jobs_file}.svar").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         answers = None
     if not (isinstance(answers, list) and len(answers) == len(documents) and all(a is None or isinstance(a, str) for a in answers)):
-        return None  # the macro did not run to its end
+        raise _MacroFailed(f"makrot kördes inte till slut: {messages or 'inget felmeddelande'}")
     return {d: answer or messages for d, answer in zip(documents, answers, strict=True)}
+
+
+class _MacroFailed(Exception):
+    """The macro path ended without every document's answer; its message (Swedish) says how."""
+
+
+@contextlib.contextmanager
+def _profile() -> Iterator[Path]:
+    """A private LibreOffice profile for one start, seeded with the PDF/A export settings; removed afterwards.
+
+    One per call, so that calls in other workers run beside it, and a new one after a start that failed: an aborted
+    LibreOffice may leave its lock and recovery state behind.
+    """
+    profile = Path(tempfile.mkdtemp(prefix="tjanste-lo-profil-"))
+    try:
+        (profile / "user").mkdir()
+        (profile / "user" / "registrymodifications.xcu").write_text(PROFILE_SETTINGS, encoding="utf-8")
+        yield profile
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
 
 
 def _given(documents: list[Path], names: dict[Path, str], sources: dict[Path, bytes], staging: Path) -> list[Path]:
@@ -273,9 +296,7 @@ def _convert(office: str, profile: Path, documents: list[Path], out: Path, timeo
     ]
     returncode, messages = _run(command, timeout, documents)
     if returncode != 0:
-        raise CaseError(
-            [Problem(_place(documents[0]), f"LibreOffice avslutades med kod {returncode}: {messages or 'inget felmeddelande'}", FIELD)]
-        )
+        raise CaseError([Problem(_place(documents[0]), f"LibreOffice {ending(returncode)}: {messages or 'inget felmeddelande'}", FIELD)])
     return messages
 
 
@@ -328,7 +349,8 @@ def _number_tables_of_contents(
 
 
 def _rule_problems(document: Path, pdf: Path) -> list[Problem]:
-    """The PDF/A rules checked beyond the claim (pdfcheck), with the title and language the .docx states."""
+    """The PDF/A rules checked beyond the claim (pdfcheck), with the title and language the .docx states; a title LibreOffice
+    escaped twice in the XMP is set right first."""
     from tjanste.pdf.archival import document_properties, pdfa_problems
 
     try:
@@ -339,32 +361,11 @@ def _rule_problems(document: Path, pdf: Path) -> list[Problem]:
                 _place(document), f"titel och språk i {document.name} kan inte läsas; PDF-filens titel och språk kan inte prövas", FIELD
             )
         ]
-    return pdfa_problems(pdf.read_bytes(), display_path(document.with_suffix(".pdf")), title, language)
-
-
-def pdfa_part(pdf_bytes: bytes) -> str | None:
-    """The `pdfaid:part` a PDF's XMP metadata claims ("2" for PDF/A-2b), or None when it claims none.
-
-    Reads every metadata stream (inflating FlateDecode ones); the last claim wins, since
-    an incremental update appends the newer metadata after the older.
-    """
-    found = None
-    for match in _STREAM.finditer(pdf_bytes):
-        dictionary = match.group(1)
-        if not _METADATA.search(dictionary):
-            continue
-        data = _stream_data(pdf_bytes, match.end(), dictionary)
-        if b"/FlateDecode" in dictionary:
-            try:
-                data = zlib.decompressobj().decompress(data)
-            except zlib.error:
-                continue
-        elif b"/Filter" in dictionary:
-            continue  # another filter: not one XMP is written with in practice
-        part = _xmp_part(data)
-        if part is not None:
-            found = part
-    return found
+    data = pdf.read_bytes()
+    repaired = with_title_unescaped(data, title)  # LibreOffice 7.4 escapes a title with & < > " twice in the XMP
+    if repaired != data:
+        pdf.write_bytes(repaired)
+    return pdfa_problems(repaired, display_path(document.with_suffix(".pdf")), title, language)
 
 
 def _check_inputs(documents: list[Path]) -> None:
@@ -385,69 +386,5 @@ def _check_inputs(documents: list[Path]) -> None:
         raise CaseError(problems)
 
 
-def _run(command: list[str], timeout: float, documents: list[Path], env: dict[str, str] | None = None) -> tuple[int, str]:
-    """Runs LibreOffice in its own process group, so that a timeout ends soffice.bin and not only its launcher."""
-    process = subprocess.Popen(
-        command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, env=env
-    )
-    try:
-        stdout, stderr = process.communicate(timeout=timeout)
-    except BaseException as error:  # the time, or Ctrl-C and a stopped worker (tjanste alla): LibreOffice stops too
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        if not isinstance(error, subprocess.TimeoutExpired):
-            raise
-        names = ", ".join(d.name for d in documents)
-        raise CaseError(
-            [
-                Problem(
-                    _place(documents[0]), f"LibreOffice blev inte klart inom {timeout:g} s och avbröts; ingen PDF skrevs ({names})", FIELD
-                )
-            ]
-        ) from None
-    return process.returncode, _messages(stdout, stderr)
-
-
-def _messages(stdout: bytes, stderr: bytes) -> str:
-    """LibreOffice's own words, without its progress lines and the harmless Java warning."""
-    lines = []
-    for line in (stderr + b"\n" + stdout).decode("utf-8", errors="replace").splitlines():
-        line = line.strip()
-        if not line or line.startswith("convert ") or "javaldx" in line:
-            continue
-        if line not in lines:
-            lines.append(line)
-    return "; ".join(lines)
-
-
 def _place(document: Path) -> Place:
     return Place(display_path(document))
-
-
-def _stream_data(pdf: bytes, start: int, dictionary: bytes) -> bytes:
-    length = _LENGTH.search(dictionary)
-    if length:
-        end = start + int(length.group(1))
-        if pdf[end : end + 20].lstrip().startswith(b"endstream"):
-            return pdf[start:end]
-    end = pdf.find(b"endstream", start)  # an indirect or wrong /Length: read up to the keyword
-    return pdf[start : end if end >= 0 else len(pdf)].rstrip(b"\r\n")
-
-
-def _xmp_part(data: bytes) -> str | None:
-    text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
-    try:
-        root = ElementTree.fromstring(text.strip())
-    except ElementTree.ParseError:
-        root = None
-    if root is not None:
-        for element in root.iter():
-            value = element.get(f"{{{PDFAID_NS}}}part")
-            if value is None and element.tag == f"{{{PDFAID_NS}}}part":
-                value = element.text
-            if value is not None and value.strip():
-                return value.strip()
-        return None
-    match = _PART.search(text)  # not well-formed XML: fall back to the two usual spellings
-    return (match.group(1) or match.group(2)) if match else None

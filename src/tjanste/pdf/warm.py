@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from tjanste.pdf.convert import MACRO, PROFILE_SETTINGS, has_macro_runtime
+from tjanste.pdf.office import office_environment
 
 START_SECONDS = 60.0  # a first start on a loaded machine; later conversions take a fifth of a second
 ACCEPT_STEP_SECONDS = 0.2  # how often a starting LibreOffice is looked at: one that ended (no macro ran) is not waited for
@@ -103,7 +104,7 @@ class WarmOffice:
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 start_new_session=True,  # its own process group: stop() ends soffice.bin, not only the launcher
-                env={**os.environ, SOCKET_VARIABLE: address},
+                env=office_environment({SOCKET_VARIABLE: address}),  # not another Python's library: see office.py
             )
             self._connection = _accept(listener, self._process)
         finally:

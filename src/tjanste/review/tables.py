@@ -25,6 +25,7 @@ from tjanste.values.computing import (
     magnitude,
     scaled_tolerance,
     shown_value,
+    shown_values,
 )
 from tjanste.values.conditions import ConditionError, parse_condition
 from tjanste.values.magnitude import suspect_parts
@@ -54,9 +55,14 @@ def shown_decimals(table: Table, index: int, value: Value) -> int | None:
     return places if places <= limits.AMOUNT_MAX_DECIMALS else None
 
 
-def shown(table: Table, index: int, value: Value, unit_words: Mapping[str, str]) -> str:
-    """A value of a column as messages show it: an amount in the table's unit with the organisation's word, '55 %', '1 200'."""
+def shown(table: Table, index: int, value: Value, unit_words: Mapping[str, str], extra_decimals: int = 0) -> str:
+    """A value of a column as messages show it: an amount in the table's unit with the organisation's word, '55 %', '1 200'.
+
+    extra_decimals adds to the column's fixed decimals, where a message needs them (see apart).
+    """
     decimals = shown_decimals(table, index, value)
+    if decimals is not None and extra_decimals:  # past the most a figure is shown with: exactly, as without fixed decimals
+        decimals = decimals + extra_decimals if decimals + extra_decimals <= limits.AMOUNT_MAX_DECIMALS else None
     if isinstance(value, Amount):
         return Amount(value.kronor, table.shown_unit).format(decimals=decimals, unit_words=unit_words)
     text = Amount(value).format(show_unit=False, decimals=decimals)
@@ -170,7 +176,9 @@ def _check_rule(table: Table, rule: Rule, field_name: str, unit_words: Mapping[s
             )
             return
         if not holds(condition.comparison, difference, allowed):
-            said = failure(condition, show(left_value), show(right_value), show(magnitude(difference), points=True))
+            said = failure(
+                condition, *shown_values([left_value, right_value, magnitude(difference)], kind, decimals, table.shown_unit, unit_words)
+            )
             problems.error(where, field_name, f"'{quoted}' stämmer inte för {subject()}: {said}{tolerance_text}")
 
     for row in table.body_rows():
@@ -228,7 +236,8 @@ def _check_written_totals(table: Table, field_name: str, unit_words: Mapping[str
         with exactly():
             difference = kronor(computed) - stated
         if abs(difference) > tolerance:
-            show = functools.partial(_shown_like, table, index, computed, unit_words)
+            extra = apart(functools.partial(_shown_like, table, index, computed, unit_words), stated, kronor(computed), abs(difference))
+            show = functools.partial(_shown_like, table, index, computed, unit_words, extra)
             allowed = f" (tillåten avvikelse {show(tolerance)})" if tolerance else ""
             problems.error(
                 table.summa.place_of("skrivet"),
@@ -276,6 +285,15 @@ def _like(example: Value | None, number: Decimal) -> Value:
     return Amount(number) if isinstance(example, Amount) else number
 
 
-def _shown_like(table: Table, index: int, computed: Any, unit_words: Mapping[str, str], number: Decimal) -> str:
-    """A figure shown as the column's computed sum is (its unit and decimals)."""
-    return shown(table, index, _like(computed, number), unit_words)
+def _shown_like(table: Table, index: int, computed: Any, unit_words: Mapping[str, str], extra: int, number: Decimal) -> str:
+    """A figure shown as the column's computed sum is (its unit and decimals, and `extra` more)."""
+    return shown(table, index, _like(computed, number), unit_words, extra)
+
+
+def apart(show: Callable[[int, Decimal], str], first: Decimal, second: Decimal, difference: Decimal) -> int:
+    """How many decimals past the column's own a message needs to show two figures that differ as different, and their
+    difference as more than zero: 3,14 and 3,06 mnkr shown with one decimal read '3,1 mnkr men 3,1 mnkr, skillnad 0,0'."""
+    for extra in range(limits.AMOUNT_MAX_DECIMALS + 1):
+        if show(extra, first) != show(extra, second) and any(c in "123456789" for c in show(extra, difference)):
+            return extra
+    return limits.AMOUNT_MAX_DECIMALS + 1  # exactly

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field, fields
@@ -10,9 +11,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from tjanste import limits
-from tjanste.errors import CaseError, Place, Problem, Problems, display_path
+from tjanste.errors import CaseError, Place, Problem, Problems, TjansteError, display_path
 from tjanste.files import paths
-from tjanste.files.bounded import read_limited
+from tjanste.files.bounded import file_kind, read_limited
 from tjanste.limits import LimitError
 from tjanste.source.kinds import KINDS, case_kinds
 from tjanste.source.profile import Profile, load_profile, profile_ids
@@ -196,7 +197,7 @@ CASE_SCHEMA = Record(
             {
                 "organ": Text(required=True),
                 "datum": Date(),
-                "paragraf": Text(pattern=r"(§\s*)?\d+[a-z]?", pattern_help="ett paragrafnummer, t.ex. 12 eller § 12", default=""),
+                "paragraf": Text(pattern=r"(§\s*)?[0-9]+[a-z]?", pattern_help="ett paragrafnummer, t.ex. 12 eller § 12", default=""),
                 "utfall": Choice(OUTCOMES, default=""),
                 "att": ListOf(CLAUSE, min_items=1),
                 "sammanfattning": Text(default=""),
@@ -269,25 +270,55 @@ def resolve_case_path(name_or_path: str) -> Path:
     """A case name in cases/ (`2022-godnara`, also `2022-godnara.md`) or a path to a case file (with or without .md)."""
     candidate = Path(name_or_path)
     for written in (candidate, Path(f"{name_or_path}.md")):  # cases/2022-godnara works as well as cases/2022-godnara.md
-        path = written if written.is_file() else paths.find_file(Path("."), str(written))  # or in the other Unicode form
-        if path.suffix == ".md" and path.is_file():
-            if not CASE_NAME.fullmatch(unicodedata.normalize("NFC", path.stem)):
-                raise CaseError(
-                    [
-                        Problem(
-                            Place(name_or_path),
-                            f"filnamnet '{path.name}' kan inte bli en mapp under build/; "
-                            "börja med en bokstav eller siffra och använd bara bokstäver, siffror, mellanslag, '-', '_' och '.'",
-                            "ärende",
-                        )
-                    ]
-                )
-            return path
+        path = written if os.path.lexists(written) else paths.find_file(Path("."), str(written))  # or in the other Unicode form
+        if path.suffix == ".md" and os.path.lexists(path):
+            return _case_file(path, name_or_path)
     name = name_or_path.removesuffix(".md")
     in_cases = paths.find_file(paths.cases_dir(), f"{name}.md")
-    if in_cases.is_file() and "/" not in name and "\\" not in name:
-        return in_cases
+    if os.path.lexists(in_cases) and "/" not in name and "\\" not in name:
+        return _case_file(in_cases, name_or_path)
     raise CaseError([_not_found(name_or_path)])
+
+
+def _case_file(path: Path, given: str) -> Path:
+    """The case file found for what was given, refused when it is no regular file or its name cannot name a folder."""
+    try:
+        kind = file_kind(path.stat().st_mode)
+    except OSError:
+        kind = None  # a link to nothing, or a loop: reading it says so in Swedish
+    if kind is not None:
+        raise CaseError([Problem(Place(given), f"'{path.name}' är ingen vanlig fil utan {kind}; ange en ärendefil (.md)", "ärende")])
+    if not CASE_NAME.fullmatch(unicodedata.normalize("NFC", path.stem)):  # '..md' would name build/. itself
+        raise CaseError(
+            [
+                Problem(
+                    Place(given),
+                    f"filnamnet '{path.name}' kan inte bli en mapp under build/; "
+                    "börja med en bokstav eller siffra och använd bara bokstäver, siffror, mellanslag, '-', '_' och '.'",
+                    "ärende",
+                )
+            ]
+        )
+    return path
+
+
+def outside_cases(path: Path) -> str | None:
+    """Why a case file in cases/ that is a symbolic link out of cases/ is refused, in Swedish; None when it is not.
+
+    Bilagor and images must lie inside the case's folder; a case in cases/ that links to a file
+    elsewhere on the machine would be rendered by alla and echoed by check the same way. A case
+    file given by its own path elsewhere is the user's choice, and is read where it leads.
+    """
+    try:
+        cases = paths.cases_dir()
+    except TjansteError:
+        return None  # no project: the case was named by its path
+    if not Path(os.path.abspath(path)).is_relative_to(os.path.abspath(cases)):
+        return None
+    target = paths.escapes(path, cases)
+    if target is None:
+        return None
+    return f"ärendefilen är en symbolisk länk till '{target}', utanför cases/; lägg själva filen där, som bilagor och bilder"
 
 
 def _not_found(name: str) -> Problem:
@@ -334,6 +365,10 @@ def load_case(path: Path, problems: Problems | None = None, text: str | None = N
     collecting = problems is not None
     problems = problems if problems is not None else Problems()
     shown = display_path(path)
+    outside = outside_cases(path) if text is None else None
+    if outside:
+        problems.error(Place(shown, 1, 1), "ärende", outside)
+        problems.raise_if_errors()
     try:
         data = (
             read_limited(path, limits.CASE_FILE_BYTES) if text is None else text.encode("utf-8")
@@ -367,9 +402,9 @@ def load_case(path: Path, problems: Problems | None = None, text: str | None = N
     profile = load_profile(profile_path) if front.organisation and profile_path.is_file() else Profile()  # an unknown one is reported
     values = {f.name: getattr(front, f.name) for f in fields(CaseFields)}
     case = Case(**values, name=path.stem, source=source, profile=profile, written=written)
-    if case.dnr and not profile.dnr_matches(case.dnr):
-        example = f", t.ex. {profile.dnr_exempel}" if profile.dnr_exempel else ""
-        problems.error(case.place_of("dnr"), "dnr", f"'{case.dnr}' följer inte {profile.namn}s form för diarienummer{example}")
+    dnr_problem = profile.dnr_problem(case.dnr) if case.dnr else None
+    if dnr_problem:
+        problems.error(case.place_of("dnr"), "dnr", dnr_problem)
     required = KINDS[case.typ].requires if case.typ in KINDS else ()
     for name in required:
         if not getattr(case, name):

@@ -13,6 +13,7 @@ from typing import Any
 
 from tjanste import limits
 from tjanste.errors import CaseError, Place, Problem, Problems, display_path
+from tjanste.files import paths
 from tjanste.files.bounded import read_limited
 from tjanste.limits import LimitError
 from tjanste.source.imagecheck import image_problem
@@ -20,6 +21,7 @@ from tjanste.source.schema import INVALID, Choice, Flag, Located, MapOf, Record,
 from tjanste.source.svgcheck import svg_problem
 from tjanste.source.yamlsource import compose
 from tjanste.values.amount import UNIT_CHOICES, UNIT_PATTERN
+from tjanste.values.characters import odd_character_message
 
 ATTACHMENT_HEADER = "Bilaga {nummer} till {handling}"
 ATTACHMENT_HEADER_FIELDS = ("nummer", "handling", "rubrik", "dnr", "datum")  # what a profile's bilagehuvud may name
@@ -74,6 +76,20 @@ class Profile(Located):
     def dnr_matches(self, dnr: str) -> bool:
         return not self.dnr_monster or re.fullmatch(self.dnr_monster, dnr) is not None
 
+    def dnr_problem(self, dnr: str) -> str | None:
+        """Why `dnr` cannot be filed as this organisation's diarienummer (Swedish, starting with the dnr), or None.
+
+        A digit of another script or a character nobody sees is refused whatever the pattern says: a
+        pattern's \\d reads '٣' as a digit, and the dnr is locked with the filed papers.
+        """
+        odd = odd_character_message(dnr)
+        if odd:
+            return f"'{dnr}' är inget diarienummer: {odd}"
+        if not self.dnr_matches(dnr):
+            example = f", t.ex. {self.dnr_exempel}" if self.dnr_exempel else ""
+            return f"'{dnr}' följer inte {self.namn}s form för diarienummer{example}"
+        return None
+
 
 class _UnitWord(Text):
     """The word an organisation prints for a unit: millions as mnkr or mkr."""
@@ -122,8 +138,11 @@ def _checked_logo_file(profile: Path, logo: Logo, key: str, problem_of: Callable
     name = getattr(logo, key)
     file = profile.parent / name
     data = b""
+    wrong: str | None
     try:
-        if file.is_file():
+        if paths.escapes(file, profile.parent) is not None:  # a logo may not bring in a file from elsewhere on the machine
+            wrong = f"ligger utanför profilens mapp {display_path(profile.parent)}; lägg bilden bredvid profilen"
+        elif file.is_file():
             data = read_limited(file, limits.IMAGE_FILE_BYTES)
             wrong = problem_of(data)
         else:
@@ -227,7 +246,16 @@ def pattern_problem(error: re.error) -> str:
 
 
 def _profile_text(path: Path, shown: str) -> str:
-    """The profile's text; one that is too large or not UTF-8 is an error naming the profile."""
+    """The profile's text; one that is too large, not UTF-8 or a link out of its folder is an error naming the profile."""
+    outside = paths.escapes(path, path.parent)
+    if outside is not None:
+        raise CaseError(
+            [
+                Problem(
+                    Place(shown), f"profilen är en symbolisk länk till '{outside}', utanför {display_path(path.parent)}; lägg filen där", ""
+                )
+            ]
+        )
     try:
         data = read_limited(path, limits.PROFILE_FILE_BYTES)
         return data.decode("utf-8")

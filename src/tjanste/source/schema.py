@@ -180,7 +180,7 @@ class Date(Field):
         if node.kind != "text":
             return self.wrong_kind(node, name, problems)
         text = str(node.value).strip()
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
             return self.wrong_kind(node, name, problems)
         try:
             return dt.date.fromisoformat(text)
@@ -189,7 +189,7 @@ class Date(Field):
             return INVALID
 
     def json_schema(self) -> dict[str, Any]:
-        return {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "description": self.expected}
+        return {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": self.expected}
 
 
 class AmountValue(Field):

@@ -18,6 +18,7 @@ from tjanste.errors import Place, Problems
 from tjanste.source.schema import AmountValue, Choice, Field, Flag, ListOf, Located, Record, Text, suggest
 from tjanste.source.yamlsource import Node
 from tjanste.values.amount import UNIT_CHOICES, UNIT_PATTERN, Amount, AmountError, NotExact, exact_sum
+from tjanste.values.characters import odd_character_message
 
 KINDS = ["text", "belopp", "procent", "antal"]
 Value = Amount | Decimal  # an amount in kronor, or a percentage or count
@@ -188,7 +189,7 @@ class Raw(Field):
         return {"description": "rader med celler åtskilda av |, eller grupp: med rader under sig"}
 
 
-WIDTH = r"\d+(,\d+)?\s*(cm|%)"
+WIDTH = r"[0-9]+(,[0-9]+)?\s*(cm|%)"  # 0–9: int() and float() read every script's digits
 AS_WRITTEN = "som_skrivet"  # decimaler: each figure shown with the decimals it was written with
 DECIMALS = Text(pattern=rf"[0-6]|{AS_WRITTEN}", pattern_help=f"ett antal decimaler 0–6, eller {AS_WRITTEN}", default="")
 COLUMN = Record(
@@ -472,7 +473,7 @@ class _Reader:
         return None
 
 
-_NUMBER = re.compile(r"-?\d+(,\d+)?")
+_NUMBER = re.compile(r"-?[0-9]+(,[0-9]+)?")  # 0–9 only: Decimal() reads Arabic-Indic and fullwidth digits too
 _NUMBER_SIGNS = str.maketrans({" ": None, "\u00a0": None, "\u202f": None, "\u2212": "-"})  # group separators out, U+2212 as '-'
 
 
@@ -483,7 +484,8 @@ def parse_number(text: str, kind: str) -> Decimal | str:
     if _NUMBER.fullmatch(digits) and not (kind == "antal" and "," in digits):
         return Decimal(digits.replace(",", "."))
     wanted = "en procentsats, t.ex. 55 % eller 12,5 %" if kind == "procent" else "ett antal, t.ex. 12 eller 1 200"
-    return f"'{text}' är inte {wanted}"
+    odd = odd_character_message(text)
+    return f"'{text}' är inte {wanted}: {odd}" if odd else f"'{text}' är inte {wanted}"
 
 
 def split_cells(node: Node) -> Node:

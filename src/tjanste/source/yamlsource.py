@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from tjanste import limits
 from tjanste.errors import Place, Problems
 from tjanste.files import codecache
+from tjanste.values.characters import named
 
 if TYPE_CHECKING:
     import yaml
@@ -272,11 +273,21 @@ def _place(node: yaml.Node, shown_path: str, line_offset: int) -> Place:
     return Place(shown_path, mark.line + 1 + line_offset, mark.column + 1)
 
 
-# Characters XML 1.0 cannot hold, which a YAML escape ("\x01", "\ud800") can still produce.
-FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+# The one rule for characters that cannot stand in a case, a bilaga, a profile or a text made from them:
+# - those XML 1.0 cannot hold, which a YAML escape ("\x01", "\ud800") can still produce;
+# - the bidirectional controls (embeddings, overrides, isolates, the marks LRM, RLM and ALM): they reorder what is
+#   shown, so the text reviewers diff and the paper (or a PDF) read differently ('Trojan Source').
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+FORBIDDEN = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff{BIDI_CONTROLS}]")
+_BIDI = re.compile(f"[{BIDI_CONTROLS}]")
 
 
 def forbidden_character_message(char: str) -> str:
+    if _BIDI.fullmatch(char):
+        return (
+            f"tecknet {named(char)} ändrar i vilken ordning texten visas, så det som står i filen och det som syns i "
+            "dokumentet skiljer sig; ta bort det"
+        )
     return f"tecknet U+{ord(char):04X} är ett styrtecken som inte kan stå i ett dokument; ta bort det"
 
 

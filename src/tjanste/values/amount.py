@@ -25,6 +25,7 @@ from typing import TypeGuard
 
 from tjanste import limits
 from tjanste.errors import TjansteError
+from tjanste.values.characters import odd_character_message
 from tjanste.values.words import amount_words
 
 # The unit vocabulary, in one place: what a case may write, what each is worth, how it is shown.
@@ -75,10 +76,12 @@ class AmountError(TjansteError, ValueError):
 
     def __init__(self, text: str, message: str = ""):
         self.text = text
-        meant = _meant(text) if not message else None
+        odd = odd_character_message(str(text)) if not message else None
+        meant = _meant(text) if not message and not odd else None
         quoted = not message and re.fullmatch(r"\s*([\"']).*\1\s*", str(text)) is not None
         super().__init__(
             message
+            or (f"'{text}' är inget belopp: {odd}; ett belopp skrivs t.ex. 15,1 mnkr (decimalkomma, enhet {UNIT_CHOICES})" if odd else "")
             or (f"'{text}' är inget belopp; skriv '{meant}' (decimalkomma, enhet {UNIT_CHOICES})" if meant else "")
             or (
                 f"'{text}' är inget belopp: citattecknen runt en cell blir en del av den; ta bort dem "

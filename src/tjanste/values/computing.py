@@ -114,13 +114,17 @@ def _added(left: str, right: str) -> str | None:
 
 
 def _mix_advice(left: str, right: str) -> str:
-    if BELOPP in (left, right) and PROCENT in (left, right):
+    """What to write instead of adding or comparing two kinds that do not go together."""
+    kinds = {left, right}
+    if kinds == {BELOPP, PROCENT}:
         return "en procentsats av ett belopp skrivs med *, t.ex. oh <= intakt * 15 % eller intakt * 110 % för 10 % mer"
-    if BELOPP in (left, right):
+    if kinds == {ANTAL, PROCENT}:
+        return "en procentsats av ett antal skrivs med *, t.ex. enheter * 50 %"
+    if kinds == {BELOPP, ANTAL}:
+        return "ett antal är inga kronor: ett belopp per styck gånger ett antal skrivs med *, t.ex. pris * enheter"
+    if BELOPP in kinds:
         return "skriv ett belopp med enhet, t.ex. 1,5 mnkr, eller multiplicera beloppet med ett tal"
-    if PROCENT in (left, right):
-        return "skriv procentsatsen med %, t.ex. andel <= 50 %"
-    return "jämför tal av samma sort"
+    return "skriv procentsatsen med %, t.ex. andel <= 50 %"
 
 
 # --- values: exact, Decimal while it ends, Fraction when a quotient does not -----------------------
@@ -256,13 +260,7 @@ def shown_value(
 ) -> str:
     """A computed side as a message shows it: '1,5 mnkr' in the unit given, '15 %', '1 200'; a quotient that does not end
     rounded after 'ca' (the comparison itself was exact). points: a difference of percentages, in procentenheter."""
-    with localcontext(EXACT):
-        scale = UNITS[unit] if kind == BELOPP else Decimal("0.01") if kind == PROCENT else Decimal(1)
-        try:
-            in_unit: Number = value / scale if isinstance(value, Decimal) else value / Fraction(scale)
-        except (Inexact, Rounded):  # shown only: any size a computed value has
-            in_unit = Fraction(value) / Fraction(scale)
-        number, places, rounded = shown_number(in_unit, decimals)
+    number, places, rounded = shown_number(_scaled(value, kind, unit), decimals)
     places = min(places, limits.AMOUNT_MAX_DECIMALS) if places is not None else None
     if kind == BELOPP:
         with localcontext(EXACT):
@@ -272,6 +270,40 @@ def shown_value(
         if kind == PROCENT:
             text = f"{text}{NBSP}procentenhet{'' if text == '1' else 'er'}" if points else f"{text}{NBSP}%"
     return f"ca {text}" if rounded else text
+
+
+def shown_values(
+    numbers: list[Number], kind: str, decimals: int | None, unit: str = "kr", unit_words: Mapping[str, str] | None = None
+) -> list[str]:
+    """The figures of one message (both sides and their difference, the last) shown alike: with a column's fixed decimals,
+    each with as many as the one that needs most, so that they read as different ('2,04 men 2,00, skillnad 0,04')."""
+    if decimals is not None:
+        needed = [decimals, *(n for number in numbers if (n := _decimals_of(_scaled(number, kind, unit))) is not None)]
+        decimals = max(needed) if max(needed) <= limits.AMOUNT_MAX_DECIMALS else None
+    last = len(numbers) - 1
+    return [shown_value(n, kind, decimals, unit, unit_words, points=index == last) for index, n in enumerate(numbers)]
+
+
+def _scaled(value: Number, kind: str, unit: str) -> Number:
+    """A value in what a message counts it in: the unit, percent, or as it is."""
+    scale = UNITS[unit] if kind == BELOPP else Decimal("0.01") if kind == PROCENT else Decimal(1)
+    with localcontext(EXACT):
+        try:
+            return value / scale if isinstance(value, Decimal) else value / Fraction(scale)
+        except (Inexact, Rounded):  # shown only: any size a computed value has
+            return Fraction(value) / Fraction(scale)
+
+
+def _decimals_of(value: Number) -> int | None:
+    """The decimals a value ends after, or None for one that does not end within EXACT_DIGITS."""
+    if isinstance(value, Fraction):
+        try:
+            with localcontext(EXACT):
+                value = Decimal(value.numerator) / Decimal(value.denominator)
+        except (Inexact, Rounded):
+            return None
+    exponent = value.normalize(EXACT).as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 def scaled_tolerance(tolerance: Amount | None, kind: str) -> Decimal:

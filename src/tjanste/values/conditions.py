@@ -51,6 +51,7 @@ class Expr:
     name: str = ""
     value: Decimal = Decimal(0)
     kind: str = ""  # of a literal: belopp (1,5 mnkr), procent (15 %) or tal (2)
+    brackets: int = 0  # how many brackets the official wrote around it
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,7 @@ class _Parser:
             if self.peek() != ")":
                 raise ConditionError(f"'{self.text}': en parentes öppnas men stängs inte; skriv ) efter {inner.text}")
             self.at += 1
-            return Expr(inner.op, f"({inner.text})", inner.parts, inner.name, inner.value, inner.kind)
+            return Expr(inner.op, f"({inner.text})", inner.parts, inner.name, inner.value, inner.kind, inner.brackets + 1)
         if kind == "name":
             return Expr("name", text, name=text)
         if kind == "number":
@@ -226,3 +227,24 @@ def _names(expr: Expr) -> tuple[str, ...]:
 
 def _only_sums(expr: Expr) -> bool:
     return expr.op == "name" or (expr.op in ("+", "-", "neg") and all(_only_sums(p) for p in expr.parts))
+
+
+_SHOWN_COMPARISON = {"=": "=", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
+
+
+def with_figures(condition: Condition, figure: Callable[[str], str]) -> str:
+    """The condition with each name as figure(name) gives it: 'utveckling = lakare + ovrigt' as '20 mnkr = 2 mnkr + 18 mnkr'."""
+    return f"{_with_figures(condition.left, figure)} {_SHOWN_COMPARISON[condition.comparison]} {_with_figures(condition.right, figure)}"
+
+
+def _with_figures(expr: Expr, figure: Callable[[str], str]) -> str:
+    if expr.op == "name":
+        text = figure(expr.name)
+    elif expr.op == "number":
+        text = expr.text[expr.brackets : len(expr.text) - expr.brackets]
+    elif expr.op == "neg":
+        text = "−" + _with_figures(expr.parts[0], figure)
+    else:
+        left, right = (_with_figures(part, figure) for part in expr.parts)
+        text = f"{left} {'−' if expr.op == '-' else expr.op} {right}"
+    return "(" * expr.brackets + text + ")" * expr.brackets

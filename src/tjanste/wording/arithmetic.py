@@ -114,6 +114,11 @@ def _digits(number: int | Decimal) -> int:
     return max(1, number.adjusted() + 1) + max(0, -number.as_tuple().exponent)  # type: ignore[operator]
 
 
+def too_many_digits(number: Decimal) -> bool:
+    """Whether a decimal literal ('1e400', '1e-400') holds more digits than EXACT_DIGITS, which no exact sum can carry."""
+    return not number.is_finite() or _digits(number) > limits.EXACT_DIGITS
+
+
 def _check_digits(number: Any, shown: str) -> None:
     if isinstance(number, (int, Decimal)) and not isinstance(number, bool):
         digits = _digits(number) if not isinstance(number, Decimal) or number.is_finite() else 0
@@ -191,6 +196,8 @@ def binary(op: str, left: Any, right: Any) -> Any:
         ) from None
     except (TypeError, DecimalException, ValueError, OverflowError):
         raise ArithmeticProblem(f"{kind(left)} {op} {kind(right)} går inte att räkna ut") from None
+    if isinstance(result, Decimal) and not result.is_finite():  # 0 ** -1 is Infinity by the decimal standard, with no signal
+        raise ArithmeticProblem(f"{_short(left)} {op} {_short(right)}: division med noll")
     _check_digits(result, f"{_short(left)} {op} {_short(right)}")
     return result
 

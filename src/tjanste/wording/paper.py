@@ -14,7 +14,7 @@ from typing import Any, cast
 
 from tjanste import limits
 from tjanste.errors import Place, Problems, os_reason, resolved
-from tjanste.files.bounded import read_limited
+from tjanste.files.bounded import file_kind, read_limited
 from tjanste.files.paths import find_file
 from tjanste.limits import LimitError
 from tjanste.review.citing import TableNames, unknown_table
@@ -310,7 +310,9 @@ def _inside(base_dir: Path, relative: str, place: Place, field_name: str, proble
             problems.error(place, field_name, f"'{relative}' ligger utanför ärendets mapp; lägg filen bredvid ärendet")
             return None
         if not target.is_file():
-            problems.error(place, field_name, f"filen '{relative}' finns inte (sökt i {base_dir})")
+            kind = file_kind(target.stat().st_mode) if target.exists() else None  # a named pipe is no missing file
+            found = f"'{relative}' är ingen vanlig fil utan {kind}" if kind else f"filen '{relative}' finns inte (sökt i {base_dir})"
+            problems.error(place, field_name, found)
             return None
     except OSError as error:  # a loop of symbolic links, a name too long for the file system
         problems.error(place, field_name, f"'{relative[:80]}': {os_reason(error)}")

@@ -17,13 +17,15 @@ from tjanste import limits
 from tjanste.errors import Place, Problems
 from tjanste.source.hints import prose_slip
 from tjanste.source.schema import suggest
+from tjanste.source.yamlsource import FORBIDDEN, forbidden_character_message
 from tjanste.values.amount import Amount, NotExact
 from tjanste.values.shown import InvalidAmount, ShownAmount
 from tjanste.values.words import number_words
 from tjanste.wording import workbudget
 from tjanste.wording.arithmetic import kind
 from tjanste.wording.readonly import ReadOnly, freeze
-from tjanste.wording.sandbox import Refused, Sandbox
+from tjanste.wording.sandbox import Sandbox
+from tjanste.wording.tags import Refused
 
 MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december"]
 
@@ -185,7 +187,12 @@ def render_text(source: str, context: dict[str, Any], place: Place, field: str, 
         problems.error(Place(place.path, place.line + line - 1, (place.col if line == 1 else 1) + col - 1), field, message)
         return None
     try:
-        return _rendered(source, {name: freeze(value) for name, value in context.items()})
+        rendered = _rendered(source, {name: freeze(value) for name, value in context.items()})
+        bad = FORBIDDEN.search(rendered)
+        if bad is None:
+            return rendered
+        # made by an expression ({{ '\\u202e' }}, a YAML escape in a value): the case file itself held none
+        problems.error(_shift(place, rendered.count("\n", 0, bad.start()) + 1), field, forbidden_character_message(bad.group(0)))
     except TemplateSyntaxError as exc:
         problems.error(_shift(place, _opening_line(source, exc.lineno)), field, f"mallfel: {syntax_message(exc)}")
     except UndefinedError as exc:

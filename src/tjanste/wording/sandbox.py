@@ -11,21 +11,21 @@ Every limit is in limits.py; arithmetic rules are in arithmetic.py.
 
 from __future__ import annotations
 
-import math
-import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
-from jinja2 import Template, TemplateError, TemplateSyntaxError, nodes
-from jinja2.lexer import Token, TokenStream
+from jinja2 import Template, TemplateError, nodes
+from jinja2.lexer import TokenStream
 from jinja2.runtime import LoopContext, Undefined, markup_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
 from tjanste import limits
 from tjanste.files import codecache
-from tjanste.wording import arithmetic, workbudget
-from tjanste.wording.workbudget import LimitExceeded, grouped
+from tjanste.wording import arithmetic, literals, workbudget
+from tjanste.wording.tags import BOOKKEEPING, LONG_NUMBER, NESTING, REFUSED, Refused, bounded_nesting, not_offered
+from tjanste.wording.workbudget import LimitExceeded
 
 # --- filters and globals ------------------------------------------------------------------
 
@@ -85,128 +85,12 @@ LOOP_ATTRIBUTES = frozenset(
     {"index", "index0", "revindex", "revindex0", "first", "last", "length", "previtem", "nextitem", "depth", "depth0", "cycle", "changed"}
 )
 
-# --- what a template may be made of --------------------------------------------------------
-
-_REFUSED: dict[type[nodes.Node], str] = {
-    nodes.Macro: "{% macro %}",
-    nodes.CallBlock: "{% call %}",
-    nodes.FilterBlock: "{% filter %}",
-    nodes.Include: "{% include %}",
-    nodes.Import: "{% import %}",
-    nodes.FromImport: "{% from ... import %}",
-    nodes.Extends: "{% extends %}",
-    nodes.Block: "{% block %}",
-    nodes.ScopedEvalContextModifier: "{% autoescape %}",
-    nodes.EvalContextModifier: "{% autoescape %}",
-    nodes.NSRef: "{% set namn.fält = ... %}",
-    nodes.AssignBlock: "{% set namn %}...{% endset %}",  # collects output past the output limit
-}
-# The same tags by the name that opens them: refused as the name arrives, before 400 nested {% macro %} make the
-# parser recurse (a {% set %} block is told from {% set x = ... %} only by the parse).
-_REFUSED_TAGS = {
-    "macro": "{% macro %}",
-    "call": "{% call %}",
-    "filter": "{% filter %}",
-    "include": "{% include %}",
-    "import": "{% import %}",
-    "from": "{% from ... import %}",
-    "extends": "{% extends %}",
-    "block": "{% block %}",
-    "autoescape": "{% autoescape %}",
-}
-
-
-def _not_offered(tag: str) -> str:
-    return (
-        f"{tag} kan inte användas här; löptext och mallar får läsa namn, använda filter, räkna och ha "
-        + "{% if %}, {% for %} och {% set %}"
-    )
-
-
-_BOOKKEEPING = ("_loop_vars", "_block_vars")  # what Jinja passes along with a call, not the template's values
-
-
-class Refused(TemplateSyntaxError):
-    """A construct or name the sandbox does not offer; its message is Swedish and complete."""
-
-
-_NESTING = re.compile(r"[()\[\]{}]")
-_OPENING = frozenset({"lparen", "lbracket", "lbrace"})
-_CLOSING = frozenset({"rparen", "rbracket", "rbrace"})
-_SEPARATOR = frozenset({"comma", "colon", "assign"})
-_STEP = frozenset({"add", "sub", "mul", "div", "floordiv", "mod", "pow", "tilde", "dot", "pipe", "eq", "ne", "gt", "gteq", "lt", "lteq"})
-_STEP_WORDS = frozenset({"and", "or", "not", "if", "else", "in", "is"})
-_BLOCK_OPENING = {"if": 2, "for": 3, "with": 2, "filter": 2}  # levels of the tree's depth one open block costs
-_BLOCK_CLOSING = frozenset({"endif", "endfor", "endwith", "endfilter"})
-
-
-def _bounded_nesting(stream: Iterable[Token], name: str | None, filename: str | None) -> Iterator[Token]:
-    """The parser's tokens, stopped where the template nests deeper than JINJA_MAX_NESTING.
-
-    Jinja's parser, its visitors and Python's compiler recurse once per level of a template's
-    tree. Left to run out of stack, a RecursionError is raised somewhere inside them, and on
-    Python 3.13 their generators print 'Exception ignored' while it unwinds; so the depth is
-    counted here, from the tokens, before any of them recurses. A level is an open bracket,
-    each operator, filter or attribute step since the last comma in it (a chain a.b.c or
-    a + b + c is a tree as deep as it is long), and two or three for each open block ({% for %} costs more).
-    """
-    opened: list[int] = []  # the levels each open block costs
-    # Per open bracket, and the expression itself: [the depth of the operand being written (its steps since the last
-    # comma, and the depth of the brackets closed in it), the deepest operand before it].
-    steps = [[0, 0]]
-    after_block_begin = False
-    tags = 0
-    for token in stream:
-        kind = token.type
-        if kind in ("variable_begin", "block_begin"):
-            steps = [[0, 0]]
-            tags += 1
-            if tags > limits.JINJA_MAX_TAGS:  # each becomes nodes, then code: 500 000 of them took 7 GB to compile
-                raise Refused(
-                    f"texten har fler än {grouped(limits.JINJA_MAX_TAGS)} {{{{ }}}} och {{% %}}, som är gränsen "
-                    "(JINJA_MAX_TAGS); dela upp den i bilagor eller skriv upprepningen som en {% for %}",
-                    token.lineno,
-                    name,
-                    filename,
-                )
-        elif kind in _OPENING:
-            steps[-1][0] += 1
-            steps.append([0, 0])
-        elif kind in _CLOSING:
-            if len(steps) > 1:  # what was built inside is as deep as its deepest operand, and the chain goes on above it
-                current, deepest = steps.pop()
-                steps[-1][0] += max(current, deepest)
-        elif kind in _SEPARATOR:
-            steps[-1] = [0, max(steps[-1])]
-        elif kind in _STEP or (kind == "name" and token.value in _STEP_WORDS and not after_block_begin):
-            steps[-1][0] += 1
-        elif kind == "name" and after_block_begin:
-            if token.value in _REFUSED_TAGS:
-                raise Refused(_not_offered(_REFUSED_TAGS[token.value]), token.lineno, name, filename)
-            if token.value in _BLOCK_OPENING:
-                opened.append(_BLOCK_OPENING[token.value])
-            elif token.value in _BLOCK_CLOSING and opened:
-                opened.pop()
-        after_block_begin = kind == "block_begin"
-        if sum(opened) + len(steps) + sum(level[0] for level in steps) > limits.JINJA_MAX_NESTING:
-            raise Refused(
-                f"uttrycket eller blocken är för djupt nästlade: fler än {limits.JINJA_MAX_NESTING} led, som är gränsen "
-                "(JINJA_MAX_NESTING); ett led är en parentes, ett steg i en rad som a.b.c eller a + b + c, eller ett "
-                "{% if %} eller {% for %} inuti ett annat; dela upp uttrycket med {% set %}",
-                token.lineno,
-                name,
-                filename,
-            )
-        yield token
-
-
-_LONG_NUMBER = re.compile(r"\d{1000,}")
-
 
 class Sandbox(ImmutableSandboxedEnvironment):
     """Jinja for tjanste: the immutable sandbox, with every hook counted and every value read-only."""
 
     intercepted_binops = frozenset(arithmetic.BINARY)
+    code_generator_class = literals.ExactCodeGenerator  # decimal literals are Decimal, written so in the compiled code
     intercepted_unops = frozenset(arithmetic.UNARY)
 
     def __init__(
@@ -228,8 +112,14 @@ class Sandbox(ImmutableSandboxedEnvironment):
     # Parsing: refuse what the sandbox does not offer, and route loops and ~ through the counters.
 
     def _tokenize(self, source: str, name: str | None, filename: str | None = None, state: str | None = None) -> TokenStream:
-        stream = super()._tokenize(source, name, filename, state)
-        return TokenStream(_bounded_nesting(stream, name, filename), name, filename)
+        source = self.preprocess(source, name, filename)  # as Jinja's own, with numbers taken before it makes them floats
+        raw = literals.marked_numbers(self.lexer.tokeniter(source, name, filename, state), name, filename, Refused)
+        tokens = literals.exact_numbers(self.lexer.wrap(raw, name, filename))
+        return TokenStream(bounded_nesting(tokens, name, filename), name, filename)
+
+    def exact_literal(self, text: str) -> Decimal:
+        """A decimal literal of the template, made at run time from its text: compiled code cannot hold a Decimal constant."""
+        return Decimal(text)
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         try:
@@ -247,15 +137,15 @@ class Sandbox(ImmutableSandboxedEnvironment):
 
     def _refusal(self, node: nodes.Node) -> str | None:
         """Why a node of a parsed template is refused, or None."""
-        refused = _REFUSED.get(type(node))
+        refused = REFUSED.get(type(node))
         if refused:
-            return _not_offered(refused)
+            return not_offered(refused)
         if isinstance(node, nodes.For) and node.recursive:
             return "{% for ... recursive %} kan inte användas här; skriv slingan utan recursive"
         if isinstance(node, nodes.Name) and node.name == "self":
             return "'self' kan inte användas här"
-        if isinstance(node, nodes.Const) and isinstance(node.value, float) and not math.isfinite(node.value):
-            return "talet är för stort för att räknas med"
+        if isinstance(node, nodes.Const) and isinstance(node.value, Decimal) and arithmetic.too_many_digits(node.value):
+            return f"talet {node.value} har för många siffror; ett tal får ha högst {limits.EXACT_DIGITS} (EXACT_DIGITS)"
         if isinstance(node, nodes.Filter) and node.name not in self.filters:
             return f"okänt filter '{node.name}'; filtren är {', '.join(sorted(self.filters))}"
         if isinstance(node, nodes.Test) and node.name not in self.tests:
@@ -328,7 +218,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's signature
         workbudget.tick()
         if getattr(__obj, "__self__", None) is not __self:  # our own hooks (count_loop, concat_pieces) bound what they make
-            arguments = [*args, *(value for name, value in kwargs.items() if name not in _BOOKKEEPING)]
+            arguments = [*args, *(value for name, value in kwargs.items() if name not in BOOKKEEPING)]
             arithmetic.check_text_length(sum(map(arithmetic.text_size, arguments)))  # tabell(x) quotes x in its message
         if not __self.is_safe_callable(__obj):
             raise LimitExceeded(f"{arithmetic.kind(__obj)} kan inte anropas här")
@@ -375,7 +265,7 @@ def _call(method: str, arguments: Sequence[nodes.Node], lineno: int) -> nodes.Ca
 
 
 def _unparsable(source: str, exc: BaseException) -> str:
-    if isinstance(exc, ValueError) and _LONG_NUMBER.search(source):
+    if isinstance(exc, ValueError) and LONG_NUMBER.search(source):
         return "ett tal i uttrycket har för många siffror"
     return "uttrycket är för djupt nästlat (för många parenteser eller led i rad); dela upp det"
 
@@ -383,11 +273,11 @@ def _unparsable(source: str, exc: BaseException) -> str:
 def _unparsable_line(source: str, exc: BaseException) -> int:
     """The line of the long number, or of the deepest nesting: where the official must look."""
     if isinstance(exc, ValueError):
-        match = _LONG_NUMBER.search(source)
+        match = LONG_NUMBER.search(source)
         if match:
             return source.count("\n", 0, match.start()) + 1
     depth, deepest, line, at = 0, 0, 1, 1
-    for match in _NESTING.finditer(source):
+    for match in NESTING.finditer(source):
         depth += 1 if match.group(0) in "([{" else -1
         if depth > deepest:
             deepest, at = depth, source.count("\n", 0, match.start()) + 1

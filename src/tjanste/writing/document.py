@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import os
 import re
 import zipfile
 from functools import cache
@@ -15,12 +16,13 @@ from lxml import etree
 
 from tjanste import limits
 from tjanste.docx import ooxml
+from tjanste.docx.external import ReachesOutside, outside_reference
 from tjanste.docx.ns import NAMESPACES
 from tjanste.docx.package import Package, PackageError, Part, reproducible_zip
 from tjanste.docx.properties import CoreProperties
 from tjanste.docx.reading import DocxError, open_package
 from tjanste.errors import CaseError, Place, Problem, display_path
-from tjanste.files import codecache
+from tjanste.files import codecache, paths
 from tjanste.files.bounded import read_limited
 from tjanste.limits import LimitError
 from tjanste.wording.markup import headings, parse_prose
@@ -39,23 +41,35 @@ BODY_MARK = "\u2063tjanste-brodtext\u2063"  # an invisible separator no official
 
 @cache
 def _template_bytes(path: Path, mtime: float) -> bytes:
-    """The template's bytes, refused with its name when it is too large, not a zip, or holds damaged XML.
+    """The template's bytes, refused with its name when it is too large, not a zip, holds damaged XML, or reaches
+    outside itself (an external image or template, macros, a field that includes a file: see docx/external.py).
 
     Templates are edited by hand and arrive in pull requests; the bounded reader checks
     them before docxtpl and python-docx, whose errors are English tracebacks, see them.
     """
+    folder = paths.templates_dir()
+    named_there = Path(os.path.abspath(path)).is_relative_to(os.path.abspath(folder))
+    outside = paths.escapes(path, folder) if named_there else None
+    if outside is not None:  # templates arrive in pull requests, and git carries symbolic links
+        message = f"mallen är en symbolisk länk till '{outside}', utanför templates/; lägg själva mallen där"
+        raise CaseError([Problem(Place(display_path(path)), message, "mall")])
     try:
         data = read_limited(path, limits.DOCX_FILE_BYTES)
         # The verdict is kept with the template's checksum: the same bytes pass the same check.
         codecache.stored("mallkontroll", hashlib.sha256(data).hexdigest(), lambda _: _checked(data), bool)
     except (LimitError, DocxError) as exc:
         raise CaseError([Problem(Place(display_path(path)), f"mallen kan inte läsas som Word-fil: {exc}", "mall")]) from exc
+    except ReachesOutside as exc:
+        raise CaseError([Problem(Place(display_path(path)), str(exc), "mall")]) from None
     return data
 
 
 def _checked(data: bytes) -> bool:
     with open_package(data) as package:
         package.check_xml()
+        reaching_out = outside_reference(package)  # fetched while the PDF is made, or carried into every paper
+    if reaching_out:
+        raise ReachesOutside(reaching_out)
     return True
 
 
