@@ -180,7 +180,9 @@ def build_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-PDF_CASES = [KORPUS / "cases" / f"{name}.md" for name in CASES] + [ROOT / "tests" / "arenden" / "tabeller.md"]
+PDF_CASES = [KORPUS / "cases" / f"{name}.md" for name in CASES] + [
+    ROOT / "tests" / "arenden" / f"{name}.md" for name in ("tabeller", "yttrande")
+]
 
 
 @pytest.fixture

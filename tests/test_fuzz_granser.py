@@ -27,7 +27,8 @@ from tjanste.files import codecache
 from tjanste.source.tables import parse_number
 from tjanste.source.yamlsource import FORBIDDEN
 from tjanste.values.amount import Amount, AmountError
-from tjanste.values.sums import mixed_kinds
+from tjanste.values.computing import condition_kind
+from tjanste.values.conditions import ConditionError, parse_condition
 
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 TEMPLATE = (ROOT / "templates" / "beslut" / "tjansteskrivelse.docx").read_bytes()
@@ -200,8 +201,14 @@ def test_prose_never_counts_a_foreign_digit_nor_prints_a_direction_control(odd: 
 @SETTINGS
 @given(kinds=st.lists(st.sampled_from(["belopp", "procent", "antal"]), min_size=2, max_size=6))
 def test_a_sum_is_refused_exactly_when_it_mixes_sorts_of_figures(kinds: list[str]) -> None:
-    message = mixed_kinds("a = b + c", kinds, "en kontroll")
-    assert (message is None) == (len(set(kinds)) == 1)
+    names = [f"n{index}" for index in range(len(kinds))]
+    condition = parse_condition(f"{names[0]} = {' + '.join(names[1:])}")
+    try:
+        condition_kind(condition, dict(zip(names, kinds, strict=True)))
+        refused = False
+    except ConditionError:
+        refused = True
+    assert refused == (len(set(kinds)) > 1)
 
 
 # --- files that are no files ------------------------------------------------------------------------------------

@@ -578,17 +578,32 @@ def protocol_header() -> str:
 
 
 def bilaga_body() -> str:
-    return para("{{ bilaga.titel }}", "Title") + para("{{ brodtext }}")
+    """A bilaga: its title and text; a letter sent as a bilaga (a yttrande) also its addressee above the title (its lines
+    kept as line breaks in one paragraph) and its own closing and signatures."""
+    return "".join(
+        [
+            tag("{%p if bilaga.mottagare %}"),
+            para("{{ bilaga.mottagare }}", "Mottagare"),
+            tag("{%p endif %}"),
+            para("{{ bilaga.titel }}", "Title"),
+            para("{{ brodtext }}"),
+            tag("{%p if bilaga.avslutning %}"),
+            para("{{ bilaga.avslutning }}", "Avslutning"),
+            tag("{%p endif %}"),
+            signatures("bilaga.underskrifter"),
+        ]
+    )
 
 
 def attachment_header() -> str:
-    """First-page header of a bilaga: which paper it belongs to."""
+    """First-page header of a bilaga: the organisation beside the page, the paper's date and diarienummer; under them, across
+    the page, which paper it belongs to in the organisation's words ('Bilaga 1 till tjänsteskrivelse', profile bilagehuvud)."""
     left = logo() + para("{{ org.brevhuvud }}", "Brevhuvud")
     right = para(page_of_pages(), "Header") + para("{{ arende.datum }}", "Header") + dnr_line()
     table = layout_table([[left, right]], LETTERHEAD_COLUMNS)
-    # Under the columns, across the page: in the left column a long rubrik wrapped, and the columns stood apart from the
-    # tjänsteskrivelse's.
-    return XML_DECL + f"<w:hdr {W_NS}>{table}{para('Bilaga {{ bilaga.nummer }} till: {{ arende.rubrik }}', 'Header')}{para()}</w:hdr>"
+    # Under the columns, across the page: in the left column a long line (bilagehuvud may name the rubrik) wrapped, and the
+    # columns stood apart from the tjänsteskrivelse's.
+    return XML_DECL + f"<w:hdr {W_NS}>{table}{para('{{ bilaga.huvud }}', 'Header')}{para()}</w:hdr>"
 
 
 def simple_letterhead() -> str:

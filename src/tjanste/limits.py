@@ -97,6 +97,12 @@ KVITTERAT_ENTRIES = Limit(
     "listan kvitterat",
     "kvittera en sorts varning i hela ärendet med bara dess namn (- enhet), utan galler",
 )
+# A rule is computed on every row of a table: its length bounds the work per row (a quotient that does not end is
+# carried as a fraction, some microseconds an operation), its nesting the parser's recursion.
+CONDITION_TOKENS = Limit("CONDITION_TOKENS", 100, "led", "villkoret", "en regel eller kontroll är några namn och tal; dela upp den i flera")
+CONDITION_NESTING = Limit(
+    "CONDITION_NESTING", 20, "nivåer", "nästlingen av parenteser och tecken i villkoret", "skriv villkoret med färre parenteser"
+)
 
 # --- Jinja in prose, att-satser and Word templates (prose, docx/document) ------------------
 

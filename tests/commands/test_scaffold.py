@@ -106,10 +106,11 @@ def test_a_new_organisation_is_usable_at_once(project_copy: Path, tmp_path: Path
         "enhetsord",
         "gruppera_fyrsiffriga",
         "styrelse",
+        "bilagehuvud",
     ):
         assert re.search(rf"# .*\n{field}:", text), f"{field} is not explained by a comment above it"
     profile = load_profile(path)
-    assert (profile.namn, profile.ort) == ("Region Gävleborg", "Gävle")
+    assert (profile.namn, profile.ort, profile.bilagehuvud) == ("Region Gävleborg", "Gävle", "Bilaga {nummer} till {handling}")
     for dnr in ("RS/2771/2017", "VLL 356-2018", "RS 2021/69", "KS 2018/14", "Dnr 80-2021", "2015/00123", profile.dnr_exempel):
         assert profile.dnr_matches(dnr), dnr
     assert not profile.dnr_matches("inte ett nummer")

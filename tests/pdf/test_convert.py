@@ -93,7 +93,7 @@ def test_all_documents_of_a_case_in_one_call(tmp_path: Path) -> None:
     beslut = pdf_text(out / "beslut.pdf")
     for clause in att_satser(str(WITH_BILAGA)):
         assert flat(clause) in beslut
-    assert "Bilaga 1 till: Provärende med tabeller" in pdf_text(out / "bilaga-1.pdf")
+    assert "Bilaga 1 till beslutsunderlag" in pdf_text(out / "bilaga-1.pdf")
 
 
 @pytest.mark.parametrize(

@@ -56,3 +56,15 @@ def test_the_protocol_pdf_holds_the_decided_att_satser(pdfs: Path) -> None:
     assert "Landstingsstyrelsen beslutar" in text
     for clause in ATT_SATSER_2015:
         assert " ".join(clause.replace("\u00a0", " ").split()) in text
+
+
+def test_a_bilaga_with_its_own_addressee_and_signatures_converts(pdfs: Path) -> None:
+    """A yttrande sent as a bilaga (tests/arenden/yttrande.md): LibreOffice opens it and its PDF/A holds the addressee
+    above the title, the letterhead line and both signatures."""
+    pdf = pdfs / "yttrande" / "bilaga-1.pdf"
+    assert pdfa_part(pdf.read_bytes()) == "2", f"{pdf.name} är ingen PDF/A-2"
+    text = pdf_text(pdf)
+    assert "Bilaga 1 till tjänsteskrivelse" in text
+    assert "Försvarsdepartementet 103 33 Stockholm Yttrande över remissen" in text
+    assert text.index("vad det kostar.") < text.index("Östersund dag som ovan") < text.index("Anna Berg Regionstyrelsens ordförande")
+    assert "Per Ek Regiondirektör" in text

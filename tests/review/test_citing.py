@@ -62,3 +62,64 @@ def test_an_amount_column_without_a_total_needs_none_written(tmp_path: Path) -> 
     table = case.tabeller["fordelning"]
     assert [table.kolumner[i].namn for i in table.summed_columns] == ["intakt", "oh", "fordelning", "enheter"]
     assert [row.cells[0] for row in table.rows if row.subtotal] == ["Summa nära vård"]
+
+
+SUMS = """tabeller:
+  ar:
+    enhet: mnkr
+    kolumner:
+      - Område
+      - {rubrik: "2018", namn: ar2018, belopp: ja}
+      - {rubrik: Andel, namn: andel, typ: procent, summa: ja}
+    rader:
+      - Vård | 6,34 | 50 %
+      - Skola | 6,26 | 50 %
+    summa:
+      rubrik: Summa
+      skrivet: 12,6 | 100 %
+      tolerans: 0 kr
+"""
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("{{ tabell.ar.ar2018 }}", "12,6 mkr"),
+        ("{{ tabell.ar.ar2018.summa }}", "12,6 mkr"),
+        ("{{ tabell.ar.ar2018.skriven_summa }}", "12,6 mkr"),
+        ("{{ tabell.ar.ar2018.summa | kr }}", "12 600 000 kr"),
+        ("{{ tabell.ar.andel.skriven_summa }}", "100 %"),
+        ("{{ tabell.ar.ar2018 | mnkr(2) }}", "12,60 mkr"),
+    ],
+)
+def test_the_computed_and_the_written_sum_are_cited_by_their_own_names(tmp_path: Path, written: str, shown: str) -> None:
+    _, papers = read_and_word(str(write_case(tmp_path, SUMS, written)))
+    assert papers[0].prose.strip().replace("\u00a0", " ") == shown
+
+
+def test_the_written_sum_is_what_the_sum_row_writes_within_its_tolerance(tmp_path: Path) -> None:
+    """tabell.t.k and .summa are the rows' sum; .skriven_summa is the sum row as the case writes it (here 0,1 mnkr off, allowed)."""
+    case = SUMS.replace("6,26", "6,16").replace("tolerans: 0 kr", "tolerans: 0,1 mnkr")
+    _, papers = read_and_word(
+        str(write_case(tmp_path, case, "{{ tabell.ar.ar2018 }} / {{ tabell.ar.ar2018.summa }} / {{ tabell.ar.ar2018.skriven_summa }}"))
+    )
+    assert papers[0].prose.strip().replace("\u00a0", " ") == "12,5 mkr / 12,5 mkr / 12,6 mkr"
+
+
+def test_a_sum_name_that_does_not_exist_names_both(tmp_path: Path) -> None:
+    with pytest.raises(CaseError) as caught:
+        read_and_word(str(write_case(tmp_path, SUMS, "{{ tabell.ar.ar2018.skrivet }}")))
+    [problem] = caught.value.problems
+    assert "'skrivet' finns inte för kolumnens summa (menade du 'skriven_summa'?)" in problem.message
+    assert "ar.ar2018.summa" in problem.message and "ar.ar2018.skriven_summa" in problem.message
+
+
+def test_a_written_sum_that_is_itself_wrong_adds_no_second_error(tmp_path: Path) -> None:
+    """A sum row that cannot be read is the table's error; citing its written sum says nothing more."""
+    with pytest.raises(CaseError) as caught:
+        read_and_word(
+            str(
+                write_case(tmp_path, SUMS.replace("skrivet: 12,6 | 100 %", "skrivet: tolv | 100 %"), "{{ tabell.ar.ar2018.skriven_summa }}")
+            )
+        )
+    assert [p.field for p in caught.value.problems] == ["tabeller.ar.summa.skrivet[1]"]

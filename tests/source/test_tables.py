@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -104,7 +105,7 @@ def test_figure_has_alt_text_and_caption(rendered: Path) -> None:
 
 def test_bilaga_is_its_own_document(rendered: Path) -> None:
     text = (rendered / "bilaga-1.txt").read_text(encoding="utf-8")
-    assert "Bilaga 1 till: Provärende med tabeller" in text
+    assert "Bilaga 1 till beslutsunderlag" in text
     assert "| SUMMA | 12,6 | 12,5 |" in text
     assert not (rendered / "bilaga-2.docx").exists()
     assert "1. Fördelning per område\n2. Bara en titel" in (rendered / "beslut.txt").read_text(encoding="utf-8")
@@ -177,6 +178,70 @@ def test_a_table_heading_stands_above_its_table_as_its_caption(tmp_path: Path) -
     [pdf] = to_pdfa([docx], tmp_path / "pdf")
     shown = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     assert "Tabell 1. Fördelning per område" in shown
+
+
+AS_WRITTEN = """---
+typ: tjansteskrivelse
+organisation: region-jamtland-harjedalen
+datum: 2026-03-02
+rubrik: Decimaler som de skrevs
+tabeller:
+  timmar:
+    kolumner:
+      - Uppgift
+      - {rubrik: Timmar, namn: timmar, typ: antal}
+      - {rubrik: Dagar, namn: dagar, typ: procent, decimaler: som_skrivet, summa: ja}
+    rader:
+      - A | 1 | 5,0 %
+      - B | 2 | 26,0 %
+      - C | 3 | 7,75 %
+    summa:
+      skrivet: 6 | 38,75 %
+  budget:
+    enhet: mnkr
+    visa_enhet: nej
+    decimaler: som_skrivet
+    kolumner:
+      - Nämnd
+      - {rubrik: Budget, namn: budget, belopp: ja}
+      - {rubrik: Förändring, namn: andring, belopp: ja}
+    rader:
+      - Kultur | 311,20 | −1,60
+      - Skola | 312,8 | 1,6
+    summa:
+      skrivet: 624,00 | 0,00
+---
+{{ tabell("timmar") }}
+
+{{ tabell("budget") }}
+"""
+
+
+def test_decimals_as_written_show_each_figure_as_it_was_written(tmp_path: Path) -> None:
+    """decimaler: som_skrivet (a column's or the table's): '5,0 | 26,0 | 7,75' stay so, a sum has the most decimals of its parts."""
+    case = tmp_path / "som-skrivet.md"
+    case.write_text(AS_WRITTEN, encoding="utf-8")
+    render_case(str(case), tmp_path / "build")
+    text = (tmp_path / "build" / "som-skrivet" / "beslut.txt").read_text(encoding="utf-8").replace("\u00a0", " ")
+    assert "| A | 1 | 5,0 % |\n| B | 2 | 26,0 % |\n| C | 3 | 7,75 % |\n| Summa | 6 | 38,75 % |" in text
+    assert "| Kultur | 311,20 | −1,60 |\n| Skola | 312,8 | 1,6 |\n| Summa | 624,00 | 0,00 |" in text
+
+
+def test_decimals_as_written_are_never_a_rounding(tmp_path: Path) -> None:
+    """Fixed decimals refuse a figure with more (it would be rounded); as written, nothing is rounded, so nothing is refused."""
+    case = tmp_path / "som-skrivet.md"
+    case.write_text(AS_WRITTEN, encoding="utf-8")
+    assert load_and_review(case).tabeller["timmar"].sums[2] == Decimal("38.75")
+    case.write_text(AS_WRITTEN.replace("decimaler: som_skrivet, summa", "decimaler: 1, summa"), encoding="utf-8")
+    with pytest.raises(CaseError) as caught:
+        load_and_review(case)
+    [problem] = caught.value.problems
+    assert problem.message.startswith("kolumnen 'Dagar': 7,75 har fler decimaler än de 1 som visas och skulle avrundas till 7,8")
+    case.write_text(AS_WRITTEN.replace("decimaler: som_skrivet\n", "decimaler: fyra\n"), encoding="utf-8")
+    with pytest.raises(CaseError) as caught:
+        load_and_review(case)
+    [problem] = caught.value.problems
+    assert problem.message == "'fyra' har fel form, väntade ett antal decimaler 0–6, eller som_skrivet"
 
 
 ROUNDED = """---

@@ -95,7 +95,10 @@ def test_a_bilaga_with_a_file_is_a_paper_of_its_own_worded_from_that_file(tmp_pa
     assert [p.output for p in papers] == ["beslut", "bilaga-1"]
     attachment = papers[1]
     assert attachment.prose == f"Planen gäller 20{NBSP}mnkr.\n"
-    assert (attachment.handlingstyp, attachment.context["bilaga"]) == ("Bilaga", {"nummer": 1, "titel": "Plan"})
+    assert (attachment.handlingstyp, attachment.context["bilaga"]) == (
+        "Bilaga",
+        {"nummer": 1, "titel": "Plan", "huvud": "Bilaga 1 till tjänsteskrivelse", "mottagare": "", "avslutning": "", "underskrifter": []},
+    )
     assert papers[0].context["bilagor"] == [{"nummer": 1, "titel": "Plan"}, {"nummer": 2, "titel": "Karta"}]
 
 

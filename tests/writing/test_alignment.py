@@ -61,8 +61,8 @@ def _letterhead_columns(template: Path) -> list[str]:
 def test_a_bilaga_letterhead_has_the_columns_of_the_tjansteskrivelse_and_its_line_across() -> None:
     bilaga = ROOT / "templates" / "bilaga" / "bilaga.docx"
     assert _letterhead_columns(bilaga) == _letterhead_columns(ROOT / "templates" / "beslut" / "tjansteskrivelse.docx")
-    header = next(xml for xml in _parts(bilaga, "word/header").values() if "Bilaga" in xml)
-    assert header.index("Bilaga") > header.index("</w:tbl>"), "'Bilaga N till: ...' stands under the columns, across the page"
+    header = next(xml for xml in _parts(bilaga, "word/header").values() if "bilaga.huvud" in xml)
+    assert header.index("bilaga.huvud") > header.index("</w:tbl>"), "'Bilaga N till ...' stands under the columns, across the page"
 
 
 def test_tables_of_the_same_columns_get_one_set_of_widths() -> None:

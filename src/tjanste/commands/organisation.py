@@ -77,6 +77,10 @@ gruppera_fyrsiffriga: ja
 # flesta sådana handlingar) eller under (var och en under den förra).
 underskrifter_placering: bredvid
 
+# Raden i en bilagas sidhuvud, bredvid handlingens datum och diarienummer. Namnen inom {{ }}
+# fylls i: {{nummer}}, {{handling}} (t.ex. tjänsteskrivelse), {{rubrik}}, {{dnr}} och {{datum}}.
+bilagehuvud: "Bilaga {{nummer}} till {{handling}}"
+
 # Logotypen överst på första sidan: en PNG-fil bredvid den här profilen och vad den visar, i ord,
 # för den som inte ser bilden (alternativtext). Har ni logotypen också som SVG, lägg den bredvid
 # och ta med raden svg; Word ritar den, och PNG-filen visas där SVG inte kan.

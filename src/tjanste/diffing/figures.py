@@ -14,8 +14,8 @@ from tjanste.review.citing import cited_value, line_value, show_value
 from tjanste.source.case import Case
 from tjanste.source.tables import Value
 from tjanste.values.amount import Amount
+from tjanste.values.conditions import ConditionError, parse_condition, with_figures
 from tjanste.values.shown import ShownAmount
-from tjanste.values.sums import parse_equation
 from tjanste.wording.paper import Paper
 
 MISSING = "—"  # the name is not in that rendering
@@ -68,19 +68,16 @@ def _clauses(field: str, proposal: dict) -> dict[str, str]:
 
 def _check_text(case: Case, condition: str) -> str:
     """'utveckling = lakare + ovrigt' as its figures: '20 mnkr = 2 mnkr + 18 mnkr'."""
-    sides = parse_equation(condition)
-    if isinstance(sides, str):
+    try:
+        parsed = parse_condition(condition)
+    except ConditionError:
         return "?"
-    shown = []
-    for side in sides:
-        text = ""
-        for index, term in enumerate(side):
-            value = cited_value(case, term.name)
-            figure = _shown(case, value) if value is not None and not isinstance(value, str) else "?"
-            sign = "−" if term.sign < 0 else "+"
-            text += (f" {sign} " if index else ("−" if term.sign < 0 else "")) + figure
-        shown.append(text)
-    return f"{shown[0]} = {shown[1]}"
+
+    def figure(name: str) -> str:
+        value = cited_value(case, name)
+        return _shown(case, value) if value is not None and not isinstance(value, str) else "?"
+
+    return with_figures(parsed, figure)
 
 
 def _shown(case: Case, value: Value) -> str:

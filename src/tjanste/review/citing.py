@@ -1,9 +1,11 @@
 """The names a case cites figures by: belopp, and a table's cells, rows, group subtotals and column sums.
 
 Prose, att-satser and headings write `{{ tabell.fordelning.vardcentral.fordelning }}`
-(table, row or group, column) or `{{ tabell.fordelning.fordelning }}` (a column's sum);
-kontroller write the same without `tabell.`. A wrong name is an error with the
-nearest name suggested; a name whose value is already an error adds none.
+(table, row or group, column) or `{{ tabell.fordelning.fordelning }}` (a column's sum,
+computed from its rows; also `.fordelning.summa`), and `.fordelning.skriven_summa` for
+the sum row as the case writes it; kontroller write the same without `tabell.`. A wrong
+name is an error with the nearest name suggested; a name whose value is already an
+error adds none.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import Any
 
 from jinja2 import TemplateError
 
+from tjanste.errors import Problems
+from tjanste.review.tables import written_totals
 from tjanste.source.case import Case
 from tjanste.source.schema import suggest
 from tjanste.source.tables import Group, Table, TableRow, Value
@@ -21,6 +25,7 @@ from tjanste.values.amount import Amount
 from tjanste.values.shown import InvalidAmount, ShownAmount
 
 TABLE_MARK = "\u2063tabell:{name}\u2063"  # one line, so prose keeps the case file's line numbers
+COMPUTED_SUM, WRITTEN_SUM = "summa", "skriven_summa"  # tabell.t.k.summa (= tabell.t.k) and tabell.t.k.skriven_summa
 
 
 class UnknownName(TemplateError):
@@ -98,8 +103,71 @@ class TableView:
             return LineView(table, table.named[name], self._unit_words)
         index = table.column_index(name)
         if index is not None and index in table.sums:
-            return show_value(table, index, table.sums[index], self._unit_words)
+            value = table.sums[index]
+            if isinstance(value, Amount):
+                return AmountSum(table, index, value, self._unit_words)
+            return NumberSum(table, index, value, self._unit_words)
         raise UnknownName(not_in_table(table, name, row=None), name)
+
+
+class _SumNames:
+    """A column's sum in prose, which also answers `.summa` (the same, computed) and `.skriven_summa` (the sum row as written)."""
+
+    __slots__ = ()
+    _table: Table
+    _index: int
+    _words: Mapping[str, str]
+
+    def __getitem__(self, name: str) -> Any:
+        value = sum_value(self._table, self._index, name)
+        if isinstance(value, str):
+            raise UnknownName(value, name)
+        if value is None:
+            return InvalidAmount()  # the sum row's own error is reported under tabeller
+        return show_value(self._table, self._index, value, self._words)
+
+
+class AmountSum(_SumNames, ShownAmount):
+    """`{{ tabell.t.k }}` of an amount column: shown as its computed sum; `.summa` and `.skriven_summa` name either one."""
+
+    __slots__ = ("_index", "_table", "_words")
+
+    def __init__(self, table: Table, index: int, value: Amount, unit_words: Mapping[str, str]):
+        ShownAmount.__init__(self, Amount(value.kronor, table.shown_unit), unit_words)  # as the table shows it
+        for name, given in (("_table", table), ("_index", index), ("_words", unit_words)):
+            object.__setattr__(self, name, given)
+
+
+class NumberSum(_SumNames, ShownNumber):
+    """`{{ tabell.t.k }}` of a count or percentage column, as AmountSum."""
+
+    def __init__(self, table: Table, index: int, value: Decimal, unit_words: Mapping[str, str]):
+        ShownNumber.__init__(self, value, table.kolumner[index].kind == "procent")
+        self._table, self._index, self._words = table, index, unit_words
+
+
+def sum_value(table: Table, index: int, name: str) -> Value | str | None:
+    """The column's computed sum ('summa') or its sum row as the case writes it ('skriven_summa'); a message for another
+    name or a table that writes no sum row; None when the sum row is itself an error (reported under tabeller)."""
+    column = table.kolumner[index]
+    cited = f"{table.name}.{column.namn}"
+    if name == COMPUTED_SUM:
+        return table.sums[index]
+    if name != WRITTEN_SUM:
+        return (
+            f"'{name}' finns inte för kolumnens summa{suggest(name, [COMPUTED_SUM, WRITTEN_SUM])}; skriv {cited}.summa för summan "
+            f"som raderna ger eller {cited}.skriven_summa för summaraden som ärendet skriver"
+        )
+    totals = written_totals(table, "", Problems()) if table.summa is not None else []
+    if totals is None or (totals and len(totals) != len(table.summed_columns)):
+        return None
+    if not totals:
+        return (
+            f"tabellen {table.name} skriver ingen summa (summa: skrivet:); skriv den under summa: skrivet:, "
+            f"eller citera summan som raderna ger: {cited}"
+        )
+    total = totals[table.summed_columns.index(index)]
+    return Amount(total, table.shown_unit) if column.belopp else total
 
 
 class LineView:
@@ -150,14 +218,6 @@ def not_in_table(table: Table, name: str, row: TableRow | Group | None) -> str:
     )
 
 
-def cited_kind(case: Case, dotted: str) -> str:
-    """The sort of figure a name in a kontroll stands for: 'belopp' for a belopp, else its table column's kind."""
-    parts = dotted.split(".")
-    table = case.tabeller.get(parts[0]) if len(parts) > 1 else None
-    index = table.column_index(parts[-1]) if table is not None else None
-    return table.kolumner[index].kind if table is not None and index is not None else "belopp"
-
-
 def cited_value(case: Case, dotted: str) -> Value | str | None:
     """What a kontroll names: 'belopp', 'tabell.kolumn' (its sum) or 'tabell.rad.kolumn'; a message when it does not exist.
 
@@ -179,10 +239,15 @@ def cited_value(case: Case, dotted: str) -> Value | str | None:
     table = case.tabeller.get(parts[0])
     if table is None or not table.complete:
         return None
+    if len(parts) > 3:
+        return (
+            f"'{dotted}' har för många led; skriv tabell.kolumn för en summa, tabell.kolumn.skriven_summa för summaraden "
+            "eller tabell.rad.kolumn för en cell"
+        )
+    index = table.column_index(parts[1])
+    if index is not None and index in table.sums:
+        return table.sums[index] if len(parts) == 2 else sum_value(table, index, parts[2])
     if len(parts) == 2:
-        index = table.column_index(parts[1])
-        if index is not None and index in table.sums:
-            return table.sums[index]
         return not_in_table(table, parts[1], row=None)
     line = table.named.get(parts[1])
     if line is None:
@@ -190,3 +255,16 @@ def cited_value(case: Case, dotted: str) -> Value | str | None:
     index = table.column_index(parts[2])
     value = line_value(line, index) if index is not None else None
     return value if value is not None else not_in_table(table, parts[2], row=line)
+
+
+def cited_kind(case: Case, dotted: str, value: Value) -> str:
+    """What a cited value is, for a condition's kinds: belopp, or the kind of the table column it comes from (procent, antal)."""
+    if isinstance(value, Amount):
+        return "belopp"
+    parts = dotted.split(".")
+    table = case.tabeller[parts[0]]
+    index = table.column_index(parts[1])
+    if index is None:
+        index = table.column_index(parts[2])
+    assert index is not None  # cited_value found the value in this column
+    return table.kolumner[index].kind

@@ -10,11 +10,25 @@ from typing import Any
 from tjanste import limits
 from tjanste.errors import Place, Problems
 from tjanste.source.schema import suggest
-from tjanste.source.tables import COMMA_HINT, Group, Table, TableRow, Value, kronor, parse_number, split_cells
+from tjanste.source.tables import AS_WRITTEN, COMMA_HINT, Group, Rule, Table, TableRow, Value, kronor, parse_number, split_cells
 from tjanste.source.yamlsource import Node
-from tjanste.values.amount import Amount, AmountError, exactly
+from tjanste.values.amount import Amount, AmountError, NotExact, exactly
+from tjanste.values.computing import (
+    DividedByZero,
+    Number,
+    compute,
+    condition_kind,
+    evaluator,
+    failure,
+    holds,
+    in_kind,
+    magnitude,
+    scaled_tolerance,
+    shown_value,
+    shown_values,
+)
+from tjanste.values.conditions import ConditionError, parse_condition
 from tjanste.values.magnitude import suspect_parts
-from tjanste.values.sums import mixed_kinds, parse_equation, written
 
 
 def check_table(table: Table, unit_words: Mapping[str, str], problems: Problems) -> None:
@@ -26,8 +40,19 @@ def check_table(table: Table, unit_words: Mapping[str, str], problems: Problems)
     for index in table.amount_columns:
         _warn_far_values(table, index, field_name, unit_words, problems)
     for number, rule in enumerate(table.regler, start=1):
-        _check_rule(table, rule.villkor, rule.tolerans, rule.place, f"{field_name}.regler[{number}]", unit_words, problems)
+        _check_rule(table, rule, f"{field_name}.regler[{number}]", unit_words, problems)
     _check_written_totals(table, field_name, unit_words, problems)
+
+
+def shown_decimals(table: Table, index: int, value: Value) -> int | None:
+    """The decimals a figure is shown with, in the paper and in messages: the column's fixed ones, or with som_skrivet those it
+    was written with (a sum: the most of its parts); None: as many as it has, trailing zeros dropped."""
+    column = table.kolumner[index]
+    if (column.decimaler or (table.decimaler if column.belopp else "")) != AS_WRITTEN:
+        return table.decimals(index)
+    exponent = (value.in_unit(table.shown_unit) if isinstance(value, Amount) else value).as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return places if places <= limits.AMOUNT_MAX_DECIMALS else None
 
 
 def shown(table: Table, index: int, value: Value, unit_words: Mapping[str, str], extra_decimals: int = 0) -> str:
@@ -35,7 +60,7 @@ def shown(table: Table, index: int, value: Value, unit_words: Mapping[str, str],
 
     extra_decimals adds to the column's fixed decimals, where a message needs them (see apart).
     """
-    decimals = table.decimals(index)
+    decimals = shown_decimals(table, index, value)
     if decimals is not None and extra_decimals:  # past the most a figure is shown with: exactly, as without fixed decimals
         decimals = decimals + extra_decimals if decimals + extra_decimals <= limits.AMOUNT_MAX_DECIMALS else None
     if isinstance(value, Amount):
@@ -97,76 +122,82 @@ def _warn_far_values(table: Table, index: int, field_name: str, unit_words: Mapp
         )
 
 
-def _check_rule(
-    table: Table, condition: str, tolerance: Amount | None, place: Place, field_name: str, unit_words: Mapping[str, str], problems: Problems
-) -> None:
-    """A rule holds on every row that has all its columns, and on every group whose own cells it names."""
-    sides = parse_equation(condition)
-    if isinstance(sides, str):
-        problems.error(
-            place,
-            field_name,
-            sides.replace("skriv t.ex. totalt = a + b", "skriv t.ex. fordelning = intakt - oh").replace(
-                "skriv namn med", "skriv kolumnernas namn med"
-            ),
-        )
+RULE_EXAMPLE = "fordelning = intakt - oh eller oh <= intakt * 15 %"
+
+
+def _check_rule(table: Table, rule: Rule, field_name: str, unit_words: Mapping[str, str], problems: Problems) -> None:
+    """A rule ('oh <= intakt * 15 %') holds on every row that has all its columns, and on every group whose own cells it
+    names; a failure names the row or group, both sides, their values and the difference."""
+    place = rule.place
+    try:
+        condition = parse_condition(rule.villkor, RULE_EXAMPLE)
+    except ConditionError as exc:
+        problems.error(place, field_name, str(exc))
         return
-    left, right = sides
     columns: dict[str, int] = {}
     names = [c.namn for c in table.kolumner if c.numeric]
-    for term in left + right:
-        index = table.column_index(term.name)
+    for name in condition.names:
+        index = table.column_index(name)
         if index is None or not table.kolumner[index].numeric:
             problems.error(
                 place,
                 field_name,
-                f"'{term.name}' är ingen kolumn med tal i tabellen {table.name}{suggest(term.name, names)}; kolumner: "
-                f"{', '.join(names) or 'inga'}",
+                f"'{name}' är ingen kolumn med tal i tabellen {table.name}{suggest(name, names)}; kolumner: {', '.join(names) or 'inga'}",
             )
             return
-        columns[term.name] = index
-    mixed = mixed_kinds(condition, (table.kolumner[i].kind for i in columns.values()), "en regel")
-    if mixed:
-        problems.error(place, field_name, mixed)
+        columns[name] = index
+    kinds = {name: table.kolumner[index].kind for name, index in columns.items()}
+    try:
+        kind = condition_kind(condition, kinds)
+    except ConditionError as exc:
+        problems.error(place, field_name, str(exc))
         return
-    allowed = tolerance.kronor if tolerance else Decimal(0)
-    first = next(iter(columns.values()))
+    allowed = scaled_tolerance(rule.tolerans, kind)
+    # Figures are shown with the decimals of the rule's first column of its kind (a share: of its first percentage column).
+    first = next((i for n, i in columns.items() if kinds[n] == kind), None)
+    decimals = table.decimals(first) if first is not None else None
 
-    # (column, added) per term, looked up once: the rule is checked on every row of up to TABLE_ROWS.
-    left_terms = [(columns[t.name], t.sign > 0) for t in left]
-    right_terms = [(columns[t.name], t.sign > 0) for t in right]
+    def show(number: Number, points: bool = False) -> str:
+        return shown_value(number, kind, decimals, table.shown_unit, unit_words, points)
 
-    def side(values: dict[int, Value | None], terms: list[tuple[int, bool]]) -> Decimal:
-        figures = [(kronor(v), added) for index, added in terms if (v := values[index]) is not None]
-        return sum((f if added else f.copy_negate() for f, added in figures), Decimal(0))
+    tolerance_text = f" (tillåten avvikelse {show(allowed, points=True)})" if allowed else ""
+    left, right = evaluator(condition.left), evaluator(condition.right)
+    quoted = rule.villkor.strip()
 
-    def check(values: dict[int, Value | None], subject: Callable[[], str], where: Place) -> None:
-        if any(values[i] is None for i in columns.values()):
+    def check(values: dict[str, Value | None], subject: Callable[[], str], where: Place) -> None:
+        if any(value is None for value in values.values()):
             return  # the rule is about rows that have all its columns
-        with exactly():  # figures of AMOUNT_MAX_DIGITS are far below EXACT_DIGITS: sums and differences are exact
-            left_value, right_value = side(values, left_terms), side(values, right_terms)
-            difference = left_value - right_value
-        if abs(difference) > allowed:
-            shown_with = lambda more, number: shown(table, first, _like(values[first], number), unit_words, more)  # noqa: E731
-            extra = apart(shown_with, left_value, right_value, abs(difference))
-            show = functools.partial(shown_with, extra)
+        numbers = {name: in_kind(value, kinds[name]) for name, value in values.items() if value is not None}
+        try:
+            left_value, right_value, difference = compute(left, right, numbers)
+        except NotExact as exc:
+            problems.error(where, field_name, f"'{quoted}' kan inte räknas exakt för {subject()}: {exc}")
+            return
+        except DividedByZero as exc:
             problems.error(
-                where,
-                field_name,
-                f"'{condition.strip()}' stämmer inte för {subject()}: "
-                f"{written(left)} är {show(left_value)} men {written(right)} är {show(right_value)}, "
-                f"skillnad {show(abs(difference))}",
+                where, field_name, f"'{quoted}' kan inte prövas för {subject()}: {exc.divisor} är noll, och ingenting kan delas med noll"
             )
+            return
+        if not holds(condition.comparison, difference, allowed):
+            said = failure(
+                condition, *shown_values([left_value, right_value, magnitude(difference)], kind, decimals, table.shown_unit, unit_words)
+            )
+            problems.error(where, field_name, f"'{quoted}' stämmer inte för {subject()}: {said}{tolerance_text}")
 
     for row in table.body_rows():
-        check({i: _cell_value(row, i) for i in columns.values()}, functools.partial(_row_subject, table, row), row.place)
+        check({name: _cell_value(row, index) for name, index in columns.items()}, functools.partial(_row_subject, table, row), row.place)
     for group in table.groups:
-        if any(i < group.columns for i in columns.values()):
-            check({i: group.value(i) for i in columns.values()}, functools.partial(_group_subject, group), group.place)
+        if any(index < group.columns for index in columns.values()):
+            check(
+                {name: _group_value(table, group, index) for name, index in columns.items()},
+                functools.partial(_group_subject, group),
+                group.place,
+            )
 
 
-def _like(example: Value | None, number: Decimal) -> Value:
-    return Amount(number) if isinstance(example, Amount) else number
+def _group_value(table: Table, group: Group, index: int) -> Value | None:
+    """A group's figure for a rule: its own cell, or its rows' sum in a column the table sums (a sum of percentages is none)."""
+    return group.value(index) if index < group.columns or table.kolumner[index].summed else None
 
 
 def _cell_value(row: TableRow, index: int) -> Value | None:
@@ -190,20 +221,20 @@ def _row_subject(table: Table, row: TableRow) -> str:
 def _check_written_totals(table: Table, field_name: str, unit_words: Mapping[str, str], problems: Problems) -> None:
     if table.summa is None:
         return
-    written_totals = _written_totals(table, field_name, problems)
-    if written_totals is None:
+    stated_totals = written_totals(table, field_name, problems)
+    if stated_totals is None:
         return
     columns = table.summed_columns
-    if written_totals and len(written_totals) != len(columns):
-        hint = COMMA_HINT if len(written_totals) > len(columns) else ""
+    if stated_totals and len(stated_totals) != len(columns):
+        hint = COMMA_HINT if len(stated_totals) > len(columns) else ""
         problems.error(
             table.summa.place_of("skrivet"),
             f"{field_name}.summa.skrivet",
-            f"har {len(written_totals)} värden, väntade {len(columns)} (ett per kolumn med summa){hint}",
+            f"har {len(stated_totals)} värden, väntade {len(columns)} (ett per kolumn med summa){hint}",
         )
         return
     tolerance = table.summa.tolerans.kronor if table.summa.tolerans else Decimal(0)
-    for index, stated in zip(columns, written_totals, strict=False):
+    for index, stated in zip(columns, stated_totals, strict=False):
         computed = table.sums[index]
         with exactly():
             difference = kronor(computed) - stated
@@ -220,7 +251,7 @@ def _check_written_totals(table: Table, field_name: str, unit_words: Mapping[str
             )
 
 
-def _written_totals(table: Table, field_name: str, problems: Problems) -> list[Decimal] | None:
+def written_totals(table: Table, field_name: str, problems: Problems) -> list[Decimal] | None:
     """The totals the case writes in its sum row, as kronor (or plain numbers), one per summed column."""
     assert table.summa is not None
     totals: list[Decimal] = []
@@ -251,6 +282,10 @@ def _written_totals(table: Table, field_name: str, problems: Problems) -> list[D
                 return None
             totals.append(value)
     return totals
+
+
+def _like(example: Value | None, number: Decimal) -> Value:
+    return Amount(number) if isinstance(example, Amount) else number
 
 
 def _shown_like(table: Table, index: int, computed: Any, unit_words: Mapping[str, str], extra: int, number: Decimal) -> str:

@@ -32,10 +32,13 @@ class Signature(Located):
 
 @dataclass
 class Attachment(Located):
-    """A bilaga: its title and the file beside the case it is made from."""
+    """A bilaga: its title, the file beside the case it is made from, and for a letter sent as a bilaga (a yttrande, a
+    skrivelse) its own addressee block and signatures."""
 
     titel: str = ""
     fil: str = ""
+    mottagare: str = ""  # lines of the addressee block above the title: 'Försvarsdepartementet\n103 33 Stockholm'
+    underskrifter: list[Signature] = field(default_factory=list)
 
 
 @dataclass
@@ -159,6 +162,7 @@ class Case(CaseFields):
 
 OUTCOMES = ["enligt förslaget", "med ändringar"]
 CLAUSE = Record(Clause, {"text": Text(required=True)}, shorthand="text")
+SIGNATURE = Record(Signature, {"namn": Text(required=True), "titel": Text(default="")}, shorthand="namn")
 
 
 class DocumentSums(MapOf):
@@ -229,9 +233,15 @@ CASE_SCHEMA = Record(
             },
             partial=True,
         ),
-        "underskrifter": ListOf(Record(Signature, {"namn": Text(required=True), "titel": Text(default="")}, shorthand="namn")),
+        "underskrifter": ListOf(SIGNATURE),
         "ort": Text(default=""),
-        "bilagor": ListOf(Record(Attachment, {"titel": Text(required=True), "fil": Text(default="")}, shorthand="titel")),
+        "bilagor": ListOf(
+            Record(
+                Attachment,
+                {"titel": Text(required=True), "fil": Text(default=""), "mottagare": Text(default=""), "underskrifter": ListOf(SIGNATURE)},
+                shorthand="titel",
+            )
+        ),
         "sekretess": Text(default=""),
         "diariefort": ListOf(
             Record(
@@ -364,6 +374,14 @@ def load_case(path: Path, problems: Problems | None = None, text: str | None = N
         if not getattr(case, name):
             needed = " och ".join(required)
             problems.error(case.place, name, f"saknas, men en handling av typen {case.typ} behöver {needed}")
+    for number, attachment in enumerate(case.bilagor, start=1):
+        for key in ("mottagare", "underskrifter"):
+            if getattr(attachment, key) and not attachment.fil:  # a bilaga without a file is only listed: nothing shows them
+                problems.error(
+                    attachment.place_of(key),
+                    f"bilagor[{number}].{key}",
+                    f"står i bilagans egen handling, men bilagan har ingen fil; ange fil: med bilagans text, eller ta bort {key}:",
+                )
     for name, table in case.tabeller.items():
         read_table(name, table, problems, case.belopp, written.belopp)
     if not collecting:

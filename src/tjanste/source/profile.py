@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -16,11 +17,28 @@ from tjanste.files import paths
 from tjanste.files.bounded import read_limited
 from tjanste.limits import LimitError
 from tjanste.source.imagecheck import image_problem
-from tjanste.source.schema import INVALID, Choice, Flag, Located, MapOf, Record, Text
+from tjanste.source.schema import INVALID, Choice, Flag, Located, MapOf, Record, Text, suggest
 from tjanste.source.svgcheck import svg_problem
 from tjanste.source.yamlsource import compose
 from tjanste.values.amount import UNIT_CHOICES, UNIT_PATTERN
 from tjanste.values.characters import odd_character_message
+
+ATTACHMENT_HEADER = "Bilaga {nummer} till {handling}"
+ATTACHMENT_HEADER_FIELDS = ("nummer", "handling", "rubrik", "dnr", "datum")  # what a profile's bilagehuvud may name
+
+
+def attachment_header_problem(text: str) -> str | None:
+    """Why a profile's bilagehuvud cannot be filled in (a name it may not use, a lone brace), or None."""
+    known = ", ".join(f"{{{name}}}" for name in ATTACHMENT_HEADER_FIELDS)
+    try:
+        fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(text) if name is not None]
+    except ValueError:
+        return f"'{text}' har en {{ eller }} utan sin motsvarighet; skriv namnen inom {{ }}: {known}"
+    for name, spec, conversion in fields:
+        if name not in ATTACHMENT_HEADER_FIELDS or spec or conversion:
+            shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            return f"'{shown}' kan inte stå i bilagehuvud{suggest(name, list(ATTACHMENT_HEADER_FIELDS))}; skriv {known}"
+    return None
 
 
 @dataclass
@@ -52,6 +70,7 @@ class Profile(Located):
     underskrifter_placering: str = "under"  # signatures stacked ("under") or side by side ("bredvid")
     styrelse: str = ""  # the body a new case (tjanste ny) is addressed to: Regionstyrelsen, Kommunstyrelsen
     fullmaktige: str = ""  # the assembly the styrelse proposes to: Regionfullmäktige, Kommunfullmäktige
+    bilagehuvud: str = ATTACHMENT_HEADER  # a bilaga's line in its letterhead: 'Bilaga 1 till tjänsteskrivelse'
     id: str = ""
     folder: Path = Path(".")
 
@@ -115,6 +134,7 @@ PROFILE_SCHEMA = Record(
         "underskrifter_placering": Choice(["under", "bredvid"], default="under"),
         "styrelse": Text(default=""),
         "fullmaktige": Text(default=""),
+        "bilagehuvud": Text(default=ATTACHMENT_HEADER),
     },
 )
 
@@ -182,6 +202,8 @@ def load_profile(path: Path) -> Profile:
                 )
         except re.error as exc:
             problems.error(profile.place_of("dnr_monster"), "dnr_monster", f"är inget giltigt mönster: {pattern_problem(exc)}")
+    if profile is not INVALID and (wrong_header := attachment_header_problem(profile.bilagehuvud)):
+        problems.error(profile.place_of("bilagehuvud"), "bilagehuvud", wrong_header)
     if profile is not INVALID and profile.logotyp:
         logo = profile.logotyp
         logo.png_data = _checked_logo_file(path, logo, "fil", lambda data: image_problem(data, ".png"), problems)

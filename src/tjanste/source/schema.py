@@ -281,6 +281,12 @@ class MapOf(Field):
 R = TypeVar("R", bound=Located)
 
 
+_DIGIT_KEY_HINT = (  # YAML splits {villkor: a <= b * 0,5} at the decimal comma, and '5' becomes a key
+    "; ett fältnamn börjar inte med en siffra: delade ett decimalkomma värdet inom { }? Skriv värdet inom citattecken, "
+    "t.ex. {villkor: 'oh <= intakt * 0,15', tolerans: '0,1 mnkr'}"
+)
+
+
 class Record(Field, Generic[R]):
     """A mapping with known field names, built into a Located dataclass."""
 
@@ -308,7 +314,8 @@ class Record(Field, Generic[R]):
         failed = False
         for key, extra in node.mapping.items():
             if key not in self.fields:
-                problems.error(extra.key_place or extra.place, f"{prefix}{key}", f"okänt fält{suggest(key, list(self.fields))}")
+                hint = _DIGIT_KEY_HINT if key[:1].isdigit() else suggest(key, list(self.fields))  # no field starts with a digit
+                problems.error(extra.key_place or extra.place, f"{prefix}{key}", f"okänt fält{hint}")
                 failed = True
         for key, spec in self.fields.items():
             child = node.mapping.get(key)

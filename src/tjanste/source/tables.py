@@ -140,10 +140,10 @@ class Table(Located):
         return next((i for i, c in enumerate(self.kolumner) if c.namn == column_name), None)
 
     def decimals(self, index: int) -> int | None:
-        """The fixed decimals a column shows: its own, or for amounts the table's."""
+        """The fixed decimals a column shows: its own, or for amounts the table's (None also for 'som_skrivet')."""
         column = self.kolumner[index]
         written = column.decimaler or (self.decimaler if column.belopp else "")
-        return int(written) if written else None
+        return int(written) if written.isdigit() else None
 
     def footnotes(self) -> list[str]:
         """The footnote references written in its cells, '[^1]', in reading order, each once."""
@@ -190,6 +190,8 @@ class Raw(Field):
 
 
 WIDTH = r"[0-9]+(,[0-9]+)?\s*(cm|%)"  # 0–9: int() and float() read every script's digits
+AS_WRITTEN = "som_skrivet"  # decimaler: each figure shown with the decimals it was written with
+DECIMALS = Text(pattern=rf"[0-6]|{AS_WRITTEN}", pattern_help=f"ett antal decimaler 0–6, eller {AS_WRITTEN}", default="")
 COLUMN = Record(
     Column,
     {
@@ -198,7 +200,7 @@ COLUMN = Record(
         "belopp": Flag(default=False),
         "typ": Choice(KINDS, default=""),
         "summa": Flag(default=None),
-        "decimaler": Text(pattern=r"[0-6]", pattern_help="ett antal decimaler 0–6", default=""),
+        "decimaler": DECIMALS,
         "bredd": Text(pattern=WIDTH, pattern_help="en bredd som 3 cm, 2,5 cm eller 30 %", default=""),
     },
     shorthand="rubrik",
@@ -212,7 +214,7 @@ TABLE = Record(
         "enhet": Text(pattern=UNIT_PATTERN, pattern_help=UNIT_CHOICES, default="kr"),
         "visa": Text(pattern=UNIT_PATTERN, pattern_help=UNIT_CHOICES, default=""),
         "visa_enhet": Flag(default=True),
-        "decimaler": Text(pattern=r"[0-6]", pattern_help="ett antal decimaler 0–6", default=""),
+        "decimaler": DECIMALS,
         "avrunda": Flag(default=False),
         "kolumner": ListOf(COLUMN, min_items=1, required=True),
         "rader": Raw(required=True),

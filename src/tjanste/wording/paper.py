@@ -275,10 +275,28 @@ def _attachment(
         check_characters(text, shown, problems)
         prose = render_text(text, context, Place(shown, 1, 1), "text", problems) or ""
         _check_blocks(prose, base_dir, shown, 1, problems, case)
-    own = {**template_context, "bilaga": {"nummer": number, "titel": attachment.titel}}
+    own = {**template_context, "bilaga": _attachment_record(case, number, attachment)}
+    recipient = ", ".join(attachment.mottagare.splitlines()) or case.till  # a letter sent as a bilaga goes to its own addressee
     return Paper(
-        case, prose, ATTACHMENT, f"bilaga-{number}", ATTACHMENT.handlingstyp, case.datum, case.till, _proposed_decider(case), own, base_dir
+        case, prose, ATTACHMENT, f"bilaga-{number}", ATTACHMENT.handlingstyp, case.datum, recipient, _proposed_decider(case), own, base_dir
     )
+
+
+def _attachment_record(case: Case, number: int, attachment: Attachment) -> dict[str, Any]:
+    """What a bilaga's template shows: its number and title, its letterhead line in the organisation's wording
+    ('Bilaga 1 till tjänsteskrivelse'), and for a letter sent as a bilaga its addressee block, closing and signatures."""
+    kind = document_type(case)
+    handling = kind[:1].lower() + kind[1:] if kind[1:2].islower() else kind  # 'tjänsteskrivelse', but 'PM' stays
+    header = case.profile.bilagehuvud.format(nummer=number, handling=handling, rubrik=case.rubrik, dnr=case.dnr, datum=case.datum)
+    place = case.ort or case.profile.ort
+    return {
+        "nummer": number,
+        "titel": attachment.titel,
+        "huvud": header,
+        "mottagare": attachment.mottagare,
+        "avslutning": f"{place} dag som ovan" if attachment.underskrifter else "",
+        "underskrifter": [{"namn": s.namn, "titel": s.titel} for s in attachment.underskrifter],
+    }
 
 
 def _inside(base_dir: Path, relative: str, place: Place, field_name: str, problems: Problems) -> Path | None:

@@ -10,6 +10,7 @@ from functools import lru_cache
 from lxml import etree
 
 from tjanste.docx import ooxml
+from tjanste.review.tables import shown_decimals
 from tjanste.source.tables import Table, TableRow, Value
 from tjanste.values.amount import Amount
 
@@ -173,7 +174,7 @@ def _plain(text: str) -> str:
 
 def _shower(table: Table, unit_words: Mapping[str, str]) -> Show:
     def show(index: int, value: Value) -> str:
-        decimals = table.decimals(index)
+        decimals = shown_decimals(table, index, value)
         if isinstance(value, Amount):
             return value.format(table.shown_unit, decimals=decimals, unit_words=unit_words, show_unit=table.visa_enhet)
         number = Amount(value).format(decimals=decimals, show_unit=False)
