@@ -24,7 +24,7 @@ from tjanste.cli.main import main
 from tjanste.docx.external import outside_reference
 from tjanste.docx.reading import open_package
 from tjanste.files import codecache
-from tjanste.source.tables import parse_number
+from tjanste.source.table_reading import parse_number
 from tjanste.source.yamlsource import FORBIDDEN
 from tjanste.values.amount import Amount, AmountError
 from tjanste.values.computing import condition_kind

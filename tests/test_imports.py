@@ -123,10 +123,10 @@ def test_reading_a_case_knows_nothing_of_checks_lint_or_word() -> None:
     }
 
 
-MAX_LINES = 500  # a module that grows past this holds more than one thing
+MAX_LINES = 400  # a module that grows past this holds more than one thing
 
 
-def test_no_module_is_over_500_lines() -> None:
+def test_no_module_is_over_400_lines() -> None:
     sizes = {str(p.relative_to(PACKAGE.parent)): len(p.read_text(encoding="utf-8").splitlines()) for p in PACKAGE.rglob("*.py")}
     assert sizes["tjanste/docx/text.py"] > 100  # the count sees the modules
     over = {name: lines for name, lines in sizes.items() if lines > MAX_LINES}

@@ -10,7 +10,8 @@ from typing import Any
 from tjanste import limits
 from tjanste.errors import Place, Problems
 from tjanste.source.schema import suggest
-from tjanste.source.tables import AS_WRITTEN, COMMA_HINT, Group, Rule, Table, TableRow, Value, kronor, parse_number, split_cells
+from tjanste.source.table_reading import AS_WRITTEN, COMMA_HINT, parse_number, split_cells
+from tjanste.source.tables import Group, Rule, Table, TableRow, Value, kronor
 from tjanste.source.yamlsource import Node
 from tjanste.values.amount import Amount, AmountError, NotExact, exactly
 from tjanste.values.computing import (

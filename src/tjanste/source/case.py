@@ -17,7 +17,8 @@ from tjanste.limits import LimitError
 from tjanste.source.kinds import KINDS, case_kinds
 from tjanste.source.profile import Profile, load_profile, profile_ids
 from tjanste.source.schema import INVALID, AmountValue, Choice, Date, Flag, ListOf, Located, MapOf, Record, Text
-from tjanste.source.tables import TABLE, Table, read_table
+from tjanste.source.table_reading import TABLE, read_table
+from tjanste.source.tables import Table
 from tjanste.source.yamlsource import FORBIDDEN, CaseSource, Node, forbidden_character_message, keys_under, split_case
 from tjanste.values.amount import Amount
 
