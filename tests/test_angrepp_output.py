@@ -426,3 +426,16 @@ def test_a_template_a_profile_or_a_logotype_that_links_outside_templates_is_refu
     load_profile.cache_clear()
     assert main(["check", "2015-primarvard"]) == 1
     assert "profilen är en symbolisk länk till" in capsys.readouterr().err
+
+
+def test_a_full_disk_leaves_no_temporary_where_files_are_written_one_by_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """write_all (beside files not ours, the record, `schema --ut`): the temporary that could not be filled is removed too."""
+    from tjanste.files.writer import write_all
+
+    folder = tmp_path / "ut"
+    folder.mkdir()
+    (folder / "mitt.txt").write_text("inte tjanstes\n", encoding="utf-8")
+    monkeypatch.setattr("tjanste.files.writer.os.fsync", _disk_full)
+    with pytest.raises(OSError):
+        write_all(folder, {"beslut.docx": b"x" * 1000, "metadata.json": b"{}"})
+    assert sorted(p.name for p in folder.iterdir()) == ["mitt.txt"]

@@ -41,12 +41,12 @@ def write_all(folder: Path, files: dict[str, bytes], *, durable: bool = True) ->
     try:
         for name, data in files.items():
             handle, temporary_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+            staged.append((name, Path(temporary_name)))  # before the write: a full disk must not leave it behind
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
                 if durable:
                     stream.flush()
                     os.fsync(stream.fileno())
-            staged.append((name, Path(temporary_name)))
         written = []
         for name, temporary in staged:
             os.chmod(temporary, 0o644)
