@@ -44,11 +44,12 @@ def archive_case(name_or_path: str, out_root: str | Path | None = None) -> tuple
     if changed:
         raise CaseError(changed)
     rendering, made = with_pdfs_of(rendering, root)
-    if not made and _failures(_pdfs(rendering.files)):  # made by an earlier tjanste that did not finish them: made again
+    failing = _failures(_pdfs(rendering.files))  # the validator runs once on each set of PDFs
+    if failing and not made:  # made by an earlier tjanste that did not finish them: made again
         rendering, made = with_pdfs(rendering, pdf_copies(rendering.files)), True
+        failing = _failures(_pdfs(rendering.files))
     if made:
         write(rendering, root, given=out_root is not None)
-    failing = _failures(_pdfs(rendering.files))
     if failing:
         raise CaseError([Problem(Place(rendering.case.place.path), message, "pdf") for message in failing])
     case, papers, files = rendering.case, rendering.papers, rendering.files

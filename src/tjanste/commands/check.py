@@ -120,13 +120,13 @@ def _check_pages(
 
 def _earlier_pdf_problems(case: Case, files: dict[str, bytes]) -> list[Problem]:
     """The validator's findings on the PDFs `make pdf` left in build/<case>/ of these very documents; a warning where none are."""
-    from tjanste.commands.pipeline import earlier_pdfs
+    from tjanste.commands.pipeline import earlier_pdfs_of_every_document
     from tjanste.files.paths import build_dir
     from tjanste.pdf.validation import pdf_failures
 
     place = Place(case.place.path)
-    pdfs, _ = earlier_pdfs(build_dir() / case.name, files)
-    if len(pdfs) < sum(name.endswith(".docx") for name in files):
+    pdfs = earlier_pdfs_of_every_document(build_dir() / case.name, files)
+    if pdfs is None:
         message = (
             f"PDF-filerna är inte granskade mot PDF/A-2b och PDF/UA-1: build/{case.name}/ har inte PDF-filer av alla dessa "
             f"dokument; gör dem med make pdf CASE={case.name}, eller kör check --tillganglighet --sidor"

@@ -79,11 +79,16 @@ def with_pdfs(rendering: Rendering, pdfs: dict[str, bytes]) -> Rendering:
 def with_pdfs_of(rendering: Rendering, root: Path) -> tuple[Rendering, bool]:
     """The rendering with a PDF/A copy of every document: an earlier render's when they are of these very bytes, else new
     ones from LibreOffice; returns whether new ones were made (then the case's folder needs writing)."""
-    files = rendering.files
-    pdfs, _ = earlier_pdfs(output_folder(rendering.case, root), files)
-    if len(pdfs) == sum(name.endswith(".docx") for name in files):
+    pdfs = earlier_pdfs_of_every_document(output_folder(rendering.case, root), rendering.files)
+    if pdfs is not None:
         return with_pdfs(rendering, pdfs), False
-    return with_pdfs(rendering, pdf_copies(files)), True
+    return with_pdfs(rendering, pdf_copies(rendering.files)), True
+
+
+def earlier_pdfs_of_every_document(folder: Path, files: dict[str, bytes]) -> dict[str, bytes] | None:
+    """The PDFs an earlier render left in folder when every .docx of files has one of these very bytes; else None."""
+    pdfs, _ = earlier_pdfs(folder, files)
+    return pdfs if len(pdfs) == sum(name.endswith(".docx") for name in files) else None
 
 
 def write(rendering: Rendering, root: Path, *, given: bool = False) -> tuple[list[Path], list[Problem]]:
