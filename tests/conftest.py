@@ -70,6 +70,7 @@ QUICK = bool(os.environ.get("TJANSTE_SNABB"))
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    _check_grouping(config)
     config.addinivalue_line("markers", "langsam: left out of make test-snabb (e.g. starts processes of its own)")
 
 
@@ -77,6 +78,7 @@ def _slow(item: pytest.Item) -> bool:
     return item.path.name.startswith("test_fuzz") or item.get_closest_marker("langsam") is not None
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own, which reads the groups into the test ids
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Groups each module's tests on one worker, except the fuzzing; in the quick run, leaves out the slow tests.
 
@@ -94,6 +96,38 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if slow:
         config.hook.pytest_deselected(items=slow)
         items[:] = [item for item in items if not _slow(item)]
+
+
+# pytest-xdist 3.8 groups by writing the group into each test's id, which pytest 9.2 no longer reads back
+# (pytest-xdist#1386): such a run went on silently ungrouped, starting each module's LibreOffice once per worker.
+UNGROUPED = (
+    "pytest-xdist grupperar inte testerna per modul med pytest {pytest} (pytest-xdist#1386); "
+    "installera versionerna i constraints.txt (make test gör det)"
+)
+
+
+def _check_grouping(config: pytest.Config) -> None:
+    """Stops a `--dist loadgroup` run with a pytest whose test ids pytest-xdist cannot group by (see UNGROUPED)."""
+    if config.getoption("dist", "no") != "loadgroup" or os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    from packaging.version import Version
+
+    if Version(pytest.__version__) >= Version("9.2") and Version(_version("pytest-xdist")) <= Version("3.8.0"):
+        raise pytest.UsageError(UNGROUPED.format(pytest=pytest.__version__))
+
+
+def _version(distribution: str) -> str:
+    from importlib.metadata import version
+
+    return version(distribution)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """The same check on what a worker collected, for versions _check_grouping does not know: a lost group stops the run."""
+    if getattr(session.config.option, "loadgroup", False) and any(
+        item.get_closest_marker("xdist_group") and "@" not in item.nodeid for item in session.items
+    ):
+        raise pytest.UsageError(UNGROUPED.format(pytest=pytest.__version__))
 
 
 @pytest.hookimpl(hookwrapper=True)
