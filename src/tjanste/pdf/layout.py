@@ -23,6 +23,7 @@ from pathlib import Path
 from tjanste.docx.ns import W
 from tjanste.docx.reading import as_int, on, val
 from tjanste.docx.styles import Styles
+from tjanste.pdf.keeps import LEAD_IN_MAX
 
 BODY_TOP = 95.0  # points from the top of an A4 page: above this stand the template's headers (top margin 1985 twips)
 START_WINDOW = 600  # PDF words searched for the start of a block
@@ -33,8 +34,6 @@ _WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax=
 _PAGE = re.compile(r"<page [^>]*>")
 _FOOTNOTE_MARK = re.compile(r"\d+")
 _LEADER = re.compile(r"(?:\.{3,}|\u2026+)")  # a TOC's dot leader, which pdftotext glues to the words beside it
-
-LEAD_IN_MAX = 200  # characters: a wholly emphasised paragraph up to this long is a lead-in or note, kept with what follows
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from tjanste.docx import ooxml
-from tjanste.pdf.layout import LEAD_IN_MAX
+from tjanste.pdf.keeps import LEAD_IN_MAX
 from tjanste.wording.markup import Token, parse_prose, parser, table_name
 from tjanste.wording.prosetokens import copied
 from tjanste.writing.flow import keep_line_groups, space_after_tables
