@@ -18,7 +18,6 @@ from tjanste.files.bounded import read_limited
 from tjanste.limits import LimitError
 from tjanste.source.imagecheck import image_problem
 from tjanste.source.schema import INVALID, Choice, Flag, Located, MapOf, Record, Text, suggest
-from tjanste.source.svgcheck import svg_problem
 from tjanste.source.yamlsource import compose
 from tjanste.values.amount import UNIT_CHOICES, UNIT_PATTERN
 from tjanste.values.characters import odd_character_message
@@ -208,6 +207,8 @@ def load_profile(path: Path) -> Profile:
         logo = profile.logotyp
         logo.png_data = _checked_logo_file(path, logo, "fil", lambda data: image_problem(data, ".png"), problems)
         if logo.svg:
+            from tjanste.source.svgcheck import svg_problem  # only for an SVG logotype: its patterns and base64 cost every start
+
             logo.svg_data = _checked_logo_file(path, logo, "svg", svg_problem, problems)
     problems.raise_if_errors()
     if profile is INVALID:  # pragma: no cover - errors were raised above

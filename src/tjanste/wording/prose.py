@@ -221,12 +221,13 @@ _TYPE_NAMES = {
     "NoneType": "inget värde", "date": "ett datum", "ShownAmount": "ett belopp", "InvalidAmount": "ett belopp",
     "function": "en funktion", "SwedishUndefined": "ett odefinierat namn",
 }  # fmt: skip
+# Patterns as text, compiled by re at the first error that needs them rather than at every start (24 patterns, a millisecond).
 _PYTHON_MESSAGES = [
-    (re.compile(r"'(.+)' not supported between instances of '(\w+)' and '(\w+)'"), "'{0}' går inte mellan {1} och {2}"),
-    (re.compile(r"'(\w+)' object is not iterable"), "{0} går inte att gå igenom med {{% for %}}"),
-    (re.compile(r"'(\w+)' object is not callable"), "{0} kan inte anropas"),
-    (re.compile(r"object of type '(\w+)' has no len\(\)"), "{0} har ingen längd"),
-    (re.compile(r".*(positional argument|keyword argument|arguments? but).*"), "fel antal eller slag av argument"),
+    (r"'(.+)' not supported between instances of '(\w+)' and '(\w+)'", "'{0}' går inte mellan {1} och {2}"),
+    (r"'(\w+)' object is not iterable", "{0} går inte att gå igenom med {{% for %}}"),
+    (r"'(\w+)' object is not callable", "{0} kan inte anropas"),
+    (r"object of type '(\w+)' has no len\(\)", "{0} har ingen längd"),
+    (r".*(positional argument|keyword argument|arguments? but).*", "fel antal eller slag av argument"),
 ]
 
 
@@ -234,7 +235,7 @@ def python_message(exc: BaseException) -> str:
     """A Python error inside an expression, said in Swedish with Swedish names of the values."""
     text = str(exc)
     for pattern, swedish in _PYTHON_MESSAGES:
-        match = pattern.match(text)
+        match = re.match(pattern, text)
         if match:
             names = [_TYPE_NAMES.get(group, group) if group else "" for group in match.groups()]
             return swedish.format(*names)
@@ -243,29 +244,29 @@ def python_message(exc: BaseException) -> str:
 
 _SYNTAX_MESSAGES = [
     (
-        re.compile(r"Unexpected end of template\. Jinja was looking for .*The innermost block that needs to be closed is '(\w+)'.*"),
+        r"Unexpected end of template\. Jinja was looking for .*The innermost block that needs to be closed is '(\w+)'.*",
         r"texten tar slut innan {% \1 %} är stängt; skriv {% end\1 %} där det ska sluta",
     ),
     (
-        re.compile(r"Encountered unknown tag '(\w+)'\. Jinja was looking for .*The innermost block that needs to be closed is '(\w+)'.*"),
+        r"Encountered unknown tag '(\w+)'\. Jinja was looking for .*The innermost block that needs to be closed is '(\w+)'.*",
         r"{% \1 %} kan inte stå här, inne i {% \2 %}, som inte är stängt än; skriv {% end\2 %} där det ska sluta",
     ),
-    (re.compile(r"Encountered unknown tag '(end(\w+))'\.?$"), r"{% \1 %} står utan något {% \2 %} före; ta bort det eller börja blocket"),
-    (re.compile(r"Encountered unknown tag '(else|elif)'\.?$"), r"{% \1 %} står utan något {% if %} före"),
-    (re.compile(r"Encountered unknown tag '(.*?)'.*"), r"okänd tagg '\1'; värden skrivs {{ namn }}"),
-    (re.compile(r"unexpected end of template, expected '(.*?)'\.?$", re.IGNORECASE), r"texten tar slut inne i uttrycket; väntade '\1'"),
-    (re.compile(r"unexpected end of template"), "texten tar slut inne i {{ ... }} eller {% ... %}; saknas en avslutande }} eller %}?"),
-    (re.compile(r"unexpected char (.+) at \d+"), r"tecknet \1 kan inte stå i ett uttryck"),
-    (re.compile(r"expected name or number"), "väntade ett namn eller ett tal efter punkten; saknas en avslutande }}?"),
-    (re.compile(r"expected token 'end of print statement', got '(.*)'"), r"väntade }} men fick '\1'"),
-    (re.compile(r"expected token '(.*)', got '(.*)'"), r"väntade '\1' men fick '\2'"),
-    (re.compile(r"Expected an expression, got '(.*)'"), r"ett uttryck saknas före '\1'"),
-    (re.compile(r"unexpected '(.*?)', expected '(.*?)'$"), r"väntade '\2' men fick '\1'"),
-    (re.compile(r"unexpected '\}'$"), "ett ensamt '}'; ett uttryck slutar med }}"),
-    (re.compile(r"Missing end of comment tag"), "kommentaren {# stängs aldrig; skriv #} där den slutar"),
-    (re.compile(r"Missing end of raw directive"), "{% raw %} stängs aldrig; skriv {% endraw %} där det slutar"),
-    (re.compile(r"unexpected '(.*)'"), r"oväntat '\1'; något saknas före det"),
-    (re.compile(r"tag name expected"), "ett namn saknas efter {%"),
+    (r"Encountered unknown tag '(end(\w+))'\.?$", r"{% \1 %} står utan något {% \2 %} före; ta bort det eller börja blocket"),
+    (r"Encountered unknown tag '(else|elif)'\.?$", r"{% \1 %} står utan något {% if %} före"),
+    (r"Encountered unknown tag '(.*?)'.*", r"okänd tagg '\1'; värden skrivs {{ namn }}"),
+    (r"(?i)unexpected end of template, expected '(.*?)'\.?$", r"texten tar slut inne i uttrycket; väntade '\1'"),
+    (r"unexpected end of template", "texten tar slut inne i {{ ... }} eller {% ... %}; saknas en avslutande }} eller %}?"),
+    (r"unexpected char (.+) at \d+", r"tecknet \1 kan inte stå i ett uttryck"),
+    (r"expected name or number", "väntade ett namn eller ett tal efter punkten; saknas en avslutande }}?"),
+    (r"expected token 'end of print statement', got '(.*)'", r"väntade }} men fick '\1'"),
+    (r"expected token '(.*)', got '(.*)'", r"väntade '\1' men fick '\2'"),
+    (r"Expected an expression, got '(.*)'", r"ett uttryck saknas före '\1'"),
+    (r"unexpected '(.*?)', expected '(.*?)'$", r"väntade '\2' men fick '\1'"),
+    (r"unexpected '\}'$", "ett ensamt '}'; ett uttryck slutar med }}"),
+    (r"Missing end of comment tag", "kommentaren {# stängs aldrig; skriv #} där den slutar"),
+    (r"Missing end of raw directive", "{% raw %} stängs aldrig; skriv {% endraw %} där det slutar"),
+    (r"unexpected '(.*)'", r"oväntat '\1'; något saknas före det"),
+    (r"tag name expected", "ett namn saknas efter {%"),
 ]
 # Jinja names tokens in English: the delimiters as the official writes them.
 _TOKEN_NAMES = {
@@ -282,8 +283,8 @@ def syntax_message(exc: TemplateSyntaxError) -> str:
         return exc.message or "syntaxfel"
     message = exc.message or "syntaxfel"
     for pattern, swedish in _SYNTAX_MESSAGES:
-        if pattern.match(message):
-            translated = pattern.sub(swedish, message, count=1)
+        if re.match(pattern, message):
+            translated = re.sub(pattern, swedish, message, count=1)
             for english, written in _TOKEN_NAMES.items():
                 translated = translated.replace(english, written)
             return translated
