@@ -191,8 +191,9 @@ def code_digest() -> str:
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     for folder, subfolders, names in os.walk(package):
         subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
+        inside = folder[len(package) + 1 :]  # os.walk names each folder below `package` by joining onto it
         for name in sorted(name for name in names if name.endswith(".py")):
-            relative = os.path.relpath(os.path.join(folder, name), package).replace(os.sep, "/")
+            relative = os.path.join(inside, name).replace(os.sep, "/")
             contents = _contents(os.path.join(folder, name))
             digest.update(f"{relative}\0{len(contents)}\0".encode())
             digest.update(contents)
