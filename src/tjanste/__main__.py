@@ -1,5 +1,5 @@
 """`python -m tjanste`: the same as the `tjanste` command."""
 
-from tjanste.cli.main import run
+from tjanste.cli.start import run
 
 run()
