@@ -75,6 +75,44 @@ def test_import_and_check_stay_light() -> None:
     assert result.stdout.strip() == ""
 
 
+def test_a_render_imports_only_what_it_uses(tmp_path: Path) -> None:
+    """Start time: a render writes no PDF, meets no error and has no SVG logotype, so the page check (and subprocess with
+    it), the PDF packages, diffing, the preview and the SVG check stay unimported, as do markdown-it for prose parsed before."""
+    probe = (
+        "import sys\n"
+        "from tjanste.cli.main import main\n"
+        f"main(['render', '2015-primarvard', '--ut', {str(tmp_path / 'ut')!r}])\n"
+        "unused = ('subprocess', 'tjanste.pdf.layout', 'tjanste.pdf.convert', 'tjanste.diffing', 'tjanste.commands.preview',\n"
+        "          'tjanste.source.svgcheck', 'markdown_it', 'html')\n"
+        "print('importerade:', ','.join(sorted(m for m in unused if m in sys.modules)))\n"
+    )
+    env = {**os.environ, "TJANSTE_ROT": str(KORPUS), "TJANSTE_CACHE": str(tmp_path / "cache")}
+    for _ in range(2):  # the first fills the cache with the prose parsed, as an earlier render has
+        result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
+    assert result.stdout.splitlines()[-1] == "importerade: "
+
+
+def test_a_command_imports_its_modules_with_the_collector_held_off_and_frozen_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As a process, a command's modules are frozen out of the collector's searches; from a test, main() freezes nothing."""
+    import gc
+
+    from tjanste.cli import main as cli
+
+    frozen = gc.get_freeze_count()
+    assert main(["check", "2015-primarvard"]) == 0
+    assert gc.get_freeze_count() == frozen and gc.isenabled()
+    monkeypatch.setattr(cli, "_as_process", True)
+    seen = []
+    try:
+        with cli._imported_for_good():
+            seen.append(gc.isenabled())
+            made = [[index] for index in range(1000)]  # as a module's functions and tables would be
+        assert seen == [False] and gc.isenabled()
+        assert gc.get_freeze_count() >= frozen + len(made)
+    finally:
+        gc.unfreeze()
+
+
 def test_a_case_name_cannot_leave_the_output_folder(tmp_path: Path) -> None:
     """'...md' has the stem '..': its outputs would land beside build/, and the clean-up of stale outputs with them."""
     for name in ("...md", ".dold.md"):
