@@ -70,7 +70,7 @@ PYTEST_PARALLEL := -n 2 --dist loadgroup
 test: $(INSTALLED)
 	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL)
 
-# The long fuzzing: the seeded mutations of test_fuzz.py drawn 10 000 times instead of make test's 1 200 (CI runs both).
+# The long fuzzing: the seeded mutations of test_fuzz.py drawn 10 000 times instead of make test's 500 (CI runs both).
 fuzz: $(INSTALLED)
 	TJANSTE_FUZZ_ANTAL=10000 $(BIN)/python -m pytest -q $(PYTEST_PARALLEL) tests/test_fuzz.py
 
