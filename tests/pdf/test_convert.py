@@ -63,6 +63,7 @@ def check_pdfa(pdf: Path) -> None:
     assert "Pages:" in info
 
 
+@pytest.mark.usefixtures("warm_pdf")
 def test_beslut_becomes_pdfa_with_every_att_sats(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Given relative paths, as a script of the official's would: the PDF lands where the folder names, relative to here."""
     needs_libreoffice()
@@ -78,6 +79,7 @@ def test_beslut_becomes_pdfa_with_every_att_sats(tmp_path: Path, monkeypatch: py
         assert flat(clause) in text
 
 
+@pytest.mark.usefixtures("warm_pdf")
 def test_all_documents_of_a_case_in_one_call(tmp_path: Path) -> None:
     needs_libreoffice()
     documents = sorted(p for p in render_case(str(WITH_BILAGA), tmp_path) if p.suffix == ".docx")
@@ -102,11 +104,12 @@ def test_all_documents_of_a_case_in_one_call(tmp_path: Path) -> None:
     ids=["makro", "convert-to"],
 )
 def test_a_document_libreoffice_cannot_read_is_named_and_nothing_is_written(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, macro: bool, words: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest, macro: bool, words: str
 ) -> None:
     needs_libreoffice()
     if macro:
         needs_macro_runtime()
+        request.getfixturevalue("warm_pdf")  # the macro's jobs, in a LibreOffice already running; convert-to starts cold
     monkeypatch.setattr(conversion, "has_macro_runtime", lambda office: macro)
     good = render_case("2015-primarvard", tmp_path)[0]
     broken = tmp_path / "trasig.docx"
@@ -122,13 +125,16 @@ def test_a_document_libreoffice_cannot_read_is_named_and_nothing_is_written(
 
 
 @pytest.mark.parametrize("macro", [True, False], ids=["makro", "convert-to"])
-def test_the_table_of_contents_gets_the_pages_its_headings_stand_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, macro: bool) -> None:
+def test_the_table_of_contents_gets_the_pages_its_headings_stand_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest, macro: bool
+) -> None:
     """Both ways to the TOC's numbers: LibreOffice updating the index itself (the macro), and a second conversion of a copy."""
     from tjanste.commands.pipeline import page_problems
 
     needs_libreoffice()
     if macro:
         needs_macro_runtime()
+        request.getfixturevalue("warm_pdf")  # the macro's jobs, in a LibreOffice already running; convert-to starts cold
     monkeypatch.setattr(conversion, "has_macro_runtime", lambda office: macro)
     [docx] = [p for p in render_case(str(WITH_BILAGA), tmp_path) if p.name == "beslut.docx"]
     assert page_problems({"beslut": docx.read_bytes()}) == {"beslut": []}  # a missing or wrong number is a problem here
@@ -228,6 +234,7 @@ def test_libreoffice_is_started_without_another_pythons_variables(monkeypatch: p
 TITLE_WITH_MARKUP = 'Hälso- & sjukvård <2026> "Nära vård" &amp;'
 
 
+@pytest.mark.usefixtures("warm_pdf")
 def test_a_rubrik_with_ampersand_and_brackets_gets_its_pdf_with_that_title(tmp_path: Path) -> None:
     """LibreOffice 7.4 escapes the XMP title twice ('&amp;amp;'); the PDF/A rule 'XMP-titel' then failed every such paper."""
     needs_libreoffice()
