@@ -17,12 +17,13 @@ from tjanste.docx.reading import Package
 
 LINK_SCHEMES = ("http://", "https://", "mailto:")  # what a hyperlink may open when a reader clicks it; never fetched
 _HYPERLINK = "/hyperlink"
+# The patterns are text, compiled by re at a template's first check (its verdict is kept with its checksum), not at every start.
 # Parts and content types of code: Word's macros (VBA) and ActiveX controls.
-_CODE_PART = re.compile(r"(^|/)(vbaProject\.bin|vbaData\.xml|activeX/.*)$", re.IGNORECASE)
-_CODE_TYPE = re.compile(r"vbaProject|macroEnabled|activeX", re.IGNORECASE)
+_CODE_PART = r"(?i)(^|/)(vbaProject\.bin|vbaData\.xml|activeX/.*)$"
+_CODE_TYPE = r"(?i)vbaProject|macroEnabled|activeX"
 # Field codes that bring in another file or program when the field is updated (Word and LibreOffice update some on open).
-_FETCHING_FIELD = re.compile(r"^\s*(INCLUDEPICTURE|INCLUDETEXT|INCLUDE|LINK|DDE|DDEAUTO|IMPORT|RD)\b", re.IGNORECASE)
-_HYPERLINK_FIELD = re.compile(r'^\s*HYPERLINK\s+"?([^"\s]*)', re.IGNORECASE)
+_FETCHING_FIELD = r"(?i)^\s*(INCLUDEPICTURE|INCLUDETEXT|INCLUDE|LINK|DDE|DDEAUTO|IMPORT|RD)\b"
+_HYPERLINK_FIELD = r'(?i)^\s*HYPERLINK\s+"?([^"\s]*)'
 ADVICE = "öppna mallen i Word, ta bort det och spara den som .docx"
 
 
@@ -34,12 +35,12 @@ def outside_reference(package: Package) -> str | None:
     """The first thing in the package that reaches outside it, in Swedish with what to do; None when there is none."""
     names = package.names()
     for name in names:
-        if _CODE_PART.search(name):
+        if re.search(_CODE_PART, name):
             return f"mallen har makron eller ActiveX ({name}); {ADVICE} (inte .docm)"
     types = package.xml("[Content_Types].xml")
     for entry in types.iter() if types is not None else ():
         content_type = entry.get("ContentType", "")
-        if _CODE_TYPE.search(content_type):
+        if re.search(_CODE_TYPE, content_type):
             return f"mallen har makron eller ActiveX ({content_type}); {ADVICE} (inte .docm)"
     for name in names:
         found = _relationship_problem(package, name) if name.endswith(".rels") else _field_problem(package, name)
@@ -91,10 +92,10 @@ def _field_problem(package: Package, name: str) -> str | None:
 
 
 def _instruction_problem(instruction: str, name: str) -> str | None:
-    fetching = _FETCHING_FIELD.match(instruction)
+    fetching = re.match(_FETCHING_FIELD, instruction)
     if fetching:
         return f"mallen har fältet {fetching.group(1).upper()}, som hämtar något utanför mallen ({name}); {ADVICE}"
-    link = _HYPERLINK_FIELD.match(instruction)
+    link = re.match(_HYPERLINK_FIELD, instruction)
     if link and link.group(1) and not link.group(1).lower().startswith(LINK_SCHEMES):
         return f"mallen länkar till '{_shown(link.group(1))}' med ett HYPERLINK-fält ({name}); {ADVICE}"
     return None

@@ -11,7 +11,8 @@ import unicodedata
 _FOREIGN_DIGIT = re.compile(r"(?![0-9])\d")
 # What shows nothing or passes for a space: soft hyphen, zero-width and joining characters, the byte order mark, the
 # direction marks, and every space but the three an amount may hold (space, NO-BREAK SPACE, NARROW NO-BREAK SPACE).
-_INVISIBLE = re.compile(
+# Text, compiled by re when a figure is refused: its ranges cost a fifth of a millisecond at every start.
+_INVISIBLE = (
     "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f"
     "\ufeff\uffa0\u1680\u2000-\u200a\u205f\u3000\u2028\u2029]"
 )
@@ -34,7 +35,7 @@ def foreign_digit_message(char: str) -> str:
 
 def hidden_character(text: str) -> str | None:
     """The first character in `text` a reader cannot see, or sees as an ordinary space though it is not one, or None."""
-    found = _INVISIBLE.search(text)
+    found = re.search(_INVISIBLE, text)
     return found.group(0) if found else None
 
 
