@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import unquote
 
 from tjanste import limits
@@ -105,9 +104,8 @@ def unparsed_images(tokens: list[Token]) -> list[tuple[str, int]]:
     return found
 
 
-@dataclass(frozen=True)
-class Image:
-    """An image in the prose: its file, alt text, caption and line."""
+class Image(NamedTuple):
+    """An image in the prose: its file, alt text, caption and line (a NamedTuple: no template sees it)."""
 
     src: str
     alt: str
