@@ -11,7 +11,8 @@ from urllib.parse import unquote
 
 from tjanste import limits
 from tjanste.files import codecache
-from tjanste.wording.prosetokens import ProseToken, copied, from_values, plain_env, to_values
+from tjanste.wording.prose import rendering_in_pieces
+from tjanste.wording.prosetokens import ProseToken, from_values
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -42,7 +43,8 @@ def parse_prose(text: str) -> tuple[list[ProseToken], dict[str, Any]]:
     """
     found = _parsed.get(text)
     if found is None:
-        values = codecache.stored("markdown", text, _parse_values, tuple)
+        # A preview's edit is a new text at every save: kept in memory only, as its pieces are (see blockparse).
+        values = codecache.stored("markdown", text, _parse_values, tuple, disk=not rendering_in_pieces())
         found = ([from_values(token) for token in values[0]], values[1])
         if len(_parsed) >= limits.PARSED_PROSE_KEPT:
             _parsed.clear()
@@ -51,9 +53,9 @@ def parse_prose(text: str) -> tuple[list[ProseToken], dict[str, Any]]:
 
 
 def _parse_values(text: str) -> tuple[list[tuple[Any, ...]], dict[str, Any]]:
-    env: dict[str, Any] = {}
-    tokens = parser().parse(text, env)
-    return [to_values(copied(token)) for token in tokens], plain_env(env)
+    from tjanste.wording.blockparse import parse_values  # a top-level piece at a time: an edit re-parses what it changed
+
+    return parse_values(parser(), text)
 
 
 TABLE_MARK = re.compile("\u2063tabell:([A-Za-z_][A-Za-z0-9_]*)\u2063" + r"(?:\[\^[^\]\s]+\])*")  # and its cells' footnote references
