@@ -239,6 +239,7 @@ CODE_CACHE_ENTRIES = 4_000  # compiled templates kept in memory by one process (
 PARSED_PROSE_KEPT = 8  # pieces of prose whose markdown tokens one process keeps (the paper, its bilagor, a preview's last edits)
 PARSED_PIECES_KEPT = 4_000  # top-level pieces and paragraphs whose markdown tokens one process keeps, so an edit parses its own
 PARSED_PIECES_CHARS = 4_000_000  # characters of those pieces kept at most (a few texts of the largest prose)
+BUILT_TABLES_KEPT = 64  # case tables one process keeps made (a preview's tables, unchanged by an edit of the prose)
 WRITTEN_PARTS_KEPT = 32  # parsed parts of papers just written that one process keeps, for reading the next render back
 CODE_CACHE_DISK_BYTES = 100_000_000  # bytes the cache folder may hold; past it, the entries made longest ago are removed
 CODE_CACHE_ENTRY_BYTES = 8_000_000  # bytes of one compiled template on disk; a larger one is compiled every time

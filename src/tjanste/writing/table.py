@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -9,6 +11,7 @@ from functools import lru_cache
 
 from lxml import etree
 
+from tjanste import limits
 from tjanste.docx import ooxml
 from tjanste.review.tables import shown_decimals
 from tjanste.source.tables import Table, TableRow, Value
@@ -165,6 +168,36 @@ def table_elements(table: Table, inline_runs: Runs, unit_words: Mapping[str, str
     # The table's heading stands above it, as Swedish papers place a table's caption, and is kept on its page.
     caption = [ooxml.paragraph("Caption", inline_runs(table.rubrik), keep_next=True)] if table.rubrik else []
     return [*caption, tbl]
+
+
+def kept_table_elements(table: Table, inline_runs: Runs, unit_words: Mapping[str, str], widths: list[int]) -> list[etree._Element]:
+    """table_elements, kept in memory for a table made again of the same data (a preview's edit leaves the tables as
+    they were): the key is the table, its unit words and widths as pickle writes them, all of it, so two tables share
+    an entry only when every value of theirs is the same. A table with a '[' in a text (a footnote, a link, a picture,
+    which read and change the paper's own notes and parts) is made every time; each paper gets copies of its own."""
+    try:
+        key = pickle.dumps((table, dict(unit_words), widths), protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):  # a value pickle cannot write: made anew
+        return table_elements(table, inline_runs, unit_words, widths)
+    found = _tables.get(key)
+    if found is None:
+        texts: list[str] = []
+
+        def recorded(text: str) -> list[etree._Element]:
+            texts.append(text)
+            return inline_runs(text)
+
+        made = table_elements(table, recorded, unit_words, widths)
+        if any("[" in text for text in texts):
+            return made
+        if len(_tables) >= limits.BUILT_TABLES_KEPT:
+            _tables.clear()
+        found = _tables[key] = [copy.deepcopy(element) for element in made]
+        return made
+    return [copy.deepcopy(element) for element in found]
+
+
+_tables: dict[bytes, list[etree._Element]] = {}  # never handed out: every paper gets copies
 
 
 def _plain(text: str) -> str:

@@ -1,0 +1,47 @@
+"""Case tables in Word: a table made again of the same data comes from memory with the same bytes, and only then."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from tjanste.commands.pipeline import make_rendering
+from tjanste.writing import table
+
+TABLE = {
+    "kolumner": ["Område", "{rubrik: Summa, namn: summa, belopp: ja}"],
+    "rader": ["[Nära vård, 30 mnkr]", "[E-hälsa, 12 mnkr]"],
+}
+
+
+def test_a_table_from_memory_gives_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(table, "_tables", {})
+    case = str(ROOT / "tests" / "arenden" / "tabeller.md")
+    made = make_rendering(case).files
+    assert table._tables  # the tables without a footnote, link or picture are kept...
+    again = make_rendering(case).files  # ...and come back from memory
+    assert again == made
+
+
+def test_each_case_gets_its_own_table(make_case: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(table, "_tables", {})
+    prose = '{{ tabell("fordelning") }}'
+    first = make_case("forsta", prose, tabeller={"fordelning": TABLE})
+    other = make_case("andra", prose, tabeller={"fordelning": {**TABLE, "rader": ["[Nära vård, 30 mnkr]", "[Ambulans, 12 mnkr]"]}})
+    for path in (first, other, first):
+        text = make_rendering(str(path)).files["beslut.txt"].decode("utf-8")
+        assert ("E-hälsa" in text) == (path == first) and ("Ambulans" in text) == (path == other)
+
+
+def test_a_table_with_a_footnote_is_made_each_time(make_case: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A footnote in a cell is numbered in the paper's own notes: never kept."""
+    monkeypatch.setattr(table, "_tables", {})
+    noted = {**TABLE, "rader": ["[Nära vård, 30 mnkr]", '["E-hälsa[^n]", 12 mnkr]']}
+    path = make_case("fotnot", '{{ tabell("fordelning") }}\n\n[^n]: En not.', tabeller={"fordelning": noted})
+    made = make_rendering(str(path)).files
+    assert not table._tables
+    assert "[^1]: En not." in made["beslut.txt"].decode("utf-8")
+    assert make_rendering(str(path)).files == made
