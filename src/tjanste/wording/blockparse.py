@@ -1,4 +1,4 @@
-"""Prose parsed into markdown tokens a top-level piece at a time, each piece kept by its text: an edit re-parses what it changed.
+"""A preview's prose parsed into markdown tokens a top-level piece at a time, each kept by its text: an edit re-parses what it changed.
 
 The tokens are those markdown-it-py makes of the whole text (tests/wording/test_blockparse.py
 compares the two on generated and hostile prose). The text is cut before each line that starts

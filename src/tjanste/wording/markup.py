@@ -53,9 +53,11 @@ def parse_prose(text: str) -> tuple[list[ProseToken], dict[str, Any]]:
 
 
 def _parse_values(text: str) -> tuple[list[tuple[Any, ...]], dict[str, Any]]:
-    from tjanste.wording.blockparse import parse_values  # a top-level piece at a time: an edit re-parses what it changed
+    from tjanste.wording import blockparse
 
-    return parse_values(parser(), text)
+    if rendering_in_pieces():  # a preview: a top-level piece at a time, so that a saved edit re-parses what it changed
+        return blockparse.parse_values(parser(), text)
+    return blockparse.whole(parser(), text)  # one parse in a process: the pieces, kept, would only cost
 
 
 TABLE_MARK = re.compile("\u2063tabell:([A-Za-z_][A-Za-z0-9_]*)\u2063" + r"(?:\[\^[^\]\s]+\])*")  # and its cells' footnote references
