@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -12,6 +13,10 @@ from conftest import ROOT
 from tjanste import limits
 from tjanste.wording import blockparse
 from tjanste.wording.markup import parser
+from tjanste.wording.prosetokens import token_values
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 # Lines that open, continue, interrupt or close every kind of block the prose dialect has, and lines the cut is made
 # before (a letter or '#' in the first column), so that a generated text puts each kind on both sides of a cut.
@@ -65,10 +70,16 @@ LINES = [
 _text = st.lists(st.sampled_from(LINES), max_size=40).map("\n".join)
 
 
+def parsed(md: MarkdownIt, text: str) -> tuple[list[tuple[Any, ...]], dict[str, Any]]:
+    """parse_tokens's tokens as values, to compare with a whole parse's."""
+    tokens, env = blockparse.parse_tokens(md, text)
+    return [token_values(token) for token in tokens], env
+
+
 def assert_as_whole(text: str) -> None:
     md = parser()
     whole = blockparse.whole(md, text)
-    found = blockparse.parse_values(md, text)
+    found = parsed(md, text)
     assert found == whole
     assert repr(found) == repr(whole)  # the same order of names in the environment too
 
@@ -105,13 +116,13 @@ def test_every_case_file_parses_as_a_whole(path: Path) -> None:
 def test_an_edit_parses_only_its_own_piece(monkeypatch: pytest.MonkeyPatch) -> None:
     md = parser()
     text = "".join(f"Stycke {number} med *text*.\n\n" for number in range(50))
-    blockparse.parse_values(md, text)
-    parsed: list[str] = []
+    parsed(md, text)
+    seen: list[str] = []
     parse = md.block.parse
-    monkeypatch.setattr(md.block, "parse", lambda src, *rest: (parsed.append(src), parse(src, *rest))[1])
+    monkeypatch.setattr(md.block, "parse", lambda src, *rest: (seen.append(src), parse(src, *rest))[1])
     edited = text.replace("Stycke 7 ", "Stycke sju ")
-    found = blockparse.parse_values(md, edited)
-    assert parsed == ["Stycke sju med *text*.\n\n"]
+    found = parsed(md, edited)
+    assert seen == ["Stycke sju med *text*.\n\n"]
     monkeypatch.undo()
     assert found == blockparse.whole(md, edited)
 

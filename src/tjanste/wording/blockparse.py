@@ -21,13 +21,14 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from tjanste import limits
-from tjanste.wording.prosetokens import plain_env, token_values
+from tjanste.wording.prosetokens import ProseToken, copied, from_values, plain_env, token_values
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
 Values = tuple[list[tuple[Any, ...]], dict[str, Any]]
+Parsed = tuple[list[ProseToken], dict[str, Any]]
 
 # A blank line (spaces and tabs only, as markdown-it-py counts them), then a letter or '#' in the first column.
 _CUT = re.compile(r"\n[ \t]*\n(?=[^\W\d_]|#)")
@@ -56,15 +57,15 @@ class _Kept(dict[str, Any]):
 
 # a piece's text -> its block tokens (never changed, never handed out), its environment, whether its end is a clean cut
 _pieces = _Kept()
-# a paragraph's text without '[' -> its inline tokens as values, and whether parsing it set up the footnotes' record
+# a paragraph's text without '[' -> its inline tokens (shared by every parse: nothing changes a token after the parse),
+# and whether parsing it set up the footnotes' record
 _inlines = _Kept()
 
 
-def parse_values(md: MarkdownIt, text: str) -> Values:
-    """The tokens of `text` as values (prosetokens.token_values) and the parse's environment, as markdown-it-py's
-    own parse of the whole text gives them."""
+def parse_tokens(md: MarkdownIt, text: str) -> Parsed:
+    """The tokens of `text` and the parse's environment, as markdown-it-py's own parse of the whole text gives them."""
     if not _as_expected(md):
-        return whole(md, text)
+        return _tokens(whole(md, text))
     from markdown_it.rules_core import StateCore
 
     env: dict[str, Any] = {}
@@ -73,22 +74,25 @@ def parse_values(md: MarkdownIt, text: str) -> Values:
     shift: dict[int, int] = {}  # id of a token -> the line its piece starts at
     tokens = _block_tokens(md, state.src, env, shift)
     if tokens is None:
-        return whole(md, text)
-    kept: dict[int, list[tuple[Any, ...]]] = {}  # id of an inline token -> its children's values, kept by its text
+        return _tokens(whole(md, text))
+    kept: dict[int, list[ProseToken]] = {}  # id of an inline token -> its children, kept by its text
     # Every token stays referenced until the values are made, so no id in shift or kept is taken by a token made since.
     inlined = [_inline(md, token, env, shift, kept) if token.type == "inline" else token for token in tokens]
     state.tokens = list(inlined)
     _rule(md, "footnote_tail")(state)
     _rule(md, "text_join")(state)
-    values = [token_values(token, shift.get(id(token), 0), kept.get(id(token))) for token in state.tokens]
-    return values, plain_env(env)
+    return [copied(token, shift.get(id(token), 0), kept.get(id(token))) for token in state.tokens], plain_env(env)
 
 
 def whole(md: MarkdownIt, text: str) -> Values:
-    """markdown-it-py's parse of the whole text, as values."""
+    """markdown-it-py's parse of the whole text, as values (prosetokens.token_values)."""
     env: dict[str, Any] = {}
     tokens = md.parse(text, env)
     return [token_values(token) for token in tokens], plain_env(env)
+
+
+def _tokens(values: Values) -> Parsed:
+    return [from_values(token) for token in values[0]], values[1]
 
 
 def _rule(md: MarkdownIt, name: str) -> Any:
@@ -183,7 +187,7 @@ def _inline(md: MarkdownIt, token: Token, env: dict[str, Any], shift: dict[int, 
     shift[id(own)] = shift.get(id(token), 0)
     found = None
     if "[" not in token.content:  # links, images and footnotes start at a '[': without one, nothing else is read
-        found = _inlines.get(token.content) or _inline_values(md, token.content)
+        found = _inlines.get(token.content) or _inline_tokens(md, token.content)
     if found is None:
         children: list[Token] = []
         own.children = children
@@ -195,9 +199,9 @@ def _inline(md: MarkdownIt, token: Token, env: dict[str, Any], shift: dict[int, 
     return own
 
 
-def _inline_values(md: MarkdownIt, content: str) -> tuple[list[tuple[Any, ...]], bool] | None:
-    """The inline tokens of a text without '[' as values, parsed on its own; None when its parse touched the
-    environment otherwise than to set up the footnotes' record."""
+def _inline_tokens(md: MarkdownIt, content: str) -> tuple[list[ProseToken], bool] | None:
+    """The inline tokens of a text without '[', parsed on its own; None when its parse touched the environment
+    otherwise than to set up the footnotes' record."""
     from markdown_it.rules_core import StateCore
     from markdown_it.token import Token
 
@@ -208,7 +212,7 @@ def _inline_values(md: MarkdownIt, content: str) -> tuple[list[tuple[Any, ...]],
     if env not in (_NO_NOTES, _EMPTY_NOTES):
         return None
     _rule(md, "text_join")(StateCore(content, md, {}, [holder]))
-    found = ([token_values(child) for child in holder.children or []], bool(env))
+    found = ([copied(child) for child in holder.children or []], bool(env))
     _inlines.keep(content, found)
     return found
 

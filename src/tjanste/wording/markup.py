@@ -43,9 +43,13 @@ def parse_prose(text: str) -> tuple[list[ProseToken], dict[str, Any]]:
     """
     found = _parsed.get(text)
     if found is None:
-        # A preview's edit is a new text at every save: kept in memory only, as its pieces are (see blockparse).
-        values = codecache.stored("markdown", text, _parse_values, tuple, disk=not rendering_in_pieces())
-        found = ([from_values(token) for token in values[0]], values[1])
+        if rendering_in_pieces():  # a preview: a top-level piece at a time, so that a saved edit re-parses what it changed
+            from tjanste.wording.blockparse import parse_tokens
+
+            found = parse_tokens(parser(), text)  # a new text at every save: kept here only, as its pieces are
+        else:
+            values = codecache.stored("markdown", text, _parse_values, tuple)
+            found = ([from_values(token) for token in values[0]], values[1])
         if len(_parsed) >= limits.PARSED_PROSE_KEPT:
             _parsed.clear()
         _parsed[text] = found
@@ -53,11 +57,9 @@ def parse_prose(text: str) -> tuple[list[ProseToken], dict[str, Any]]:
 
 
 def _parse_values(text: str) -> tuple[list[tuple[Any, ...]], dict[str, Any]]:
-    from tjanste.wording import blockparse
+    from tjanste.wording.blockparse import whole
 
-    if rendering_in_pieces():  # a preview: a top-level piece at a time, so that a saved edit re-parses what it changed
-        return blockparse.parse_values(parser(), text)
-    return blockparse.whole(parser(), text)  # one parse in a process: the pieces, kept, would only cost
+    return whole(parser(), text)
 
 
 TABLE_MARK = re.compile("\u2063tabell:([A-Za-z_][A-Za-z0-9_]*)\u2063" + r"(?:\[\^[^\]\s]+\])*")  # and its cells' footnote references

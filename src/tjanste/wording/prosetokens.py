@@ -35,15 +35,17 @@ class ProseToken:
         return self.attrs.get(name)
 
 
-def copied(token: Any) -> ProseToken:
-    """A markdown-it-py Token (and its children) as a ProseToken."""
-    children = [copied(child) for child in token.children] if token.children is not None else None
+def copied(token: Any, shift: int = 0, children: list[ProseToken] | None = None) -> ProseToken:
+    """A markdown-it-py Token (and its children) as a ProseToken: its lines moved down by `shift`, and with `children`
+    (made already) in place of its own when they are given."""
+    if children is None and token.children is not None:
+        children = [copied(child) for child in token.children]
     return ProseToken(
         token.type,
         token.tag,
         token.nesting,
         dict(token.attrs),
-        list(token.map) if token.map is not None else None,
+        [number + shift for number in token.map] if token.map is not None else None,
         token.level,
         children,
         token.content,
