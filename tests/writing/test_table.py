@@ -18,16 +18,16 @@ TABLE = {
 
 
 def test_a_table_from_memory_gives_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(table, "_tables", {})
+    monkeypatch.setattr(table, "_papers", {})
     case = str(ROOT / "tests" / "arenden" / "tabeller.md")
     made = make_rendering(case).files
-    assert table._tables  # the tables without a footnote, link or picture are kept...
+    assert any(kept.made for kept in table._papers.values())  # the tables without a footnote, link or picture are kept...
     again = make_rendering(case).files  # ...and come back from memory
     assert again == made
 
 
 def test_each_case_gets_its_own_table(make_case: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(table, "_tables", {})
+    monkeypatch.setattr(table, "_papers", {})
     prose = '{{ tabell("fordelning") }}'
     first = make_case("forsta", prose, tabeller={"fordelning": TABLE})
     other = make_case("andra", prose, tabeller={"fordelning": {**TABLE, "rader": ["[Nära vård, 30 mnkr]", "[Ambulans, 12 mnkr]"]}})
@@ -38,10 +38,10 @@ def test_each_case_gets_its_own_table(make_case: Callable[..., Path], monkeypatc
 
 def test_a_table_with_a_footnote_is_made_each_time(make_case: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
     """A footnote in a cell is numbered in the paper's own notes: never kept."""
-    monkeypatch.setattr(table, "_tables", {})
+    monkeypatch.setattr(table, "_papers", {})
     noted = {**TABLE, "rader": ["[Nära vård, 30 mnkr]", '["E-hälsa[^n]", 12 mnkr]']}
     path = make_case("fotnot", '{{ tabell("fordelning") }}\n\n[^n]: En not.', tabeller={"fordelning": noted})
     made = make_rendering(str(path)).files
-    assert not table._tables
+    assert not any(kept.made for kept in table._papers.values())
     assert "[^1]: En not." in made["beslut.txt"].decode("utf-8")
     assert make_rendering(str(path)).files == made

@@ -6,6 +6,7 @@ import copy
 import pickle
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
@@ -170,34 +171,53 @@ def table_elements(table: Table, inline_runs: Runs, unit_words: Mapping[str, str
     return [*caption, tbl]
 
 
-def kept_table_elements(table: Table, inline_runs: Runs, unit_words: Mapping[str, str], widths: list[int]) -> list[etree._Element]:
-    """table_elements, kept in memory for a table made again of the same data (a preview's edit leaves the tables as
-    they were): the key is the table, its unit words and widths as pickle writes them, all of it, so two tables share
-    an entry only when every value of theirs is the same. A table with a '[' in a text (a footnote, a link, a picture,
-    which read and change the paper's own notes and parts) is made every time; each paper gets copies of its own."""
-    try:
-        key = pickle.dumps((table, dict(unit_words), widths), protocol=pickle.HIGHEST_PROTOCOL)
-    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):  # a value pickle cannot write: made anew
-        return table_elements(table, inline_runs, unit_words, widths)
-    found = _tables.get(key)
-    if found is None:
+@dataclass
+class PaperTables:
+    """A paper's case tables as Word elements: their shared widths, and each table's elements once made, kept in memory
+    for a paper made again of the same tables (see paper_tables). The kept elements are never handed out: each paper
+    gets copies of its own, which the body writer goes on to change."""
+
+    tables: dict[str, Table]
+    unit_words: Mapping[str, str]
+    widths: dict[tuple[tuple[str, str, str], ...], list[int]]
+    made: dict[str, list[etree._Element]] = field(default_factory=dict)
+
+    def elements(self, name: str, inline_runs: Runs) -> list[etree._Element]:
+        """table_elements for the table of that name; kept unless a text of it has a '[' (a footnote, a link, a picture,
+        which read and change the paper's own notes and parts)."""
+        found = self.made.get(name)
+        if found is not None:
+            return [copy.deepcopy(element) for element in found]
         texts: list[str] = []
 
         def recorded(text: str) -> list[etree._Element]:
             texts.append(text)
             return inline_runs(text)
 
-        made = table_elements(table, recorded, unit_words, widths)
-        if any("[" in text for text in texts):
-            return made
-        if len(_tables) >= limits.BUILT_TABLES_KEPT:
-            _tables.clear()
-        found = _tables[key] = [copy.deepcopy(element) for element in made]
+        table = self.tables[name]
+        made = table_elements(table, recorded, self.unit_words, self.widths[signature(table)])
+        if not any("[" in text for text in texts):
+            self.made[name] = [copy.deepcopy(element) for element in made]
         return made
-    return [copy.deepcopy(element) for element in found]
 
 
-_tables: dict[bytes, list[etree._Element]] = {}  # never handed out: every paper gets copies
+def paper_tables(tables: dict[str, Table], unit_words: Mapping[str, str]) -> PaperTables:
+    """A paper's tables, kept in memory for a paper made again of them (a preview's edit of the prose leaves them as they
+    were): the key is every table and the unit words as pickle writes them, every value, so two papers share an entry
+    only when all their tables are the same."""
+    try:
+        key = pickle.dumps((tables, dict(unit_words)), protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):  # a value pickle cannot write: made anew
+        return PaperTables(tables, unit_words, shared_widths(list(tables.values()), unit_words))
+    found = _papers.get(key)
+    if found is None:
+        if len(_papers) >= limits.BUILT_TABLES_KEPT:
+            _papers.clear()
+        found = _papers[key] = PaperTables(tables, dict(unit_words), shared_widths(list(tables.values()), unit_words))
+    return found
+
+
+_papers: dict[bytes, PaperTables] = {}
 
 
 def _plain(text: str) -> str:
