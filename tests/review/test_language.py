@@ -204,3 +204,15 @@ def test_a_line_linted_again_gets_its_own_place_field_and_unit_word() -> None:
         (Place("b.md", 9, 19), "forslag.att[1]"),
     ]
     assert [p.message for p in other.items][2:] == ["enhetsordet 'mnkr'; organisationen skriver 'mkr'"]
+
+
+def test_a_line_too_long_to_keep_is_linted_each_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tjanste import limits
+    from tjanste.files import codecache
+
+    line = "Det kostar 12 mkr."
+    kept = line_warnings(line)
+    monkeypatch.setattr(codecache, "_memory", {})
+    monkeypatch.setattr(limits, "LINT_LINE_KEPT_CHARS", 5)
+    assert line_warnings(line) == kept
+    assert not codecache._memory

@@ -127,9 +127,10 @@ def test_an_edit_parses_only_its_own_piece(monkeypatch: pytest.MonkeyPatch) -> N
     assert found == blockparse.whole(md, edited)
 
 
-def test_the_kept_pieces_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(limits, "PARSED_PIECES_KEPT", 10)
+@pytest.mark.parametrize(("limit", "value"), [("PARSED_PIECES_KEPT", 10), ("PARSED_PIECES_CHARS", 200)])
+def test_the_kept_pieces_are_bounded(monkeypatch: pytest.MonkeyPatch, limit: str, value: int) -> None:
+    monkeypatch.setattr(limits, limit, value)
     for number in range(30):
         assert_as_whole("".join(f"Stycke {number}-{piece}.\n\n" for piece in range(4)))
-    assert len(blockparse._pieces) <= 10
-    assert len(blockparse._inlines) <= 10
+    for kept in (blockparse._pieces, blockparse._inlines):
+        assert len(kept) <= limits.PARSED_PIECES_KEPT and kept.chars <= limits.PARSED_PIECES_CHARS

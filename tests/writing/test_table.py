@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from tjanste import limits
 from tjanste.commands.pipeline import make_rendering
 from tjanste.writing import table
 
@@ -45,3 +46,13 @@ def test_a_table_with_a_footnote_is_made_each_time(make_case: Callable[..., Path
     assert not any(kept.made for kept in table._papers.values())
     assert "[^1]: En not." in made["beslut.txt"].decode("utf-8")
     assert make_rendering(str(path)).files == made
+
+
+def test_tables_too_large_to_keep_are_made_each_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(table, "_papers", {})
+    case = str(ROOT / "tests" / "arenden" / "tabeller.md")
+    kept = make_rendering(case).files
+    monkeypatch.setattr(table, "_papers", {})
+    monkeypatch.setattr(limits, "BUILT_TABLES_KEY_BYTES", 100)
+    assert make_rendering(case).files == kept
+    assert not table._papers

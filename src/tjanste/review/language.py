@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from tjanste import limits
 from tjanste.errors import Place, Problems
 from tjanste.files import codecache
 from tjanste.source.case import Case
@@ -57,7 +58,10 @@ def lint_case(case: Case, problems: Problems) -> None:
 def lint_line(line: str, place: Place, field_name: str, unit_word: str, problems: Problems) -> None:
     """Raw amounts, hyphen-minus before a digit and foreign unit words in one line of prose."""
     # Kept in memory by the line's text (codecache): a preview lints the same lines at every save of the case.
-    found = codecache.stored("sprak", f"{unit_word}\0{line}", lambda _: _findings(line, unit_word), tuple, disk=False)
+    if len(line) > limits.LINT_LINE_KEPT_CHARS:
+        found = _findings(line, unit_word)
+    else:
+        found = codecache.stored("sprak", f"{unit_word}\0{line}", lambda _: _findings(line, unit_word), tuple, disk=False)
     for column, message, code in found:
         problems.warning(Place(place.path, place.line, place.col + column), field_name, message, code=code)
 

@@ -48,6 +48,8 @@ class _Kept(dict[str, Any]):
     chars = 0
 
     def keep(self, text: str, value: Any) -> None:
+        if len(text) > limits.PARSED_PIECES_CHARS:
+            return
         if len(self) >= limits.PARSED_PIECES_KEPT or self.chars + len(text) > limits.PARSED_PIECES_CHARS:
             self.clear()
             self.chars = 0

@@ -207,7 +207,9 @@ def paper_tables(tables: dict[str, Table], unit_words: Mapping[str, str]) -> Pap
     only when all their tables are the same."""
     try:
         key = pickle.dumps((tables, dict(unit_words)), protocol=pickle.HIGHEST_PROTOCOL)
-    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):  # a value pickle cannot write: made anew
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):  # a value pickle cannot write
+        key = b""
+    if not key or len(key) > limits.BUILT_TABLES_KEY_BYTES:  # made anew, not kept
         return PaperTables(tables, unit_words, shared_widths(list(tables.values()), unit_words))
     found = _papers.get(key)
     if found is None:
