@@ -7,14 +7,19 @@ changes no test of the tool. The cases in cases/ are covered by test_arenden.py 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import multiprocessing
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from tjanste.pdf.warm import WarmOffice
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS_SOURCE = ROOT / "tests" / "korpus"
@@ -193,9 +198,47 @@ def _schema_file(name: str) -> Path | None:
 
 
 @pytest.fixture(scope="session")
-def build_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def warm_office() -> Iterator[WarmOffice | None]:
+    """One LibreOffice kept running in this test worker (pdf/warm.py, the preview's), or None where it cannot run the macro.
+
+    For the tests whose subject is the PDF, not how LibreOffice starts: it takes the same jobs as a cold start, and the
+    PDFs go through the same checks, but each call costs a fifth of a second instead of a start of more than one. The
+    cold starts keep tests of their own (pdf/test_convert.py, commands/test_batch.py, the CLI tests), which never ask
+    for this fixture."""
+    from tjanste.pdf.warm import WarmOffice
+
+    office = WarmOffice()  # started by its first conversion; a test without LibreOffice skips by its own soffice() check
+    yield office if office.usable and not QUICK else None
+    office.stop()
+
+
+@pytest.fixture
+def warm_pdf(warm_office: WarmOffice | None) -> Iterator[None]:
+    """Every PDF this test makes in its own process comes from the worker's warm LibreOffice (see warm_office)."""
+    with through(warm_office):
+        yield
+
+
+@contextlib.contextmanager
+def through(office: WarmOffice | None) -> Iterator[None]:
+    """Hands the warm LibreOffice to each conversion that was given none (a module fixture's conversions, too)."""
+    from tjanste.pdf import convert
+
+    given = convert._convert_all
+
+    def convert_all(command: str, documents: list[Path], staging: Path, timeout: float, toc: bool, warm: Any = None) -> Any:
+        return given(command, documents, staging, timeout, toc, warm or office)
+
+    with pytest.MonkeyPatch.context() as patch:
+        if office is not None:
+            patch.setattr(convert, "_convert_all", convert_all)
+        yield
+
+
+@pytest.fixture(scope="session")
+def build_pdf(tmp_path_factory: pytest.TempPathFactory, warm_office: WarmOffice | None) -> Path:
     """Every case of the corpus and the bilaga test case rendered with PDF/A copies, as `make pdf` writes them, but in one
-    LibreOffice call for all (each start costs seconds), once per session: shared by the LibreOffice, PDF/A and archive tests."""
+    call for all, once per session: shared by the LibreOffice, PDF/A and archive tests."""
     from tjanste.commands.pipeline import pdf_copies_each, read_and_word, render_documents, write_rendering
     from tjanste.errors import CaseError
 
@@ -207,7 +250,7 @@ def build_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for path in PDF_CASES:
         case, papers = read_and_word(str(path))
         rendered.append((case, papers, render_documents(case, papers)))
-    for (case, papers, files), copies in zip(rendered, pdf_copies_each([files for _, _, files in rendered]), strict=True):
+    for (case, papers, files), copies in zip(rendered, pdf_copies_each([files for _, _, files in rendered], warm_office), strict=True):
         if isinstance(copies, CaseError):
             raise copies
         write_rendering(case, papers, {**files, **copies}, out)

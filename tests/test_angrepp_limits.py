@@ -21,7 +21,7 @@ from conftest import KORPUS, ROOT
 from tjanste import limits
 from tjanste.cli.main import main
 
-SECONDS = 5  # a safety property, not a benchmark: a hang or a bomb takes minutes
+SECONDS = 5  # a safety property, not a benchmark: a hang or a bomb takes minutes (CPU seconds of this process: see _check_reports)
 READ = "kan inte läsa filen som .docx: "
 ODD = "filen är inget vanligt Word-dokument"
 
@@ -478,9 +478,9 @@ def test_a_case_of_many_distinct_att_satser_stops_at_the_time_budget_with_one_er
     text = case.read_text(encoding="utf-8")
     many = "".join(f"    - avsätta {{{{ belopp.fortbildning }}}} till insats {n}\n" for n in range(20_000))
     case.write_text(text.replace("  att:\n", "  att:\n" + many, 1), encoding="utf-8")
-    started = time.monotonic()
+    started = time.process_time()
     assert main(["check", "2015-primarvard"]) == 1
-    assert time.monotonic() - started < SECONDS
+    assert time.process_time() - started < SECONDS
     errors = [line for line in capsys.readouterr().err.splitlines() if ": fel: " in line]
     assert len(errors) == 1, errors[:3]
     assert "Jinja får arbeta högst 0.2 s per ärende (JINJA_SECONDS_PER_CASE); tiden tog slut här" in errors[0]
@@ -491,9 +491,9 @@ def test_an_image_with_a_space_in_its_path_is_looked_for_in_linear_time(text: st
     """The hint for '![x](min bild.png)' scanned to the end of the text from every '![': hours for an 8 MB case."""
     from tjanste.wording.markup import _UNPARSED_IMAGE
 
-    started = time.monotonic()
+    started = time.process_time()
     assert _UNPARSED_IMAGE.findall(text) == []
-    assert time.monotonic() - started < SECONDS
+    assert time.process_time() - started < SECONDS
 
 
 def test_prose_with_more_tags_than_the_limit_is_refused_before_it_is_compiled(
@@ -534,9 +534,9 @@ def test_a_key_made_of_nested_aliases_is_not_expanded_to_be_named(tmp_path: Path
     case = tmp_path / "alias.md"
     front = "typ: tjansteskrivelse\norganisation: landstinget-blekinge\ndatum: 2015-01-19\nrubrik: R\n"
     case.write_text("---\n" + front + "\n".join(levels) + "\n? *l7\n: 1\n---\nText.\n", encoding="utf-8")
-    started = time.monotonic()
+    started = time.process_time()
     assert main(["check", str(case)]) == 1
-    assert time.monotonic() - started < SECONDS
+    assert time.process_time() - started < SECONDS
     assert "alias (*namn) kan inte användas i en ärendefil" in capsys.readouterr().err
 
 

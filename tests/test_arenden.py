@@ -103,6 +103,7 @@ def test_every_snapshot_belongs_to_a_case(request: pytest.FixtureRequest) -> Non
         )
 
 
+@pytest.mark.usefixtures("warm_pdf")
 def test_every_case_passes_the_page_check(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """`tjanste check --sidor` over every case in one LibreOffice call: no stranded heading, lonely att-sats, short table start, split word or wrong TOC page."""
     from conftest import soffice

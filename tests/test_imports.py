@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import functools
+from collections.abc import Mapping, Set
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "tjanste"
@@ -12,13 +14,20 @@ def _module(path: Path) -> str:
     return ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts).removesuffix(".__init__")
 
 
-def import_graph() -> dict[str, set[str]]:
+@functools.cache
+def _nodes(path: Path) -> tuple[ast.AST, ...]:
+    """Every node of a module's syntax tree, parsed once for all the tests here."""
+    return tuple(ast.walk(ast.parse(path.read_text(encoding="utf-8"))))
+
+
+@functools.cache
+def import_graph() -> dict[str, frozenset[str]]:
     """Every tjanste module and the tjanste modules it imports, TYPE_CHECKING imports included."""
     modules = {_module(p): p for p in PACKAGE.rglob("*.py")}
     graph: dict[str, set[str]] = {name: set() for name in modules}
     for name, path in modules.items():
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in _nodes(path):
             if isinstance(node, ast.ImportFrom):
                 base = node.module or ""
                 if node.level:
@@ -30,10 +39,10 @@ def import_graph() -> dict[str, set[str]]:
             else:
                 continue
             graph[name] |= {t for t in targets if t in modules and t != name and t != "tjanste"}
-    return graph
+    return {name: frozenset(targets) for name, targets in graph.items()}
 
 
-def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+def find_cycle(graph: Mapping[str, Set[str]]) -> list[str] | None:
     """The first import cycle found, as the chain of modules that closes on itself; None for a graph without one."""
     done: set[str] = set()
 
@@ -136,7 +145,7 @@ def test_no_module_is_over_400_lines() -> None:
 def _renaming_calls(path: Path) -> list[str]:
     """The calls in a module that put a file in place by renaming: os.replace, os.rename, shutil.move, Path.rename/replace."""
     found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in _nodes(path):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             owner = node.func.value.id if isinstance(node.func.value, ast.Name) else ""
             one_path = len(node.args) == 1 and not node.keywords  # Path.rename(target), Path.replace(target)
@@ -158,7 +167,7 @@ BUILDING_STEPS = {"load_and_review", "prepare_papers", "render_entries", "render
 
 def _calls_of(path: Path, names: set[str]) -> set[str]:
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in _nodes(path):
         if isinstance(node, ast.Call):
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
             if name in names:
@@ -170,7 +179,7 @@ def test_only_the_pipeline_calls_the_building_steps() -> None:
     callers = {}
     for path in PACKAGE.rglob("*.py"):
         module = str(path.relative_to(PACKAGE.parent))
-        defined = {n.name for n in ast.walk(ast.parse(path.read_text(encoding="utf-8"))) if isinstance(n, ast.FunctionDef)}
+        defined = {n.name for n in _nodes(path) if isinstance(n, ast.FunctionDef)}
         calls = _calls_of(path, BUILDING_STEPS - defined)  # a step's own module may call it (render_docx calls render_entries)
         if calls:
             callers[module] = sorted(calls)

@@ -6,13 +6,17 @@ import hashlib
 import json
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
 import pytest
 
-from conftest import KORPUS, PDF_CASES, ROOT, schema_files
+from conftest import KORPUS, PDF_CASES, ROOT, schema_files, through
 from schematron import schematron_failures
 from tjanste.cli.main import main
+
+if TYPE_CHECKING:
+    from tjanste.pdf.warm import WarmOffice
 
 METADATA_SCHEMA = ROOT / "docs" / "metadata.schema.json"
 NS = {
@@ -44,10 +48,11 @@ def schematron() -> Path:
 
 
 @pytest.fixture(scope="module")
-def packages(build_pdf: Path) -> Path:
+def packages(build_pdf: Path, warm_office: WarmOffice | None) -> Path:
     """`tjanste arkiv` for every test case, into the folder where `render --pdf` left its PDFs (so they are reused)."""
-    for path in PDF_CASES:
-        assert main(["arkiv", str(path), "--ut", str(build_pdf)]) == 0
+    with through(warm_office):
+        for path in PDF_CASES:
+            assert main(["arkiv", str(path), "--ut", str(build_pdf)]) == 0
     return build_pdf
 
 

@@ -36,12 +36,16 @@ def filed_pages(pdf: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def office() -> Iterator[WarmOffice]:
+def office(warm_office: WarmOffice | None) -> Iterator[WarmOffice]:
+    """The test worker's warm LibreOffice, shared by every preview here (a preview leaves an office it was given running)."""
     if soffice() is None:
         pytest.skip("LibreOffice saknas: apt-get install libreoffice-writer")
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext saknas: apt-get install poppler-utils")
-    warm = WarmOffice()
+    if warm_office is not None:
+        yield warm_office
+        return
+    warm = WarmOffice()  # without the macro runtime: each drawing starts LibreOffice cold, as a user's preview does
     yield warm
     warm.stop()
 

@@ -164,6 +164,7 @@ def test_accessibility_check_passes_for_every_case(capsys: pytest.CaptureFixture
 
 
 def test_pdf_render_lists_the_pdfs_in_the_metadata(tmp_path: Path) -> None:
+    """LibreOffice started cold, as `make pdf` starts it (the test after this one converts in the worker's warm one)."""
     if soffice() is None:
         pytest.skip("LibreOffice saknas")
     from tjanste.pdf.xmp import pdfa_part
@@ -183,6 +184,7 @@ def test_pdf_render_lists_the_pdfs_in_the_metadata(tmp_path: Path) -> None:
     assert "beslut.pdf" in (folder / "metadata.json").read_text(encoding="utf-8")
 
 
+@pytest.mark.usefixtures("warm_pdf")
 def test_a_pdf_whose_docx_changed_is_removed_and_the_removal_is_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`render --pdf`, then `render` (or `alla`) of a changed case: the old PDF is never left stale, and never removed silently."""
     if soffice() is None:

@@ -71,6 +71,7 @@ def test_check_judges_the_pdfs_make_pdf_left_for_these_documents(
     assert "varning: pdf: PDF-filerna är inte granskade" in capsys.readouterr().err
 
 
+@pytest.mark.usefixtures("warm_pdf")
 def test_an_image_without_alt_text_fails_in_the_docx_and_in_its_pdf(
     build: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -89,6 +90,7 @@ def test_an_image_without_alt_text_fails_in_the_docx_and_in_its_pdf(
     assert not any("PDFA2B" in line for line in err), err  # missing alt text is an accessibility failure, not an archival one
 
 
+@pytest.mark.usefixtures("warm_pdf")
 def test_arkiv_names_the_rule_a_pdf_breaks_and_writes_no_package(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A case whose first heading is Rubrik 2 (tests/sidor/rubrik-sist.md) gives a PDF that breaks PDF/UA-1's heading rule."""
     if soffice() is None:

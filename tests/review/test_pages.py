@@ -1,21 +1,26 @@
 """The page-layout check (`tjanste check --sidor`) on LibreOffice's real pages: each file in tests/sidor/ fails with its one message.
 
-Every document goes through one `tjanste check --sidor` call (one LibreOffice conversion for the cases and one for
-the .docx file), so the test stays fast. Line 2 of each file in tests/sidor/ is `# väntat: <message>`. That the
+Every document goes through one `tjanste check --sidor` call (one conversion for the cases and one for the .docx
+files, in the test worker's warm LibreOffice), so the test stays fast. Line 2 of each file in tests/sidor/ is `# väntat: <message>`. That the
 officials' cases pass is test_arenden.py's test.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from conftest import ROOT, rewrite_part, soffice
+from conftest import ROOT, rewrite_part, soffice, through
+from tjanste.cli.main import main
+
+if TYPE_CHECKING:
+    from tjanste.pdf.warm import WarmOffice
 
 SIDOR = sorted((ROOT / "tests" / "sidor").glob("*.md"))
 EXPECTED = re.compile(r"^# väntat: (.*)$")
@@ -36,7 +41,7 @@ def _expected(path: Path) -> tuple[str, int | None, tuple[str, str] | None]:
 
 
 @pytest.fixture(scope="module")
-def reported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+def reported(tmp_path_factory: pytest.TempPathFactory, warm_office: WarmOffice | None) -> dict[str, list[str]]:
     """What one `tjanste check --sidor` says about every file in tests/sidor/ and a .docx with a wrong TOC."""
     from sidor_andringar import edited
     from tjanste.commands.pipeline import read_and_word, render_documents
@@ -63,15 +68,15 @@ def reported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
             target.write_bytes(with_page_numbers(docx, [number] * toc_entries(docx)))
             documents.append(str(target))
     cases = [str(p) for p in SIDOR]
-    result = subprocess.run(
-        [sys.executable, "-m", "tjanste", "check", "--sidor", *cases, *documents], capture_output=True, text=True, timeout=600
-    )
+    said = io.StringIO()
+    with through(warm_office), contextlib.redirect_stderr(said):
+        code = main(["check", "--sidor", *cases, *documents])
     found: dict[str, list[str]] = {}
-    for line in result.stderr.splitlines():
+    for line in said.getvalue().splitlines():
         match = LINE.match(line)
         if match:
             found.setdefault(Path(match.group(1)).name, []).append(match.group(2))
-    found["(kod)"] = [str(result.returncode)]
+    found["(kod)"] = [str(code)]
     return found
 
 

@@ -152,6 +152,7 @@ def test_the_same_image_twice_is_stored_once(tmp_path: Path) -> None:
     assert len(set(re.findall(r'r:embed="(rId\d+)"', document))) == 1
 
 
+@pytest.mark.usefixtures("warm_pdf")
 def test_a_table_heading_stands_above_its_table_as_its_caption(tmp_path: Path) -> None:
     """A table's rubrik was read and never shown; it is the caption above the table, kept with it, and the table's name,
     and LibreOffice opens the paper and prints it."""

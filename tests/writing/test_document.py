@@ -177,6 +177,7 @@ def test_the_paper_places_the_logotype_bytes_the_profile_checked(project_copy: P
     assert svgs == [LOGO_SVG.encode()]
 
 
+@pytest.mark.usefixtures("warm_pdf")
 def test_libreoffice_opens_a_paper_with_an_svg_logotype(project_copy: Path) -> None:
     """LibreOffice 7.4 takes the PNG from such a blip; the PDF/A is made and keeps pdfcheck's rules (render_case checks them)."""
     from tjanste.commands.pipeline import render_case

@@ -53,6 +53,9 @@ class _Server(ThreadingHTTPServer):
     """The preview's HTTP server: a browser that goes away mid-answer is normal, and nothing prints a traceback."""
 
     daemon_threads = True
+    # A reload asks for the page, its news and every page image at once; with socketserver's backlog of 5, a connection
+    # beyond it waited for the client's SYN retry, a whole second, while the accepting thread waited for the GIL.
+    request_queue_size = 64
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         error = sys.exc_info()[1]
