@@ -56,3 +56,13 @@ def test_tables_too_large_to_keep_are_made_each_time(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(limits, "BUILT_TABLES_KEY_BYTES", 100)
     assert make_rendering(case).files == kept
     assert not table._papers
+
+
+def test_the_same_tables_in_another_file_are_the_same_entry(make_case: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where a table was written only names it in messages: `alla` over copies of a case makes its tables once."""
+    monkeypatch.setattr(table, "_papers", {})
+    prose = '{{ tabell("fordelning") }}'
+    first = make_rendering(str(make_case("forsta", prose, tabeller={"fordelning": TABLE}))).files
+    copy = make_rendering(str(make_case("kopia", "Text före.\n\n" + prose, tabeller={"fordelning": TABLE}))).files
+    assert len(table._papers) == 1
+    assert first["beslut.txt"].split(b"Omr")[1] == copy["beslut.txt"].split(b"Omr")[1]

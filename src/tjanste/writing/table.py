@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import copyreg
+import io
 import pickle
 import re
 from collections.abc import Callable, Mapping
@@ -14,6 +16,7 @@ from lxml import etree
 
 from tjanste import limits
 from tjanste.docx import ooxml
+from tjanste.errors import Place
 from tjanste.review.tables import shown_decimals
 from tjanste.source.tables import Table, TableRow, Value
 from tjanste.values.amount import Amount
@@ -203,10 +206,11 @@ class PaperTables:
 
 def paper_tables(tables: dict[str, Table], unit_words: Mapping[str, str]) -> PaperTables:
     """A paper's tables, kept in memory for a paper made again of them (a preview's edit of the prose leaves them as they
-    were): the key is every table and the unit words as pickle writes them, every value, so two papers share an entry
-    only when all their tables are the same."""
+    were, and `alla` meets the same tables in copies of a case): the key is every table and the unit words as pickle
+    writes them, every value but where it was written (a Place, which only a message reads), so two papers share an
+    entry only when all their tables are the same."""
     try:
-        key = pickle.dumps((tables, dict(unit_words)), protocol=pickle.HIGHEST_PROTOCOL)
+        key = _key((tables, dict(unit_words)))
     except (pickle.PicklingError, TypeError, AttributeError, RecursionError):  # a value pickle cannot write
         key = b""
     if not key or len(key) > limits.BUILT_TABLES_KEY_BYTES:  # made anew, not kept
@@ -220,6 +224,18 @@ def paper_tables(tables: dict[str, Table], unit_words: Mapping[str, str]) -> Pap
 
 
 _papers: dict[bytes, PaperTables] = {}
+
+
+def _key(value: object) -> bytes:
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {**copyreg.dispatch_table, Place: _nowhere}
+    pickler.dump(value)
+    return out.getvalue()
+
+
+def _nowhere(place: Place) -> tuple[type[Place], tuple[str]]:
+    return Place, ("",)
 
 
 def _plain(text: str) -> str:
