@@ -78,7 +78,7 @@ def parse_tokens(md: MarkdownIt, text: str) -> Parsed:
     if tokens is None:
         return _tokens(whole(md, text))
     kept: dict[int, list[ProseToken]] = {}  # id of an inline token -> its children, kept by its text
-    # Every token stays referenced until the values are made, so no id in shift or kept is taken by a token made since.
+    # Every token stays referenced until the last copy is made, so no id in shift or kept is taken by a token made since.
     inlined = [_inline(md, token, env, shift, kept) if token.type == "inline" else token for token in tokens]
     state.tokens = list(inlined)
     _rule(md, "footnote_tail")(state)
@@ -126,7 +126,7 @@ def _block_tokens(md: MarkdownIt, src: str, env: dict[str, Any], shift: dict[int
         end = starts[index + 1] if index + 1 < len(starts) else len(src)
         piece = src[start:end]
         found, piece_env, clean = _block(md, piece)
-        if not clean and end < len(src):  # a fence open at the cut: the rest of the text is one piece
+        if not clean and end < len(src):  # a fence open at the cut, or nesting near the limit: the rest is one piece
             piece = src[start:]
             starts[index + 1 :] = [-1] * (len(starts) - index - 1)
             found, piece_env, clean = _block(md, piece)
