@@ -84,7 +84,8 @@ def assert_as_whole(text: str) -> None:
     assert repr(found) == repr(whole)  # the same order of names in the environment too
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# 150 generated pairs in make test (about 0,6 s); the examples below are the cases the cut was reasoned about.
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_text, _text)
 @example("Text\n\n```\nkod\n\nText\n```\n\nText", "")  # a fence open at a cut
 @example("- a\n\nText\n\n- b", "")  # a list ends at a paragraph, and another begins
