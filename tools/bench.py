@@ -2,8 +2,8 @@
 
 Run: make bench. Rows: a new process rendering 2022-godnara and 2015-primarvard against pandoc
 on the same file, a new process checking 2022-godnara, a render again in the same process (what
-a preview refresh costs) and, without a target, the preview's refresh after an edit, its pages after an edit (the warm
-LibreOffice and PDFium), `alla` over 100 copies of 2022-godnara (first run and again with
+a preview refresh costs), the preview's refresh after a one-paragraph edit (at most 25 ms), its pages after an edit
+(the warm LibreOffice and PDFium), `alla` over 100 copies of 2022-godnara (first run and again with
 nothing changed), `alla --pdf`, and peak memory. Every figure is the median of at least 7 runs;
 a new-process command and its pandoc baseline run in turns, so the machine's drift hits both, and
 each new-process render writes into an empty folder. A render again in the same process finds its

@@ -237,6 +237,11 @@ PDF_FORM_DEPTH = 8  # form XObjects inside form XObjects followed when looking f
 
 CODE_CACHE_ENTRIES = 4_000  # compiled templates kept in memory by one process (a preview session); then it starts over
 PARSED_PROSE_KEPT = 8  # pieces of prose whose markdown tokens one process keeps (the paper, its bilagor, a preview's last edits)
+PARSED_PIECES_KEPT = 4_000  # top-level pieces and paragraphs whose markdown tokens one process keeps, so an edit parses its own
+PARSED_PIECES_CHARS = 1_000_000  # characters of those pieces kept at most: the largest prose (JINJA_MAX_OUTPUT_CHARS), once
+BUILT_TABLES_KEPT = 8  # papers' sets of case tables one process keeps made (a preview's, unchanged by an edit of the prose)
+BUILT_TABLES_KEY_BYTES = 1_000_000  # a set of tables larger than this (pickled) is made every time: kept, it would fill memory
+LINT_LINE_KEPT_CHARS = 20_000  # a longer line of prose is linted every time: a preview keeps thousands of lines' findings
 WRITTEN_PARTS_KEPT = 32  # parsed parts of papers just written that one process keeps, for reading the next render back
 CODE_CACHE_DISK_BYTES = 100_000_000  # bytes the cache folder may hold; past it, the entries made longest ago are removed
 CODE_CACHE_ENTRY_BYTES = 8_000_000  # bytes of one compiled template on disk; a larger one is compiled every time

@@ -227,3 +227,38 @@ def test_a_browser_that_aborts_a_request_prints_nothing(preview: Preview, capsys
     assert urllib.request.urlopen(preview.url, timeout=10).status == 200  # still serving
     err = capsys.readouterr().err
     assert "Traceback" not in err and "Exception" not in err and err == "", err
+
+
+@pytest.mark.parametrize("case", ["2015-primarvard", "2018-patientmiljarden", "2022-godnara", "2016-naravard-blekinge"])
+def test_the_previews_papers_are_renders_bytes_edit_after_edit(case: str) -> None:
+    """A preview renders in pieces and keeps what an edit did not change (markdown pieces, lint findings, tables): after
+    each edit its papers are the bytes `render` makes of the same text."""
+    from tjanste.commands.pipeline import make_rendering
+    from tjanste.errors import CaseError
+    from tjanste.files import codecache
+    from tjanste.source.casenames import resolve_case_path
+    from tjanste.wording import markup
+
+    path = str(resolve_case_path(case))
+    text = Path(path).read_text(encoding="utf-8")
+    front, body = text.split("\n---\n", 1)
+    edits = [
+        text,
+        f"{text}\nEtt nytt stycke i slutet.\n",
+        f"{front}\n---\nEtt nytt första stycke.\n\n{body}",
+        f"{front}\n---\n{body.replace(' och ', ' samt ', 1)}",
+        f"{front}\n---\n{body}\n\n```\nett staket som inte stängs\n\n{body}",
+        text,
+    ]
+
+    def outcome(edited: str, pieces: bool) -> object:
+        markup._parsed.clear()  # each way parses the text itself, not finds the other's parse
+        codecache._memory.clear()
+        try:
+            rendering = make_rendering(path, text=edited, pieces=pieces)
+        except CaseError as error:  # an edit may break the case: the same problems then
+            return error.problems
+        return rendering.files, rendering.warnings
+
+    for edited in edits:
+        assert outcome(edited, pieces=True) == outcome(edited, pieces=False)

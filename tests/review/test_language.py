@@ -175,3 +175,44 @@ def test_digits_of_another_script_in_prose_are_named_and_never_taken_for_an_amou
     assert len(messages) == 3 and not any("är skrivet direkt i texten" in m or "utan gruppering" in m for m in messages)
     assert messages[0].startswith("'\u0661\u0660\u0660' är skrivet med siffror ur en annan skrift än 0–9 (U+0661 (ARABIC-INDIC DIGIT ONE))")
     assert "U+FF11 (FULLWIDTH DIGIT ONE)" in messages[2]
+
+
+def test_a_line_linted_again_gets_its_own_place_field_and_unit_word() -> None:
+    """The findings of a line are kept by its text (a preview lints the same lines at every save): the place, the field and
+    the organisation's unit word still come from the call."""
+    line = "Det kostar 12 mkr och 12 mnkr."
+    first, again, other = Problems(), Problems(), Problems()
+    lint_line(line, Place("a.md", 3, 1), "text", "mnkr", first)
+    lint_line(line, Place("b.md", 9, 5), "forslag.att[1]", "mnkr", again)
+    lint_line(line, Place("a.md", 3, 1), "text", "mkr", other)
+    assert [(p.place, p.field, p.message) for p in first.items] == [
+        (
+            Place("a.md", 3, 12),
+            "text",
+            "beloppet '12 mkr' är skrivet direkt i texten; lägg det under belopp och skriv t.ex. {{ belopp.namn }}, så formateras och kontrolleras det",
+        ),
+        (
+            Place("a.md", 3, 23),
+            "text",
+            "beloppet '12 mnkr' är skrivet direkt i texten; lägg det under belopp och skriv t.ex. {{ belopp.namn }}, så formateras och kontrolleras det",
+        ),
+        (Place("a.md", 3, 15), "text", "enhetsordet 'mkr'; organisationen skriver 'mnkr'"),
+    ]
+    assert [(p.place, p.field) for p in again.items] == [
+        (Place("b.md", 9, 16), "forslag.att[1]"),
+        (Place("b.md", 9, 27), "forslag.att[1]"),
+        (Place("b.md", 9, 19), "forslag.att[1]"),
+    ]
+    assert [p.message for p in other.items][2:] == ["enhetsordet 'mnkr'; organisationen skriver 'mkr'"]
+
+
+def test_a_line_too_long_to_keep_is_linted_each_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tjanste import limits
+    from tjanste.files import codecache
+
+    line = "Det kostar 12 mkr."
+    kept = line_warnings(line)
+    monkeypatch.setattr(codecache, "_memory", {})
+    monkeypatch.setattr(limits, "LINT_LINE_KEPT_CHARS", 5)
+    assert line_warnings(line) == kept
+    assert not codecache._memory

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
+from tjanste import limits
 from tjanste.errors import Place, Problems
+from tjanste.files import codecache
 from tjanste.source.case import Case
 from tjanste.values.amount import FOREIGN_UNITS, UNIT_NAMES
 from tjanste.values.characters import named
@@ -54,63 +57,73 @@ def lint_case(case: Case, problems: Problems) -> None:
 
 def lint_line(line: str, place: Place, field_name: str, unit_word: str, problems: Problems) -> None:
     """Raw amounts, hyphen-minus before a digit and foreign unit words in one line of prose."""
+    # Kept in memory by the line's text (codecache): a preview lints the same lines at every save of the case.
+    if len(line) > limits.LINT_LINE_KEPT_CHARS:
+        found = _findings(line, unit_word)
+    else:
+        found = codecache.stored("sprak", f"{unit_word}\0{line}", lambda _: _findings(line, unit_word), tuple, disk=False)
+    for column, message, code in found:
+        problems.warning(Place(place.path, place.line, place.col + column), field_name, message, code=code)
+
+
+class Finding(NamedTuple):
+    """One of lint_line's warnings: its column from the line's start, its message and its name (a key of WARNINGS, or '')."""
+
+    column: int
+    message: str
+    code: str = ""
+
+
+def _findings(line: str, unit_word: str) -> tuple[Finding, ...]:
+    """lint_line's warnings in one line."""
     text = _JINJA.sub(lambda m: " " * len(m.group(0)), line) if "{" in line else line  # blanked: columns still match the file
     if not _DIGIT.search(text):  # most lines: only the unit words can be wrong
-        _unit_words(text, place, field_name, unit_word, problems)
-        return
-
-    def at(match: re.Match[str]) -> Place:
-        return Place(place.path, place.line, place.col + match.start())
-
+        return _unit_words(text, unit_word)
+    found: list[Finding] = []
     for match in _FOREIGN_DIGITS.finditer(text):  # no figure of ours: counted by no check, and read as 0–9 by nobody
         first = match.group(0)[0]
-        problems.warning(
-            at(match),
-            field_name,
-            f"'{match.group(0)}' är skrivet med siffror ur en annan skrift än 0–9 ({named(first)}); de räknas inte som tal, "
-            "och ett belopp hör hemma under belopp",
+        found.append(
+            Finding(
+                match.start(),
+                f"'{match.group(0)}' är skrivet med siffror ur en annan skrift än 0–9 ({named(first)}); de räknas inte som tal, "
+                "och ett belopp hör hemma under belopp",
+            )
         )
-
     amounts = list(_RAW_AMOUNT.finditer(text))
     for match in amounts:
-        problems.warning(
-            at(match),
-            field_name,
-            f"beloppet '{match.group(0)}' är skrivet direkt i texten; "
-            "lägg det under belopp och skriv t.ex. {{ belopp.namn }}, så formateras och kontrolleras det",
-            code="belopp-i-texten",
+        found.append(
+            Finding(
+                match.start(),
+                f"beloppet '{match.group(0)}' är skrivet direkt i texten; "
+                "lägg det under belopp och skriv t.ex. {{ belopp.namn }}, så formateras och kontrolleras det",
+                code="belopp-i-texten",
+            )
         )
     for match in _RAW_NUMBER.finditer(text):
         if not any(a.start() <= match.start() < a.end() for a in amounts):
-            problems.warning(
-                at(match),
-                field_name,
-                f"talet '{match.group(0)}' är skrivet med siffror utan gruppering; är det ett belopp, lägg det under belopp",
-                code="tal-i-texten",
-            )
+            message = f"talet '{match.group(0)}' är skrivet med siffror utan gruppering; är det ett belopp, lägg det under belopp"
+            found.append(Finding(match.start(), message, code="tal-i-texten"))
     for match in _HYPHEN_MINUS.finditer(text):
-        problems.warning(
-            at(match),
-            field_name,
-            "bindestreck framför en siffra; ett negativt tal skrivs med minustecken − (U+2212), ett intervall med tankstreck –",
-            code="bindestreck",
+        found.append(
+            Finding(
+                match.start(),
+                "bindestreck framför en siffra; ett negativt tal skrivs med minustecken − (U+2212), ett intervall med tankstreck –",
+                code="bindestreck",
+            )
         )
-    _unit_words(text, place, field_name, unit_word, problems)
+    return (*found, *_unit_words(text, unit_word))
 
 
-def _unit_words(text: str, place: Place, field_name: str, unit_word: str, problems: Problems) -> None:
+def _unit_words(text: str, unit_word: str) -> tuple[Finding, ...]:
     if not any(word in text for word in _UNIT_WORDS):  # a plain search first: most lines name no unit at all
-        return
+        return ()
+    found = []
     for match in _UNIT_WORD.finditer(text):
         word = match.group(1)
         expected = FOREIGN_UNITS.get(word, unit_word)
         if word != expected:
-            problems.warning(
-                Place(place.path, place.line, place.col + match.start()),
-                field_name,
-                f"enhetsordet '{word}'; organisationen skriver '{expected}'",
-                code="enhetsord",
-            )
+            found.append(Finding(match.start(), f"enhetsordet '{word}'; organisationen skriver '{expected}'", code="enhetsord"))
+    return tuple(found)
 
 
 def lint_clause(text: str, place: Place, field_name: str, problems: Problems) -> None:

@@ -10,7 +10,8 @@ from urllib.parse import unquote
 
 from tjanste import limits
 from tjanste.files import codecache
-from tjanste.wording.prosetokens import ProseToken, copied, from_values, plain_env, to_values
+from tjanste.wording.prose import rendering_in_pieces
+from tjanste.wording.prosetokens import ProseToken, from_values
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -41,8 +42,13 @@ def parse_prose(text: str) -> tuple[list[ProseToken], dict[str, Any]]:
     """
     found = _parsed.get(text)
     if found is None:
-        values = codecache.stored("markdown", text, _parse_values, tuple)
-        found = ([from_values(token) for token in values[0]], values[1])
+        if rendering_in_pieces():  # a preview: a top-level piece at a time, so that a saved edit re-parses what it changed
+            from tjanste.wording.blockparse import parse_tokens
+
+            found = parse_tokens(parser(), text)  # a new text at every save: kept here only, as its pieces are
+        else:
+            values = codecache.stored("markdown", text, _parse_values, tuple)
+            found = ([from_values(token) for token in values[0]], values[1])
         if len(_parsed) >= limits.PARSED_PROSE_KEPT:
             _parsed.clear()
         _parsed[text] = found
@@ -50,9 +56,9 @@ def parse_prose(text: str) -> tuple[list[ProseToken], dict[str, Any]]:
 
 
 def _parse_values(text: str) -> tuple[list[tuple[Any, ...]], dict[str, Any]]:
-    env: dict[str, Any] = {}
-    tokens = parser().parse(text, env)
-    return [to_values(copied(token)) for token in tokens], plain_env(env)
+    from tjanste.wording.blockparse import whole
+
+    return whole(parser(), text)
 
 
 TABLE_MARK = re.compile("\u2063tabell:([A-Za-z_][A-Za-z0-9_]*)\u2063" + r"(?:\[\^[^\]\s]+\])*")  # and its cells' footnote references

@@ -161,10 +161,15 @@ def in_pieces() -> Iterator[None]:
         _in_pieces.reset(token)
 
 
+def rendering_in_pieces() -> bool:
+    """Whether prose is rendered in pieces in this thread (see in_pieces): a preview, whose every edit is a new text."""
+    return _in_pieces.get()
+
+
 def _rendered(source: str, values: dict[str, Any]) -> str:
     workbudget.tick()  # compiling counts too: a case of 100 000 distinct att-satser is mostly compiling
     env = environment()
-    if _in_pieces.get() and not any(mark in source for mark in _WHOLE_ONLY):
+    if rendering_in_pieces() and not any(mark in source for mark in _WHOLE_ONLY):
         parts = _PARAGRAPH_BREAK.split(source)
         pieces = ["".join(parts[index : index + 2]) for index in range(0, len(parts), 2)]
         try:

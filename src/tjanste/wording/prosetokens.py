@@ -35,15 +35,17 @@ class ProseToken:
         return self.attrs.get(name)
 
 
-def copied(token: Any) -> ProseToken:
-    """A markdown-it-py Token (and its children) as a ProseToken."""
-    children = [copied(child) for child in token.children] if token.children is not None else None
+def copied(token: Any, shift: int = 0, children: list[ProseToken] | None = None) -> ProseToken:
+    """A markdown-it-py Token (and its children) as a ProseToken: its lines moved down by `shift`, and with `children`
+    (made already) in place of its own when they are given."""
+    if children is None and token.children is not None:
+        children = [copied(child) for child in token.children]
     return ProseToken(
         token.type,
         token.tag,
         token.nesting,
         dict(token.attrs),
-        list(token.map) if token.map is not None else None,
+        [number + shift for number in token.map] if token.map is not None else None,
         token.level,
         children,
         token.content,
@@ -55,21 +57,23 @@ def copied(token: Any) -> ProseToken:
     )
 
 
-def to_values(token: ProseToken) -> tuple[Any, ...]:
-    """The token as tuples, lists, dicts and texts: what marshal writes to the cache."""
-    children = [to_values(child) for child in token.children] if token.children is not None else None
+def token_values(token: Any, shift: int = 0, children: list[tuple[Any, ...]] | None = None) -> tuple[Any, ...]:
+    """A markdown-it-py Token (or a ProseToken) as tuples, lists, dicts and texts, what marshal writes to the cache: its
+    lines moved down by `shift`, and with `children` (values already made) in place of its own when they are given."""
+    if children is None and token.children is not None:
+        children = [token_values(child) for child in token.children]
     return (
         token.type,
         token.tag,
         token.nesting,
-        token.attrs,
-        token.map,
+        dict(token.attrs),
+        [number + shift for number in token.map] if token.map is not None else None,
         token.level,
         children,
         token.content,
         token.markup,
         token.info,
-        token.meta,
+        dict(token.meta),
         token.block,
         token.hidden,
     )

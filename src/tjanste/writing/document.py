@@ -33,7 +33,7 @@ from tjanste.wording.sandbox import Sandbox
 from tjanste.writing.body import BodyWriter
 from tjanste.writing.metadata import LANGUAGE, custom_properties
 from tjanste.writing.picture import Pictures, logo_run
-from tjanste.writing.table import shared_widths, signature, table_elements
+from tjanste.writing.table import paper_tables
 from tjanste.writing.templating import PreparedTemplate, prepare, render_package
 
 BODY_MARK = "\u2063tjanste-brodtext\u2063"  # an invisible separator no official types
@@ -164,10 +164,8 @@ def render_entries(paper: Paper, template: Path) -> list[tuple[str, bytes]]:
     unit_words = paper.case.profile.enhetsord
     writer = BodyWriter(ooxml.Numbering(numbering.element), footnotes, picture=Pictures(package, main, paper.base_dir))
     # every table of the case, so a bilaga's table of the beslut's columns gets the beslut's widths too
-    widths = shared_widths(list(paper.case.tabeller.values()), unit_words)
-    writer.blocks["tabell"] = lambda name: table_elements(
-        (table := paper.case.tabeller[name]), writer.inline_text, unit_words, widths[signature(table)]
-    )
+    tables = paper_tables(paper.case.tabeller, unit_words)
+    writer.blocks["tabell"] = lambda name: tables.elements(name, writer.inline_text)
     tokens, env = parse_prose(paper.prose)
     writer.env = copy.deepcopy(env)  # table cells parse their footnote references into it
     body = writer.write(tokens)

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import copy
+import copyreg
+import io
+import pickle
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from itertools import repeat
 
 from lxml import etree
 
+from tjanste import limits
 from tjanste.docx import ooxml
+from tjanste.errors import Place
 from tjanste.review.tables import shown_decimals
 from tjanste.source.tables import Table, TableRow, Value
 from tjanste.values.amount import Amount
@@ -169,6 +176,70 @@ def table_elements(table: Table, inline_runs: Runs, unit_words: Mapping[str, str
     # The table's heading stands above it, as Swedish papers place a table's caption, and is kept on its page.
     caption = [ooxml.paragraph("Caption", inline_runs(table.rubrik), keep_next=True)] if table.rubrik else []
     return [*caption, tbl]
+
+
+@dataclass
+class PaperTables:
+    """A paper's case tables as Word elements: their shared widths, and each table's elements once made, kept in memory
+    for a paper made again of the same tables (see paper_tables). The kept elements are never handed out: each paper
+    gets copies of its own, which the body writer goes on to change."""
+
+    tables: dict[str, Table]
+    unit_words: Mapping[str, str]
+    widths: dict[tuple[tuple[str, str, str], ...], list[int]]
+    made: dict[str, list[etree._Element]] = field(default_factory=dict)
+
+    def elements(self, name: str, inline_runs: Runs) -> list[etree._Element]:
+        """table_elements for the table of that name; kept unless a text of it has a '[' (a footnote, a link, a picture,
+        which read and change the paper's own notes and parts)."""
+        found = self.made.get(name)
+        if found is not None:
+            return [copy.deepcopy(element) for element in found]
+        texts: list[str] = []
+
+        def recorded(text: str) -> list[etree._Element]:
+            texts.append(text)
+            return inline_runs(text)
+
+        table = self.tables[name]
+        made = table_elements(table, recorded, self.unit_words, self.widths[signature(table)])
+        if not any("[" in text for text in texts):
+            self.made[name] = [copy.deepcopy(element) for element in made]
+        return made
+
+
+def paper_tables(tables: dict[str, Table], unit_words: Mapping[str, str]) -> PaperTables:
+    """A paper's tables, kept in memory for a paper made again of them (a preview's edit of the prose leaves them as they
+    were, and `alla` meets the same tables in copies of a case): the key is every table and the unit words as pickle
+    writes them, every value but where it was written (a Place, which only a message reads), so two papers share an
+    entry only when all their tables are the same."""
+    try:
+        key = _key((tables, dict(unit_words)))
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):  # a value pickle cannot write
+        key = b""
+    if not key or len(key) > limits.BUILT_TABLES_KEY_BYTES:  # made anew, not kept
+        return PaperTables(tables, unit_words, shared_widths(list(tables.values()), unit_words))
+    found = _papers.get(key)
+    if found is None:
+        if len(_papers) >= limits.BUILT_TABLES_KEPT:
+            _papers.clear()
+        found = _papers[key] = PaperTables(tables, dict(unit_words), shared_widths(list(tables.values()), unit_words))
+    return found
+
+
+_papers: dict[bytes, PaperTables] = {}
+
+
+def _key(value: object) -> bytes:
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {**copyreg.dispatch_table, Place: _nowhere}
+    pickler.dump(value)
+    return out.getvalue()
+
+
+def _nowhere(place: Place) -> tuple[type[Place], tuple[str]]:
+    return Place, ("",)
 
 
 def _plain(text: str) -> str:
