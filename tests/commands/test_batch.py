@@ -140,6 +140,31 @@ def test_alla_in_two_processes_writes_what_a_single_render_writes_and_goes_on_af
         assert _outputs(out / name) == _outputs(build / name), name
 
 
+def test_without_j_a_few_changed_cases_are_rendered_here_and_many_in_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Starting the workers costs more than a few cases' renders; from WORKERS_FROM_CASES changed cases on, they pay."""
+    import argparse
+
+    from tjanste.cli.arguments import build_parser
+    from tjanste.commands import batch, workers
+
+    pools: list[int] = []
+    real = workers.Pool
+
+    def counted(jobs: int) -> object:
+        pools.append(jobs)
+        return real(jobs)
+
+    monkeypatch.setattr(workers, "Pool", counted)
+    assert rendered(run_alla(tmp_path / "ut", capsys)) == ALL and pools == []  # five changed cases: this process alone
+    monkeypatch.setattr(batch, "WORKERS_FROM_CASES", 5)
+    assert rendered(run_alla(tmp_path / "ut2", capsys)) == ALL and pools == [min(batch.default_jobs(), 5)]
+    monkeypatch.undo()
+    commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert f"färre än {batch.WORKERS_FROM_CASES} ändrade ärenden" in " ".join(commands.choices["alla"].format_help().split())
+
+
 def _render_or_die(case_paths: list[Path], *arguments: object) -> list[object]:
     """Stands in for batch.render_cases in a worker: the worker rendering 2016-naravard-blekinge is killed."""
 

@@ -88,7 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         type=_jobs,
         default=None,
-        help="skriv ärendena i N processer samtidigt (standard: en per processorkärna); -j 1 skriver dem ett i taget i samma process",
+        help=(
+            "skriv ärendena i N processer samtidigt (standard: en per processorkärna, men färre än 24 ändrade ärenden "
+            "utan --pdf i samma process); -j 1 skriver dem ett i taget i samma process"
+        ),
     )
     check = commands.add_parser(
         "check",

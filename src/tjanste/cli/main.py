@@ -134,9 +134,9 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_all(args: argparse.Namespace) -> int:
-    from tjanste.commands.batch import Status, default_jobs, render_all
+    from tjanste.commands.batch import Status, render_all
 
-    outcomes = render_all(args.ut, pdf=args.pdf, jobs=args.processer or default_jobs())
+    outcomes = render_all(args.ut, pdf=args.pdf, jobs=args.processer)
     if any(o.status is Status.INTERNAL_ERROR for o in outcomes):
         return INTERNAL_ERROR
     return 1 if any(o.status is Status.FAILED for o in outcomes) else 0
