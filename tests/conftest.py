@@ -88,13 +88,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Groups each module's tests on one worker, except the fuzzing; in the quick run, leaves out the slow tests.
 
     `make test` runs with `--dist loadgroup`: a module's tests share one worker, so its module
-    fixtures (one LibreOffice call for all its documents) run once, while the fuzz inputs, a
-    third of the suite's time and independent of each other, are dealt to whichever worker is free.
+    fixtures (one LibreOffice call for all its documents) run once, and so do the modules that use
+    build_pdf, while the fuzz inputs, independent of each other, are dealt to whichever worker is free.
     `make test-snabb` leaves out the fuzz modules (test_fuzz*.py) and the tests marked langsam.
     """
+    # The modules that read build_pdf (every case's PDFs, made once per worker) share a worker, so it is made once.
+    sharing = {item.path for item in items if "build_pdf" in getattr(item, "fixturenames", ())}
     for item in items:
         if not item.path.name.startswith("test_fuzz"):
-            item.add_marker(pytest.mark.xdist_group(str(item.path.relative_to(ROOT))))
+            item.add_marker(pytest.mark.xdist_group("build_pdf" if item.path in sharing else str(item.path.relative_to(ROOT))))
     if not QUICK:
         return
     slow = [item for item in items if _slow(item)]
