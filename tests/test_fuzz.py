@@ -968,7 +968,8 @@ def test_mutations_are_reproducible_and_cover_every_case(tmp_path: Path) -> None
 
 # --- hostile .docx: mutations of a rendered document, read by `text` and `check --tillganglighet` ------
 
-DOCX_INPUTS = int(os.environ.get("TJANSTE_FUZZ_DOCX", "40"))
+# One mutated .docx per 25 case inputs: 20 in `make test`, 400 in `make fuzz` (or TJANSTE_FUZZ_DOCX).
+DOCX_INPUTS = int(os.environ.get("TJANSTE_FUZZ_DOCX", str(max(20, TOTAL // 25))))
 XML_SNIPPETS = [
     b"<w:sdt><w:sdtContent>" * 300,
     b"</w:p>",
