@@ -274,6 +274,15 @@ def project_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
+def edited(path: Path, *pairs: tuple[str, str]) -> str:
+    """A case file's text with each (old, new) replaced once; an old text not found fails the test."""
+    text = path.read_text(encoding="utf-8")
+    for old, new in pairs:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return text
+
+
 def rewrite_part(docx: Path, name: str, change: Callable[[bytes], bytes]) -> None:
     """Rewrites one part of a .docx in place, every other part as it was."""
     from hostile import replace_part

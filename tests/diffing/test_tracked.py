@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import KORPUS, ROOT, soffice
+from conftest import KORPUS, ROOT, edited, soffice
 from tjanste.commands.pipeline import make_rendering
 from tjanste.diffing.tracked import tracked_docx
 from tjanste.diffing.views import view
@@ -22,14 +22,6 @@ AUTHOR, DATE = "Granskare Gran", "2015-01-19T00:00:00Z"
 
 def rendered(path: Path, text: str | None = None) -> dict[str, bytes]:
     return make_rendering(str(path), text=text).files
-
-
-def edited(path: Path, *pairs: tuple[str, str]) -> str:
-    text = path.read_text(encoding="utf-8")
-    for old, new in pairs:
-        assert old in text, old
-        text = text.replace(old, new, 1)
-    return text
 
 
 def primarvard() -> tuple[dict[str, bytes], dict[str, bytes]]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import KORPUS
+from conftest import KORPUS, edited
 from tjanste.commands.pipeline import make_rendering
 from tjanste.diffing.compare import compare_case
 from tjanste.diffing.figures import changed, figures
@@ -15,14 +17,6 @@ from tjanste.diffing.words import Piece, changes, new_text, old_text, tokens, wo
 NBSP = "\u00a0"
 PRIMARVARD = KORPUS / "cases" / "2015-primarvard.md"
 GODNARA = KORPUS / "cases" / "2022-godnara.md"
-
-
-def edited(path, *pairs: tuple[str, str]) -> str:
-    text = path.read_text(encoding="utf-8")
-    for old, new in pairs:
-        assert old in text, old
-        text = text.replace(old, new, 1)
-    return text
 
 
 def test_an_amount_written_with_a_no_break_space_is_one_word_and_punctuation_stands_apart() -> None:
@@ -136,14 +130,19 @@ def test_nothing_changed_is_one_line() -> None:
     assert as_text(diff) == "2015-primarvard: ingen ändring i texten (HEAD → arbetskatalogen)\n"
 
 
+def changed_figures(path: Path, text: str) -> dict[str, tuple[str, str]]:
+    """Each figure of the case that the edited text changes, by name: (old, new)."""
+    before, after = make_rendering(str(path), documents=False), make_rendering(str(path), text=text, documents=False)
+    return {c.name: (c.old, c.new) for c in changed(figures(before.case, before.papers), figures(after.case, after.papers))}
+
+
 def test_a_table_cell_changes_its_column_sum_and_the_kontroll_that_names_it() -> None:
     text = edited(
         GODNARA,
         ("Fast läkar- och vårdkontakt, 300 000 kr", "Fast läkar- och vårdkontakt, 299 500 kr"),
         ("skrivet: [30 594 000 kr]", "skrivet: [30 593 500 kr]"),
     )
-    before, after = make_rendering(str(GODNARA), documents=False), make_rendering(str(GODNARA), text=text, documents=False)
-    found = {c.name: (c.old, c.new) for c in changed(figures(before.case, before.papers), figures(after.case, after.papers))}
+    found = changed_figures(GODNARA, text)
     assert [found["tabell.narakort.summa"][0].replace(NBSP, " "), found["tabell.narakort.summa"][1].replace(NBSP, " ")] == [
         "30 594 000 kr",
         "30 593 500 kr",
@@ -173,8 +172,7 @@ def test_the_decision_recorded_is_among_the_figures() -> None:
         ("  paragraf: 12", "  paragraf: 13"),
         ("  utfall: enligt förslaget", "  utfall: med ändringar\n  att:\n    - avslå allt"),
     )
-    before, after = make_rendering(str(PRIMARVARD), documents=False), make_rendering(str(PRIMARVARD), text=text, documents=False)
-    found = {c.name: (c.old, c.new) for c in changed(figures(before.case, before.papers), figures(after.case, after.papers))}
+    found = changed_figures(PRIMARVARD, text)
     assert found["beslut.paragraf"] == ("12", "13")
     assert found["beslut.utfall"] == ("enligt förslaget", "med ändringar")
     assert found["beslut.att[1]"][1].startswith("att avslå allt")
