@@ -204,6 +204,17 @@ def test_the_pool_gives_each_task_its_own_result_or_failure() -> None:
     assert results[2].error == "ValueError: invalid literal for int() with base 10: 'x'"
 
 
+def test_an_idle_worker_that_missed_its_sigterm_ends_at_once_after_ctrl_c() -> None:
+    """A SIGTERM landing just before an idle worker's read() began was handled only after it: Ctrl-C waited STOP_SECONDS."""
+    from tjanste.commands.workers import Pool
+
+    with Pool(1) as pool:
+        list(pool.run([(signal.signal, (signal.SIGTERM, signal.SIG_IGN))]))  # as if the signal were lost
+        [worker] = pool.workers
+        pool.close(interrupted=True)
+    assert worker.process.exitcode == 0  # it saw its pipe close and returned; -9 would be the kill after STOP_SECONDS
+
+
 def _test_folders() -> tuple[str, str]:
     import conftest
 

@@ -143,6 +143,9 @@ class Pool:
         for worker in self.workers:
             if interrupted:
                 worker.process.terminate()
+                # A SIGTERM that lands just before an idle worker's read() begins is handled only when the read returns:
+                # closing our end makes that read return (EOF) instead of blocking until the kill below.
+                worker.connection.close()
             else:
                 with contextlib.suppress(OSError):
                     worker.connection.send(None)
