@@ -271,18 +271,21 @@ def test_alla_pdf_makes_one_libreoffice_call_per_worker_and_a_case_whose_pdf_fai
 def test_ctrl_c_stops_every_worker_and_leaves_no_half_written_folder(tmp_path: Path, project_copy: Path) -> None:
     from tjanste.commands.stamp import outputs_intact
 
-    out = tmp_path / "ut"
-    command = [sys.executable, "-m", "tjanste", "alla", "-j", "2", "--ut", str(out)]
-    process = subprocess.Popen(
-        command, env={**os.environ, "TJANSTE_ROT": str(project_copy)}, stderr=subprocess.PIPE, text=True, start_new_session=True
-    )
-    deadline = time.monotonic() + 30
-    while not out.exists() and time.monotonic() < deadline:  # the workers have begun to write
-        time.sleep(0.02)
-    os.killpg(process.pid, signal.SIGINT)  # as Ctrl-C does: to the whole process group
-    _, err = process.communicate(timeout=60)
-    if process.returncode == 0:
-        pytest.skip("alla blev klart före Ctrl-C")
+    for attempt in range(3):  # on a busy machine the poll below may wake only after alla has finished: then once more
+        out = tmp_path / f"ut-{attempt}"
+        command = [sys.executable, "-m", "tjanste", "alla", "-j", "2", "--ut", str(out)]
+        process = subprocess.Popen(
+            command, env={**os.environ, "TJANSTE_ROT": str(project_copy)}, stderr=subprocess.PIPE, text=True, start_new_session=True
+        )
+        deadline = time.monotonic() + 30
+        while not out.exists() and time.monotonic() < deadline:  # the workers have begun to write
+            time.sleep(0.02)
+        os.killpg(process.pid, signal.SIGINT)  # as Ctrl-C does: to the whole process group
+        _, err = process.communicate(timeout=60)
+        if process.returncode != 0:
+            break
+    else:
+        pytest.skip("alla blev klart före Ctrl-C tre gånger")
     assert process.returncode == 130, err
     assert err.splitlines()[-1].startswith("tjanste: avbrutet; ingen fil är halvskriven")
     assert "Traceback" not in err
