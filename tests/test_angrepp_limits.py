@@ -483,7 +483,7 @@ def test_a_case_of_many_distinct_att_satser_stops_at_the_time_budget_with_one_er
     assert time.process_time() - started < SECONDS
     errors = [line for line in capsys.readouterr().err.splitlines() if ": fel: " in line]
     assert len(errors) == 1, errors[:3]
-    assert "Jinja får arbeta högst 0.2 s per ärende (JINJA_SECONDS_PER_CASE); tiden tog slut här" in errors[0]
+    assert "Jinja får arbeta högst 0,2 s per ärende (JINJA_SECONDS_PER_CASE); tiden tog slut här" in errors[0]
 
 
 @pytest.mark.parametrize("text", ["![" * 50_000, "![a](b " * 50_000], ids=["oppna-bilder", "sokvagar-utan-slut"])

@@ -31,6 +31,11 @@ class Limit(NamedTuple):
         return f"{self.what} är {found}{unit}, över gränsen {self.value}{unit} ({self.name}); {self.advice}"
 
 
+def seconds(value: float) -> str:
+    """A time in seconds as Swedish text writes it: 5, 0,2 (a decimal comma, no trailing zeros)."""
+    return f"{value:g}".replace(".", ",")
+
+
 class LimitError(TjansteError, ValueError):
     """An input over a limit; the message is the limit's own, the caller adds the file and line."""
 

@@ -9,6 +9,7 @@ import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
+from tjanste import limits
 from tjanste.errors import CaseError, Place, Problem, display_path
 
 FIELD = "pdf"
@@ -59,7 +60,7 @@ def run(command: list[str], timeout: float, documents: list[Path], extra: Mappin
             [
                 Problem(
                     Place(display_path(documents[0])),
-                    f"LibreOffice blev inte klart inom {timeout:g} s och avbröts; ingen PDF skrevs ({names})",
+                    f"LibreOffice blev inte klart inom {limits.seconds(timeout)} s och avbröts; ingen PDF skrevs ({names})",
                     FIELD,
                 )
             ]

@@ -36,7 +36,7 @@ class Work:
         if time.monotonic() > self.deadline:
             self.spent = True
             raise LimitExceeded(
-                f"Jinja får arbeta högst {limits.JINJA_SECONDS_PER_CASE:g} s per ärende (JINJA_SECONDS_PER_CASE); "
+                f"Jinja får arbeta högst {limits.seconds(limits.JINJA_SECONDS_PER_CASE)} s per ärende (JINJA_SECONDS_PER_CASE); "
                 "tiden tog slut här; förenkla uttrycket eller slingan"
             )
 
