@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
-import signal
 import subprocess
 import sys
 import time
 import zipfile
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from conftest import BROKEN, BROKEN_CASES, KORPUS, ROOT, expected_error
 from tjanste.cli.main import main
+from tjanste.commands import workers
 from tjanste.commands.stamp import outputs_intact
 from tjanste.files.writer import write_all
 
@@ -76,11 +79,27 @@ def test_a_failed_render_leaves_earlier_outputs_byte_identical(tmp_path: Path, c
     assert {p.name: sha256(p) for p in (out / "2015-primarvard").iterdir()} == before
 
 
+def _render_in_a_worker(out: Path) -> tuple[Any, Connection]:
+    """`render 2022-godnara` started in an `alla` worker: forked with tjanste imported, so it renders at once, not after
+    a Python start; the worker and the end of the pipe its result comes back on."""
+    context = multiprocessing.get_context(workers.START_METHOD)
+    if workers.START_METHOD == "forkserver":
+        context.set_forkserver_preload(workers.PRELOAD)
+    result, child_end = context.Pipe()
+    worker = context.Process(target=workers._serve, args=(child_end, dict(os.environ), os.getcwd()), daemon=True)
+    worker.start()
+    child_end.close()
+    result.send((main, (["render", "2022-godnara", "--ut", str(out)],)))
+    return worker, result
+
+
 @pytest.mark.langsam  # processes of their own: left out of make test-snabb
 def test_a_render_killed_midway_leaves_no_half_file(tmp_path: Path, project_copy: Path) -> None:
     """kill -9 at staggered moments: every file in the folder is then either the old one or the new one, whole.
 
     The case alternates between two versions, so every render has new bytes to write (an unchanged paper is not rewritten).
+    The moments are spread over the time one render takes here, measured first, so that on a fast or a slow machine the
+    kills land from the render's start to its last rename.
     """
     case = project_copy / "cases" / "2022-godnara.md"
     original = case.read_text(encoding="utf-8")
@@ -92,31 +111,39 @@ def test_a_render_killed_midway_leaves_no_half_file(tmp_path: Path, project_copy
         reference.append({p.name: p.read_bytes() for p in (tmp_path / f"referens-{number}" / "2022-godnara").iterdir()})
     assert reference[0]["beslut.docx"] != reference[1]["beslut.docx"]
     out = tmp_path / "build"
-    assert main(["render", "2022-godnara", "--ut", str(out)]) == 0  # the folder holds the second version
+    for number in (0, 1):  # the second, timed, has a running forkserver, as every round below; the folder holds version 1
+        case.write_text(versions[number], encoding="utf-8")
+        started = time.monotonic()
+        worker, result = _render_in_a_worker(out)
+        assert result.recv().value == 0
+        one_render = time.monotonic() - started
+        worker.kill()
+        worker.join()
     folder = out / "2022-godnara"
     killed = 0
-    for round_number, delay in enumerate(0.02 * i for i in range(1, 16)):
+    rounds = 15
+    for round_number in range(rounds):
+        delay = 1.3 * one_render * (round_number + 1) / rounds  # the last few after the render has ended
         case.write_text(versions[round_number % 2], encoding="utf-8")
-        process = subprocess.Popen(
-            [sys.executable, "-m", "tjanste", "render", "2022-godnara", "--ut", str(out)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        worker, result = _render_in_a_worker(out)
         time.sleep(delay)
-        if process.poll() is None:
-            process.send_signal(signal.SIGKILL)
+        worker.kill()
+        worker.join()
+        try:
+            result.recv()  # its result: the render had finished
+        except EOFError:  # none: killed in flight
             killed += 1
-        process.wait()
+        result.close()
         for path in folder.iterdir():
             if path.name.endswith(".tmp"):
                 continue  # a temporary is never read; the next render removes stale ones
             data = path.read_bytes()
             assert data in (reference[0][path.name], reference[1][path.name]), (
-                f"{path.name} är halvskriven efter kill -9 efter {delay:.2f} s"
+                f"{path.name} är halvskriven efter kill -9 efter {delay:.3f} s"
             )
             if path.suffix == ".docx":
                 assert zipfile.ZipFile(path).testzip() is None
-        assert outputs_intact(folder), f"filerna är från olika körningar efter kill -9 efter {delay:.2f} s"
+        assert outputs_intact(folder), f"filerna är från olika körningar efter kill -9 efter {delay:.3f} s"
     assert killed >= 3  # the test killed renders in flight, not only finished ones
 
 
