@@ -201,7 +201,7 @@ def test_time_budget_holds_in_a_worker_thread(monkeypatch: pytest.MonkeyPatch) -
         text, problems = pool.submit(render, source).result(timeout=30)
     assert text is None
     [problem] = problems.items
-    assert str(problem).startswith("cases/x.md:11:1: fel: text: Jinja får arbeta högst 0.05 s per ärende (JINJA_SECONDS_PER_CASE)")
+    assert str(problem).startswith("cases/x.md:11:1: fel: text: Jinja får arbeta högst 0,05 s per ärende (JINJA_SECONDS_PER_CASE)")
 
 
 def test_the_guide_arithmetic_table_is_what_prose_gives() -> None:
