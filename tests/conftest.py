@@ -11,6 +11,7 @@ import contextlib
 import multiprocessing
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -161,6 +162,18 @@ def soffice() -> str | None:
     if found is None and os.environ.get("TJANSTE_KRAV_LIBREOFFICE"):
         pytest.fail("LibreOffice krävs i CI men saknas (apt-get install libreoffice-writer)")
     return found
+
+
+def pdftotext(pdf: Path | bytes, *options: str) -> str:
+    """poppler's text of a PDF, read from a copy whose /OutputIntents key has another name of the same length.
+
+    For a PDF/A, poppler builds a colour transform from its output intent (an ICC profile) for every page: 10 to 30 times
+    the time of the text itself, which does not depend on it (pdf/layout.py reads the words the same way).
+    test_libreoffice checks that both readings give the same text."""
+    data = pdf if isinstance(pdf, bytes) else pdf.read_bytes()
+    unmanaged = data.replace(b"/OutputIntents", b"/OutputIntentX", 1)
+    done = subprocess.run(["pdftotext", *options, "-", "-"], input=unmanaged, capture_output=True, check=True, timeout=60)
+    return done.stdout.decode("utf-8")
 
 
 # The published schemas the archive tests validate against: ../shared/schemas/ beside the project (CI clones it there),

@@ -10,7 +10,6 @@ a multiset: a line moved to another page, a changed word or a missing page fails
 from __future__ import annotations
 
 import shutil
-import subprocess
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +17,7 @@ from pathlib import Path
 import pytest
 from test_preview_browser import CHROMIUM_ARGS, chromium
 
-from conftest import PDF_CASES, soffice
+from conftest import PDF_CASES, pdftotext, soffice
 from tjanste.commands.preview import Preview
 from tjanste.pdf.warm import WarmOffice
 
@@ -31,8 +30,7 @@ def words(text: str) -> Counter[str]:
 
 
 def filed_pages(pdf: Path) -> list[str]:
-    result = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True, timeout=60)
-    return result.stdout.split("\f")[:-1]  # a form feed ends every page
+    return pdftotext(pdf).split("\f")[:-1]  # a form feed ends every page
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import KORPUS, ROOT, fake_soffice, soffice
+from conftest import KORPUS, ROOT, fake_soffice, pdftotext, soffice
 from tjanste.commands.pipeline import render_case
 from tjanste.errors import CaseError
 from tjanste.pdf import convert as conversion
@@ -48,7 +48,7 @@ def flat(text: str) -> str:
 
 
 def pdf_text(pdf: Path) -> str:
-    return flat(subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout)
+    return flat(pdftotext(pdf, "-layout"))
 
 
 def att_satser(name_or_path: str) -> list[str]:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from conftest import KORPUS, soffice
+from conftest import KORPUS, pdftotext, soffice
 from tjanste.commands.pipeline import pdf_copies, read_and_word, render_documents
 from tjanste.pdf.warm import WarmOffice
 from tjanste.pdf.xmp import pdfa_part
@@ -35,7 +34,7 @@ def office() -> Iterator[WarmOffice]:
 
 
 def _text(pdf: bytes) -> str:
-    return subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True, timeout=60).stdout.decode()
+    return pdftotext(pdf)
 
 
 def test_the_warm_office_makes_what_render_pdf_makes_survives_a_crash_and_stops(

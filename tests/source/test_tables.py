@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import subprocess
 import zipfile
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, pdftotext
 from tjanste.cli.main import main
 from tjanste.commands.pipeline import render_case
 from tjanste.errors import CaseError
@@ -177,7 +176,7 @@ def test_a_table_heading_stands_above_its_table_as_its_caption(tmp_path: Path) -
     if soffice() is None:
         pytest.skip("LibreOffice saknas: apt-get install libreoffice-writer")
     [pdf] = to_pdfa([docx], tmp_path / "pdf")
-    shown = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    shown = pdftotext(pdf)
     assert "Tabell 1. Fördelning per område" in shown
 
 
