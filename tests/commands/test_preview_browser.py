@@ -10,11 +10,15 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from conftest import QUICK
 from tjanste.commands.preview import Preview
+
+if TYPE_CHECKING:
+    from tjanste.pdf.warm import WarmOffice
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -41,11 +45,12 @@ def chromium() -> str:
 
 
 @pytest.fixture
-def page(project_copy: Path) -> Iterator[object]:
+def page(project_copy: Path, warm_office: WarmOffice | None) -> Iterator[object]:
     executable = chromium()
     from playwright.sync_api import sync_playwright
 
-    preview = Preview("2015-primarvard").start()
+    # The worker's LibreOffice draws the pages each edit asks for, as in a preview of its own, without a start of its own.
+    preview = Preview("2015-primarvard", office=warm_office).start()
     try:
         with sync_playwright() as driver:
             browser = driver.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
