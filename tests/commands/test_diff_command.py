@@ -161,8 +161,11 @@ def test_a_profile_change_lists_every_case_whose_text_changed(repo: Path, build:
     assert "[-Karlskrona-]{+Ronneby+} dag som ovan" in out
 
 
-def test_a_change_in_the_code_shows_the_old_side_rendered_by_its_own_code(repo: Path, capsys) -> None:
+def test_a_change_in_the_code_shows_the_old_side_rendered_by_its_own_code(repo: Path, tmp_path: Path, capsys) -> None:
     shutil.copytree(ROOT / "src", repo / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    seen = tmp_path / "cachar.txt"  # each revision's code writes down the cache it was given
+    entry = repo / "src" / "tjanste" / "__main__.py"
+    entry.write_text(f"import os\nopen({str(seen)!r}, 'a').write(os.environ['TJANSTE_CACHE'] + '\\n')\n{entry.read_text()}")
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "koden")
     edit(
@@ -174,6 +177,9 @@ def test_a_change_in_the_code_shows_the_old_side_rendered_by_its_own_code(repo: 
     assert main(["diff", "--alla", "--fran", "HEAD~1", "--till", "HEAD"]) == 0
     out = capsys.readouterr().out
     assert "Landstingsstyrelsen föreslås {+att+} besluta" in out
+    # Never the user's cache, whose key the commit's code could read to sign entries that this tjanste would load.
+    given = seen.read_text(encoding="utf-8").splitlines()
+    assert len(given) == 2 and os.environ["TJANSTE_CACHE"] not in given and len(set(given)) == 2, given
 
 
 class _FakeGitHub(http.server.BaseHTTPRequestHandler):

@@ -132,10 +132,13 @@ def render_tree(tree: Path, project: Path, cases: list[str] | None, out: Path, l
     out, and its lines say why). The tree's project root is `project` (the repository's top or a folder in it).
     """
     code = tree / "src"
-    env = {**os.environ, "TJANSTE_ROT": str(project), "TJANSTE_CACHE": str(out / ".cache")}
+    env = {**os.environ, "TJANSTE_ROT": str(project)}
     env.pop("TJANSTE_FELSOK", None)
     if (code / "tjanste" / "__main__.py").is_file():
         env["PYTHONPATH"] = os.pathsep.join([str(code), *filter(None, [os.environ.get("PYTHONPATH")])])
+        # Code from a commit runs here: it gets a cache of its own, never the user's, whose key it could read to sign
+        # entries this tjanste would then load. A tree without code runs this tjanste, which may use the user's cache.
+        env["TJANSTE_CACHE"] = str(out / ".cache")
     commands = [["alla", "--ut", str(out)]] if cases is None else [["render", case, "--ut", str(out)] for case in cases]
     said: list[str] = []
     for command in commands:
