@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import errno
+import gc
 import html
 import json
 import os
@@ -355,6 +356,9 @@ def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
 def serve(case: str, *, port: int | None = None, open_browser: bool = True) -> int:
     """Runs the preview until Ctrl+C; returns the exit code."""
     preview = Preview(case, port).start()
+    # What the first render made (compiled templates, parsed parts, the kept pieces) lives as long as the preview: left
+    # out of the cyclic collector's searches, each later full collection searches only what edits made (2-3 ms an edit).
+    gc.freeze()
     print(f"förhandsvisning av {preview.case_path.name}: {preview.url}  (avsluta med Ctrl+C)", flush=True)
     if open_browser and not os.environ.get("TJANSTE_INGEN_WEBBLASARE"):
         import webbrowser
