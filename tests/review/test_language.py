@@ -212,7 +212,7 @@ def test_a_line_too_long_to_keep_is_linted_each_time(monkeypatch: pytest.MonkeyP
 
     line = "Det kostar 12 mkr."
     kept = line_warnings(line)
-    monkeypatch.setattr(codecache, "_memory", {})
+    codecache._memory.clear()
     monkeypatch.setattr(limits, "LINT_LINE_KEPT_CHARS", 5)
     assert line_warnings(line) == kept
     assert not codecache._memory

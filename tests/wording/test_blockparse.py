@@ -134,4 +134,4 @@ def test_the_kept_pieces_are_bounded(monkeypatch: pytest.MonkeyPatch, limit: str
     for number in range(30):
         assert_as_whole("".join(f"Stycke {number}-{piece}.\n\n" for piece in range(4)))
     for kept in (blockparse._pieces, blockparse._inlines):
-        assert len(kept) <= limits.PARSED_PIECES_KEPT and kept.chars <= limits.PARSED_PIECES_CHARS
+        assert len(kept) <= limits.PARSED_PIECES_KEPT and kept.held <= limits.PARSED_PIECES_CHARS

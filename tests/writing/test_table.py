@@ -10,6 +10,7 @@ import pytest
 from conftest import ROOT
 from tjanste import limits
 from tjanste.commands.pipeline import make_rendering
+from tjanste.files.kept import Kept
 from tjanste.writing import table
 
 TABLE = {
@@ -19,7 +20,7 @@ TABLE = {
 
 
 def test_a_table_from_memory_gives_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(table, "_papers", {})
+    monkeypatch.setattr(table, "_papers", Kept(lambda: limits.BUILT_TABLES_KEPT))
     case = str(ROOT / "tests" / "arenden" / "tabeller.md")
     made = make_rendering(case).files
     assert any(kept.made for kept in table._papers.values())  # the tables without a footnote, link or picture are kept...
@@ -28,7 +29,7 @@ def test_a_table_from_memory_gives_the_same_bytes(monkeypatch: pytest.MonkeyPatc
 
 
 def test_each_case_gets_its_own_table(make_case: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(table, "_papers", {})
+    monkeypatch.setattr(table, "_papers", Kept(lambda: limits.BUILT_TABLES_KEPT))
     prose = '{{ tabell("fordelning") }}'
     first = make_case("forsta", prose, tabeller={"fordelning": TABLE})
     other = make_case("andra", prose, tabeller={"fordelning": {**TABLE, "rader": ["[Nära vård, 30 mnkr]", "[Ambulans, 12 mnkr]"]}})
@@ -39,7 +40,7 @@ def test_each_case_gets_its_own_table(make_case: Callable[..., Path], monkeypatc
 
 def test_a_table_with_a_footnote_is_made_each_time(make_case: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
     """A footnote in a cell is numbered in the paper's own notes: never kept."""
-    monkeypatch.setattr(table, "_papers", {})
+    monkeypatch.setattr(table, "_papers", Kept(lambda: limits.BUILT_TABLES_KEPT))
     noted = {**TABLE, "rader": ["[Nära vård, 30 mnkr]", '["E-hälsa[^n]", 12 mnkr]']}
     path = make_case("fotnot", '{{ tabell("fordelning") }}\n\n[^n]: En not.', tabeller={"fordelning": noted})
     made = make_rendering(str(path)).files
@@ -49,10 +50,10 @@ def test_a_table_with_a_footnote_is_made_each_time(make_case: Callable[..., Path
 
 
 def test_tables_too_large_to_keep_are_made_each_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(table, "_papers", {})
+    monkeypatch.setattr(table, "_papers", Kept(lambda: limits.BUILT_TABLES_KEPT))
     case = str(ROOT / "tests" / "arenden" / "tabeller.md")
     kept = make_rendering(case).files
-    monkeypatch.setattr(table, "_papers", {})
+    monkeypatch.setattr(table, "_papers", Kept(lambda: limits.BUILT_TABLES_KEPT))
     monkeypatch.setattr(limits, "BUILT_TABLES_KEY_BYTES", 100)
     assert make_rendering(case).files == kept
     assert not table._papers
@@ -60,7 +61,7 @@ def test_tables_too_large_to_keep_are_made_each_time(monkeypatch: pytest.MonkeyP
 
 def test_the_same_tables_in_another_file_are_the_same_entry(make_case: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
     """Where a table was written only names it in messages: `alla` over copies of a case makes its tables once."""
-    monkeypatch.setattr(table, "_papers", {})
+    monkeypatch.setattr(table, "_papers", Kept(lambda: limits.BUILT_TABLES_KEPT))
     prose = '{{ tabell("fordelning") }}'
     first = make_rendering(str(make_case("forsta", prose, tabeller={"fordelning": TABLE}))).files
     copy = make_rendering(str(make_case("kopia", "Text före.\n\n" + prose, tabeller={"fordelning": TABLE}))).files

@@ -36,12 +36,13 @@ from typing import Any, TypeVar
 
 from tjanste import limits
 from tjanste.errors import TjansteError
+from tjanste.files.kept import Kept
 from tjanste.files.writer import create_new, replace_file
 
 _MAGIC = b"tjanste-jinja-2\n"  # entries of the unsigned format (-1) are never read
 _KEY_NAME = "nyckel"
 _KEY_BYTES = 32
-_memory: dict[tuple[str, str], object] = {}
+_memory: Kept[tuple[str, str], object] = Kept(lambda: limits.CODE_CACHE_ENTRIES)
 T = TypeVar("T")
 
 
@@ -253,7 +254,7 @@ def lookup(kind: str, source: str, expected: type, *, disk: bool = True) -> Any:
     found = _read(path) if path is not None else None
     if not isinstance(found, expected):
         return None
-    _remember(kind, source, found)
+    _memory.keep((kind, source), found)
     return found
 
 
@@ -262,13 +263,7 @@ def keep(kind: str, source: str, value: Any, *, disk: bool = True) -> None:
     path = _entry_path(kind, source) if disk else None
     if path is not None:
         _write(path, value)
-    _remember(kind, source, value)
-
-
-def _remember(kind: str, source: str, value: Any) -> None:
-    if len(_memory) >= limits.CODE_CACHE_ENTRIES:  # a long preview session: start over rather than grow without end
-        _memory.clear()
-    _memory[(kind, source)] = value
+    _memory.keep((kind, source), value)
 
 
 def _entry_path(kind: str, source: str) -> Path | None:

@@ -21,6 +21,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from tjanste import limits
+from tjanste.files.kept import Kept
 from tjanste.wording.prosetokens import ProseToken, copied, from_values, plain_env, token_values
 
 if TYPE_CHECKING:
@@ -41,27 +42,11 @@ _NO_NOTES: dict[str, Any] = {}
 _EMPTY_NOTES: dict[str, Any] = {"footnotes": {"refs": {}, "list": {}}}  # what the footnote rule leaves where it found none
 
 
-class _Kept(dict[str, Any]):
-    """Parses kept by their text, PARSED_PIECES_KEPT of them and PARSED_PIECES_CHARS of text at most: a long preview
-    session starts over rather than grow without end."""
-
-    chars = 0
-
-    def keep(self, text: str, value: Any) -> None:
-        if len(text) > limits.PARSED_PIECES_CHARS:
-            return
-        if len(self) >= limits.PARSED_PIECES_KEPT or self.chars + len(text) > limits.PARSED_PIECES_CHARS:
-            self.clear()
-            self.chars = 0
-        self[text] = value
-        self.chars += len(text)
-
-
 # a piece's text -> its block tokens (never changed, never handed out), its environment, whether its end is a clean cut
-_pieces = _Kept()
+_pieces: Kept[str, Any] = Kept(lambda: limits.PARSED_PIECES_KEPT, lambda: limits.PARSED_PIECES_CHARS)
 # a paragraph's text without '[' -> its inline tokens (shared by every parse: nothing changes a token after the parse),
 # and whether parsing it set up the footnotes' record
-_inlines = _Kept()
+_inlines: Kept[str, Any] = Kept(lambda: limits.PARSED_PIECES_KEPT, lambda: limits.PARSED_PIECES_CHARS)
 
 
 def parse_tokens(md: MarkdownIt, text: str) -> Parsed:

@@ -18,6 +18,7 @@ from lxml import etree
 from tjanste import limits
 from tjanste.docx import ooxml
 from tjanste.errors import Place
+from tjanste.files.kept import Kept
 from tjanste.review.tables import shown_decimals
 from tjanste.source.tables import Table, TableRow, Value
 from tjanste.values.amount import Amount
@@ -221,13 +222,11 @@ def paper_tables(tables: dict[str, Table], unit_words: Mapping[str, str]) -> Pap
         return PaperTables(tables, unit_words, shared_widths(list(tables.values()), unit_words))
     found = _papers.get(key)
     if found is None:
-        if len(_papers) >= limits.BUILT_TABLES_KEPT:
-            _papers.clear()
-        found = _papers[key] = PaperTables(tables, dict(unit_words), shared_widths(list(tables.values()), unit_words))
+        found = _papers.keep(key, PaperTables(tables, dict(unit_words), shared_widths(list(tables.values()), unit_words)))
     return found
 
 
-_papers: dict[bytes, PaperTables] = {}
+_papers: Kept[bytes, PaperTables] = Kept(lambda: limits.BUILT_TABLES_KEPT)
 
 
 def _key(value: object) -> bytes:
