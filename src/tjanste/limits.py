@@ -28,7 +28,8 @@ class Limit(NamedTuple):
     def message(self, found: int | str) -> str:
         """The one Swedish message for this limit: what was found, the limit and what to do."""
         unit = f" {self.unit}" if self.unit else ""
-        return f"{self.what} är {found}{unit}, över gränsen {self.value}{unit} ({self.name}); {self.advice}"
+        value = seconds(self.value) if isinstance(self.value, float) else self.value  # a limit lowered to a fraction
+        return f"{self.what} är {found}{unit}, över gränsen {value}{unit} ({self.name}); {self.advice}"
 
 
 def seconds(value: float) -> str:

@@ -136,7 +136,7 @@ def test_a_revision_that_renders_too_long_is_stopped_at_the_limit(repo: Path, mo
     monkeypatch.setattr(limits, "DIFF_RENDER_SECONDS", limits.DIFF_RENDER_SECONDS._replace(value=0.01))
     assert main(["diff", CASE]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("tjanste: fel: HEAD (") and "över gränsen 0.01 sekunder (DIFF_RENDER_SECONDS)" in err
+    assert err.startswith("tjanste: fel: HEAD (") and "över gränsen 0,01 sekunder (DIFF_RENDER_SECONDS)" in err
 
 
 def test_outside_a_git_repository_says_so(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
