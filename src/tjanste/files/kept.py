@@ -11,8 +11,9 @@ Value = TypeVar("Value")
 
 class Kept(dict[Key, Value]):
     """At most `entries()` values and, given `total`, at most `total()` of their keys' sizes (`size`, the length by
-    default); a key larger than that alone is not kept. Full, it is emptied rather than grow without end in a long preview session; picking what to
-    drop would cost more than the renders it saves. The bounds are read at each keep, as limits.py holds them now."""
+    default); a key larger than that alone is not kept. Full, it is emptied rather than grow without end in a long
+    preview session; picking what to drop would cost more than the renders it saves. The bounds are read at each keep,
+    as limits.py holds them now."""
 
     def __init__(self, entries: Callable[[], int], total: Callable[[], int] | None = None, size: Callable[[Key], int] = len) -> None:  # type: ignore[assignment]
         super().__init__()
