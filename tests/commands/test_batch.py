@@ -279,7 +279,7 @@ def test_ctrl_c_stops_every_worker_and_leaves_no_half_written_folder(tmp_path: P
     # A run started with & from a script ignores SIGINT, and an ignored signal is inherited by every process it starts:
     # alla would never see the Ctrl-C. A handler of ours is not inherited; exec gives the child the default, as a
     # terminal's command has.
-    ignored = signal.signal(signal.SIGINT, signal.default_int_handler)
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         for attempt in range(3):  # on a busy machine the poll below may wake only after alla has finished: then once more
             out = tmp_path / f"ut-{attempt}"
@@ -297,7 +297,7 @@ def test_ctrl_c_stops_every_worker_and_leaves_no_half_written_folder(tmp_path: P
         else:
             pytest.skip("alla blev klart före Ctrl-C tre gånger")
     finally:
-        signal.signal(signal.SIGINT, ignored)
+        signal.signal(signal.SIGINT, before)
     assert process.returncode == 130, err
     assert err.splitlines()[-1].startswith("tjanste: avbrutet; ingen fil är halvskriven")
     assert "Traceback" not in err
