@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import re
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -192,8 +193,6 @@ def test_a_tab_left_open_is_answered_by_a_restarted_preview(project_copy: Path) 
 
 def test_the_pages_request_is_answered_when_the_case_changes(preview: Preview, project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The page's request (vanta=1) waits for a change instead of asking four times a second: a save shows at once."""
-    import threading
-
     from tjanste.commands import preview as module
 
     seen, _ = preview.content()
@@ -218,13 +217,18 @@ def test_a_browser_that_aborts_a_request_prints_nothing(preview: Preview, capsys
     import socket
     import struct
 
+    threads = threading.active_count()
     for _ in range(10):
         client = socket.create_connection(("127.0.0.1", preview.port))
         client.sendall(sent.replace(b"{port}", str(preview.port).encode()))
         client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close with a reset, as a browser may
         client.close()
-    time.sleep(0.5)
-    assert urllib.request.urlopen(preview.url, timeout=10).status == 200  # still serving
+    # Still serving; and since the server takes connections in the order they came, the ten were taken before this one.
+    assert urllib.request.urlopen(preview.url, timeout=10).status == 200
+    deadline = time.monotonic() + 10
+    while threading.active_count() > threads and time.monotonic() < deadline:  # every request's thread has said all it says
+        time.sleep(0.01)
+    assert threading.active_count() == threads
     err = capsys.readouterr().err
     assert "Traceback" not in err and "Exception" not in err and err == "", err
 
