@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from tjanste import limits
 from tjanste.docx.ns import PKG, W
 from tjanste.errors import TjansteError
+from tjanste.files.kept import Kept
 from tjanste.limits import Limit
 
 VAL = W + "val"
@@ -216,13 +217,11 @@ class WrittenPackage(Package):
         data = self._parts[name]
         found = _written_parts.get(data)
         if found is None:  # the styles, settings and letterhead come back the same render after render; nothing changes a tree
-            if len(_written_parts) >= limits.WRITTEN_PARTS_KEPT:
-                _written_parts.clear()
-            found = _written_parts[data] = ET.fromstring(data)
+            found = _written_parts.keep(data, ET.fromstring(data))
         return found
 
 
-_written_parts: dict[bytes, ET.Element] = {}
+_written_parts: Kept[bytes, ET.Element] = Kept(lambda: limits.WRITTEN_PARTS_KEPT)
 
 
 def _check_ratio(size: int, compressed: int, where: str) -> None:

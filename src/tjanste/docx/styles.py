@@ -9,6 +9,7 @@ from typing import NamedTuple
 from tjanste import limits
 from tjanste.docx.ns import W
 from tjanste.docx.reading import VAL, as_int, on, on_value, over, val
+from tjanste.files.kept import Kept
 
 
 class Style(NamedTuple):
@@ -121,7 +122,7 @@ class Styles:
 # ---------------------------------------------------------------- headings
 
 
-_styles_kept: dict[int, tuple[ET.Element | None, Styles]] = {}
+_styles_kept: Kept[int, tuple[ET.Element | None, Styles]] = Kept(lambda: limits.WRITTEN_PARTS_KEPT)
 
 
 def styles_of(root: ET.Element | None) -> Styles:
@@ -129,11 +130,7 @@ def styles_of(root: ET.Element | None) -> Styles:
     kept = _styles_kept.get(id(root))
     if kept is not None and kept[0] is root:
         return kept[1]
-    if len(_styles_kept) >= limits.WRITTEN_PARTS_KEPT:
-        _styles_kept.clear()
-    styles = Styles(root)
-    _styles_kept[id(root)] = (root, styles)  # the tree is kept with it, so its id is not reused
-    return styles
+    return _styles_kept.keep(id(root), (root, Styles(root)))[1]  # the tree is kept with it, so its id is not reused
 
 
 HEADING_NAME = re.compile(r"heading ([1-9])", re.IGNORECASE)

@@ -10,6 +10,7 @@ from urllib.parse import unquote
 
 from tjanste import limits
 from tjanste.files import codecache
+from tjanste.files.kept import Kept
 from tjanste.wording.prose import rendering_in_pieces
 from tjanste.wording.prosetokens import ProseToken, from_values
 
@@ -28,7 +29,7 @@ def parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False, "typographer": False}).use(footnote_plugin)
 
 
-_parsed: dict[str, tuple[list[ProseToken], dict[str, Any]]] = {}
+_parsed: Kept[str, tuple[list[ProseToken], dict[str, Any]]] = Kept(lambda: limits.PARSED_PROSE_KEPT)
 
 
 def parse_prose(text: str) -> tuple[list[ProseToken], dict[str, Any]]:
@@ -49,9 +50,7 @@ def parse_prose(text: str) -> tuple[list[ProseToken], dict[str, Any]]:
         else:
             values = codecache.stored("markdown", text, _parse_values, tuple)
             found = ([from_values(token) for token in values[0]], values[1])
-        if len(_parsed) >= limits.PARSED_PROSE_KEPT:
-            _parsed.clear()
-        _parsed[text] = found
+        _parsed.keep(text, found)
     return found
 
 
