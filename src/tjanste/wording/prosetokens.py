@@ -57,17 +57,15 @@ def copied(token: Any, shift: int = 0, children: list[ProseToken] | None = None)
     )
 
 
-def token_values(token: Any, shift: int = 0, children: list[tuple[Any, ...]] | None = None) -> tuple[Any, ...]:
-    """A markdown-it-py Token (or a ProseToken) as tuples, lists, dicts and texts, what marshal writes to the cache: its
-    lines moved down by `shift`, and with `children` (values already made) in place of its own when they are given."""
-    if children is None and token.children is not None:
-        children = [token_values(child) for child in token.children]
+def token_values(token: Any) -> tuple[Any, ...]:
+    """A markdown-it-py Token (or a ProseToken) as tuples, lists, dicts and texts, what marshal writes to the cache."""
+    children = [token_values(child) for child in token.children] if token.children is not None else None
     return (
         token.type,
         token.tag,
         token.nesting,
         dict(token.attrs),
-        [number + shift for number in token.map] if token.map is not None else None,
+        list(token.map) if token.map is not None else None,
         token.level,
         children,
         token.content,
