@@ -106,14 +106,12 @@ def _block_tokens(md: MarkdownIt, src: str, env: dict[str, Any], shift: dict[int
     used: set[int] = set()
     line = 0
     for index, start in enumerate(starts):
-        if start < 0:
-            continue
         end = starts[index + 1] if index + 1 < len(starts) else len(src)
         piece = src[start:end]
         found, piece_env, clean = _block(md, piece)
-        if not clean and end < len(src):  # a fence open at the cut, or nesting near the limit: the rest is one piece
+        last = not clean and end < len(src)  # a fence open at the cut, or nesting near the limit: the rest is one piece
+        if last:
             piece = src[start:]
-            starts[index + 1 :] = [-1] * (len(starts) - index - 1)
             found, piece_env, clean = _block(md, piece)
         if id(found) in used:  # the same text twice (two equal paragraphs): its tokens once more, as their own objects
             found = [_fresh(token) for token in found]
@@ -124,6 +122,8 @@ def _block_tokens(md: MarkdownIt, src: str, env: dict[str, Any], shift: dict[int
             shift[id(token)] = line
         tokens += found
         line += piece.count("\n")
+        if last:
+            break
     return tokens
 
 
