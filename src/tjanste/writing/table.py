@@ -218,11 +218,12 @@ def paper_tables(tables: dict[str, Table], unit_words: Mapping[str, str]) -> Pap
         key = _key((tables, dict(unit_words)))
     except (pickle.PicklingError, TypeError, AttributeError, RecursionError):  # a value pickle cannot write
         key = b""
-    if not key or len(key) > limits.BUILT_TABLES_KEY_BYTES:  # made anew, not kept
-        return PaperTables(tables, unit_words, shared_widths(list(tables.values()), unit_words))
-    found = _papers.get(key)
+    kept = bool(key) and len(key) <= limits.BUILT_TABLES_KEY_BYTES  # else made anew every time
+    found = _papers.get(key) if kept else None
     if found is None:
-        found = _papers.keep(key, PaperTables(tables, dict(unit_words), shared_widths(list(tables.values()), unit_words)))
+        found = PaperTables(tables, dict(unit_words), shared_widths(list(tables.values()), unit_words))
+        if kept:
+            _papers.keep(key, found)
     return found
 
 
