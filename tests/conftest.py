@@ -175,14 +175,12 @@ def soffice() -> str | None:
 
 
 def pdftotext(pdf: Path | bytes, *options: str) -> str:
-    """poppler's text of a PDF, read from a copy whose /OutputIntents key has another name of the same length.
+    """poppler's text of a PDF, read as the page check reads it (pdf/layout.without_output_intent): for a PDF/A 10 to 30
+    times faster, and the same text (test_libreoffice checks both readings)."""
+    from tjanste.pdf.layout import without_output_intent
 
-    For a PDF/A, poppler builds a colour transform from its output intent (an ICC profile) for every page: 10 to 30 times
-    the time of the text itself, which does not depend on it (pdf/layout.py reads the words the same way).
-    test_libreoffice checks that both readings give the same text."""
-    data = pdf if isinstance(pdf, bytes) else pdf.read_bytes()
-    unmanaged = data.replace(b"/OutputIntents", b"/OutputIntentX", 1)
-    done = subprocess.run(["pdftotext", *options, "-", "-"], input=unmanaged, capture_output=True, check=True, timeout=60)
+    data = without_output_intent(pdf if isinstance(pdf, bytes) else pdf.read_bytes())
+    done = subprocess.run(["pdftotext", *options, "-", "-"], input=data, capture_output=True, check=True, timeout=60)
     return done.stdout.decode("utf-8")
 
 

@@ -69,15 +69,22 @@ class Block:
     after: list[PdfWord] = field(default_factory=list)  # PDF words on the line after the block's last word
 
 
+def without_output_intent(pdf: bytes) -> bytes:
+    """A PDF/A's bytes for poppler to read its text from: the catalog's /OutputIntents key renamed.
+
+    poppler makes a colour transform from a PDF/A's output intent (an ICC profile) for every page, which makes reading the
+    words twenty times slower (2 s for the ten pages of 2022-godnara); the words do not depend on it. The new name has
+    the same length, so that every offset in the file stays right.
+    """
+    return pdf.replace(b"/OutputIntents", b"/OutputIntentX", 1)
+
+
 def pdf_words(pdf: Path) -> list[PdfWord]:
     """The body words of a PDF in drawing order, headers above the top margin left out."""
     tool = shutil.which("pdftotext")
     if tool is None:
         raise FileNotFoundError("pdftotext")
-    # poppler makes a colour transform from a PDF/A's output intent (an ICC profile) for every page, which makes reading the
-    # words twenty times slower (2 s for the ten pages of 2022-godnara); the words do not depend on it, so pdftotext reads a
-    # copy whose catalog key is renamed, to a name of the same length so that every offset in the file stays right.
-    data = pdf.read_bytes().replace(b"/OutputIntents", b"/OutputIntentX", 1)
+    data = without_output_intent(pdf.read_bytes())
     result = subprocess.run([tool, "-raw", "-bbox", "-", "-"], input=data, capture_output=True, timeout=PDFTOTEXT_SECONDS, check=True)
     text = result.stdout.decode("utf-8", errors="replace")
     words: list[PdfWord] = []
