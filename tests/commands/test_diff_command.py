@@ -20,7 +20,7 @@ from typing import ClassVar
 
 import pytest
 
-from conftest import KORPUS, ROOT
+from conftest import KORPUS, ROOT, edited
 from tjanste.cli.main import main
 from tjanste.diffing.views import view
 from tjanste.docx.text import docx_text
@@ -38,9 +38,7 @@ def git(repo: Path, *args: str) -> str:
 
 
 def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    path.write_text(edited(path, (old, new)), encoding="utf-8")
 
 
 @pytest.fixture
