@@ -295,6 +295,21 @@ def project_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
+def serving_worker() -> tuple[Any, Any]:
+    """An `alla` worker (commands/workers._serve) started as the pool starts one, with this test's environment and folder,
+    and this end of its pipe: the worker's process and the connection its tasks go to and its results come from."""
+    from tjanste.commands import workers
+
+    context = multiprocessing.get_context(workers.START_METHOD)
+    if workers.START_METHOD == "forkserver":
+        context.set_forkserver_preload(workers.PRELOAD)
+    connection, child_end = context.Pipe()
+    worker = context.Process(target=workers._serve, args=(child_end, dict(os.environ), os.getcwd()), daemon=True)
+    worker.start()
+    child_end.close()
+    return worker, connection
+
+
 def edited(path: Path, *pairs: tuple[str, str]) -> str:
     """A case file's text with each (old, new) replaced once; an old text not found fails the test."""
     text = path.read_text(encoding="utf-8")

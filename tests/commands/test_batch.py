@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import soffice
+from conftest import serving_worker, soffice
 from tjanste.cli.main import main
 
 ALL = {"2015-primarvard", "2016-naravard-blekinge", "2018-patientmiljarden", "2022-godnara", "2026-ramomfordelning-namnder"}
@@ -311,15 +311,7 @@ def test_ctrl_c_stops_every_worker_and_leaves_no_half_written_folder(tmp_path: P
 @pytest.mark.langsam
 def test_a_worker_whose_parent_was_killed_ends_without_a_traceback(capfd: pytest.CaptureFixture[str]) -> None:
     """kill -9 of `alla -j 2`: each worker finished its task, found the pipe broken and printed two BrokenPipe tracebacks."""
-    import multiprocessing
-
-    from tjanste.commands import workers
-
-    context = multiprocessing.get_context(workers.START_METHOD)
-    parent_end, child_end = context.Pipe()
-    worker = context.Process(target=workers._serve, args=(child_end, dict(os.environ), os.getcwd()))
-    worker.start()
-    child_end.close()
+    worker, parent_end = serving_worker()
     parent_end.send((time.sleep, (0.5,)))  # a task under way when the parent goes
     parent_end.close()  # as a killed parent's end closes
     worker.join(30)

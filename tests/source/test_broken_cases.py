@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import subprocess
 import sys
@@ -16,9 +15,8 @@ from typing import Any
 
 import pytest
 
-from conftest import BROKEN, BROKEN_CASES, KORPUS, ROOT, expected_error
+from conftest import BROKEN, BROKEN_CASES, KORPUS, ROOT, expected_error, serving_worker
 from tjanste.cli.main import main
-from tjanste.commands import workers
 from tjanste.commands.stamp import outputs_intact
 from tjanste.files.writer import write_all
 
@@ -82,13 +80,7 @@ def test_a_failed_render_leaves_earlier_outputs_byte_identical(tmp_path: Path, c
 def _render_in_a_worker(out: Path) -> tuple[Any, Connection]:
     """`render 2022-godnara` started in an `alla` worker: forked with tjanste imported, so it renders at once, not after
     a Python start; the worker and the end of the pipe its result comes back on."""
-    context = multiprocessing.get_context(workers.START_METHOD)
-    if workers.START_METHOD == "forkserver":
-        context.set_forkserver_preload(workers.PRELOAD)
-    result, child_end = context.Pipe()
-    worker = context.Process(target=workers._serve, args=(child_end, dict(os.environ), os.getcwd()), daemon=True)
-    worker.start()
-    child_end.close()
+    worker, result = serving_worker()
     result.send((main, (["render", "2022-godnara", "--ut", str(out)],)))
     return worker, result
 
