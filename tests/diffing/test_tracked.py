@@ -16,6 +16,7 @@ from tjanste.commands.pipeline import make_rendering
 from tjanste.diffing.tracked import tracked_docx
 from tjanste.diffing.views import view
 from tjanste.docx.text import docx_text
+from tjanste.pdf.officeprofile import seed
 
 AUTHOR, DATE = "Granskare Gran", "2015-01-19T00:00:00Z"
 
@@ -139,6 +140,7 @@ def libreoffice_copies(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, 
     source = folder / "beslut-andringar.docx"
     source.write_bytes(tracked_docx(old["beslut.docx"], new["beslut.docx"], AUTHOR, DATE))
     out = folder / "ut"
+    seed(folder / "profil", office, macro=False)  # spares each start LibreOffice's render tests
     for target in ("txt:Text", "docx:MS Word 2007 XML"):
         subprocess.run(
             [

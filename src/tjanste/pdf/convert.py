@@ -18,6 +18,7 @@ from tjanste.files.writer import move
 from tjanste.pdf.accessible import finish_file
 from tjanste.pdf.office import ending
 from tjanste.pdf.office import run as _run
+from tjanste.pdf.officeprofile import MACRO_NAME, seed
 from tjanste.pdf.xmp import pdfa_part, with_title_unescaped
 
 
@@ -51,22 +52,8 @@ FILTER = "pdf:writer_pdf_Export:" + json.dumps(
     {name: {"type": "boolean" if isinstance(v, bool) else "long", "value": str(v).lower()} for name, v in EXPORT_OPTIONS.items()},
     separators=(",", ":"),
 )
-MACRO = Path(__file__).with_name("officeexport.py")
-MACRO_URL = "vnd.sun.star.script:tjanste_export.py$export?language=Python&location=user"
+MACRO_URL = f"vnd.sun.star.script:{MACRO_NAME}$export?language=Python&location=user"
 JOBS_VARIABLE = "TJANSTE_PDF_JOBS"
-
-# Older versions ignore the JSON but read the export defaults from the user profile, so the private
-# profile is seeded with the same setting; either way the result is checked afterwards.
-PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Common/Filter/PDF/Export">
-<prop oor:name="SelectPdfVersion" oor:op="fuse"><value>2</value></prop></item>
-<item oor:path="/org.openoffice.Office.Common/Filter/PDF/Export">
-<prop oor:name="UseTaggedPDF" oor:op="fuse"><value>true</value></prop></item>
-<item oor:path="/org.openoffice.Office.Common/Filter/PDF/Export">
-<prop oor:name="PDFUACompliance" oor:op="fuse"><value>true</value></prop></item>
-</oor:items>
-"""
 
 
 def to_pdfa(docx_files: list[Path], out_dir: Path, *, timeout: float = TIMEOUT_SECONDS) -> list[Path]:
@@ -178,7 +165,7 @@ def _cold(
     """LibreOffice started for this call with a private profile; each document's message (sources get the TOC's copies)."""
     failure = ""
     if has_macro_runtime(office):
-        with _profile() as profile:
+        with _profile(office, macro=True) as profile:
             try:
                 return _export(office, profile, documents, names, staging, timeout, number_toc)
             except _MacroFailed as failed:
@@ -188,7 +175,7 @@ def _cold(
     # the macro left half made is taken for a PDF.
     for pdf in staging.glob("*.pdf"):
         pdf.unlink()
-    with _profile() as profile:
+    with _profile(office, macro=False) as profile:
         try:
             messages = dict.fromkeys(documents, _convert(office, profile, _given(documents, names, sources, staging), staging, timeout))
             if number_toc:
@@ -223,9 +210,6 @@ def _export(
     so one layout gives both the numbers and the pages they name. The documents are read
     where they are: each PDF is named by the job, so repeated names need no copies.
     """
-    scripts = profile / "user" / "Scripts" / "python"
-    scripts.mkdir(parents=True)
-    shutil.copyfile(MACRO, scripts / "tjanste_export.py")
     jobs = [{"docx": str(d), "pdf": str(out / f"{Path(names[d]).stem}.pdf"), "toc": number_toc} for d in documents]
     jobs_file = profile / "jobb.json"
     jobs_file.write_text(json.dumps({"filter": EXPORT_OPTIONS, "jobs": jobs}), encoding="utf-8")
@@ -247,16 +231,15 @@ class _MacroFailed(Exception):
 
 
 @contextlib.contextmanager
-def _profile() -> Iterator[Path]:
-    """A private LibreOffice profile for one start, seeded with the PDF/A export settings; removed afterwards.
+def _profile(office: str, *, macro: bool) -> Iterator[Path]:
+    """A private LibreOffice profile for one start (officeprofile.seed), with the export macro if asked; removed afterwards.
 
     One per call, so that calls in other workers run beside it, and a new one after a start that failed: an aborted
     LibreOffice may leave its lock and recovery state behind.
     """
     profile = Path(tempfile.mkdtemp(prefix="tjanste-lo-profil-"))
     try:
-        (profile / "user").mkdir()
-        (profile / "user" / "registrymodifications.xcu").write_text(PROFILE_SETTINGS, encoding="utf-8")
+        seed(profile, office, macro=macro)
         yield profile
     finally:
         shutil.rmtree(profile, ignore_errors=True)

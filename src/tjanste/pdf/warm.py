@@ -1,11 +1,12 @@
 """One LibreOffice kept running for the live preview: the same macro and checks as `render --pdf`, without a start per change.
 
-A cold LibreOffice takes 1.2-1.5 s to start before it converts anything; the preview would show
-a change's pages 2 s after saving. Here soffice runs officeexport.py's `serve` macro, which reads
-jobs (the same jobs file export() reads) a line at a time from a Unix socket in a private folder
-and answers each with a line. convert.py sends it the jobs where it would start LibreOffice, so
-the PDFs are made by the same code and checked by the same rules. LibreOffice ends when the
-socket closes: when stop() is called, or when tjanste goes away.
+A cold LibreOffice takes about 0.4 s to start before it converts anything (more on a loaded machine,
+and twice that before officeprofile.py spared it its render tests); the preview would pay it at every
+save. Here soffice runs officeexport.py's `serve` macro, which reads jobs (the same jobs file export()
+reads) a line at a time from a Unix socket in a private folder and answers each with a line.
+convert.py sends it the jobs where it would start LibreOffice, so the PDFs are made by the same code
+and checked by the same rules. LibreOffice ends when the socket closes: when stop() is called, or
+when tjanste goes away.
 """
 
 from __future__ import annotations
@@ -23,12 +24,13 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
-from tjanste.pdf.convert import MACRO, PROFILE_SETTINGS, has_macro_runtime
+from tjanste.pdf.convert import has_macro_runtime
 from tjanste.pdf.office import office_environment
+from tjanste.pdf.officeprofile import MACRO_NAME, seed
 
 START_SECONDS = 60.0  # a first start on a loaded machine; later conversions take a fifth of a second
 ACCEPT_STEP_SECONDS = 0.2  # how often a starting LibreOffice is looked at: one that ended (no macro ran) is not waited for
-SERVE_URL = "vnd.sun.star.script:tjanste_export.py$serve?language=Python&location=user"
+SERVE_URL = f"vnd.sun.star.script:{MACRO_NAME}$serve?language=Python&location=user"
 SOCKET_VARIABLE = "TJANSTE_PDF_SOCKET"
 
 
@@ -88,9 +90,7 @@ class WarmOffice:
         assert self.office is not None
         folder = Path(tempfile.mkdtemp(prefix="tjanste-lo-varm-"))
         self._folder = folder
-        (folder / "user" / "Scripts" / "python").mkdir(parents=True)
-        (folder / "user" / "registrymodifications.xcu").write_text(PROFILE_SETTINGS, encoding="utf-8")
-        shutil.copyfile(MACRO, folder / "user" / "Scripts" / "python" / "tjanste_export.py")
+        seed(folder, self.office, macro=True)
         address = str(folder / "s")
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
