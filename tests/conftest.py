@@ -347,6 +347,16 @@ def expected_error(path: Path) -> str:
     return second.removeprefix("# väntat: ")
 
 
+def as_installed(folder: Path, office: str) -> None:
+    """Gives a stand-in soffice in folder, which runs `office`, the version in a bootstrap file beside it, as an installation
+    has: its starts are then seeded as the real one's are (pdf/officeprofile.py), without LibreOffice's render tests."""
+    from tjanste.pdf.officeprofile import installed_version
+
+    version = installed_version(office)
+    if version is not None:
+        (folder / "bootstraprc").write_text(f"[Bootstrap]\nProductKey=LibreOffice {version}\n", encoding="utf-8")
+
+
 def fake_soffice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str) -> Path:
     """A stand-in `soffice` first on PATH, to reach the error paths without LibreOffice; returns an empty document to convert."""
     folder = tmp_path / "bin"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import struct
 import zipfile
@@ -66,11 +67,17 @@ def zip_bomb(docx: bytes, megabytes: int = 1024, declared: int | None = None) ->
             if i.filename != "word/document.xml"
         ]
     size = megabytes << 20
+    entries.append(("word/document.xml", deflated_zeros(megabytes), zeros_crc(megabytes), size if declared is None else declared))
+    return raw_zip(entries)
+
+
+@functools.cache
+def zeros_crc(megabytes: int) -> int:
+    """The CRC-32 of `megabytes` MiB of zero bytes; kept, since a gigabyte's takes a third of a second."""
     crc = 0
     for _ in range(megabytes):
         crc = zlib.crc32(ZEROS, crc)
-    entries.append(("word/document.xml", deflated_zeros(megabytes), crc, size if declared is None else declared))
-    return raw_zip(entries)
+    return crc
 
 
 def declared_size(docx: bytes, but: str) -> int:

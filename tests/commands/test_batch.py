@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import serving_worker, soffice
+from conftest import as_installed, serving_worker, soffice
 from tjanste.cli.main import main
 
 ALL = {"2015-primarvard", "2016-naravard-blekinge", "2018-patientmiljarden", "2022-godnara", "2026-ramomfordelning-namnder"}
@@ -249,6 +249,7 @@ def test_alla_pdf_makes_one_libreoffice_call_per_worker_and_a_case_whose_pdf_fai
         encoding="utf-8",
     )
     stand_in.chmod(0o755)
+    as_installed(stand_in.parent, real)
     monkeypatch.setenv("PATH", f"{stand_in.parent}{os.pathsep}{os.environ['PATH']}")
     out = tmp_path / "ut"
     capsys.readouterr()

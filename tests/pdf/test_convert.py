@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import KORPUS, ROOT, fake_soffice, pdftotext, soffice
+from conftest import KORPUS, ROOT, as_installed, fake_soffice, pdftotext, soffice
 from tjanste.commands.pipeline import render_case
 from tjanste.errors import CaseError
 from tjanste.pdf import convert as conversion
@@ -184,6 +184,7 @@ def test_a_macro_path_that_aborts_libreoffice_leaves_the_work_to_convert_to(tmp_
         encoding="utf-8",
     )
     stand_in.chmod(0o755)
+    as_installed(folder, real)
     monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
     calls = recorded_calls(monkeypatch)
     [written] = to_pdfa([without_toc(tmp_path)], tmp_path / "pdf")
