@@ -348,13 +348,15 @@ def expected_error(path: Path) -> str:
 
 
 def as_installed(folder: Path, office: str) -> None:
-    """Gives a stand-in soffice in folder, which runs `office`, the version in a bootstrap file beside it, as an installation
-    has: its starts are then seeded as the real one's are (pdf/officeprofile.py), without LibreOffice's render tests."""
-    from tjanste.pdf.officeprofile import installed_version
+    """Gives a stand-in soffice in folder, which runs `office`, the installation's files beside it: its starts are then
+    seeded as the real one's are (pdf/officeprofile.py), without LibreOffice's render tests and restart."""
+    from tjanste.pdf.officeprofile import installation
 
-    version = installed_version(office)
-    if version is not None:
-        (folder / "bootstraprc").write_text(f"[Bootstrap]\nProductKey=LibreOffice {version}\n", encoding="utf-8")
+    found = installation(office)
+    if found.version is not None:
+        (folder / "bootstraprc").write_text(f"[Bootstrap]\nProductKey=LibreOffice {found.version}\n", encoding="utf-8")
+    if found.build is not None:
+        (folder / "versionrc").write_text(f"[Version]\nbuildid={found.build}\n", encoding="utf-8")
 
 
 def fake_soffice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str) -> Path:
