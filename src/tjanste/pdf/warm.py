@@ -1,8 +1,8 @@
 """One LibreOffice kept running for the live preview: the same macro and checks as `render --pdf`, without a start per change.
 
-A cold LibreOffice takes about 0.4 s to start before it converts anything (more on a loaded machine,
-and twice that before officeprofile.py spared it its render tests); the preview would pay it at every
-save. Here soffice runs officeexport.py's `serve` macro, which reads jobs (the same jobs file export()
+A cold LibreOffice takes about 0.3 s to start before it converts anything (more on a loaded machine,
+and four times that before officeprofile.py spared it its render tests and restart); the preview would
+pay it at every save. Here soffice runs officeexport.py's `serve` macro, which reads jobs (the same jobs file export()
 reads) a line at a time from a Unix socket in a private folder and answers each with a line.
 convert.py sends it the jobs where it would start LibreOffice, so the PDFs are made by the same code
 and checked by the same rules. LibreOffice ends when the socket closes: when stop() is called, or
