@@ -309,13 +309,23 @@ def test_ctrl_c_stops_every_worker_and_leaves_no_half_written_folder(tmp_path: P
         assert outputs_intact(entry), entry  # every case folder whole: all its files from one render
 
 
+def _stderr_to(path: str) -> None:
+    """A task for a worker: its standard error goes to path from now on (a forkserver's child writes where the forkserver
+    does, which is the stream of whichever test started it, not this test's capfd)."""
+    stream = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(stream, 2)
+    os.close(stream)
+
+
 @pytest.mark.langsam
-def test_a_worker_whose_parent_was_killed_ends_without_a_traceback(capfd: pytest.CaptureFixture[str]) -> None:
+def test_a_worker_whose_parent_was_killed_ends_without_a_traceback(tmp_path: Path) -> None:
     """kill -9 of `alla -j 2`: each worker finished its task, found the pipe broken and printed two BrokenPipe tracebacks."""
     worker, parent_end = serving_worker()
+    parent_end.send((_stderr_to, (str(tmp_path / "stderr.txt"),)))
+    assert not parent_end.recv().error
     parent_end.send((time.sleep, (0.5,)))  # a task under way when the parent goes
     parent_end.close()  # as a killed parent's end closes
     worker.join(30)
     assert worker.exitcode == 0
-    err = capfd.readouterr().err
+    err = (tmp_path / "stderr.txt").read_text(encoding="utf-8")
     assert "Traceback" not in err and "BrokenPipeError" not in err, err
