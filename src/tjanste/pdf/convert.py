@@ -18,7 +18,7 @@ from tjanste.files.writer import move
 from tjanste.pdf.accessible import finish_file
 from tjanste.pdf.office import ending
 from tjanste.pdf.office import run as _run
-from tjanste.pdf.officeprofile import MACRO_NAME, seed
+from tjanste.pdf.officeprofile import EXPORT_OPTIONS, MACRO_NAME, seed
 from tjanste.pdf.xmp import pdfa_part, with_title_unescaped
 
 
@@ -43,11 +43,8 @@ INSTALL_MESSAGE = (
     "LibreOffice saknas; installera det med 'sudo apt-get install libreoffice-writer' (Debian/Ubuntu) eller från libreoffice.org"
 )
 
-# SelectPdfVersion 2 is PDF/A-2b. UseTaggedPDF writes the structure tree (tagged PDF) that screen readers and
-# pdfcheck's 'taggad PDF' rule need; PDFUACompliance makes it PDF/UA-1 (a role map without loops, the pdfuaid claim,
-# headers and footers as artifacts), which accessible.finish completes. The macro (officeexport.py) hands them to the
-# export as they are; LibreOffice 7.4 and later read them as JSON after the filter name of --convert-to.
-EXPORT_OPTIONS: dict[str, int | bool] = {"SelectPdfVersion": 2, "UseTaggedPDF": True, "PDFUACompliance": True}
+# The export options (officeprofile.EXPORT_OPTIONS): the macro (officeexport.py) hands them to the export as they are;
+# LibreOffice 7.4 and later read them as JSON after the filter name of --convert-to.
 FILTER = "pdf:writer_pdf_Export:" + json.dumps(
     {name: {"type": "boolean" if isinstance(v, bool) else "long", "value": str(v).lower()} for name, v in EXPORT_OPTIONS.items()},
     separators=(",", ":"),

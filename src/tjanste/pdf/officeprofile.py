@@ -29,14 +29,13 @@ VERSION_FILES = ("versionrc", "version.ini", "../Resources/versionrc")
 PRODUCT_KEY = re.compile(r"^ProductKey=.*?(\d+\.\d+)\s*$", re.MULTILINE)
 BUILD_ID = re.compile(r"^buildid=(\S[^\r\n]*?)\s*$", re.MULTILINE)
 
-# Older versions ignore the export options given on the command line or to the macro but read the
-# export defaults from the user profile, so the profile is seeded with the same settings; either way
-# the result is checked afterwards.
-EXPORT_SETTINGS = (
-    ("/org.openoffice.Office.Common/Filter/PDF/Export", "SelectPdfVersion", "2"),
-    ("/org.openoffice.Office.Common/Filter/PDF/Export", "UseTaggedPDF", "true"),
-    ("/org.openoffice.Office.Common/Filter/PDF/Export", "PDFUACompliance", "true"),
-)
+# SelectPdfVersion 2 is PDF/A-2b. UseTaggedPDF writes the structure tree (tagged PDF) that screen readers and
+# pdfcheck's 'taggad PDF' rule need; PDFUACompliance makes it PDF/UA-1 (a role map without loops, the pdfuaid claim,
+# headers and footers as artifacts), which accessible.finish completes. convert.py gives them to each export; older
+# versions ignore those but read the export defaults from the profile, so the profile holds them too, and either
+# way the result is checked afterwards.
+EXPORT_OPTIONS: dict[str, int | bool] = {"SelectPdfVersion": 2, "UseTaggedPDF": True, "PDFUACompliance": True}
+EXPORT_PATH = "/org.openoffice.Office.Common/Filter/PDF/Export"
 LAST_VERSION = "/org.openoffice.Setup/Product", "ooSetupLastVersion"
 REGISTRY_HEAD = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -69,7 +68,9 @@ def seed(folder: Path, office: str, *, macro: bool) -> None:
 
 def registry(version: str | None) -> str:
     """The profile's registrymodifications.xcu: the export settings and, when known, the version last run."""
-    settings = [*EXPORT_SETTINGS, (*LAST_VERSION, version)] if version else list(EXPORT_SETTINGS)
+    settings = [(EXPORT_PATH, name, str(value).lower()) for name, value in EXPORT_OPTIONS.items()]
+    if version:
+        settings.append((*LAST_VERSION, version))
     items = "".join(
         f'<item oor:path="{path}"><prop oor:name="{name}" oor:op="fuse"><value>{value}</value></prop></item>\n'
         for path, name, value in settings
