@@ -5,7 +5,8 @@ on the same file, a new process checking 2022-godnara, a render again in the sam
 a preview refresh costs), the preview's refresh after a one-paragraph edit (at most 25 ms), its pages after an edit
 (the warm LibreOffice and PDFium), `alla` over 100 copies of 2022-godnara (first run and again with
 nothing changed), `alla --pdf`, and peak memory. Every figure is the median of at least 7 runs;
-a new-process command and its pandoc baseline run in turns, so the machine's drift hits both, and
+a new-process command and its pandoc baseline run in turns and the ratio is the median of the pairs' ratios,
+so the machine's drift hits both sides of each, and
 each new-process render writes into an empty folder. A render again in the same process finds its
 outputs unchanged and writes nothing, as the preview (which never writes) renders.
 It builds its corpus (copies of the real cases under other names) and its cache of compiled
@@ -29,6 +30,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 9  # at least 7 for every median
@@ -71,8 +73,16 @@ def run_timed(command: list[str], env: dict[str, str]) -> tuple[float, int]:
     return seconds, usage.ru_maxrss
 
 
-def paired(command: list[str], baseline: list[str] | None, env: dict[str, str], prepare: Callable[[], None] | None = None):  # type: ignore[no-untyped-def]
-    """Medians of `command` and `baseline` run in turns, and the largest peak memory of the command."""
+class Paired(NamedTuple):
+    ours: float  # the command's median, seconds
+    theirs: float | None  # the baseline's median, seconds
+    ratio: float | None  # the median of the pairs' ratios: each run of ours against the baseline's run beside it
+    peak: int  # the command's largest peak memory, KiB
+
+
+def paired(command: list[str], baseline: list[str] | None, env: dict[str, str], prepare: Callable[[], None] | None = None) -> Paired:
+    """`command` and `baseline` run in turns; the ratio is taken pair by pair, so that a machine slowing down during the
+    runs slows both sides of a pair and leaves its ratio as it was (a ratio of the two medians would not be paired)."""
     ours, theirs, peak = [], [], 0
     for _ in range(RUNS):
         if prepare:
@@ -82,7 +92,10 @@ def paired(command: list[str], baseline: list[str] | None, env: dict[str, str], 
         peak = max(peak, rss)
         if baseline:
             theirs.append(run_timed(baseline, env)[0])
-    return statistics.median(ours), (statistics.median(theirs) if theirs else None), peak
+    if not theirs:
+        return Paired(statistics.median(ours), None, None, peak)
+    ratio = statistics.median(a / b for a, b in zip(ours, theirs, strict=True))
+    return Paired(statistics.median(ours), statistics.median(theirs), ratio, peak)
 
 
 def build_project(folder: Path) -> Path:
@@ -191,11 +204,10 @@ def main() -> int:
         for case, ratio_target in (("2022-godnara", 1.5), ("2015-primarvard", 3.0)):
             baseline = [pandoc, str(project / "cases" / f"{case}.md"), "-o", str(folder / "pandoc.docx")] if pandoc else None
             # A new output folder each time, so every run writes (and flushes) its files as pandoc writes its own.
-            median, theirs, peak = paired(
+            median, theirs, ratio, peak = paired(
                 [tjanste, "render", case, "--ut", str(out)], baseline, env, prepare=lambda: shutil.rmtree(out, ignore_errors=True)
             )
             peaks.append(peak)
-            ratio = median / theirs if theirs else None
             rows.append(
                 Row(
                     f"ny process, render {case} mot pandoc",
@@ -207,7 +219,7 @@ def main() -> int:
                     f"kvot {ratio:.2f}".replace(".", ",") if ratio is not None else "pandoc saknas",
                 )
             )
-        median, _, peak = paired([tjanste, "check", "2022-godnara"], None, env)
+        median, _, _, peak = paired([tjanste, "check", "2022-godnara"], None, env)
         peaks.append(peak)
         rows.append(Row("ny process, check 2022-godnara", median, "s", "högst 0,20 s", median <= 0.20))
 
@@ -225,13 +237,13 @@ def main() -> int:
             shutil.rmtree(folder / "alla-ut", ignore_errors=True)
 
         jobs = _jobs()
-        median, _, alla_peak = paired([tjanste, "alla", "--ut", str(folder / "alla-ut")], None, alla_env, prepare=new_output)
+        median, _, _, alla_peak = paired([tjanste, "alla", "--ut", str(folder / "alla-ut")], None, alla_env, prepare=new_output)
         rows.append(
             Row(
                 f"alla över {ALLA_COPIES} kopior av 2022-godnara, första körningen", median, "s", f"högst 3 s på {jobs} kärnor", median <= 3
             )
         )
-        median, _, _ = paired([tjanste, "alla", "--ut", str(folder / "alla-ut")], None, alla_env)
+        median, _, _, _ = paired([tjanste, "alla", "--ut", str(folder / "alla-ut")], None, alla_env)
         rows.append(Row("alla igen utan ändringar", median, "s", "högst 0,2 s", median <= 0.2))
 
         if soffice:
