@@ -215,6 +215,30 @@ def test_a_new_profile_whose_kind_is_not_in_its_name_asks_for_it(project_copy: P
     assert not (project_copy / "templates" / "organisationer" / "landstinget-i-exempellan.yaml").exists()
 
 
+@pytest.mark.parametrize(
+    ("arguments", "error"),
+    [
+        (
+            ["Växjö kommun"],
+            "id: 'Växjö kommun' ser ut som organisationens namn, inte ett id; "
+            'skriv --namn "Växjö kommun" (med make: NAMN="Växjö kommun")',
+        ),
+        (["vaxjo-kommun"], '--namn: organisationens namn saknas; ange t.ex. --namn "Växjö kommun" (med make: NAMN="Växjö kommun")'),
+        (["--namn", "  "], '--namn: organisationens namn saknas; ange t.ex. --namn "Växjö kommun" (med make: NAMN="Växjö kommun")'),
+    ],
+    ids=["namnet-som-id", "bara-id", "tomt-namn"],
+)
+def test_a_new_profile_without_a_name_gives_one_error_and_writes_nothing(
+    project_copy: Path, capsys: pytest.CaptureFixture[str], arguments: list[str], error: str
+) -> None:
+    """The id and the kind are made of the name: without one, the missing name is the error, not what follows from it."""
+    folder = project_copy / "templates" / "organisationer"
+    before = sorted(p.name for p in folder.iterdir())
+    assert main(["ny-organisation", *arguments]) == 1
+    assert capsys.readouterr().err == f"tjanste: fel: {error}\n"
+    assert sorted(p.name for p in folder.iterdir()) == before
+
+
 def test_ny_among_several_organisations_asks_which_and_with_one_uses_it(project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """It took the first by alphabet, landstinget-blekinge: a landsting abolished in 2019, for a kommun's official."""
     folder = project_copy / "templates" / "organisationer"

@@ -158,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="profilens id, t.ex. vaxjo-kommun; ärenden skriver organisation: ID (standard: gjort av namnet)",
     )
     new_profile.add_argument(
-        "--namn", metavar="NAMN", required=True, help='organisationens namn, t.ex. "Växjö kommun" eller "Region Gävleborg"'
+        "--namn", metavar="NAMN", default="", help='organisationens namn, t.ex. "Växjö kommun" eller "Region Gävleborg" (krävs)'
     )
     new_profile.add_argument(
         "--typ",

@@ -98,6 +98,8 @@ def new_profile(profile_id: str, namn: str, *, typ: str = "", ort: str = "", bre
     Without an id it is made of the name (Växjö kommun: vaxjo-kommun); without a typ it is read from the name.
     """
     namn = " ".join(namn.split())
+    if not namn:  # the id and the kind are made of the name: without it, its absence is the one error
+        raise CaseError([_missing_name(" ".join(profile_id.split()))])
     profile_id = profile_id or slug(namn, words=None)
     kind = ORGANISATION_KINDS.get(typ or _kind_in(namn))
     problems = []
@@ -109,8 +111,6 @@ def new_profile(profile_id: str, namn: str, *, typ: str = "", ort: str = "", bre
                 "id",
             )
         )
-    if not namn:
-        problems.append(Problem(ARGUMENT, 'namnet är tomt; ange t.ex. --namn "Växjö kommun"', "--namn"))
     if kind is None:
         said = f"'{typ}' är ingen typ av organisation" if typ else f"namnet '{namn}' säger inte om det är en kommun eller en region"
         problems.append(Problem(ARGUMENT, f"{said}; ange --typ kommun eller --typ region (make: TYP=kommun)", "--typ"))
@@ -154,3 +154,14 @@ def _place_in(namn: str, kind: OrganisationKind) -> str:
     if kind.typ != "kommun" or not namn.lower().endswith(" kommun"):
         return ""
     return namn[: -len(" kommun")].strip()
+
+
+def _missing_name(given_id: str) -> Problem:
+    """What to say when --namn is missing; an id that is no id is most likely the name, given where the id stands."""
+    if given_id and not PROFILE_ID.fullmatch(given_id):
+        return Problem(
+            ARGUMENT,
+            f'\'{given_id}\' ser ut som organisationens namn, inte ett id; skriv --namn "{given_id}" (med make: NAMN="{given_id}")',
+            "id",
+        )
+    return Problem(ARGUMENT, 'organisationens namn saknas; ange t.ex. --namn "Växjö kommun" (med make: NAMN="Växjö kommun")', "--namn")
