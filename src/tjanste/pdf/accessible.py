@@ -20,12 +20,14 @@ what the rule asks and changes nothing a reader sees:
 Last, a stream whose encoded data ends with a carriage return is given an ASCII85 layer:
 before 'endstream' its CR and the writer's LF read as one CRLF, which makes /Length look
 wrong to a validator (PDFA2B-STREAM-LENGTH-001). What is not repaired here is left for the
-validator to report.
+validator to report. And since this is the one pass that rewrites the PDF, it also takes out
+what made two exports of one .docx differ (reproducible.py): the times and the /ID.
 """
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
 import zlib
 from collections.abc import Iterator
@@ -33,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from tjanste.errors import Place, Problem
+from tjanste.pdf.reproducible import settle
 
 NOTE_ID_PREFIX = "tjanste-fotnot-"
 PDFUA_NS = "http://www.aiim.org/pdfua/ns/id/"
@@ -71,19 +74,23 @@ _DRAWING = _PAINTING | _PATH | _STATE | _COLOUR
 _MARKED_START = frozenset(("BMC", "BDC"))
 
 
-def finish_file(pdf: Path, place: Place, document: str) -> list[Problem]:
+def finish_file(pdf: Path, place: Place, document: str, created: dt.datetime | None = None) -> list[Problem]:
     """The PDF LibreOffice wrote for document, finished in place; a problem at place when it cannot be read."""
     import pikepdf
 
     try:
-        pdf.write_bytes(finish(pdf.read_bytes()))
+        pdf.write_bytes(finish(pdf.read_bytes(), created))
     except pikepdf.PdfError as error:
         return [Problem(place, f"LibreOffice gav en PDF för {document} som inte kan läsas ({error})", "pdf")]
     return []
 
 
-def finish(data: bytes) -> bytes:
-    """The PDF with the repairs above; raises pikepdf's errors for a file it cannot read (the caller names the file)."""
+def finish(data: bytes, created: dt.datetime | None = None) -> bytes:
+    """The PDF with the repairs above; raises pikepdf's errors for a file it cannot read (the caller names the file).
+
+    With `created` (the .docx's own date) the times LibreOffice stamped are set to it (reproducible.settle), and the
+    trailer's /ID is made of the content: the same .docx gives the same bytes.
+    """
     import pikepdf
 
     with pikepdf.open(io.BytesIO(data)) as pdf:
@@ -94,6 +101,11 @@ def finish(data: bytes) -> bytes:
         _tag_footnote_links(pdf, notes)
         for page in pdf.pages:
             _artifact_drawing(pdf, page)
+        if created is not None:
+            settle(pdf, created)
+        for key in ("/ID", "/DocChecksum"):  # qpdf keeps an /ID's first half, and LibreOffice's private checksum of its run
+            if key in pdf.trailer:
+                del pdf.trailer[key]
         _unambiguous_stream_ends(pdf)
         out = io.BytesIO()
         pdf.save(
@@ -102,6 +114,7 @@ def finish(data: bytes) -> bytes:
             stream_decode_level=pikepdf.StreamDecodeLevel.none,
             object_stream_mode=pikepdf.ObjectStreamMode.preserve,
             fix_metadata_version=False,
+            deterministic_id=True,  # LibreOffice's /ID is random
         )
         return out.getvalue()
 

@@ -19,6 +19,7 @@ from tjanste.pdf.accessible import finish_file
 from tjanste.pdf.office import ending
 from tjanste.pdf.office import run as _run
 from tjanste.pdf.officeprofile import EXPORT_OPTIONS, MACRO_NAME, seed
+from tjanste.pdf.reproducible import paper_date
 from tjanste.pdf.xmp import pdfa_part, with_title_unescaped
 
 
@@ -151,7 +152,7 @@ def _convert_all(
             claimed = f"pdfaid:part är {part}" if part else "saknar pdfaid:part"
             results[document] = [Problem(_place(document), f"LibreOffice skrev ingen PDF/A-2b för {document.name} ({claimed})", FIELD)]
             continue
-        problems = finish_file(pdf, _place(document), document.name) or _rule_problems(document, pdf)
+        problems = finish_file(pdf, _place(document), document.name, paper_date(sources[document])) or _rule_problems(document, pdf)
         results[document] = problems if problems else (pdf, sources[document])
     return results
 

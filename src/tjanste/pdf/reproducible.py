@@ -1,0 +1,82 @@
+"""The same PDF for the same .docx: the times LibreOffice stamps into a PDF set to the paper's own date.
+
+LibreOffice writes the time of the export three times: the document information's /CreationDate,
+the XMP's xmp:CreateDate (PDF/A wants the two to agree), and the header of the sRGB colour profile
+it embeds for the output intent. With the trailer's /ID, which pikepdf makes of the content when
+the PDF is saved (accessible.finish), they were all that made two exports of one .docx differ.
+Each is set to the date the .docx states as created (docProps/core.xml, the case's date), so a
+rebuild gives the same bytes and metadata.json the same checksum.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import re
+import struct
+import zipfile
+import zlib
+from typing import Any
+from xml.etree import ElementTree
+
+CORE_NS = {"dcterms": "http://purl.org/dc/terms/"}
+# An XMP date property, as an element or as an attribute of its rdf:Description.
+XMP_DATES = re.compile(
+    rb"(<xmp:(?:CreateDate|ModifyDate|MetadataDate)>)[^<]*(</xmp:)|(xmp:(?:CreateDate|ModifyDate|MetadataDate)=\")[^\"]*(\")"
+)
+ICC_SIGNATURE = slice(36, 40)  # 'acsp' in every ICC profile
+ICC_DATE = slice(24, 36)  # six big-endian 16-bit numbers: year, month, day, hour, minute, second (UTC)
+ICC_ID = slice(84, 100)  # an MD5 of the profile, or zeros where none was computed
+ICC_UNHASHED = (slice(44, 48), slice(64, 68), ICC_ID)  # zeroed for that MD5 (ICC.1:2010, 7.2.18)
+
+
+def paper_date(docx: bytes) -> dt.datetime | None:
+    """The time a .docx states it was created (UTC), or None where it states none that can be read."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(docx)) as package:
+            core = ElementTree.fromstring(package.read("docProps/core.xml"))
+        text = (core.findtext("dcterms:created", default="", namespaces=CORE_NS) or "").strip()
+        created = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, ElementTree.ParseError):
+        return None
+    return (created if created.tzinfo else created.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+
+
+def settle(pdf: Any, created: dt.datetime) -> None:
+    """Sets every time LibreOffice stamped into the open pikepdf document to `created` (UTC)."""
+    import pikepdf
+
+    info = pdf.trailer.get("/Info")
+    if info is not None:
+        for key in ("/CreationDate", "/ModDate"):
+            if key in info:
+                info[key] = pikepdf.String(created.strftime("D:%Y%m%d%H%M%SZ"))
+    metadata = pdf.Root.get("/Metadata")
+    if metadata is not None:
+        stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+        xmp = metadata.read_bytes()
+        settled = XMP_DATES.sub(lambda m: (m[1] or m[3]) + stamp + (m[2] or m[4]), xmp)
+        if settled != xmp:
+            metadata.write(settled)  # unfiltered, as PDF/A wants the XMP
+    for intent in pdf.Root.get("/OutputIntents", []):
+        profile = intent.get("/DestOutputProfile")
+        if isinstance(profile, pikepdf.Stream):
+            data = profile.read_bytes()
+            dated = _profile_dated(data, created)
+            if dated != data:
+                profile.write(zlib.compress(dated, 9), filter=pikepdf.Name.FlateDecode)
+
+
+def _profile_dated(profile: bytes, created: dt.datetime) -> bytes:
+    """The ICC profile with `created` in its header, and its MD5 made anew where it had one."""
+    if len(profile) < 128 or profile[ICC_SIGNATURE] != b"acsp":
+        return profile
+    dated = bytearray(profile)
+    dated[ICC_DATE] = struct.pack(">6H", created.year, created.month, created.day, created.hour, created.minute, created.second)
+    if any(profile[ICC_ID]):
+        hashed = bytearray(dated)
+        for field in ICC_UNHASHED:
+            hashed[field] = bytes(field.stop - field.start)
+        dated[ICC_ID] = hashlib.md5(hashed, usedforsecurity=False).digest()
+    return bytes(dated)
