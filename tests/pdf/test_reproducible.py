@@ -13,6 +13,7 @@ from typing import Any
 import pikepdf
 import pytest
 
+import hostile
 from conftest import KORPUS, soffice
 from tjanste.commands.pipeline import pdf_copies, read_and_word, render_documents
 from tjanste.pdf.reproducible import paper_date, settle
@@ -43,8 +44,9 @@ CORE = (
         (_docx_with_core(CORE.format("inte ett datum")), None),
         (_docx_with_core(None), None),
         (b"ingen zip", None),
+        (hostile.raw_zip([("docProps/core.xml", hostile.deflated_zeros(64), hostile.zeros_crc(64), 64 << 20)]), None),
     ],
-    ids=["utc", "med-tidszon", "trasigt-datum", "utan-core", "inte-docx"],
+    ids=["utc", "med-tidszon", "trasigt-datum", "utan-core", "inte-docx", "zip-bomb"],
 )
 def test_the_paper_date_is_the_docx_s_own_created_time_in_utc(docx: bytes, expected: dt.datetime | None) -> None:
     assert paper_date(docx) == expected

@@ -114,6 +114,23 @@ def open_package(data: bytes) -> Iterator[Package]:
         yield Package(archive)
 
 
+CORE_PROPERTIES = {
+    "title": "{http://purl.org/dc/elements/1.1/}title",
+    "language": "{http://purl.org/dc/elements/1.1/}language",
+    "created": "{http://purl.org/dc/terms/}created",
+}
+
+
+def core_properties(data: bytes) -> dict[str, str]:
+    """The title, language and created time a .docx states in docProps/core.xml ('' where it states none), read
+    within the limits; raises DocxError for a damaged package."""
+    with open_package(data) as package:
+        core = package.xml("docProps/core.xml")
+    if core is None:
+        return dict.fromkeys(CORE_PROPERTIES, "")
+    return {name: core.findtext(tag, default="") or "" for name, tag in CORE_PROPERTIES.items()}
+
+
 class Package:
     """The parts of a .docx zip and the relationships between them, read within the limits."""
 

@@ -8,23 +8,21 @@ are those of the .docx the PDF was made from.
 from __future__ import annotations
 
 import io
-import zipfile
 from typing import Any
-from xml.etree import ElementTree
 
 from tjanste.errors import Place, Problem
 from tjanste.limits import PDF_FORM_DEPTH
 
 FIELD = "pdf"
-CORE_NS = {"dc": "http://purl.org/dc/elements/1.1/"}
 EMBEDDED = ("/FontFile", "/FontFile2", "/FontFile3")
 
 
 def document_properties(docx: bytes) -> tuple[str, str]:
-    """The title and language a .docx states in its core properties."""
-    with zipfile.ZipFile(io.BytesIO(docx)) as package:
-        core = ElementTree.fromstring(package.read("docProps/core.xml"))
-    return core.findtext("dc:title", default="", namespaces=CORE_NS), core.findtext("dc:language", default="", namespaces=CORE_NS)
+    """The title and language a .docx states in its core properties; raises DocxError for a damaged package."""
+    from tjanste.docx.reading import core_properties
+
+    core = core_properties(docx)
+    return core["title"], core["language"]
 
 
 def pdfa_problems(pdf: bytes, name: str, title: str, language: str) -> list[Problem]:

@@ -7,8 +7,6 @@ import json
 import os
 import shutil
 import tempfile
-import xml.etree.ElementTree as ElementTree
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol, cast
@@ -332,11 +330,12 @@ def _number_tables_of_contents(
 def _rule_problems(document: Path, pdf: Path) -> list[Problem]:
     """The PDF/A rules checked beyond the claim (pdfcheck), with the title and language the .docx states; a title LibreOffice
     escaped twice in the XMP is set right first."""
+    from tjanste.docx.reading import DocxError
     from tjanste.pdf.archival import document_properties, pdfa_problems
 
     try:
         title, language = document_properties(document.read_bytes())
-    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+    except (OSError, DocxError):
         return [
             Problem(
                 _place(document), f"titel och språk i {document.name} kan inte läsas; PDF-filens titel och språk kan inte prövas", FIELD

@@ -12,15 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import re
 import struct
-import zipfile
 import zlib
 from typing import Any
-from xml.etree import ElementTree
 
-CORE_NS = {"dcterms": "http://purl.org/dc/terms/"}
 # An XMP date property, as an element or as an attribute of its rdf:Description.
 XMP_DATES = re.compile(
     rb"(<xmp:(?:CreateDate|ModifyDate|MetadataDate)>)[^<]*(</xmp:)|(xmp:(?:CreateDate|ModifyDate|MetadataDate)=\")[^\"]*(\")"
@@ -33,12 +29,12 @@ ICC_UNHASHED = (slice(44, 48), slice(64, 68), ICC_ID)  # zeroed for that MD5 (IC
 
 def paper_date(docx: bytes) -> dt.datetime | None:
     """The time a .docx states it was created (UTC), or None where it states none that can be read."""
+    from tjanste.docx.reading import DocxError, core_properties
+
     try:
-        with zipfile.ZipFile(io.BytesIO(docx)) as package:
-            core = ElementTree.fromstring(package.read("docProps/core.xml"))
-        text = (core.findtext("dcterms:created", default="", namespaces=CORE_NS) or "").strip()
+        text = core_properties(docx)["created"].strip()
         created = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile, ElementTree.ParseError):
+    except (DocxError, ValueError):
         return None
     return (created if created.tzinfo else created.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
 
