@@ -2,8 +2,9 @@
 
 LibreOffice writes the time of the export three times: the document information's /CreationDate,
 the XMP's xmp:CreateDate (PDF/A wants the two to agree), and the header of the sRGB colour profile
-it embeds for the output intent. With the trailer's /ID, which pikepdf makes of the content when
-the PDF is saved (accessible.finish), they were all that made two exports of one .docx differ.
+it embeds for the output intent. With the trailer's random /ID and LibreOffice's /DocChecksum of
+its run, which accessible.finish drops (pikepdf then makes the /ID of the content), they were all
+that made two exports of one .docx differ.
 Each is set to the date the .docx states as created (docProps/core.xml, the case's date), so a
 rebuild gives the same bytes and metadata.json the same checksum.
 """
