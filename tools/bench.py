@@ -95,8 +95,12 @@ def paired(command: list[str], baseline: list[str] | None, env: dict[str, str], 
             theirs.append(run_timed(baseline, env)[0])
     if not theirs:
         return Paired(statistics.median(ours), None, None, peak)
-    ratio = statistics.median(a / b for a, b in zip(ours, theirs, strict=True))
-    return Paired(statistics.median(ours), statistics.median(theirs), ratio, peak)
+    return Paired(statistics.median(ours), statistics.median(theirs), median_ratio(ours, theirs), peak)
+
+
+def median_ratio(ours: list[float], theirs: list[float]) -> float:
+    """The median of the pairs' ratios: each run of ours against the baseline's run beside it."""
+    return statistics.median(a / b for a, b in zip(ours, theirs, strict=True))
 
 
 def build_project(folder: Path) -> Path:
@@ -144,8 +148,7 @@ def in_turns(ours: Callable[[], object], theirs: Callable[[], object]) -> InTurn
         start = time.perf_counter()
         theirs()
         yardstick.append(time.perf_counter() - start)
-    ratio = statistics.median(a / b for a, b in zip(mine, yardstick, strict=True))
-    return InTurns(statistics.median(mine), statistics.median(yardstick), ratio)
+    return InTurns(statistics.median(mine), statistics.median(yardstick), median_ratio(mine, yardstick))
 
 
 def python_docx_round_trip(template: Path) -> Callable[[], object]:
@@ -248,7 +251,7 @@ def main() -> int:
 
         os.environ.update(TJANSTE_ROT=str(project), TJANSTE_CACHE=str(cache))
         for case, target_ms in (("2022-godnara", 25), ("2015-primarvard", 15)):
-            baseline = python_docx_round_trip(ROOT / "templates" / "beslut" / f"{_kind(project, case)}.docx")
+            baseline = python_docx_round_trip(_template(project, case))
             again = in_process(case, out, baseline)
             rows.append(
                 Row(
@@ -330,12 +333,12 @@ def main() -> int:
     return 0
 
 
-def _kind(project: Path, case: str) -> str:
-    """The case's typ, which names its Word template in templates/beslut/."""
-    for line in (project / "cases" / f"{case}.md").read_text(encoding="utf-8").splitlines():
-        if line.startswith("typ:"):
-            return line.split(":", 1)[1].split("#")[0].strip()
-    return "tjansteskrivelse"
+def _template(project: Path, case: str) -> Path:
+    """The Word template the case's first paper (its beslut) is written on, as the pipeline chooses it."""
+    from tjanste.commands.pipeline import read_and_word
+
+    _, papers = read_and_word(str(project / "cases" / f"{case}.md"))
+    return project / "templates" / papers[0].template
 
 
 def _against(measured: InTurns) -> str:

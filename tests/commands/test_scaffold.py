@@ -210,7 +210,7 @@ def test_a_new_profile_whose_kind_is_not_in_its_name_asks_for_it(project_copy: P
     assert main(["ny-organisation", "--namn", "Landstinget i Exempellän"]) == 1
     assert capsys.readouterr().err == (
         "tjanste: fel: --typ: namnet 'Landstinget i Exempellän' säger inte om det är en kommun eller en region; "
-        "ange --typ kommun eller --typ region (make: TYP=kommun)\n"
+        "ange --typ kommun eller --typ region (med make: TYP=kommun)\n"
     )
     assert not (project_copy / "templates" / "organisationer" / "landstinget-i-exempellan.yaml").exists()
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import PDF_CASES
-from tjanste.pdf.archival import document_properties, pdfa_problems
+from tjanste.docx.reading import core_properties
+from tjanste.pdf.archival import pdfa_problems
 
 TITLE, LANGUAGE = "Förstärkt budget – förslag", "sv-SE"
 XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
@@ -106,7 +107,8 @@ def test_every_pdf_libreoffice_makes_keeps_the_rules(path: Path, build_pdf: Path
     documents = sorted(folder.glob("*.docx"))
     assert documents
     for docx in documents:
-        title, language = document_properties(docx.read_bytes())
+        core = core_properties(docx.read_bytes())
+        title, language = core["title"], core["language"]
         assert (title, language) != ("", "")
         pdf = docx.with_suffix(".pdf")
         assert [str(p) for p in pdfa_problems(pdf.read_bytes(), str(pdf), title, language)] == []
@@ -120,7 +122,7 @@ def test_make_pdf_refuses_a_pdf_that_breaks_a_rule(tmp_path: Path, monkeypatch: 
     from tjanste.pdf.convert import to_pdfa
 
     [docx] = [p for p in render_case("2015-primarvard", tmp_path / "ut") if p.name == "beslut.docx"]
-    title, _ = document_properties(docx.read_bytes())
+    title = core_properties(docx.read_bytes())["title"]
     (tmp_path / "otaggad.pdf").write_bytes(made_pdf(title=title, xmp_title=title, tagged=False))
     outdir = '$(while [ "$1" != --outdir ]; do shift; done; echo "$2")'
     fake_soffice(tmp_path, monkeypatch, f'cp {tmp_path / "otaggad.pdf"} "{outdir}/beslut.pdf"')

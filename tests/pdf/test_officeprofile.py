@@ -61,7 +61,8 @@ def test_without_the_installations_files_the_profile_keeps_the_export_settings_a
 
 def test_a_seeded_profile_makes_the_pdf_in_one_start_without_the_render_tests(tmp_path: Path) -> None:
     """soffice.bin run by itself: a fresh profile makes it end after its first start (81, for its launcher to start it
-    again) and each start draws its graphics tests and logs them in the profile; seeded, it does neither."""
+    again) and each start draws its graphics tests and logs them in the profile; seeded, it does neither. Two controls
+    show that this LibreOffice takes each detour: without the build it ends with 81, without the version it logs."""
     office = soffice()
     if office is None:
         pytest.skip("LibreOffice saknas: apt-get install libreoffice-writer")
@@ -71,24 +72,23 @@ def test_a_seeded_profile_makes_the_pdf_in_one_start_without_the_render_tests(tm
     document = docx.Document()
     document.add_paragraph("Beslut")
     document.save(str(tmp_path / "beslut.docx"))
-    seed(tmp_path / "profil", office, macro=False)
-    profile = f"-env:UserInstallation={(tmp_path / 'profil').as_uri()}"
-    subprocess.run(
-        [
-            str(program),
-            profile,
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(tmp_path / "beslut.docx"),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-        env=office_environment(),
-    )
-    assert (tmp_path / "beslut.pdf").read_bytes().startswith(b"%PDF-")
-    assert not (tmp_path / "profil" / "user" / "GraphicsRenderTests.log").exists()
+
+    def converted(name: str, *, build: bool = True, version: bool = True) -> tuple[int, Path]:
+        folder = tmp_path / name
+        seed(folder, office, macro=False)
+        if not build:
+            (folder / "user" / "extensions" / "buildid").unlink()
+        if not version:
+            (folder / "user" / "registrymodifications.xcu").write_text(registry(None), encoding="utf-8")
+        profile = f"-env:UserInstallation={folder.as_uri()}"
+        command = [str(program), profile, "--headless", "--norestore", "--convert-to", "pdf", "--outdir", str(folder / "ut")]
+        done = subprocess.run([*command, str(tmp_path / "beslut.docx")], capture_output=True, timeout=180, env=office_environment())
+        return done.returncode, folder
+
+    code, seeded = converted("seedad")
+    assert code == 0 and (seeded / "ut" / "beslut.pdf").read_bytes().startswith(b"%PDF-")
+    assert not (seeded / "user" / "GraphicsRenderTests.log").exists()
+    code, without_build = converted("utan-bygge", build=False)
+    assert code == 81 and not (without_build / "ut" / "beslut.pdf").exists()
+    code, without_version = converted("utan-version", version=False)
+    assert code == 0 and (without_version / "user" / "GraphicsRenderTests.log").is_file()

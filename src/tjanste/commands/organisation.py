@@ -113,7 +113,7 @@ def new_profile(profile_id: str, namn: str, *, typ: str = "", ort: str = "", bre
         )
     if kind is None:
         said = f"'{typ}' är ingen typ av organisation" if typ else f"namnet '{namn}' säger inte om det är en kommun eller en region"
-        problems.append(Problem(ARGUMENT, f"{said}; ange --typ kommun eller --typ region (make: TYP=kommun)", "--typ"))
+        problems.append(Problem(ARGUMENT, f"{said}; ange --typ kommun eller --typ region (med make: TYP=kommun)", "--typ"))
     path = paths.profiles_dir() / f"{profile_id}.yaml"
     if PROFILE_ID.fullmatch(profile_id):
         refuse_existing([path], "välj ett annat id för organisationen")  # first: the file is what matters most

@@ -114,6 +114,8 @@ def open_package(data: bytes) -> Iterator[Package]:
         yield Package(archive)
 
 
+# The core properties read back, as docx/properties.ELEMENTS writes them (that module needs lxml; this one may not).
+CORE_PART = "docProps/core.xml"
 CORE_PROPERTIES = {
     "title": "{http://purl.org/dc/elements/1.1/}title",
     "language": "{http://purl.org/dc/elements/1.1/}language",
@@ -122,12 +124,12 @@ CORE_PROPERTIES = {
 
 
 def core_properties(data: bytes) -> dict[str, str]:
-    """The title, language and created time a .docx states in docProps/core.xml ('' where it states none), read
-    within the limits; raises DocxError for a damaged package."""
+    """The title, language and created time a .docx states in docProps/core.xml ('' where it states one of them not),
+    read within the limits; raises DocxError for a damaged package or one without that part."""
     with open_package(data) as package:
-        core = package.xml("docProps/core.xml")
+        core = package.xml(CORE_PART)
     if core is None:
-        return dict.fromkeys(CORE_PROPERTIES, "")
+        raise DocxError(f"delen {CORE_PART} saknas")
     return {name: core.findtext(tag, default="") or "" for name, tag in CORE_PROPERTIES.items()}
 
 

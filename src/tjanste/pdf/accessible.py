@@ -88,8 +88,8 @@ def finish_file(pdf: Path, place: Place, document: str, created: dt.datetime | N
 def finish(data: bytes, created: dt.datetime | None = None) -> bytes:
     """The PDF with the repairs above; raises pikepdf's errors for a file it cannot read (the caller names the file).
 
-    With `created` (the .docx's own date) the times LibreOffice stamped are set to it (reproducible.settle), and the
-    trailer's /ID is made of the content: the same .docx gives the same bytes.
+    With `created` (the .docx's own date) the times LibreOffice stamped are set to it (reproducible.settle). The trailer's
+    /ID is always made of the content: with `created`, the same .docx gives the same bytes.
     """
     import pikepdf
 

@@ -17,14 +17,6 @@ FIELD = "pdf"
 EMBEDDED = ("/FontFile", "/FontFile2", "/FontFile3")
 
 
-def document_properties(docx: bytes) -> tuple[str, str]:
-    """The title and language a .docx states in its core properties; raises DocxError for a damaged package."""
-    from tjanste.docx.reading import core_properties
-
-    core = core_properties(docx)
-    return core["title"], core["language"]
-
-
 def pdfa_problems(pdf: bytes, name: str, title: str, language: str) -> list[Problem]:
     """Every rule the PDF breaks, one problem each, naming the file and the rule."""
     from pypdf import PdfReader

@@ -150,7 +150,14 @@ def _convert_all(
             claimed = f"pdfaid:part är {part}" if part else "saknar pdfaid:part"
             results[document] = [Problem(_place(document), f"LibreOffice skrev ingen PDF/A-2b för {document.name} ({claimed})", FIELD)]
             continue
-        problems = finish_file(pdf, _place(document), document.name, paper_date(sources[document])) or _rule_problems(document, pdf)
+        core = _core_properties(document, sources[document])
+        if isinstance(core, Problem):
+            results[document] = [core]
+            continue
+        created = paper_date(core["created"])
+        problems = finish_file(pdf, _place(document), document.name, created) or _rule_problems(
+            document, pdf, core["title"], core["language"]
+        )
         results[document] = problems if problems else (pdf, sources[document])
     return results
 
@@ -327,20 +334,22 @@ def _number_tables_of_contents(
     return used
 
 
-def _rule_problems(document: Path, pdf: Path) -> list[Problem]:
-    """The PDF/A rules checked beyond the claim (pdfcheck), with the title and language the .docx states; a title LibreOffice
-    escaped twice in the XMP is set right first."""
-    from tjanste.docx.reading import DocxError
-    from tjanste.pdf.archival import document_properties, pdfa_problems
+def _core_properties(document: Path, source: bytes) -> dict[str, str] | Problem:
+    """The title, language and date the .docx states, which its PDF must carry; a problem where they cannot be read."""
+    from tjanste.docx.reading import DocxError, core_properties
 
     try:
-        title, language = document_properties(document.read_bytes())
-    except (OSError, DocxError):
-        return [
-            Problem(
-                _place(document), f"titel och språk i {document.name} kan inte läsas; PDF-filens titel och språk kan inte prövas", FIELD
-            )
-        ]
+        return core_properties(source)
+    except DocxError as error:
+        message = f"titel och språk i {document.name} kan inte läsas ({error}); PDF-filens titel och språk kan inte prövas"
+        return Problem(_place(document), message, FIELD)
+
+
+def _rule_problems(document: Path, pdf: Path, title: str, language: str) -> list[Problem]:
+    """The PDF/A rules checked beyond the claim (pdfcheck), with the title and language the .docx states; a title LibreOffice
+    escaped twice in the XMP is set right first."""
+    from tjanste.pdf.archival import pdfa_problems
+
     data = pdf.read_bytes()
     repaired = with_title_unescaped(data, title)  # LibreOffice 7.4 escapes a title with & < > " twice in the XMP
     if repaired != data:

@@ -2,10 +2,10 @@
 
 A headless start with a fresh profile, which every tjanste start is, took two detours that a
 profile from an earlier start does not. LibreOffice ran its graphics render tests (drawing on
-surfaces 4096 pixels wide: about 1 GiB of memory touched, 0,7 s of a 1,1 s conversion), since
+surfaces 4096 pixels wide: about 1 GiB of memory touched, 0.7 s of a 1.1 s conversion), since
 the profile did not name this version as the last one run (`ooSetupLastVersion`), and only a
 window on screen writes that. And it rebuilt the profile's extension cache and started itself
-again (0,15 s), since the profile did not hold the installation's build (`extensions/buildid`).
+again (0.15 s), since the profile did not hold the installation's build (`extensions/buildid`).
 Both are read from the files beside the program; where one cannot be found (a wrapper script
 far from the installation, as snap's and flatpak's), it is left out and LibreOffice takes that
 detour as before.

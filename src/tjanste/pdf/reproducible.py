@@ -22,22 +22,22 @@ from typing import Any
 XMP_DATES = re.compile(
     rb"(<xmp:(?:CreateDate|ModifyDate|MetadataDate)>)[^<]*(</xmp:)|(xmp:(?:CreateDate|ModifyDate|MetadataDate)=\")[^\"]*(\")"
 )
+FIRST_YEAR = 1000  # a PDF date and an XMP date have four-digit years
 ICC_SIGNATURE = slice(36, 40)  # 'acsp' in every ICC profile
 ICC_DATE = slice(24, 36)  # six big-endian 16-bit numbers: year, month, day, hour, minute, second (UTC)
 ICC_ID = slice(84, 100)  # an MD5 of the profile, or zeros where none was computed
 ICC_UNHASHED = (slice(44, 48), slice(64, 68), ICC_ID)  # zeroed for that MD5 (ICC.1:2010, 7.2.18)
 
 
-def paper_date(docx: bytes) -> dt.datetime | None:
-    """The time a .docx states it was created (UTC), or None where it states none that can be read."""
-    from tjanste.docx.reading import DocxError, core_properties
-
+def paper_date(created: str) -> dt.datetime | None:
+    """The time a .docx states it was created (docProps/core.xml's W3CDTF text) in UTC, or None where it states none
+    that a PDF can carry."""
     try:
-        text = core_properties(docx)["created"].strip()
-        created = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except (DocxError, ValueError):
+        stated = dt.datetime.fromisoformat(created.strip().replace("Z", "+00:00"))
+        utc = (stated if stated.tzinfo else stated.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+    except (ValueError, OverflowError):  # OverflowError: a time zone that moves it out of years 1-9999
         return None
-    return (created if created.tzinfo else created.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+    return utc if utc.year >= FIRST_YEAR else None
 
 
 def settle(pdf: Any, created: dt.datetime) -> None:
@@ -57,21 +57,21 @@ def settle(pdf: Any, created: dt.datetime) -> None:
         if settled != xmp:
             metadata.write(settled)  # unfiltered, as PDF/A wants the XMP
     for intent in pdf.Root.get("/OutputIntents", []):
-        profile = intent.get("/DestOutputProfile")
-        if isinstance(profile, pikepdf.Stream):
-            data = profile.read_bytes()
-            dated = _profile_dated(data, created)
+        icc = intent.get("/DestOutputProfile")
+        if isinstance(icc, pikepdf.Stream):
+            data = icc.read_bytes()
+            dated = icc_dated(data, created)
             if dated != data:
-                profile.write(zlib.compress(dated, 9), filter=pikepdf.Name.FlateDecode)
+                icc.write(zlib.compress(dated, 9), filter=pikepdf.Name.FlateDecode)
 
 
-def _profile_dated(profile: bytes, created: dt.datetime) -> bytes:
-    """The ICC profile with `created` in its header, and its MD5 made anew where it had one."""
-    if len(profile) < 128 or profile[ICC_SIGNATURE] != b"acsp":
-        return profile
-    dated = bytearray(profile)
+def icc_dated(icc: bytes, created: dt.datetime) -> bytes:
+    """The ICC colour profile with `created` in its header, and its MD5 made anew where it had one."""
+    if len(icc) < 128 or icc[ICC_SIGNATURE] != b"acsp":
+        return icc
+    dated = bytearray(icc)
     dated[ICC_DATE] = struct.pack(">6H", created.year, created.month, created.day, created.hour, created.minute, created.second)
-    if any(profile[ICC_ID]):
+    if any(icc[ICC_ID]):
         hashed = bytearray(dated)
         for field in ICC_UNHASHED:
             hashed[field] = bytes(field.stop - field.start)
