@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import gc
 import io
+import itertools
 import os
 import shutil
 import statistics
@@ -172,7 +173,7 @@ def after_an_edit(project: Path, case: str, baseline: Callable[[], object]) -> I
 
     path = project / "cases" / f"{case}.md"
     text = path.read_text(encoding="utf-8")
-    edits = iter(range(1_000_000))
+    edits = itertools.count()
 
     def edited() -> None:
         make_rendering(str(path), text=f"{text}\nEtt stycke som ändras vid varje sparning, nummer {next(edits)}.\n", pieces=True)
